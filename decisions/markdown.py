@@ -1,0 +1,170 @@
+"""The only place Markdown becomes HTML.
+
+markdown-it-py parses (CommonMark + GFM tables, strikethrough, autolinks, task lists and
+footnotes, plus heading anchors), Pygments highlights code with CSS classes, and nh3 sanitizes
+the result with an explicit allowlist. markdown-it-py stays linear on hostile input, where
+Python-Markdown took tens of seconds (see DESIGN.md section 2). Callers store the output on the
+row; nothing renders Markdown per request.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import nh3
+from django.conf import settings
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.gfm import gfm_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+# Code blocks larger than this are shown plain: highlighting them buys little and costs much.
+HIGHLIGHT_MAX_CHARS = 64 * 1024
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "ul", "var",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "title", "lang", "dir"},
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start", "reversed"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "code": {"class"},
+    "pre": {"class"},
+    "span": {"class"},
+    "div": {"class"},
+    "section": {"class"},
+    "details": {"open"},
+    "input": {"checked", "disabled"},
+}
+# Attributes limited to fixed values: a task-list checkbox, and the footnote markup.
+TAG_ATTRIBUTE_VALUES = {
+    "input": {"type": {"checkbox"}},
+    "li": {"class": {"footnote-item", "task-list-item"}},
+    "ul": {"class": {"contains-task-list"}},
+    "sup": {"class": {"footnote-ref"}},
+    "hr": {"class": {"footnotes-sep"}},
+    "a": {"class": {"footnote-backref", "header-anchor"}},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow noopener"
+
+
+class MarkdownTooLarge(ValueError):
+    """Raised instead of rendering a document past settings.MARKDOWN_MAX_BYTES."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list[Heading] = field(default_factory=list)
+
+
+def slugify_heading(text: str) -> str:
+    """GitHub-style anchors, so links copied from GitHub (#rationale-and-alternatives) work."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"[^\w\- ]+", "", text)
+    return re.sub(r"\s", "-", text) or "section"
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    """Pygments with CSS classes; unknown languages fall back to a plain code block."""
+    if not lang or len(code) > HIGHLIGHT_MAX_CHARS:
+        return ""
+    try:
+        lexer = get_lexer_by_name(lang.split()[0], stripnl=False)
+    except ClassNotFound:
+        return ""
+    # markdown-it uses the output as-is only when it starts with <pre>.
+    body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight"><code class="language-{lexer.aliases[0]}">{body}</code></pre>\n'
+
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "highlight": _highlight})
+    md.use(gfm_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=4, slug_func=slugify_heading)
+    return md
+
+
+def check_size(text: str) -> None:
+    """Refuse documents over the configured size, with a message a person can act on."""
+    limit = settings.MARKDOWN_MAX_BYTES
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > limit:
+        raise MarkdownTooLarge(
+            f"This document is {size // 1024} KB; the limit is {limit // 1024} KB. "
+            "Split it or link to the long parts."
+        )
+
+
+def clean_text(text: str) -> str:
+    """Normalise what users paste: BOM, NUL and CR characters never reach the parser."""
+    text = text.lstrip("\ufeff").replace("\x00", "\ufffd")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def sanitize(html: str) -> str:
+    """Allowlist sanitizer: the last step before any user-written HTML is stored."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=TAG_ATTRIBUTE_VALUES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def render_document(text: str) -> Rendered:
+    """Render Markdown to safe HTML and collect the headings for a table of contents."""
+    text = clean_text(text or "")
+    check_size(text)
+    md = _parser()
+    env: dict = {}
+    tokens = md.parse(text, env)
+    toc = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.attrGet("id"):
+            inline = tokens[index + 1]
+            title = "".join(
+                child.content for child in inline.children or [] if child.type in {"text", "code_inline"}
+            )
+            toc.append(Heading(level=int(token.tag[1]), id=str(token.attrGet("id")), title=title))
+    html = md.renderer.render(tokens, md.options, env)
+    return Rendered(html=sanitize(html), toc=toc)
+
+
+def render(text: str) -> str:
+    """Markdown to sanitized HTML (interface: DESIGN.md section 7)."""
+    return render_document(text).html
+
+
+def pygments_css(style: str = "friendly") -> str:
+    """The stylesheet for highlighted code; `static/css/pygments.css` is generated from it."""
+    return HtmlFormatter(style=style).get_style_defs(".highlight")

@@ -1,0 +1,179 @@
+"""Pages. Each view states the queries it runs so page cost stays constant as data grows."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from decisions import exporting
+from decisions.forms import RFCFilterForm
+from decisions.models import (
+    RFC,
+    ActionItem,
+    Decision,
+    DecisionMeeting,
+    DecisionOwner,
+    DecisionPrecedent,
+    Meeting,
+    Person,
+    Precedent,
+    Topic,
+)
+
+MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "recent_rfcs": RFC.objects.for_list().order_by("-updated_at")[:8],
+        "open_decisions": Decision.objects.open().prefetch_related("owners").order_by("-number")[:8],
+        "open_actions": ActionItem.objects.open().select_related("owner", "meeting__series")[:10],
+        "recent_meetings": Meeting.objects.for_list().annotate(topic_count=Count("topics"))[:6],
+    }
+    return render(request, "decisions/home.html", context)
+
+
+# RFCs ----------------------------------------------------------------------------------
+
+
+def rfc_list(request: HttpRequest) -> HttpResponse:
+    form = RFCFilterForm(request.GET or None)
+    rfcs = form.filter(RFC.objects.for_list())
+    page = Paginator(rfcs, settings.RFCS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_filtered()}
+    template = "decisions/rfc_list.html#results" if request.htmx else "decisions/rfc_list.html"
+    return render(request, template, context)
+
+
+def _get_rfc(number: int) -> RFC:
+    return get_object_or_404(RFC.objects.select_related("shepherd", "supersedes"), number=number)
+
+
+def rfc_detail(request: HttpRequest, number: int) -> HttpResponse:
+    rfc = _get_rfc(number)
+    context = {
+        "rfc": rfc,
+        "authors": list(rfc.authors.all()),
+        "areas": list(rfc.areas.all()),
+        "superseded_by": list(rfc.superseded_by.only("number", "title")),
+        "decisions": list(rfc.decisions.only("number", "title", "status")),
+        "meetings": list(rfc.meetings.select_related("series").only("date", "title", "series__name")),
+        "status_changes": list(rfc.status_changes.all()),
+    }
+    return render(request, "decisions/rfc_detail.html", context)
+
+
+def rfc_history(request: HttpRequest, number: int) -> HttpResponse:
+    rfc = _get_rfc(number)
+    revisions = list(rfc.revisions.select_related("author").order_by("number"))
+    entries = [
+        {"revision": revision, "diff": revision.diff_from(revisions[index - 1] if index else None)}
+        for index, revision in enumerate(revisions)
+    ]
+    entries.reverse()
+    context = {
+        "rfc": rfc,
+        "entries": entries,
+        "status_changes": list(rfc.status_changes.select_related("changed_by")),
+    }
+    return render(request, "decisions/rfc_history.html", context)
+
+
+def rfc_markdown(request: HttpRequest, number: int) -> HttpResponse:
+    rfc = _get_rfc(number)
+    rfc_with_people = RFC.objects.prefetch_related("authors", "areas").get(pk=rfc.pk)
+    return HttpResponse(exporting.rfc_to_markdown(rfc_with_people), content_type=MARKDOWN_CONTENT_TYPE)
+
+
+# Meetings ------------------------------------------------------------------------------
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = Meeting.objects.for_list().annotate(
+        topic_count=Count("topics", distinct=True), attendee_count=Count("attendees", distinct=True)
+    )
+    page = Paginator(meetings, 30).get_page(request.GET.get("page"))
+    return render(request, "decisions/meeting_list.html", {"page": page})
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
+    topics = meeting.topics.prefetch_related(Prefetch("remarks__speaker"))
+    context = {
+        "meeting": meeting,
+        "topics": list(topics),
+        "attendees": list(meeting.attendees.all()),
+        "action_items": list(meeting.action_items.select_related("owner", "decision")),
+        "links": list(meeting.links.all()),
+        "rfcs": list(meeting.rfcs.only("number", "title", "status")),
+        "decisions": list(meeting.decisions.only("number", "title", "status").distinct()),
+    }
+    return render(request, "decisions/meeting_detail.html", context)
+
+
+# Decisions (the full record pages are built on these in the decision-record issue) -----
+
+
+def decision_list(request: HttpRequest) -> HttpResponse:
+    decisions = Decision.objects.select_related("chosen_option").prefetch_related(
+        Prefetch("ownerships", queryset=DecisionOwner.objects.select_related("person"))
+    )
+    return render(request, "decisions/decision_list.html", {"decisions": decisions})
+
+
+def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
+    decision = get_object_or_404(
+        Decision.objects.select_related("chosen_option", "supersedes"), number=number
+    )
+    context = {
+        "decision": decision,
+        "ownerships": list(decision.ownerships.select_related("person")),
+        "options": list(decision.options.all()),
+        "criteria": list(decision.criteria.all()),
+        "rfcs": list(decision.related_rfcs.only("number", "title", "status")),
+        "discussions": list(
+            DecisionMeeting.objects.filter(decision=decision).select_related("meeting__series", "topic")
+        ),
+        "citations": list(
+            DecisionPrecedent.objects.filter(decision=decision).select_related("precedent")
+        ),
+        "status_changes": list(decision.status_changes.all()),
+    }
+    return render(request, "decisions/decision_detail.html", context)
+
+
+# Precedents and people -----------------------------------------------------------------
+
+
+def precedent_list(request: HttpRequest) -> HttpResponse:
+    precedents = Precedent.objects.annotate(citation_count=Count("citations"))
+    return render(request, "decisions/precedent_list.html", {"precedents": precedents})
+
+
+def precedent_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    precedent = get_object_or_404(Precedent, pk=pk)
+    citations = precedent.citations.select_related("decision")
+    return render(request, "decisions/precedent_detail.html", {"precedent": precedent, "citations": citations})
+
+
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    person = get_object_or_404(Person, slug=slug)
+    context = {
+        "person": person,
+        "authored": list(person.rfcs_authored.only("number", "title", "status")),
+        "shepherded": list(person.rfcs_shepherded.only("number", "title", "status")),
+        "ownerships": list(person.ownerships.select_related("decision")),
+        "action_items": list(person.action_items.select_related("meeting__series")),
+        "meetings": list(person.meetings_attended.select_related("series")[:20]),
+        "remark_count": person.remarks.count(),
+        "topics": list(
+            Topic.objects.filter(Q(remarks__speaker=person)).select_related("meeting__series").distinct()[:20]
+        ),
+    }
+    return render(request, "decisions/person_detail.html", context)
+
