@@ -208,7 +208,9 @@ class DecisionAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         field = form.base_fields.get("chosen_option")
         if field is not None:
-            field.queryset = models.Option.objects.filter(decision=obj) if obj else models.Option.objects.none()
+            field.queryset = (
+                models.Option.objects.filter(decision=obj) if obj else models.Option.objects.none()
+            )
         return form
 
 
@@ -222,7 +224,9 @@ class AssessmentInline(admin.TabularInline):
         if db_field.name == "criterion" and request.resolver_match:
             option_id = request.resolver_match.kwargs.get("object_id")
             option = models.Option.objects.filter(pk=option_id).first() if option_id else None
-            kwargs["queryset"] = models.Criterion.objects.filter(decision_id=option.decision_id if option else None)
+            kwargs["queryset"] = models.Criterion.objects.filter(
+                decision_id=option.decision_id if option else None
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -39,7 +39,9 @@ class RFCFilterForm(forms.Form):
         data = self.cleaned_data
         if query := (data.get("q") or "").strip():
             number = query.removeprefix("#").removeprefix("RFC").strip()
-            rfcs = rfcs.filter(number=int(number)) if number.isdigit() else rfcs.filter(title__icontains=query)
+            rfcs = (
+                rfcs.filter(number=int(number)) if number.isdigit() else rfcs.filter(title__icontains=query)
+            )
         if status := data.get("status"):
             rfcs = rfcs.filter(status=status)
         if area := data.get("area"):

@@ -101,7 +101,6 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return f'<pre class="highlight"><code class="language-{lexer.aliases[0]}">{body}</code></pre>\n'
 
 
-
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "highlight": _highlight})

@@ -40,9 +40,7 @@ class MarkdownFieldsMixin(models.Model):
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
         instance = super().from_db(db, field_names, values)
         instance._rendered_sources = {
-            name: getattr(instance, name)
-            for name in cls.MARKDOWN_FIELDS
-            if name in instance.__dict__
+            name: getattr(instance, name) for name in cls.MARKDOWN_FIELDS if name in instance.__dict__
         }
         return instance
 
@@ -53,8 +51,7 @@ class MarkdownFieldsMixin(models.Model):
             for name, html in self.MARKDOWN_FIELDS.items()
             if getattr(self, name)
         ) or any(
-            not getattr(self, name) and getattr(self, html)
-            for name, html in self.MARKDOWN_FIELDS.items()
+            not getattr(self, name) and getattr(self, html) for name, html in self.MARKDOWN_FIELDS.items()
         )
 
     def render_markdown(self) -> list[str]:
@@ -182,8 +179,10 @@ class RFCStatus(models.TextChoices):
 class RFCQuerySet(models.QuerySet):
     def for_list(self) -> RFCQuerySet:
         """What the list page shows, in a fixed number of queries."""
-        return self.select_related("shepherd").prefetch_related("authors", "areas").defer(
-            "body", "body_html", "toc"
+        return (
+            self.select_related("shepherd")
+            .prefetch_related("authors", "areas")
+            .defer("body", "body_html", "toc")
         )
 
     def active(self) -> RFCQuerySet:
@@ -442,7 +441,9 @@ class ActionItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="action_items"
     )
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items")
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
     decision = models.ForeignKey(
         "Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
     )
@@ -565,7 +566,9 @@ class Decision(MarkdownFieldsMixin, models.Model):
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
     )
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every save; stale edits are refused.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every save; stale edits are refused."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -588,7 +591,9 @@ class Decision(MarkdownFieldsMixin, models.Model):
     def clean(self) -> None:
         super().clean()
         if self.chosen_option_id and self.pk and self.chosen_option.decision_id != self.pk:
-            raise ValidationError({"chosen_option": "The chosen option must be one of this decision's options."})
+            raise ValidationError(
+                {"chosen_option": "The chosen option must be one of this decision's options."}
+            )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
@@ -615,7 +620,9 @@ class DecisionOwner(models.Model):
 class DecisionMeeting(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="discussions")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decision_discussions")
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="decision_discussions")
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="decision_discussions"
+    )
 
     class Meta:
         ordering = ["decision", "meeting__date"]

@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def rfc_list(request: HttpRequest) -> HttpResponse:
-    form = RFCFilterForm(request.GET or None)
+    form = RFCFilterForm(request.GET)
     rfcs = form.filter(RFC.objects.for_list())
     page = Paginator(rfcs, settings.RFCS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -60,7 +60,7 @@ def rfc_detail(request: HttpRequest, number: int) -> HttpResponse:
         "rfc": rfc,
         "authors": list(rfc.authors.all()),
         "areas": list(rfc.areas.all()),
-        "superseded_by": list(rfc.superseded_by.only("number", "title")),
+        "superseded_by": list(rfc.superseded_by.only("number", "title", "supersedes")),
         "decisions": list(rfc.decisions.only("number", "title", "status")),
         "meetings": list(rfc.meetings.select_related("series").only("date", "title", "series__name")),
         "status_changes": list(rfc.status_changes.all()),
@@ -139,9 +139,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "discussions": list(
             DecisionMeeting.objects.filter(decision=decision).select_related("meeting__series", "topic")
         ),
-        "citations": list(
-            DecisionPrecedent.objects.filter(decision=decision).select_related("precedent")
-        ),
+        "citations": list(DecisionPrecedent.objects.filter(decision=decision).select_related("precedent")),
         "status_changes": list(decision.status_changes.all()),
     }
     return render(request, "decisions/decision_detail.html", context)
@@ -158,7 +156,9 @@ def precedent_list(request: HttpRequest) -> HttpResponse:
 def precedent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     precedent = get_object_or_404(Precedent, pk=pk)
     citations = precedent.citations.select_related("decision")
-    return render(request, "decisions/precedent_detail.html", {"precedent": precedent, "citations": citations})
+    return render(
+        request, "decisions/precedent_detail.html", {"precedent": precedent, "citations": citations}
+    )
 
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -176,4 +176,3 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     }
     return render(request, "decisions/person_detail.html", context)
-

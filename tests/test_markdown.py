@@ -1,0 +1,93 @@
+"""decisions.markdown.render: the features RFC authors use, and the limits that keep it safe."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from decisions.markdown import MarkdownTooLarge, render, render_document
+
+
+def test_it_renders_tables_with_header_cells():
+    html = render("| Option | Cost |\n| --- | --- |\n| in-tree | low |\n")
+    assert "<table>" in html
+    assert "<th>Option</th>" in html
+    assert "<td>in-tree</td>" in html
+
+
+def test_it_highlights_code_with_pygments_classes():
+    html = render('```rust\nfn main() { println!("hi"); }\n```\n')
+    assert '<pre class="highlight"><code class="language-rust">' in html
+    assert '<span class="k">fn</span>' in html
+
+
+def test_code_in_an_unknown_language_is_shown_plain_and_escaped():
+    html = render("```nosuchlang\n<b>x</b>\n```\n")
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "<b>" not in html
+
+
+def test_headings_get_github_style_anchors_and_a_table_of_contents():
+    rendered = render_document("# Summary\n\ntext\n\n## Rationale and alternatives\n\nmore\n")
+    assert '<h2 id="rationale-and-alternatives">' in rendered.html
+    assert [(h.level, h.id, h.title) for h in rendered.toc] == [
+        (1, "summary", "Summary"),
+        (2, "rationale-and-alternatives", "Rationale and alternatives"),
+    ]
+
+
+def test_repeated_headings_get_distinct_anchors():
+    rendered = render_document("## Example\n\n## Example\n")
+    assert [h.id for h in rendered.toc] == ["example", "example-1"]
+
+
+def test_toc_titles_keep_inline_code_text():
+    rendered = render_document("## The `wasi-http` crate\n")
+    assert rendered.toc[0].title == "The wasi-http crate"
+
+
+def test_footnotes_link_both_ways():
+    html = render("Claim.[^1]\n\n[^1]: Source.\n")
+    assert 'href="#fn1"' in html
+    assert 'id="fn1"' in html
+    assert 'class="footnote-backref"' in html
+
+
+def test_task_lists_render_disabled_checkboxes():
+    html = render("- [x] done\n- [ ] todo\n")
+    assert html.count('type="checkbox"') == 2
+    assert "checked" in html
+    assert html.count("disabled") == 2
+
+
+def test_strikethrough_and_autolinks():
+    html = render("~~old~~ see https://example.com/x\n")
+    assert "<s>old</s>" in html
+    assert '<a href="https://example.com/x" rel="nofollow noopener">' in html
+
+
+def test_external_links_get_nofollow_noopener():
+    html = render("[site](https://example.com)")
+    assert 'rel="nofollow noopener"' in html
+
+
+def test_safe_raw_html_is_kept_and_unsafe_attributes_dropped():
+    html = render('<details><summary>More</summary><p style="color:red" onclick="x()">hi</p></details>')
+    assert "<details><summary>More</summary><p>hi</p></details>" in html
+
+
+def test_windows_line_endings_bom_and_nul_bytes_are_normalised():
+    html = render("\ufeff# Title\r\n\r\nbody\x00end\r\n")
+    assert '<h1 id="title">Title</h1>' in html
+    assert "\x00" not in html
+    assert "\ufeff" not in html
+
+
+@override_settings(MARKDOWN_MAX_BYTES=1024)
+def test_documents_over_the_size_limit_are_refused_with_a_clear_message():
+    with pytest.raises(MarkdownTooLarge, match=r"is 2 KB; the limit is 1 KB"):
+        render("x" * 2048)
+
+
+def test_empty_text_renders_nothing():
+    assert render("") == ""

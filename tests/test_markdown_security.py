@@ -1,0 +1,138 @@
+"""No script survives rendering: every XSS payload and pathological input is made harmless.
+
+Payloads come from tests/data/xss-markdown-dev.txt (copied from ../shared/security/); the
+output is parsed with html5lib, as a browser would, not searched with regexes.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import time
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from decisions.markdown import MarkdownTooLarge, render
+from tests.conftest import DATA, shared_path
+
+_ESC = re.compile(r"\\(?:([nrt\\])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+FORBIDDEN_TAGS = {
+    "script", "iframe", "frame", "object", "embed", "applet", "base", "meta", "link", "form",
+    "svg", "math", "style", "textarea", "button", "select",
+}  # fmt: skip
+URL_ATTRIBUTES = {
+    "href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset",
+    "data", "code", "codebase", "lowsrc", "dynsrc",
+}  # fmt: skip
+ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def decode(line: str) -> str:
+    def replace(match: re.Match) -> str:
+        if match.group(1):
+            return {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}[match.group(1)]
+        return chr(int(match.group(2) or match.group(3) or match.group(4), 16))
+
+    return _ESC.sub(replace, line)
+
+
+def payloads(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [decode(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+XSS_PAYLOADS = payloads(DATA / "xss-markdown-dev.txt")
+
+
+def dangers(output: str) -> list[str]:
+    """Everything executable in an HTML fragment, as a browser would parse it."""
+    found = []
+    fragment = html5lib.parseFragment(output, treebuilder="etree", namespaceHTMLElements=False)
+    for element in fragment.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.split("}")[-1].lower()
+        if tag in FORBIDDEN_TAGS:
+            found.append(f"<{tag}>")
+        for name, value in element.attrib.items():
+            name = name.split("}")[-1].lower()
+            if name.startswith("on"):
+                found.append(f"{tag}[{name}]")
+            if name == "style":
+                found.append(f"{tag}[style]")
+            if name in URL_ATTRIBUTES:
+                url = re.sub(r"[\x00-\x20]", "", html_lib.unescape(value)).lower()
+                scheme = re.match(r"^[a-z][a-z0-9+.\-]*:", url)
+                if scheme and not url.startswith(ALLOWED_SCHEMES):
+                    found.append(f"{tag}[{name}={url[:40]}]")
+    return found
+
+
+def test_the_payload_file_was_read_whole():
+    assert len(XSS_PAYLOADS) == 150
+
+
+def test_the_checker_itself_catches_each_kind_of_danger():
+    raw = '<script>x</script><a href="jav&#x61;script:x">a</a><img src=x onerror=y><p style="a">s</p><iframe></iframe>'
+    assert dangers(raw) == ["<script>", "a[href=javascript:x]", "img[onerror]", "p[style]", "<iframe>"]
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS, ids=range(len(XSS_PAYLOADS)))
+def test_no_script_survives_a_payload(payload):
+    assert dangers(render(payload)) == []
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS[::10], ids=range(0, len(XSS_PAYLOADS), 10))
+def test_no_script_survives_a_payload_inside_a_document(payload):
+    document = f"# Title\n\nIntro paragraph.\n\n{payload}\n\n- item with {payload}\n\n> {payload}\n"
+    assert dangers(render(document)) == []
+
+
+def test_harmless_text_around_a_payload_is_kept_escaped():
+    html = render("Before <script>alert(1)</script> after & 1 < 2")
+    assert "Before" in html and "after" in html
+    assert "&amp; 1 &lt; 2" in html
+
+
+GENERATED_HOSTILE = {
+    "unclosed links": "[a](" * 10000,
+    "link openers": "[" * 20000,
+    "emphasis openers": "*a " * 30000,
+    "nested brackets": "[" * 5000 + "a" + "]" * 5000,
+    "deep blockquotes": "> " * 5000 + "x",
+    "deep lists": "".join("  " * i + "- x\n" for i in range(300)),
+    "backticks": "".join("`" * i + "a" for i in range(1, 400)),
+    "unclosed comments": "<!-- " * 20000,
+    "many refdefs": "".join(f"[r{i}]: /u{i}\n" for i in range(5000)) + "[r1]",
+    "one long line": "a" * 400_000,
+}
+
+
+@pytest.mark.parametrize("name", list(GENERATED_HOSTILE))
+def test_pathological_input_renders_within_a_second(name):
+    started = time.perf_counter()
+    render(GENERATED_HOSTILE[name])
+    assert time.perf_counter() - started < 1.0
+
+
+def hostile_files() -> list[Path]:
+    folder = shared_path("security", "hostile-inputs")
+    return sorted(path for path in folder.iterdir() if path.name != "README.md")
+
+
+def test_every_shared_hostile_input_renders_within_a_second_or_is_refused():
+    slow = []
+    for path in hostile_files():
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        started = time.perf_counter()
+        try:
+            output = render(text)
+        except MarkdownTooLarge:
+            continue
+        elapsed = time.perf_counter() - started
+        if elapsed >= 1.0:
+            slow.append(f"{path.name}: {elapsed:.2f}s")
+        assert dangers(output) == [], path.name
+    assert slow == []
