@@ -31,7 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "recent_rfcs": RFC.objects.for_list().order_by("-updated_at")[:8],
         "open_decisions": Decision.objects.open().prefetch_related("owners").order_by("-number")[:8],
         "open_actions": ActionItem.objects.open().select_related("owner", "meeting__series")[:10],
-        "recent_meetings": Meeting.objects.for_list().annotate(topic_count=Count("topics"))[:6],
+        "recent_meetings": Meeting.objects.for_list()
+        .annotate(topic_count=Count("topics"))
+        .order_by("-date")[:6],
     }
     return render(request, "decisions/home.html", context)
 
@@ -94,8 +96,12 @@ def rfc_markdown(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = Meeting.objects.for_list().annotate(
-        topic_count=Count("topics", distinct=True), attendee_count=Count("attendees", distinct=True)
+    meetings = (
+        Meeting.objects.for_list()
+        .annotate(
+            topic_count=Count("topics", distinct=True), attendee_count=Count("attendees", distinct=True)
+        )
+        .order_by("-date", "series__name")
     )
     page = Paginator(meetings, 30).get_page(request.GET.get("page"))
     return render(request, "decisions/meeting_list.html", {"page": page})
@@ -149,7 +155,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def precedent_list(request: HttpRequest) -> HttpResponse:
-    precedents = Precedent.objects.annotate(citation_count=Count("citations"))
+    precedents = Precedent.objects.annotate(citation_count=Count("citations")).order_by("-date", "title")
     return render(request, "decisions/precedent_list.html", {"precedents": precedents})
 
 
