@@ -73,10 +73,12 @@ def rfc_detail(request: HttpRequest, number: int) -> HttpResponse:
 def rfc_history(request: HttpRequest, number: int) -> HttpResponse:
     rfc = _get_rfc(number)
     revisions = list(rfc.revisions.select_related("author").order_by("number"))
-    entries = [
-        {"revision": revision, "diff": revision.diff_from(revisions[index - 1] if index else None)}
-        for index, revision in enumerate(revisions)
-    ]
+    entries = []
+    for index, revision in enumerate(revisions):
+        diff = revision.diff_from(revisions[index - 1] if index else None)
+        added = sum(kind == "add" for kind, _ in diff)
+        removed = sum(kind == "del" for kind, _ in diff)
+        entries.append({"revision": revision, "diff": diff, "added": added, "removed": removed})
     entries.reverse()
     context = {
         "rfc": rfc,
