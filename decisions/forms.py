@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.db.models import QuerySet
 
-from decisions.models import RFC, Area, Person, RFCStatus
+from decisions import markdown
+from decisions.models import (
+    RFC,
+    Area,
+    Assessment,
+    Criterion,
+    Decision,
+    DecisionMeeting,
+    DecisionOwner,
+    DecisionPrecedent,
+    DecisionStatus,
+    Option,
+    Person,
+    Precedent,
+    RFCStatus,
+)
 
 RFC_SORTS = {
     "-number": ("Newest number first", ["-number"]),
@@ -54,3 +71,166 @@ class RFCFilterForm(forms.Form):
     def is_filtered(self) -> bool:
         self.is_valid()
         return any(self.cleaned_data.get(name) for name in ("q", "status", "area", "author"))
+
+
+# Decision records ----------------------------------------------------------------------
+
+
+class DecisionFilterForm(forms.Form):
+    """The filters of /decisions/; a bad value is dropped, never an error page."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    owner = forms.ChoiceField(label="Owner", required=False)
+    area = forms.ChoiceField(label="Area", required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *DecisionStatus.choices]
+        owners = Person.objects.filter(ownerships__isnull=False).distinct().values_list("slug", "name")
+        self.fields["owner"].choices = [("", "Anyone"), *owners]
+        self.fields["area"].choices = [("", "Any area"), *Area.objects.values_list("slug", "name")]
+
+    def filter(self, decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+        self.is_valid()
+        data = self.cleaned_data
+        if status := data.get("status"):
+            decisions = decisions.filter(status=status)
+        if owner := data.get("owner"):
+            decisions = decisions.filter(ownerships__person__slug=owner).distinct()
+        if area := data.get("area"):
+            decisions = decisions.filter(areas__slug=area)
+        return decisions
+
+    def is_filtered(self) -> bool:
+        self.is_valid()
+        return any(self.cleaned_data.get(name) for name in ("status", "owner", "area"))
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor started from, so a stale save can be refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def markdown_size_validator(value: str) -> None:
+    try:
+        markdown.check_size(value)
+    except markdown.MarkdownTooLarge as error:
+        raise forms.ValidationError(str(error)) from error
+
+
+class DecisionForm(VersionedForm):
+    related_rfc_numbers = forms.CharField(
+        label="Related RFCs",
+        required=False,
+        help_text="RFC numbers separated by commas or spaces, e.g. “6, 9”.",
+        max_length=500,
+    )
+
+    class Meta:
+        model = Decision
+        # Status and the chosen option are set in the matrix editor's outcome form.
+        fields = ["title", "context", "rationale", "consequences", "areas", "supersedes"]
+        labels = {"title": "Question", "context": "Context and problem statement"}
+        widgets = {
+            "context": forms.Textarea(attrs={"rows": 8}),
+            "rationale": forms.Textarea(attrs={"rows": 5}),
+            "consequences": forms.Textarea(attrs={"rows": 4}),
+            "areas": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("context", "rationale", "consequences"):
+            self.fields[name].validators.append(markdown_size_validator)
+        decision = self.instance
+        self.fields["supersedes"].queryset = Decision.objects.exclude(pk=decision.pk).only("number", "title")
+        self.fields["supersedes"].label_from_instance = lambda d: f"{d.code}: {d.title}"
+        self.fields["supersedes"].empty_label = "Nothing"
+        if decision.pk and not self.is_bound:
+            numbers = decision.related_rfcs.order_by("number").values_list("number", flat=True)
+            self.initial["related_rfc_numbers"] = ", ".join(str(n) for n in numbers)
+            self.initial["version"] = decision.version
+
+    def clean_related_rfc_numbers(self) -> list[RFC]:
+        text = self.cleaned_data["related_rfc_numbers"]
+        tokens = [t for t in re.split(r"[\s,]+", text.replace("#", "")) if t]
+        bad = [t for t in tokens if not t.isdigit()]
+        if bad:
+            raise forms.ValidationError(f"“{bad[0]}” is not an RFC number; write numbers like 6, 9.")
+        numbers = sorted({int(t) for t in tokens})
+        rfcs = list(RFC.objects.filter(number__in=numbers).only("number", "title"))
+        missing = sorted(set(numbers) - {rfc.number for rfc in rfcs})
+        if missing:
+            raise forms.ValidationError(f"There is no RFC {', '.join(map(str, missing))} on this site.")
+        return rfcs
+
+
+class NewDecisionForm(forms.ModelForm):
+    """Creating a record asks only for what it is about; the editor does the rest."""
+
+    class Meta:
+        model = Decision
+        fields = ["title", "context"]
+        labels = {"title": "Question", "context": "Context and problem statement"}
+        help_texts = {"title": "Phrase it as the question being decided, e.g. “Where do … live?”"}
+        widgets = {"context": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["context"].validators.append(markdown_size_validator)
+
+
+OwnerFormSet = forms.inlineformset_factory(
+    Decision, DecisionOwner, fields=["person", "role"], extra=2, can_delete=True
+)
+CitationFormSet = forms.inlineformset_factory(
+    Decision,
+    DecisionPrecedent,
+    fields=["precedent", "note"],
+    extra=1,
+    can_delete=True,
+    widgets={"note": forms.TextInput(attrs={"size": 40})},
+    labels={"note": "How it applies"},
+)
+DiscussionFormSet = forms.inlineformset_factory(
+    Decision, DecisionMeeting, fields=["meeting", "topic"], extra=1, can_delete=True
+)
+
+
+class OptionForm(forms.ModelForm):
+    class Meta:
+        model = Option
+        fields = ["name", "summary", "why_not"]
+        labels = {"name": "Option", "why_not": "Why not chosen"}
+        widgets = {"summary": forms.TextInput, "why_not": forms.TextInput}
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "weight", "description"]
+        labels = {"name": "Criterion"}
+        widgets = {"description": forms.TextInput, "weight": forms.NumberInput(attrs={"min": 0, "max": 10})}
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["rating", "note"]
+
+
+class PrecedentForm(forms.ModelForm):
+    class Meta:
+        model = Precedent
+        fields = ["title", "url", "organization", "kind", "date", "summary", "lessons"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "lessons": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("summary", "lessons"):
+            self.fields[name].validators.append(markdown_size_validator)

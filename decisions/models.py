@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from decisions import markdown
@@ -600,6 +601,31 @@ class Decision(MarkdownFieldsMixin, models.Model):
             self.slug = slugify(self.title)[:100]
         super().save(*args, **kwargs)
 
+    def claim_version(self, version: int) -> bool:
+        """Move from `version` to the next one atomically; False when someone saved in between.
+
+        Every edit calls this first, so of two people editing from the same version only the
+        first save lands and the second is refused instead of overwriting it.
+        """
+        updated = Decision.objects.filter(pk=self.pk, version=version).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        if updated:
+            self.version = version + 1
+        return bool(updated)
+
+    def record_status(self, previous: str, *, user: Any = None, note: str = "") -> None:
+        """Add the status change to the timeline when the status moved."""
+        if previous != self.status:
+            DecisionStatusChange.objects.create(
+                decision=self,
+                from_status=previous,
+                to_status=self.status,
+                changed_on=timezone.localdate(),
+                changed_by=user if getattr(user, "is_authenticated", False) else None,
+                note=note,
+            )
+
 
 class DecisionOwner(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="ownerships")
@@ -650,6 +676,36 @@ class DecisionPrecedent(models.Model):
         return f"{self.decision.code} cites {self.precedent}"
 
 
+class ReferenceKind(models.TextChoices):
+    RFC = "rfc", "RFC"
+    MEETING = "meeting", "Meeting"
+    DECISION = "decision", "Decision"
+
+
+class PendingReference(models.Model):
+    """A reference from a decision to an RFC, meeting or decision this site does not have yet.
+
+    Kept as written so nothing in an imported record is lost; when the target arrives (an RFC
+    with that number, a meeting of that series and date) the reference becomes a real link.
+    Keys: "12" for RFC 12 or DR-0012, "2023-03-30/wasmtime-project-call" for a meeting.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="pending_references")
+    kind = models.CharField(max_length=10, choices=ReferenceKind.choices)
+    key = models.CharField(max_length=200)
+    label = models.CharField(max_length=300, blank=True, help_text="The reference as the record wrote it.")
+    topic = models.CharField(max_length=300, blank=True, help_text="For meetings: the topic, as written.")
+
+    class Meta:
+        ordering = ["decision", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "kind", "key"], name="pending_reference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.code} -> {self.kind} {self.key} (unresolved)"
+
+
 class DecisionStatusChange(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=DecisionStatus.choices, blank=True)
@@ -672,6 +728,9 @@ class Option(MarkdownFieldsMixin, models.Model):
     name = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     summary_html = models.TextField(blank=True, editable=False)
+    why_not = models.TextField(
+        blank=True, help_text="Why it was not chosen, when another option was (shown under Alternatives)."
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -1,4 +1,9 @@
-"""Render Markdown for rows written by `loaddata`, which saves raw and skips Model.save()."""
+"""Model signals: Markdown for rows written raw by `loaddata`, and references that resolve late.
+
+`loaddata` saves raw and skips Model.save(), so its rows are rendered here. A decision imported
+before the RFC, meeting or decision it cites keeps a PendingReference; saving the target turns it
+into a real link.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,15 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from decisions.models import MarkdownFieldsMixin
+from decisions.models import (
+    RFC,
+    Decision,
+    DecisionMeeting,
+    MarkdownFieldsMixin,
+    Meeting,
+    PendingReference,
+    ReferenceKind,
+)
 
 
 @receiver(post_save)
@@ -19,3 +32,26 @@ def render_markdown_of_raw_rows(sender: type, instance: Any, raw: bool = False, 
         sender._default_manager.using(kwargs.get("using")).filter(pk=instance.pk).update(
             **{name: getattr(instance, name) for name in changed}
         )
+
+
+@receiver(post_save, sender=RFC)
+def resolve_references_to_rfc(sender: type, instance: RFC, **kwargs: Any) -> None:
+    for pending in PendingReference.objects.filter(kind=ReferenceKind.RFC, key=str(instance.number)):
+        pending.decision.related_rfcs.add(instance)
+        pending.delete()
+
+
+@receiver(post_save, sender=Meeting)
+def resolve_references_to_meeting(sender: type, instance: Meeting, **kwargs: Any) -> None:
+    key = f"{instance.date:%Y-%m-%d}/{instance.series.slug}"
+    for pending in PendingReference.objects.filter(kind=ReferenceKind.MEETING, key=key):
+        topic = instance.topics.filter(title=pending.topic).first() if pending.topic else None
+        DecisionMeeting.objects.get_or_create(decision=pending.decision, meeting=instance, topic=topic)
+        pending.delete()
+
+
+@receiver(post_save, sender=Decision)
+def resolve_references_to_decision(sender: type, instance: Decision, **kwargs: Any) -> None:
+    for pending in PendingReference.objects.filter(kind=ReferenceKind.DECISION, key=str(instance.number)):
+        Decision.objects.filter(pk=pending.decision_id).update(supersedes=instance)
+        pending.delete()

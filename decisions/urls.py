@@ -1,20 +1,27 @@
 from django.urls import path
 
-from decisions import views
+from decisions.views import pages, precedents, records
 
 app_name = "decisions"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("rfcs/", views.rfc_list, name="rfc-list"),
-    path("rfcs/<int:number>/", views.rfc_detail, name="rfc-detail"),
-    path("rfcs/<int:number>/history/", views.rfc_history, name="rfc-history"),
-    path("rfcs/<int:number>.md", views.rfc_markdown, name="rfc-markdown"),
-    path("meetings/", views.meeting_list, name="meeting-list"),
-    path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
-    path("decisions/", views.decision_list, name="decision-list"),
-    path("decisions/<int:number>/", views.decision_detail, name="decision-detail"),
-    path("precedents/", views.precedent_list, name="precedent-list"),
-    path("precedents/<int:pk>/", views.precedent_detail, name="precedent-detail"),
-    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("", pages.home, name="home"),
+    path("rfcs/", pages.rfc_list, name="rfc-list"),
+    path("rfcs/<int:number>/", pages.rfc_detail, name="rfc-detail"),
+    path("rfcs/<int:number>/history/", pages.rfc_history, name="rfc-history"),
+    path("rfcs/<int:number>.md", pages.rfc_markdown, name="rfc-markdown"),
+    path("meetings/", pages.meeting_list, name="meeting-list"),
+    path("meetings/<int:pk>/", pages.meeting_detail, name="meeting-detail"),
+    path("decisions/", pages.decision_list, name="decision-list"),
+    path("decisions/new/", records.decision_new, name="decision-new"),
+    path("decisions/export.zip", pages.decision_export_zip, name="decision-export-zip"),
+    path("decisions/<int:number>/", pages.decision_detail, name="decision-detail"),
+    path("decisions/<int:number>.md", pages.decision_markdown, name="decision-markdown"),
+    path("decisions/<int:number>/edit/", records.decision_edit, name="decision-edit"),
+    path("decisions/<int:number>/matrix/", records.decision_matrix, name="decision-matrix"),
+    path("precedents/", pages.precedent_list, name="precedent-list"),
+    path("precedents/new/", precedents.precedent_edit, name="precedent-new"),
+    path("precedents/<int:pk>/", pages.precedent_detail, name="precedent-detail"),
+    path("precedents/<int:pk>/edit/", precedents.precedent_edit, name="precedent-edit"),
+    path("people/<slug:slug>/", pages.person_detail, name="person-detail"),
 ]

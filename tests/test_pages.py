@@ -44,7 +44,7 @@ def test_the_decision_page_shows_owners_options_and_precedents(client):
     )
     DecisionPrecedent.objects.create(decision=decision, precedent=precedent, note="A long migration")
     body = client.get(decision.get_absolute_url()).content.decode()
-    assert "Till S</a> — Owner" in body
+    assert 'Till S</a> <span class="role">Owner</span>' in body
     assert "Option 0" in body and "Option 1" in body
     assert "KEP 178" in body and "A long migration" in body
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from decisions import exporting
-from decisions.forms import RFCFilterForm
+from decisions import exporting, matrix
+from decisions.forms import DecisionFilterForm, RFCFilterForm
 from decisions.models import (
     RFC,
     ActionItem,
@@ -22,6 +25,8 @@ from decisions.models import (
     Precedent,
     Topic,
 )
+from decisions.views.precedents import can_edit_precedent
+from decisions.views.records import can_edit_decision
 
 MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
 
@@ -124,33 +129,75 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "decisions/meeting_detail.html", context)
 
 
-# Decisions (the full record pages are built on these in the decision-record issue) -----
+# Decisions -----------------------------------------------------------------------------
 
 
 def decision_list(request: HttpRequest) -> HttpResponse:
-    decisions = Decision.objects.select_related("chosen_option").prefetch_related(
-        Prefetch("ownerships", queryset=DecisionOwner.objects.select_related("person"))
+    form = DecisionFilterForm(request.GET)
+    decisions = form.filter(
+        Decision.objects.select_related("chosen_option")
+        .prefetch_related(Prefetch("ownerships", queryset=DecisionOwner.objects.select_related("person")))
+        .annotate(last_discussed=Max("discussions__meeting__date"))
+        .order_by("-number")
     )
-    return render(request, "decisions/decision_list.html", {"decisions": decisions})
+    page = Paginator(decisions, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": form.is_filtered(),
+        "can_create": request.user.has_perm("decisions.add_decision"),
+    }
+    template = "decisions/decision_list.html#results" if request.htmx else "decisions/decision_list.html"
+    return render(request, template, context)
+
+
+def _get_decision(number: int) -> Decision:
+    return get_object_or_404(Decision.objects.select_related("chosen_option", "supersedes"), number=number)
 
 
 def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
-    decision = get_object_or_404(
-        Decision.objects.select_related("chosen_option", "supersedes"), number=number
-    )
+    decision = _get_decision(number)
     context = {
         "decision": decision,
+        "matrix": matrix.for_decision(decision),
         "ownerships": list(decision.ownerships.select_related("person")),
-        "options": list(decision.options.all()),
-        "criteria": list(decision.criteria.all()),
-        "rfcs": list(decision.related_rfcs.only("number", "title", "status")),
+        "areas": list(decision.areas.all()),
+        "rfcs": list(decision.related_rfcs.only("number", "title", "status").order_by("number")),
         "discussions": list(
             DecisionMeeting.objects.filter(decision=decision).select_related("meeting__series", "topic")
         ),
         "citations": list(DecisionPrecedent.objects.filter(decision=decision).select_related("precedent")),
         "status_changes": list(decision.status_changes.all()),
+        "superseded_by": list(decision.superseded_by.only("number", "title", "supersedes")),
+        "pending": list(decision.pending_references.all()),
+        "action_items": list(decision.action_items.select_related("owner", "meeting__series")),
+        "can_edit": can_edit_decision(request.user, decision),
     }
     return render(request, "decisions/decision_detail.html", context)
+
+
+def decision_markdown(request: HttpRequest, number: int) -> HttpResponse:
+    decision = _get_decision(number)
+    response = HttpResponse(exporting.decision_to_markdown(decision), content_type=MARKDOWN_CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{exporting.decision_filename(decision)}"'
+    return response
+
+
+def decision_export_zip(request: HttpRequest) -> HttpResponse:
+    """Every record as NNNN-slug.md plus README.md, like an ADR folder in a repository."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in sorted(exporting.export_all().items()):
+            # A fixed timestamp makes the same records give the same archive, byte for byte.
+            info = zipfile.ZipInfo(f"decisions/{name}", date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="decisions.zip"'
+    return response
 
 
 # Precedents and people -----------------------------------------------------------------
@@ -158,15 +205,18 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 def precedent_list(request: HttpRequest) -> HttpResponse:
     precedents = Precedent.objects.annotate(citation_count=Count("citations")).order_by("-date", "title")
-    return render(request, "decisions/precedent_list.html", {"precedents": precedents})
+    context = {"precedents": precedents, "can_create": can_edit_precedent(request.user)}
+    return render(request, "decisions/precedent_list.html", context)
 
 
 def precedent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     precedent = get_object_or_404(Precedent, pk=pk)
-    citations = precedent.citations.select_related("decision")
-    return render(
-        request, "decisions/precedent_detail.html", {"precedent": precedent, "citations": citations}
-    )
+    context = {
+        "precedent": precedent,
+        "citations": precedent.citations.select_related("decision"),
+        "can_edit": can_edit_precedent(request.user, precedent),
+    }
+    return render(request, "decisions/precedent_detail.html", context)
 
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,0 +1,15 @@
+"""Template helpers for decision records."""
+
+from __future__ import annotations
+
+from django import template
+
+from decisions.matrix import Matrix, Row
+
+register = template.Library()
+
+
+@register.filter
+def why_not(matrix: Matrix, row: Row) -> str:
+    """Why an alternative lost: `{{ matrix|why_not:row }}`."""
+    return matrix.why_not(row)

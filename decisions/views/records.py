@@ -1,0 +1,376 @@
+"""Writing decision records: create, edit the record, build the options matrix with htmx.
+
+Every write starts with Decision.claim_version(): of two people editing from the same version,
+the later save is refused with a message and their input is shown again, never dropped.
+Each matrix action answers an htmx request with the re-rendered matrix editor, and a plain form
+post with a redirect (or the page with the error), so everything works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Max, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from decisions import matrix as matrix_module
+from decisions.forms import (
+    AssessmentForm,
+    CitationFormSet,
+    CriterionForm,
+    DecisionForm,
+    DiscussionFormSet,
+    NewDecisionForm,
+    OptionForm,
+    OwnerFormSet,
+)
+from decisions.models import (
+    Assessment,
+    Criterion,
+    Decision,
+    DecisionOwner,
+    DecisionStatus,
+    Meeting,
+    Option,
+    OwnerRole,
+    Rating,
+    Topic,
+)
+
+VERSION_HEADER = "X-Decision-Version"
+STALE_MESSAGE = (
+    "Someone else changed this decision (at {time}) after you opened it, so your change was not "
+    "saved. The page now shows their version; your input is kept below. Check it and save again."
+)
+
+
+def can_edit_decision(user: Any, decision: Decision | None = None) -> bool:
+    """Editors with the model permission, and the people who own or drive the record."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("decisions.change_decision"):
+        return True
+    return decision is not None and decision.ownerships.filter(person__user=user).exists()
+
+
+def _get_decision_for_edit(request: HttpRequest, number: int) -> Decision:
+    decision = get_object_or_404(Decision.objects.select_related("chosen_option"), number=number)
+    if not can_edit_decision(request.user, decision):
+        raise PermissionDenied("You may read this decision but not edit it.")
+    return decision
+
+
+def _stale_message(decision: Decision) -> str:
+    current = Decision.objects.only("updated_at").get(pk=decision.pk)
+    return STALE_MESSAGE.format(time=timezone.localtime(current.updated_at).strftime("%H:%M:%S"))
+
+
+@login_required
+def decision_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("decisions.add_decision"):
+        raise PermissionDenied("Your account may not create decision records.")
+    form = NewDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            decision = form.save(commit=False)
+            decision.number = (Decision.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
+            decision.save()
+            decision.record_status("", user=request.user, note="Opened")
+            person = getattr(request.user, "person", None)
+            if person is not None:
+                DecisionOwner.objects.create(decision=decision, person=person, role=OwnerRole.OWNER)
+        messages.success(request, f"{decision.code} created. Now add its options and criteria.")
+        return redirect("decisions:decision-edit", decision.number)
+    return render(request, "decisions/decision_new.html", {"form": form})
+
+
+def _formsets(decision: Decision, data: Any = None) -> dict[str, Any]:
+    discussions = DiscussionFormSet(data, instance=decision, prefix="discussions")
+    meetings = Meeting.objects.select_related("series").order_by("-date")
+    topics = Topic.objects.filter(meeting__decision_discussions__decision=decision).select_related("meeting")
+    for form in discussions.forms:
+        form.fields["meeting"].queryset = meetings
+        form.fields["topic"].queryset = topics.distinct()
+        form.fields["topic"].label_from_instance = lambda t: f"{t.meeting.date:%Y-%m-%d}: {t.title}"
+    return {
+        "owners": OwnerFormSet(data, instance=decision, prefix="owners"),
+        "citations": CitationFormSet(data, instance=decision, prefix="citations"),
+        "discussions": discussions,
+    }
+
+
+def _editor_context(decision: Decision, attempt: Any = None, **extra: Any) -> dict[str, Any]:
+    """The matrix editor; a refused change comes back pre-filled so nothing typed is lost."""
+    action = attempt.get("action") if attempt else None
+    matrix = matrix_module.for_decision(decision)
+    if action == "rate" and (cell := matrix.find(attempt.get("option"), attempt.get("criterion"))):
+        cell.draft = {"rating": attempt.get("rating", ""), "note": attempt.get("note", "")}
+    return {
+        "decision": decision,
+        "matrix": matrix,
+        "ratings": Rating.choices,
+        "statuses": DecisionStatus.choices,
+        "option_form": OptionForm(attempt if action == "add-option" else None, prefix="new-option"),
+        "criterion_form": CriterionForm(
+            attempt if action == "add-criterion" else None, prefix="new-criterion"
+        ),
+        "attempt": attempt,
+        **extra,
+    }
+
+
+@login_required
+def decision_edit(request: HttpRequest, number: int) -> HttpResponse:
+    decision = _get_decision_for_edit(request, number)
+    if request.method != "POST":
+        form, formsets = DecisionForm(instance=decision), _formsets(decision)
+        return _render_edit(request, decision, form, formsets)
+
+    form = DecisionForm(request.POST, instance=decision)
+    formsets = _formsets(decision, request.POST)
+    if not (form.is_valid() and all(f.is_valid() for f in formsets.values())):
+        return _render_edit(request, decision, form, formsets, status=422)
+    with transaction.atomic():
+        if not decision.claim_version(form.cleaned_data["version"]):
+            return _refuse_stale_record(request, decision, form, formsets)
+        decision = form.save(commit=False)
+        decision.save()
+        form.save_m2m()
+        decision.related_rfcs.set(form.cleaned_data["related_rfc_numbers"])
+        for formset in formsets.values():
+            formset.save()
+    messages.success(request, f"{decision.code} saved.")
+    return redirect("decisions:decision-edit", decision.number)
+
+
+def _refuse_stale_record(
+    request: HttpRequest, decision: Decision, form: DecisionForm, formsets: dict[str, Any]
+) -> HttpResponse:
+    """Show the form again with the person's own input and the current version to save over."""
+    fresh = Decision.objects.get(pk=decision.pk)
+    data = request.POST.copy()
+    data["version"] = str(fresh.version)
+    form = DecisionForm(data, instance=fresh)
+    form.is_valid()
+    form.add_error(None, _stale_message(fresh))
+    return _render_edit(request, fresh, form, _formsets(fresh, data), status=409)
+
+
+def _render_edit(
+    request: HttpRequest,
+    decision: Decision,
+    form: DecisionForm,
+    formsets: dict[str, Any],
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    context = _editor_context(decision, form=form, **formsets, **extra)
+    response = render(request, "decisions/decision_edit.html", context, status=status)
+    response[VERSION_HEADER] = str(decision.version)
+    return response
+
+
+# The options matrix ---------------------------------------------------------------------
+
+
+class ActionError(Exception):
+    """A matrix action that cannot be done, with the reason to show the person."""
+
+
+def _one(queryset: QuerySet, pk: str | None, what: str) -> Any:
+    try:
+        return queryset.get(pk=int(pk or ""))
+    except (ValueError, queryset.model.DoesNotExist):
+        raise ActionError(f"That {what} no longer exists; someone may have removed it.") from None
+
+
+def _renumber(rows: list[Any]) -> None:
+    for order, row in enumerate(rows):
+        if row.order != order:
+            row.order = order
+            row.save(update_fields=["order"])
+
+
+def _move(rows: list[Any], target: Any, direction: str) -> None:
+    index = next(i for i, row in enumerate(rows) if row.pk == target.pk)
+    other = index - 1 if direction in {"up", "left"} else index + 1
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+    _renumber(rows)
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {e}".lstrip(": ")
+        for f, errs in form.errors.items()
+        for e in errs
+    )
+
+
+def _save_named(form: Any, decision: Decision, model: type, instance: Any = None) -> Any:
+    if not form.is_valid():
+        raise ActionError(_form_errors(form))
+    name = form.cleaned_data["name"].strip()
+    clash = model.objects.filter(decision=decision, name__iexact=name).exclude(
+        pk=getattr(instance, "pk", None)
+    )
+    if clash.exists():
+        raise ActionError(
+            f"“{name}” is already one of the {model._meta.verbose_name_plural}; pick another name."
+        )
+    row = form.save(commit=False)
+    row.decision = decision
+    row.name = name
+    if instance is None:
+        row.order = (model.objects.filter(decision=decision).aggregate(n=Max("order"))["n"] or 0) + 1
+    row.save()
+    return row
+
+
+def _add_option(decision: Decision, data: Any) -> str:
+    row = _save_named(OptionForm(data, prefix="new-option"), decision, Option)
+    return f"Added the option “{row.name}”."
+
+
+def _update_option(decision: Decision, data: Any) -> str:
+    option = _one(decision.options, data.get("option"), "option")
+    row = _save_named(OptionForm(data, instance=option), decision, Option, option)
+    return f"Saved the option “{row.name}”."
+
+
+def _move_option(decision: Decision, data: Any) -> str:
+    option = _one(decision.options, data.get("option"), "option")
+    _move(list(decision.options.all()), option, data.get("direction", ""))
+    return f"Moved “{option.name}” {data.get('direction')}."
+
+
+def _remove_option(decision: Decision, data: Any) -> str:
+    option = _one(decision.options, data.get("option"), "option")
+    option.delete()
+    return f"Removed the option “{option.name}” and its ratings."
+
+
+def _add_criterion(decision: Decision, data: Any) -> str:
+    row = _save_named(CriterionForm(data, prefix="new-criterion"), decision, Criterion)
+    return f"Added the criterion “{row.name}” (weight {row.weight})."
+
+
+def _update_criterion(decision: Decision, data: Any) -> str:
+    criterion = _one(decision.criteria, data.get("criterion"), "criterion")
+    row = _save_named(CriterionForm(data, instance=criterion), decision, Criterion, criterion)
+    return f"Saved the criterion “{row.name}” (weight {row.weight})."
+
+
+def _move_criterion(decision: Decision, data: Any) -> str:
+    criterion = _one(decision.criteria, data.get("criterion"), "criterion")
+    _move(list(decision.criteria.all()), criterion, data.get("direction", ""))
+    return f"Moved “{criterion.name}” {data.get('direction')}."
+
+
+def _remove_criterion(decision: Decision, data: Any) -> str:
+    criterion = _one(decision.criteria, data.get("criterion"), "criterion")
+    criterion.delete()
+    return f"Removed the criterion “{criterion.name}” and its ratings."
+
+
+def _rate(decision: Decision, data: Any) -> str:
+    option = _one(decision.options, data.get("option"), "option")
+    criterion = _one(decision.criteria, data.get("criterion"), "criterion")
+    existing = Assessment.objects.filter(option=option, criterion=criterion).first()
+    form = AssessmentForm(data, instance=existing)
+    if not form.is_valid():
+        raise ActionError(_form_errors(form))
+    assessment = form.save(commit=False)
+    assessment.option, assessment.criterion = option, criterion
+    assessment.save()
+    return f"Rated “{option.name}” on {criterion.name}: {assessment.get_rating_display()}."
+
+
+def _outcome(decision: Decision, data: Any, user: Any = None) -> str:
+    previous = decision.status
+    chosen = data.get("chosen_option") or ""
+    decision.chosen_option = _one(decision.options, chosen, "option") if chosen else None
+    status = data.get("status") or decision.status
+    if status not in DecisionStatus.values:
+        raise ActionError(f"“{status}” is not a status.")
+    decision.status = status
+    decided_on = data.get("decided_on") or ""
+    try:
+        decision.decided_on = datetime.date.fromisoformat(decided_on) if decided_on else None
+    except ValueError:
+        raise ActionError(f"“{decided_on}” is not a date; use YYYY-MM-DD.") from None
+    if status == DecisionStatus.ACCEPTED and not decision.decided_on:
+        decision.decided_on = timezone.localdate()
+    decision.save(update_fields=["chosen_option", "status", "decided_on", "updated_at"])
+    decision.record_status(previous, user=user)
+    if decision.chosen_option:
+        return f"Outcome saved: “{decision.chosen_option.name}”, {decision.get_status_display().lower()}."
+    return f"Outcome saved: no option chosen, {decision.get_status_display().lower()}."
+
+
+ACTIONS: dict[str, Callable[..., str]] = {
+    "add-option": _add_option,
+    "update-option": _update_option,
+    "move-option": _move_option,
+    "remove-option": _remove_option,
+    "add-criterion": _add_criterion,
+    "update-criterion": _update_criterion,
+    "move-criterion": _move_criterion,
+    "remove-criterion": _remove_criterion,
+    "rate": _rate,
+    "outcome": _outcome,
+}
+
+
+@login_required
+@require_POST
+def decision_matrix(request: HttpRequest, number: int) -> HttpResponse:
+    """One endpoint for every matrix change; `action` names it."""
+    decision = _get_decision_for_edit(request, number)
+    name, _, direction = request.POST.get("action", "").partition(":")
+    action = ACTIONS.get(name)
+    error, note, status = "", "", 200
+    try:
+        if action is None:
+            raise ActionError("Unknown change; reload the page and try again.")
+        with transaction.atomic():
+            if not decision.claim_version(int(request.POST.get("version") or 0)):
+                status = 409
+                raise ActionError(_stale_message(decision))
+            data = request.POST.copy()
+            data["direction"] = direction
+            kwargs = {"user": request.user} if action is _outcome else {}
+            note = action(decision, data, **kwargs)
+    except (ActionError, IntegrityError) as problem:
+        error = (
+            str(problem)
+            if isinstance(problem, ActionError)
+            else "That change conflicts with the current matrix."
+        )
+        status = status if status != 200 else 422
+        decision.refresh_from_db()
+    else:
+        decision.refresh_from_db()
+    if not request.htmx:
+        if error:
+            form, formsets = DecisionForm(instance=decision), _formsets(decision)
+            return _render_edit(
+                request, decision, form, formsets, status, matrix_error=error, attempt=request.POST
+            )
+        messages.success(request, note)
+        return redirect(f"{decision.get_absolute_url()}edit/#matrix")
+    context = _editor_context(
+        decision, matrix_error=error, matrix_note=note, attempt=request.POST if error else None
+    )
+    response = render(request, "decisions/decision_edit.html#matrix-editor", context, status=status)
+    response[VERSION_HEADER] = str(decision.version)
+    return response
