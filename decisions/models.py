@@ -365,6 +365,9 @@ class Meeting(MarkdownFieldsMixin, models.Model):
     source_html = models.TextField(blank=True, editable=False)
     source_path = models.CharField(max_length=500, blank=True)
     rfcs = models.ManyToManyField(RFC, related_name="meetings", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings_submitted"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -389,6 +392,7 @@ class Topic(MarkdownFieldsMixin, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="topics")
     order = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=300)
+    anchor = models.SlugField(max_length=120, blank=True, help_text="Fragment id on the meeting page.")
     body = models.TextField(blank=True)
     body_html = models.TextField(blank=True, editable=False)
 
@@ -398,6 +402,19 @@ class Topic(MarkdownFieldsMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.anchor:
+            # The order keeps anchors unique within a meeting even when two topics share a title.
+            self.anchor = f"t{self.order}-{slugify(self.title)}"[:120].rstrip("-")
+        super().save(*args, **kwargs)
+
+    @property
+    def html_id(self) -> str:
+        return self.anchor or f"t{self.order}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#{self.html_id}"
 
 
 class Remark(MarkdownFieldsMixin, models.Model):
