@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from decisions import markdown
 from decisions.models import (
@@ -18,10 +19,13 @@ from decisions.models import (
     DecisionOwner,
     DecisionPrecedent,
     DecisionStatus,
+    Meeting,
+    MeetingSeries,
     Option,
     Person,
     Precedent,
     RFCStatus,
+    Topic,
 )
 
 RFC_SORTS = {
@@ -234,3 +238,112 @@ class PrecedentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("summary", "lessons"):
             self.fields[name].validators.append(markdown_size_validator)
+
+
+# Meetings --------------------------------------------------------------------------------
+
+
+class MeetingFilterForm(forms.Form):
+    q = forms.CharField(label="Search titles and topics", required=False, max_length=200)
+    series = forms.ChoiceField(label="Series", required=False)
+    year = forms.TypedChoiceField(label="Year", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["series"].choices = [
+            ("", "Every series"),
+            *MeetingSeries.objects.values_list("slug", "name"),
+        ]
+        years = Meeting.objects.dates("date", "year", order="DESC")
+        self.fields["year"].choices = [("", "Any year"), *((d.year, d.year) for d in years)]
+
+    def filter(self, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+        self.is_valid()
+        data = self.cleaned_data
+        if query := (data.get("q") or "").strip():
+            topics = Topic.objects.filter(title__icontains=query).values("meeting")
+            meetings = meetings.filter(Q(title__icontains=query) | Q(pk__in=topics))
+        if series := data.get("series"):
+            meetings = meetings.filter(series__slug=series)
+        if year := data.get("year"):
+            meetings = meetings.filter(date__year=year)
+        return meetings
+
+    def is_filtered(self) -> bool:
+        self.is_valid()
+        return any(self.cleaned_data.get(name) for name in ("q", "series", "year"))
+
+
+def decode_upload(upload: object) -> str:
+    """The text of an uploaded notes file, or a message saying why it cannot be read."""
+    limit = settings.MARKDOWN_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(f"The file is {upload.size // 1024} KB; the limit is {limit // 1024} KB.")
+    raw = upload.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise forms.ValidationError(
+            f"The file is not valid UTF-8 (line {line}, byte {error.start}). Save it as UTF-8 and try again."
+        ) from error
+
+
+class MeetingNotesForm(forms.Form):
+    """Notes pasted whole, or in separate fields, or uploaded as a file."""
+
+    series = forms.ModelChoiceField(queryset=MeetingSeries.objects.all(), empty_label=None)
+    new_series = forms.CharField(label="…or a new series", required=False, max_length=200)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(
+        required=False, max_length=300, help_text="Leave empty to take it from the notes."
+    )
+    attendees = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line or separated by commas.",
+    )
+    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text="Paste the whole notes (Markdown): topics as headings, remarks as “- **Name**: text”.",
+    )
+    upload = forms.FileField(label="…or upload a .md file", required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["series"].required = False
+        self.fields["series"].empty_label = "Choose a series"
+
+    def clean_upload(self) -> str:
+        upload = self.cleaned_data.get("upload")
+        return decode_upload(upload) if upload else ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("series") and not (data.get("new_series") or "").strip():
+            self.add_error("series", "Choose the meeting series, or name a new one.")
+        text = self.composed_text(data)
+        if not text.strip():
+            self.add_error("notes", "Paste the notes, or upload them as a file.")
+        else:
+            try:
+                markdown.check_size(text)
+            except markdown.MarkdownTooLarge as error:
+                self.add_error("notes", str(error))
+        data["text"] = text
+        return data
+
+    @staticmethod
+    def composed_text(data: dict) -> str:
+        """The notes as one Markdown document; pasted text is kept exactly as given."""
+        notes = data.get("upload") or data.get("notes") or ""
+        head = []
+        if attendees := (data.get("attendees") or "").strip():
+            names = [n.strip() for n in re.split(r"[\n,]+", attendees) if n.strip()]
+            head.append("## Attendees\n\n" + "\n".join(f"- {name}" for name in names) + "\n")
+        if agenda := (data.get("agenda") or "").strip():
+            head.append(f"## Agenda\n\n{agenda}\n")
+        return "\n".join([*head, notes]) if head else notes

@@ -18,6 +18,8 @@ from typing import Any
 import nh3
 from django.conf import settings
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 from pygments import highlight as pygments_highlight
@@ -58,7 +60,7 @@ TAG_ATTRIBUTE_VALUES = {
     "span": {"aria-hidden": {"true"}},
     "sup": {"class": {"footnote-ref"}},
     "hr": {"class": {"footnotes-sep"}},
-    "a": {"class": {"footnote-backref", "header-anchor"}},
+    "a": {"class": {"footnote-backref", "header-anchor", "mention"}},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener"
@@ -90,10 +92,11 @@ def slugify_heading(text: str) -> str:
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
     """Pygments with CSS classes; unknown languages fall back to a plain code block."""
-    if not lang or len(code) > HIGHLIGHT_MAX_CHARS:
+    words = lang.split()
+    if not words or len(code) > HIGHLIGHT_MAX_CHARS:
         return ""
     try:
-        lexer = get_lexer_by_name(lang.split()[0], stripnl=False)
+        lexer = get_lexer_by_name(words[0], stripnl=False)
     except ClassNotFound:
         return ""
     # markdown-it uses the output as-is only when it starts with <pre>.
@@ -114,12 +117,50 @@ def _render_list_item(renderer: Any, tokens: list, index: int, options: Any, env
     )
 
 
+MENTION = re.compile(r"\b(?:RFC\s?#?(?P<rfc>\d{1,5})|rfcs#(?P<rfcs>\d{1,5})|DR-(?P<dr>\d{1,5}))\b")
+
+
+def _link_mentions(state: StateCore) -> None:
+    """Turn `RFC 12`, `rfcs#12` and `DR-0001` in meeting notes into links to this site's pages."""
+    if not state.env.get("link_mentions"):
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, depth = [], 0
+        for token in block.children:
+            depth += token.type == "link_open"
+            depth -= token.type == "link_close"
+            if token.type != "text" or depth or not MENTION.search(token.content):
+                children.append(token)
+                continue
+            position = 0
+            for match in MENTION.finditer(token.content):
+                if match.start() > position:
+                    children.append(_text_token(token.content[position : match.start()]))
+                number = int(match["rfc"] or match["rfcs"] or match["dr"])
+                href = f"/decisions/{number}/" if match["dr"] else f"/rfcs/{number}/"
+                opening = Token("link_open", "a", 1, attrs={"href": href, "class": "mention"})
+                children += [opening, _text_token(match.group(0)), Token("link_close", "a", -1)]
+                position = match.end()
+            if position < len(token.content):
+                children.append(_text_token(token.content[position:]))
+        block.children = children
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "highlight": _highlight})
     md.use(gfm_plugin)
     md.use(anchors_plugin, min_level=1, max_level=4, slug_func=slugify_heading)
     md.add_render_rule("list_item_open", _render_list_item)
+    md.core.ruler.push("site_mentions", _link_mentions)
     return md
 
 
@@ -154,12 +195,15 @@ def sanitize(html: str) -> str:
     )
 
 
-def render_document(text: str) -> Rendered:
-    """Render Markdown to safe HTML and collect the headings for a table of contents."""
+def render_document(text: str, *, link_mentions: bool = False) -> Rendered:
+    """Render Markdown to safe HTML and collect the headings for a table of contents.
+
+    With link_mentions, `RFC 12` and `DR-0001` become links (meeting notes use this).
+    """
     text = clean_text(text or "")
     check_size(text)
     md = _parser()
-    env: dict = {}
+    env: dict = {"link_mentions": link_mentions}
     tokens = md.parse(text, env)
     toc = []
     for index, token in enumerate(tokens):

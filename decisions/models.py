@@ -33,6 +33,8 @@ class MarkdownFieldsMixin(models.Model):
 
     MARKDOWN_FIELDS: ClassVar[dict[str, str]] = {}
     MARKDOWN_TOC_FIELDS: ClassVar[dict[str, str]] = {}
+    # Meeting notes link `RFC 12` and `DR-0001` to their pages.
+    MARKDOWN_LINK_MENTIONS: ClassVar[bool] = False
 
     class Meta:
         abstract = True
@@ -59,7 +61,9 @@ class MarkdownFieldsMixin(models.Model):
         """Render every Markdown field; return the names of the fields that changed."""
         changed = []
         for name, html_name in self.MARKDOWN_FIELDS.items():
-            rendered = markdown.render_document(getattr(self, name) or "")
+            rendered = markdown.render_document(
+                getattr(self, name) or "", link_mentions=self.MARKDOWN_LINK_MENTIONS
+            )
             if getattr(self, html_name) != rendered.html:
                 setattr(self, html_name, rendered.html)
                 changed.append(html_name)
@@ -354,6 +358,7 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(MarkdownFieldsMixin, models.Model):
     MARKDOWN_FIELDS = {"agenda": "agenda_html", "source_text": "source_html"}
+    MARKDOWN_LINK_MENTIONS = True
 
     series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
@@ -366,7 +371,11 @@ class Meeting(MarkdownFieldsMixin, models.Model):
     source_path = models.CharField(max_length=500, blank=True)
     rfcs = models.ManyToManyField(RFC, related_name="meetings", blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings_submitted"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings_submitted",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -388,6 +397,7 @@ class Meeting(MarkdownFieldsMixin, models.Model):
 
 class Topic(MarkdownFieldsMixin, models.Model):
     MARKDOWN_FIELDS = {"body": "body_html"}
+    MARKDOWN_LINK_MENTIONS = True
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="topics")
     order = models.PositiveIntegerField(default=0)
@@ -419,6 +429,7 @@ class Topic(MarkdownFieldsMixin, models.Model):
 
 class Remark(MarkdownFieldsMixin, models.Model):
     MARKDOWN_FIELDS = {"text": "text_html"}
+    MARKDOWN_LINK_MENTIONS = True
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="remarks")
     order = models.PositiveIntegerField(default=0)

@@ -20,6 +20,7 @@ from decisions.models import (
     Meeting,
     PendingReference,
     ReferenceKind,
+    Topic,
 )
 
 
@@ -41,13 +42,23 @@ def resolve_references_to_rfc(sender: type, instance: RFC, **kwargs: Any) -> Non
         pending.delete()
 
 
+def _resolve_meeting_references(meeting: Meeting, topic: Topic | None = None) -> None:
+    """Link pending references to this meeting; one naming a topic waits until that topic exists."""
+    key = f"{meeting.date:%Y-%m-%d}/{meeting.series.slug}"
+    pending_refs = PendingReference.objects.filter(kind=ReferenceKind.MEETING, key=key)
+    for pending in pending_refs.filter(topic=topic.title if topic else ""):
+        DecisionMeeting.objects.get_or_create(decision=pending.decision, meeting=meeting, topic=topic)
+        pending.delete()
+
+
 @receiver(post_save, sender=Meeting)
 def resolve_references_to_meeting(sender: type, instance: Meeting, **kwargs: Any) -> None:
-    key = f"{instance.date:%Y-%m-%d}/{instance.series.slug}"
-    for pending in PendingReference.objects.filter(kind=ReferenceKind.MEETING, key=key):
-        topic = instance.topics.filter(title=pending.topic).first() if pending.topic else None
-        DecisionMeeting.objects.get_or_create(decision=pending.decision, meeting=instance, topic=topic)
-        pending.delete()
+    _resolve_meeting_references(instance)
+
+
+@receiver(post_save, sender=Topic)
+def resolve_references_to_topic(sender: type, instance: Topic, **kwargs: Any) -> None:
+    _resolve_meeting_references(instance.meeting, instance)
 
 
 @receiver(post_save, sender=Decision)

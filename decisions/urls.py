@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.views import pages, precedents, records
+from decisions.views import actions, meetings, pages, precedents, records
 
 app_name = "decisions"
 
@@ -11,7 +11,16 @@ urlpatterns = [
     path("rfcs/<int:number>/history/", pages.rfc_history, name="rfc-history"),
     path("rfcs/<int:number>.md", pages.rfc_markdown, name="rfc-markdown"),
     path("meetings/", pages.meeting_list, name="meeting-list"),
+    path("meetings/new/", meetings.meeting_new, name="meeting-new"),
     path("meetings/<int:pk>/", pages.meeting_detail, name="meeting-detail"),
+    path(
+        "meetings/<int:pk>/topics/<int:topic>/decision/",
+        meetings.topic_link_decision,
+        name="topic-link-decision",
+    ),
+    path("action-items/", actions.action_item_list, name="action-item-list"),
+    path("action-items/feed/", actions.ActionItemFeed(), name="action-item-feed"),
+    path("action-items/<int:pk>/status/", actions.action_item_status, name="action-item-status"),
     path("decisions/", pages.decision_list, name="decision-list"),
     path("decisions/new/", records.decision_new, name="decision-new"),
     path("decisions/export.zip", pages.decision_export_zip, name="decision-export-zip"),

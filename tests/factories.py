@@ -92,11 +92,12 @@ def make_rfc(
 
 
 def make_meeting(date: datetime.date = datetime.date(2023, 3, 30), **fields: Any) -> Meeting:
-    series, _ = MeetingSeries.objects.get_or_create(
-        slug="wasmtime-project-call", defaults={"name": "Wasmtime project call"}
-    )
+    if "series" not in fields:
+        fields["series"], _ = MeetingSeries.objects.get_or_create(
+            slug="wasmtime-project-call", defaults={"name": "Wasmtime project call"}
+        )
     return Meeting.objects.create(
-        series=series, date=date, title=fields.pop("title", f"Wasmtime project call {date}"), **fields
+        date=date, title=fields.pop("title", f"Wasmtime project call {date}"), **fields
     )
 
 

@@ -17,6 +17,7 @@ from decisions.models import (
     Option,
     PendingReference,
     Precedent,
+    Topic,
 )
 from tests.factories import make_decision, make_meeting, make_person, make_rfc
 
@@ -176,3 +177,16 @@ def test_the_list_shows_when_each_decision_was_last_discussed(client):
     DecisionMeeting.objects.create(decision=decision, meeting=make_meeting(date=datetime.date(2023, 4, 13)))
     body = client.get(reverse("decisions:decision-list")).content.decode()
     assert '<time datetime="2023-04-13">2023-04-13</time>' in body
+
+
+def test_a_pending_meeting_reference_with_a_topic_waits_for_that_topic():
+    decision = make_decision(number=3)
+    PendingReference.objects.create(
+        decision=decision, kind="meeting", key="2023-03-30/wasmtime-project-call", label="Wasmtime project call",
+        topic="Shared WASI",
+    )  # fmt: skip
+    meeting = make_meeting()
+    assert not DecisionMeeting.objects.exists()
+    topic = Topic.objects.create(meeting=meeting, order=1, title="Shared WASI")
+    assert DecisionMeeting.objects.get().topic == topic
+    assert not PendingReference.objects.exists()

@@ -97,3 +97,19 @@ def test_documents_over_the_size_limit_are_refused_with_a_clear_message():
 
 def test_empty_text_renders_nothing():
     assert render("") == ""
+
+
+def test_meeting_notes_link_rfc_and_decision_mentions():
+    html = render_document("See RFC 12, rfcs#3 and DR-0001.", link_mentions=True).html
+    assert '<a href="/rfcs/12/" class="mention"' in html
+    assert '<a href="/rfcs/3/" class="mention"' in html
+    assert '<a href="/decisions/1/" class="mention"' in html
+
+
+def test_mentions_inside_links_and_code_stay_as_written():
+    html = render_document("[RFC 9](https://example.org) and `RFC 4`", link_mentions=True).html
+    assert 'href="/rfcs/9/"' not in html and 'href="/rfcs/4/"' not in html
+
+
+def test_other_documents_do_not_link_mentions():
+    assert "href" not in render("An IETF RFC 2119 keyword.")

@@ -12,10 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from decisions import exporting, matrix
-from decisions.forms import DecisionFilterForm, RFCFilterForm
+from decisions.forms import DecisionFilterForm, MeetingFilterForm, RFCFilterForm
 from decisions.models import (
     RFC,
     ActionItem,
+    ActionItemStatus,
     Decision,
     DecisionMeeting,
     DecisionOwner,
@@ -23,6 +24,7 @@ from decisions.models import (
     Meeting,
     Person,
     Precedent,
+    Remark,
     Topic,
 )
 from decisions.views.precedents import can_edit_precedent
@@ -103,7 +105,8 @@ def rfc_markdown(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = (
+    form = MeetingFilterForm(request.GET)
+    meetings = form.filter(
         Meeting.objects.for_list()
         .annotate(
             topic_count=Count("topics", distinct=True), attendee_count=Count("attendees", distinct=True)
@@ -111,20 +114,36 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         .order_by("-date", "series__name")
     )
     page = Paginator(meetings, 30).get_page(request.GET.get("page"))
-    return render(request, "decisions/meeting_list.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": form.is_filtered(),
+        "can_submit": request.user.has_perm("decisions.add_meeting"),
+    }
+    template = "decisions/meeting_list.html#results" if request.htmx else "decisions/meeting_list.html"
+    return render(request, template, context)
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
-    topics = meeting.topics.prefetch_related(Prefetch("remarks__speaker"))
+    topics = meeting.topics.prefetch_related(
+        Prefetch("remarks", queryset=Remark.objects.select_related("speaker")),
+        Prefetch("decision_discussions", queryset=DecisionMeeting.objects.select_related("decision")),
+    )
+    may_link = request.user.has_perm("decisions.change_decision")
     context = {
         "meeting": meeting,
         "topics": list(topics),
         "attendees": list(meeting.attendees.all()),
-        "action_items": list(meeting.action_items.select_related("owner", "decision")),
+        "action_items": list(meeting.action_items.select_related("owner", "decision", "meeting__series")),
         "links": list(meeting.links.all()),
         "rfcs": list(meeting.rfcs.only("number", "title", "status")),
         "decisions": list(meeting.decisions.only("number", "title", "status").distinct()),
+        "may_link": may_link,
+        "can_start_decision": request.user.has_perm("decisions.add_decision"),
     }
     return render(request, "decisions/meeting_detail.html", context)
 
@@ -221,16 +240,22 @@ def precedent_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person, slug=slug)
+    spoke_in = (
+        Topic.objects.filter(remarks__speaker=person)
+        .select_related("meeting__series")
+        .annotate(remark_count=Count("remarks", filter=Q(remarks__speaker=person)))
+        .order_by("-meeting__date", "order")[:30]
+    )
     context = {
         "person": person,
         "authored": list(person.rfcs_authored.only("number", "title", "status")),
         "shepherded": list(person.rfcs_shepherded.only("number", "title", "status")),
         "ownerships": list(person.ownerships.select_related("decision")),
-        "action_items": list(person.action_items.select_related("meeting__series")),
-        "meetings": list(person.meetings_attended.select_related("series")[:20]),
+        "open_items": list(person.action_items.open().select_related("meeting__series", "decision", "owner")),
+        "closed_item_count": person.action_items.exclude(status=ActionItemStatus.OPEN).count(),
+        "meetings": list(person.meetings_attended.select_related("series").order_by("-date")[:12]),
+        "attendance": person.meetings_attended.count(),
         "remark_count": person.remarks.count(),
-        "topics": list(
-            Topic.objects.filter(Q(remarks__speaker=person)).select_related("meeting__series").distinct()[:20]
-        ),
+        "spoke_in": list(spoke_in),
     }
     return render(request, "decisions/person_detail.html", context)

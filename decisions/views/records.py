@@ -37,6 +37,7 @@ from decisions.models import (
     Assessment,
     Criterion,
     Decision,
+    DecisionMeeting,
     DecisionOwner,
     DecisionStatus,
     Meeting,
@@ -78,7 +79,9 @@ def _stale_message(decision: Decision) -> str:
 def decision_new(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("decisions.add_decision"):
         raise PermissionDenied("Your account may not create decision records.")
-    form = NewDecisionForm(request.POST or None)
+    topic = _topic_from(request)
+    initial = {"context": _quote_topic(topic)} if topic else None
+    form = NewDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             decision = form.save(commit=False)
@@ -88,9 +91,30 @@ def decision_new(request: HttpRequest) -> HttpResponse:
             person = getattr(request.user, "person", None)
             if person is not None:
                 DecisionOwner.objects.create(decision=decision, person=person, role=OwnerRole.OWNER)
+            if topic is not None:
+                DecisionMeeting.objects.create(decision=decision, meeting=topic.meeting, topic=topic)
         messages.success(request, f"{decision.code} created. Now add its options and criteria.")
         return redirect("decisions:decision-edit", decision.number)
-    return render(request, "decisions/decision_new.html", {"form": form})
+    return render(request, "decisions/decision_new.html", {"form": form, "topic": topic})
+
+
+def _topic_from(request: HttpRequest) -> Topic | None:
+    """The meeting topic a new decision starts from (`?topic=` or the hidden field)."""
+    value = request.POST.get("topic") or request.GET.get("topic") or ""
+    if not value.isdigit():
+        return None
+    return Topic.objects.select_related("meeting__series").filter(pk=int(value)).first()
+
+
+def _quote_topic(topic: Topic) -> str:
+    lines = [f"From the {topic.meeting.series.name} of {topic.meeting.date:%Y-%m-%d}, “{topic.title}”:", ""]
+    for remark in topic.remarks.select_related("speaker").order_by("order"):
+        who = remark.speaker.name if remark.speaker else remark.speaker_name
+        prefix = "  " * remark.depth + "- " + (f"**{who}**: " if who else "")
+        lines.append(prefix + remark.text.replace("\n", " "))
+    if len(lines) == 2 and topic.body:
+        lines.extend(topic.body.splitlines())
+    return "\n".join(f"> {line}".rstrip() for line in lines) + "\n"
 
 
 def _formsets(decision: Decision, data: Any = None) -> dict[str, Any]:

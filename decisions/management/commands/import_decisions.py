@@ -1,0 +1,60 @@
+"""manage.py import_decisions DIR: read exported records back, all of them or none (DESIGN.md 6)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from decisions import exporting
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update decision records from the NNNN-slug.md files in DIR. Every file is checked "
+        "first; any problem means nothing is written."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("dir", help="folder of records written by export_decisions")
+        parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        show = not options["json"] and sys.stderr.isatty()
+
+        def progress(index: int, total: int) -> None:
+            sys.stderr.write(f"\r{index}/{total}" + ("\n" if index == total else ""))
+
+        try:
+            report = exporting.import_folder(
+                options["dir"], dry_run=options["dry_run"], progress=progress if show else None
+            )
+        except exporting.ImportFailed as error:
+            if options["json"]:
+                failed = [{"path": p.path, "line": p.line, "message": p.message} for p in error.problems]
+                self.stdout.write(json.dumps({"failed": failed}))
+            else:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(error.problems)} problem(s); nothing was imported.") from error
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_json(), default=str))
+            return
+        self._summary(report)
+
+    def _summary(self, report: exporting.ImportReport) -> None:
+        verb = "Would import" if report.dry_run else "Imported"
+        self.stdout.write(f"{verb} {len(report.created)} new and {len(report.updated)} updated record(s).")
+        for label, values in (
+            ("People created", report.people_created),
+            ("Precedents created", report.precedents_created),
+            ("Areas created", report.areas_created),
+        ):
+            if values:
+                self.stdout.write(f"{label}: {', '.join(values)}")
+        for ref in report.unresolved:
+            self.stdout.write(
+                f"Kept as written (not on this site yet): DR-{ref.decision:04d} -> {ref.label or ref.key}"
+            )

@@ -1,0 +1,62 @@
+"""manage.py import_meeting FILE: one file of meeting notes into the site (DESIGN.md 5)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from decisions.meetings import FileResult, ImportProblem, import_file
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--date {value!r}: give the date as YYYY-MM-DD") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Parse one meeting-notes file and save it as a meeting with its topics, remarks, action items "
+        "and links. Importing the same file again updates that meeting."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="a Markdown notes file")
+        parser.add_argument("--series", help="meeting series name (default: from the file's folders)")
+        parser.add_argument(
+            "--date", type=_date, help="meeting date YYYY-MM-DD (default: file name, then notes)"
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+        parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = import_file(
+                options["file"], series=options["series"], date=options["date"], dry_run=options["dry_run"]
+            )
+        except (ImportProblem, OSError) as error:
+            raise CommandError(str(error)) from error
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
+        else:
+            self._summary(result, options["dry_run"])
+
+    def _summary(self, result: FileResult, dry_run: bool) -> None:
+        parsed = result.parsed
+        verb = "Would save" if dry_run else ("Created" if result.created else "Updated")
+        self.stdout.write(f"{verb} “{result.as_json()['title']}”, {result.series}, {result.date:%Y-%m-%d}")
+        self.stdout.write(
+            f"{len(parsed.attendees)} attendees, {len(parsed.speakers)} speakers, {len(parsed.topics)} topics, "
+            f"{sum(len(t.remarks) for t in parsed.topics)} remarks, {len(parsed.action_items)} action items, "
+            f"{len(parsed.links)} links"
+        )
+        for item in parsed.action_items:
+            self.stdout.write(f"  [{'x' if item.done else ' '}] {item.owner or '(no owner)'}: {item.text}")
+        for warning in parsed.warnings:
+            self.stderr.write(f"warning: {warning}")
+        if result.meeting is not None:
+            self.stdout.write(f"Saved as {result.as_json()['meeting']}")

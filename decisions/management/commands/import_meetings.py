@@ -1,0 +1,53 @@
+"""manage.py import_meetings DIR: every dated notes file below DIR (DESIGN.md 5)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from decisions.meetings import FolderReport, ImportProblem, import_folder
+
+
+class Command(BaseCommand):
+    help = (
+        "Import every dated meeting-notes file below DIR, each in its own transaction. READMEs, "
+        "templates and undated files are skipped; a file that fails is reported and the rest import."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("dir", help="folder of notes, e.g. a clone of bytecodealliance/meetings")
+        parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+        parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        show = not options["json"] and sys.stderr.isatty()
+
+        def progress(index: int, total: int, path: str) -> None:
+            sys.stderr.write(f"\r\033[K{index}/{total} {path}"[:120] + ("\n" if index == total else ""))
+
+        try:
+            report = import_folder(
+                options["dir"], dry_run=options["dry_run"], progress=progress if show else None
+            )
+        except ImportProblem as error:
+            raise CommandError(str(error)) from error
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
+        else:
+            self._summary(report)
+
+    def _summary(self, report: FolderReport) -> None:
+        verb = "Would import" if report.dry_run else "Imported"
+        self.stdout.write(
+            f"{verb} {report.imported} meeting(s) ({report.created} new, {report.updated} updated) in "
+            f"{report.seconds:.1f} s: {report.topics} topics, {report.remarks} remarks, "
+            f"{report.action_items} action items, {report.speakers} distinct speakers."
+        )
+        self.stdout.write(f"Skipped {len(report.skipped)} file(s) that are not dated meeting notes.")
+        for path, error in report.failed:
+            self.stderr.write(f"failed: {error if error.startswith(path) else f'{path}: {error}'}")
+        if report.failed:
+            self.stderr.write(f"{len(report.failed)} file(s) failed; the others were imported.")

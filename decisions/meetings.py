@@ -1,0 +1,877 @@
+"""Storing parsed meeting notes (DESIGN.md 3 and 5): one meeting, one transaction, no duplicates.
+
+`save_meeting` is what the web form and both import commands call. It matches the names in the
+notes to people (by name, slug or alias, then by a first name that only one person has), creates
+the rest, and replaces a meeting's topics, remarks, links and action items when the same notes
+come again, so importing twice changes nothing. Remarks and action items are written with
+bulk_create: Markdown is rendered first with the model's own render_markdown(), so the stored
+HTML is exactly what save() would have produced, at a fraction of the queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.urls import NoReverseMatch
+from django.utils.text import slugify
+
+from decisions.models import (
+    RFC,
+    ActionItem,
+    ActionItemStatus,
+    Decision,
+    DecisionMeeting,
+    Meeting,
+    MeetingLink,
+    MeetingSeries,
+    Person,
+    Remark,
+    Topic,
+    unique_slug,
+)
+from decisions.parsing.meetings import (
+    MeetingParseError,
+    ParsedActionItem,
+    ParsedMeeting,
+    date_from_path,
+    name_key,
+    name_variants,
+    parse_meeting,
+    parts_before_year,
+    people_in_label,
+    series_name,
+)
+
+AMBIGUOUS: Any = object()  # more than one person answers to this name: link nobody, create nobody
+NOT_NOTES = {
+    "readme.md",
+    "contributing.md",
+    "code_of_conduct.md",
+    "license.md",
+    "changelog.md",
+    "security.md",
+}
+NOTES_SUFFIXES = {".md", ".markdown"}
+
+
+# People -----------------------------------------------------------------------------------------
+
+
+class PeopleIndex:
+    """Every person under each name they are written as, loaded once and kept current.
+
+    One index serves a whole import run, so matching 10,000 names costs one query, not 10,000.
+    """
+
+    def __init__(self) -> None:
+        self.people: dict[int, Person] = {}
+        self.by_key: dict[str, set[int]] = {}
+        self.by_slug: dict[str, int] = {}
+        self.by_first: dict[str, set[int]] = {}
+        self.reserved: set[str] = set()
+        self.series_counts: dict[int, Counter[int]] = {}
+        for person in Person.objects.only("id", "name", "slug", "aliases"):
+            self.add(person)
+
+    def add(self, person: Person) -> None:
+        self.people[person.pk] = person
+        self.by_slug[person.slug] = person.pk
+        for written in [person.name, *(person.aliases or [])]:
+            for key in name_variants(written):
+                self.by_key.setdefault(key, set()).add(person.pk)
+        self.by_key.setdefault(name_key(person.slug), set()).add(person.pk)
+        tokens = _name_tokens(person.name)
+        if len(tokens) >= 2:
+            self.by_first.setdefault(name_key(tokens[0]), set()).add(person.pk)
+
+    def lookup(self, name: str, series: MeetingSeries | None = None) -> Any:
+        """The person a written name means: a Person, None, or AMBIGUOUS.
+
+        In order: the exact name, an alias or the slug (any case or accents); a full name one or
+        two typos away from exactly one person's ("Till Schneiderent"); a first name (or "Chris F")
+        only one person has, or that one person in this series answers to far more than the others.
+        """
+        for key in name_variants(name):
+            ids = self.by_key.get(key)
+            if ids:
+                return self.people[next(iter(ids))] if len(ids) == 1 else self._dominant(ids, series)
+        slug = slugify(name)
+        if slug in self.by_slug:
+            return self.people[self.by_slug[slug]]
+        tokens = _name_tokens(name)
+        if not tokens:
+            return None
+        ids = self.by_first.get(name_key(tokens[0]), set())
+        if len(tokens) == 2 and re.fullmatch(r"\w\.?", tokens[1]):
+            initial = tokens[1][0].casefold()
+            ids = {i for i in ids if name_key(_name_tokens(self.people[i].name)[-1]).startswith(initial)}
+        elif len(tokens) >= 2:
+            return self._near(name, tokens)
+        if len(ids) == 1:
+            return self.people[next(iter(ids))]
+        return self._dominant(ids, series) if ids else None
+
+    def _near(self, name: str, tokens: list[str]) -> Person | None:
+        """A full name with a typo: same initials, at most two edits from one person's name."""
+        key = name_key(" ".join(tokens))
+        if len(key) < 9:
+            return None
+        close = set()
+        for pk, person in self.people.items():
+            other = name_key(" ".join(_name_tokens(person.name)))
+            theirs = _name_tokens(person.name)
+            if (
+                len(theirs) < 2
+                or other[:1] != key[:1]
+                or name_key(theirs[-1])[:1] != name_key(tokens[-1])[:1]
+            ):
+                continue
+            if abs(len(other) - len(key)) <= 2 and _edits(key, other) <= 2:
+                close.add(pk)
+        return self.people[close.pop()] if len(close) == 1 else None
+
+    def _dominant(self, ids: set[int], series: MeetingSeries | None) -> Any:
+        """Of several people with one first name, the one this series clearly means, if any."""
+        if series is None or series.pk is None:
+            return AMBIGUOUS
+        counts = self.counts(series)
+        ranked = sorted(((counts.get(i, 0), i) for i in ids), reverse=True)
+        best, runner = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0
+        if best >= 3 and best >= 3 * runner:
+            return self.people[ranked[0][1]]
+        return AMBIGUOUS
+
+    def counts(self, series: MeetingSeries) -> Counter[int]:
+        """How many meetings of the series each person attended, loaded once per series."""
+        if series.pk not in self.series_counts:
+            through = Meeting.attendees.through.objects.filter(meeting__series=series)
+            self.series_counts[series.pk] = Counter(
+                dict(through.values_list("person_id").annotate(n=Count("id")).values_list("person_id", "n"))
+            )
+        return self.series_counts[series.pk]
+
+    def create(self, name: str, aliases: Iterable[str], *, last_first: bool = False) -> Person:
+        """A new person (not yet saved) with a slug no one else has."""
+        display = _display_name(name, last_first=last_first)
+        base = slugify(display)[:80].strip("-") or "person"
+        slug, n = base, 2
+        while slug in self.by_slug or slug in self.reserved:
+            suffix = f"-{n}"
+            slug, n = base[: 80 - len(suffix)] + suffix, n + 1
+        self.reserved.add(slug)
+        return Person(name=display[:200], slug=slug, aliases=list(dict.fromkeys(a for a in aliases if a)))
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance, for names of a few dozen characters."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def match_people(
+    names: list[str], *, people: PeopleIndex | None = None, series: MeetingSeries | None = None
+) -> dict[str, Person | None]:
+    """Each written name -> its person: by slug, name or alias (any case), a first name only one
+    person has, or a near-identical full name. Lists such as `Karen/David` match their first name."""
+    index = people or PeopleIndex()
+    found = {}
+    for name in names:
+        person = index.lookup(people_in_label(name)[0], series)
+        found[name] = None if person is AMBIGUOUS else person
+    return found
+
+
+def _name_tokens(name: str) -> list[str]:
+    match = re.fullmatch(r"\s*([^,\s]+)\s*,\s*([^,\s]+)\s*", name)
+    if match:
+        return [match[2], match[1]]
+    return [t for t in name.replace(",", " ").split() if t]
+
+
+def _display_name(name: str, *, last_first: bool = False) -> str:
+    """How a new person is named: `Brown, Andrew` (where notes write names so) is `Andrew Brown`."""
+    name = name.strip().lstrip("@")
+    return " ".join(_name_tokens(name)) if last_first and "," in name else name
+
+
+class _Resolver:
+    """Names in one meeting's notes -> people, creating the unknown ones when asked to."""
+
+    def __init__(
+        self, parsed: ParsedMeeting, index: PeopleIndex, create: bool, series: MeetingSeries
+    ) -> None:
+        self.parsed = parsed
+        self.index = index
+        self.create = create
+        self.series = series
+        self.listed = frozenset(name_key(a) for a in parsed.attendees)
+        labels = [*parsed.speakers, *(i.owner for i in parsed.action_items if i.owner)]
+        self.used = {name_key(n) for label in labels for n in people_in_label(label, self.listed)}
+        self.resolved: dict[str, Person | None] = {}
+        self.new: list[Person] = []
+        self.grown: dict[int, Person] = {}
+
+    def resolve_all(self, labels: Iterable[str | None]) -> None:
+        for label in labels:
+            if label and label not in self.resolved:
+                self.resolved[label] = self._resolve(label)
+        if self.new:
+            Person.objects.bulk_create(self.new)
+            for person in self.new:
+                self.index.add(person)
+            self.new = []
+        if self.grown:
+            Person.objects.bulk_update(list(self.grown.values()), ["aliases"])
+            self.grown = {}
+
+    def person(self, label: str | None) -> Person | None:
+        return self.resolved.get(label) if label else None
+
+    def _declared(self, name: str) -> list[str]:
+        """Handles the attendee list gives (`Nick Fitzgerald (nf)`) that the notes then use."""
+        return [a for a in self.parsed.attendee_aliases.get(name, []) if name_key(a) in self.used]
+
+    def _resolve(self, label: str) -> Person | None:
+        first = people_in_label(label, self.listed)[0]
+        canonical = self.parsed.aliases.get(first, first)
+        person = self.index.lookup(canonical, self.series)
+        if person is None and canonical != first:
+            person = self.index.lookup(first, self.series)
+        if person is AMBIGUOUS:
+            return None
+        if person is not None:
+            self._learn(person, [first, *self._declared(canonical)])
+            return person
+        last_first = name_key(canonical) in self.listed and "," in canonical
+        display = _display_name(canonical, last_first=last_first)
+        pending = next((p for p in self.new if name_key(p.name) == name_key(display)), None)
+        if pending is not None or not self.create:
+            return pending
+        person = self.index.create(
+            canonical, [canonical, first, *self._declared(canonical)], last_first=last_first
+        )
+        self.new.append(person)
+        return person
+
+    def _learn(self, person: Person, written: list[str]) -> None:
+        """Remember handles and spellings the notes tie to a person, never bare first names."""
+        if person.pk is None:
+            return
+        tokens = _name_tokens(person.name)
+        first = name_key(tokens[0]) if tokens else ""
+        known = {name_key(a) for a in [person.name, *(person.aliases or [])]}
+        for alias in written:
+            key = name_key(alias)
+            handle = re.fullmatch(r"[a-z][a-z0-9_\-]{2,38}", alias.lstrip("@")) is not None
+            spelling = len(_name_tokens(alias)) >= 2
+            if (handle or spelling) and key not in known and key != first and not self.index.by_key.get(key):
+                person.aliases = [*(person.aliases or []), alias.lstrip("@")]
+                known.add(key)
+                self.index.by_key.setdefault(key, set()).add(person.pk)
+                self.grown[person.pk] = person
+
+
+# Saving ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Lookups:
+    """What an import run looks up again and again, loaded once: people, RFCs, decisions, series."""
+
+    people: PeopleIndex = field(default_factory=PeopleIndex)
+    rfcs: dict[int, int] | None = None
+    decisions: dict[int, int] | None = None
+    series: dict[str, MeetingSeries] = field(default_factory=dict)
+
+    def rfc_ids(self, numbers: list[int]) -> list[int]:
+        if self.rfcs is None:
+            return list(RFC.objects.filter(number__in=numbers).values_list("pk", flat=True))
+        return [self.rfcs[n] for n in numbers if n in self.rfcs]
+
+    def decision_ids(self, numbers: list[int]) -> dict[int, int]:
+        if self.decisions is None:
+            return dict(Decision.objects.filter(number__in=numbers).values_list("number", "pk"))
+        return {n: self.decisions[n] for n in numbers if n in self.decisions}
+
+    @classmethod
+    def for_run(cls) -> Lookups:
+        return cls(
+            rfcs=dict(RFC.objects.values_list("number", "pk")),
+            decisions=dict(Decision.objects.values_list("number", "pk")),
+        )
+
+
+def save_meeting(
+    parsed: ParsedMeeting,
+    *,
+    series: MeetingSeries,
+    date: datetime.date,
+    source_text: str,
+    source_path: str = "",
+    user: Any = None,
+    create_people: bool = True,
+    action_items: list[ParsedActionItem] | None = None,
+    lookups: Lookups | None = None,
+) -> Meeting:
+    """Create or update the meeting these notes describe, with everything parsed from them.
+
+    The same `source_path` (or else the same series, date and title) updates the meeting in
+    place. `action_items` replaces the parsed ones when a person corrected them in the preview.
+    Everything happens in one transaction: a failure leaves the database as it was.
+    """
+    meeting, _ = _save(
+        parsed,
+        series=series,
+        date=date,
+        source_text=source_text,
+        source_path=source_path,
+        user=user,
+        create_people=create_people,
+        action_items=action_items,
+        lookups=lookups or Lookups(),
+    )
+    return meeting
+
+
+@transaction.atomic
+def _save(
+    parsed: ParsedMeeting,
+    *,
+    series: MeetingSeries,
+    date: datetime.date,
+    source_text: str,
+    source_path: str,
+    user: Any,
+    create_people: bool,
+    action_items: list[ParsedActionItem] | None,
+    lookups: Lookups,
+) -> tuple[Meeting, bool]:
+    title = (parsed.title or "").strip()[:300] or f"{series.name}, {date:%B} {date.day}, {date.year}"
+    meeting = _existing(series, date, title, source_path)
+    created = meeting is None
+    kept = _KeptState(meeting) if meeting is not None else _KeptState(None)
+    if meeting is None:
+        submitter = user if getattr(user, "is_authenticated", False) else None
+        meeting = Meeting(submitted_by=submitter)
+    else:
+        _clear(meeting)
+    meeting.series, meeting.date, meeting.title = series, date, title
+    meeting.agenda = parsed.agenda
+    meeting.source_text = source_text
+    meeting.source_path = source_path[:500]
+    meeting.save()
+
+    items = parsed.action_items if action_items is None else action_items
+    resolver = _Resolver(parsed, lookups.people, create_people, series)
+    labels = [*parsed.attendees, *parsed.speakers, *(r.speaker for t in parsed.topics for r in t.remarks)]
+    resolver.resolve_all([*labels, *(i.owner for i in items if i.owner)])
+
+    topics = _save_topics(meeting, parsed)
+    _save_remarks(parsed, topics, resolver)
+    _save_action_items(meeting, parsed, items, topics, resolver, kept)
+    _save_links(meeting, parsed, topics)
+    present = [resolver.person(n) for n in [*parsed.attendees, *parsed.speakers]]
+    meeting.attendees.set({p.pk for p in present if p is not None})
+    meeting.rfcs.set(lookups.rfc_ids(parsed.rfc_mentions))
+    _save_discussions(meeting, parsed, topics, lookups, kept)
+    return meeting, created
+
+
+def _existing(series: MeetingSeries, date: datetime.date, title: str, source_path: str) -> Meeting | None:
+    meetings = Meeting.objects.select_for_update()
+    if source_path:
+        found = meetings.filter(source_path=source_path).order_by("pk").first()
+        if found is not None:
+            return found
+    return meetings.filter(series=series, date=date, title=title).first()
+
+
+class _KeptState:
+    """What people changed on the site since the last import, carried over to the new rows."""
+
+    def __init__(self, meeting: Meeting | None) -> None:
+        self.statuses: dict[tuple[str, str], tuple[str, int | None]] = {}
+        self.discussions: list[tuple[int, str | None]] = []
+        if meeting is None:
+            return
+        for owner, text, status, decision in meeting.action_items.values_list(
+            "owner_name", "text", "status", "decision_id"
+        ):
+            if status != ActionItemStatus.OPEN or decision:
+                self.statuses[(owner, text)] = (status, decision)
+        self.discussions = list(meeting.decision_discussions.values_list("decision_id", "topic__title"))
+
+
+def _clear(meeting: Meeting) -> None:
+    meeting.action_items.all().delete()
+    meeting.links.all().delete()
+    meeting.decision_discussions.all().delete()
+    meeting.topics.all().delete()
+
+
+def _save_topics(meeting: Meeting, parsed: ParsedMeeting) -> list[Topic]:
+    topics = []
+    for order, parsed_topic in enumerate(parsed.topics, start=1):
+        topic = Topic(meeting=meeting, order=order, title=parsed_topic.title[:300] or f"Topic {order}")
+        topic.body = parsed_topic.body
+        topic.save()
+        topics.append(topic)
+    return topics
+
+
+def _save_remarks(parsed: ParsedMeeting, topics: list[Topic], resolver: _Resolver) -> None:
+    remarks = []
+    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
+        for order, remark in enumerate(parsed_topic.remarks, start=1):
+            row = Remark(
+                topic=topic,
+                order=order,
+                speaker=resolver.person(remark.speaker),
+                speaker_name=(remark.speaker or "")[:200],
+                text=remark.text,
+                depth=min(remark.depth, 32767),
+            )
+            row.render_markdown()
+            remarks.append(row)
+    Remark.objects.bulk_create(remarks, batch_size=500)
+
+
+def _save_action_items(
+    meeting: Meeting,
+    parsed: ParsedMeeting,
+    items: list[ParsedActionItem],
+    topics: list[Topic],
+    resolver: _Resolver,
+    kept: _KeptState,
+) -> None:
+    rows = []
+    for item in items:
+        text = (item.text or "").strip()
+        if not text:
+            continue
+        owner_name = (item.owner or "")[:200]
+        status = ActionItemStatus.DONE if item.done else ActionItemStatus.OPEN
+        decision = None
+        if (owner_name, text) in kept.statuses:
+            previous, decision = kept.statuses[(owner_name, text)]
+            status = status if status != ActionItemStatus.OPEN else previous
+        rows.append(
+            ActionItem(
+                meeting=meeting,
+                topic=_topic_of(item, parsed, topics),
+                owner=resolver.person(item.owner),
+                owner_name=owner_name,
+                text=text,
+                due_on=item.due,
+                status=status,
+                decision_id=decision,
+            )
+        )
+    ActionItem.objects.bulk_create(rows, batch_size=500)
+
+
+def _topic_of(item: ParsedActionItem, parsed: ParsedMeeting, topics: list[Topic]) -> Topic | None:
+    """The topic an item was found in; an edited item keeps its topic when its text is unchanged."""
+    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
+        if any(candidate is item for candidate in parsed_topic.action_items):
+            return topic
+    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
+        if any(c.text.strip() == (item.text or "").strip() for c in parsed_topic.action_items):
+            return topic
+    return None
+
+
+def _save_links(meeting: Meeting, parsed: ParsedMeeting, topics: list[Topic]) -> None:
+    first_topic: dict[str, Topic] = {}
+    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
+        for link in parsed_topic.links:
+            first_topic.setdefault(link.url, topic)
+    rows = [
+        MeetingLink(
+            meeting=meeting,
+            topic=first_topic.get(link.url),
+            url=link.url[:1000],
+            text=link.text[:500],
+            order=i,
+        )
+        for i, link in enumerate(parsed.links, start=1)
+    ]
+    MeetingLink.objects.bulk_create(rows, batch_size=500)
+
+
+def _save_discussions(
+    meeting: Meeting, parsed: ParsedMeeting, topics: list[Topic], lookups: Lookups, kept: _KeptState
+) -> None:
+    """A DecisionMeeting for each DR-NNNN mention, at the topic that mentions it; kept links stay."""
+    numbers = list(
+        dict.fromkeys([*parsed.decision_mentions, *(n for t in parsed.topics for n in t.decision_mentions)])
+    )
+    ids = lookups.decision_ids(numbers)
+    wanted: dict[tuple[int, int | None], None] = {}
+    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
+        for number in parsed_topic.decision_mentions:
+            if number in ids:
+                wanted[(ids[number], topic.pk)] = None
+    in_topics = {decision for decision, _ in wanted}
+    for number in parsed.decision_mentions:
+        if number in ids and ids[number] not in in_topics:
+            wanted[(ids[number], None)] = None
+    by_title = {topic.title: topic.pk for topic in reversed(topics)}
+    for decision, title in kept.discussions:
+        topic_id = by_title.get(title) if title else None
+        if (decision, topic_id) not in wanted and not (topic_id is None and decision in in_topics):
+            wanted[(decision, topic_id)] = None
+    DecisionMeeting.objects.bulk_create(
+        [DecisionMeeting(decision_id=d, meeting=meeting, topic_id=t) for d, t in wanted]
+    )
+
+
+# Files and folders (the import commands) ------------------------------------------------------
+
+
+class ImportProblem(Exception):
+    """A notes file that cannot be imported, said the way a person can act on."""
+
+
+@dataclass
+class FileResult:
+    path: str
+    text: str
+    parsed: ParsedMeeting
+    series: str
+    date: datetime.date
+    meeting: Meeting | None = None
+    created: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        parsed = self.parsed
+        return {
+            "title": (self.meeting.title if self.meeting else parsed.title) or "",
+            "date": self.date.isoformat(),
+            "series": self.series,
+            "attendees": parsed.attendees,
+            "speakers": parsed.speakers,
+            "topics": [
+                {"title": t.title, "speakers": t.speakers, "remarks": len(t.remarks)} for t in parsed.topics
+            ],
+            "action_items": [{"owner": i.owner, "text": i.text} for i in parsed.action_items],
+            "links": [{"url": link.url, "text": link.text} for link in parsed.links],
+            "meeting": _meeting_url(self.meeting) if self.meeting else None,
+            "warnings": parsed.warnings,
+        }
+
+
+def _meeting_url(meeting: Meeting) -> str:
+    try:
+        return meeting.get_absolute_url()
+    except NoReverseMatch:
+        return f"/meetings/{meeting.pk}/"
+
+
+def read_notes(path: Path, shown: str | None = None) -> str:
+    """The text of a notes file, exactly as stored (CRLF kept); a clear error when it is not UTF-8."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ImportProblem(
+            f"{shown or path}: not valid UTF-8 (line {line}, byte {error.start}); save the file as UTF-8"
+        ) from error
+
+
+def read_file(
+    path: str | Path,
+    *,
+    series: str | None = None,
+    date: datetime.date | None = None,
+    root: str | Path | None = None,
+) -> FileResult:
+    """Read and parse one notes file, writing nothing; raise ImportProblem naming the file and line."""
+    path = Path(path)
+    key = _source_key(path, root)
+    text = read_notes(path, key)
+    try:
+        parsed = parse_meeting(text, path=key, default_date=date)
+    except MeetingParseError as error:
+        where = f":{error.line}" if error.line else ""
+        raise ImportProblem(f"{key}{where}: {error.message}") from error
+    when = date or parsed.date
+    if when is None:
+        raise ImportProblem(f"{key}: no date in the notes or the file name; pass --date YYYY-MM-DD")
+    return FileResult(
+        path=key, text=text, parsed=parsed, series=series or series_from_path(path, root), date=when
+    )
+
+
+def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> FileResult:
+    """Save a read file as its meeting (one transaction), creating its series when new."""
+    series = lookups.series.get(result.series.casefold()) or get_series(result.series)
+    lookups.series[result.series.casefold()] = series
+    result.meeting, result.created = _save(
+        result.parsed,
+        series=series,
+        date=result.date,
+        source_text=result.text,
+        source_path=result.path,
+        user=user,
+        create_people=True,
+        action_items=None,
+        lookups=lookups,
+    )
+    return result
+
+
+def import_file(
+    path: str | Path,
+    *,
+    series: str | None = None,
+    date: datetime.date | None = None,
+    dry_run: bool = False,
+    root: str | Path | None = None,
+    user: Any = None,
+) -> FileResult:
+    """Parse one notes file and (unless dry_run) save it; raise ImportProblem naming the file."""
+    result = read_file(path, series=series, date=date, root=root)
+    return result if dry_run else save_file(result, Lookups(), user=user)
+
+
+def get_series(name: str) -> MeetingSeries:
+    """The series of that name (any case), created with a unique slug when new."""
+    found = MeetingSeries.objects.filter(name__iexact=name).first()
+    return found or MeetingSeries.objects.create(
+        name=name[:200], slug=unique_slug(MeetingSeries, name, max_length=100)
+    )
+
+
+@dataclass
+class FolderReport:
+    imported: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    topics: int = 0
+    remarks: int = 0
+    action_items: int = 0
+    speakers: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "created": self.created,
+            "updated": self.updated,
+            "failed": [{"path": path, "error": error} for path, error in self.failed],
+            "skipped": len(self.skipped),
+            "topics": self.topics,
+            "remarks": self.remarks,
+            "action_items": self.action_items,
+            "speakers": self.speakers,
+            "seconds": round(self.seconds, 2),
+            "dry_run": self.dry_run,
+        }
+
+
+def notes_files(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files below root that may be notes, and the ones skipped with the reason."""
+    candidates, skipped = [], []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if path.suffix.lower() not in NOTES_SUFFIXES:
+            continue
+        name = path.name.lower()
+        if name in NOT_NOTES or name.startswith("template"):
+            skipped.append((path, "not meeting notes (README, TEMPLATE and the like)"))
+            continue
+        candidates.append(path)
+    return candidates, skipped
+
+
+def import_folder(
+    root: str | Path, *, dry_run: bool = False, progress: Callable[[int, int, str], None] | None = None
+) -> FolderReport:
+    """Import every dated notes file below root, each in its own transaction; bad files are listed.
+
+    All files are read first, so the people in every attendee list exist before any meeting is
+    saved: "Till" in a 2021 note then finds the "Till Schneidereit" of a 2024 one.
+    """
+    started = time.monotonic()
+    root = Path(root)
+    if not root.is_dir():
+        raise ImportProblem(f"{root}: not a folder")
+    report = FolderReport(dry_run=dry_run)
+    files, skipped = notes_files(root)
+    report.skipped = [(_source_key(p, root), reason) for p, reason in skipped]
+    results = []
+    for path in files:
+        key = _source_key(path, root)
+        try:
+            result = _read_dated(path, root)
+        except ImportProblem as error:
+            report.failed.append((key, str(error)))
+            continue
+        except Exception as error:  # one unreadable file must not stop the others
+            report.failed.append((key, f"{key}: {type(error).__name__}: {error}"))
+            continue
+        if result is None:
+            report.skipped.append((key, "no date in the file name or the notes"))
+        else:
+            results.append(result)
+    lookups = None if dry_run else Lookups.for_run()
+    if lookups is not None:
+        _prepare_people(results, lookups)
+    speakers: set[str] = set()
+    for index, result in enumerate(results, start=1):
+        if progress:
+            progress(index, len(results), result.path)
+        if lookups is not None:
+            try:
+                save_file(result, lookups)
+            except Exception as error:  # reported with its file; its transaction rolled back
+                report.failed.append((result.path, f"{result.path}: {type(error).__name__}: {error}"))
+                continue
+        report.imported += 1
+        report.created += result.created
+        report.updated += not result.created and not dry_run
+        report.topics += len(result.parsed.topics)
+        report.remarks += sum(len(t.remarks) for t in result.parsed.topics)
+        report.action_items += len(result.parsed.action_items)
+        speakers.update(name_key(s) for s in result.parsed.speakers)
+    report.speakers = len(speakers)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _read_dated(path: Path, root: Path) -> FileResult | None:
+    """One file of a folder, or None when neither its name nor its text dates it (not notes)."""
+    key = _source_key(path, root)
+    if date_from_path(key) is None:
+        try:
+            result = read_file(path, root=root)
+        except ImportProblem as error:
+            if "no date" in str(error):
+                return None
+            raise
+        return result if result.parsed.text_date is not None else None
+    return read_file(path, root=root)
+
+
+@transaction.atomic
+def _prepare_people(results: list[FileResult], lookups: Lookups) -> None:
+    """Create everyone named in full in any attendee list, most often written spelling first,
+    and learn how many meetings of each series they attended, before saving any meeting."""
+    index = lookups.people
+    counts: Counter[tuple[str, bool]] = Counter()
+    for result in results:
+        listed = {name_key(a) for a in result.parsed.attendees}
+        for name in [*result.parsed.attendees, *result.parsed.speakers]:
+            last_first = "," in name and name_key(name) in listed
+            if len(_name_tokens(name)) >= 2 and ("," not in name or last_first):
+                counts[(name, last_first)] += 1
+    for (name, last_first), _ in counts.most_common():
+        found = index.lookup(_display_name(name, last_first=last_first))
+        if found is AMBIGUOUS:
+            continue
+        if found is None:
+            person = index.create(name, [name], last_first=last_first)
+            person.save()
+            index.add(person)
+        elif name_key(name) not in {name_key(a) for a in [found.name, *found.aliases]}:
+            found.aliases = [*found.aliases, name]  # a spelling seen in the notes: "Till Schneiderent"
+            found.save(update_fields=["aliases"])
+            index.add(found)
+    for result in results:
+        series = lookups.series.get(result.series.casefold()) or get_series(result.series)
+        lookups.series[result.series.casefold()] = series
+        present = {index.lookup(name, None) for name in result.parsed.attendees}
+        index.counts(series).update(p.pk for p in present if isinstance(p, Person))
+
+
+def series_from_path(path: str | Path, root: str | Path | None = None) -> str:
+    """The series a notes file belongs to: the folders above its year folder.
+
+    With `root` (the folder being imported) that is the path below root, without `archived/`:
+    `SIG-Guest-Languages/Python/2023/x.md` -> "SIG Guest Languages: Python". For a lone file it
+    is the folder above the year, plus the parent when that is a series of its own (it holds a
+    TEMPLATE*.md, as `SIG-Guest-Languages/` does).
+    """
+    pure = PurePosixPath(Path(path).as_posix())
+    if root is not None:
+        try:
+            rel = pure.relative_to(PurePosixPath(Path(root).as_posix()))
+        except ValueError:
+            rel = None
+        if rel is not None:
+            parts = [p for p in parts_before_year(rel.parts[:-1]) if p.lower() != "archived"]
+            return series_name(parts) if parts else series_name([Path(root).resolve().name]) or "Meetings"
+    folders = list(pure.parts[:-1])
+    before = parts_before_year(folders)
+    if not before:
+        return "Meetings"
+    if len(before) == len(folders):
+        return series_name([folders[-1]])
+    parts = [before[-1]]
+    if len(before) >= 2 and before[-2].lower() != "archived" and _has_template(Path(*before[:-1])):
+        parts.insert(0, before[-2])
+    return series_name(parts)
+
+
+def _has_template(folder: Path) -> bool:
+    try:
+        return any(folder.glob("TEMPLATE*.md"))
+    except OSError:
+        return False
+
+
+def _source_key(path: Path, root: str | Path | None) -> str:
+    """Where notes came from, the same whether imported alone or with their folder:
+    `wasmtime/2023/wasmtime-03-30.md`, relative to the folder of all series."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    parts = list(PurePosixPath(path.resolve().as_posix()).parts)
+    before = parts_before_year(parts[:-1])
+    if len(before) == len(parts) - 1:
+        return path.as_posix()
+    start = len(before) - 1
+    if start >= 1 and _has_template(Path(*before[:-1])) and len(before) >= 2:
+        start -= 1
+    if start >= 1 and before[start - 1].lower() == "archived":
+        start -= 1
+    return PurePosixPath(*parts[max(start, 0) :]).as_posix()
+
+
+__all__ = [
+    "AMBIGUOUS",
+    "FileResult",
+    "FolderReport",
+    "ImportProblem",
+    "Lookups",
+    "PeopleIndex",
+    "get_series",
+    "import_file",
+    "import_folder",
+    "match_people",
+    "read_file",
+    "read_notes",
+    "save_file",
+    "save_meeting",
+    "series_from_path",
+]

@@ -1,0 +1,97 @@
+"""Action items: the open list, inline status changes (htmx) and an Atom feed."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_POST
+
+from decisions.models import ActionItem, ActionItemStatus, Person
+
+
+def can_change_action_item(user: object, item: ActionItem) -> bool:
+    """Staff with the permission, and the owner of the item."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.has_perm("decisions.change_actionitem") or (
+        item.owner is not None and item.owner.user_id == user.pk
+    )
+
+
+def action_item_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", ActionItemStatus.OPEN)
+    items = ActionItem.objects.select_related("owner", "meeting__series", "decision").order_by(
+        F("owner__name").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "pk"
+    )
+    if status in ActionItemStatus.values:
+        items = items.filter(status=status)
+    if owner := request.GET.get("owner"):
+        items = items.filter(owner__slug=owner)
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "status": status,
+        "statuses": ActionItemStatus.choices,
+        "owners": Person.objects.filter(action_items__isnull=False).distinct().values_list("slug", "name"),
+        "owner": owner,
+    }
+    return render(request, "decisions/action_item_list.html", context)
+
+
+@login_required
+@require_POST
+def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ActionItem.objects.select_related("owner", "meeting__series", "decision"), pk=pk)
+    if not can_change_action_item(request.user, item):
+        raise PermissionDenied("Only the owner of this action item or an editor may change it.")
+    status = request.POST.get("status")
+    if status not in ActionItemStatus.values:
+        return HttpResponse(f"“{status}” is not a status.", status=422)
+    item.status = status
+    item.save(update_fields=["status"])
+    if request.htmx:
+        return render(request, "decisions/partials/action_item.html", {"item": item, "user": request.user})
+    return redirect(request.POST.get("next") or reverse("decisions:action-item-list"))
+
+
+class ActionItemFeed(Feed):
+    """New action items, newest first, for people who follow the project in a feed reader."""
+
+    feed_type = Atom1Feed
+    title = "New action items"
+    subtitle = "Commitments made in the project's meetings."
+
+    def link(self) -> str:
+        return reverse("decisions:action-item-list")
+
+    def items(self) -> list[ActionItem]:
+        return ActionItem.objects.select_related("owner", "meeting__series").order_by("-created_at", "-pk")[
+            :50
+        ]
+
+    def item_title(self, item: ActionItem) -> str:
+        owner = item.owner.name if item.owner else item.owner_name or "Unassigned"
+        return f"{owner}: {item.text[:80]}"
+
+    def item_description(self, item: ActionItem) -> str:
+        where = f" (from {item.meeting})" if item.meeting else ""
+        return f"{item.text}{where}"
+
+    def item_link(self, item: ActionItem) -> str:
+        return item.meeting.get_absolute_url() if item.meeting else reverse("decisions:action-item-list")
+
+    def item_guid(self, item: ActionItem) -> str:
+        return f"action-item-{item.pk}"
+
+    def item_pubdate(self, item: ActionItem):
+        return item.created_at
