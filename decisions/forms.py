@@ -307,6 +307,7 @@ class MeetingNotesForm(forms.Form):
     notes = forms.CharField(
         label="Notes",
         required=False,
+        strip=False,  # kept exactly as given
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text="Paste the whole notes (Markdown): topics as headings, remarks as “- **Name**: text”.",
     )
@@ -316,6 +317,10 @@ class MeetingNotesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["series"].required = False
         self.fields["series"].empty_label = "Choose a series"
+
+    def clean_notes(self) -> str:
+        # Browsers send a textarea's line breaks as CRLF whatever was pasted; undo that only.
+        return self.cleaned_data["notes"].replace("\r\n", "\n")
 
     def clean_upload(self) -> str:
         upload = self.cleaned_data.get("upload")
