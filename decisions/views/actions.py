@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from decisions.models import ActionItem, ActionItemStatus, Person
 
@@ -25,6 +25,7 @@ def can_change_action_item(user: object, item: ActionItem) -> bool:
     )
 
 
+@require_safe
 def action_item_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ActionItemStatus.OPEN)
     items = ActionItem.objects.select_related("owner", "meeting__series", "decision").order_by(

@@ -1,4 +1,4 @@
-"""Pages. Each view states the queries it runs so page cost stays constant as data grows."""
+"""Read-only pages (GET and HEAD only). Each view states its queries so page cost stays constant."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from decisions import exporting, matrix
 from decisions.forms import DecisionFilterForm, MeetingFilterForm, RFCFilterForm
@@ -33,6 +34,7 @@ from decisions.views.records import can_edit_decision
 MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "recent_rfcs": RFC.objects.for_list().order_by("-updated_at")[:8],
@@ -48,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # RFCs ----------------------------------------------------------------------------------
 
 
+@require_safe
 def rfc_list(request: HttpRequest) -> HttpResponse:
     form = RFCFilterForm(request.GET)
     rfcs = form.filter(RFC.objects.for_list())
@@ -63,6 +66,7 @@ def _get_rfc(number: int) -> RFC:
     return get_object_or_404(RFC.objects.select_related("shepherd", "supersedes"), number=number)
 
 
+@require_safe
 def rfc_detail(request: HttpRequest, number: int) -> HttpResponse:
     rfc = _get_rfc(number)
     context = {
@@ -77,6 +81,7 @@ def rfc_detail(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "decisions/rfc_detail.html", context)
 
 
+@require_safe
 def rfc_history(request: HttpRequest, number: int) -> HttpResponse:
     rfc = _get_rfc(number)
     revisions = list(rfc.revisions.select_related("author").order_by("number"))
@@ -95,6 +100,7 @@ def rfc_history(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "decisions/rfc_history.html", context)
 
 
+@require_safe
 def rfc_markdown(request: HttpRequest, number: int) -> HttpResponse:
     rfc = _get_rfc(number)
     rfc_with_people = RFC.objects.prefetch_related("authors", "areas").get(pk=rfc.pk)
@@ -104,6 +110,7 @@ def rfc_markdown(request: HttpRequest, number: int) -> HttpResponse:
 # Meetings ------------------------------------------------------------------------------
 
 
+@require_safe
 def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingFilterForm(request.GET)
     meetings = form.filter(
@@ -127,6 +134,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
     topics = meeting.topics.prefetch_related(
@@ -151,6 +159,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Decisions -----------------------------------------------------------------------------
 
 
+@require_safe
 def decision_list(request: HttpRequest) -> HttpResponse:
     form = DecisionFilterForm(request.GET)
     decisions = form.filter(
@@ -177,6 +186,7 @@ def _get_decision(number: int) -> Decision:
     return get_object_or_404(Decision.objects.select_related("chosen_option", "supersedes"), number=number)
 
 
+@require_safe
 def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
     decision = _get_decision(number)
     context = {
@@ -198,6 +208,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "decisions/decision_detail.html", context)
 
 
+@require_safe
 def decision_markdown(request: HttpRequest, number: int) -> HttpResponse:
     decision = _get_decision(number)
     response = HttpResponse(exporting.decision_to_markdown(decision), content_type=MARKDOWN_CONTENT_TYPE)
@@ -205,6 +216,7 @@ def decision_markdown(request: HttpRequest, number: int) -> HttpResponse:
     return response
 
 
+@require_safe
 def decision_export_zip(request: HttpRequest) -> HttpResponse:
     """Every record as NNNN-slug.md plus README.md, like an ADR folder in a repository."""
     buffer = io.BytesIO()
@@ -222,12 +234,14 @@ def decision_export_zip(request: HttpRequest) -> HttpResponse:
 # Precedents and people -----------------------------------------------------------------
 
 
+@require_safe
 def precedent_list(request: HttpRequest) -> HttpResponse:
     precedents = Precedent.objects.annotate(citation_count=Count("citations")).order_by("-date", "title")
     context = {"precedents": precedents, "can_create": can_edit_precedent(request.user)}
     return render(request, "decisions/precedent_list.html", context)
 
 
+@require_safe
 def precedent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     precedent = get_object_or_404(Precedent, pk=pk)
     context = {
@@ -238,6 +252,7 @@ def precedent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "decisions/precedent_detail.html", context)
 
 
+@require_safe
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person, slug=slug)
     spoke_in = (
