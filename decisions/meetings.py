@@ -1,9 +1,10 @@
 """Storing parsed meeting notes (DESIGN.md 3 and 5): one meeting, one transaction, no duplicates.
 
 `save_meeting` is what the web form and both import commands call. It matches the names in the
-notes to people (by name, slug or alias, then by a first name that only one person has), creates
-the rest, and replaces a meeting's topics, remarks, links and action items when the same notes
-come again, so importing twice changes nothing. Remarks and action items are written with
+notes to people (by name, slug or alias in any case; a full name one or two typos off; a first
+name only one person has, or that one person of the series clearly answers to), creates the
+rest, and replaces a meeting's topics, remarks, links and action items when the same notes come
+again, so importing twice changes nothing; statuses and decision links set on the site survive. Remarks and action items are written with
 bulk_create: Markdown is rendered first with the model's own render_markdown(), so the stored
 HTML is exactly what save() would have produced, at a fraction of the queries.
 """
@@ -360,10 +361,10 @@ def _save(
     action_items: list[ParsedActionItem] | None,
     lookups: Lookups,
 ) -> tuple[Meeting, bool]:
-    title = (parsed.title or "").strip()[:300] or f"{series.name}, {date:%B} {date.day}, {date.year}"
+    title = meeting_title(parsed, series.name, date)
     meeting = _existing(series, date, title, source_path)
     created = meeting is None
-    kept = _KeptState(meeting) if meeting is not None else _KeptState(None)
+    kept = _KeptState(meeting)
     if meeting is None:
         submitter = user if getattr(user, "is_authenticated", False) else None
         meeting = Meeting(submitted_by=submitter)
@@ -391,6 +392,11 @@ def _save(
     return meeting, created
 
 
+def meeting_title(parsed: ParsedMeeting, series: str, date: datetime.date) -> str:
+    """The notes' title, or for notes without one the series and the date."""
+    return (parsed.title or "").strip()[:300] or f"{series}, {date:%B} {date.day}, {date.year}"
+
+
 def _existing(series: MeetingSeries, date: datetime.date, title: str, source_path: str) -> Meeting | None:
     meetings = Meeting.objects.select_for_update()
     if source_path:
@@ -413,7 +419,16 @@ class _KeptState:
         ):
             if status != ActionItemStatus.OPEN or decision:
                 self.statuses[(owner, text)] = (status, decision)
-        self.discussions = list(meeting.decision_discussions.values_list("decision_id", "topic__title"))
+        # Links the notes made (their DR-NNNN was in the old text) are remade from the new text;
+        # links a person made on the site are kept, at the topic with the same title.
+        mentioned = {int(n) for n in re.findall(r"\bDR-(\d{1,5})\b", meeting.source_text)}
+        self.discussions = [
+            (decision, title)
+            for number, decision, title in meeting.decision_discussions.values_list(
+                "decision__number", "decision_id", "topic__title"
+            )
+            if number not in mentioned
+        ]
 
 
 def _clear(meeting: Meeting) -> None:
@@ -458,6 +473,7 @@ def _save_action_items(
     resolver: _Resolver,
     kept: _KeptState,
 ) -> None:
+    topic_of = _topic_finder(parsed, topics)
     rows = []
     for item in items:
         text = (item.text or "").strip()
@@ -472,7 +488,7 @@ def _save_action_items(
         rows.append(
             ActionItem(
                 meeting=meeting,
-                topic=_topic_of(item, parsed, topics),
+                topic=topic_of(item),
                 owner=resolver.person(item.owner),
                 owner_name=owner_name,
                 text=text,
@@ -484,15 +500,15 @@ def _save_action_items(
     ActionItem.objects.bulk_create(rows, batch_size=500)
 
 
-def _topic_of(item: ParsedActionItem, parsed: ParsedMeeting, topics: list[Topic]) -> Topic | None:
-    """The topic an item was found in; an edited item keeps its topic when its text is unchanged."""
+def _topic_finder(parsed: ParsedMeeting, topics: list[Topic]) -> Callable[[ParsedActionItem], Topic | None]:
+    """The topic an item was found in; an item edited in the preview keeps it while its text is the same."""
+    by_item: dict[int, Topic] = {}
+    by_text: dict[str, Topic] = {}
     for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
-        if any(candidate is item for candidate in parsed_topic.action_items):
-            return topic
-    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
-        if any(c.text.strip() == (item.text or "").strip() for c in parsed_topic.action_items):
-            return topic
-    return None
+        for item in parsed_topic.action_items:
+            by_item[id(item)] = topic
+            by_text.setdefault(item.text.strip(), topic)
+    return lambda item: by_item.get(id(item)) or by_text.get((item.text or "").strip())
 
 
 def _save_links(meeting: Meeting, parsed: ParsedMeeting, topics: list[Topic]) -> None:
@@ -560,7 +576,7 @@ class FileResult:
     def as_json(self) -> dict[str, Any]:
         parsed = self.parsed
         return {
-            "title": (self.meeting.title if self.meeting else parsed.title) or "",
+            "title": self.meeting.title if self.meeting else meeting_title(parsed, self.series, self.date),
             "date": self.date.isoformat(),
             "series": self.series,
             "attendees": parsed.attendees,
@@ -604,6 +620,8 @@ def read_file(
     """Read and parse one notes file, writing nothing; raise ImportProblem naming the file and line."""
     path = Path(path)
     key = _source_key(path, root)
+    if path.is_dir():
+        raise ImportProblem(f"{path}: a folder; import_meetings reads every notes file in a folder")
     text = read_notes(path, key)
     try:
         parsed = parse_meeting(text, path=key, default_date=date)

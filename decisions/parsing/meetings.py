@@ -6,11 +6,12 @@ headings or as top-level bullets, and speakers written `Name: text`, `**Name**: 
 `- [Name] text`, `(nf) text`, `Name - text`... markdown-it-py splits the text into blocks (so code
 fences, tables, HTML and block quotes are never mistaken for remarks), then four passes read it:
 
-1. structure: the title, the sections (agenda, attendees, notes, action items, links) and the
-   topics (headings, top-level bullets with sub-bullets, bracketed `[Name] - Topic` items);
-2. attendees and the date, which tell the next pass who can be a speaker;
-3. speaker labels: a label must look like a short name and, when it could also be an ordinary
+1. structure: the title, the sections (agenda, attendees, notes, action items, links), the
+   topics (headings, top-level bullets with sub-bullets, bracketed `[Name] - Topic` items), and
+   on the way the attendees and the date, which tell the next pass who can be a speaker;
+2. speaker labels: a label must look like a short name and, when it could also be an ordinary
    phrase (`Target Audience:`), be backed by the attendee list or by being used twice;
+3. agenda items the discussion was written under become topics;
 4. remarks, action items, links and RFC / decision mentions, topic by topic.
 
 Everything here is pure: no database access, so the preview, the commands and the tests agree.
@@ -170,7 +171,9 @@ STOP_LABELS = {
     "correction", "clarification", "disclaimer", "hint", "tip", "tips", "fix", "bug", "bugs",
     "cause", "root cause", "impact", "workaround", "timeline", "schedule", "cadence", "vote",
     "votes", "poll", "bonus", "help", "ideally", "alternatively", "pending", "blocker",
-    "blockers", "wins", "highlights", "lowlights", "news", "links shared", "details",
+    "blockers", "wins", "highlights", "lowlights", "news", "links shared", "details", "reason",
+    "reasons", "why", "how", "what", "nit", "nits", "heads up", "changes", "drawbacks", "tasks",
+    "followups", "metrics", "numbers", "resources", "learnings",
 }  # fmt: skip
 # Words that may not be part of a person's name label ("Target Audience", "Next meeting").
 COMMON_WORDS = {
@@ -227,7 +230,8 @@ COMMON_WORDS = {
     "august", "september", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday", "today", "tomorrow", "yesterday", "week", "weeks", "month", "months", "year",
     "years", "quarter", "q1", "q2", "q3", "q4", "phase", "stage", "milestone", "milestones",
-    "deadline", "timeline", "schedule", "cadence", "agreed", "consensus", "resolved", "merged", "landed", "shipped", "blocked", "pending", "ongoing", "done", "todo",
+    "deadline", "timeline", "schedule", "cadence", "agreed", "consensus", "resolved", "merged",
+    "landed", "shipped", "blocked", "pending", "ongoing", "done", "todo",
     "wip", "tbd", "n/a", "none", "nothing", "something", "anything", "everything", "yes", "no",
     "maybe", "ok", "okay", "sure", "agree", "disagree", "recap", "overview", "introduction",
     "intro", "introductions", "welcome", "opening", "closing", "wrap", "wrapup", "adjournment",
@@ -253,6 +257,13 @@ COMMON_SUFFIXES = (
     "ings", "ism", "isms", "ology", "ics", "ized", "ised", "ated", "ered", "ped", "ded", "ged",
     "ked", "lled", "ssed", "ted", "ies", "ship", "ture", "tures", "able", "ible", "ful", "less",
 )  # fmt: skip
+# "Dominik suggested...", "Ralph said...": someone's words reported, not the speaker above.
+REPORTING_VERBS = {
+    "suggested", "said", "says", "asked", "asks", "noted", "notes", "mentioned", "agreed", "agrees",
+    "proposed", "proposes", "explained", "pointed", "reported", "thinks", "thought", "believes",
+    "wants", "shared", "described", "presented", "expressed", "offered", "raised", "replied",
+    "answered", "added", "clarified", "confirmed", "disagreed", "argued", "highlighted", "demoed",
+}  # fmt: skip
 # Upper-case words that read like initials ("CF:") but are abbreviations of things.
 ACRONYMS = {
     "PR", "PRS", "CI", "CD", "API", "WIT", "JS", "TS", "CM", "AI", "IR", "OS", "UI", "UX", "QA",
@@ -262,7 +273,9 @@ ACRONYMS = {
     "W3C", "IO", "AWS", "GCP", "IBM", "NB", "PS", "RE", "TL", "DR", "ACK", "NACK", "OK", "EOD",
     "EOW", "WIP", "POC", "TODO", "FIXME", "NOTE", "FWIW", "IMO", "IMHO", "AFAIK", "TLDR", "US",
     "EU", "UK", "PT", "PST", "PDT", "EST", "EDT", "CET", "CEST", "UTC", "GMT", "AM", "PM", "Q",
-    "A", "SM", "IDL", "SQL", "DB", "HTTP", "URL", "URI", "TLS", "SSL", "DNS", "MR",
+    "A", "SM", "IDL", "SQL", "DB", "HTTP", "URL", "URI", "TLS", "SSL", "DNS", "MR", "RA2", "PCC",
+    "MPK", "MTE", "SSE", "AVX", "BTI", "PAC", "CFI", "LLM", "NPU", "TPU", "ML", "NN", "P1", "P2",
+    "P3", "V8", "JSC", "GA", "RC", "EOL", "SOW", "CLA", "DCO",
 }  # fmt: skip
 PARTICLES = {
     "de",
@@ -317,6 +330,8 @@ URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.I)
 URL_TRAILING = ".,;:!?'\"*_~"
 EMOJI_RE = re.compile(r"(?<!\w):[a-z0-9_+\-]+:(?!\w)")
 ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# "Meeting notes: [Google Docs](https://...)", "Recording: https://...": where things are, not notes.
+LINK_ONLY_RE = re.compile(r"^[\w /'’-]{1,40}:\s*(?:\[[^\]]*\]\(\S+?\)|<?https?://\S+?>?)\s*$")
 CHECKBOX_RE = re.compile(r"^\[( |x|X)\]\s+")
 TIME_RE = re.compile(r"^\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|^\d{1,2}:\d{2}\b", re.I)
 
@@ -336,7 +351,7 @@ COMMITMENT_RE = re.compile(
     r"when|then|for|with|from|by|as|say|note|admit|argue|guess|assume|bet|be\s+(?!\w+ing\b)\w+)\b)\w",
     re.I,
 )
-# "Nick: will add it" with the subject left out; only when the speaker is written on that line.
+# "Nick: will add it", the subject left out; "will free up memory" is a consequence, not a promise.
 BARE_COMMITMENT_RE = re.compile(
     r"^will\s+(?!(?:the|this|that|these|those|we|it|there|they|you|a|an|our|your|people|anyone|someone|"
     r"he|she|i|be|have|need|needs|not|probably|likely|still|also|soon|both|require|requires|become|"
@@ -361,7 +376,7 @@ def parse_meeting(
     text: str, *, path: str | None = None, default_date: datetime.date | None = None
 ) -> ParsedMeeting:
     """Read meeting notes; raise MeetingParseError only when there is nothing usable at all."""
-    if text is None or not text.strip("\ufeff \t\r\n"):
+    if not text or not text.strip("\ufeff \t\r\n"):
         raise MeetingParseError("The notes are empty: paste or upload the text of the meeting notes.")
     size = len(text.encode("utf-8", errors="replace"))
     limit = settings.MARKDOWN_MAX_BYTES
@@ -737,6 +752,30 @@ def _has_common_word(label: str) -> bool:
     return any(_common(w.lower().strip(".")) for w in re.split(r"[\s,/&]+", label) if w)
 
 
+def _wordlike_handle(handle: str) -> bool:
+    """`refactoring`, `eventually`, `componentize-py`: words and project names, not people."""
+    word = handle.lower()
+    if any(part in {"isle", "veri", "wasi", "wasm"} for part in word.split("-")):
+        return True
+    return word.endswith(
+        ("ing", "ly", "ed", "er", "ers", "es", "-py", "-js", "-rs", "-go", "-sys", "-cli")
+    ) or (
+        word
+        in {
+            "case",
+            "commit",
+            "regalloc",
+            "memfd",
+            "epochs",
+            "anyhow",
+            "namespacing",
+            "refine",
+            "isle",
+            "veri",
+        }
+    )
+
+
 def _common(word: str) -> bool:
     return (
         word in COMMON_WORDS
@@ -746,6 +785,10 @@ def _common(word: str) -> bool:
 
 
 # The reader -------------------------------------------------------------------------------------
+
+
+# A topic started by a line (`Updates:`, `**White paper discussion**`) ranks below every heading.
+LINE_TOPIC_LEVEL = 7
 
 
 @dataclass
@@ -792,6 +835,7 @@ class _Reader:
         self.accepted: set[str] = set()
         self.known: dict[str, str] = {}
         self.counts: Counter[str] = Counter()
+        self._handle_notes = False
 
     def read(self) -> ParsedMeeting:
         self._roles()
@@ -896,14 +940,15 @@ class _Reader:
                 continue
             bold = (
                 self._bold_heading(block)
-                if state.section == "container" or (state.section == "topic" and state.topic_level == 7)
+                if state.section == "container"
+                or (state.section == "topic" and state.topic_level == LINE_TOPIC_LEVEL)
                 else None
             )
             if bold is not None:
                 if state.heading_topic is not None:
                     self.drafts[state.heading_topic].end = block.line
                 state.heading_topic = self._new_topic(bold, block.line, "pseudo", block.line)
-                state.topic_level, state.section, state.bullet = 7, "topic", None
+                state.topic_level, state.section, state.bullet = LINE_TOPIC_LEVEL, "topic", None
                 block.section, block.topic = "topic", state.heading_topic
                 block.head = "line" if "\n" in block.text.strip() else "all"
                 continue
@@ -950,7 +995,7 @@ class _Reader:
         """A line such as `Agenda:` or `Action Items:` alone in its paragraph acts as a heading."""
         kind, text = pseudo
         block.section = "heading"
-        if state.section == "topic" and state.topic_level != 7:
+        if state.section == "topic" and state.topic_level != LINE_TOPIC_LEVEL:
             if kind in {"actions", "attendees", "links"}:
                 state.sub_section = kind
                 block.topic = state.heading_topic
@@ -966,7 +1011,7 @@ class _Reader:
             state.section, state.container_title, state.default = "container", text, None
         elif kind == "topic":
             state.heading_topic = self._new_topic(text, block.line, "pseudo", block.end)
-            state.topic_level, state.section = 7, "topic"
+            state.topic_level, state.section = LINE_TOPIC_LEVEL, "topic"
         else:
             state.section = kind
 
@@ -989,6 +1034,10 @@ class _Reader:
             block.section = section
             return
         root = self._root(block)
+        role, _ = self._role(block)
+        if role in {"actions", "attendees"} or (root is not None and self.item_role.get(root) == "actions"):
+            block.section = role or "actions"  # "* Action Items" over its items, outside any topic
+            return
         if section == "agenda":
             if root is not None and (self._in_bullet(state, root) or self._agenda_topic(root)):
                 self._bullet_topic(block, root, state)
@@ -1175,7 +1224,7 @@ class _Reader:
                 self._add_names(taker[1], table=True)
                 consumed += 1
                 continue
-            if section == "preamble" and _metadata_line(line):
+            if section == "preamble" and (_metadata_line(line) or LINK_ONLY_RE.match(line)):
                 consumed += 1
                 continue
             if collecting and _names_in(line, table=False):
@@ -1263,6 +1312,15 @@ class _Reader:
             label = _split_label(line)
             if label and _label_shape(label.label):
                 self.counts[name_key(label.label)] += 1
+        handles = [
+            key
+            for key, count in self.counts.items()
+            if count >= 2
+            and _label_shape(key) == "handle"
+            and not _is_stop(key)
+            and not _has_common_word(key)
+        ]
+        self._handle_notes = len(handles) >= 2
         for forms in ({"bold", "italic", "bracket", "says", "colon"}, {"paren", "dash"}):
             for line in lines:
                 label = _split_label(line)
@@ -1289,12 +1347,14 @@ class _Reader:
         if key in self.known:
             return True
         repeated = self.counts[key] >= 2
-        if not label.rest and not repeated:
-            return False  # "Findings:" over sub-bullets is a label, "Nick:" twice is a speaker
+        if not label.rest and not repeated and shape != "single":
+            return False  # "gc-stuff:" over sub-bullets is a label; "Nick:" twice or "Nick:" is a speaker
         if shape == "single":
             return not _has_common_word(name)
         if shape == "handle":
-            return repeated and not _has_common_word(name)
+            # "jlbirch:" once is a speaker where the notes name people by handle throughout.
+            single_ok = self._handle_notes and not _wordlike_handle(name)
+            return (repeated or single_ok) and not _has_common_word(name)
         if shape == "initials":
             return name.upper() not in ACRONYMS and (repeated or name.isupper())
         if shape == "multi":
@@ -1395,9 +1455,8 @@ class _Reader:
         action: ParsedActionItem | None = None
         speaker = inherited
         head_speaker: str | None = None
-        head_labelled = False
+        head_other = False
         made: list[ParsedRemark] = []
-        explicit: set[int] = set()
         for index, raw in enumerate(block.text.split("\n")):
             number = block.line + index + 1
             line = raw.strip()
@@ -1423,30 +1482,44 @@ class _Reader:
             if label is not None:
                 speaker = label.label
                 if index == 0:
-                    head_labelled = True
-                    head_speaker = head_speaker or (speaker if not label.rest else None)
+                    head_speaker = head_speaker or speaker
                 current, action = (
                     ParsedRemark(speaker=speaker, text=label.rest, depth=depth, line=number),
                     None,
                 )
                 made.append(current)
-                explicit.add(id(current))
             elif action is not None and action.text:
                 action.text = f"{action.text} {line}"
             elif current is not None:
                 current.text = f"{current.text}\n{line}" if current.text else line
             elif not PLACEHOLDER_RE.fullmatch(_strip_markup(line)):
+                if speaker and self._names_someone(line):
+                    # "Dominik suggested..." under "Marcin: ..." is not Marcin speaking.
+                    speaker, head_other = None, head_other or index == 0
                 current = ParsedRemark(speaker=speaker, text=line, depth=depth, line=number)
                 made.append(current)
         for remark in made:
             if remark.text.strip():
                 topic.remarks.append(remark)
-                self._commitment(remark, topic, explicit=id(remark) in explicit)
+                self._commitment(remark, topic)
         if block.item is not None and block.first_in_item:
-            # Sub-bullets speak for "Nick:" alone above them, or for a presenter; under
-            # "Marcin: there's a need..." they are often someone else, so they stay unattributed.
-            item_speaker[block.item] = head_speaker or (None if head_labelled else inherited)
+            item_speaker[block.item] = head_speaker or (None if head_other else inherited)
         return speaker
+
+    def _names_someone(self, line: str) -> bool:
+        """A line that starts with a person's name: reported speech, not the speaker above it."""
+        first = re.match(r"@?([\w'’\-]+)(?:\s+(\w+))?", _strip_markup(line))
+        if not first:
+            return False
+        key = name_key(first[1])
+        if key in {"i", "we"}:
+            return False
+        reported = first[2] is not None and first[2].lower() in REPORTING_VERBS
+        return (
+            key in self.known
+            or key in self.accepted
+            or (reported and first[1][:1].isupper() and not _common(key))
+        )
 
     def _presenter(self, line: str) -> str | None:
         """`[Danny] - Dogfood storage` or `(cf) regalloc2`: who brought the topic, if a speaker."""
@@ -1455,12 +1528,12 @@ class _Reader:
             return label.label
         return None
 
-    def _commitment(self, remark: ParsedRemark, topic: ParsedTopic, *, explicit: bool) -> None:
+    def _commitment(self, remark: ParsedRemark, topic: ParsedTopic) -> None:
         """`Alex: I'll file an issue` and `Nick: will add it` are commitments: action items."""
         first = remark.text.split("\n", 1)[0].strip()
-        sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+        sentence = re.split(r"(?<=[.!?])\s", " ".join(remark.text.split()), maxsplit=1)[0]
         plain = _strip_markup(first)
-        committed = COMMITMENT_RE.match(plain) or (explicit and BARE_COMMITMENT_RE.match(plain))
+        committed = COMMITMENT_RE.match(plain) or BARE_COMMITMENT_RE.match(plain)
         if remark.speaker and committed and not sentence.rstrip().endswith("?"):
             topic.action_items.append(
                 ParsedActionItem(owner=remark.speaker, text=sentence.strip(), line=remark.line)
@@ -1752,8 +1825,8 @@ def _name_entry(entry: str) -> tuple[str, list[str]] | None:
         initials = "".join(w[0] for w in re.split(r"[\s\-]+", name) if w).upper()
         if re.fullmatch(r"[a-z][a-z0-9_\-]{1,30}", inner) or (inner.isupper() and inner == initials):
             aliases.append(inner)
-        elif re.fullmatch(r"[A-Z][a-z]+", inner) and entry.index("(") < len(entry.split()[0]) + 2:
-            aliases.append(inner)  # "Jiaxiao (Joe) Zhou"
+        elif re.fullmatch(r"[A-Z][a-z]+", inner) and re.search(rf"\({re.escape(inner)}\)\s*\w", entry):
+            aliases.append(inner)  # a nickname inside the name: "Jiaxiao (Joe) Zhou"
     name = re.sub(r"\s+", " ", name)
     if not name or PLACEHOLDER_RE.fullmatch(name) or len(name) > 60 or name.lower() in STOP_LABELS:
         return None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -50,16 +51,29 @@ def home(request: HttpRequest) -> HttpResponse:
 # RFCs ----------------------------------------------------------------------------------
 
 
+def _filtered_list(
+    request: HttpRequest, form: Any, rows: QuerySet, template: str, per_page: int, **extra: Any
+) -> HttpResponse:
+    """A filtered, paginated list; htmx asks for the `results` partial of the same template."""
+    page = Paginator(form.filter(rows), per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": form.is_filtered(),
+        **extra,
+    }
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
 @require_safe
 def rfc_list(request: HttpRequest) -> HttpResponse:
     form = RFCFilterForm(request.GET)
-    rfcs = form.filter(RFC.objects.for_list())
-    page = Paginator(rfcs, settings.RFCS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_filtered()}
-    template = "decisions/rfc_list.html#results" if request.htmx else "decisions/rfc_list.html"
-    return render(request, template, context)
+    return _filtered_list(
+        request, form, RFC.objects.for_list(), "decisions/rfc_list.html", settings.RFCS_PER_PAGE
+    )
 
 
 def _get_rfc(number: int) -> RFC:
@@ -113,25 +127,15 @@ def rfc_markdown(request: HttpRequest, number: int) -> HttpResponse:
 @require_safe
 def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingFilterForm(request.GET)
-    meetings = form.filter(
+    meetings = (
         Meeting.objects.for_list()
         .annotate(
             topic_count=Count("topics", distinct=True), attendee_count=Count("attendees", distinct=True)
         )
         .order_by("-date", "series__name")
     )
-    page = Paginator(meetings, 30).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "filtered": form.is_filtered(),
-        "can_submit": request.user.has_perm("decisions.add_meeting"),
-    }
-    template = "decisions/meeting_list.html#results" if request.htmx else "decisions/meeting_list.html"
-    return render(request, template, context)
+    can_submit = request.user.has_perm("decisions.add_meeting")
+    return _filtered_list(request, form, meetings, "decisions/meeting_list.html", 30, can_submit=can_submit)
 
 
 @require_safe
@@ -162,24 +166,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def decision_list(request: HttpRequest) -> HttpResponse:
     form = DecisionFilterForm(request.GET)
-    decisions = form.filter(
+    decisions = (
         Decision.objects.select_related("chosen_option")
         .prefetch_related(Prefetch("ownerships", queryset=DecisionOwner.objects.select_related("person")))
         .annotate(last_discussed=Max("discussions__meeting__date"))
         .order_by("-number")
     )
-    page = Paginator(decisions, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "filtered": form.is_filtered(),
-        "can_create": request.user.has_perm("decisions.add_decision"),
-    }
-    template = "decisions/decision_list.html#results" if request.htmx else "decisions/decision_list.html"
-    return render(request, template, context)
+    can_create = request.user.has_perm("decisions.add_decision")
+    return _filtered_list(request, form, decisions, "decisions/decision_list.html", 50, can_create=can_create)
 
 
 def _get_decision(number: int) -> Decision:

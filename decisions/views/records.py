@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -260,50 +262,54 @@ def _save_named(form: Any, decision: Decision, model: type, instance: Any = None
     return row
 
 
-def _add_option(decision: Decision, data: Any) -> str:
-    row = _save_named(OptionForm(data, prefix="new-option"), decision, Option)
-    return f"Added the option “{row.name}”."
+@dataclass(frozen=True)
+class Axis:
+    """Options (rows) and criteria (columns) are edited the same way; this says which one."""
+
+    key: str
+    model: type
+    form: type
+    related: str
+    describe: Callable[[Any], str]
 
 
-def _update_option(decision: Decision, data: Any) -> str:
-    option = _one(decision.options, data.get("option"), "option")
-    row = _save_named(OptionForm(data, instance=option), decision, Option, option)
-    return f"Saved the option “{row.name}”."
+AXES = {
+    "option": Axis("option", Option, OptionForm, "options", lambda row: f"the option “{row.name}”"),
+    "criterion": Axis(
+        "criterion",
+        Criterion,
+        CriterionForm,
+        "criteria",
+        lambda row: f"the criterion “{row.name}” (weight {row.weight})",
+    ),
+}
 
 
-def _move_option(decision: Decision, data: Any) -> str:
-    option = _one(decision.options, data.get("option"), "option")
-    _move(list(decision.options.all()), option, data.get("direction", ""))
-    return f"Moved “{option.name}” {data.get('direction')}."
+def _target(axis: Axis, decision: Decision, data: Any) -> Any:
+    return _one(getattr(decision, axis.related), data.get(axis.key), axis.key)
 
 
-def _remove_option(decision: Decision, data: Any) -> str:
-    option = _one(decision.options, data.get("option"), "option")
-    option.delete()
-    return f"Removed the option “{option.name}” and its ratings."
+def _add(axis: Axis, decision: Decision, data: Any) -> str:
+    row = _save_named(axis.form(data, prefix=f"new-{axis.key}"), decision, axis.model)
+    return f"Added {axis.describe(row)}."
 
 
-def _add_criterion(decision: Decision, data: Any) -> str:
-    row = _save_named(CriterionForm(data, prefix="new-criterion"), decision, Criterion)
-    return f"Added the criterion “{row.name}” (weight {row.weight})."
+def _update(axis: Axis, decision: Decision, data: Any) -> str:
+    target = _target(axis, decision, data)
+    row = _save_named(axis.form(data, instance=target), decision, axis.model, target)
+    return f"Saved {axis.describe(row)}."
 
 
-def _update_criterion(decision: Decision, data: Any) -> str:
-    criterion = _one(decision.criteria, data.get("criterion"), "criterion")
-    row = _save_named(CriterionForm(data, instance=criterion), decision, Criterion, criterion)
-    return f"Saved the criterion “{row.name}” (weight {row.weight})."
+def _reorder(axis: Axis, decision: Decision, data: Any) -> str:
+    target = _target(axis, decision, data)
+    _move(list(getattr(decision, axis.related).all()), target, data.get("direction", ""))
+    return f"Moved “{target.name}” {data.get('direction')}."
 
 
-def _move_criterion(decision: Decision, data: Any) -> str:
-    criterion = _one(decision.criteria, data.get("criterion"), "criterion")
-    _move(list(decision.criteria.all()), criterion, data.get("direction", ""))
-    return f"Moved “{criterion.name}” {data.get('direction')}."
-
-
-def _remove_criterion(decision: Decision, data: Any) -> str:
-    criterion = _one(decision.criteria, data.get("criterion"), "criterion")
-    criterion.delete()
-    return f"Removed the criterion “{criterion.name}” and its ratings."
+def _remove(axis: Axis, decision: Decision, data: Any) -> str:
+    target = _target(axis, decision, data)
+    target.delete()
+    return f"Removed {axis.describe(target)} and its ratings."
 
 
 def _rate(decision: Decision, data: Any) -> str:
@@ -342,14 +348,11 @@ def _outcome(decision: Decision, data: Any, user: Any = None) -> str:
 
 
 ACTIONS: dict[str, Callable[..., str]] = {
-    "add-option": _add_option,
-    "update-option": _update_option,
-    "move-option": _move_option,
-    "remove-option": _remove_option,
-    "add-criterion": _add_criterion,
-    "update-criterion": _update_criterion,
-    "move-criterion": _move_criterion,
-    "remove-criterion": _remove_criterion,
+    **{
+        f"{verb}-{key}": partial(change, axis)
+        for key, axis in AXES.items()
+        for verb, change in (("add", _add), ("update", _update), ("move", _reorder), ("remove", _remove))
+    },
     "rate": _rate,
     "outcome": _outcome,
 }
