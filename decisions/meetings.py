@@ -50,6 +50,7 @@ from decisions.parsing.meetings import (
     parts_before_year,
     people_in_label,
     series_name,
+    year_from_path,
 )
 
 AMBIGUOUS: Any = object()  # more than one person answers to this name: link nobody, create nobody
@@ -828,8 +829,8 @@ def series_from_path(path: str | Path, root: str | Path | None = None) -> str:
     is the folder above the year, plus the parent when that is a series of its own (it holds a
     TEMPLATE*.md, as `SIG-Guest-Languages/` does).
     """
-    pure = PurePosixPath(Path(path).as_posix())
-    if root is not None:
+    pure = PurePosixPath(Path(path).resolve().as_posix())
+    if root is not None and not year_from_path(pure.as_posix()):
         try:
             rel = pure.relative_to(PurePosixPath(Path(root).as_posix()))
         except ValueError:
@@ -861,9 +862,14 @@ def _source_key(path: Path, root: str | Path | None) -> str:
     `wasmtime/2023/wasmtime-03-30.md`, relative to the folder of all series."""
     if root is not None:
         try:
-            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+            relative = path.resolve().relative_to(Path(root).resolve()).as_posix()
         except ValueError:
-            pass
+            relative = None
+        # Keys come from the file's own year and series folders, so importing the corpus, one
+        # series or one year folder finds the same meeting again; the root only serves notes
+        # that sit in no year folder.
+        if relative is not None and not year_from_path(path.resolve().as_posix()):
+            return relative
     parts = list(PurePosixPath(path.resolve().as_posix()).parts)
     before = parts_before_year(parts[:-1])
     if len(before) == len(parts) - 1:

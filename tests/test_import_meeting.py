@@ -216,6 +216,19 @@ def test_a_single_import_and_a_folder_import_find_the_same_meeting(folder):
     assert Meeting.objects.filter(series__name="Wasmtime").count() == 1
 
 
+def test_importing_a_series_or_a_year_folder_finds_the_same_meetings(folder):
+    run("import_meetings", str(folder))
+    first = counts()
+    for part in (folder / "wasmtime", folder / "wasmtime" / "2023"):
+        data = run("import_meetings", str(part))
+        assert (data["created"], data["updated"], data["skipped"]) == (0, 1, data["skipped"])
+    assert counts() == first
+    assert set(Meeting.objects.values_list("series__name", flat=True)) == {
+        "Wasmtime",
+        "SIG Guest Languages: Python",
+    }
+
+
 def test_a_missing_folder_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="not a folder"):
         call_command("import_meetings", str(tmp_path / "nowhere"), stdout=io.StringIO())
