@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "decisions.accounts.LoginRequiredEverywhereMiddleware",
 ]
 
 ROOT_URLCONF = "rfcs_site.urls"
@@ -134,6 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+LOGIN_URL_PATH = "/accounts/login/"
+# Reading is open unless RFCS_SITE_PUBLIC_READ=0; writing always needs a sign-in.
+RFCS_SITE_PUBLIC_READ = env_bool("RFCS_SITE_PUBLIC_READ", True)
 LOGIN_REDIRECT_URL = "decisions:home"
 LOGOUT_REDIRECT_URL = "decisions:home"
 
