@@ -292,3 +292,10 @@ def test_staff_create_and_edit_precedents(client):
         f"/precedents/{precedent.pk}/edit/", {"title": "KEP 178", "url": "not a url", "kind": "proposal"}
     )
     assert response.status_code == 200 and "Enter a valid URL." in response.content.decode()
+
+
+def test_a_garbled_version_is_treated_as_stale_not_a_crash(client, editor):
+    decision = make_decision(number=1)
+    response = matrix_post(client, decision, version="abc", action="add-option", **{"new-option-name": "X"})
+    assert response.status_code == 409
+    assert not decision.options.exists()

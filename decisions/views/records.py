@@ -370,7 +370,8 @@ def decision_matrix(request: HttpRequest, number: int) -> HttpResponse:
         if action is None:
             raise ActionError("Unknown change; reload the page and try again.")
         with transaction.atomic():
-            if not decision.claim_version(int(request.POST.get("version") or 0)):
+            version = request.POST.get("version", "")
+            if not decision.claim_version(int(version) if version.isdigit() else 0):
                 status = 409
                 raise ActionError(_stale_message(decision))
             data = request.POST.copy()
