@@ -281,12 +281,18 @@ def decode_upload(upload: object) -> str:
         raise forms.ValidationError(f"The file is {upload.size // 1024} KB; the limit is {limit // 1024} KB.")
     raw = upload.read()
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise forms.ValidationError(
             f"The file is not valid UTF-8 (line {line}, byte {error.start}). Save it as UTF-8 and try again."
         ) from error
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise forms.ValidationError(
+            f"The file contains a NUL character (line {line}). Remove it and try again."
+        )
+    return text
 
 
 class MeetingNotesForm(forms.Form):

@@ -603,12 +603,18 @@ def read_notes(path: Path, shown: str | None = None) -> str:
     """The text of a notes file, exactly as stored (CRLF kept); a clear error when it is not UTF-8."""
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ImportProblem(
             f"{shown or path}: not valid UTF-8 (line {line}, byte {error.start}); save the file as UTF-8"
         ) from error
+    if "\x00" in text:  # PostgreSQL cannot store it, and no editor puts it there on purpose
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportProblem(
+            f"{shown or path}: contains a NUL character (line {line}); remove it and import again"
+        )
+    return text
 
 
 def read_file(

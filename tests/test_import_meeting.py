@@ -143,6 +143,14 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_name_and_line(tmp_path):
         call_command("import_meeting", str(bad), stdout=io.StringIO())
 
 
+def test_a_file_with_a_nul_byte_is_refused_with_its_line(tmp_path):
+    bad = tmp_path / "2023" / "call-03-30.md"
+    bad.parent.mkdir()
+    bad.write_bytes(b"# Call\n\nTill: a\x00b\n")
+    with pytest.raises(CommandError, match=r"call-03-30\.md: contains a NUL character \(line 3\)"):
+        call_command("import_meeting", str(bad), stdout=io.StringIO())
+
+
 def test_an_empty_file_is_refused_with_a_clear_message(tmp_path):
     empty = tmp_path / "2023" / "call-03-30.md"
     empty.parent.mkdir()
