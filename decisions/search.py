@@ -245,13 +245,31 @@ def meeting_document(
         meeting.title,
         _join(
             _text(_html(meeting, "agenda")),
-            *(text for level, text in blocks if level),
+            *(text for level, text in blocks if level and not _generic_heading(text, meeting)),
             *(title for title in titles if title in unsaid),
         ),
         _join(*(text for _, text in blocks), *(text for text in parts if text in unsaid)),
         meeting.get_absolute_url(),
         meeting.date,
     )
+
+
+_GENERIC_HEADINGS = {
+    "attendees",
+    "attendance",
+    "present",
+    "agenda",
+    "notes",
+    "minutes",
+    "action items",
+    "links",
+}
+
+
+def _generic_heading(text: str, meeting: Meeting) -> bool:
+    """Headings every set of notes has ("Attendees", the call's name): not what it discussed."""
+    heading = text.rstrip(":").casefold()
+    return heading in _GENERIC_HEADINGS or heading in meeting.title.casefold()
 
 
 def _remark_text(speaker: str, text: str) -> str:
@@ -284,7 +302,7 @@ def precedent_document(precedent: Precedent) -> Document:
         SearchKind.PRECEDENT,
         precedent.pk,
         precedent.title,
-        _join(_text(_html(precedent, "summary")), precedent.organization),
+        _join(precedent.organization, _text(_html(precedent, "summary"))),
         _text(_html(precedent, "lessons")),
         precedent.get_absolute_url(),
         precedent.date,
@@ -535,9 +553,19 @@ class SearchPage:
         return self.offset + len(self.hits) < self.total
 
 
+def _readable(text: str) -> str:
+    """One line: blocks (a line each in the index) run on, with a dot where no punctuation ends one."""
+    lines = [" ".join(line.split()) for line in (text or "").split("\n")]
+    out = ""
+    for line in filter(None, lines):
+        ends = out.replace(MARK_END, "").rstrip()[-1:]
+        out += line if not out else (" " if ends in ".!?:;…" else " · ") + line
+    return out
+
+
 def _marked(text: str) -> SafeString:
     """Escape everything, then turn the engine's match markers into <mark> tags."""
-    escaped = escape(" ".join((text or "").split()))
+    escaped = escape(_readable(text))
     return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 

@@ -293,6 +293,12 @@ def test_excerpts_read_as_text_without_markdown_or_decoration():
     assert not re.search(r"[*\[\]#☐↩]|\(to do\)|https://", entry.summary + entry.body)
 
 
+def test_excerpts_run_blocks_on_with_a_dot_where_no_punctuation_ends_one():
+    assert search._readable("Add CODEOWNERS\nEnable it\n\nDone.\nNext  step") == (
+        "Add CODEOWNERS · Enable it · Done. Next step"
+    )
+
+
 # Keeping the index current -----------------------------------------------------------------------
 
 
@@ -422,13 +428,20 @@ def test_the_command_prints_one_json_object_as_its_last_line():
     assert report["total"] == 1
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index exists on SQLite only")
-def test_the_fts5_index_stays_in_step_with_the_entries():
+def test_the_database_index_stays_in_step_with_the_entries():
     rfc = make_rfc("Trampolines", number=1)
     rfc.title = "Glue"
     rfc.save()
     make_precedent("Rollouts").delete()
     search.rebuild_index()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'decisions_searchentry_vector'")
+            assert "USING gin (vector)" in cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM decisions_searchentry WHERE vector IS NULL OR vector = ''")
+            assert cursor.fetchone()[0] == 0
+        assert titles("glue") == ["RFC 1: Glue"] and titles("trampolines") == []
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
