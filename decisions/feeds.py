@@ -1,4 +1,4 @@
-"""Atom feeds of RFCs, RFC status changes, decision records and meetings.
+"""Atom feeds of RFCs, RFC status changes, decision records, meetings and action items.
 
 Each entry's id is its absolute permalink (Django's default when `item_guid` is not set): it is
 stable across edits, so a reader updates a changed entry instead of showing it twice. Status
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from decisions.forms import DecisionFilterForm, RFCFilterForm
 from decisions.models import (
     RFC,
+    ActionItem,
     Decision,
     DecisionOwner,
     DecisionStatus,
@@ -223,3 +224,34 @@ class MeetingFeed(_AtomFeed):
 
     def item_pubdate(self, meeting: Meeting) -> datetime.datetime:
         return meeting.created_at
+
+
+class ActionItemFeed(_AtomFeed):
+    """New action items, newest first, for people who follow the project in a feed reader."""
+
+    title = "New action items"
+    subtitle = "Commitments made in the project's meetings."
+
+    def link(self) -> str:
+        return reverse("decisions:action-item-list")
+
+    def items(self) -> QuerySet[ActionItem]:
+        return ActionItem.objects.select_related("owner", "meeting__series").order_by("-created_at", "-pk")[
+            :FEED_LENGTH
+        ]
+
+    def item_title(self, item: ActionItem) -> str:
+        owner = item.owner.name if item.owner else item.owner_name or "Unassigned"
+        return f"{owner}: {item.text[:80]}"
+
+    def item_description(self, item: ActionItem) -> str:
+        where = f" (from {item.meeting})" if item.meeting else ""
+        return escape(f"{item.text}{where}")
+
+    def item_link(self, item: ActionItem) -> str:
+        """The item's own row (its id is the entry's id), on its meeting page when it has one."""
+        page = item.meeting.get_absolute_url() if item.meeting else reverse("decisions:action-item-list")
+        return f"{page}#action-item-{item.pk}"
+
+    def item_pubdate(self, item: ActionItem) -> datetime.datetime:
+        return item.created_at

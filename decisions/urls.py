@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.decorators.http import require_safe
 
 from decisions import feeds
 from decisions.views import actions, api, meetings, pages, precedents, records, search
@@ -25,7 +24,7 @@ urlpatterns = [
         name="topic-link-decision",
     ),
     path("action-items/", actions.action_item_list, name="action-item-list"),
-    path("action-items/feed/", require_safe(actions.ActionItemFeed()), name="action-item-feed"),
+    path("action-items/feed/", feeds.ActionItemFeed(), name="action-item-feed"),
     path("action-items/<int:pk>/status/", actions.action_item_status, name="action-item-status"),
     path("decisions/", pages.decision_list, name="decision-list"),
     path("decisions/new/", records.decision_new, name="decision-new"),

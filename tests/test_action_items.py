@@ -95,3 +95,11 @@ def test_the_list_runs_the_same_queries_for_3_and_60_items(count_queries, items)
             owner=make_person(f"Owner {n}"), text=f"Item {n}", meeting=make_meeting(title=f"M{n}")
         )
     assert count_queries(URL) == small
+
+
+def test_the_feed_escapes_what_people_wrote_and_links_each_item(client, items):
+    items["rfc"].text = "<script>alert(1)</script> get it written"
+    items["rfc"].save()
+    body = client.get(reverse("decisions:action-item-feed")).content.decode()
+    assert "<script>" not in body and "&amp;lt;script&amp;gt;" in body
+    assert f"#action-item-{items['rfc'].pk}</id>" in body

@@ -1,16 +1,14 @@
-"""Action items: the open list, inline status changes (htmx) and an Atom feed."""
+"""Action items: the open list and inline status changes (htmx); the feed is in decisions.feeds."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST, require_safe
 
 from decisions.models import ActionItem, ActionItemStatus, Person
@@ -63,36 +61,3 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "decisions/partials/action_item.html", {"item": item, "user": request.user})
     return redirect(request.POST.get("next") or reverse("decisions:action-item-list"))
-
-
-class ActionItemFeed(Feed):
-    """New action items, newest first, for people who follow the project in a feed reader."""
-
-    feed_type = Atom1Feed
-    title = "New action items"
-    subtitle = "Commitments made in the project's meetings."
-
-    def link(self) -> str:
-        return reverse("decisions:action-item-list")
-
-    def items(self) -> list[ActionItem]:
-        return ActionItem.objects.select_related("owner", "meeting__series").order_by("-created_at", "-pk")[
-            :50
-        ]
-
-    def item_title(self, item: ActionItem) -> str:
-        owner = item.owner.name if item.owner else item.owner_name or "Unassigned"
-        return f"{owner}: {item.text[:80]}"
-
-    def item_description(self, item: ActionItem) -> str:
-        where = f" (from {item.meeting})" if item.meeting else ""
-        return f"{item.text}{where}"
-
-    def item_link(self, item: ActionItem) -> str:
-        return item.meeting.get_absolute_url() if item.meeting else reverse("decisions:action-item-list")
-
-    def item_guid(self, item: ActionItem) -> str:
-        return f"action-item-{item.pk}"
-
-    def item_pubdate(self, item: ActionItem):
-        return item.created_at
