@@ -48,16 +48,21 @@ class RFCStatusChangeInline(admin.TabularInline):
         return False
 
 
+class RFCAliasInline(admin.TabularInline):
+    model = models.RFCAlias
+    extra = 0
+
+
 @admin.register(models.RFC)
 class RFCAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "status", "shepherd", "created_on", "updated_at"]
-    list_filter = ["status", "areas", "created_on"]
+    list_display = ["label", "title", "status", "shepherd", "created_on", "updated_at"]
+    list_filter = ["series", "status", "areas", "created_on"]
     search_fields = ["=number", "title", "body"]
     list_select_related = ["shepherd"]
     autocomplete_fields = ["authors", "shepherd", "supersedes"]
     filter_horizontal = ["areas"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [RFCStatusChangeInline, RFCRevisionInline]
+    inlines = [RFCStatusChangeInline, RFCRevisionInline, RFCAliasInline]
     date_hierarchy = "created_on"
 
     def save_model(self, request: HttpRequest, obj: models.RFC, form: Any, change: bool) -> None:
@@ -109,6 +114,7 @@ class MeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["attendees", "rfcs"]
     date_hierarchy = "date"
     inlines = [TopicInline, ActionItemInline, MeetingLinkInline]
+    readonly_fields = ["version"]
 
 
 class RemarkInline(admin.TabularInline):

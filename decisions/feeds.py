@@ -75,7 +75,7 @@ class RFCFeed(_AtomFeed):
         return rfcs.order_by("-updated_at", "-number")[:FEED_LENGTH]
 
     def item_title(self, rfc: RFC) -> str:
-        return f"RFC {rfc.number}: {rfc.title} ({rfc.get_status_display()})"
+        return f"{rfc.label}: {rfc.title} ({rfc.get_status_display()})"
 
     def item_description(self, rfc: RFC) -> str:
         return escape(
@@ -118,8 +118,8 @@ class RFCStatusFeed(_AtomFeed):
     def item_title(self, change: RFCStatusChange) -> str:
         to = RFCStatus(change.to_status).label
         if not change.from_status:
-            return f"RFC {change.rfc.number}: {change.rfc.title} is new ({to})"
-        return f"RFC {change.rfc.number}: {change.rfc.title}: {RFCStatus(change.from_status).label} → {to}"
+            return f"{change.rfc.label}: {change.rfc.title} is new ({to})"
+        return f"{change.rfc.label}: {change.rfc.title}: {RFCStatus(change.from_status).label} → {to}"
 
     def item_description(self, change: RFCStatusChange) -> str:
         moved = (
@@ -130,7 +130,7 @@ class RFCStatusFeed(_AtomFeed):
         return escape(f"{moved} {change.note}".strip())
 
     def item_link(self, change: RFCStatusChange) -> str:
-        return f"{reverse('decisions:rfc-history', args=[change.rfc.number])}#status-change-{change.pk}"
+        return f"{change.rfc.history_url}#status-change-{change.pk}"
 
     def item_pubdate(self, change: RFCStatusChange) -> datetime.datetime:
         return change.changed_at

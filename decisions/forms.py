@@ -6,7 +6,7 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from decisions import markdown
 from decisions.models import (
@@ -24,13 +24,15 @@ from decisions.models import (
     Option,
     Person,
     Precedent,
+    RFCSeries,
     RFCStatus,
     Topic,
+    parse_reference,
 )
 
 RFC_SORTS = {
-    "-number": ("Newest number first", ["-number"]),
-    "number": ("Oldest number first", ["number"]),
+    "-number": ("Newest number first", ["series", "-number"]),
+    "number": ("Oldest number first", ["series", "number"]),
     "-updated": ("Recently updated", ["-updated_at", "-number"]),
     "title": ("Title A–Z", ["title", "number"]),
     "status": ("Status", ["status", "-number"]),
@@ -41,6 +43,7 @@ class RFCFilterForm(forms.Form):
     """The filters of /rfcs/; every field is optional and a bad value is simply ignored."""
 
     q = forms.CharField(label="Search titles", required=False, max_length=200)
+    series = forms.ChoiceField(label="Series", required=False)
     status = forms.ChoiceField(label="Status", required=False)
     area = forms.ChoiceField(label="Area", required=False)
     author = forms.ChoiceField(label="Author", required=False)
@@ -51,18 +54,33 @@ class RFCFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *RFCStatus.choices]
+        # "site" stands for the site's own RFCs, whose stored series is blank.
+        self.fields["series"].choices = [
+            ("", "All series"),
+            *[
+                (value or "site", f"{label}s" if value else "This site's RFCs")
+                for value, label in RFCSeries.choices
+            ],
+        ]
         self.fields["area"].choices = [("", "Any area"), *Area.objects.values_list("slug", "name")]
-        authors = Person.objects.filter(rfcs_authored__isnull=False).distinct().values_list("slug", "name")
+        # EXISTS per person, not DISTINCT over every (RFC, author) pair: 1 ms instead of 15 at 10,000 RFCs.
+        authored = RFC.authors.through.objects.filter(person=OuterRef("pk"))
+        authors = Person.objects.filter(Exists(authored)).values_list("slug", "name")
         self.fields["author"].choices = [("", "Any author"), *authors]
 
     def filter(self, rfcs: QuerySet[RFC]) -> QuerySet[RFC]:
         self.is_valid()  # cleaned_data keeps the valid fields; a bad one is dropped, not fatal
         data = self.cleaned_data
+        if series := data.get("series"):
+            rfcs = rfcs.filter(series="" if series == "site" else series)
         if query := (data.get("q") or "").strip():
-            number = query.removeprefix("#").removeprefix("RFC").strip()
-            rfcs = (
-                rfcs.filter(number=int(number)) if number.isdigit() else rfcs.filter(title__icontains=query)
-            )
+            reference = parse_reference(query)
+            if reference is None:
+                rfcs = rfcs.filter(title__icontains=query)
+            elif query.strip("#").isdigit():  # a bare number: that number in every series
+                rfcs = rfcs.filter(number=reference[1])
+            else:
+                rfcs = rfcs.filter(series=reference[0], number=reference[1])
         if status := data.get("status"):
             rfcs = rfcs.filter(status=status)
         if area := data.get("area"):
@@ -74,7 +92,7 @@ class RFCFilterForm(forms.Form):
 
     def is_filtered(self) -> bool:
         self.is_valid()
-        return any(self.cleaned_data.get(name) for name in ("q", "status", "area", "author"))
+        return any(self.cleaned_data.get(name) for name in ("q", "series", "status", "area", "author"))
 
 
 # Decision records ----------------------------------------------------------------------
@@ -152,22 +170,66 @@ class DecisionForm(VersionedForm):
         self.fields["supersedes"].label_from_instance = lambda d: f"{d.code}: {d.title}"
         self.fields["supersedes"].empty_label = "Nothing"
         if decision.pk and not self.is_bound:
-            numbers = decision.related_rfcs.order_by("number").values_list("number", flat=True)
-            self.initial["related_rfc_numbers"] = ", ".join(str(n) for n in numbers)
+            rfcs = decision.related_rfcs.order_by("series", "number").only("series", "number")
+            self.initial["related_rfc_numbers"] = ", ".join(rfc.reference for rfc in rfcs)
             self.initial["version"] = decision.version
 
     def clean_related_rfc_numbers(self) -> list[RFC]:
+        """RFCs by number ("6, 9") or by reference in another series ("PEP 8, kep-625")."""
         text = self.cleaned_data["related_rfc_numbers"]
-        tokens = [t for t in re.split(r"[\s,]+", text.replace("#", "")) if t]
-        bad = [t for t in tokens if not t.isdigit()]
-        if bad:
-            raise forms.ValidationError(f"“{bad[0]}” is not an RFC number; write numbers like 6, 9.")
-        numbers = sorted({int(t) for t in tokens})
-        rfcs = list(RFC.objects.filter(number__in=numbers).only("number", "title"))
-        missing = sorted(set(numbers) - {rfc.number for rfc in rfcs})
+        tokens = []
+        for piece in re.split(r"[,;\n]+", text):
+            words = piece.replace("#", "").split()
+            tokens += words if all(word.isdigit() for word in words) else [" ".join(words)]
+        references = []
+        for token in filter(None, tokens):
+            reference = parse_reference(token)
+            if reference is None:
+                raise forms.ValidationError(
+                    f"“{token}” is not an RFC number; write numbers like 6, 9 (or PEP 8, KEP-625)."
+                )
+            references.append(reference)
+        wanted = Q()
+        for series, number in set(references):
+            wanted |= Q(series=series, number=number)
+        rfcs = list(RFC.objects.filter(wanted).only("series", "number", "title")) if references else []
+        found = {(rfc.series, rfc.number) for rfc in rfcs}
+        missing = [RFC(series=s, number=n).label for s, n in sorted(set(references)) if (s, n) not in found]
         if missing:
-            raise forms.ValidationError(f"There is no RFC {', '.join(map(str, missing))} on this site.")
-        return rfcs
+            raise forms.ValidationError(f"There is no {', '.join(missing)} on this site.")
+        return sorted(rfcs, key=lambda rfc: (rfc.series, rfc.number))
+
+
+class RFCEditForm(forms.ModelForm):
+    """What an RFC's authors change in the browser; each save becomes a revision."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    message = forms.CharField(
+        label="What changed",
+        required=False,
+        max_length=300,
+        help_text="A line for the history, like a commit message (also the note of a status change).",
+    )
+
+    class Meta:
+        model = RFC
+        fields = ["title", "status", "areas", "discussion_url", "body"]
+        labels = {"body": "Text", "discussion_url": "Discussion URL"}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 24, "class": "mono"}),
+            "areas": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.MARKDOWN_MAX_BYTES
+        self.fields["body"].validators.append(markdown_size_validator)
+        self.fields["body"].help_text = (
+            "reStructuredText" if self.instance.body_format == "rst" else "Markdown"
+        ) + f", up to {limit // 1024} KB. Headings become the sections and the table of contents."
+        self.fields["title"].widget.attrs["maxlength"] = 300
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
 
 
 class NewDecisionForm(forms.ModelForm):
@@ -225,6 +287,10 @@ class AssessmentForm(forms.ModelForm):
 
 
 class PrecedentForm(forms.ModelForm):
+    """Precedents are edited by editors; the version refuses a save over someone else's."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
     class Meta:
         model = Precedent
         fields = ["title", "url", "organization", "kind", "date", "summary", "lessons"]
@@ -238,6 +304,10 @@ class PrecedentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("summary", "lessons"):
             self.fields[name].validators.append(markdown_size_validator)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
 
 
 # Meetings --------------------------------------------------------------------------------

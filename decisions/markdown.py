@@ -90,17 +90,28 @@ def slugify_heading(text: str) -> str:
     return re.sub(r"\s", "-", text) or "section"
 
 
+_FORMATTER = HtmlFormatter(nowrap=True)  # stateless between calls; building one costs ~0.5 ms
+
+
+@lru_cache(maxsize=256)
+def _lexer(name: str) -> Any:
+    """Lexers are looked up once per language (the lookup walks every lexer Pygments has)."""
+    try:
+        return get_lexer_by_name(name[:40], stripnl=False)
+    except ClassNotFound:
+        return None
+
+
 def _highlight(code: str, lang: str, _attrs: str) -> str:
     """Pygments with CSS classes; unknown languages fall back to a plain code block."""
     words = lang.split()
     if not words or len(code) > HIGHLIGHT_MAX_CHARS:
         return ""
-    try:
-        lexer = get_lexer_by_name(words[0], stripnl=False)
-    except ClassNotFound:
+    lexer = _lexer(words[0].lower())
+    if lexer is None:
         return ""
     # markdown-it uses the output as-is only when it starts with <pre>.
-    body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
+    body = pygments_highlight(code, lexer, _FORMATTER)
     return f'<pre class="highlight"><code class="language-{lexer.aliases[0]}">{body}</code></pre>\n'
 
 

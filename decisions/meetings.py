@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import NoReverseMatch
 from django.utils.text import slugify
 
@@ -301,7 +301,7 @@ class Lookups:
 
     def rfc_ids(self, numbers: list[int]) -> list[int]:
         if self.rfcs is None:
-            return list(RFC.objects.filter(number__in=numbers).values_list("pk", flat=True))
+            return list(RFC.objects.filter(series="", number__in=numbers).values_list("pk", flat=True))
         return [self.rfcs[n] for n in numbers if n in self.rfcs]
 
     def decision_ids(self, numbers: list[int]) -> dict[int, int]:
@@ -312,9 +312,13 @@ class Lookups:
     @classmethod
     def for_run(cls) -> Lookups:
         return cls(
-            rfcs=dict(RFC.objects.values_list("number", "pk")),
+            rfcs=dict(RFC.objects.filter(series="").values_list("number", "pk")),
             decisions=dict(Decision.objects.values_list("number", "pk")),
         )
+
+
+class StaleMeeting(Exception):
+    """The meeting was saved by someone else since this edit began; nothing was written."""
 
 
 def save_meeting(
@@ -328,14 +332,19 @@ def save_meeting(
     create_people: bool = True,
     action_items: list[ParsedActionItem] | None = None,
     lookups: Lookups | None = None,
+    meeting: Meeting | None = None,
+    expected_version: int | None = None,
 ) -> Meeting:
     """Create or update the meeting these notes describe, with everything parsed from them.
 
     The same `source_path` (or else the same series, date and title) updates the meeting in
-    place. `action_items` replaces the parsed ones when a person corrected them in the preview.
+    place; `meeting` names the one to update instead (an edit in the browser, which may change
+    its series, date or title), and `expected_version` the version the edit started from: when
+    someone saved in between, StaleMeeting is raised before anything is written.
+    `action_items` replaces the parsed ones when a person corrected them in the preview.
     Everything happens in one transaction: a failure leaves the database as it was.
     """
-    meeting, _ = _save(
+    saved, _ = _save(
         parsed,
         series=series,
         date=date,
@@ -345,8 +354,10 @@ def save_meeting(
         create_people=create_people,
         action_items=action_items,
         lookups=lookups or Lookups(),
+        target=meeting,
+        expected_version=expected_version,
     )
-    return meeting
+    return saved
 
 
 @transaction.atomic
@@ -361,9 +372,15 @@ def _save(
     create_people: bool,
     action_items: list[ParsedActionItem] | None,
     lookups: Lookups,
+    target: Meeting | None = None,
+    expected_version: int | None = None,
 ) -> tuple[Meeting, bool]:
     title = meeting_title(parsed, series.name, date)
-    meeting = _existing(series, date, title, source_path)
+    meeting = (
+        _claim(target, expected_version)
+        if target is not None
+        else _existing(series, date, title, source_path)
+    )
     created = meeting is None
     kept = _KeptState(meeting)
     if meeting is None:
@@ -371,6 +388,8 @@ def _save(
         meeting = Meeting(submitted_by=submitter)
     else:
         _clear(meeting)
+        if target is None:
+            meeting.version += 1  # an import over it: a browser edit begun before must not win
     meeting.series, meeting.date, meeting.title = series, date, title
     meeting.agenda = parsed.agenda
     meeting.source_text = source_text
@@ -396,6 +415,20 @@ def _save(
 def meeting_title(parsed: ParsedMeeting, series: str, date: datetime.date) -> str:
     """The notes' title, or for notes without one the series and the date."""
     return (parsed.title or "").strip()[:300] or f"{series}, {date:%B} {date.day}, {date.year}"
+
+
+def _claim(meeting: Meeting, expected_version: int | None) -> Meeting:
+    """The meeting to edit, locked and moved to its next version; StaleMeeting if it moved on.
+
+    One conditional UPDATE both checks and bumps the version, so of two edits begun from the
+    same version exactly one goes through, on SQLite and PostgreSQL alike.
+    """
+    rows = Meeting.objects.filter(pk=meeting.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1):
+        raise StaleMeeting(f"{meeting} was changed by someone else after you opened it.")
+    return Meeting.objects.select_related("series").get(pk=meeting.pk)
 
 
 def _existing(series: MeetingSeries, date: datetime.date, title: str, source_path: str) -> Meeting | None:
@@ -895,6 +928,7 @@ __all__ = [
     "ImportProblem",
     "Lookups",
     "PeopleIndex",
+    "StaleMeeting",
     "get_series",
     "import_file",
     "import_folder",

@@ -7,6 +7,7 @@ MarkdownFieldsMixin); pages read the stored HTML and never render per request.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -57,13 +58,15 @@ class MarkdownFieldsMixin(models.Model):
             not getattr(self, name) and getattr(self, html) for name, html in self.MARKDOWN_FIELDS.items()
         )
 
+    def render_field(self, name: str) -> markdown.Rendered:
+        """One field's HTML and headings; RFCs imported as reStructuredText override this."""
+        return markdown.render_document(getattr(self, name) or "", link_mentions=self.MARKDOWN_LINK_MENTIONS)
+
     def render_markdown(self) -> list[str]:
         """Render every Markdown field; return the names of the fields that changed."""
         changed = []
         for name, html_name in self.MARKDOWN_FIELDS.items():
-            rendered = markdown.render_document(
-                getattr(self, name) or "", link_mentions=self.MARKDOWN_LINK_MENTIONS
-            )
+            rendered = self.render_field(name)
             if getattr(self, html_name) != rendered.html:
                 setattr(self, html_name, rendered.html)
                 changed.append(html_name)
@@ -94,6 +97,31 @@ class MarkdownFieldsMixin(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
+
+
+class VersionedMixin(models.Model):
+    """Optimistic concurrency: forms carry the version they were opened at (DESIGN section 7)."""
+
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save; stale edits are refused."
+    )
+
+    class Meta:
+        abstract = True
+
+    def claim_version(self, version: int) -> bool:
+        """Move from `version` to the next one atomically; False when someone saved in between.
+
+        Every edit calls this first (inside its transaction), so of two people editing from the
+        same version only the first save lands and the second is refused instead of overwriting it.
+        """
+        changes: dict[str, Any] = {"version": F("version") + 1}
+        if any(f.name == "updated_at" for f in self._meta.concrete_fields):
+            changes["updated_at"] = timezone.now()
+        updated = type(self)._default_manager.filter(pk=self.pk, version=version).update(**changes)
+        if updated:
+            self.version = version + 1
+        return bool(updated)
 
 
 def unique_slug(model: type[models.Model], text: str, field: str = "slug", max_length: int = 80) -> str:
@@ -181,6 +209,29 @@ class RFCStatus(models.TextChoices):
         return {cls.DRAFT, cls.PROPOSED, cls.FCP}
 
 
+class RFCSeries(models.TextChoices):
+    """Numbering series: the site's own RFCs, and imported corpora that keep their own numbers."""
+
+    SITE = "", "RFC"
+    RUST = "rust", "Rust RFC"
+    PEP = "pep", "PEP"
+    KEP = "kep", "KEP"
+
+
+SERIES_LABEL_FORMAT = {"": "RFC {n}", "rust": "Rust RFC {n}", "pep": "PEP {n}", "kep": "KEP-{n}"}
+REFERENCE = re.compile(r"^(?:(?P<series>rfc|rust|rust-rfc|pep|kep)[-_ ]*)?#?0*(?P<number>\d{1,6})$")
+
+
+def parse_reference(text: str) -> tuple[str, int] | None:
+    """("pep", 8) from "PEP 8", "pep-0008" or "pep8"; ("", 6) from "6" or "RFC 6"."""
+    match = REFERENCE.match(str(text).strip().lower())
+    if not match:
+        return None
+    series = match["series"] or ""
+    series = {"rfc": "", "rust-rfc": "rust"}.get(series, series)
+    return series, int(match["number"])
+
+
 class RFCQuerySet(models.QuerySet):
     def for_list(self) -> RFCQuerySet:
         """What the list page shows, in a fixed number of queries."""
@@ -193,12 +244,23 @@ class RFCQuerySet(models.QuerySet):
     def active(self) -> RFCQuerySet:
         return self.filter(status__in=RFCStatus.active())
 
+    def by_reference(self, reference: str) -> RFCQuerySet:
+        """The RFC a reference such as "12", "PEP 8" or "kep-625" names (or an empty queryset)."""
+        parsed = parse_reference(reference)
+        if parsed is None:
+            return self.none()
+        return self.filter(series=parsed[0], number=parsed[1])
 
-class RFC(MarkdownFieldsMixin, models.Model):
+
+class RFC(VersionedMixin, MarkdownFieldsMixin, models.Model):
     MARKDOWN_FIELDS = {"body": "body_html"}
     MARKDOWN_TOC_FIELDS = {"body": "toc"}
 
-    number = models.PositiveIntegerField(unique=True)
+    series = models.CharField(
+        max_length=10, choices=RFCSeries.choices, default=RFCSeries.SITE, blank=True,
+        help_text="Blank for this site's own RFCs; imported corpora keep their numbers in their series.",
+    )  # fmt: skip
+    number = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100)
     status = models.CharField(max_length=20, choices=RFCStatus.choices, default=RFCStatus.DRAFT)
@@ -207,10 +269,17 @@ class RFC(MarkdownFieldsMixin, models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="rfcs_shepherded"
     )
     areas = models.ManyToManyField(Area, related_name="rfcs", blank=True)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text="Markdown (or reStructuredText for imported PEPs).")
+    body_format = models.CharField(
+        max_length=10, choices=[("markdown", "Markdown"), ("rst", "reStructuredText")], default="markdown"
+    )
     body_html = models.TextField(blank=True, editable=False)
     toc = models.JSONField(default=list, blank=True, editable=False)
-    discussion_url = models.URLField(blank=True)
+    discussion_url = models.URLField(blank=True, max_length=500)
+    metadata = models.JSONField(
+        default=dict, blank=True,
+        help_text="Header values of an imported file that have no field of their own (PEP type, KEP stage...).",
+    )  # fmt: skip
     created_on = models.DateField(help_text="When the RFC was first proposed.")
     updated_at = models.DateTimeField(auto_now=True)
     supersedes = models.ForeignKey(
@@ -223,8 +292,11 @@ class RFC(MarkdownFieldsMixin, models.Model):
     objects = RFCQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-number"]
+        ordering = ["series", "-number"]
         verbose_name = "RFC"
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="rfc_unique_number_per_series")
+        ]
         indexes = [
             models.Index(fields=["status", "-number"], name="rfc_status_number"),
             models.Index(fields=["-updated_at"], name="rfc_updated"),
@@ -233,10 +305,42 @@ class RFC(MarkdownFieldsMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"RFC {self.number}: {self.title}"
+        return f"{self.label}: {self.title}"
+
+    @property
+    def label(self) -> str:
+        """How people write its id: "RFC 6", "PEP 8", "KEP-625", "Rust RFC 2094"."""
+        return SERIES_LABEL_FORMAT.get(self.series, "RFC {n}").format(n=self.number)
+
+    @property
+    def reference(self) -> str:
+        """The id in exports and links: "6" for the site's own RFCs, "pep-8" in other series."""
+        return f"{self.series}-{self.number}" if self.series else str(self.number)
+
+    def url_args(self) -> list[Any]:
+        return [self.series, self.number] if self.series else [self.number]
 
     def get_absolute_url(self) -> str:
-        return reverse("decisions:rfc-detail", args=[self.number])
+        return reverse("decisions:rfc-detail", args=self.url_args())
+
+    @property
+    def history_url(self) -> str:
+        return reverse("decisions:rfc-history", args=self.url_args())
+
+    @property
+    def markdown_url(self) -> str:
+        return reverse("decisions:rfc-markdown", args=self.url_args())
+
+    @property
+    def edit_url(self) -> str:
+        return reverse("decisions:rfc-edit", args=self.url_args())
+
+    def render_field(self, name: str) -> markdown.Rendered:
+        if self.body_format == "rst":
+            from decisions.rst import render_rst  # docutils is only imported for PEP bodies
+
+            return render_rst(getattr(self, name) or "")
+        return super().render_field(name)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
@@ -334,6 +438,25 @@ class RFCStatusChange(models.Model):
         return f"{self.rfc}: {self.from_status or 'new'} -> {self.to_status}"
 
 
+class RFCAlias(models.Model):
+    """Another id an RFC is known by (a legacy number, a file name): /rfcs/<alias>/ redirects."""
+
+    alias = models.CharField(max_length=200, unique=True, help_text="Lower case, as it appears in URLs.")
+    rfc = models.ForeignKey(RFC, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = "RFC alias"
+        verbose_name_plural = "RFC aliases"
+
+    def __str__(self) -> str:
+        return f"{self.alias} -> {self.rfc.label}"
+
+    @staticmethod
+    def normalise(text: str) -> str:
+        return re.sub(r"[\s_]+", "-", text.strip().lower())[:200]
+
+
 # Meetings ------------------------------------------------------------------------------
 
 
@@ -356,7 +479,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.select_related("series").defer("source_text", "source_html", "agenda")
 
 
-class Meeting(MarkdownFieldsMixin, models.Model):
+class Meeting(VersionedMixin, MarkdownFieldsMixin, models.Model):
     MARKDOWN_FIELDS = {"agenda": "agenda_html", "source_text": "source_html"}
     MARKDOWN_LINK_MENTIONS = True
 
@@ -513,7 +636,7 @@ class PrecedentKind(models.TextChoices):
     PAPER = "paper", "Paper"
 
 
-class Precedent(MarkdownFieldsMixin, models.Model):
+class Precedent(VersionedMixin, MarkdownFieldsMixin, models.Model):
     MARKDOWN_FIELDS = {"summary": "summary_html", "lessons": "lessons_html"}
 
     title = models.CharField(max_length=300)
@@ -566,7 +689,7 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(status__in=[DecisionStatus.OPEN, DecisionStatus.PROPOSED])
 
 
-class Decision(MarkdownFieldsMixin, models.Model):
+class Decision(VersionedMixin, MarkdownFieldsMixin, models.Model):
     MARKDOWN_FIELDS = {
         "context": "context_html",
         "rationale": "rationale_html",
@@ -594,9 +717,6 @@ class Decision(MarkdownFieldsMixin, models.Model):
     precedents = models.ManyToManyField(Precedent, through="DecisionPrecedent", related_name="decisions")
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
-    )
-    version = models.PositiveIntegerField(
-        default=1, help_text="Bumped on every save; stale edits are refused."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -628,19 +748,6 @@ class Decision(MarkdownFieldsMixin, models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:100]
         super().save(*args, **kwargs)
-
-    def claim_version(self, version: int) -> bool:
-        """Move from `version` to the next one atomically; False when someone saved in between.
-
-        Every edit calls this first, so of two people editing from the same version only the
-        first save lands and the second is refused instead of overwriting it.
-        """
-        updated = Decision.objects.filter(pk=self.pk, version=version).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        )
-        if updated:
-            self.version = version + 1
-        return bool(updated)
 
     def record_status(self, previous: str, *, user: Any = None, note: str = "") -> None:
         """Add the status change to the timeline when the status moved."""

@@ -177,8 +177,7 @@ def _text(html: str) -> str:
 def _html(record: MarkdownFieldsMixin, source: str) -> str:
     """The rendered HTML of a Markdown field; rendered here if a raw save left it stale."""
     if record.markdown_is_stale():
-        text = getattr(record, source) or ""
-        return markdown.render_document(text, link_mentions=record.MARKDOWN_LINK_MENTIONS).html
+        return record.render_field(source).html
     return getattr(record, record.MARKDOWN_FIELDS[source])
 
 
@@ -214,7 +213,7 @@ def rfc_document(rfc: RFC) -> Document:
     return Document(
         SearchKind.RFC,
         rfc.pk,
-        f"RFC {rfc.number}: {rfc.title}",
+        f"{rfc.label}: {rfc.title}",
         summary,
         body,
         rfc.get_absolute_url(),

@@ -37,7 +37,7 @@ def render_markdown_of_raw_rows(sender: type, instance: Any, raw: bool = False, 
 
 @receiver(post_save, sender=RFC)
 def resolve_references_to_rfc(sender: type, instance: RFC, **kwargs: Any) -> None:
-    for pending in PendingReference.objects.filter(kind=ReferenceKind.RFC, key=str(instance.number)):
+    for pending in PendingReference.objects.filter(kind=ReferenceKind.RFC, key=instance.reference):
         pending.decision.related_rfcs.add(instance)
         pending.delete()
 

@@ -1,9 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from decisions import feeds
-from decisions.views import actions, api, meetings, pages, precedents, records, search
+from decisions.views import actions, api, meetings, pages, precedents, records, rfcs, search
 
 app_name = "decisions"
+
+
+class SeriesConverter:
+    """The prefix of an imported series in URLs: /rfcs/pep/8/ (the site's own RFCs have none)."""
+
+    regex = "rust|pep|kep"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SeriesConverter, "series")
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -13,11 +28,20 @@ urlpatterns = [
     path("rfcs/export.csv", api.rfc_export_csv, name="rfc-export-csv"),
     path("rfcs/<int:number>/", pages.rfc_detail, name="rfc-detail"),
     path("rfcs/<int:number>/history/", pages.rfc_history, name="rfc-history"),
+    path("rfcs/<int:number>/edit/", rfcs.rfc_edit, name="rfc-edit"),
     path("rfcs/<int:number>.md", pages.rfc_markdown, name="rfc-markdown"),
+    # The same pages for imported series; reverse() picks these when given (series, number).
+    path("rfcs/<series:series>/<int:number>/", pages.rfc_detail, name="rfc-detail"),
+    path("rfcs/<series:series>/<int:number>/history/", pages.rfc_history, name="rfc-history"),
+    path("rfcs/<series:series>/<int:number>/edit/", rfcs.rfc_edit, name="rfc-edit"),
+    path("rfcs/<series:series>/<int:number>.md", pages.rfc_markdown, name="rfc-markdown"),
+    # Legacy ids and aliases (/rfcs/pep-8/, /rfcs/KEP-625/, /rfcs/0001-private-fields/) redirect.
+    path("rfcs/<str:alias>/", pages.rfc_alias, name="rfc-alias"),
     path("meetings/", pages.meeting_list, name="meeting-list"),
     path("meetings/feed/", feeds.MeetingFeed(), name="meeting-feed"),
     path("meetings/new/", meetings.meeting_new, name="meeting-new"),
     path("meetings/<int:pk>/", pages.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
     path(
         "meetings/<int:pk>/topics/<int:topic>/decision/",
         meetings.topic_link_decision,
@@ -44,6 +68,7 @@ urlpatterns = [
     path("api/", api.api_docs, name="api"),
     path("api/rfcs/", api.rfc_list, name="rfc-api-list"),
     path("api/rfcs/<int:number>/", api.rfc_detail, name="rfc-api-detail"),
+    path("api/rfcs/<series:series>/<int:number>/", api.rfc_detail, name="rfc-api-detail"),
     path("api/decisions/", api.decision_list, name="decision-api-list"),
     path("api/decisions/<int:number>/", api.decision_detail, name="decision-api-detail"),
     path("api/meetings/", api.meeting_list, name="meeting-api-list"),

@@ -89,6 +89,8 @@ def test_an_rfc_in_a_list_has_stable_fields_iso_dates_and_both_urls(client, cata
     rfc = get_json(client, "/api/rfcs/", q="1")["results"][0]
     assert rfc == {
         "number": 1,
+        "series": "",
+        "label": "RFC 1",
         "title": "Shared WASI implementations",
         "status": "draft",
         "status_label": "Draft",

@@ -48,6 +48,7 @@ def test_the_rfc_csv_has_a_header_and_one_row_per_rfc(client, catalogue):
         "created",
         "updated",
         "url",
+        "series",
     ]
     assert [row[:7] for row in body] == [
         [

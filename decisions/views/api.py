@@ -156,9 +156,11 @@ def _areas(areas: Iterable[Area]) -> list[dict]:
 def _rfc_ref(request: HttpRequest, rfc: RFC) -> dict:
     return {
         "number": rfc.number,
+        "series": rfc.series,
+        "label": rfc.label,
         "title": rfc.title,
         "status": rfc.status,
-        **_links(request, rfc, "rfc-api-detail", rfc.number),
+        **_links(request, rfc, "rfc-api-detail", *rfc.url_args()),
     }
 
 
@@ -195,6 +197,8 @@ def rfc_summary(request: HttpRequest, rfc: RFC) -> dict:
     """An RFC as the list shows it; authors and areas must be prefetched."""
     return {
         "number": rfc.number,
+        "series": rfc.series,
+        "label": rfc.label,
         "title": rfc.title,
         "status": rfc.status,
         "status_label": rfc.get_status_display(),
@@ -204,7 +208,7 @@ def rfc_summary(request: HttpRequest, rfc: RFC) -> dict:
         "created": rfc.created_on,
         "updated": rfc.updated_at,
         "discussion_url": rfc.discussion_url or None,
-        **_links(request, rfc, "rfc-api-detail", rfc.number),
+        **_links(request, rfc, "rfc-api-detail", *rfc.url_args()),
     }
 
 
@@ -305,25 +309,30 @@ def rfc_list(request: HttpRequest) -> JsonResponse:
 
 
 @api_view
-def rfc_detail(request: HttpRequest, number: int) -> JsonResponse:
+def rfc_detail(request: HttpRequest, number: int, series: str = "") -> JsonResponse:
     rfcs = (
         RFC.objects.select_related("shepherd", "supersedes")
         .defer("supersedes__body", "supersedes__body_html", "supersedes__toc")
-        .prefetch_related("authors", "areas")
+        .prefetch_related("authors", "areas", "aliases")
     )
-    rfc = _get(rfcs, f"There is no RFC {number}.", number=number)
+    label = RFC(series=series, number=number).label
+    rfc = _get(rfcs, f"There is no {label}.", series=series, number=number)
     meetings = rfc.meetings.select_related("series").only("date", "title", "series__name")
     data = {
         **rfc_summary(request, rfc),
         "supersedes": _rfc_ref(request, rfc.supersedes) if rfc.supersedes else None,
         "superseded_by": [
-            _rfc_ref(request, r) for r in rfc.superseded_by.only("number", "title", "status", "supersedes")
+            _rfc_ref(request, r)
+            for r in rfc.superseded_by.only("series", "number", "title", "status", "supersedes")
         ],
         "sections": [{"title": h["title"], "anchor": h["id"], "level": h["level"]} for h in rfc.toc],
         "body": rfc.body,
         "body_html": rfc.body_html,
-        "markdown_url": _absolute(request, reverse("decisions:rfc-markdown", args=[rfc.number])),
-        "history_url": _absolute(request, reverse("decisions:rfc-history", args=[rfc.number])),
+        "body_format": rfc.body_format,
+        "metadata": rfc.metadata,
+        "aliases": [alias.alias for alias in rfc.aliases.all()],
+        "markdown_url": _absolute(request, rfc.markdown_url),
+        "history_url": _absolute(request, rfc.history_url),
         "status_changes": [
             {"from": c.from_status or None, "to": c.to_status, "changed_at": c.changed_at, "note": c.note}
             for c in rfc.status_changes.all()
@@ -611,7 +620,18 @@ def _iso(value: Any) -> str:
 def rfc_export_csv(request: HttpRequest) -> HttpResponse:
     """The RFC list as CSV, with the page's filters and sort (bad values ignored, as on the page)."""
     rfcs = RFCFilterForm(request.GET).filter(RFC.objects.for_list())
-    header = ["number", "title", "status", "authors", "shepherd", "areas", "created", "updated", "url"]
+    header = [
+        "number",
+        "title",
+        "status",
+        "authors",
+        "shepherd",
+        "areas",
+        "created",
+        "updated",
+        "url",
+        "series",
+    ]
     rows = (
         [
             rfc.number,
@@ -623,6 +643,7 @@ def rfc_export_csv(request: HttpRequest) -> HttpResponse:
             _iso(rfc.created_on),
             _iso(rfc.updated_at),
             _absolute(request, rfc.get_absolute_url()),
+            rfc.get_series_display() if rfc.series else "",
         ]
         for rfc in rfcs
     )
@@ -686,6 +707,8 @@ _PERSON = {
 }
 _RFC = {
     "number": 12,
+    "series": "",
+    "label": "RFC 12",
     "title": "Shared WASI implementations",
     "status": "accepted",
     "status_label": "Accepted",
@@ -698,7 +721,7 @@ _RFC = {
     "url": f"{SITE}/rfcs/12/",
     "api_url": f"{SITE}/api/rfcs/12/",
 }
-_RFC_REF = {key: _RFC[key] for key in ("number", "title", "status", "url", "api_url")}
+_RFC_REF = {key: _RFC[key] for key in ("number", "series", "label", "title", "status", "url", "api_url")}
 _DECISION = {
     "number": 7,
     "code": "DR-0007",
@@ -776,7 +799,8 @@ ENDPOINTS = [
         "RFCs",
         "RFCs in the order and with the filters of the RFC list page.",
         [
-            ("q", "Title words, or an RFC number such as 12."),
+            ("q", "Title words, an RFC number such as 12, or an id in another series such as PEP 8."),
+            ("series", "site (this site's own RFCs), rust, pep or kep."),
             (
                 "status",
                 "draft, proposed, fcp, accepted, rejected, postponed, withdrawn, implemented or superseded.",
@@ -792,7 +816,7 @@ ENDPOINTS = [
         "/api/rfcs/<number>/",
         "One RFC",
         "Everything in the list entry, plus the text (Markdown and sanitized HTML), sections, history "
-        "and links.",
+        "and links. RFCs of an imported series are at /api/rfcs/<series>/<number>/ (e.g. /api/rfcs/pep/8/).",
         [],
         {
             **_RFC,
@@ -801,6 +825,9 @@ ENDPOINTS = [
             "sections": [{"title": "Summary", "anchor": "summary", "level": 1}],
             "body": "# Summary\n\nMove the shared WASI implementations into one place.\n",
             "body_html": '<h1 id="summary">Summary</h1>\n<p>Move the shared WASI implementations into one place.</p>\n',
+            "body_format": "markdown",
+            "metadata": {},
+            "aliases": [],
             "markdown_url": f"{SITE}/rfcs/12.md",
             "history_url": f"{SITE}/rfcs/12/history/",
             "status_changes": [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import io
 import zipfile
 from typing import Any
@@ -9,41 +11,46 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from decisions import exporting, matrix
+from decisions import exporting, matrix, related
 from decisions.forms import DecisionFilterForm, MeetingFilterForm, RFCFilterForm
 from decisions.models import (
     RFC,
     ActionItem,
     ActionItemStatus,
     Decision,
-    DecisionMeeting,
     DecisionOwner,
-    DecisionPrecedent,
     Meeting,
     Person,
     Precedent,
-    Remark,
+    RFCAlias,
     Topic,
+    parse_reference,
 )
-from decisions.views.precedents import can_edit_precedent
-from decisions.views.records import can_edit_decision
+from decisions.permissions import can_edit_decision, can_edit_precedent, can_edit_rfc
 
 MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
+# Rendered records are cached under keys that change with them; old keys just age out.
+RECORD_CACHE_SECONDS = 24 * 60 * 60
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """One query: the four lists come in one UNION (decisions.related), rendered from the cache
+    unless a row in them changed."""
+    lists, rows_key = related.dashboard()
     context = {
-        "recent_rfcs": RFC.objects.for_list().order_by("-updated_at")[:8],
-        "open_decisions": Decision.objects.open().prefetch_related("owners").order_by("-number")[:8],
-        "open_actions": ActionItem.objects.open().select_related("owner", "meeting__series")[:10],
-        "recent_meetings": Meeting.objects.for_list()
-        .annotate(topic_count=Count("topics"))
-        .order_by("-date")[:6],
+        "recent_rfcs": SimpleLazyObject(lambda: lists.recent_rfcs),
+        "open_decisions": SimpleLazyObject(lambda: lists.open_decisions),
+        "open_actions": SimpleLazyObject(lambda: lists.open_actions),
+        "recent_meetings": SimpleLazyObject(lambda: lists.recent_meetings),
+        "record_key": rows_key,
+        "record_seconds": RECORD_CACHE_SECONDS,
     }
     return render(request, "decisions/home.html", context)
 
@@ -70,34 +77,106 @@ def _filtered_list(
 
 @require_safe
 def rfc_list(request: HttpRequest) -> HttpResponse:
+    """Six queries whatever the page shows; the filters and the rows render from the cache.
+
+    The page's RFCs, authors and areas come in one query (decisions.related); the rendered
+    results are cached under a fingerprint of those rows, and the filter form (hundreds of
+    author options) under its choices and values, so an edit anywhere shows at once.
+    """
     form = RFCFilterForm(request.GET)
-    return _filtered_list(
-        request, form, RFC.objects.for_list(), "decisions/rfc_list.html", settings.RFCS_PER_PAGE
+    # The series filter only appears once another series (PEPs, KEPs...) has been imported.
+    series_shown = bool(request.GET.get("series")) or RFC.objects.exclude(series="").exists()
+    page = Paginator(form.filter(RFC.objects.all()), settings.RFCS_PER_PAGE).get_page(request.GET.get("page"))
+    rows, rows_key = related.rfc_list_rows(list(page.object_list.values_list("pk", flat=True)))
+    page.object_list = SimpleLazyObject(lambda: rows.rfcs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    filtered = form.is_filtered()
+    choices = [(name, field.choices) for name, field in form.fields.items() if hasattr(field, "choices")]
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": filtered,
+        "series_choices_shown": series_shown,
+        "filters_key": _digest(repr([choices, sorted(request.GET.lists()), series_shown])),
+        "results_key": _digest(
+            repr([rows_key, page.paginator.count, page.number, query.urlencode(), filtered])
+        ),
+        "record_seconds": RECORD_CACHE_SECONDS,
+    }
+    template = "decisions/rfc_list.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+def get_rfc(number: int, series: str = "") -> RFC:
+    """The RFC at /rfcs/<number>/ (the site's own) or /rfcs/<series>/<number>/, or a 404."""
+    return get_object_or_404(
+        RFC.objects.select_related("shepherd", "supersedes"), series=series, number=number
     )
 
 
-def _get_rfc(number: int) -> RFC:
-    return get_object_or_404(RFC.objects.select_related("shepherd", "supersedes"), number=number)
+@require_safe
+def rfc_alias(request: HttpRequest, alias: str) -> HttpResponse:
+    """Legacy ids keep working: /rfcs/pep-8/, /rfcs/KEP-625/, /rfcs/0001-private-fields/ redirect."""
+    rfc = RFC.objects.by_reference(alias).only("series", "number").first()
+    if rfc is None:
+        found = RFCAlias.objects.filter(alias=RFCAlias.normalise(alias)).select_related("rfc").first()
+        if found is None:
+            raise Http404(f"No RFC is known as {alias!r}.")
+        rfc = found.rfc
+    return redirect(rfc, permanent=True)
 
 
 @require_safe
-def rfc_detail(request: HttpRequest, number: int) -> HttpResponse:
-    rfc = _get_rfc(number)
+def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
+    rfc = get_rfc(number, series)
+    superseded_by = list(rfc.superseded_by.only("series", "number", "title", "supersedes"))
     context = {
         "rfc": rfc,
         "authors": list(rfc.authors.all()),
         "areas": list(rfc.areas.all()),
-        "superseded_by": list(rfc.superseded_by.only("number", "title", "supersedes")),
+        "superseded_by": superseded_by,
         "decisions": list(rfc.decisions.only("number", "title", "status")),
         "meetings": list(rfc.meetings.select_related("series").only("date", "title", "series__name")),
         "status_changes": list(rfc.status_changes.all()),
+        "metadata": metadata_rows(rfc, linked=bool(rfc.supersedes_id or superseded_by)),
+        "aliases": list(rfc.aliases.all()),
+        "can_edit": can_edit_rfc(request.user, rfc),
     }
     return render(request, "decisions/rfc_detail.html", context)
 
 
+def metadata_rows(rfc: RFC, linked: bool) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Header values of an imported RFC as (label, [(text, link)]): URLs and references link.
+
+    Replaces / Superseded-By are left out when they became real links (`linked`) above.
+    """
+    rows = []
+    for key, value in (rfc.metadata or {}).items():
+        if linked and key in {"Replaces", "Superseded by"}:
+            continue
+        shown = []
+        for item in value if isinstance(value, list) else [value]:
+            text, link = str(item), None
+            reference = parse_reference(text) if key in REFERENCE_KEYS else None
+            if text.startswith(("https://", "http://")):
+                link = text
+            elif reference:
+                series = reference[0] or (rfc.series if text.isdigit() else "")
+                text = RFC(series=series, number=reference[1]).label
+                link = reverse("decisions:rfc-alias", args=[f"{series or 'rfc'}-{reference[1]}"])
+            shown.append((text, link))
+        rows.append((key, shown))
+    return rows
+
+
+REFERENCE_KEYS = {"See also", "Replaces", "Superseded by", "Requires"}
+
+
 @require_safe
-def rfc_history(request: HttpRequest, number: int) -> HttpResponse:
-    rfc = _get_rfc(number)
+def rfc_history(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
+    rfc = get_rfc(number, series)
     revisions = list(rfc.revisions.select_related("author").order_by("number"))
     entries = []
     for index, revision in enumerate(revisions):
@@ -115,8 +194,8 @@ def rfc_history(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_safe
-def rfc_markdown(request: HttpRequest, number: int) -> HttpResponse:
-    rfc = _get_rfc(number)
+def rfc_markdown(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
+    rfc = get_rfc(number, series)
     rfc_with_people = RFC.objects.prefetch_related("authors", "areas").get(pk=rfc.pk)
     return HttpResponse(exporting.rfc_to_markdown(rfc_with_people), content_type=MARKDOWN_CONTENT_TYPE)
 
@@ -140,24 +219,32 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
-    topics = meeting.topics.prefetch_related(
-        Prefetch("remarks", queryset=Remark.objects.select_related("speaker")),
-        Prefetch("decision_discussions", queryset=DecisionMeeting.objects.select_related("decision")),
-    )
-    may_link = request.user.has_perm("decisions.change_decision")
+    """One query: the meeting, its topics, remarks and relations (decisions.related).
+
+    The rendered notes are cached under a fingerprint of those rows, for visitors only: a
+    signed-in page holds forms.
+    """
+    page, rows_key = related.meeting_page(pk)
+    if page is None:
+        raise Http404(f"No meeting {pk}.")
     context = {
-        "meeting": meeting,
-        "topics": list(topics),
-        "attendees": list(meeting.attendees.all()),
-        "action_items": list(meeting.action_items.select_related("owner", "decision", "meeting__series")),
-        "links": list(meeting.links.all()),
-        "rfcs": list(meeting.rfcs.only("number", "title", "status")),
-        "decisions": list(meeting.decisions.only("number", "title", "status").distinct()),
-        "may_link": may_link,
+        "meeting": page.meeting,
+        "topics": SimpleLazyObject(lambda: page.topics),
+        "attendees": SimpleLazyObject(lambda: page.attendees),
+        "action_items": SimpleLazyObject(lambda: sorted(page.action_items, key=_action_item_order)),
+        "links": SimpleLazyObject(lambda: page.links),
+        "rfcs": SimpleLazyObject(lambda: page.rfcs),
+        "decisions": SimpleLazyObject(lambda: page.decisions),
+        "may_link": request.user.has_perm("decisions.change_decision"),
         "can_start_decision": request.user.has_perm("decisions.add_decision"),
+        "record_key": rows_key,
+        "record_seconds": 0 if request.user.is_authenticated else RECORD_CACHE_SECONDS,
     }
     return render(request, "decisions/meeting_detail.html", context)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 # Decisions -----------------------------------------------------------------------------
@@ -182,24 +269,41 @@ def _get_decision(number: int) -> Decision:
 
 @require_safe
 def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
-    decision = _get_decision(number)
+    """One query when the record is cached, four when not (DESIGN.md section 8).
+
+    The record, and everything it shows besides its matrix, come in one query (decisions.related);
+    the rendered record is cached under a fingerprint of those rows, so any change to it, or to a
+    meeting, person or precedent it shows, renders it again. Edits to the matrix move the
+    record's version. The matrix and the lists are only built when the record is not cached.
+    """
+    page, rows_key = related.decision_page(number)
+    if page is None:
+        raise Http404(f"No decision DR-{number:04d}.")
+    decision = page.decision
     context = {
         "decision": decision,
-        "matrix": matrix.for_decision(decision),
-        "ownerships": list(decision.ownerships.select_related("person")),
-        "areas": list(decision.areas.all()),
-        "rfcs": list(decision.related_rfcs.only("number", "title", "status").order_by("number")),
-        "discussions": list(
-            DecisionMeeting.objects.filter(decision=decision).select_related("meeting__series", "topic")
+        "matrix": SimpleLazyObject(lambda: matrix.for_decision(decision)),
+        "ownerships": SimpleLazyObject(lambda: page.links.ownerships),
+        "areas": SimpleLazyObject(lambda: page.links.areas),
+        "rfcs": SimpleLazyObject(lambda: page.links.rfcs),
+        "discussions": SimpleLazyObject(lambda: page.links.discussions),
+        "citations": SimpleLazyObject(lambda: page.links.citations),
+        "status_changes": SimpleLazyObject(lambda: page.links.status_changes),
+        "superseded_by": SimpleLazyObject(
+            lambda: sorted(page.links.superseded_by, key=lambda other: -other.number)
         ),
-        "citations": list(DecisionPrecedent.objects.filter(decision=decision).select_related("precedent")),
-        "status_changes": list(decision.status_changes.all()),
-        "superseded_by": list(decision.superseded_by.only("number", "title", "supersedes")),
-        "pending": list(decision.pending_references.all()),
-        "action_items": list(decision.action_items.select_related("owner", "meeting__series")),
+        "pending": SimpleLazyObject(lambda: sorted(page.links.pending, key=lambda ref: (ref.kind, ref.key))),
+        "action_items": SimpleLazyObject(lambda: sorted(page.links.action_items, key=_action_item_order)),
         "can_edit": can_edit_decision(request.user, decision),
+        "record_key": rows_key,
+        "record_seconds": RECORD_CACHE_SECONDS,
     }
     return render(request, "decisions/decision_detail.html", context)
+
+
+def _action_item_order(item: ActionItem) -> tuple:
+    """ActionItem's own ordering (status, due date, id), undated items last on every database."""
+    return (item.status, item.due_on is None, item.due_on or datetime.date.min, item.pk)
 
 
 @require_safe

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from decisions import search
+from decisions.models import RFC
 
 PER_PAGE = 20
 # "12 results among RFCs", "among meetings": the type as it reads inside a sentence.
@@ -39,6 +40,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "kinds": search.KINDS,
         "page": page,
         "query": params.urlencode(),
+        # "PEP 8", "KEP-625" or "RFC 12" typed into search: offer that record first.
+        "named_rfc": RFC.objects.by_reference(raw).only("series", "number", "title").first()
+        if raw.strip() and any(ch.isdigit() for ch in raw) and len(raw) < 40
+        else None,
     }
     # A history restore wants the whole page back, not the fragment.
     fragment = request.htmx and not request.htmx.history_restore_request

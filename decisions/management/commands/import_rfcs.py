@@ -1,0 +1,67 @@
+"""manage.py import_rfcs PATH... [--format ...]: RFC repositories into the site (DESIGN.md 5)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from decisions.parsing.rfcs import FORMATS, RFCParseError
+from decisions.rfc_import import RFCImportReport, import_rfcs
+
+
+class Command(BaseCommand):
+    help = (
+        "Import RFC files or folders (Bytecode Alliance, rust-lang/rfcs, PEPs, KEPs, or this site's "
+        "own Markdown export). Re-importing updates and never duplicates; an edited file becomes a new "
+        "revision. A bad file is reported with its path and reason and skipped; the rest imports."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="files or folders, e.g. a clone of rust-lang/rfcs"
+        )
+        parser.add_argument(
+            "--format",
+            default="auto",
+            choices=["auto", *FORMATS],
+            help="how to read the files (default: detect)",
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+        parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        show = not options["json"] and sys.stderr.isatty()
+
+        def progress(index: int, total: int, path: str) -> None:
+            sys.stderr.write(f"\r\033[K{index}/{total} {path}"[:120] + ("\n" if index == total else ""))
+
+        try:
+            report = import_rfcs(
+                options["paths"],
+                options["format"],
+                dry_run=options["dry_run"],
+                progress=progress if show else None,
+            )
+        except RFCParseError as error:
+            raise CommandError(str(error)) from error
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
+        else:
+            self._summary(report)
+
+    def _summary(self, report: RFCImportReport) -> None:
+        verb = "Would import" if report.dry_run else "Imported"
+        formats = ", ".join(f"{count} {name}" for name, count in sorted(report.formats.items())) or "none"
+        self.stdout.write(
+            f"{verb} {len(report.imported)} new RFC(s), updated {len(report.updated)}, "
+            f"{len(report.unchanged)} unchanged, in {report.seconds:.1f} s (formats: {formats})."
+        )
+        for path, message in report.warnings:
+            self.stderr.write(f"warning: {path}: {message}")
+        for path, error in report.failed:
+            self.stderr.write(f"failed: {path}: {error}")
+        if report.failed:
+            self.stderr.write(f"{len(report.failed)} file(s) failed; the others were imported.")
