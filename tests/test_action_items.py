@@ -61,6 +61,21 @@ def test_the_owner_marks_their_item_done_inline(client, items):
     assert item.status == "done"
 
 
+def test_a_change_over_someone_elses_is_refused_and_shows_the_current_status(client, items):
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
+    url = reverse("decisions:action-item-status", args=[items["rfc"].pk])
+    # Two people opened the list while the item was open; the first marks it done.
+    assert (
+        client.post(url, {"status": "done", "was": "open"}, headers={"HX-Request": "true"}).status_code == 200
+    )
+    late = client.post(url, {"status": "dropped", "was": "open"}, headers={"HX-Request": "true"})
+    assert late.status_code == 409
+    body = late.content.decode()
+    assert "Someone else changed this item to “Done”" in body and 'name="was" value="done"' in body
+    items["rfc"].refresh_from_db()
+    assert items["rfc"].status == "done"
+
+
 def test_someone_else_may_not_change_an_item(client, items):
     client.force_login(User.objects.create_user("outsider", password="pw"))
     response = client.post(

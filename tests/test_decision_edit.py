@@ -289,9 +289,31 @@ def test_staff_create_and_edit_precedents(client):
     precedent = Precedent.objects.get()
     assert precedent.lessons_html == "<p>Go slow.</p>\n"
     response = client.post(
-        f"/precedents/{precedent.pk}/edit/", {"title": "KEP 178", "url": "not a url", "kind": "proposal"}
+        f"/precedents/{precedent.pk}/edit/",
+        {"title": "KEP 178", "url": "not a url", "kind": "proposal", "version": precedent.version},
     )
-    assert response.status_code == 200 and "Enter a valid URL." in response.content.decode()
+    assert response.status_code == 422 and "Enter a valid URL." in response.content.decode()
+
+
+def test_the_later_of_two_precedent_saves_is_refused_and_keeps_the_input(client):
+    user = User.objects.create_user("curator", password="pw")
+    user.user_permissions.add(*Permission.objects.filter(codename="change_precedent"))
+    client.force_login(user)
+    precedent = Precedent.objects.create(
+        title="KEP 178", url="https://github.com/kubernetes/enhancements/issues/178"
+    )
+    base = {"url": precedent.url, "kind": "proposal", "version": precedent.version}
+    first = client.post(
+        f"/precedents/{precedent.pk}/edit/", base | {"title": "Theirs", "lessons": "Go slow."}
+    )
+    assert first.status_code == 302
+    second = client.post(
+        f"/precedents/{precedent.pk}/edit/", base | {"title": "Mine", "lessons": "Typed at length."}
+    )
+    assert second.status_code == 409
+    page = second.content.decode()
+    assert "Someone else saved this precedent" in page and "Typed at length." in page
+    assert Precedent.objects.get(pk=precedent.pk).title == "Theirs"
 
 
 def test_a_garbled_version_is_treated_as_stale_not_a_crash(client, editor):

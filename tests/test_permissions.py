@@ -1,79 +1,527 @@
-"""Every URL of the site, walked from the URL conf: strangers can read but never write.
+"""Who may write what (issue 6), walked from the URL conf so no writing URL can be forgotten.
 
-A new URL is covered automatically; give its converters a sample value in SAMPLES.
+Every URL of the site is posted to as staff: the ones that do not answer 405 accept writes and
+must be in WRITES, which says for each the people who may write there (the owner roles), a
+valid change, and how to see it in the database. Each is then posted as an anonymous visitor
+(sent to sign in), as a signed-in outsider (403) and as each owner role and staff (the change
+lands). A new URL that accepts POST and is missing from WRITES fails the walk by name.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from decisions.models import ActionItem, Precedent, Topic
-from tests.factories import make_decision, make_meeting, make_person, make_rfc
+from decisions.meetings import save_meeting
+from decisions.models import (
+    RFC,
+    ActionItem,
+    Decision,
+    DecisionMeeting,
+    DecisionOwner,
+    Meeting,
+    MeetingSeries,
+    OwnerRole,
+    Precedent,
+)
+from decisions.parsing.meetings import parse_meeting
+from tests.factories import make_decision, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db
 
+NOTES = """# Wasmtime project call
 
-def site_patterns() -> list[tuple[str, URLPattern]]:
-    found = []
-    for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and getattr(entry, "app_name", None) == "decisions":
-            found += [(p.name, p) for p in entry.url_patterns if isinstance(p, URLPattern)]
+## Attendees
+
+- Till S
+- Nick F
+
+## Notes
+
+### Shared WASI implementations
+
+- **Till S**: several hosts need the same wasi-http glue.
+- **Nick F**: keep it in tree behind a feature flag.
+
+## Action items
+
+- [ ] Till S: write the RFC
+"""
+
+NEW_NOTES = """# Cranelift weekly
+
+### Register allocation
+
+- **Chris F**: regalloc2 is faster on every benchmark we have.
+
+## Action items
+
+- [ ] Chris F: publish the numbers
+"""
+
+
+# The walk -------------------------------------------------------------------------------------
+
+
+def walk(patterns: list[Any], prefix: str = "") -> list[tuple[str, URLPattern]]:
+    """Every named URL pattern with its namespaced name; the admin is Django's own (see below)."""
+    found: list[tuple[str, URLPattern]] = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                # Django's admin checks each model permission itself (tests/test_admin.py).
+                continue
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            found += walk(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern):
+            found.append(
+                (f"{prefix}{entry.name}" if entry.name else f"{prefix}<unnamed {entry.pattern}>", entry)
+            )
     return found
 
 
+PATTERNS = walk(get_resolver().url_patterns)
+PATTERN_IDS = [f"{name}[{','.join(p.pattern.converters) or '-'}]" for name, p in PATTERNS]
+
+# Framework URLs that accept POST by design, and why none of them writes a record of the site.
+EXEMPT = {
+    "login": "signing in is what anonymous visitors post (throttling: tests/test_accounts.py)",
+    "logout": "ends the poster's own session and nothing else",
+    "password_change": "changes the signed-in account's own password and nothing else",
+    "password_reset": "sends a reset mail to the address's owner; changes nothing",
+    "password_reset_confirm": "sets a password only with the token mailed to the account's owner",
+}
+
+
+# The records ----------------------------------------------------------------------------------
+
+
 @pytest.fixture
-def world():
-    meeting = make_meeting()
-    topic = Topic.objects.create(meeting=meeting, order=1, title="Shared WASI")
-    person = make_person("Till S")
+def world() -> SimpleNamespace:
+    """One of each record, owned by nobody who can sign in yet: the roles add the links."""
+    series = MeetingSeries.objects.create(name="Wasmtime project call", slug="wasmtime-project-call")
+    meeting = save_meeting(
+        parse_meeting(NOTES), series=series, date=datetime.date(2023, 3, 30), source_text=NOTES
+    )
+    rfc = make_rfc(number=1)
+    rust = make_rfc(number=1, series="rust", title="Rust's own RFC 1") if has_series() else None
+    return SimpleNamespace(
+        rfc=rfc,
+        rust_rfc=rust,
+        decision=make_decision(number=1, options=1, criteria=1),
+        meeting=meeting,
+        series=series,
+        topic=meeting.topics.get(),
+        item=meeting.action_items.get(),
+        precedent=Precedent.objects.create(title="KEP", url="https://example.org/kep"),
+        person=make_person("Victor L"),
+    )
+
+
+def has_series() -> bool:
+    return any(f.name == "series" for f in RFC._meta.get_fields())
+
+
+def generic_kwargs(name: str, pattern: URLPattern, world: SimpleNamespace) -> dict[str, Any]:
+    """Sample values for the URLs no table entry describes (the read-only ones)."""
+    pk = world.meeting.pk
+    if "precedent" in name:
+        pk = world.precedent.pk
+    elif "action-item" in name:
+        pk = world.item.pk
+    samples = {
+        "number": 1,
+        "pk": pk,
+        "topic": world.topic.pk,
+        "slug": world.person.slug,
+        "series": "rust",
+        "alias": "rfc-1",
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+    missing = [key for key in pattern.pattern.converters if key not in samples]
+    assert not missing, f"{name}: give the URL converters {missing} a sample value in generic_kwargs()"
+    return {key: samples[key] for key in pattern.pattern.converters}
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+def account(username: str, *permissions: str) -> User:
+    user = User.objects.create_user(username, password="pw")
+    if permissions:
+        user.user_permissions.add(*Permission.objects.filter(codename__in=permissions))
+    return User.objects.get(pk=user.pk)  # a fresh object: no stale permission cache
+
+
+def linked(username: str, person: Any = None) -> tuple[User, Any]:
+    """An account and the person it is (a new one unless given)."""
+    user = account(username)
+    person = person or make_person(f"Person of {username}")
+    person.user = user
+    person.save()
+    return user, person
+
+
+def staff(world: SimpleNamespace, record: Any) -> User:
+    return User.objects.create_superuser("staff", "staff@example.org", "pw")
+
+
+def editor(*permissions: str) -> Callable[[SimpleNamespace, Any], User]:
+    return lambda world, record: account("editor", *permissions)
+
+
+def rfc_author(world: SimpleNamespace, rfc: RFC) -> User:
+    user, person = linked("author")
+    rfc.authors.add(person)
+    return user
+
+
+def rfc_shepherd(world: SimpleNamespace, rfc: RFC) -> User:
+    user, person = linked("shepherd")
+    RFC.objects.filter(pk=rfc.pk).update(shepherd=person)
+    return user
+
+
+def decision_role(role: str) -> Callable[[SimpleNamespace, Any], User]:
+    def make(world: SimpleNamespace, record: Any) -> User:
+        user, person = linked(role)
+        DecisionOwner.objects.create(decision=world.decision, person=person, role=role)
+        return user
+
+    return make
+
+
+def meeting_submitter(world: SimpleNamespace, meeting: Meeting) -> User:
+    user = account("submitter")
+    Meeting.objects.filter(pk=meeting.pk).update(submitted_by=user)
+    return user
+
+
+def meeting_attendee(world: SimpleNamespace, meeting: Meeting) -> User:
+    return linked("attendee", meeting.attendees.get(name="Nick F"))[0]
+
+
+def item_owner(world: SimpleNamespace, item: ActionItem) -> User:
+    return linked("owner", item.owner)[0]
+
+
+# What a valid change looks like -----------------------------------------------------------------
+
+
+def as_post(*forms: Any) -> dict[str, Any]:
+    """The POST a browser sends for these forms (and formsets) as they are shown."""
+    data: dict[str, Any] = {}
+    for form in forms:
+        if hasattr(form, "management_form"):
+            data |= as_post(form.management_form, *form.forms)
+            continue
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            else:
+                data[bound.html_name] = str(value)
+    return data
+
+
+def shown_form(url: str, *names: str) -> dict[str, Any]:
+    """The edit page's own forms as staff sees them, so the POST is the page's real one."""
+    client = Client()
+    client.force_login(User.objects.get_or_create(username="form-reader", is_superuser=True)[0])
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return as_post(*(response.context[name] for name in names))
+
+
+def rfc_target(world: SimpleNamespace, converters: set[str]) -> tuple[RFC, dict[str, Any]]:
+    if "series" in converters:
+        return world.rust_rfc, {"series": "rust", "number": 1}
+    return world.rfc, {"number": 1}
+
+
+def rfc_edit_data(world: SimpleNamespace, rfc: RFC, url: str) -> dict[str, Any]:
+    return shown_form(url, "form") | {"title": "Renamed by the walk", "message": "Walk"}
+
+
+def decision_edit_data(world: SimpleNamespace, decision: Decision, url: str) -> dict[str, Any]:
+    forms = shown_form(url, "form", "owners", "citations", "discussions")
+    return forms | {"title": "Renamed by the walk"}
+
+
+def meeting_new_data(world: SimpleNamespace, record: Any, url: str) -> dict[str, Any]:
+    from decisions.views.meetings import _digest
+
     return {
-        "number": make_rfc(number=1).number,
-        "decision": make_decision(number=1, options=1, criteria=1),
-        "pk": meeting.pk,
-        "topic": topic.pk,
-        "slug": person.slug,
-        "precedent": Precedent.objects.create(title="KEP", url="https://example.org/kep"),
-        "item": ActionItem.objects.create(owner=person, text="Write it", meeting=meeting),
+        "series": world.series.pk,
+        "date": "2024-05-01",
+        "notes": NEW_NOTES,
+        "action": "save",
+        "parsed_digest": _digest(NEW_NOTES),
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-0-owner": "Chris F",
+        "items-0-text": "publish the numbers",
     }
 
 
-def url_for(name: str, pattern: URLPattern, world: dict) -> str:
-    samples = {"number": 1, "pk": world["pk"], "topic": world["topic"], "slug": world["slug"]}
-    if name.startswith("precedent"):
-        samples["pk"] = world["precedent"].pk
-    if name.startswith("action-item"):
-        samples["pk"] = world["item"].pk
-    kwargs = {key: samples[key] for key in pattern.pattern.converters}
-    return reverse(f"decisions:{name}", kwargs=kwargs)
+def meeting_edit_data(world: SimpleNamespace, meeting: Meeting, url: str) -> dict[str, Any]:
+    meeting.refresh_from_db()
+    return {
+        "series": meeting.series_id,
+        "date": meeting.date.isoformat(),
+        "title": meeting.title,
+        "notes": NOTES + "\n### Added by the walk\n\n- **Till S**: one more thing.\n",
+        "version": meeting.version,
+        "action": "save",
+    }
 
 
-PATTERNS = site_patterns()
-WRITE_ATTEMPT = {"action": "add-option", "status": "done", "decision": 1, "new-option-name": "Sneaky"}
+@dataclass(frozen=True)
+class Write:
+    """One URL that writes: whom it is for, a valid change, and how to see that it landed."""
+
+    target: Callable[[SimpleNamespace, set[str]], tuple[Any, dict[str, Any]]]
+    roles: dict[str, Callable[[SimpleNamespace, Any], User]]
+    data: Callable[[SimpleNamespace, Any, str], dict[str, Any]]
+    landed: Callable[[SimpleNamespace, Any], bool]
+    lands_at: Callable[[SimpleNamespace, Any], str] = field(default=lambda world, record: "/")
 
 
-def test_the_walk_finds_the_writing_urls():
+def on(attribute: str, **extra: Callable[[SimpleNamespace], Any]) -> Callable:
+    """A target: the world's record and the URL arguments that name it."""
+
+    def target(world: SimpleNamespace, converters: set[str]) -> tuple[Any, dict[str, Any]]:
+        record = getattr(world, attribute) if attribute else None
+        return record, {key: make(world) for key, make in extra.items()}
+
+    return target
+
+
+NOWHERE = on("")
+
+WRITES: dict[str, Write] = {
+    "decisions:meeting-new": Write(
+        target=NOWHERE,
+        roles={"editor": editor("add_meeting")},
+        data=meeting_new_data,
+        landed=lambda world, _: Meeting.objects.filter(
+            title="Cranelift weekly", action_items__text="publish the numbers"
+        ).exists(),
+        lands_at=lambda world, _: "/meetings/",
+    ),
+    "decisions:meeting-edit": Write(
+        target=on("meeting", pk=lambda w: w.meeting.pk),
+        roles={"submitter": meeting_submitter, "attendee": meeting_attendee},
+        data=meeting_edit_data,
+        landed=lambda world, meeting: meeting.topics.filter(title="Added by the walk").exists(),
+        lands_at=lambda world, meeting: meeting.get_absolute_url(),
+    ),
+    "decisions:topic-link-decision": Write(
+        target=on("topic", pk=lambda w: w.meeting.pk, topic=lambda w: w.topic.pk),
+        roles={
+            "decision owner": decision_role(OwnerRole.OWNER),
+            "decision driver": decision_role(OwnerRole.DRIVER),
+        },
+        data=lambda world, topic, url: {"decision": world.decision.number},
+        landed=lambda world, topic: DecisionMeeting.objects.filter(
+            decision=world.decision, topic=topic
+        ).exists(),
+        lands_at=lambda world, topic: world.meeting.get_absolute_url(),
+    ),
+    "decisions:action-item-status": Write(
+        target=on("item", pk=lambda w: w.item.pk),
+        roles={"item owner": item_owner},
+        data=lambda world, item, url: {"status": "done", "next": world.meeting.get_absolute_url()},
+        landed=lambda world, item: ActionItem.objects.get(pk=item.pk).status == "done",
+        lands_at=lambda world, item: world.meeting.get_absolute_url(),
+    ),
+    "decisions:decision-new": Write(
+        target=NOWHERE,
+        roles={"editor": editor("add_decision")},
+        data=lambda world, _, url: {"title": "Which interpreter?", "context": "We need one."},
+        landed=lambda world, _: Decision.objects.filter(title="Which interpreter?").exists(),
+        lands_at=lambda world, _: "/decisions/",
+    ),
+    "decisions:decision-edit": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={"owner": decision_role(OwnerRole.OWNER), "driver": decision_role(OwnerRole.DRIVER)},
+        data=decision_edit_data,
+        landed=lambda world, decision: Decision.objects.get(pk=decision.pk).title == "Renamed by the walk",
+        lands_at=lambda world, decision: decision.get_absolute_url(),
+    ),
+    "decisions:decision-matrix": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={"owner": decision_role(OwnerRole.OWNER), "driver": decision_role(OwnerRole.DRIVER)},
+        data=lambda world, decision, url: {
+            "action": "add-option",
+            "version": Decision.objects.get(pk=decision.pk).version,
+            "new-option-name": "Added by the walk",
+        },
+        landed=lambda world, decision: decision.options.filter(name="Added by the walk").exists(),
+        lands_at=lambda world, decision: decision.get_absolute_url(),
+    ),
+    "decisions:precedent-new": Write(
+        target=NOWHERE,
+        roles={"editor": editor("add_precedent")},
+        data=lambda world, _, url: {
+            "title": "PEP 8",
+            "url": "https://peps.python.org/pep-0008/",
+            "kind": "proposal",
+            "summary": "Style.",
+        },
+        landed=lambda world, _: Precedent.objects.filter(title="PEP 8").exists(),
+        lands_at=lambda world, _: "/precedents/",
+    ),
+    "decisions:precedent-edit": Write(
+        target=on("precedent", pk=lambda w: w.precedent.pk),
+        roles={"editor": editor("change_precedent")},
+        data=lambda world, precedent, url: shown_form(url, "form") | {"title": "Renamed by the walk"},
+        landed=lambda world, precedent: Precedent.objects.get(pk=precedent.pk).title == "Renamed by the walk",
+        lands_at=lambda world, precedent: precedent.get_absolute_url(),
+    ),
+    # The RFC editor (/rfcs/<number>/edit/ and /rfcs/<series>/<number>/edit/): its authors and its
+    # shepherd. Every entry here is walked as soon as its URL name resolves.
+    "decisions:rfc-edit": Write(
+        target=rfc_target,
+        roles={"author": rfc_author, "shepherd": rfc_shepherd},
+        data=rfc_edit_data,
+        landed=lambda world, rfc: RFC.objects.get(pk=rfc.pk).title == "Renamed by the walk",
+        lands_at=lambda world, rfc: RFC.objects.get(pk=rfc.pk).get_absolute_url(),
+    ),
+}
+
+WRITE_PATTERNS = [(name, p) for name, p in PATTERNS if name in WRITES]
+WRITE_IDS = [f"{name.split(':')[-1]}[{','.join(p.pattern.converters) or '-'}]" for name, p in WRITE_PATTERNS]
+ROLE_CASES = [
+    (name, pattern, role) for name, pattern in WRITE_PATTERNS for role in [*WRITES[name].roles, "staff"]
+]
+ROLE_IDS = [
+    f"{name.split(':')[-1]}[{','.join(p.pattern.converters) or '-'}]-{role}" for name, p, role in ROLE_CASES
+]
+
+
+def prepare(name: str, pattern: URLPattern, world: SimpleNamespace) -> tuple[Write, Any, str]:
+    write = WRITES[name]
+    record, kwargs = write.target(world, set(pattern.pattern.converters))
+    assert set(kwargs) == set(pattern.pattern.converters), f"{name}: the target names {set(kwargs)}"
+    return write, record, reverse(name, kwargs=kwargs)
+
+
+# The tests ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "pattern"), PATTERNS, ids=PATTERN_IDS)
+def test_every_url_that_accepts_a_post_says_who_may_write(client, world, name, pattern):
+    client.force_login(User.objects.create_superuser("staff", "staff@example.org", "pw"))
+    url = reverse(name, kwargs=generic_kwargs(name, pattern, world)) if name not in WRITES else None
+    if url is None:
+        url = prepare(name, pattern, world)[2]
+    response = client.post(url, {})
+    accepts_post = response.status_code != 405
+    short = name.split(":")[-1]
+    if accepts_post and name not in WRITES and short not in EXEMPT:
+        pytest.fail(
+            f"{name} ({url}) accepts POST but is missing from WRITES in tests/test_permissions.py: "
+            "say who may write there, a valid change and how to see it (or make the view GET-only)."
+        )
+    if name in WRITES:
+        assert accepts_post, f"{name} is in WRITES but answers POST with 405: remove the entry"
+
+
+def test_every_entry_of_the_table_is_a_url_of_the_site():
     names = {name for name, _ in PATTERNS}
-    assert {"decision-new", "decision-edit", "decision-matrix", "meeting-new", "precedent-new"} <= names
+    assert set(WRITES) <= names, f"entries for URLs that do not exist: {set(WRITES) - names}"
+    assert {"decisions:meeting-edit", "decisions:decision-matrix", "decisions:rfc-edit"} <= names
 
 
-@pytest.mark.parametrize(("name", "pattern"), PATTERNS, ids=[name for name, _ in PATTERNS])
-def test_anonymous_posts_are_refused_or_sent_to_sign_in(client, world, name, pattern):
-    response = client.post(url_for(name, pattern, world), WRITE_ATTEMPT)
-    assert response.status_code in {302, 403, 405}, name
-    if response.status_code == 302:
-        assert response["Location"].startswith("/accounts/login/"), name
+@pytest.mark.parametrize(("name", "pattern"), WRITE_PATTERNS, ids=WRITE_IDS)
+def test_anonymous_visitors_are_sent_to_sign_in_and_change_nothing(client, world, name, pattern):
+    write, record, url = prepare(name, pattern, world)
+    data = write.data(world, record, url)
+    response = client.post(url, data)
+    assert response.status_code == 302, (name, response.status_code)
+    assert response["Location"].startswith("/accounts/login/?next="), name
+    assert not write.landed(world, record), f"{name}: an anonymous post changed the database"
 
 
-@pytest.mark.parametrize(("name", "pattern"), PATTERNS, ids=[name for name, _ in PATTERNS])
-def test_signed_in_outsiders_cannot_write(client, world, name, pattern):
-    client.force_login(User.objects.create_user("outsider", password="pw"))
-    response = client.post(url_for(name, pattern, world), WRITE_ATTEMPT)
-    assert response.status_code in {403, 405}, (name, response.status_code)
+@pytest.mark.parametrize(("name", "pattern"), WRITE_PATTERNS, ids=WRITE_IDS)
+def test_signed_in_outsiders_are_refused_and_change_nothing(client, world, name, pattern):
+    write, record, url = prepare(name, pattern, world)
+    data = write.data(world, record, url)
+    client.force_login(linked("outsider")[0])
+    response = client.post(url, data)
+    assert response.status_code == 403, (name, response.status_code)
+    assert not write.landed(world, record), f"{name}: an outsider's post changed the database"
 
 
-@pytest.mark.parametrize(("name", "pattern"), PATTERNS, ids=[name for name, _ in PATTERNS])
+@pytest.mark.parametrize(("name", "pattern", "role"), ROLE_CASES, ids=ROLE_IDS)
+def test_owners_and_staff_make_the_change(client, world, name, pattern, role):
+    write, record, url = prepare(name, pattern, world)
+    user = (write.roles.get(role) or staff)(world, record)
+    data = write.data(world, record, url)
+    client.force_login(user)
+    response = client.post(url, data)
+    assert 200 <= response.status_code < 400, (name, role, response.status_code)
+    assert response.status_code not in {204}, name
+    if response.status_code >= 300:
+        assert response["Location"].startswith(write.lands_at(world, record)), (name, response["Location"])
+    else:
+        assert response.status_code == 200
+    assert write.landed(world, record), f"{name}: the {role}'s change is not in the database"
+
+
+@pytest.mark.parametrize(("name", "pattern"), PATTERNS, ids=PATTERN_IDS)
 def test_every_page_answers_a_get_without_a_server_error(client, world, name, pattern):
-    response = client.get(url_for(name, pattern, world))
-    assert response.status_code in {200, 302, 405}, (name, response.status_code)
+    url = prepare(name, pattern, world)[2] if name in WRITES else None
+    response = client.get(url or reverse(name, kwargs=generic_kwargs(name, pattern, world)))
+    assert response.status_code in {200, 301, 302, 405}, (name, response.status_code)
+
+
+# The same rules in the pages: no edit button where the edit would be refused ------------------
+
+
+PAGE_WRITES = {
+    "meeting": ("decisions:meeting-edit", "meeting", lambda w: w.meeting.get_absolute_url()),
+    "decision": ("decisions:decision-edit", "decision", lambda w: w.decision.get_absolute_url()),
+    "rfc": ("decisions:rfc-edit", "rfc", lambda w: w.rfc.get_absolute_url()),
+    # An action item's status buttons sit on its meeting's page.
+    "action item": ("decisions:action-item-status", "item", lambda w: w.meeting.get_absolute_url()),
+}
+PAGE_CASES = [
+    (kind, role, True)
+    for kind, (name, _, _) in PAGE_WRITES.items()
+    for role in [*WRITES[name].roles, "staff"]
+] + [(kind, role, False) for kind in PAGE_WRITES for role in ("outsider", "anonymous")]
+
+
+@pytest.mark.parametrize(("kind", "role", "sees"), PAGE_CASES, ids=[f"{k}-{r}" for k, r, _ in PAGE_CASES])
+def test_the_edit_link_shows_exactly_where_the_edit_is_allowed(client, world, kind, role, sees):
+    name, attribute, page = PAGE_WRITES[kind]
+    record = getattr(world, attribute)
+    edit_url = prepare(name, next(p for n, p in PATTERNS if n == name), world)[2]
+    if role == "outsider":
+        client.force_login(linked("outsider")[0])
+    elif role != "anonymous":
+        client.force_login((WRITES[name].roles.get(role) or staff)(world, record))
+    body = client.get(page(world)).content.decode()
+    assert (f'href="{edit_url}"' in body or f'action="{edit_url}"' in body) is sees, (kind, role, edit_url)
+
+
+def test_a_status_change_never_sends_the_owner_off_the_site(client, world):
+    client.force_login(item_owner(world, world.item))
+    url = reverse("decisions:action-item-status", args=[world.item.pk])
+    response = client.post(url, {"status": "done", "next": "https://evil.example/phish"})
+    assert response.status_code == 302 and response["Location"] == reverse("decisions:action-item-list")

@@ -9,18 +9,11 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from decisions.models import ActionItem, ActionItemStatus, Person
-
-
-def can_change_action_item(user: object, item: ActionItem) -> bool:
-    """Staff with the permission, and the owner of the item."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.has_perm("decisions.change_actionitem") or (
-        item.owner is not None and item.owner.user_id == user.pk
-    )
+from decisions.permissions import can_change_action_item
 
 
 @require_safe
@@ -56,8 +49,21 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.POST.get("status")
     if status not in ActionItemStatus.values:
         return HttpResponse(f"“{status}” is not a status.", status=422)
+    # The form says which status the person saw; a change made by someone else since then is not
+    # overwritten silently (the conditional update is atomic, so two clicks cannot both land).
+    seen = request.POST.get("was") or item.status
+    if not ActionItem.objects.filter(pk=item.pk, status=seen).update(status=status):
+        item.refresh_from_db(fields=["status"])
+        conflict = (
+            f"Someone else changed this item to “{item.get_status_display()}” after you opened the page; "
+            "nothing was changed. Choose again if you still want to."
+        )
+        context = {"item": item, "user": request.user, "conflict": conflict}
+        return render(request, "decisions/partials/action_item.html", context, status=409)
     item.status = status
-    item.save(update_fields=["status"])
     if request.htmx:
         return render(request, "decisions/partials/action_item.html", {"item": item, "user": request.user})
-    return redirect(request.POST.get("next") or reverse("decisions:action-item-list"))
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = reverse("decisions:action-item-list")  # never send people off the site
+    return redirect(back)

@@ -1,7 +1,11 @@
-"""Submitting meeting notes (paste, preview, correct the action items, save) and linking topics.
+"""Submitting meeting notes (paste, preview, correct the action items, save), editing them, and
+linking topics.
 
 The preview parses without writing anything; saving parses again and stores everything in one
-transaction through decisions.meetings.save_meeting, keeping the submitted text exactly.
+transaction through decisions.meetings.save_meeting, keeping the submitted text exactly. An edit
+replaces the topics, remarks, action items and links parsed from the old notes (an item with the
+same owner and text keeps its status) and carries the version it started from: of two people
+editing the same notes, the later save is refused with 409 and their text is shown again.
 """
 
 from __future__ import annotations
@@ -13,16 +17,27 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from decisions import markdown
 from decisions.forms import MeetingNotesForm
-from decisions.meetings import match_people, save_meeting
-from decisions.models import RFC, Decision, DecisionMeeting, MeetingSeries, Topic, unique_slug
+from decisions.meetings import StaleMeeting, match_people, meeting_title, save_meeting
+from decisions.models import (
+    RFC,
+    ActionItemStatus,
+    Decision,
+    DecisionMeeting,
+    Meeting,
+    MeetingSeries,
+    Topic,
+    unique_slug,
+)
 from decisions.parsing.meetings import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
-from decisions.views.records import can_edit_decision
+from decisions.permissions import can_edit_decision, can_edit_meeting, can_submit_meeting
 
 
 class ActionItemDraftForm(forms.Form):
@@ -33,10 +48,6 @@ class ActionItemDraftForm(forms.Form):
 
 
 ActionItemDraftFormSet = forms.formset_factory(ActionItemDraftForm, extra=1, can_delete=True, max_num=500)
-
-
-def can_submit_meeting(user: Any) -> bool:
-    return bool(user.is_authenticated and user.has_perm("decisions.add_meeting"))
 
 
 def _digest(text: str) -> str:
@@ -56,7 +67,9 @@ def _items_formset(request: HttpRequest, parsed: ParsedMeeting, digest: str) -> 
 def _preview_context(parsed: ParsedMeeting) -> dict[str, Any]:
     names = list(dict.fromkeys([*parsed.attendees, *parsed.speakers]))
     people = match_people(names)
-    known_rfcs = set(RFC.objects.filter(number__in=parsed.rfc_mentions).values_list("number", flat=True))
+    known_rfcs = set(
+        RFC.objects.filter(series="", number__in=parsed.rfc_mentions).values_list("number", flat=True)
+    )
     known_decisions = set(
         Decision.objects.filter(number__in=parsed.decision_mentions).values_list("number", flat=True)
     )
@@ -96,8 +109,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         try:
             parsed = parse_meeting(text, default_date=data["date"])
         except MeetingParseError as error:
-            where = f" (line {error.line})" if error.line else ""
-            form.add_error("notes", f"{error}{where}")
+            form.add_error("notes", _parse_problem(error))
         else:
             digest = _digest(text)
             items = _items_formset(request, parsed, digest)
@@ -109,6 +121,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     status = 422 if request.method == "POST" and not form.is_valid() else 200
     template = "decisions/meeting_new.html#preview" if request.htmx else "decisions/meeting_new.html"
     return render(request, template, context, status=200 if request.htmx else status)
+
+
+def _parse_problem(error: MeetingParseError) -> str:
+    return f"{error} (line {error.line})" if error.line else str(error)
 
 
 def _save(request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, items: Any) -> Any:
@@ -137,3 +153,159 @@ def topic_link_decision(request: HttpRequest, pk: int, topic: int) -> HttpRespon
     DecisionMeeting.objects.get_or_create(decision=decision, meeting=topic_row.meeting, topic=topic_row)
     messages.success(request, f"Linked “{topic_row.title}” to {decision.code}.")
     return redirect(topic_row.get_absolute_url())
+
+
+# Editing saved notes ----------------------------------------------------------------------------
+
+STALE_MESSAGE = (
+    "Someone else saved these notes after you opened them, so your changes were not saved. "
+    "Your text is kept below, and the notes as they are now are shown under it: "
+    "merge what you need and save again."
+)
+TITLE_TAKEN = "Another meeting of this series on this date already has this title; choose another."
+
+
+class MeetingEditForm(forms.Form):
+    """A saved meeting's series, date, title and notes, with the version the edit started from."""
+
+    series = forms.ModelChoiceField(queryset=MeetingSeries.objects.order_by("name"), empty_label=None)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(
+        required=False, max_length=300, help_text="Leave empty to take it from the notes."
+    )
+    notes = forms.CharField(
+        strip=False,  # kept exactly as given
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text="The whole notes (Markdown): topics as headings, remarks as “- **Name**: text”.",
+        error_messages={"required": "The notes are empty: paste the text of the meeting notes."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A NUL is refused in clean_notes with its line, rather than without one.
+        field = self.fields["notes"]
+        field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+    def clean_notes(self) -> str:
+        # Browsers send a textarea's line breaks as CRLF whatever was pasted; undo that only.
+        text = self.cleaned_data["notes"].replace("\r\n", "\n")
+        if "\x00" in text:
+            line = text[: text.index("\x00")].count("\n") + 1
+            raise forms.ValidationError(f"Line {line} contains a NUL character; remove it and save again.")
+        try:
+            markdown.check_size(text)
+        except markdown.MarkdownTooLarge as error:
+            raise forms.ValidationError(str(error)) from error
+        return text
+
+
+def _kept_statuses(meeting: Meeting) -> dict[tuple[str, str], str]:
+    """Statuses set on the site (done, dropped) that an item with the same owner and text keeps."""
+    rows = meeting.action_items.exclude(status=ActionItemStatus.OPEN).values_list(
+        "owner_name", "text", "status"
+    )
+    return {(owner, text): status for owner, text, status in rows}
+
+
+def _edit_preview(meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting) -> dict[str, Any]:
+    data = form.cleaned_data
+    kept = _kept_statuses(meeting)
+    labels = dict(ActionItemStatus.choices)
+    items = []
+    for item in parsed.action_items:
+        status = ActionItemStatus.DONE if item.done else ActionItemStatus.OPEN
+        if status == ActionItemStatus.OPEN:
+            status = kept.get(((item.owner or "")[:200], item.text.strip()), status)
+        items.append({"item": item, "status": status, "label": labels[status]})
+    return {
+        **_preview_context(parsed),
+        "title": data.get("title") or meeting_title(parsed, data["series"].name, data["date"]),
+        "items": items,
+        "stale": data["version"] != meeting.version,
+    }
+
+
+def _edit_initial(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "series": meeting.series_id,
+        "date": meeting.date,
+        "title": meeting.title,
+        "notes": meeting.source_text,
+        "version": meeting.version,
+    }
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit saved notes: preview what is understood, then replace what was parsed in one transaction."""
+    meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
+    if not can_edit_meeting(request.user, meeting):
+        raise PermissionDenied(
+            "Only whoever submitted these notes, their attendees and editors may edit them."
+        )
+    if request.method != "POST":
+        form = MeetingEditForm(initial=_edit_initial(meeting))
+        return _render_edit(request, meeting, {"form": form})
+
+    form = MeetingEditForm(request.POST)
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            parsed = parse_meeting(data["notes"], default_date=data["date"])
+        except MeetingParseError as error:
+            form.add_error("notes", _parse_problem(error))
+        else:
+            context.update(_edit_preview(meeting, form, parsed))
+            taken = Meeting.objects.filter(series=data["series"], date=data["date"], title=context["title"])
+            if taken.exclude(pk=meeting.pk).exists():
+                form.add_error("title", TITLE_TAKEN)
+            elif request.POST.get("action") == "save":
+                return _save_edit(request, meeting, form, parsed, context)
+    status = 422 if form.errors else 200
+    return _render_edit(request, meeting, context, status=200 if request.htmx else status)
+
+
+def _save_edit(
+    request: HttpRequest, meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting, context: dict
+) -> HttpResponse:
+    data = form.cleaned_data
+    parsed.title = context["title"]
+    try:
+        with transaction.atomic():
+            saved = save_meeting(
+                parsed,
+                series=data["series"],
+                date=data["date"],
+                source_text=data["notes"],
+                source_path=meeting.source_path,
+                user=request.user,
+                meeting=meeting,
+                expected_version=data["version"],
+            )
+    except StaleMeeting:
+        return _refuse_stale(request, meeting)
+    except IntegrityError:  # another meeting took the same series, date and title just now
+        form.add_error("title", TITLE_TAKEN)
+        return _render_edit(request, meeting, context, status=409)
+    messages.success(request, f"Saved your changes to the notes of {saved}.")
+    return redirect(saved)
+
+
+def _refuse_stale(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The form again with the person's own text, the current version to save over, and their notes."""
+    current = get_object_or_404(Meeting.objects.select_related("series"), pk=meeting.pk)  # or deleted
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = MeetingEditForm(data)
+    form.is_valid()
+    form.add_error(None, STALE_MESSAGE)
+    return _render_edit(request, current, {"form": form, "current": current}, status=409)
+
+
+def _render_edit(
+    request: HttpRequest, meeting: Meeting, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    template = "decisions/meeting_edit.html#preview" if request.htmx else "decisions/meeting_edit.html"
+    return render(request, template, {"meeting": meeting, **context}, status=status)

@@ -1,20 +1,22 @@
-"""Creating and editing precedents (login and the model permission required)."""
+"""Creating and editing precedents (editors: decisions.permissions.can_edit_precedent)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from decisions.forms import PrecedentForm
 from decisions.models import Precedent
+from decisions.permissions import can_edit_precedent
 
-
-def can_edit_precedent(user: object, precedent: Precedent | None = None) -> bool:
-    permission = "decisions.change_precedent" if precedent else "decisions.add_precedent"
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm(permission))
+STALE_MESSAGE = (
+    "Someone else saved this precedent after you opened it, so your change was not saved. Your "
+    "input is kept below; check their version on the precedent's page and save again."
+)
 
 
 @login_required
@@ -23,8 +25,31 @@ def precedent_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not can_edit_precedent(request.user, precedent):
         raise PermissionDenied("Your account may not edit precedents.")
     form = PrecedentForm(request.POST or None, instance=precedent)
-    if request.method == "POST" and form.is_valid():
-        precedent = form.save()
-        messages.success(request, f"Saved “{precedent.title}”.")
-        return redirect(precedent)
-    return render(request, "decisions/precedent_form.html", {"form": form, "precedent": precedent})
+    if request.method != "POST":
+        return _render(request, form, precedent)
+    if not form.is_valid():
+        return _render(request, form, precedent, status=422)
+    with transaction.atomic():
+        if precedent is not None and not precedent.claim_version(form.cleaned_data["version"] or 0):
+            return _refuse_stale(request, precedent)
+        saved = form.save()
+    messages.success(request, f"Saved “{saved.title}”.")
+    return redirect(saved)
+
+
+def _refuse_stale(request: HttpRequest, precedent: Precedent) -> HttpResponse:
+    fresh = Precedent.objects.get(pk=precedent.pk)
+    data = request.POST.copy()
+    data["version"] = str(fresh.version)
+    form = PrecedentForm(data, instance=fresh)
+    form.is_valid()
+    form.add_error(None, STALE_MESSAGE)
+    return _render(request, form, fresh, status=409)
+
+
+def _render(
+    request: HttpRequest, form: PrecedentForm, precedent: Precedent | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "decisions/precedent_form.html", {"form": form, "precedent": precedent}, status=status
+    )

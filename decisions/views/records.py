@@ -48,21 +48,13 @@ from decisions.models import (
     Rating,
     Topic,
 )
+from decisions.permissions import can_create_decision, can_edit_decision
 
 VERSION_HEADER = "X-Decision-Version"
 STALE_MESSAGE = (
     "Someone else changed this decision (at {time}) after you opened it, so your change was not "
     "saved. The page now shows their version; your input is kept below. Check it and save again."
 )
-
-
-def can_edit_decision(user: Any, decision: Decision | None = None) -> bool:
-    """Editors with the model permission, and the people who own or drive the record."""
-    if not user.is_authenticated:
-        return False
-    if user.has_perm("decisions.change_decision"):
-        return True
-    return decision is not None and decision.ownerships.filter(person__user=user).exists()
 
 
 def _get_decision_for_edit(request: HttpRequest, number: int) -> Decision:
@@ -79,7 +71,7 @@ def _stale_message(decision: Decision) -> str:
 
 @login_required
 def decision_new(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("decisions.add_decision"):
+    if not can_create_decision(request.user):
         raise PermissionDenied("Your account may not create decision records.")
     topic = _topic_from(request)
     initial = {"context": _quote_topic(topic)} if topic else None

@@ -1,0 +1,118 @@
+"""Who may change what (issue 6): one helper per kind of record.
+
+Every view that writes a record asks its helper, and templates ask the same helper through the
+`can_edit` filter (decisions.templatetags.permissions), so a page never offers an edit that the
+server would refuse. Editors are accounts given the model's permission in the admin (superusers
+have them all); the people a record names may also change it:
+
+- RFC: its authors and its shepherd (Person.user links a person to an account), and staff;
+- decision: its owners and drivers (any DecisionOwner row), and editors;
+- meeting: the account that submitted it and its attendees, and staff;
+- action item: its owner (status only), and editors;
+- precedent: editors only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from decisions.models import RFC, ActionItem, Decision, Meeting, Precedent
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _staff(user: Any, permission: str) -> bool:
+    """Staff accounts, superusers and editors given the model permission."""
+    return bool(user.is_staff or user.has_perm(permission))
+
+
+def _person_id(user: Any) -> int | None:
+    """The id of the Person linked to this account (Django caches the answer, even "none")."""
+    person = getattr(user, "person", None)  # RelatedObjectDoesNotExist is an AttributeError
+    return person.pk if person is not None else None
+
+
+def can_edit_rfc(user: Any, rfc: RFC) -> bool:
+    """Staff, and the people linked to one of the RFC's authors or to its shepherd."""
+    if not _signed_in(user):
+        return False
+    person = _person_id(user)
+    if person is not None and rfc.shepherd_id == person:
+        return True
+    if _staff(user, "decisions.change_rfc"):
+        return True
+    return person is not None and rfc.authors.filter(pk=person).exists()
+
+
+def can_edit_decision(user: Any, decision: Decision | None = None) -> bool:
+    """Editors with the model permission, and the people who own or drive the record."""
+    if not _signed_in(user):
+        return False
+    if _staff(user, "decisions.change_decision"):
+        return True
+    return decision is not None and decision.ownerships.filter(person__user=user).exists()
+
+
+def can_create_decision(user: Any) -> bool:
+    """Opening a new decision record is for editors with the add permission."""
+    return bool(_signed_in(user) and _staff(user, "decisions.add_decision"))
+
+
+def can_submit_meeting(user: Any) -> bool:
+    """Submitting new notes is for editors with the add permission."""
+    return bool(_signed_in(user) and _staff(user, "decisions.add_meeting"))
+
+
+def can_edit_meeting(user: Any, meeting: Meeting) -> bool:
+    """Staff, whoever submitted the notes, and the people linked to one of its attendees."""
+    if not _signed_in(user):
+        return False
+    if meeting.submitted_by_id is not None and meeting.submitted_by_id == user.pk:
+        return True  # checked first: it costs no query
+    if _staff(user, "decisions.change_meeting"):
+        return True
+    return meeting.attendees.filter(user=user).exists()
+
+
+def can_change_action_item(user: Any, item: ActionItem) -> bool:
+    """Staff with the permission, and the owner of the item."""
+    if not _signed_in(user):
+        return False
+    return _staff(user, "decisions.change_actionitem") or (
+        item.owner is not None and item.owner.user_id == user.pk
+    )
+
+
+def can_edit_precedent(user: Any, precedent: Precedent | None = None) -> bool:
+    """Editors with the add permission (new precedents) or the change permission (existing ones)."""
+    permission = "decisions.change_precedent" if precedent else "decisions.add_precedent"
+    return bool(_signed_in(user) and _staff(user, permission))
+
+
+EDIT_RULES: dict[type, Any] = {
+    RFC: can_edit_rfc,
+    Decision: can_edit_decision,
+    Meeting: can_edit_meeting,
+    ActionItem: can_change_action_item,
+    Precedent: can_edit_precedent,
+}
+
+CREATE_RULES: dict[str, Any] = {
+    "decision": can_create_decision,
+    "meeting": can_submit_meeting,
+    "precedent": can_edit_precedent,
+}
+
+
+def can_edit(user: Any, record: Any) -> bool:
+    """The rule for this record's kind; a kind without a rule may be changed by nobody here."""
+    rule = next((rule for kind, rule in EDIT_RULES.items() if isinstance(record, kind)), None)
+    return bool(rule and rule(user, record))
+
+
+def can_create(user: Any, kind: str) -> bool:
+    """May this account add a new record of the kind ("decision", "meeting", "precedent")?"""
+    rule = CREATE_RULES.get(kind)
+    return bool(rule and rule(user))
