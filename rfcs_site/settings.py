@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -33,11 +33,15 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def cache_from_url(url: str) -> dict:
-    """Turn CACHE_URL into a CACHES entry: locmem://, dummy://, file:///path, db://table."""
+    """Turn CACHE_URL into a CACHES entry: locmem://, dummy://, file:///path, db://table,
+    redis://host:port/db (Django's Redis backend, shared by several app servers)."""
     parts = urlsplit(url)
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     timeout = int(options.pop("timeout", 300))
+    redis_url = urlunsplit(parts._replace(query=urlencode(options)))  # without our timeout option
     backends = {
+        "redis": ("django.core.cache.backends.redis.RedisCache", redis_url),
+        "rediss": ("django.core.cache.backends.redis.RedisCache", redis_url),
         "locmem": ("django.core.cache.backends.locmem.LocMemCache", parts.netloc or "rfcs"),
         "dummy": ("django.core.cache.backends.dummy.DummyCache", ""),
         "file": ("django.core.cache.backends.filebased.FileBasedCache", parts.path),
@@ -80,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rfcs_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and auth middleware, whose lookups need the database: 503, not 500.
+    "rfcs_site.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

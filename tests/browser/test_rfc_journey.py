@@ -64,3 +64,21 @@ def test_without_javascript_the_filter_form_reloads_the_page(browser, live_serve
     expect(page).to_have_url(re.compile(r"status=accepted"))
     expect(page.locator("#rfc-results tbody tr")).to_have_count(2)
     context.close()
+
+
+def test_when_the_server_is_unavailable_the_reader_is_told_and_the_list_stays(browser, live_server, rfcs):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/rfcs/")
+    page.route(
+        re.compile(r"/rfcs/\?.*status="),
+        lambda route: route.fulfill(status=503, body="<h1>Unavailable</h1>", headers={"Retry-After": "5"}),
+    )
+    page.get_by_label("Status").select_option("draft")
+    expect(page.get_by_role("alert")).to_contain_text("unavailable for a moment")
+    expect(page.locator("#rfc-results tbody tr")).to_have_count(3)  # nothing was swapped away
+    page.unroute(re.compile(r"/rfcs/\?.*status="))
+    page.get_by_label("Status").select_option("accepted")
+    expect(page.locator("#rfc-results tbody tr")).to_have_count(2)
+    expect(page.get_by_role("alert")).to_be_hidden()
+    context.close()

@@ -1,0 +1,135 @@
+"""The verdict of `make loadtest`: its checker must catch a lost or overwritten write, not only pass.
+
+Writes are applied here the way the server applies a matrix edit (claim the version, then change
+the cell), and then one of them is lost or undone behind the checker's back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from decisions.models import Assessment, Decision
+from loadtest.check import check_decision, check_meetings
+from tests.factories import make_decision, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decision() -> Decision:
+    return make_decision(options=2, criteria=2)
+
+
+def cell(decision: Decision, row: int = 0, column: int = 0) -> tuple[int, int]:
+    return decision.options.all()[row].pk, decision.criteria.all()[column].pk
+
+
+def edit(
+    decision: Decision, version: int, note: str, *, at: tuple[int, int], outcome: str = "accepted"
+) -> dict:
+    return {
+        "type": "matrix",
+        "decision": decision.number,
+        "version": version,
+        "option": at[0],
+        "criterion": at[1],
+        "rating": 2,
+        "note": note,
+        "outcome": outcome,
+    }
+
+
+def save(decision: Decision, write: dict[str, Any]) -> None:
+    """What the matrix view does with an edit that is not stale."""
+    assert decision.claim_version(write["version"])
+    Assessment.objects.filter(option_id=write["option"], criterion_id=write["criterion"]).update(
+        note=write["note"], rating=write["rating"]
+    )
+
+
+def verdict(decision: Decision, initial: int, writes: list[dict]) -> tuple[dict, list[str]]:
+    problems: list[str] = []
+    result = check_decision({"number": decision.number, "version": initial}, writes, problems)
+    return result, problems
+
+
+def test_every_acknowledged_edit_in_place_passes(decision: Decision) -> None:
+    a, b = cell(decision), cell(decision, 1, 1)
+    writes = [
+        edit(decision, 1, "first", at=a),
+        edit(decision, 2, "second", at=b),
+        edit(decision, 3, "third", at=a),
+    ]
+    for write in writes:
+        save(decision, write)
+    writes.append(edit(decision, 1, "stale", at=b, outcome="refused"))
+    result, problems = verdict(decision, 1, writes)
+    assert problems == []
+    assert result["accepted"] == 3
+    assert result["missing"] == 0
+    assert result["final_version"] == 4
+
+
+def test_a_newer_edit_undone_by_an_older_one_is_missing(decision: Decision) -> None:
+    a = cell(decision)
+    first, second = edit(decision, 1, "first", at=a), edit(decision, 2, "second", at=a)
+    save(decision, first)
+    save(decision, second)
+    Assessment.objects.filter(option_id=a[0], criterion_id=a[1]).update(note="first")  # the lost update
+    result, problems = verdict(decision, 1, [first, second])
+    assert result["missing"] == 1
+    assert any("not the acknowledged edit 'second'" in problem for problem in problems)
+
+
+def test_two_edits_acknowledged_from_the_same_version_are_caught(decision: Decision) -> None:
+    """Without claim_version both would be told they saved; only one change can be there."""
+    a, b = cell(decision), cell(decision, 1, 0)
+    mine, theirs = edit(decision, 1, "mine", at=a), edit(decision, 1, "theirs", at=b)
+    save(decision, mine)
+    Assessment.objects.filter(option_id=b[0], criterion_id=b[1]).update(note="theirs", rating=2)
+    result, problems = verdict(decision, 1, [mine, theirs])
+    assert result["missing"] == 2
+    assert any("both claimed version 1" in problem for problem in problems)
+
+
+def test_an_edit_whose_answer_was_lost_may_have_landed(decision: Decision) -> None:
+    """A 503 or a cut connection after the commit: the edit is there although nobody was told."""
+    a = cell(decision)
+    told, untold = edit(decision, 1, "told", at=a), edit(decision, 2, "untold", at=a, outcome="unknown")
+    save(decision, told)
+    save(decision, untold)
+    result, problems = verdict(decision, 1, [told, untold])
+    assert problems == []
+    assert result["missing"] == 0
+    assert result["answer_lost_but_saved"] == 1
+
+
+def test_a_refused_edit_that_shows_anyway_is_reported(decision: Decision) -> None:
+    a = cell(decision)
+    refused = edit(decision, 1, "refused but written", at=a, outcome="refused")
+    Assessment.objects.filter(option_id=a[0], criterion_id=a[1]).update(note=refused["note"])
+    _, problems = verdict(decision, 1, [refused])
+    assert any("refused edits are visible" in problem for problem in problems)
+
+
+def test_an_acknowledged_meeting_that_is_not_there_is_missing() -> None:
+    kept = make_meeting(title="Load test kept")
+    writes = [
+        {"type": "meeting", "title": "Load test kept", "pk": kept.pk, "outcome": "accepted"},
+        {"type": "meeting", "title": "Load test lost", "pk": kept.pk + 1000, "outcome": "accepted"},
+        {"type": "meeting", "title": "Load test cut off", "outcome": "unknown"},
+    ]
+    problems: list[str] = []
+    result = check_meetings(writes, problems)
+    assert result == {
+        "accepted": 2,
+        "missing": 1,
+        "rejected": 0,
+        "answer_lost": 1,
+        "answer_lost_but_saved": 0,
+    }
+    assert problems == [
+        "meeting “Load test lost” (/meetings/" + str(kept.pk + 1000) + "/) was acknowledged but is missing"
+    ]
