@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := rfcs_site.settings
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench bench-http loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -41,9 +41,30 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench:
-	@echo "make bench is not built yet: it arrives with the benchmark issue (DESIGN.md section 8)." >&2
-	@exit 2
+## bench: seed a throwaway database (SQLite, or a new one on DATABASE_URL's PostgreSQL server) at
+## SCALE=default|small|tiny, time the main pages in-process (RUNS per page); JSON on the last line.
+## Exits 1 when a page runs more than 10 queries or its count grows with the data.
+SCALE ?=
+RUNS ?=
+bench: $(VENV)/.runtime
+	$(BIN)/python -m bench.run --scale $(or $(SCALE),default) $(if $(RUNS),--runs $(RUNS)) $(BENCH_ARGS)
+
+## bench-http: gunicorn (sync workers, 2 per core) on loopback driven by wrk for DURATION seconds
+## per page (10 unless given), on a throwaway database seeded at SCALE (small unless given).
+bench-http: $(VENV)/.runtime
+	@command -v wrk >/dev/null || { as_root() { if [ "$$(id -u)" = 0 ]; then "$$@"; else sudo "$$@"; fi; }; \
+	  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.http_load --scale $(or $(SCALE),small) \
+	  --duration $(if $(filter command line environment,$(origin DURATION)),$(DURATION),10) $(BENCH_ARGS)
+
+## loadtest: two gunicorn servers on a throwaway PostgreSQL database (DATABASE_URL's server) under
+## 32 Locust users for DURATION seconds; FAULT=1 restarts PostgreSQL midway (default on from 30 s).
+## `make loadtest DURATION=10` is the CI version. The last stdout line is the JSON result.
+DURATION ?= 60
+FAULT ?=
+loadtest: $(VENV)/.dev
+	DURATION=$(DURATION) FAULT=$(FAULT) $(BIN)/python -m loadtest.run
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

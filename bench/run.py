@@ -1,0 +1,375 @@
+"""`make bench`: seed a throwaway database, then time the main pages in-process next to a floor.
+
+    python -m bench.run [--scale default|small|tiny] [--runs N] [--warmup N] [--json] [--keep]
+
+The database is a temporary SQLite file, or, when DATABASE_URL names a PostgreSQL server, a new
+database `<name>_bench_<pid>` on that server; either is removed at the end (unless --keep).
+Records are seeded in two steps, a few first and then the full scale, and every page's queries
+are counted after each step (on a cold and on a warm cache, and on two different records of each
+kind): the counts must not change with the data. The human table goes to stderr, the JSON of
+DESIGN.md section 8 is the last line of stdout. The exit status is 1 when a page runs more than
+MAX_QUERIES queries or its count changes with the data; times are reported, not enforced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+MAX_QUERIES = 10
+# Page -> the most it may cost, as a multiple of the floor (DESIGN.md section 8, issue 5).
+TARGET_RATIO = {
+    "home": 20,
+    "rfc_list": 20,
+    "rfc_list_q": 20,
+    "rfc_detail": 10,
+    "rfc_search": 30,
+    "meeting_detail": 10,
+    "decision_detail": 10,
+}
+TARGET_MS = {"export_zip": 2000}
+SEARCH_QUERY = "instance allocator"
+TITLE_QUERY = "async"
+
+
+# The throwaway database ------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def throwaway_database(keep: bool = False, say: Callable[[str], None] = print) -> Iterator[tuple[str, str]]:
+    """Yield (DATABASE_URL, vendor) of a new empty database, and remove it afterwards.
+
+    PostgreSQL when DATABASE_URL points at one (a separate database on the same server, so the
+    configured one is never touched); otherwise a SQLite file in a temporary folder.
+    """
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgres://", "postgresql://", "pgsql://")):
+        with _postgres_database(configured, keep, say) as url:
+            yield url, "postgresql"
+        return
+    folder = tempfile.mkdtemp(prefix="rfcs-bench-")
+    try:
+        yield f"sqlite:///{folder}/bench.sqlite3", "sqlite"
+    finally:
+        if keep:
+            say(f"kept the database: DATABASE_URL=sqlite:///{folder}/bench.sqlite3")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _postgres_database(configured: str, keep: bool, say: Callable[[str], None]) -> Iterator[str]:
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(configured)
+    name = f"{config['NAME'] or 'rfcs'}_bench_{os.getpid()}"[:63]
+    server = {
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**{k: v for k, v in server.items() if v is not None}) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    parts = urlsplit(configured)
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        if keep:
+            say(f"kept the database: DATABASE_URL={urlunsplit(parts._replace(path=f'/{name}'))}")
+        else:
+            with psycopg.connect(**{k: v for k, v in server.items() if v is not None}) as admin:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def setup_django(database_url: str) -> None:
+    """Point Django at the throwaway database with the benchmark's settings."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+
+
+# Progress --------------------------------------------------------------------------------------
+
+
+class Reporter:
+    """Progress on a terminal (one line rewritten in place), a line per step elsewhere, or nothing."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.started: dict[str, float] = {}
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            sys.stderr.write(("\r\033[K" if self.tty else "") + text + "\n")
+            sys.stderr.flush()
+
+    def progress(self, verb: str) -> Callable[[str, int, int], None]:
+        def report(kind: str, done: int, total: int) -> None:
+            key = f"{verb} {kind}"
+            start = self.started.setdefault(key, time.monotonic())
+            if self.quiet:
+                return
+            if done >= total:
+                self.say(f"{key} {done}/{total} ({time.monotonic() - start:.1f} s)")
+                del self.started[key]
+            elif self.tty and (done % 100 == 0 or total < 1000):
+                sys.stderr.write(f"\r\033[K{key} {done}/{total}")
+                sys.stderr.flush()
+
+        return report
+
+
+# Seeding ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """A seeded database and what was measured while seeding it."""
+
+    vendor: str
+    scale: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def migrate_and_seed(
+    scale_name: str, reporter: Reporter, between: Callable[[str], None] | None = None
+) -> Prepared:
+    """Migrate, seed the base step, call between("base"), then grow to the scale and index again."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.seed import SCALES, Seeder, base_of
+    from decisions.search import rebuild_index
+
+    scale = SCALES[scale_name]
+    prepared = Prepared(connection.vendor, scale_name)
+    started = time.monotonic()
+    call_command("migrate", interactive=False, verbosity=0)
+    prepared.seconds["migrate"] = round(time.monotonic() - started, 2)
+    seeder = Seeder(reporter.progress("seeding"))
+    for step in (base_of(scale), scale):
+        started = time.monotonic()
+        seeder.grow(step)
+        prepared.seconds[f"seed_{step.name}"] = round(time.monotonic() - started, 2)
+        started = time.monotonic()
+        rebuild_index(progress=reporter.progress("indexing"))
+        if connection.vendor == "postgresql":
+            # What autovacuum does after a bulk load: the planner needs row counts.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        prepared.seconds[f"index_{step.name}"] = round(time.monotonic() - started, 2)
+        if between and step is not scale:
+            between("base")
+    prepared.rows = dict(seeder.counts)
+    return prepared
+
+
+# Pages -----------------------------------------------------------------------------------------
+
+
+def page_urls(stage: str, scale_name: str) -> dict[str, str]:
+    """The URL of each page; `stage` "base" picks early records, "full" records seeded later."""
+    from django.urls import reverse
+
+    from bench.seed import SCALES, base_of
+    from bench.urls import FLOOR_PATH
+    from decisions.models import RFC, Decision, Meeting
+
+    scale = SCALES[scale_name]
+    seeded = base_of(scale) if stage == "base" else scale
+    middle = seeded.rfcs // 2 if stage == "full" else 1
+    rfc = RFC.objects.filter(number__gte=middle + 1).order_by("number").first()
+    meeting = Meeting.objects.order_by("pk")[seeded.meetings // 2 if stage == "full" else 1]
+    # An accepted record (chosen option, alternatives, why-not): the fullest page.
+    decision = (
+        Decision.objects.filter(
+            status="accepted", number__gte=(seeded.decisions // 2 if stage == "full" else 1)
+        )
+        .order_by("number")
+        .first()
+    ) or Decision.objects.order_by("number").first()
+    return {
+        "floor": FLOOR_PATH,
+        "home": reverse("decisions:home"),
+        "rfc_list": reverse("decisions:rfc-list"),
+        "rfc_list_q": reverse("decisions:rfc-list") + f"?q={quote(TITLE_QUERY)}",
+        "rfc_detail": rfc.get_absolute_url(),
+        "rfc_search": reverse("decisions:search") + f"?q={quote(SEARCH_QUERY)}",
+        "meeting_detail": meeting.get_absolute_url(),
+        "decision_detail": decision.get_absolute_url(),
+        "decision_md": reverse("decisions:decision-markdown", args=[decision.number]),
+        "export_zip": reverse("decisions:decision-export-zip"),
+    }
+
+
+def count_queries(client: Any, url: str) -> tuple[int, int]:
+    """Queries of one request on an empty cache, then of the same request again (warm)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    cache.clear()
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        counts.append(len(captured.captured_queries))
+    return counts[0], counts[1]
+
+
+def median_ms(client: Any, url: str, runs: int, warmup: int) -> float:
+    for _ in range(warmup):
+        client.get(url)
+    gc.collect()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+# The run ---------------------------------------------------------------------------------------
+
+
+def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str, Any]:
+    """Seed, count, time; return the result as the JSON structure."""
+    from django.test import Client
+
+    client = Client()
+    counted: dict[str, list[tuple[int, int]]] = {}
+
+    def count_all(stage: str) -> None:
+        for name, url in page_urls(stage, scale_name).items():
+            counted.setdefault(name, []).append(count_queries(client, url))
+
+    prepared = migrate_and_seed(scale_name, reporter, between=count_all)
+    count_all("base")  # the same records again, now among many
+    count_all("full")  # and records seeded in the second step
+    urls = page_urls("full", scale_name)
+    reporter.say(f"timing {len(urls)} pages, median of {runs} runs each")
+    load = os.getloadavg()[0]  # other work on the machine shows in the times
+    floor = median_ms(client, urls["floor"], runs * 4, warmup * 4)
+    pages: dict[str, dict[str, Any]] = {}
+    for name, url in urls.items():
+        if name == "floor":
+            continue
+        slow = name == "export_zip"
+        ms = median_ms(client, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
+        cold = [c for c, _ in counted[name]]
+        warm = [w for _, w in counted[name]]
+        pages[name] = {
+            "median_ms": round(ms, 3),
+            "queries": max(cold),
+            "ratio": round(ms / floor, 1),
+            "queries_warm": max(warm),
+            "queries_small": cold[0],
+            "constant": len(set(cold)) == 1 and len(set(warm)) == 1,
+            "url": url,
+        }
+        if name in TARGET_RATIO:
+            pages[name]["target_ratio"] = TARGET_RATIO[name]
+        if name in TARGET_MS:
+            pages[name]["target_ms"] = TARGET_MS[name]
+    return {
+        "floor_ms": round(floor, 3),
+        "scale": scale_name,
+        "database": prepared.vendor,
+        "runs": runs,
+        "pages": pages,
+        "constant": all(page["constant"] for page in pages.values()),
+        "rows": prepared.rows,
+        "seconds": prepared.seconds,
+        "cores": os.cpu_count(),
+        "load_average": round(load, 2),
+    }
+
+
+def failures(result: dict[str, Any]) -> list[str]:
+    """What makes the run fail: query counts only (times vary with the machine)."""
+    problems = []
+    for name, page in result["pages"].items():
+        if page["queries"] > MAX_QUERIES:
+            problems.append(f"{name} runs {page['queries']} queries (at most {MAX_QUERIES})")
+        if not page["constant"]:
+            problems.append(f"{name}: the query count changes with the data")
+    return problems
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"scale {result['scale']} on {result['database']}: floor {result['floor_ms']:.3f} ms, "
+        f"median of {result['runs']} runs ({result['cores']} cores, load average {result['load_average']})",
+        f"{'page':<16}{'median ms':>11}{'x floor':>9}{'target':>8}{'queries':>9}{'warm':>6}{'constant':>10}",
+    ]
+    for name, page in result["pages"].items():
+        if "target_ratio" in page:
+            target = f"{page['target_ratio']}x"
+            verdict = "" if page["ratio"] <= page["target_ratio"] else "  SLOW"
+        elif "target_ms" in page:
+            target = f"{page['target_ms'] / 1000:g} s"
+            verdict = "" if page["median_ms"] <= page["target_ms"] else "  SLOW"
+        else:
+            target, verdict = "", ""
+        queries = f"{page['queries']}" + ("!" if page["queries"] > MAX_QUERIES else "")
+        lines.append(
+            f"{name:<16}{page['median_ms']:>11.2f}{page['ratio']:>9.1f}{target:>8}{queries:>9}"
+            f"{page['queries_warm']:>6}{'yes' if page['constant'] else 'NO':>10}{verdict}"
+        )
+    lines.append("seconds: " + ", ".join(f"{k} {v}" for k, v in result["seconds"].items()))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", choices=["tiny", "small", "default"], default="default")
+    parser.add_argument(
+        "--runs", type=int, default=int(os.environ.get("RUNS") or 40), help="timed runs per page"
+    )
+    parser.add_argument("--warmup", type=int, default=5, help="untimed runs per page first")
+    parser.add_argument("--json", action="store_true", help="no table or progress: only the JSON line")
+    parser.add_argument("--keep", action="store_true", help="keep the database and print its URL")
+    args = parser.parse_args(argv)
+    reporter = Reporter(quiet=args.json)
+    with throwaway_database(args.keep, say=reporter.say) as (url, _vendor):
+        setup_django(url)
+        from django.db import connections
+
+        try:
+            result = run(args.scale, max(1, args.runs), max(0, args.warmup), reporter)
+        finally:
+            connections.close_all()
+    problems = failures(result)
+    reporter.say(table(result))
+    for problem in problems:
+        reporter.say(f"FAIL: {problem}")
+    print(json.dumps(result), flush=True)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,587 @@
+"""Seed a throwaway database at benchmark scale, fast.
+
+Rows go in with bulk_create, which skips Model.save(), so the `*_html` fields are filled here:
+every distinct Markdown text is rendered once and its HTML reused, as save() would have stored
+it. RFC bodies are real RFCs of real length (the Bytecode Alliance corpus in ../shared/ when it
+is there, else the three copied into bench/data/rfcs/). The seeder can grow the same database in
+steps (`grow`), so query counts can be compared at two sizes without seeding twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.utils.text import slugify
+
+from decisions import markdown
+from decisions.models import (
+    RFC,
+    ActionItem,
+    ActionItemStatus,
+    Area,
+    Assessment,
+    Criterion,
+    Decision,
+    DecisionMeeting,
+    DecisionOwner,
+    DecisionPrecedent,
+    DecisionStatus,
+    DecisionStatusChange,
+    Meeting,
+    MeetingLink,
+    MeetingSeries,
+    Option,
+    OwnerRole,
+    PendingReference,
+    Person,
+    Precedent,
+    PrecedentKind,
+    ReferenceKind,
+    Remark,
+    RFCStatus,
+    RFCStatusChange,
+    Topic,
+)
+
+Progress = Callable[[str, int, int], None]
+
+BENCH_DIR = Path(__file__).resolve().parent
+SHARED_RFCS = BENCH_DIR.parent.parent / "shared" / "corpora" / "bytecodealliance-rfcs" / "accepted"
+BUNDLED_RFCS = BENCH_DIR / "data" / "rfcs"
+TODAY = datetime.date(2026, 1, 5)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How many records of each kind; people, areas and precedents do not grow with it."""
+
+    name: str
+    rfcs: int
+    meetings: int
+    decisions: int
+    people: int = 200
+    precedents: int = 60
+
+
+SCALES: dict[str, Scale] = {
+    "tiny": Scale("tiny", rfcs=60, meetings=8, decisions=6, people=40, precedents=12),
+    "small": Scale("small", rfcs=200, meetings=40, decisions=20, people=80, precedents=24),
+    "default": Scale("default", rfcs=10_000, meetings=2_000, decisions=1_000, people=400, precedents=150),
+}
+
+
+def base_of(scale: Scale) -> Scale:
+    """The first step of a run: a few records, so query counts can be compared with the full size."""
+    return Scale(
+        "base",
+        rfcs=min(scale.rfcs, 12),
+        meetings=min(scale.meetings, 3),
+        decisions=min(scale.decisions, 3),
+        people=scale.people,
+        precedents=scale.precedents,
+    )
+
+
+# Text pools ------------------------------------------------------------------------------------
+
+FIRST = ["Ada", "Alex", "Chris", "Dan", "Elena", "Fatima", "Gil", "Hana", "Ivo", "Jun", "Kai", "Lena",
+         "Mira", "Nick", "Olu", "Pat", "Quinn", "Ravi", "Sam", "Till", "Uma", "Vera", "Wei", "Yuki"]  # fmt: skip
+LAST = ["Alvarez", "Brandt", "Chen", "Dubois", "Eriksen", "Fitzgerald", "Gupta", "Hall", "Ito", "Jensen",
+        "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Quist", "Rossi", "Schneider",
+        "Tanaka", "Umar", "Varga", "Weber", "Xu", "Young", "Zimmer"]  # fmt: skip
+AREAS = ["Wasmtime", "Cranelift", "WASI", "Component model", "Security", "Governance", "Tooling",
+         "Debugging", "Embedding", "Performance", "Documentation", "Packaging"]  # fmt: skip
+SERIES = ["Wasmtime project call", "Cranelift weekly", "Component model SIG", "TSC meeting"]
+SUBJECTS = ["the pooling instance allocator", "async host functions", "WASI preview 2 streams",
+            "tail calls", "the ISLE lowering rules", "fuel metering", "epoch interruption",
+            "component resources", "the C API", "GC proposal support", "debug info for DWARF",
+            "the release process", "security advisories", "fuzzing coverage", "SIMD on aarch64",
+            "exception handling", "memory64", "the wasi-http interface", "LTS releases",
+            "register allocation", "module linking", "stack switching", "the CLI flags",
+            "profiling hooks", "cargo vet audits", "WIT package versions"]  # fmt: skip
+VERBS = ["Stabilize", "Redesign", "Deprecate", "Add", "Extend", "Document", "Split", "Move",
+         "Support", "Speed up", "Harden", "Simplify"]  # fmt: skip
+QUALIFIERS = ["", "", " in Wasmtime", " in Cranelift", " for embedders", " across targets",
+              " behind a feature flag", " (second attempt)", " for 1.0"]  # fmt: skip
+SENTENCES = [
+    "We should land this behind a flag first and see what the fuzzers say.",
+    "The benchmark numbers from last week show a 4% regression on `spidermonkey.wasm`.",
+    "Agreed, but the embedder API must stay the same until the next major release.",
+    "See RFC 12 for the previous discussion; DR-0003 records why we chose the pooling allocator.",
+    "Can someone write down the **migration path** for users of the old API?",
+    "The CI matrix already covers aarch64 and s390x, so this is mostly a review question.",
+    "There is a draft PR; it needs a second reviewer familiar with the `wasi-common` crate.",
+    "I would rather keep both implementations for one release and remove the old one after.",
+    "Security review is done; the one open item is documented in the advisory template.",
+    "Let's revisit this next week when the numbers from the new runner are in.",
+]
+CRITERIA = ["Runtime cost", "Compile time", "Safety", "Maintenance burden", "Embedder impact",
+            "Spec conformance", "Code size", "Migration effort", "Debuggability", "Portability",
+            "Review effort", "Testing cost"]  # fmt: skip
+OPTIONS = ["Keep the status quo", "Do it in the runtime", "Do it in the compiler", "A new crate",
+           "Feature flag first", "Upstream the patch", "Generate the code", "Hand-written fast path",
+           "Delegate to the host", "A config option", "Two-phase rollout", "Adopt the proposal as is"]  # fmt: skip
+
+
+def _paragraphs(rng: random.Random, count: int) -> str:
+    return "\n\n".join(" ".join(rng.sample(SENTENCES, 3)) for _ in range(count))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    html: str
+    toc: list[dict] = field(default_factory=list)
+
+
+def render(text: str, *, link_mentions: bool = False) -> Rendered:
+    """Markdown as save() would store it: sanitized HTML and the table of contents."""
+    result = markdown.render_document(text, link_mentions=link_mentions)
+    return Rendered(text, result.html, [vars(heading) for heading in result.toc])
+
+
+def rfc_texts() -> list[tuple[str, str]]:
+    """(title, body) of real RFCs: all 26 from ../shared/ when present, else the bundled three."""
+    folder = SHARED_RFCS if SHARED_RFCS.is_dir() else BUNDLED_RFCS
+    texts = []
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "README.md":
+            continue
+        title = path.stem.replace("-", " ").capitalize()
+        texts.append((title, path.read_text(encoding="utf-8")))
+    if not texts:
+        raise FileNotFoundError(f"no RFC texts in {folder}")
+    return texts
+
+
+@dataclass
+class MeetingTemplate:
+    """One shape of meeting notes, rendered once and shared by many meetings."""
+
+    agenda: Rendered
+    source: Rendered
+    topics: list[tuple[str, str, Rendered, list[tuple[int, int, Rendered]]]]  # title, anchor, body, remarks
+    speakers: list[int]  # indexes into the people
+
+
+# The seeder ------------------------------------------------------------------------------------
+
+
+class Seeder:
+    """Adds records up to a scale; call grow() again with a larger scale to add more."""
+
+    def __init__(self, progress: Progress | None = None, *, seed: int = 8) -> None:
+        self.rng = random.Random(seed)
+        self.progress = progress or (lambda kind, done, total: None)
+        self.counts = {"rfcs": 0, "meetings": 0, "decisions": 0}
+        self.people: list[Person] = []
+        self.areas: list[Area] = []
+        self.series: list[MeetingSeries] = []
+        self.precedents: list[Precedent] = []
+        self.rfc_ids: list[int] = []
+        self.meeting_ids: list[int] = []
+        self.topics_of: dict[int, list[int]] = {}
+        self.decision_ids: list[int] = []
+        self.bodies: list[tuple[str, Rendered]] = []
+        self.templates: list[MeetingTemplate] = []
+
+    # Shared records ----------------------------------------------------------------------------
+
+    def _shared(self, scale: Scale) -> None:
+        if self.people:
+            return
+        rng = self.rng
+        names = [f"{first} {last}" for last in LAST for first in FIRST]
+        rng.shuffle(names)
+        self.people = Person.objects.bulk_create(
+            [
+                Person(
+                    name=name,
+                    slug=f"{slugify(name)}-{index}",
+                    aliases=[name.split()[0].lower() + str(index)],
+                    affiliation=rng.choice(["Fastly", "Mozilla", "Intel", "Microsoft", "Independent", ""]),
+                )
+                for index, name in enumerate(names[: scale.people])
+            ]
+        )
+        self.areas = Area.objects.bulk_create(
+            [Area(name=name, slug=slugify(name), description=f"Work on {name}.") for name in AREAS]
+        )
+        self.series = MeetingSeries.objects.bulk_create(
+            [MeetingSeries(name=name, slug=slugify(name), description=f"The {name}.") for name in SERIES]
+        )
+        summaries = [render(_paragraphs(rng, 2)) for _ in range(8)]
+        lessons = [
+            render(_paragraphs(rng, 1) + "\n\n- Ship it behind a flag\n- Measure first") for _ in range(8)
+        ]
+        kinds = list(PrecedentKind.values)
+        self.precedents = Precedent.objects.bulk_create(
+            [
+                Precedent(
+                    title=f"How {rng.choice(['Rust', 'Go', 'V8', 'LLVM', 'Node', 'Python'])} handled "
+                    f"{rng.choice(SUBJECTS)} ({index})",
+                    slug=f"precedent-{index}",
+                    url=f"https://example.org/precedents/{index}",
+                    organization=rng.choice(["Rust project", "Go team", "LLVM", "W3C", "IETF"]),
+                    kind=kinds[index % len(kinds)],
+                    date=TODAY - datetime.timedelta(days=30 * index),
+                    summary=summaries[index % 8].text,
+                    summary_html=summaries[index % 8].html,
+                    lessons=lessons[index % 8].text,
+                    lessons_html=lessons[index % 8].html,
+                )
+                for index in range(scale.precedents)
+            ]
+        )
+        self.bodies = [(title, render(text)) for title, text in rfc_texts()]
+        self.templates = [self._meeting_template(k) for k in range(16)]
+
+    def _meeting_template(self, k: int) -> MeetingTemplate:
+        rng = self.rng
+        speakers = rng.sample(range(len(self.people)), min(6, len(self.people)))
+        topics = []
+        lines = ["# Notes", "", "## Attendees", ""]
+        lines += [f"- {self.people[i].name}" for i in speakers]
+        titles = [f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)}" for _ in range(3 + k % 6)]
+        agenda = render("\n".join(f"{n}. {title}" for n, title in enumerate(titles, 1)), link_mentions=True)
+        for order, title in enumerate(titles):
+            remarks = []
+            lines += ["", f"## {title}", ""]
+            for remark_order in range(2 + (k + order) % 5):
+                speaker = rng.randrange(len(speakers))
+                text = " ".join(rng.sample(SENTENCES, 2))
+                depth = 1 if remark_order and rng.random() < 0.3 else 0
+                lines.append(f"{'  ' * depth}- {self.people[speakers[speaker]].name}: {text}")
+                remarks.append((speakers[speaker], depth, render(text, link_mentions=True)))
+            body = render(_paragraphs(rng, 1), link_mentions=True)
+            anchor = f"t{order}-{slugify(title)}"[:120].rstrip("-")
+            topics.append((title, anchor, body, remarks))
+        source = render("\n".join(lines) + "\n", link_mentions=True)
+        return MeetingTemplate(agenda, source, topics, speakers)
+
+    # Growing ---------------------------------------------------------------------------------
+
+    def grow(self, scale: Scale) -> None:
+        """Add RFCs, meetings and decisions until the database holds `scale` of each."""
+        self._shared(scale)
+        self._add("rfcs", scale.rfcs, 500, self._rfcs)
+        self._add("meetings", scale.meetings, 100, self._meetings)
+        self._add("decisions", scale.decisions, 100, self._decisions)
+
+    def _add(self, kind: str, target: int, batch: int, make: Callable[[int, int], None]) -> None:
+        start = self.counts[kind]
+        for low in range(start, target, batch):
+            high = min(low + batch, target)
+            make(low, high)
+            self.counts[kind] = high
+            self.progress(kind, high, target)
+
+    def _some(self, items: Sequence[Any], low: int, high: int) -> list[Any]:
+        return self.rng.sample(items, min(len(items), self.rng.randint(low, high)))
+
+    def _rfcs(self, low: int, high: int) -> None:
+        rng = self.rng
+        statuses = list(RFCStatus.values)
+        rfcs = []
+        for index in range(low, high):
+            base_title, body = self.bodies[index % len(self.bodies)]
+            title = f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)}{rng.choice(QUALIFIERS)}"
+            if index % 7 == 0:
+                title = base_title
+            supersedes = rng.choice(self.rfc_ids) if self.rfc_ids and rng.random() < 0.03 else None
+            rfcs.append(
+                RFC(
+                    number=index + 1,
+                    title=title,
+                    slug=slugify(title)[:100],
+                    status=statuses[index % len(statuses)],
+                    shepherd=rng.choice(self.people) if rng.random() < 0.7 else None,
+                    body=body.text,
+                    body_html=body.html,
+                    toc=body.toc,
+                    discussion_url=f"https://github.com/example/rfcs/pull/{index + 1}",
+                    created_on=TODAY - datetime.timedelta(days=(index * 37) % 3650),
+                    supersedes_id=supersedes,
+                )
+            )
+        rfcs = RFC.objects.bulk_create(rfcs, batch_size=250)
+        ids = [rfc.pk for rfc in rfcs]
+        self.rfc_ids += ids
+        authors, areas, changes = [], [], []
+        for rfc in rfcs:
+            authors += [
+                RFC.authors.through(rfc_id=rfc.pk, person_id=person.pk)
+                for person in self._some(self.people, 1, 3)
+            ]
+            areas += [
+                RFC.areas.through(rfc_id=rfc.pk, area_id=area.pk) for area in self._some(self.areas, 1, 2)
+            ]
+            changes.append(RFCStatusChange(rfc_id=rfc.pk, from_status="", to_status=RFCStatus.DRAFT))
+            if rfc.status != RFCStatus.DRAFT:
+                changes.append(
+                    RFCStatusChange(rfc_id=rfc.pk, from_status=RFCStatus.DRAFT, to_status=rfc.status)
+                )
+        RFC.authors.through.objects.bulk_create(authors, batch_size=2000)
+        RFC.areas.through.objects.bulk_create(areas, batch_size=2000)
+        RFCStatusChange.objects.bulk_create(changes, batch_size=2000)
+
+    def _meetings(self, low: int, high: int) -> None:
+        rng = self.rng
+        meetings, shapes = [], []
+        for index in range(low, high):
+            series = self.series[index % len(self.series)]
+            template = self.templates[index % len(self.templates)]
+            date = TODAY - datetime.timedelta(days=7 * (index // len(self.series)) + index % len(self.series))
+            meetings.append(
+                Meeting(
+                    series=series,
+                    date=date,
+                    title=f"{series.name} {date:%Y-%m-%d}",
+                    agenda=template.agenda.text,
+                    agenda_html=template.agenda.html,
+                    source_text=template.source.text,
+                    source_html=template.source.html,
+                    source_path=f"{series.slug}/{date:%Y}/{date:%Y-%m-%d}.md",
+                )
+            )
+            shapes.append(template)
+        meetings = Meeting.objects.bulk_create(meetings)
+        topics = []
+        for meeting, template in zip(meetings, shapes, strict=True):
+            self.meeting_ids.append(meeting.pk)
+            topics += [
+                Topic(
+                    meeting_id=meeting.pk,
+                    order=order,
+                    title=title,
+                    anchor=anchor,
+                    body=body.text,
+                    body_html=body.html,
+                )
+                for order, (title, anchor, body, _) in enumerate(template.topics)
+            ]
+        topics = Topic.objects.bulk_create(topics, batch_size=1000)
+        remarks, items, attendees, rfcs, links = [], [], [], [], []
+        topic_iter = iter(topics)
+        for meeting, template in zip(meetings, shapes, strict=True):
+            mine = list(islice(topic_iter, len(template.topics)))
+            self.topics_of[meeting.pk] = [topic.pk for topic in mine]
+            for topic, (_, _, _, spoken) in zip(mine, template.topics, strict=True):
+                remarks += [
+                    Remark(
+                        topic_id=topic.pk,
+                        order=order,
+                        speaker=self.people[person],
+                        speaker_name=self.people[person].name,
+                        text=text.text,
+                        text_html=text.html,
+                        depth=depth,
+                    )
+                    for order, (person, depth, text) in enumerate(spoken)
+                ]
+            present = {self.people[i].pk for i in template.speakers}
+            present |= {person.pk for person in self._some(self.people, 2, 6)}
+            attendees += [Meeting.attendees.through(meeting_id=meeting.pk, person_id=pk) for pk in present]
+            rfcs += [
+                Meeting.rfcs.through(meeting_id=meeting.pk, rfc_id=pk)
+                for pk in self._some(self.rfc_ids, 1, 3)
+            ]
+            for order in range(rng.randint(2, 4)):
+                owner = rng.choice(self.people)
+                items.append(
+                    ActionItem(
+                        owner=owner,
+                        owner_name=owner.name,
+                        text=rng.choice(SENTENCES),
+                        due_on=meeting.date + datetime.timedelta(days=14),
+                        status=[ActionItemStatus.OPEN, ActionItemStatus.DONE, ActionItemStatus.DROPPED][
+                            order % 3
+                        ],
+                        meeting_id=meeting.pk,
+                        topic_id=rng.choice(mine).pk,
+                    )
+                )
+            links += [
+                MeetingLink(
+                    meeting_id=meeting.pk,
+                    url=f"https://example.org/slides/{meeting.pk}/{n}",
+                    text=f"Slides {n}",
+                    order=n,
+                )
+                for n in range(rng.randint(1, 2))
+            ]
+        Remark.objects.bulk_create(remarks, batch_size=2000)
+        ActionItem.objects.bulk_create(items, batch_size=2000)
+        Meeting.attendees.through.objects.bulk_create(attendees, batch_size=2000)
+        Meeting.rfcs.through.objects.bulk_create(rfcs, batch_size=2000)
+        MeetingLink.objects.bulk_create(links, batch_size=2000)
+
+    def _decision_texts(self) -> dict[str, list[Rendered]]:
+        if not hasattr(self, "_texts"):
+            rng = self.rng
+            self._texts = {
+                "context": [
+                    render(f"## Problem\n\n{_paragraphs(rng, 3)}\n\n- one\n- two") for _ in range(10)
+                ],
+                "rationale": [render(_paragraphs(rng, 2)) for _ in range(10)],
+                "consequences": [render(f"{_paragraphs(rng, 1)}\n\n1. First\n2. Then") for _ in range(10)],
+                "option": [render(_paragraphs(rng, 1)) for _ in range(12)],
+            }
+        return self._texts
+
+    def _decisions(self, low: int, high: int) -> None:
+        rng = self.rng
+        texts = self._decision_texts()
+        statuses = list(DecisionStatus.values)
+        decisions = []
+        for index in range(low, high):
+            status = statuses[index % len(statuses)]
+            context, rationale, consequences = (
+                rng.choice(texts[k]) for k in ("context", "rationale", "consequences")
+            )
+            title = f"How should we {rng.choice(VERBS).lower()} {rng.choice(SUBJECTS)}?"
+            decided = status in {DecisionStatus.ACCEPTED, DecisionStatus.REJECTED, DecisionStatus.SUPERSEDED}
+            decisions.append(
+                Decision(
+                    number=index + 1,
+                    title=title,
+                    slug=slugify(title)[:100],
+                    status=status,
+                    context=context.text,
+                    context_html=context.html,
+                    rationale=rationale.text,
+                    rationale_html=rationale.html,
+                    consequences=consequences.text,
+                    consequences_html=consequences.html,
+                    decided_on=TODAY - datetime.timedelta(days=index * 3) if decided else None,
+                    supersedes_id=rng.choice(self.decision_ids)
+                    if self.decision_ids and rng.random() < 0.03
+                    else None,
+                )
+            )
+        decisions = Decision.objects.bulk_create(decisions)
+        options, criteria = [], []
+        for decision in decisions:
+            for order, name in enumerate(rng.sample(OPTIONS, 6)):
+                summary = rng.choice(texts["option"])
+                why_not = rng.choice(SENTENCES) if order % 3 == 1 else ""
+                options.append(
+                    Option(
+                        decision_id=decision.pk, name=name, summary=summary.text, summary_html=summary.html,
+                        why_not=why_not, order=order,
+                    )
+                )  # fmt: skip
+            for order, name in enumerate(rng.sample(CRITERIA, 8)):
+                criteria.append(
+                    Criterion(
+                        decision_id=decision.pk, name=name, description=rng.choice(SENTENCES),
+                        weight=rng.randint(1, 5), order=order,
+                    )
+                )  # fmt: skip
+        options = Option.objects.bulk_create(options, batch_size=1000)
+        criteria = Criterion.objects.bulk_create(criteria, batch_size=1000)
+        assessments = []
+        for n, decision in enumerate(decisions):
+            mine = options[n * 6 : n * 6 + 6]
+            for option in mine:
+                for criterion in criteria[n * 8 : n * 8 + 8]:
+                    note = rng.choice(SENTENCES) if rng.random() < 0.15 else ""
+                    assessments.append(
+                        Assessment(
+                            option_id=option.pk,
+                            criterion_id=criterion.pk,
+                            rating=rng.randint(-2, 2),
+                            note=note,
+                        )
+                    )
+            if decision.decided_on:
+                decision.chosen_option_id = rng.choice(mine).pk
+        Assessment.objects.bulk_create(assessments, batch_size=2000)
+        Decision.objects.bulk_update(
+            [d for d in decisions if d.chosen_option_id], ["chosen_option"], batch_size=200
+        )
+        self._decision_links(decisions)
+        self.decision_ids += [decision.pk for decision in decisions]
+
+    def _decision_links(self, decisions: list[Decision]) -> None:
+        rng = self.rng
+        roles = list(OwnerRole.values)
+        owners, areas, rfcs, discussed, cited, changes, items, pending = [], [], [], [], [], [], [], []
+        for decision in decisions:
+            owners += [
+                DecisionOwner(
+                    decision_id=decision.pk, person_id=person.pk, role=roles[order % len(roles)], order=order
+                )
+                for order, person in enumerate(self._some(self.people, 1, 3))
+            ]
+            areas += [
+                Decision.areas.through(decision_id=decision.pk, area_id=area.pk)
+                for area in self._some(self.areas, 1, 2)
+            ]
+            rfcs += [
+                Decision.related_rfcs.through(decision_id=decision.pk, rfc_id=pk)
+                for pk in self._some(self.rfc_ids, 1, 3)
+            ]
+            meetings = self._some(self.meeting_ids, 1, 3)
+            discussed += [
+                DecisionMeeting(
+                    decision_id=decision.pk, meeting_id=pk, topic_id=rng.choice(self.topics_of[pk])
+                )
+                for pk in meetings
+            ]
+            cited += [
+                DecisionPrecedent(
+                    decision_id=decision.pk, precedent_id=p.pk, note=rng.choice(SENTENCES), order=order
+                )
+                for order, p in enumerate(self._some(self.precedents, 0, 2))
+            ]
+            changes.append(
+                DecisionStatusChange(
+                    decision_id=decision.pk, from_status="", to_status=DecisionStatus.OPEN,
+                    changed_on=(decision.decided_on or TODAY) - datetime.timedelta(days=60),
+                )
+            )  # fmt: skip
+            if decision.status != DecisionStatus.OPEN:
+                changes.append(
+                    DecisionStatusChange(
+                        decision_id=decision.pk, from_status=DecisionStatus.OPEN, to_status=decision.status,
+                        changed_on=decision.decided_on or TODAY, note=rng.choice(SENTENCES),
+                    )
+                )  # fmt: skip
+            for order in range(rng.randint(1, 2)):
+                owner = rng.choice(self.people)
+                items.append(
+                    ActionItem(
+                        owner=owner, owner_name=owner.name, text=rng.choice(SENTENCES),
+                        status=ActionItemStatus.OPEN if order == 0 else ActionItemStatus.DONE,
+                        due_on=TODAY + datetime.timedelta(days=order * 10), meeting_id=meetings[0],
+                        decision_id=decision.pk,
+                    )
+                )  # fmt: skip
+            if decision.number % 20 == 0:
+                pending.append(
+                    PendingReference(
+                        decision_id=decision.pk, kind=ReferenceKind.RFC, key=str(900_000 + decision.number),
+                        label=f"RFC {900_000 + decision.number}",
+                    )
+                )  # fmt: skip
+        DecisionOwner.objects.bulk_create(owners, batch_size=2000)
+        Decision.areas.through.objects.bulk_create(areas, batch_size=2000)
+        Decision.related_rfcs.through.objects.bulk_create(rfcs, batch_size=2000)
+        DecisionMeeting.objects.bulk_create(discussed, batch_size=2000)
+        DecisionPrecedent.objects.bulk_create(cited, batch_size=2000)
+        DecisionStatusChange.objects.bulk_create(changes, batch_size=2000)
+        ActionItem.objects.bulk_create(items, batch_size=2000)
+        PendingReference.objects.bulk_create(pending, batch_size=2000)
+
+
+def corpus_size() -> tuple[int, int]:
+    """How many real RFC texts the bodies come from, and their mean length in bytes."""
+    texts = rfc_texts()
+    return len(texts), sum(len(body.encode()) for _, body in texts) // len(texts)
