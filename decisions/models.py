@@ -298,7 +298,8 @@ class RFC(VersionedMixin, MarkdownFieldsMixin, models.Model):
             models.UniqueConstraint(fields=["series", "number"], name="rfc_unique_number_per_series")
         ]
         indexes = [
-            models.Index(fields=["status", "-number"], name="rfc_status_number"),
+            models.Index(fields=["series", "-number"], name="rfc_series_number"),
+            models.Index(fields=["status", "series", "-number"], name="rfc_status_series_number"),
             models.Index(fields=["-updated_at"], name="rfc_updated"),
             models.Index(fields=["title"], name="rfc_title"),
             models.Index(fields=["-created_on"], name="rfc_created"),

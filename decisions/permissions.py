@@ -34,16 +34,22 @@ def _person_id(user: Any) -> int | None:
     return person.pk if person is not None else None
 
 
-def can_edit_rfc(user: Any, rfc: RFC) -> bool:
-    """Staff, and the people linked to one of the RFC's authors or to its shepherd."""
+def can_edit_rfc(user: Any, rfc: RFC, *, editor_user_ids: set[int] | None = None) -> bool:
+    """Staff, and the people linked to one of the RFC's authors or to its shepherd.
+
+    A page that already read who they are passes `editor_user_ids` (their accounts) and saves
+    the query.
+    """
     if not _signed_in(user):
         return False
-    person = _person_id(user)
-    if person is not None and rfc.shepherd_id == person:
-        return True
     if _staff(user, "decisions.change_rfc"):
         return True
-    return person is not None and rfc.authors.filter(pk=person).exists()
+    if editor_user_ids is not None:
+        return user.pk in editor_user_ids
+    person = _person_id(user)
+    if person is None:
+        return False
+    return rfc.shepherd_id == person or rfc.authors.filter(pk=person).exists()
 
 
 def can_edit_decision(user: Any, decision: Decision | None = None) -> bool:

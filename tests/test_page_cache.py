@@ -96,3 +96,21 @@ def test_a_signed_in_editor_gets_the_forms_not_the_visitors_cached_page(client):
     editor.user_permissions.add(Permission.objects.get(codename="change_decision"))
     client.force_login(editor)
     assert "Link to decision" in client.get(url).text
+
+
+def test_the_rfc_page_shows_new_text_a_renamed_author_and_a_citing_decision(client, count_queries):
+    author = make_person("Ada Author")
+    rfc = make_rfc(
+        "Shared WASI implementations", number=6, body="# Summary\n\nFirst text.\n", authors=[author]
+    )
+    first = client.get("/rfcs/6/").text
+    assert "First text." in first and "Ada Author" in first and "No decision cites this RFC." in first
+    assert count_queries("/rfcs/6/") == 1  # cached: the one query that fingerprints the page
+    rfc.body = "# Summary\n\nSecond text.\n"
+    rfc.save()
+    author.name = "Ada Lovelace"
+    author.save()
+    make_decision("Where do WASI implementations live?", number=4).related_rfcs.add(rfc)
+    page = client.get("/rfcs/6/").text
+    assert "Second text." in page and "First text." not in page
+    assert "Ada Lovelace" in page and "DR-0004" in page
