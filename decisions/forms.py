@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -132,6 +133,21 @@ class VersionedForm(forms.ModelForm):
     """Carries the version the editor started from, so a stale save can be refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def form_over_current(form_class: type[forms.ModelForm], data: Any, record: Any, message: str) -> Any:
+    """After a stale save: the person's input again, bound to the record as it is now.
+
+    It carries the current version, so saving again is a knowing overwrite, and the reason the
+    save was refused is the form's first error. Nothing the person typed is lost.
+    """
+    fresh = type(record)._default_manager.get(pk=record.pk)
+    data = data.copy()
+    data["version"] = str(fresh.version)
+    form = form_class(data, instance=fresh)
+    form.is_valid()
+    form.add_error(None, message)
+    return form
 
 
 def markdown_size_validator(value: str) -> None:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from decisions.forms import PrecedentForm
+from decisions.forms import PrecedentForm, form_over_current
 from decisions.models import Precedent
 from decisions.permissions import can_edit_precedent
 
@@ -38,13 +38,8 @@ def precedent_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def _refuse_stale(request: HttpRequest, precedent: Precedent) -> HttpResponse:
-    fresh = Precedent.objects.get(pk=precedent.pk)
-    data = request.POST.copy()
-    data["version"] = str(fresh.version)
-    form = PrecedentForm(data, instance=fresh)
-    form.is_valid()
-    form.add_error(None, STALE_MESSAGE)
-    return _render(request, form, fresh, status=409)
+    form = form_over_current(PrecedentForm, request.POST, precedent, STALE_MESSAGE)
+    return _render(request, form, form.instance, status=409)
 
 
 def _render(

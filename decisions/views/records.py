@@ -34,6 +34,7 @@ from decisions.forms import (
     NewDecisionForm,
     OptionForm,
     OwnerFormSet,
+    form_over_current,
 )
 from decisions.models import (
     Assessment,
@@ -174,13 +175,8 @@ def _refuse_stale_record(
     request: HttpRequest, decision: Decision, form: DecisionForm, formsets: dict[str, Any]
 ) -> HttpResponse:
     """Show the form again with the person's own input and the current version to save over."""
-    fresh = Decision.objects.get(pk=decision.pk)
-    data = request.POST.copy()
-    data["version"] = str(fresh.version)
-    form = DecisionForm(data, instance=fresh)
-    form.is_valid()
-    form.add_error(None, _stale_message(fresh))
-    return _render_edit(request, fresh, form, _formsets(fresh, data), status=409)
+    form = form_over_current(DecisionForm, request.POST, decision, _stale_message(decision))
+    return _render_edit(request, form.instance, form, _formsets(form.instance, form.data), status=409)
 
 
 def _render_edit(

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from decisions.forms import RFCEditForm
+from decisions.forms import RFCEditForm, form_over_current
 from decisions.models import RFC
 from decisions.permissions import can_edit_rfc
 from decisions.views.pages import get_rfc
@@ -46,13 +46,10 @@ def rfc_edit(request: HttpRequest, number: int, series: str = "") -> HttpRespons
 
 def _refuse_stale(request: HttpRequest, rfc: RFC) -> HttpResponse:
     """The person's own input comes back with the current version, ready to save over."""
-    fresh = RFC.objects.get(pk=rfc.pk)
-    data = request.POST.copy()
-    data["version"] = str(fresh.version)
-    form = RFCEditForm(data, instance=fresh)
-    form.is_valid()
-    form.add_error(None, STALE_MESSAGE.format(time=timezone.localtime(fresh.updated_at).strftime("%H:%M:%S")))
-    return _render(request, fresh, form, status=409)
+    current = RFC.objects.only("updated_at").get(pk=rfc.pk)
+    message = STALE_MESSAGE.format(time=timezone.localtime(current.updated_at).strftime("%H:%M:%S"))
+    form = form_over_current(RFCEditForm, request.POST, rfc, message)
+    return _render(request, form.instance, form, status=409)
 
 
 def _render(request: HttpRequest, rfc: RFC, form: RFCEditForm, status: int = 200) -> HttpResponse:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from decisions import exporting
+from decisions.management.progress import progress_line
 
 
 class Command(BaseCommand):
@@ -21,12 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         folder = Path(options["dir"])
-        show = not options["json"] and sys.stderr.isatty()
+        progress = progress_line(options["json"])
 
-        def progress(index: int, total: int) -> None:
-            sys.stderr.write(f"\r{index}/{total}" + ("\n" if index == total else ""))
-
-        written = exporting.write_folder(folder, progress=progress if show else None)
+        written = exporting.write_folder(folder, progress=progress)
         records = sum(1 for path in written if path.name != exporting.INDEX_NAME)
         if options["json"]:
             self.stdout.write(json.dumps({"written": records, "dir": str(folder)}))

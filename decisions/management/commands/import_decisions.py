@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from decisions import exporting
+from decisions.management.progress import progress_line
 
 
 class Command(BaseCommand):
@@ -23,15 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        show = not options["json"] and sys.stderr.isatty()
-
-        def progress(index: int, total: int) -> None:
-            sys.stderr.write(f"\r{index}/{total}" + ("\n" if index == total else ""))
+        progress = progress_line(options["json"])
 
         try:
-            report = exporting.import_folder(
-                options["dir"], dry_run=options["dry_run"], progress=progress if show else None
-            )
+            report = exporting.import_folder(options["dir"], dry_run=options["dry_run"], progress=progress)
         except exporting.ImportFailed as error:
             if options["json"]:
                 failed = [{"path": p.path, "line": p.line, "message": p.message} for p in error.problems]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from decisions.management.progress import progress_line
 from decisions.meetings import FolderReport, ImportProblem, import_folder
 
 
@@ -23,15 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        show = not options["json"] and sys.stderr.isatty()
-
-        def progress(index: int, total: int, path: str) -> None:
-            sys.stderr.write(f"\r\033[K{index}/{total} {path}"[:120] + ("\n" if index == total else ""))
+        progress = progress_line(options["json"])
 
         try:
-            report = import_folder(
-                options["dir"], dry_run=options["dry_run"], progress=progress if show else None
-            )
+            report = import_folder(options["dir"], dry_run=options["dry_run"], progress=progress)
         except ImportProblem as error:
             raise CommandError(str(error)) from error
         if options["json"]:
