@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -631,16 +632,21 @@ class _Backend:
 
 
 class _VectorColumn(Expression):
-    """The tsvector column that migration 0004 adds on PostgreSQL (a column SQLite lacks, so no field).
+    """A tsvector column that migrations add on PostgreSQL (columns SQLite lacks, so no fields):
+    `vector` (0004, matched through its GIN index) or `rank_vector` (0008, ranked by).
 
     Resolves to a column of the query's own table alias, so it stays right inside subqueries.
     """
 
     output_field = SearchVectorField()
 
+    def __init__(self, name: str = "vector") -> None:
+        super().__init__()
+        self.name = name
+
     def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Col:
         field = SearchVectorField()
-        field.set_attributes_from_name("vector")
+        field.set_attributes_from_name(self.name)
         field.model = SearchEntry
         return Col(query.get_initial_alias(), field)
 
@@ -659,7 +665,9 @@ class _PostgresBackend(_Backend):
         return SearchQuery(parsed.websearch(), search_type="websearch", config=PG_CONFIG)
 
     def _entries(self) -> QuerySet:
-        return SearchEntry.objects.using(self.results.using).alias(vector=_VectorColumn())
+        return SearchEntry.objects.using(self.results.using).alias(
+            vector=_VectorColumn(), rank_vector=_VectorColumn("rank_vector")
+        )
 
     def _matches(self) -> QuerySet:
         entries = self._entries().filter(vector=self._query(self.results.parsed))
@@ -668,7 +676,21 @@ class _PostgresBackend(_Backend):
         return entries
 
     def count(self) -> int:
-        return self._matches().count()
+        with self._index_scans():
+            return self._matches().count()
+
+    @contextmanager
+    def _index_scans(self) -> Iterator[None]:
+        """Match through the GIN index, never by reading every row's vector.
+
+        For a common word the planner estimates a sequential scan cheaper, not knowing that it
+        must read each long vector out of line (TOAST): 145 ms against 15 ms at 13,000 entries.
+        SET LOCAL lasts until the transaction ends, so it changes nothing else.
+        """
+        using = self.results.using
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            yield
 
     def _body_window(self) -> Any:
         """The body from a little before the first word that starts like a query word (a stem)."""
@@ -687,9 +709,13 @@ class _PostgresBackend(_Backend):
         return Substr("body", start, self.WINDOW_CHARS, output_field=TextField())
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        with self._index_scans():
+            return self._hits(offset, limit)
+
+    def _hits(self, offset: int, limit: int) -> list[SearchHit]:
         query = self._query(self.results.parsed.wanted())
         ranked = ["-rank", F("date").desc(nulls_last=True), "pk"]
-        rank = SearchRank(F("vector"), query)
+        rank = SearchRank(F("rank_vector"), query)  # small: see migration 0008
         page = self._matches().annotate(rank=rank).order_by(*ranked).values("pk")[offset : offset + limit]
         marks = {"config": PG_CONFIG, "start_sel": MARK_START, "stop_sel": MARK_END}
         excerpt = {"max_words": 30, "min_words": 15, **marks}

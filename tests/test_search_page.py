@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from decisions.models import Precedent
@@ -132,8 +133,11 @@ def test_the_page_runs_the_same_queries_for_5_and_100_rows(count_queries):
     make_precedents(5)
     small = count_queries(f"{URL}?q=kubernetes")
     make_precedents(95, start=5)
-    assert count_queries(f"{URL}?q=kubernetes") == small == 2
-    assert count_queries(f"{URL}?q=kubernetes&page=3", **{"HX-Request": "true"}) == 2
+    # Two on SQLite (count, page of hits); on PostgreSQL each also sets its plan to use the index
+    # (SET LOCAL, in a transaction: a savepoint inside the test's own transaction).
+    expected = 2 if connection.vendor == "sqlite" else 8
+    assert count_queries(f"{URL}?q=kubernetes") == small == expected
+    assert count_queries(f"{URL}?q=kubernetes&page=3", **{"HX-Request": "true"}) == expected
 
 
 def test_an_empty_query_runs_no_query(count_queries):
