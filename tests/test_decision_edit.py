@@ -136,6 +136,31 @@ def test_saving_the_record_links_rfcs_and_owners(client, editor):
     assert decision.version == 2
 
 
+def test_a_failure_in_the_middle_of_a_save_leaves_the_record_as_it_was(client, editor, monkeypatch):
+    """The record, its RFC links and its owners are one save: the owners failing undoes the rest."""
+    from django.test import Client
+
+    from decisions import forms
+
+    decision = make_decision(number=1, context="Old context")
+    make_rfc(number=6)
+    person = make_person("Nick F")
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(forms.OwnerFormSet, "save", broken_save)
+    data = record_data(decision, related_rfc_numbers="6", **{
+        "owners-TOTAL_FORMS": 1, "owners-0-person": person.pk, "owners-0-role": "approver",
+    })  # fmt: skip
+    quiet = Client(raise_request_exception=False)
+    quiet.force_login(User.objects.get(username="editor"))
+    assert quiet.post(f"/decisions/{decision.number}/edit/", data).status_code == 500
+    decision.refresh_from_db()
+    assert (decision.context, decision.version) == ("Old context", 1)
+    assert not decision.related_rfcs.exists() and not decision.ownerships.exists()
+
+
 def test_an_unknown_rfc_number_is_a_clear_error(client, editor):
     decision = make_decision(number=1)
     response = client.post(
