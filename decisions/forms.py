@@ -63,11 +63,15 @@ class RFCFilterForm(forms.Form):
                 for value, label in RFCSeries.choices
             ],
         ]
-        self.fields["area"].choices = [("", "Any area"), *Area.objects.values_list("slug", "name")]
+        areas = list(Area.objects.values_list("slug", "name"))
         # EXISTS per person, not DISTINCT over every (RFC, author) pair: 1 ms instead of 15 at 10,000 RFCs.
         authored = RFC.authors.through.objects.filter(person=OuterRef("pk"))
-        authors = Person.objects.filter(Exists(authored)).values_list("slug", "name")
-        self.fields["author"].choices = [("", "Any author"), *authors]
+        authors = list(Person.objects.filter(Exists(authored)).values_list("slug", "name"))
+        # Callables: Django normalises hundreds of choices on assignment (2 ms at 800 authors); a
+        # callable is only expanded when the form is rendered or an author is chosen.
+        self.fields["area"].choices = lambda: [("", "Any area"), *areas]
+        self.fields["author"].choices = lambda: [("", "Any author"), *authors]
+        self.choices_stamp = repr((areas, authors))  # what the rendered filters depend on
 
     def filter(self, rfcs: QuerySet[RFC]) -> QuerySet[RFC]:
         self.is_valid()  # cleaned_data keeps the valid fields; a bad one is dropped, not fatal

@@ -93,7 +93,7 @@ def rfc_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     filtered = form.is_filtered()
-    choices = [(name, field.choices) for name, field in form.fields.items() if hasattr(field, "choices")]
+    choices = form.choices_stamp
     context = {
         "form": form,
         "page": page,
