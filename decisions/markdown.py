@@ -192,8 +192,19 @@ def clean_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_PRE = re.compile(r"<pre(?=[\s>])")
+
+
 def sanitize(html: str) -> str:
-    """Allowlist sanitizer: the last step before any user-written HTML is stored."""
+    """Allowlist sanitizer: the last step before any user-written HTML is stored.
+
+    Code blocks then get tabindex="0" (our own attribute, added after cleaning): a block wider
+    than the page scrolls sideways, and keyboard users must be able to reach it to scroll.
+    """
+    return _PRE.sub('<pre tabindex="0"', _clean(html))
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -238,3 +238,20 @@ def test_every_shared_hostile_input_imports_or_is_refused_quickly_in_each_format
         if time.perf_counter() - started >= 1.0:
             slow.append(path.name)
     assert slow == []
+
+
+def test_header_values_read_as_text_and_link_only_to_what_exists(client):
+    make_rfc(number=178, series="kep", title="CSI volume plugins")
+    make_rfc(
+        number=625, series="kep", title="CSI migration",
+        metadata={
+            "Milestones": {"alpha": "v1.14", "beta": "v1.17"},
+            "See also": ["KEP-178", "KEP-4000"],
+            "Post-History": ["08-Jun-2023 (https://discuss.example.org/t/1)"],
+        },
+    )  # fmt: skip
+    page = client.get("/rfcs/kep/625/").content.decode()
+    assert "alpha: v1.14" in page and "{" not in page.split("From the KEP header")[1][:400]
+    assert '<a href="/rfcs/kep/178/">KEP-178</a>' in page
+    assert "KEP-4000" in page and 'href="/rfcs/kep/4000/"' not in page  # not on this site: no dead link
+    assert '<a href="https://discuss.example.org/t/1" rel="nofollow noopener">08-Jun-2023</a>' in page

@@ -17,7 +17,7 @@ def test_it_renders_tables_with_header_cells():
 
 def test_it_highlights_code_with_pygments_classes():
     html = render('```rust\nfn main() { println!("hi"); }\n```\n')
-    assert '<pre class="highlight"><code class="language-rust">' in html
+    assert '<pre tabindex="0" class="highlight"><code class="language-rust">' in html
     assert '<span class="k">fn</span>' in html
 
 
@@ -113,3 +113,9 @@ def test_mentions_inside_links_and_code_stay_as_written():
 
 def test_other_documents_do_not_link_mentions():
     assert "href" not in render("An IETF RFC 2119 keyword.")
+
+
+def test_code_blocks_can_be_reached_by_keyboard_to_scroll_them():
+    html = render("```\nfn main() {}\n```\n\n    indented code\n")
+    assert html.count('<pre tabindex="0"') == 2
+    assert "tabindex" not in render('<div tabindex="5">x</div>')  # only ours survives

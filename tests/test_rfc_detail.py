@@ -23,7 +23,7 @@ def rfc():
 def test_it_shows_the_rendered_text_with_code_tables_and_footnotes(client, rfc):
     body = client.get(rfc.get_absolute_url()).content.decode()
     assert '<h1 id="summary">Summary</h1>' in body
-    assert '<pre class="highlight"><code class="language-rust">' in body
+    assert '<pre tabindex="0" class="highlight"><code class="language-rust">' in body
     assert "<th>Option</th>" in body
     assert 'class="footnote-ref"' in body
 

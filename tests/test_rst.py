@@ -32,8 +32,11 @@ def test_a_pep_body_renders_as_sections_lists_code_tables_and_links(pep_page):
     assert '<section id="sub-section">' in html and "<h3>Sub-section</h3>" in html
     assert "<li><p>bullet lists,</p></li>" in html
     assert "<ol" in html and "<li><p>Enumerated</p></li>" in html
-    assert '<pre class="literal-block">def parse(path):' in html
-    assert '<pre class="highlight code python literal-block"><code><span class="kn">import</span>' in html
+    assert '<pre tabindex="0" class="literal-block">def parse(path):' in html
+    assert (
+        '<pre tabindex="0" class="highlight code python literal-block"><code><span class="kn">import</span>'
+        in html
+    )
     assert '<a href="https://peps.python.org/pep-0008" rel="nofollow noopener">PEP 8</a>' in html
     assert '<a href="https://peps.python.org/" rel="nofollow noopener">the PEP index</a>' in html
     assert "<table>" in html and "<th><p>Column A</p></th>" in html and "<td><p>1</p></td>" in html

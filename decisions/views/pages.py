@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -13,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
@@ -162,29 +162,50 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
 
 
 def metadata_rows(rfc: RFC, linked: bool) -> list[tuple[str, list[tuple[str, str | None]]]]:
-    """Header values of an imported RFC as (label, [(text, link)]): URLs and references link.
+    """Header values of an imported RFC as (label, [(text, link)]).
 
-    Replaces / Superseded-By are left out when they became real links (`linked`) above.
+    URLs link, also inside "date (url)"; a reference to another RFC ("pep-205", "KEP-178")
+    links only when this site has that RFC (one query for all of them); a mapping reads as
+    "key: value". Replaces / Superseded-By are left out when they became real links above.
     """
-    rows = []
+    entries = []
     for key, value in (rfc.metadata or {}).items():
         if linked and key in {"Replaces", "Superseded by"}:
             continue
-        shown = []
-        for item in value if isinstance(value, list) else [value]:
-            text, link = str(item), None
+        if isinstance(value, dict):
+            value = [f"{name}: {item}" for name, item in value.items()]
+        entries.append((key, [str(item) for item in (value if isinstance(value, list) else [value])]))
+    wanted: dict[str, tuple[str, int]] = {}
+    for key, texts in entries:
+        for text in texts:
             reference = parse_reference(text) if key in REFERENCE_KEYS else None
-            if text.startswith(("https://", "http://")):
-                link = text
-            elif reference:
-                series = reference[0] or (rfc.series if text.isdigit() else "")
-                text = RFC(series=series, number=reference[1]).label
-                link = reverse("decisions:rfc-alias", args=[f"{series or 'rfc'}-{reference[1]}"])
-            shown.append((text, link))
+            if reference:
+                wanted[text] = (reference[0] or (rfc.series if text.isdigit() else ""), reference[1])
+    known = set()
+    if wanted:
+        query = Q()
+        for series, number in wanted.values():
+            query |= Q(series=series, number=number)
+        known = set(RFC.objects.filter(query).values_list("series", "number"))
+    rows = []
+    for key, texts in entries:
+        shown = []
+        for text in texts:
+            url = URL_IN_TEXT.search(text)
+            if text in wanted:
+                series, number = wanted[text]
+                label = RFC(series=series, number=number).label
+                target = RFC(series=series, number=number).get_absolute_url()
+                shown.append((label, target if (series, number) in known else None))
+            elif url:
+                shown.append((text[: url.start()].strip(" (") or url.group(0), url.group(0)))
+            else:
+                shown.append((text, None))
         rows.append((key, shown))
     return rows
 
 
+URL_IN_TEXT = re.compile(r"https?://[^\s()<>]+")
 REFERENCE_KEYS = {"See also", "Replaces", "Superseded by", "Requires"}
 
 
