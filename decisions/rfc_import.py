@@ -10,6 +10,7 @@ Replaces / Superseded-By become links in a second pass, once every file of the r
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
@@ -32,7 +33,7 @@ from decisions.parsing.rfcs import ParsedRFC, RFCParseError, iter_rfc_files, par
 Progress = Callable[[int, int, str], None]
 # From this many files on, parsing and rendering run in worker processes (one per core) before
 # the transaction starts; rendering Markdown is most of an import's time.
-PARALLEL_FROM = 40
+PARALLEL_FROM = 16
 
 
 @dataclass
@@ -59,17 +60,24 @@ def _prepare(item: tuple[Path, str]) -> _Prepared:
     return _Prepared(path, file_format, parsed, rendered)
 
 
-def _prepare_all(files: list[tuple[Path, str]]) -> Iterator[_Prepared]:
+@contextlib.contextmanager
+def _prepare_all(files: list[tuple[Path, str]]) -> Iterator[Iterator[_Prepared]]:
+    """The prepared files, in order, as they become ready.
+
+    With many files, worker processes parse and render while this process saves the files
+    already done: all work is handed out (and the workers forked) before the caller opens its
+    transaction, then results are taken as they arrive.
+    """
     workers = min(os.cpu_count() or 1, 4)
     if len(files) < PARALLEL_FROM or workers < 2 or connection.in_atomic_block:
-        yield from map(_prepare, files)
+        yield map(_prepare, files)
         return
     # Forked workers must not share the parent's database connection: close it first (it
     # reopens on the next query). Workers touch no database.
     connections.close_all()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_prepare, files, chunksize=8)
+        yield pool.map(_prepare, files, chunksize=4)  # submits every chunk now
 
 
 class _DryRun(Exception):
@@ -267,13 +275,12 @@ def import_rfcs(
         if not root.exists():
             raise RFCParseError(root, None, "no such file or folder")
     files = list(iter_rfc_files(roots, fmt))
-    prepared = list(_prepare_all(files))
     try:
-        with transaction.atomic():
+        with _prepare_all(files) as prepared, transaction.atomic():
             importer = _Importer(report)
             for index, item in enumerate(prepared, 1):
                 if progress:
-                    progress(index, len(prepared), str(item.path))
+                    progress(index, len(files), str(item.path))
                 _import_one(importer, item, roots, report)
             importer.link_all()
             if dry_run:
