@@ -66,7 +66,10 @@ class RFCAdmin(admin.ModelAdmin):
     date_hierarchy = "created_on"
 
     def save_model(self, request: HttpRequest, obj: models.RFC, form: Any, change: bool) -> None:
-        # Through record_change so edits made here appear on the history page too.
+        # Through record_change so edits made here appear on the history page too; the new
+        # version makes an edit opened in the browser before this one stale.
+        if change:
+            obj.version += 1
         obj.record_change(user=request.user, message="Edited in admin" if change else "Created in admin")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -139,7 +140,9 @@ class VersionedForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-def form_over_current(form_class: type[forms.ModelForm], data: Any, record: Any, message: str) -> Any:
+def form_over_current(
+    form_class: type[forms.ModelForm], data: Any, record: Any, message: str | Callable[[Any], str]
+) -> Any:
     """After a stale save: the person's input again, bound to the record as it is now.
 
     It carries the current version, so saving again is a knowing overwrite, and the reason the
@@ -150,7 +153,7 @@ def form_over_current(form_class: type[forms.ModelForm], data: Any, record: Any,
     data["version"] = str(fresh.version)
     form = form_class(data, instance=fresh)
     form.is_valid()
-    form.add_error(None, message)
+    form.add_error(None, message(fresh) if callable(message) else message)
     return form
 
 

@@ -453,9 +453,15 @@ class RFCAlias(models.Model):
     def __str__(self) -> str:
         return f"{self.alias} -> {self.rfc.label}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.alias = self.normalise(self.alias)  # also when typed in the admin
+        super().save(*args, **kwargs)
+
     @staticmethod
     def normalise(text: str) -> str:
-        return re.sub(r"[\s_]+", "-", text.strip().lower())[:200]
+        """Lower case, anything but letters, digits, dots and dashes as one dash: it goes in a URL
+        path segment (/rfcs/<alias>/), so no slash, space or question mark survives."""
+        return re.sub(r"[^\w.-]+|_+", "-", text.strip().lower()).strip("-")[:200]
 
 
 # Meetings ------------------------------------------------------------------------------

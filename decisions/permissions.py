@@ -2,8 +2,9 @@
 
 Every view that writes a record asks its helper, and templates ask the same helper through the
 `can_edit` filter (decisions.templatetags.permissions), so a page never offers an edit that the
-server would refuse. Editors are accounts given the model's permission in the admin (superusers
-have them all); the people a record names may also change it:
+server would refuse. Staff accounts (is_staff) may change anything, as issue 6 asks; so may
+editors given the model's permission in the admin (superusers have them all). The people a
+record names may also change it:
 
 - RFC: its authors and its shepherd (Person.user links a person to an account), and staff;
 - decision: its owners and drivers (any DecisionOwner row), and editors;

@@ -182,6 +182,8 @@ class _Importer:
         after_fields = self._snapshot(rfc)
         text_changed = created or before is None or before["text"] != after_fields["text"]
         if created or before != after_fields:
+            if not created:
+                rfc.version += 1  # an edit opened in the browser before this import is now stale
             rfc.record_change(
                 message=f"Imported from {source}" if created else f"Updated from {source}",
                 note="Imported" if created else "Re-imported",

@@ -15,6 +15,7 @@ start of the next request, so the site recovers by itself as soon as the databas
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,7 @@ MESSAGE = (
     "Please try again shortly."
 )
 API_PREFIX = "/api/"
+SQLITE_NOT_AN_OUTAGE = ("no such ", "locked", "busy", "syntax error", "has no column")
 _MARK = "_rfcs_database_unavailable"
 
 
@@ -47,7 +49,18 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     kinds: list[type[BaseException]] = [OperationalError, InterfaceError]
     for connection in connections.all():
         kinds += [connection.Database.OperationalError, connection.Database.InterfaceError]
-    return isinstance(error, tuple(kinds))
+    if not isinstance(error, tuple(kinds)):
+        return False
+    # Other OperationalErrors are bugs or load, not an outage, and must stay 500s with their
+    # traceback: SQLite's "no such table" or "database is locked", PostgreSQL's deadlocks and
+    # statement timeouts. An outage is a connection that failed (no SQLSTATE, or class 08) or
+    # a server shutting down (57P01-57P03); SQLite has no codes, so its known bugs and load
+    # errors are told apart by their message.
+    cause = error.__cause__ or error
+    if isinstance(cause, sqlite3.Error):
+        return not any(marker in str(cause) for marker in SQLITE_NOT_AN_OUTAGE)
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
@@ -94,5 +107,11 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_database_unavailable(exception):
             return None
-        logger.warning("Database unavailable during %s %s: %s", request.method, request.path, exception)
+        logger.warning(
+            "Database unavailable during %s %s: %s",
+            request.method,
+            request.path,
+            exception,
+            exc_info=exception,
+        )
         return unavailable_response(request)

@@ -134,3 +134,19 @@ def test_other_failures_are_not_disguised_as_an_outage() -> None:
         response = client.get(reverse("decisions:rfc-list"))
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+def test_an_ordinary_database_error_stays_a_server_error_not_an_outage():
+    """A missing table or a lock is a bug or load: a 500 with its traceback in the log, not a 503."""
+    import sqlite3
+
+    from rfcs_site.unavailable import is_database_unavailable
+
+    try:
+        try:
+            raise sqlite3.OperationalError("no such table: decisions_rfc")
+        except sqlite3.OperationalError as cause:
+            raise OperationalError("no such table: decisions_rfc") from cause
+    except OperationalError as error:
+        assert not is_database_unavailable(error)
+    assert is_database_unavailable(OperationalError(REFUSED))

@@ -255,3 +255,29 @@ def test_header_values_read_as_text_and_link_only_to_what_exists(client):
     assert '<a href="/rfcs/kep/178/">KEP-178</a>' in page
     assert "KEP-4000" in page and 'href="/rfcs/kep/4000/"' not in page  # not on this site: no dead link
     assert '<a href="https://discuss.example.org/t/1" rel="nofollow noopener">08-Jun-2023</a>' in page
+
+
+def test_an_alias_written_with_slashes_still_makes_a_working_link(client):
+    rfc = make_rfc(number=9, title="Aliased")
+    RFCAlias.objects.create(alias=RFCAlias.normalise("keps/sig-storage/178 CSI"), rfc=rfc)
+    page = client.get("/rfcs/9/")
+    assert page.status_code == 200 and 'href="/rfcs/keps-sig-storage-178-csi/"' in page.content.decode()
+    assert client.get("/rfcs/keps-sig-storage-178-csi/")["Location"] == "/rfcs/9/"
+
+
+def test_a_browser_edit_opened_before_a_reimport_is_refused_not_saved_over_it(client, tmp_path):
+    from django.contrib.auth.models import User
+
+    shutil.copytree(RFCS / "rust", tmp_path / "rust")
+    run(tmp_path / "rust")
+    rfc = RFC.objects.get(series="rust", number=2094)
+    client.force_login(User.objects.create_superuser("ed", "ed@example.org", "pw"))
+    opened_at = rfc.version
+    nll = next((tmp_path / "rust").rglob("2094-*.md"))
+    nll.write_text(nll.read_text() + "\nAdded upstream.\n")
+    assert run(tmp_path / "rust")["updated"] == 1
+    response = client.post(rfc.edit_url, {
+        "title": rfc.title, "status": rfc.status, "body": "Mine", "discussion_url": "", "version": opened_at,
+    })  # fmt: skip
+    assert response.status_code == 409
+    assert "Added upstream." in RFC.objects.get(pk=rfc.pk).body

@@ -114,3 +114,10 @@ def test_the_rfc_page_shows_new_text_a_renamed_author_and_a_citing_decision(clie
     page = client.get("/rfcs/6/").text
     assert "Second text." in page and "First text." not in page
     assert "Ada Lovelace" in page and "DR-0004" in page
+
+
+def test_an_imported_header_links_an_rfc_as_soon_as_it_is_imported(client):
+    make_rfc(number=625, series="kep", title="CSI migration", metadata={"See also": ["KEP-178"]})
+    assert 'href="/rfcs/kep/178/"' not in client.get("/rfcs/kep/625/").text
+    make_rfc(number=178, series="kep", title="CSI volume plugins")
+    assert 'href="/rfcs/kep/178/"' in client.get("/rfcs/kep/625/").text

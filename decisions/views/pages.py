@@ -141,6 +141,7 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
     if page is None:
         raise Http404(f"No {RFC(series=series, number=number).label}.")
     rfc = page.rfc
+    references = metadata_references(rfc)
     context = {
         "rfc": rfc,
         "body_html": SimpleLazyObject(lambda: RFC.objects.values_list("body_html", flat=True).get(pk=rfc.pk)),
@@ -151,52 +152,58 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
         "meetings": SimpleLazyObject(lambda: page.meetings),
         "status_changes": SimpleLazyObject(lambda: page.status_changes),
         "metadata": SimpleLazyObject(
-            lambda: metadata_rows(rfc, linked=bool(rfc.supersedes_id or page.superseded_by))
+            lambda: metadata_rows(rfc, bool(rfc.supersedes_id or page.superseded_by), references)
         ),
         "aliases": SimpleLazyObject(lambda: page.aliases),
         "can_edit": can_edit_rfc(request.user, rfc, editor_user_ids=page.editor_user_ids),
-        "record_key": rows_key,
+        # Whether a referenced RFC exists decides a link: part of what the cached page shows.
+        "record_key": rows_key + repr(sorted(references[1])),
         "record_seconds": RECORD_CACHE_SECONDS,
     }
     return render(request, "decisions/rfc_detail.html", context)
 
 
-def metadata_rows(rfc: RFC, linked: bool) -> list[tuple[str, list[tuple[str, str | None]]]]:
+def metadata_references(rfc: RFC) -> tuple[dict[str, tuple[str, int]], set[tuple[str, int]]]:
+    """The references among an imported RFC's header values ("pep-205", "KEP-178"), and which of
+    them this site has: one query, and only for an RFC whose header has references."""
+    wanted: dict[str, tuple[str, int]] = {}
+    for key, value in (rfc.metadata or {}).items():
+        if key not in REFERENCE_KEYS:
+            continue
+        for text in map(str, value if isinstance(value, list) else [value]):
+            reference = parse_reference(text)
+            if reference:
+                wanted[text] = (reference[0] or (rfc.series if text.isdigit() else ""), reference[1])
+    if not wanted:
+        return wanted, set()
+    query = Q()
+    for series, number in wanted.values():
+        query |= Q(series=series, number=number)
+    return wanted, set(RFC.objects.filter(query).values_list("series", "number"))
+
+
+def metadata_rows(
+    rfc: RFC, linked: bool, references: tuple[dict[str, tuple[str, int]], set[tuple[str, int]]]
+) -> list[tuple[str, list[tuple[str, str | None]]]]:
     """Header values of an imported RFC as (label, [(text, link)]).
 
-    URLs link, also inside "date (url)"; a reference to another RFC ("pep-205", "KEP-178")
-    links only when this site has that RFC (one query for all of them); a mapping reads as
-    "key: value". Replaces / Superseded-By are left out when they became real links above.
+    URLs link, also inside "date (url)"; a reference to another RFC links only when this site
+    has it (`references`, from metadata_references); a mapping reads as "key: value".
+    Replaces / Superseded-By are left out when they became real links above.
     """
-    entries = []
+    wanted, known = references
+    rows = []
     for key, value in (rfc.metadata or {}).items():
         if linked and key in {"Replaces", "Superseded by"}:
             continue
         if isinstance(value, dict):
             value = [f"{name}: {item}" for name, item in value.items()]
-        entries.append((key, [str(item) for item in (value if isinstance(value, list) else [value])]))
-    wanted: dict[str, tuple[str, int]] = {}
-    for key, texts in entries:
-        for text in texts:
-            reference = parse_reference(text) if key in REFERENCE_KEYS else None
-            if reference:
-                wanted[text] = (reference[0] or (rfc.series if text.isdigit() else ""), reference[1])
-    known = set()
-    if wanted:
-        query = Q()
-        for series, number in wanted.values():
-            query |= Q(series=series, number=number)
-        known = set(RFC.objects.filter(query).values_list("series", "number"))
-    rows = []
-    for key, texts in entries:
         shown = []
-        for text in texts:
+        for text in map(str, value if isinstance(value, list) else [value]):
             url = URL_IN_TEXT.search(text)
-            if text in wanted:
-                series, number = wanted[text]
-                label = RFC(series=series, number=number).label
-                target = RFC(series=series, number=number).get_absolute_url()
-                shown.append((label, target if (series, number) in known else None))
+            if key in REFERENCE_KEYS and text in wanted:
+                target = RFC(series=wanted[text][0], number=wanted[text][1])
+                shown.append((target.label, target.get_absolute_url() if wanted[text] in known else None))
             elif url:
                 shown.append((text[: url.start()].strip(" (") or url.group(0), url.group(0)))
             else:

@@ -46,8 +46,10 @@ def rfc_edit(request: HttpRequest, number: int, series: str = "") -> HttpRespons
 
 def _refuse_stale(request: HttpRequest, rfc: RFC) -> HttpResponse:
     """The person's own input comes back with the current version, ready to save over."""
-    current = RFC.objects.only("updated_at").get(pk=rfc.pk)
-    message = STALE_MESSAGE.format(time=timezone.localtime(current.updated_at).strftime("%H:%M:%S"))
+
+    def message(current: RFC) -> str:
+        return STALE_MESSAGE.format(time=timezone.localtime(current.updated_at).strftime("%H:%M:%S"))
+
     form = form_over_current(RFCEditForm, request.POST, rfc, message)
     return _render(request, form.instance, form, status=409)
 
