@@ -382,7 +382,7 @@ def _save(
         else _existing(series, date, title, source_path)
     )
     created = meeting is None
-    kept = _KeptState(meeting)
+    kept = KeptState(meeting)
     if meeting is None:
         submitter = user if getattr(user, "is_authenticated", False) else None
         meeting = Meeting(submitted_by=submitter)
@@ -440,7 +440,7 @@ def _existing(series: MeetingSeries, date: datetime.date, title: str, source_pat
     return meetings.filter(series=series, date=date, title=title).first()
 
 
-class _KeptState:
+class KeptState:
     """What people changed on the site since the last import, carried over to the new rows."""
 
     def __init__(self, meeting: Meeting | None) -> None:
@@ -463,6 +463,21 @@ class _KeptState:
             )
             if number not in mentioned
         ]
+
+    def carry(self, item: ParsedActionItem) -> tuple[str, str, str, int | None] | None:
+        """(owner name, text, status, decision) an item of the new notes is saved with: a status
+        set on the site (done, dropped) and a decision link stay with the same owner and text.
+        None for an item with no text, which is not saved."""
+        text = (item.text or "").strip()
+        if not text:
+            return None
+        owner_name = (item.owner or "")[:200]
+        status = ActionItemStatus.DONE if item.done else ActionItemStatus.OPEN
+        decision = None
+        if (owner_name, text) in self.statuses:
+            previous, decision = self.statuses[(owner_name, text)]
+            status = status if status != ActionItemStatus.OPEN else previous
+        return owner_name, text, status, decision
 
 
 def _clear(meeting: Meeting) -> None:
@@ -505,20 +520,15 @@ def _save_action_items(
     items: list[ParsedActionItem],
     topics: list[Topic],
     resolver: _Resolver,
-    kept: _KeptState,
+    kept: KeptState,
 ) -> None:
     topic_of = _topic_finder(parsed, topics)
     rows = []
     for item in items:
-        text = (item.text or "").strip()
-        if not text:
+        carried = kept.carry(item)
+        if carried is None:
             continue
-        owner_name = (item.owner or "")[:200]
-        status = ActionItemStatus.DONE if item.done else ActionItemStatus.OPEN
-        decision = None
-        if (owner_name, text) in kept.statuses:
-            previous, decision = kept.statuses[(owner_name, text)]
-            status = status if status != ActionItemStatus.OPEN else previous
+        owner_name, text, status, decision = carried
         rows.append(
             ActionItem(
                 meeting=meeting,
@@ -564,7 +574,7 @@ def _save_links(meeting: Meeting, parsed: ParsedMeeting, topics: list[Topic]) ->
 
 
 def _save_discussions(
-    meeting: Meeting, parsed: ParsedMeeting, topics: list[Topic], lookups: Lookups, kept: _KeptState
+    meeting: Meeting, parsed: ParsedMeeting, topics: list[Topic], lookups: Lookups, kept: KeptState
 ) -> None:
     """A DecisionMeeting for each DR-NNNN mention, at the topic that mentions it; kept links stay."""
     numbers = list(

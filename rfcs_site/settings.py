@@ -130,7 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://rfcs"))}
+CACHES = {
+    "default": cache_from_url(os.environ.get("CACHE_URL", "locmem://rfcs")),
+    # For page fragments that must not be cached (a signed-in meeting page holds forms): no
+    # round trip to the real cache for a value that could never be used.
+    "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from decisions import markdown
 from decisions.forms import MeetingNotesForm
-from decisions.meetings import StaleMeeting, match_people, meeting_title, save_meeting
+from decisions.meetings import KeptState, StaleMeeting, match_people, meeting_title, save_meeting
 from decisions.models import (
     RFC,
     ActionItemStatus,
@@ -200,24 +200,15 @@ class MeetingEditForm(forms.Form):
         return text
 
 
-def _kept_statuses(meeting: Meeting) -> dict[tuple[str, str], str]:
-    """Statuses set on the site (done, dropped) that an item with the same owner and text keeps."""
-    rows = meeting.action_items.exclude(status=ActionItemStatus.OPEN).values_list(
-        "owner_name", "text", "status"
-    )
-    return {(owner, text): status for owner, text, status in rows}
-
-
 def _edit_preview(meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting) -> dict[str, Any]:
     data = form.cleaned_data
-    kept = _kept_statuses(meeting)
+    kept = KeptState(meeting)  # the same rule the save applies
     labels = dict(ActionItemStatus.choices)
     items = []
     for item in parsed.action_items:
-        status = ActionItemStatus.DONE if item.done else ActionItemStatus.OPEN
-        if status == ActionItemStatus.OPEN:
-            status = kept.get(((item.owner or "")[:200], item.text.strip()), status)
-        items.append({"item": item, "status": status, "label": labels[status]})
+        carried = kept.carry(item)
+        if carried is not None:
+            items.append({"item": item, "status": carried[2], "label": labels[carried[2]]})
     return {
         **_preview_context(parsed),
         "title": data.get("title") or meeting_title(parsed, data["series"].name, data["date"]),

@@ -280,7 +280,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_link": request.user.has_perm("decisions.change_decision"),
         "can_start_decision": request.user.has_perm("decisions.add_decision"),
         "record_key": rows_key,
-        "record_seconds": 0 if request.user.is_authenticated else RECORD_CACHE_SECONDS,
+        "record_seconds": RECORD_CACHE_SECONDS,
+        "record_cache": "none" if request.user.is_authenticated else "default",
     }
     return render(request, "decisions/meeting_detail.html", context)
 
