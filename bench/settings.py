@@ -13,6 +13,8 @@ import warnings
 from rfcs_site.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# The floor is what any page costs before it does anything: never served from the page cache.
+PAGE_CACHE_SKIP = [*PAGE_CACHE_SKIP, "/bench/"]  # noqa: F405
 # DESIGN.md section 8 states the list target for 50 rows.
 RFCS_PER_PAGE = 50
 

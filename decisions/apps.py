@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class DecisionsConfig(AppConfig):
@@ -8,3 +9,6 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from decisions import signals  # noqa: F401  (connects the receivers)
+        from decisions.datastate import install
+
+        post_migrate.connect(install, sender=self, dispatch_uid="decisions.datastate")

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and auth middleware, whose lookups need the database: 503, not 500.
     "rfcs_site.unavailable.DatabaseUnavailableMiddleware",
+    # Visitors' pages whole from the cache, before the session, CSRF and auth work they skip.
+    "rfcs_site.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,6 +138,11 @@ CACHES = {
     # round trip to the real cache for a value that could never be used.
     "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
+
+# Whole pages for visitors (rfcs_site.pagecache), keyed by the state of the data; 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SKIP = ["/admin/", "/accounts/", "/static/"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -65,5 +65,5 @@ def test_every_page_stays_within_ten_queries_whatever_the_data_size(bench):
     assert result["constant"] is True
 
 
-def test_the_floor_page_exists_only_in_the_benchmark(client):
+def test_the_floor_page_exists_only_in_the_benchmark(client, db):
     assert client.get("/bench/floor/").status_code == 404

@@ -1,0 +1,172 @@
+"""A short value that changes whenever committed data changes: the key of whole cached pages.
+
+The page caches of decisions.related are keyed by fingerprints of the rows a page shows, which
+costs the query that reads those rows on every request. A visitor's page can instead be cached
+under the state of the whole database, read in one trivial query. The state must move only once
+a write is visible to readers (moved earlier, a reader could cache the old page under the new
+state), and writers must not wait for each other to move it:
+
+- SQLite: a one-row table that a trigger on every watched table sets to a new random value, in
+  the same transaction as the write. SQLite has one writer at a time, so this costs no
+  contention, and the value becomes visible exactly when the write does.
+- PostgreSQL: a sequence, which never blocks. Django moves it once right after a transaction
+  that wrote commits (an execute wrapper notices the write and registers an on_commit hook), and
+  statement triggers move it for writes from outside the app (psql, another tool), which are
+  then right as soon as their transaction ends, give or take that one race.
+
+The triggers are (re)created after every `migrate`, so tables added later are covered too.
+None means "no state to key by": inside a transaction (a test case, an atomic block) the
+connection's own uncommitted writes are not part of the value; other databases are not supported.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.signals import connection_created
+from django.db.utils import DatabaseError
+
+logger = logging.getLogger(__name__)
+
+STATE = "rfcs_data_state"  # the SQLite table, the PostgreSQL sequence
+_BUMP_FUNCTION = "rfcs_bump_data_state"
+_TRIGGER = "rfcs_state_"
+# Tables whose rows no page shows: a sign-in or a cache write must not empty the page cache.
+UNWATCHED = {STATE, "django_session", "django_migrations"}
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|TRUNCATE|MERGE)\b", re.IGNORECASE)
+
+
+def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """The database's data state now, or None when it cannot key a cache (see the module doc)."""
+    connection = connections[using]
+    if connection.in_atomic_block or connection.vendor not in ("sqlite", "postgresql"):
+        return None
+    column = "value" if connection.vendor == "sqlite" else "last_value"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {column} FROM {STATE}")
+            row = cursor.fetchone()
+    except DatabaseError as error:
+        if _missing(error):  # a database not made by `migrate`: nothing to key by
+            return None
+        raise
+    if row is None:
+        return None
+    where = connection.settings_dict
+    return f"{connection.vendor}:{where.get('HOST') or ''}:{where['NAME']}:{row[0]}"
+
+
+def _missing(error: DatabaseError) -> bool:
+    text = str(error).lower()
+    return "no such table" in text or "does not exist" in text
+
+
+# Keeping it -------------------------------------------------------------------------------------
+
+
+def install(using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
+    """Create the state and a trigger on every watched table (a post_migrate receiver).
+
+    Idempotent. Also moves the state on: a migration may have changed what pages show.
+    """
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        _install_sqlite(connection)
+    elif connection.vendor == "postgresql":
+        _install_postgresql(connection)
+
+
+def _watched(connection: Any) -> list[str]:
+    cache_tables = {
+        config["LOCATION"]
+        for config in settings.CACHES.values()
+        if config.get("BACKEND", "").endswith("DatabaseCache")
+    }
+    with connection.cursor() as cursor:
+        tables = connection.introspection.get_table_list(cursor)
+    names = [t.name for t in tables if t.type == "t"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+            )
+            virtual = [row[0] for row in cursor.fetchall()]
+        # A full-text index and its shadow tables change with the rows they index.
+        names = [n for n in names if not any(n == v or n.startswith(f"{v}_") for v in virtual)]
+    return [n for n in names if n not in UNWATCHED and n not in cache_tables and not n.startswith("sqlite_")]
+
+
+def _install_sqlite(connection: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {STATE} (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)"
+        )
+        cursor.execute(f"INSERT OR IGNORE INTO {STATE} (id, value) VALUES (1, random())")
+        cursor.execute(f"UPDATE {STATE} SET value = random()")
+        for table in _watched(connection):
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                trigger = connection.ops.quote_name(f"{_TRIGGER}{table}_{event.lower()}")
+                cursor.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {trigger} AFTER {event} ON {connection.ops.quote_name(table)} "
+                    f"BEGIN UPDATE {STATE} SET value = random(); END"
+                )
+
+
+def _install_postgresql(connection: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {STATE}")
+        cursor.execute(
+            f"CREATE OR REPLACE FUNCTION {_BUMP_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN PERFORM nextval('{STATE}'); RETURN NULL; END $$"
+        )
+        for table in _watched(connection):
+            name = connection.ops.quote_name(table)
+            trigger = connection.ops.quote_name(f"{_TRIGGER}{table}"[:63])
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {name}")
+            cursor.execute(
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {name} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {_BUMP_FUNCTION}()"
+            )
+        cursor.execute(f"SELECT nextval('{STATE}')")
+
+
+# Moving it after a commit (PostgreSQL) ---------------------------------------------------------
+
+
+def _bump(connection: Any) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT nextval('{STATE}')")
+    except DatabaseError as error:
+        # Committed, but visitors may see the old page until the next write or the cache expires.
+        logger.warning("Could not move the data state after a commit: %s", error)
+
+
+def _notice_writes(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """After a write statement, make sure the state moves once its transaction commits."""
+    result = execute(sql, params, many, context)
+    if _WRITE.match(sql) and not any(f'"{table}"' in sql[:120] for table in UNWATCHED):
+        connection = context["connection"]
+        hook = connection.__dict__.setdefault("_rfcs_bump_state", partial(_bump, connection))
+        if connection.in_atomic_block:
+            # Once per transaction; a savepoint rolled back drops its hooks, so look, don't flag.
+            if not any(entry[1] is hook for entry in connection.run_on_commit):
+                connection.on_commit(hook)
+        elif connection.get_autocommit():
+            hook()
+    return result
+
+
+def watch_writes(sender: Any, connection: Any, **_: Any) -> None:
+    """A connection_created receiver: PostgreSQL connections notice their writes."""
+    if connection.vendor == "postgresql" and _notice_writes not in connection.execute_wrappers:
+        # First, so that `with connection.execute_wrapper(...)` blocks still pop their own.
+        connection.execute_wrappers.insert(0, _notice_writes)
+
+
+connection_created.connect(watch_writes, dispatch_uid="decisions.datastate.watch_writes")
