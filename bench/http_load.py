@@ -5,7 +5,8 @@
 Seeds a throwaway database like `make bench` (PostgreSQL when DATABASE_URL names one, else a
 SQLite file), collects the static files, starts gunicorn with sync workers (2 per core) and the
 production settings (DJANGO_DEBUG=0, a generated DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS=127.0.0.1),
-warms every worker's cache, then runs wrk for DURATION seconds per page. wrk's Lua `done` hook
+warms every worker's cache, then runs wrk for DURATION seconds per page (the RFC page and list
+also as built per request, past the whole-page cache). wrk's Lua `done` hook
 (bench/wrk_report.lua) prints the totals and latency percentiles as JSON; the last line of stdout
 is requests/s and p50/p99 per page. The exit status is 1 when a page answered anything but 200.
 """
@@ -33,6 +34,11 @@ BENCH_DIR = Path(__file__).resolve().parent
 PAGES = ["floor", "rfc_detail", "rfc_list", "decision_detail", "meeting_detail", "home"]
 # Requests per second the issue asks for on PostgreSQL on a 2-core machine.
 TARGET_RPS = {"rfc_detail": 600, "rfc_list": 150}
+# These again with a session cookie (one that names no session: still a visitor), which keeps
+# them out of the whole-page cache: the page built per request from its fragment caches, as a
+# signed-in person gets it.
+BUILT_PAGES = ["rfc_detail", "rfc_list"]
+NO_PAGE_CACHE = "Cookie: sessionid=bench-no-page-cache"
 
 
 def free_port() -> int:
@@ -66,10 +72,13 @@ def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) -> 
     raise RuntimeError(f"gunicorn did not answer on port {port} within {seconds:.0f} s")
 
 
-def run_wrk(wrk: str, port: int, path: str, duration: int, threads: int, connections: int) -> dict[str, Any]:
+def run_wrk(
+    wrk: str, port: int, path: str, duration: int, threads: int, connections: int, header: str = ""
+) -> dict[str, Any]:
     command = [
         wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-        "-s", str(BENCH_DIR / "wrk_report.lua"), f"http://127.0.0.1:{port}{path}",
+        "-s", str(BENCH_DIR / "wrk_report.lua"), *(["-H", header] if header else []),
+        f"http://127.0.0.1:{port}{path}",
     ]  # fmt: skip
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     report = json.loads(output.strip().splitlines()[-1])
@@ -152,6 +161,13 @@ def main(argv: list[str] | None = None) -> int:
                 for name in PAGES:
                     reporter.say(f"wrk {name}: {args.duration} s, {connections} connections")
                     results[name] = run_wrk(wrk, port, urls[name], args.duration, args.threads, connections)
+                for name in BUILT_PAGES:
+                    reporter.say(
+                        f"wrk {name} built per request: {args.duration} s, {connections} connections"
+                    )
+                    results[f"{name}_built"] = run_wrk(
+                        wrk, port, urls[name], args.duration, args.threads, connections, NO_PAGE_CACHE
+                    )
             except Exception:
                 sys.stderr.write("gunicorn's log:\n" + Path(log_path).read_text(errors="replace")[-4000:])
                 raise

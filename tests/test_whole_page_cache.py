@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection, connections, transaction
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -215,3 +215,13 @@ def test_a_page_built_while_a_write_is_in_flight_is_not_served_after_it_commits(
     assert "Shared WASI implementations" in page  # the edit was not visible yet
     assert datastate.current() != during
     assert "Shared WASI crates" in client.get(rfc.get_absolute_url()).text
+
+
+def test_with_the_database_down_a_visitor_gets_the_503_page_not_a_stale_one(client):
+    from tests.test_db_unavailable import assert_friendly_503, database_down
+
+    rfc = make_rfc("Shared WASI implementations")
+    get(client, rfc.get_absolute_url())
+    visitor = Client(raise_request_exception=False)  # as a server answers: no test re-raise
+    with database_down():
+        assert_friendly_503(visitor.get(rfc.get_absolute_url()))
