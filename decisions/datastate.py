@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -81,12 +81,17 @@ def install(using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
         _install_postgresql(connection)
 
 
-def _watched(connection: Any) -> list[str]:
-    cache_tables = {
+@cache
+def _unwatched() -> frozenset[str]:
+    """UNWATCHED and the tables of database caches (a cache write changes no page)."""
+    return frozenset(UNWATCHED) | {
         config["LOCATION"]
         for config in settings.CACHES.values()
         if config.get("BACKEND", "").endswith("DatabaseCache")
     }
+
+
+def _watched(connection: Any) -> list[str]:
     with connection.cursor() as cursor:
         tables = connection.introspection.get_table_list(cursor)
     names = [t.name for t in tables if t.type == "t"]
@@ -98,7 +103,7 @@ def _watched(connection: Any) -> list[str]:
             virtual = [row[0] for row in cursor.fetchall()]
         # A full-text index and its shadow tables change with the rows they index.
         names = [n for n in names if not any(n == v or n.startswith(f"{v}_") for v in virtual)]
-    return [n for n in names if n not in UNWATCHED and n not in cache_tables and not n.startswith("sqlite_")]
+    return [n for n in names if n not in _unwatched() and not n.startswith("sqlite_")]
 
 
 def _install_sqlite(connection: Any) -> None:
@@ -150,7 +155,7 @@ def _bump(connection: Any) -> None:
 def _notice_writes(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     """After a write statement, make sure the state moves once its transaction commits."""
     result = execute(sql, params, many, context)
-    if _WRITE.match(sql) and not any(f'"{table}"' in sql[:120] for table in UNWATCHED):
+    if _WRITE.match(sql) and not any(f'"{table}"' in sql[:120] for table in _unwatched()):
         connection = context["connection"]
         hook = connection.__dict__.setdefault("_rfcs_bump_state", partial(_bump, connection))
         if connection.in_atomic_block:

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from rfcs_site.release import release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -134,6 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 CACHES = {
     "default": cache_from_url(os.environ.get("CACHE_URL", "locmem://rfcs")),
+    # Rendered pages and fragments: the same store, keys prefixed by the code's release, so a
+    # deploy never serves HTML from the templates it replaced (rfcs_site/release.py).
+    "pages": {
+        **cache_from_url(os.environ.get("CACHE_URL", "locmem://rfcs")),
+        "KEY_PREFIX": f"pages-{release()}",
+    },
     # For page fragments that must not be cached (a signed-in meeting page holds forms): no
     # round trip to the real cache for a value that could never be used.
     "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
@@ -141,7 +149,7 @@ CACHES = {
 
 # Whole pages for visitors (rfcs_site.pagecache), keyed by the state of the data; 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
-PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SKIP = ["/admin/", "/accounts/", "/static/"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -7,6 +7,7 @@ the database, which a test wrapped in one transaction never moves.
 from __future__ import annotations
 
 import datetime
+import shutil
 import threading
 
 import pytest
@@ -225,3 +226,17 @@ def test_with_the_database_down_a_visitor_gets_the_503_page_not_a_stale_one(clie
     visitor = Client(raise_request_exception=False)  # as a server answers: no test re-raise
     with database_down():
         assert_friendly_503(visitor.get(rfc.get_absolute_url()))
+
+
+def test_a_new_release_of_the_templates_does_not_serve_pages_cached_by_the_old_one(tmp_path):
+    from django.conf import settings
+
+    from rfcs_site.release import BASE_DIR, release, release_of
+
+    shutil.copytree(BASE_DIR / "templates", tmp_path / "templates")
+    assert release_of(tmp_path) == release_of(tmp_path)
+    before = release_of(tmp_path)
+    page = tmp_path / "templates" / "base.html"
+    page.write_text(page.read_text().replace("Skip to content", "Skip to the content"))
+    assert release_of(tmp_path) != before
+    assert settings.CACHES[settings.PAGE_CACHE_ALIAS]["KEY_PREFIX"] == f"pages-{release()}"

@@ -281,7 +281,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_start_decision": request.user.has_perm("decisions.add_decision"),
         "record_key": rows_key,
         "record_seconds": RECORD_CACHE_SECONDS,
-        "record_cache": "none" if request.user.is_authenticated else "default",
+        "record_cache": "none" if request.user.is_authenticated else "pages",
     }
     return render(request, "decisions/meeting_detail.html", context)
 
