@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := rfcs_site.settings
 
-.PHONY: install run test lint format bench bench-http loadtest clean
+.PHONY: install run test lint format bench bench-http bench-imports loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -48,6 +48,11 @@ SCALE ?=
 RUNS ?=
 bench: $(VENV)/.runtime
 	$(BIN)/python -m bench.run --scale $(or $(SCALE),default) $(if $(RUNS),--runs $(RUNS)) $(BENCH_ARGS)
+
+## bench-imports: time import_rfcs on a throwaway database: the Bytecode Alliance corpus (from
+## ../shared), RUST generated Rust-style RFCs (650 unless given), and their re-import.
+bench-imports: $(VENV)/.runtime
+	$(BIN)/python -m bench.imports $(if $(RUST),--rust $(RUST)) $(BENCH_ARGS)
 
 ## bench-http: gunicorn (sync workers, 2 per core) on loopback driven by wrk for DURATION seconds
 ## per page (10 unless given), on a throwaway database seeded at SCALE (small unless given).

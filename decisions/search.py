@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -165,10 +166,62 @@ class _TextExtractor(HTMLParser):
 @lru_cache(maxsize=1024)
 def _blocks(html: str) -> tuple[tuple[int, str], ...]:
     """Cached because a meeting is indexed again for each of its topics saved in one import."""
+    known = _prepared_blocks.pop(html, None)
+    if known is not None:
+        return known
+    return html_blocks(html)
+
+
+def html_blocks(html: str) -> tuple[tuple[int, str], ...]:
+    """Rendered HTML as (heading level or 0, text) blocks: what the index stores of it.
+
+    Pure, so an import can run it in a worker process and hand the result to prepare_blocks().
+    """
     extractor = _TextExtractor()
-    extractor.feed(html)
+    extractor.feed(_without_code_spans(html))
     extractor.close()
     return tuple(extractor.blocks)
+
+
+# Blocks worked out elsewhere (an import's worker processes) for HTML about to be indexed here.
+_prepared_blocks: dict[str, tuple[tuple[int, str], ...]] = {}
+_PREPARED_MAX = 256
+
+
+def prepare_blocks(html: str, blocks: tuple[tuple[int, str], ...]) -> None:
+    """Say what html_blocks(html) is, so that indexing this HTML next need not parse it again."""
+    if len(_prepared_blocks) >= _PREPARED_MAX:
+        _prepared_blocks.pop(next(iter(_prepared_blocks)))
+    _prepared_blocks[html] = blocks
+
+
+# A highlighted code block as Pygments writes it: thousands of <span class="k"> per RFC, which
+# made most of the parser's work. Neither hiding nor a block, they add nothing to the text.
+_HIGHLIGHTED = re.compile(
+    r'(<pre tabindex="0" class="highlight"><code class="language-[\w+#.-]*">)'
+    r"([^<]*+(?:<(?!/code></pre>)[^<]*+)*+)(</code></pre>)"
+)
+# Text and spans with a class only, never nested (as Pygments writes them), and nothing else.
+_FLAT_SPANS = re.compile(r'(?:[^<]*+<span class="[\w -]*+">[^<]*+</span>)*+[^<]*+')
+_SPAN = re.compile(r'<span class="[\w -]*">|</span>')
+
+
+def _without_code_spans(html: str) -> str:
+    """The HTML with the class-only spans of highlighted code removed: the same text blocks.
+
+    Only code blocks made of text and such spans, unnested and naming no hiding class, are
+    touched; anything else (a hand-written tag, a hidden span) is left for the parser to read.
+    """
+    if '<pre tabindex="0" class="highlight">' not in html:
+        return html
+
+    def plain(match: re.Match) -> str:
+        code = match[2]
+        if not _FLAT_SPANS.fullmatch(code) or any(name in code for name in _SKIPPED_CLASSES):
+            return match[0]
+        return match[1] + _SPAN.sub("", code) + match[3]
+
+    return _HIGHLIGHTED.sub(plain, html)
 
 
 def _text(html: str) -> str:
@@ -851,6 +904,12 @@ def _index_saved(
 ) -> None:
     if update_fields is not None and not _READS[sender] & set(update_fields):
         return
+    pending = _deferred(using)
+    if pending is not None and sender in _KIND_OF:
+        if created:
+            pending[(sender, instance.pk)] = instance
+            return
+        pending.pop((sender, instance.pk), None)  # saved again: indexed now, as usual
     if created and _adds_nothing(instance):
         return
     index(instance, using=using, created=created)
@@ -866,6 +925,9 @@ def _unindex_deleted(
     along with their record (or, for remarks, with their topic) are left to the record's own
     signal.
     """
+    pending = _deferred(using)
+    if pending is not None:
+        pending.pop((sender, instance.pk), None)
     if sender in _PARTS and origin is not None:
         origin_model = origin.model if isinstance(origin, QuerySet) else type(origin)
         if origin_model is not sender:
@@ -877,6 +939,64 @@ def _unindex_deleted(
             return
         done.add(key)
     unindex(instance, using=using)
+
+
+# Writing many entries at once -------------------------------------------------------------------
+
+_deferral = threading.local()
+
+
+def _deferred(using: str | None) -> dict[tuple[type[Model], Any], Model] | None:
+    """The records created but not yet indexed inside deferred_indexing() on this thread, if any."""
+    pending = getattr(_deferral, "pending", None)
+    if pending is None or (using or router.db_for_write(SearchEntry)) != _deferral.using:
+        return None
+    return pending
+
+
+@contextmanager
+def deferred_indexing(using: str | None = None) -> Iterator[None]:
+    """An atomic block whose new records are indexed together when it ends, not one by one.
+
+    For imports that create many records (with bulk_create and the post_save signal, or save()):
+    their entries are written in one statement per 200 as the block's last step, so inside the
+    same savepoint as the rows. A record saved again or deleted inside the block is indexed as
+    usual instead, and one whose row a nested savepoint rolled back gets no entry; a record
+    saved again inside a nested savepoint that rolls back would lose its entry, so keep these
+    blocks to creating records, as the RFC import does. Nested blocks leave the work to the
+    outermost.
+    """
+    using = using or router.db_for_write(SearchEntry)
+    if getattr(_deferral, "pending", None) is not None:
+        with transaction.atomic(using=using):
+            yield
+        return
+    _deferral.pending, _deferral.using = {}, using
+    try:
+        with transaction.atomic(using=using):
+            yield
+            pending, _deferral.pending = _deferral.pending, None
+            _index_created(list(pending.values()), using)
+    finally:
+        _deferral.pending = None
+
+
+def _index_created(records: list[Model], using: str) -> None:
+    """Write the entries of records that were just inserted (and still exist)."""
+    by_model: dict[type[Model], list[Model]] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record)
+    documents = []
+    for model, group in by_model.items():
+        pks = [record.pk for record in group]
+        there = set()
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
+            there.update(
+                model._default_manager.using(using).filter(pk__in=chunk).values_list("pk", flat=True)
+            )
+        documents += [_document(record, using) for record in group if record.pk in there]
+    _write(documents, using)
 
 
 for _model in (RFC, Meeting, Topic, Remark, Decision, Option, Precedent):

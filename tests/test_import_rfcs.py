@@ -281,3 +281,14 @@ def test_a_browser_edit_opened_before_a_reimport_is_refused_not_saved_over_it(cl
     })  # fmt: skip
     assert response.status_code == 409
     assert "Added upstream." in RFC.objects.get(pk=rfc.pk).body
+
+
+def test_a_file_deep_in_folders_imports_and_its_revision_names_the_file(tmp_path):
+    deep = tmp_path.joinpath(*[f"folder-{i:02d}-of-a-long-monorepo-path" for i in range(12)], "text")
+    deep.mkdir(parents=True)
+    source = next((RFCS / "rust").rglob("2094-*.md"))
+    shutil.copy(source, deep / source.name)
+    report = run(tmp_path)
+    assert report["imported"] == 1 and report["failed"] == []
+    message = RFC.objects.get(series="rust", number=2094).revisions.get().message
+    assert len(message) <= 300 and message.startswith("Imported from …") and message.endswith(source.name)
