@@ -231,12 +231,13 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
 
 def count_queries(client: Any, url: str) -> tuple[int, int]:
     """Queries of one request on an empty cache, then of the same request again (warm)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     counts = []
-    cache.clear()
+    for store in caches.all():
+        store.clear()
     for _ in range(2):
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)

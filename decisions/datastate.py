@@ -11,8 +11,10 @@ state), and writers must not wait for each other to move it:
   contention, and the value becomes visible exactly when the write does.
 - PostgreSQL: a sequence, which never blocks. Django moves it once right after a transaction
   that wrote commits (an execute wrapper notices the write and registers an on_commit hook), and
-  statement triggers move it for writes from outside the app (psql, another tool), which are
-  then right as soon as their transaction ends, give or take that one race.
+  triggers deferred to the commit move it for writes from outside the app (psql, another tool):
+  for those, a visitor reading in the instant between the trigger and the commit could still
+  cache the old page under the new state. The app itself never uses manual transactions
+  (set_autocommit(False)), whose writes only those triggers would see.
 
 The triggers are (re)created after every `migrate`, so tables added later are covered too.
 None means "no state to key by": inside a transaction (a test case, an atomic block) the
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from functools import cache, partial
 from typing import Any
 
@@ -123,20 +126,35 @@ def _install_sqlite(connection: Any) -> None:
 
 
 def _install_postgresql(connection: Any) -> None:
+    """The sequence (from a random start: a database made again must not meet the values, and
+    the pages, of the one it replaced) and, on every watched table, a trigger deferred to the
+    commit of the writing transaction, so the state moves when the write is about to be seen,
+    not when it was made (a transaction left open in psql would otherwise let visitors cache the
+    old page under the new state). TRUNCATE cannot be deferred; it moves the state at once."""
+    start = secrets.randbelow(2**62) + 1
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {STATE}")
+        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {STATE} START WITH {start}")
         cursor.execute(
             f"CREATE OR REPLACE FUNCTION {_BUMP_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN PERFORM nextval('{STATE}'); RETURN NULL; END $$"
         )
         for table in _watched(connection):
             name = connection.ops.quote_name(table)
-            trigger = connection.ops.quote_name(f"{_TRIGGER}{table}"[:63])
-            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {name}")
-            cursor.execute(
-                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {name} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {_BUMP_FUNCTION}()"
-            )
+            for suffix, trigger_sql in (
+                (
+                    "",
+                    "CREATE CONSTRAINT TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {name} "
+                    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function}()",
+                ),
+                (
+                    "_truncate",
+                    "CREATE TRIGGER {trigger} AFTER TRUNCATE ON {name} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+                ),
+            ):
+                trigger = connection.ops.quote_name(f"{_TRIGGER}{table}"[: 63 - len(suffix)] + suffix)
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {name}")
+                cursor.execute(trigger_sql.format(trigger=trigger, name=name, function=_BUMP_FUNCTION))
         cursor.execute(f"SELECT nextval('{STATE}')")
 
 
@@ -148,8 +166,9 @@ def _bump(connection: Any) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT nextval('{STATE}')")
     except DatabaseError as error:
-        # Committed, but visitors may see the old page until the next write or the cache expires.
-        logger.warning("Could not move the data state after a commit: %s", error)
+        if not _missing(error):  # before `migrate` made it, there is no page cache to keep
+            # Committed, but visitors may see the old page until the next write or it expires.
+            logger.warning("Could not move the data state after a commit: %s", error)
 
 
 def _notice_writes(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:

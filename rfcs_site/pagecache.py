@@ -14,6 +14,7 @@ outside settings.PAGE_CACHE_SKIP. Signed-in people always get a fresh page.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.utils.cache import cc_delim_re
 from decisions import datastate
 
 HEADER = "X-Page-Cache"
+logger = logging.getLogger(__name__)
 
 
 class PageCacheMiddleware:
@@ -42,7 +44,11 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         cache = caches[settings.PAGE_CACHE_ALIAS]
-        stored = cache.get(key)
+        try:
+            stored = cache.get(key)
+        except Exception:  # the cache server is down or full: build the page as if uncached
+            logger.warning("Page cache unavailable for %s", request.path, exc_info=True)
+            return self.get_response(request)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
@@ -51,8 +57,12 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and _storable(request, response):
             headers = {name: value for name, value in response.items() if name != HEADER}
-            cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
-            response[HEADER] = "miss"
+            try:
+                cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Could not cache the page %s", request.path, exc_info=True)
+            else:
+                response[HEADER] = "miss"
         return response
 
 

@@ -1,4 +1,4 @@
-"""A hash of the code and templates that render pages: part of every rendered-page cache key.
+"""A hash of the code, templates and static files that make pages: part of every rendered-page cache key.
 
 With a cache shared by several servers and kept across deploys (Redis), a page rendered by the
 old templates must not be served by the new release. Hashing the files themselves (not a git
@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-_RENDERING = [("templates", "*.html"), ("decisions", "*.py"), ("rfcs_site", "*.py")]
+# Static files too: with DEBUG off, pages name them by the hash of their content.
+_RENDERING = [("templates", "*.html"), ("decisions", "*.py"), ("rfcs_site", "*.py"), ("static", "*")]
 
 
 @cache
@@ -25,6 +26,6 @@ def release() -> str:
 def release_of(base: Path) -> str:
     digest = hashlib.sha256()
     for folder, pattern in _RENDERING:
-        for path in sorted((base / folder).rglob(pattern)):
+        for path in sorted(p for p in (base / folder).rglob(pattern) if p.is_file()):
             digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]

@@ -57,6 +57,28 @@ def cache_from_url(url: str) -> dict:
     return {"BACKEND": backend, "LOCATION": location, "TIMEOUT": timeout}
 
 
+def pages_cache(page_cache_url: str, cache_url: str) -> dict:
+    """Where rendered pages go: PAGE_CACHE_URL, else beside CACHE_URL but never in the same store.
+
+    Visitors choose how many pages there are (every URL is one), and a full store drops entries:
+    in their own store, they can only push out other pages, never the sign-in failure counters
+    of the default cache. Keys carry the code's release, so a deploy never serves old HTML.
+    """
+    config = cache_from_url(page_cache_url or cache_url)
+    if not page_cache_url:
+        backend = config["BACKEND"].rsplit(".", 1)[-1]
+        if backend == "LocMemCache":
+            config["LOCATION"] += "-pages"
+            config["OPTIONS"] = {"MAX_ENTRIES": 2000}
+        elif backend == "DatabaseCache":
+            config["LOCATION"] += "_pages"  # `createcachetable` makes it too
+        elif backend == "FileBasedCache":
+            config["LOCATION"] = str(Path(config["LOCATION"]) / "pages")
+        # Redis: the same database unless PAGE_CACHE_URL names another (README, "Deploying").
+    config["KEY_PREFIX"] = f"pages-{release()}"
+    return config
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -138,10 +160,7 @@ CACHES = {
     "default": cache_from_url(os.environ.get("CACHE_URL", "locmem://rfcs")),
     # Rendered pages and fragments: the same store, keys prefixed by the code's release, so a
     # deploy never serves HTML from the templates it replaced (rfcs_site/release.py).
-    "pages": {
-        **cache_from_url(os.environ.get("CACHE_URL", "locmem://rfcs")),
-        "KEY_PREFIX": f"pages-{release()}",
-    },
+    "pages": pages_cache(os.environ.get("PAGE_CACHE_URL", ""), os.environ.get("CACHE_URL", "locmem://rfcs")),
     # For page fragments that must not be cached (a signed-in meeting page holds forms): no
     # round trip to the real cache for a value that could never be used.
     "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},

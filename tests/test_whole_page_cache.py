@@ -12,7 +12,7 @@ import threading
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, connections, transaction
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -28,9 +28,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    for store in caches.all():
+        store.clear()
     yield
-    cache.clear()
+    for store in caches.all():
+        store.clear()
 
 
 def get(client, url: str, **headers: str):
@@ -239,4 +241,51 @@ def test_a_new_release_of_the_templates_does_not_serve_pages_cached_by_the_old_o
     page = tmp_path / "templates" / "base.html"
     page.write_text(page.read_text().replace("Skip to content", "Skip to the content"))
     assert release_of(tmp_path) != before
+    shutil.copytree(BASE_DIR / "static", tmp_path / "static")
+    with_templates = release_of(tmp_path)
+    style = next((tmp_path / "static").rglob("*.css"))
+    style.write_text(style.read_text() + "\nmain { outline: none; }\n")
+    assert release_of(tmp_path) != with_templates  # pages name the new file by its hash
     assert settings.CACHES[settings.PAGE_CACHE_ALIAS]["KEY_PREFIX"] == f"pages-{release()}"
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite moves the state inside the writing transaction itself (and its in-memory test "
+    "database cannot be opened by a second program)",
+)
+def test_a_write_from_another_program_shows_once_it_commits(client):
+    """psql or another tool: BEGIN; UPDATE ...; (a visitor reads the old page) COMMIT."""
+    import psycopg
+
+    rfc = make_rfc("Shared WASI implementations")
+    url = rfc.get_absolute_url()
+    get(client, url)
+    where = connection.settings_dict
+    dsn = f"host={where['HOST']} port={where['PORT'] or 5432} user={where['USER']} dbname={where['NAME']}"
+    with psycopg.connect(dsn) as other:
+        other.execute(f"UPDATE {RFC._meta.db_table} SET title = 'Shared WASI crates' WHERE id = %s", [rfc.pk])
+        assert "Shared WASI implementations" in get(client, url)[0].text  # not committed yet
+        other.commit()
+    assert "Shared WASI crates" in get(client, url)[0].text
+
+
+def test_visitors_filling_the_page_cache_cannot_push_out_a_sign_in_lock(client, settings):
+    """Every URL is a page: they go to their own store, which drops only pages when full."""
+    from django.core.cache import caches
+
+    from decisions.accounts import LOCK_AFTER, record_failure, seconds_left
+
+    assert settings.CACHES["pages"]["LOCATION"] != settings.CACHES["default"]["LOCATION"]
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="203.0.113.9")
+    for _ in range(LOCK_AFTER):
+        record_failure(request, "nick")
+    make_rfc("Shared WASI implementations")
+    pages = caches["pages"]
+    pages._max_entries, pages._cull_frequency = 20, 2  # a small store, culled often
+    try:
+        for n in range(60):
+            assert get(client, f"/api/?n={n}")[0][HEADER] == "miss"
+    finally:
+        pages._max_entries, pages._cull_frequency = 2000, 3
+    assert seconds_left(request, "nick") > 0
