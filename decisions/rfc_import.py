@@ -42,7 +42,7 @@ from django.utils.text import slugify
 
 from decisions import search
 from decisions.markdown import MarkdownTooLarge, Rendered
-from decisions.meetings import PeopleIndex
+from decisions.meetings.importing import PeopleIndex
 from decisions.models import (
     RFC,
     Area,

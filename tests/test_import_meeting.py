@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from decisions import markdown
-from decisions.meetings import PeopleIndex, match_people, save_meeting
+from decisions.meetings.importing import PeopleIndex, match_people, save_meeting
 from decisions.models import (
     ActionItem,
     ActionItemStatus,

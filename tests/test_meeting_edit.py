@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from decisions import meetings as meetings_module
-from decisions.meetings import save_meeting
+from decisions.meetings import importing as meetings_module
+from decisions.meetings.importing import save_meeting
 from decisions.models import (
     ActionItem,
     DecisionMeeting,

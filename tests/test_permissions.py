@@ -20,7 +20,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from decisions.meetings import save_meeting
+from decisions.meetings.importing import save_meeting
 from decisions.models import (
     RFC,
     ActionItem,

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from decisions import search
-from decisions.meetings import save_meeting
+from decisions.meetings.importing import save_meeting
 from decisions.models import (
     RFC,
     Decision,

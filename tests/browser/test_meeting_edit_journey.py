@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from decisions.meetings import save_meeting
+from decisions.meetings.importing import save_meeting
 from decisions.models import ActionItem, Meeting, MeetingSeries
 from decisions.parsing.meetings import parse_meeting
 from tests.browser.conftest import screenshot

@@ -1,0 +1,1 @@
+"""Meeting notes: series, meetings, topics, remarks, action items and their importer."""
