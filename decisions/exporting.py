@@ -12,7 +12,7 @@ Import checks every file before it writes anything, then writes all of them in o
 a problem in any file (named with its file, line and reason) means nothing is written. People,
 precedents and areas are matched to existing rows or created; RFCs, meetings and decisions that
 this site does not have yet are kept as written as PendingReference rows, exported exactly like
-resolved ones, and turned into real links by decisions/signals.py when the target arrives.
+resolved ones, and turned into real links by decisions/records/references.py when the target arrives.
 """
 
 from __future__ import annotations

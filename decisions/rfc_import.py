@@ -40,7 +40,6 @@ from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.text import slugify
 
-from decisions import search
 from decisions.markdown import MarkdownTooLarge, Rendered
 from decisions.meetings.importing import PeopleIndex
 from decisions.models import (
@@ -55,6 +54,7 @@ from decisions.models import (
     unique_slug,
 )
 from decisions.parsing.rfcs import ParsedRFC, RFCParseError, iter_rfc_files, parse_file
+from decisions.search import engine as search
 
 Progress = Callable[[int, int, str], None]
 # From this many files on, parsing and rendering run in worker processes (one per core, at

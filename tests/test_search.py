@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from decisions import search
 from decisions.meetings.importing import save_meeting
 from decisions.models import (
     RFC,
@@ -29,6 +28,7 @@ from decisions.models import (
     Topic,
 )
 from decisions.parsing.meetings import parse_meeting
+from decisions.search import engine as search
 from tests.factories import make_decision, make_meeting, make_rfc
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,6 @@ from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_safe
 
 from decisions import matrix
-from decisions import search as fulltext
 from decisions.forms import DecisionFilterForm, MeetingFilterForm, RFCFilterForm
 from decisions.models import (
     RFC,
@@ -42,6 +41,7 @@ from decisions.models import (
     PrecedentKind,
     Remark,
 )
+from decisions.search import engine as fulltext
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100

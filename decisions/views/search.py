@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from decisions import search
 from decisions.models import RFC
+from decisions.search import engine as search
 
 PER_PAGE = 20
 # "12 results among RFCs", "among meetings": the type as it reads inside a sentence.

@@ -1,8 +1,6 @@
-"""Model signals: Markdown for rows written raw by `loaddata`, and references that resolve late.
+"""References that resolve late: a record imported before the RFC, meeting or decision it cites.
 
-`loaddata` saves raw and skips Model.save(), so its rows are rendered here. A decision imported
-before the RFC, meeting or decision it cites keeps a PendingReference; saving the target turns it
-into a real link.
+The import keeps a PendingReference; saving the target later turns it into a real link.
 """
 
 from __future__ import annotations
@@ -10,32 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
 
-from decisions.models import (
-    RFC,
-    Decision,
-    DecisionMeeting,
-    MarkdownFieldsMixin,
-    Meeting,
-    PendingReference,
-    ReferenceKind,
-    Topic,
-)
+from decisions.meetings.models import Meeting, Topic
+from decisions.records.models import Decision, DecisionMeeting, PendingReference, ReferenceKind
+from decisions.rfcs.models import RFC
 
 
-@receiver(post_save)
-def render_markdown_of_raw_rows(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    if not raw or not isinstance(instance, MarkdownFieldsMixin) or not instance.markdown_is_stale():
-        return
-    changed = instance.render_markdown()
-    if changed:
-        sender._default_manager.using(kwargs.get("using")).filter(pk=instance.pk).update(
-            **{name: getattr(instance, name) for name in changed}
-        )
-
-
-@receiver(post_save, sender=RFC)
 def resolve_references_to_rfc(sender: type, instance: RFC, **kwargs: Any) -> None:
     for pending in PendingReference.objects.filter(kind=ReferenceKind.RFC, key=instance.reference):
         pending.decision.related_rfcs.add(instance)
@@ -51,18 +29,22 @@ def _resolve_meeting_references(meeting: Meeting, topic: Topic | None = None) ->
         pending.delete()
 
 
-@receiver(post_save, sender=Meeting)
 def resolve_references_to_meeting(sender: type, instance: Meeting, **kwargs: Any) -> None:
     _resolve_meeting_references(instance)
 
 
-@receiver(post_save, sender=Topic)
 def resolve_references_to_topic(sender: type, instance: Topic, **kwargs: Any) -> None:
     _resolve_meeting_references(instance.meeting, instance)
 
 
-@receiver(post_save, sender=Decision)
 def resolve_references_to_decision(sender: type, instance: Decision, **kwargs: Any) -> None:
     for pending in PendingReference.objects.filter(kind=ReferenceKind.DECISION, key=str(instance.number)):
         Decision.objects.filter(pk=pending.decision_id).update(supersedes=instance)
         pending.delete()
+
+
+def connect() -> None:
+    post_save.connect(resolve_references_to_rfc, sender=RFC, dispatch_uid="references-rfc")
+    post_save.connect(resolve_references_to_meeting, sender=Meeting, dispatch_uid="references-meeting")
+    post_save.connect(resolve_references_to_topic, sender=Topic, dispatch_uid="references-topic")
+    post_save.connect(resolve_references_to_decision, sender=Decision, dispatch_uid="references-decision")

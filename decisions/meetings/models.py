@@ -1,0 +1,180 @@
+"""Meetings in their series: topics, remarks, links and action items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from decisions.concurrency import VersionedMixin
+from decisions.markdown.fields import MarkdownFieldsMixin
+from decisions.people.models import Area, Person
+from decisions.rfcs.models import RFC
+
+
+class MeetingSeries(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    areas = models.ManyToManyField(Area, related_name="meeting_series", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "meeting series"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_list(self) -> MeetingQuerySet:
+        return self.select_related("series").defer("source_text", "source_html", "agenda")
+
+
+class Meeting(VersionedMixin, MarkdownFieldsMixin, models.Model):
+    MARKDOWN_FIELDS = {"agenda": "agenda_html", "source_text": "source_html"}
+    MARKDOWN_LINK_MENTIONS = True
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    title = models.CharField(max_length=300)
+    agenda = models.TextField(blank=True, help_text="Markdown.")
+    agenda_html = models.TextField(blank=True, editable=False)
+    attendees = models.ManyToManyField(Person, related_name="meetings_attended", blank=True)
+    source_text = models.TextField(blank=True, help_text="The notes exactly as they were submitted.")
+    source_html = models.TextField(blank=True, editable=False)
+    source_path = models.CharField(max_length=500, blank=True)
+    rfcs = models.ManyToManyField(RFC, related_name="meetings", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings_submitted",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "series__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "date", "title"], name="meeting_unique_per_series_day")
+        ]
+        indexes = [models.Index(fields=["-date"], name="meeting_date")]
+
+    def __str__(self) -> str:
+        return f"{self.series.name}, {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:meeting-detail", args=[self.pk])
+
+
+class Topic(MarkdownFieldsMixin, models.Model):
+    MARKDOWN_FIELDS = {"body": "body_html"}
+    MARKDOWN_LINK_MENTIONS = True
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="topics")
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    anchor = models.SlugField(max_length=120, blank=True, help_text="Fragment id on the meeting page.")
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "order"], name="topic_unique_order")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.anchor:
+            # The order keeps anchors unique within a meeting even when two topics share a title.
+            self.anchor = f"t{self.order}-{slugify(self.title)}"[:120].rstrip("-")
+        super().save(*args, **kwargs)
+
+    @property
+    def html_id(self) -> str:
+        return self.anchor or f"t{self.order}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#{self.html_id}"
+
+
+class Remark(MarkdownFieldsMixin, models.Model):
+    MARKDOWN_FIELDS = {"text": "text_html"}
+    MARKDOWN_LINK_MENTIONS = True
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="remarks")
+    order = models.PositiveIntegerField(default=0)
+    speaker = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="remarks"
+    )
+    speaker_name = models.CharField(max_length=200, blank=True, help_text="As written in the notes.")
+    text = models.TextField()
+    text_html = models.TextField(blank=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["topic", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_name or 'note'}: {self.text[:60]}"
+
+
+class ActionItemStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def open(self) -> ActionItemQuerySet:
+        return self.filter(status=ActionItemStatus.OPEN)
+
+
+class ActionItem(models.Model):
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    owner_name = models.CharField(max_length=200, blank=True, help_text="As written in the notes.")
+    text = models.TextField()
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ActionItemStatus.choices, default=ActionItemStatus.OPEN)
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="action_items"
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    decision = models.ForeignKey(
+        "Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="action_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_name or self.owner or 'unassigned'}: {self.text[:60]}"
+
+
+class MeetingLink(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="links")
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="links")
+    url = models.URLField(max_length=1000)
+    text = models.CharField(max_length=500, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "order"]
+
+    def __str__(self) -> str:
+        return self.text or self.url
