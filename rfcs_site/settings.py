@@ -92,7 +92,7 @@ def pages_cache(page_cache_url: str, cache_url: str) -> dict:
     """Where rendered pages go: PAGE_CACHE_URL, else beside CACHE_URL but never in the same store.
 
     Visitors choose how many pages there are (every URL is one), and a full store drops entries:
-    in their own store, they can only push out other pages, never the sign-in failure counters
+    in their own store, they can only push out other pages, never the password-reset counters
     of the default cache. Keys carry the code's release, so a deploy never serves old HTML.
     """
     config = cache_from_url(page_cache_url or cache_url)
