@@ -198,3 +198,44 @@ def test_the_password_change_page_uses_the_site_design(client, admin_user):
     client.force_login(admin_user)
     body = client.get("/accounts/password_change/").content.decode()
     assert "Change your password" in body and 'class="site-header"' in body
+
+
+TWO_PROCESSES_SCRIPT = """
+import datetime, sys, django
+django.setup()
+from axes.models import AccessAttempt
+from django.contrib.auth.models import User
+from django.db.models import F
+from django.test import Client
+if not User.objects.filter(username="admin").exists():
+    User.objects.create_user("admin", password="correct horse battery staple")
+client = Client()
+for _ in range(5):
+    client.post("/accounts/login/", {"username": "admin", "password": "wrong"}, REMOTE_ADDR="203.0.113.9")
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(seconds=61))
+if sys.argv[1:] == ["then-sign-in"]:
+    right = {"username": "admin", "password": "correct horse battery staple"}
+    print(client.post("/accounts/login/", right, REMOTE_ADDR="203.0.113.9").status_code)
+"""
+
+
+def test_two_real_app_processes_add_up_their_failures(tmp_path):
+    """Two Python processes on one database file: five failures each make the ten of a lock."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "rfcs_site.settings",
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_DEBUG": "1",
+    }
+    run = {"cwd": root, "env": env, "capture_output": True, "text": True, "timeout": 300, "check": True}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
+    subprocess.run([sys.executable, "-c", TWO_PROCESSES_SCRIPT], **run)
+    second = subprocess.run([sys.executable, "-c", TWO_PROCESSES_SCRIPT, "then-sign-in"], **run)
+    assert second.stdout.split()[-1] == "429"
