@@ -239,3 +239,27 @@ def test_two_real_app_processes_add_up_their_failures(tmp_path):
     subprocess.run([sys.executable, "-c", TWO_PROCESSES_SCRIPT], **run)
     second = subprocess.run([sys.executable, "-c", TWO_PROCESSES_SCRIPT, "then-sign-in"], **run)
     assert second.stdout.split()[-1] == "429"
+
+
+# Hostile input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "username", ["\x00admin", "a" * 100_000, "admin\u200b", "ＡＤＭＩＮ\n", "ß" * 150, "<script>admin"]
+)
+def test_a_hostile_account_name_is_answered_with_the_sign_in_page(client, admin_user, username):
+    for _ in range(4):
+        response = sign_in(client, username, "wrong", ATTACKER)
+        assert response.status_code in (200, 429)
+        assert 'name="password"' in response.content.decode()
+    assert all(len(name) <= 150 for name in AccessAttempt.objects.values_list("username", flat=True))
+
+
+@pytest.mark.parametrize("forwarded", ["", ",,,", "x" * 10_000, "::1, 999.1.1.1", "203.0.113.9\x00"])
+def test_a_hostile_forwarded_for_header_falls_back_to_the_socket_address(
+    client, admin_user, settings, forwarded
+):
+    settings.BEHIND_PROXY = True
+    response = sign_in(client, "admin", "wrong", "127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().ip_address in ("127.0.0.1", "::1")
