@@ -35,6 +35,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -260,11 +261,13 @@ class PrivatePagesMiddleware:
         session = getattr(request, "session", None)
         # Without a session cookie nobody is signed in unless this very request signed them in
         # (which touched the session); looking at the user otherwise would add Vary: Cookie.
-        if (
-            session is not None
-            and (settings.SESSION_COOKIE_NAME in request.COOKIES or session.accessed)
-            and request.user.is_authenticated
-        ):
+        if session is None or not (settings.SESSION_COOKIE_NAME in request.COOKIES or session.accessed):
+            return response
+        try:
+            private = request.user.is_authenticated
+        except DatabaseError:  # the database is down: the 503 page is already never stored
+            return response
+        if private:
             patch_cache_control(response, private=True, no_store=True)
         return response
 
