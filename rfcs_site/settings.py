@@ -6,9 +6,10 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README.md, "Configuration").
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -57,11 +58,41 @@ def cache_from_url(url: str) -> dict:
     return {"BACKEND": backend, "LOCATION": location, "TIMEOUT": timeout}
 
 
+def email_from_url(url: str) -> dict[str, object]:
+    """Turn EMAIL_URL into EMAIL_* settings: console:// (mails printed, the default), dummy://
+    (dropped), smtp://user:pass@host:port (plain, port 25), smtp+tls:// (STARTTLS, port 587),
+    smtp+ssl:// (TLS from the start, port 465). User and password are percent-decoded."""
+    parts = urlsplit(url)
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",
+        "smtp+ssl": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if parts.scheme not in backends:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL scheme {parts.scheme!r} is not supported; use one of {sorted(backends)}"
+        )
+    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    return {
+        "EMAIL_BACKEND": backends[parts.scheme],
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or {"smtp+tls": 587, "smtp+ssl": 465}.get(parts.scheme, 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
+        # A mail server that hangs must not hold a worker past gunicorn's timeout.
+        "EMAIL_TIMEOUT": int(options.get("timeout", 10)),
+    }
+
+
 def pages_cache(page_cache_url: str, cache_url: str) -> dict:
     """Where rendered pages go: PAGE_CACHE_URL, else beside CACHE_URL but never in the same store.
 
     Visitors choose how many pages there are (every URL is one), and a full store drops entries:
-    in their own store, they can only push out other pages, never the sign-in failure counters
+    in their own store, they can only push out other pages, never the password-reset counters
     of the default cache. Keys carry the code's release, so a deploy never serves old HTML.
     """
     config = cache_from_url(page_cache_url or cache_url)
@@ -101,6 +132,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "axes",
     "decisions",
 ]
 
@@ -120,6 +152,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "decisions.accounts.LoginRequiredEverywhereMiddleware",
+    # Signed-in pages must not be kept by browsers or proxies (they hold the person's data).
+    "decisions.accounts.PrivatePagesMiddleware",
+    # Last: turns a sign-in refused by the limit (decisions/accounts.py) into the site's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rfcs_site.urls"
@@ -186,6 +222,50 @@ RFCS_SITE_PUBLIC_READ = env_bool("RFCS_SITE_PUBLIC_READ", True)
 LOGIN_REDIRECT_URL = "decisions:home"
 LOGOUT_REDIRECT_URL = "decisions:home"
 
+# Behind a reverse proxy (README, "Deploying"): the client's address is the one the last
+# DJANGO_PROXY_COUNT proxies appended to X-Forwarded-For; anything left of it is the client's say.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+
+# Sign-in limits (django-axes, counters in the database so every worker and server agrees):
+# ten failures lock one account name from one address for 15 minutes; per account name alone,
+# failures from anywhere only slow sign-in down (decisions/accounts.py), so nobody can lock an
+# account out from everywhere. Hooked on authenticate(), so every sign-in form is covered.
+AUTHENTICATION_BACKENDS = [
+    "decisions.accounts.SignInLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_USERNAME_CALLABLE = "decisions.accounts.counted_username"
+AXES_CLIENT_IP_CALLABLE = "decisions.accounts.client_address"
+AXES_LOCKOUT_CALLABLE = "decisions.accounts.refused_sign_in"
+# Attempts refused while locked are not failures: hammering a locked door does not move the end
+# of its lock, nor the per-name slow-down everyone else shares.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Password-reset requests: per client address and per e-mail address, within the window.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_LIMIT_SECONDS = 60 * 60
+
+# Outgoing mail (password reset): EMAIL_URL, see email_from_url() above and README.md.
+_email = email_from_url(os.environ.get("EMAIL_URL", "console://"))
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rfcs-site@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = False
@@ -221,7 +301,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("DJANGO_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from decisions.accounts import SignInView, ThrottledAdminAuthenticationForm
+from decisions.accounts import LimitedPasswordResetView
 
-admin.site.login_form = ThrottledAdminAuthenticationForm
 admin.site.site_header = "rfcs_site administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", SignInView.as_view(), name="login"),
+    # Sign-in limits apply to every sign-in form through the authentication backend
+    # (decisions.accounts.SignInLimitBackend); reset mails have a limit of their own.
+    path("accounts/password_reset/", LimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("decisions.urls")),
 ]

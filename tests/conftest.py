@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -33,3 +38,43 @@ def count_queries(client) -> Callable[[str], int]:
         return len(context.captured_queries)
 
     return count
+
+
+class SMTPServer:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.host = "127.0.0.1"
+        self.port = 0
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=email_policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SMTPServer]:
+    """Send the site's mail through a real SMTP server started for this test, and read it back.
+
+    Mail features use it as `smtp_server.messages` (email.message.EmailMessage, newest last).
+    """
+    from aiosmtpd.controller import Controller
+
+    server = SMTPServer()
+    with socket.socket() as probe:  # a free port: the controller checks its own port by connecting
+        probe.bind((server.host, 0))
+        server.port = probe.getsockname()[1]
+    controller = Controller(server, hostname=server.host, port=server.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    try:
+        yield server
+    finally:
+        controller.stop()
