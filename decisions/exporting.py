@@ -35,7 +35,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from decisions import markdown, matrix, related
+from decisions import markdown, matrix, related, safe_yaml
 from decisions.models import (
     RFC,
     ActionItem,
@@ -1116,7 +1116,13 @@ def _split_front_matter(text: str, path: str, problems: list[Problem]) -> str | 
 
 def _load_yaml(text: str, path: str, problems: list[Problem]) -> _Map | None:
     try:
+        # Before building the value: a problem's message shows the value, and a billion laughs
+        # shown took 35 s and then all the memory.
+        safe_yaml.refuse_large_aliases(text)
         data = yaml.load(text, Loader=_RecordLoader)
+    except safe_yaml.LargeAlias as error:
+        problems.append(Problem(path, error.line + 1, f"invalid YAML: {error}"))
+        return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = error.problem or error.context or "cannot be read"

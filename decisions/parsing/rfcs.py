@@ -34,6 +34,7 @@ import yaml
 from django.conf import settings
 from django.utils.text import slugify
 
+from decisions import safe_yaml
 from decisions.markdown import clean_text
 
 FORMATS = ("bytecodealliance", "rust", "pep", "kep", "frontmatter")
@@ -702,7 +703,10 @@ def _load_yaml(text: str, path: Path, first_line: int) -> dict:
     """A YAML mapping, or RFCParseError at the line of the problem (counted in the whole file)."""
     _check_nesting(text, path, first_line)
     try:
+        safe_yaml.refuse_large_aliases(text)
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except safe_yaml.LargeAlias as error:
+        raise RFCParseError(path, first_line + error.line, f"invalid YAML: {error}") from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
