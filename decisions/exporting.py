@@ -61,6 +61,7 @@ from decisions.models import (
     Topic,
     parse_reference,
 )
+from decisions.text import first_control_line, strip_controls
 
 INDEX_NAME = "README.md"
 FILENAME_SLUG_CHARS = 60
@@ -1011,11 +1012,14 @@ class _Fields:
         if not isinstance(value, str):
             self.problem(key, f"must be text, not {value!r} (put it in quotes)")
             return ""
-        if required and not value.strip():
-            self.problem(key, "is empty")
         if "\x00" in value:
             self.problem(key, "contains a NUL character")
-        elif max_length is not None and len(value) > max_length:
+            return value
+        if first_control_line(value) is not None:  # other C0 controls: feeds cannot carry them
+            value = strip_controls(value)
+        if required and not value.strip():
+            self.problem(key, "is empty")
+        if max_length is not None and len(value) > max_length:
             self.problem(key, f"is {len(value)} characters long; the limit is {max_length}")
         elif max_length is None:
             try:

@@ -53,6 +53,7 @@ from decisions.parsing.meetings import (
     series_name,
     year_from_path,
 )
+from decisions.text import first_control_line, strip_controls
 
 AMBIGUOUS: Any = object()  # more than one person answers to this name: link nobody, create nobody
 NOT_NOTES = {
@@ -665,6 +666,10 @@ def read_notes(path: Path, shown: str | None = None, root: str | Path | None = N
         raise ImportProblem(
             f"{shown or path}: contains a NUL character (line {line}); remove it and import again"
         )
+    # Other control characters (a stray \x01 or \x0b) break the Atom feeds: removed. Only then is
+    # the text not kept byte for byte.
+    if first_control_line(text) is not None:
+        text = strip_controls(text)
     return text
 
 

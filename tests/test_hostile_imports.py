@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from django.apps import apps
@@ -19,6 +20,7 @@ from django.test import override_settings
 from decisions import exporting
 from decisions.models import RFC, Decision, Meeting
 from decisions.parsing.rfcs import RFCParseError, parse_file
+from decisions.text import strip_controls
 from tests.conftest import DATA
 from tests.test_import_decisions import failure, record, write
 
@@ -261,3 +263,61 @@ def test_import_decisions_refuses_a_file_over_its_limit_before_reading_it(tmp_pa
     with override_settings(MARKDOWN_MAX_BYTES=1024):
         [problem] = failure(folder).problems
     assert problem.message == "the file is 17 KB; the limit is 16 KB (16 × MARKDOWN_MAX_BYTES)"
+
+
+# Control characters ---------------------------------------------------------------------------
+
+CONTROLS = "\x01\x07\x08\x0b\x0c\x1b"
+FEEDS = ["/rfcs/feed/", "/rfcs/status/feed/", "/meetings/feed/", "/action-items/feed/", "/decisions/feed/"]
+
+
+def feeds_work(client: Any) -> None:
+    for url in FEEDS:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        ElementTree.fromstring(response.content)  # well-formed XML
+
+
+def no_controls() -> bool:
+    return not any(char in database_text() for char in CONTROLS)
+
+
+def test_strip_controls_keeps_tabs_and_newlines_and_makes_carriage_returns_newlines():
+    assert strip_controls("a\x01b\tc\r\nd\re\x0bf\x00g\x1f") == "ab\tc\nd\nefg"
+
+
+def test_import_rfcs_removes_control_characters_from_titles_and_text(tmp_path, client):
+    accepted = tmp_path / "repo" / "accepted"
+    accepted.mkdir(parents=True)
+    (accepted / "bell.md").write_text(
+        f"# Ring{CONTROLS} the bell\n\nA link [a](\x01javascript:alert(1)) here.\n"
+    )
+    (tmp_path / "front.md").write_text('---\nnumber: 12\ntitle: "Escaped\\x01\\x0b title"\n---\nBody\x07\n')
+    report = run("import_rfcs", str(tmp_path / "repo"), str(tmp_path / "front.md"))
+    assert report["imported"] == 2 and report["failed"] == []
+    assert sorted(RFC.objects.values_list("title", flat=True)) == ["Escaped title", "Ring the bell"]
+    assert {"path": str(accepted / "bell.md"), "message": "line 1: control characters removed"} in report[
+        "warnings"
+    ]
+    assert no_controls()
+    feeds_work(client)
+
+
+def test_import_meetings_removes_control_characters_from_the_notes(tmp_path, client):
+    folder = tmp_path / "meetings" / "wasmtime" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "wasmtime-03-30.md").write_text(NOTES_TEXT.replace("March 30", f"March{CONTROLS} 30"))
+    report = run("import_meetings", str(tmp_path / "meetings"))
+    assert (report["imported"], report["failed"]) == (1, [])
+    assert Meeting.objects.get().title == "March 30 Wasmtime project call"
+    assert no_controls()
+    feeds_work(client)
+
+
+def test_import_decisions_removes_control_characters_written_as_yaml_escapes(tmp_path, client):
+    escaped = 'title: "Do we publish\\x01 nightly\\x0b builds?"'
+    write(tmp_path, "0007-nightly.md", record(7, **{"title: Do we publish nightly builds?": escaped}))
+    exporting.import_folder(tmp_path)
+    assert Decision.objects.get().title == "Do we publish nightly builds?"
+    assert no_controls()
+    feeds_work(client)

@@ -37,6 +37,7 @@ from django.utils.text import slugify
 
 from decisions import safe_files, safe_yaml
 from decisions.markdown import clean_text
+from decisions.text import first_control_line, strip_controls
 
 FORMATS = ("bytecodealliance", "rust", "pep", "kep", "frontmatter")
 SERIES_OF_FORMAT = {"bytecodealliance": "", "rust": "rust", "pep": "pep", "kep": "kep", "frontmatter": ""}
@@ -205,7 +206,7 @@ def parse_file(path: Path, fmt: str = "auto", root: Path | None = None) -> Parse
         fmt = detected
     token = _ROOT.set(root)
     try:
-        return _cap_warnings(PARSERS[fmt](path))
+        return _cap_warnings(_without_controls(PARSERS[fmt](path)))
     finally:
         _ROOT.reset(token)
 
@@ -252,7 +253,12 @@ def _read(path: Path, warnings: list[str]) -> str:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         warnings.append(f"line {line}: NUL characters replaced with \N{REPLACEMENT CHARACTER}")
-    return clean_text(text)
+    text = clean_text(text)
+    line = first_control_line(text)
+    if line is not None:
+        warnings.append(f"line {line}: control characters removed")
+        text = strip_controls(text)
+    return text
 
 
 def _kep_yaml_beside(path: Path) -> Path | None:
@@ -806,6 +812,33 @@ def _canonical_keys(
     if dropped:
         warnings.append(f"{dropped} more keys left out (at most {METADATA_ITEMS} are read)")
     return values, rest, lines
+
+
+def _strip_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_strip_value(item) for item in value]
+    if isinstance(value, dict):
+        return {_strip_value(key): _strip_value(item) for key, item in value.items()}
+    return value
+
+
+def _without_controls(parsed: ParsedRFC) -> ParsedRFC:
+    """The record with control characters removed from every text, including those a YAML
+    escape such as "\\x01" wrote (the raw file had them removed already): feeds cannot carry them."""
+    changed = False
+    for name in ParsedRFC.__dataclass_fields__:
+        if name in ("path", "warnings"):
+            continue
+        value = getattr(parsed, name)
+        stripped = _strip_value(value)
+        if stripped != value:
+            setattr(parsed, name, stripped)
+            changed = True
+    if changed:
+        parsed.warnings.append("control characters written as escapes removed")
+    return parsed
 
 
 def _cap_warnings(parsed: ParsedRFC) -> ParsedRFC:
