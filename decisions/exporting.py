@@ -35,7 +35,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from decisions import markdown, matrix, related
+from decisions import markdown, matrix, related, safe_files, safe_yaml
 from decisions.models import (
     RFC,
     ActionItem,
@@ -61,6 +61,7 @@ from decisions.models import (
     Topic,
     parse_reference,
 )
+from decisions.text import first_control_line, strip_controls
 
 INDEX_NAME = "README.md"
 FILENAME_SLUG_CHARS = 60
@@ -828,8 +829,9 @@ class Problem:
 class ImportFailed(Exception):
     """Raised instead of writing anything when any file of an import has a problem."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], refused: list[tuple[str, str]] | None = None) -> None:
         self.problems = problems
+        self.refused = refused or []  # (path, reason) of the files not read at all
         super().__init__("\n".join(str(problem) for problem in problems))
 
     def __str__(self) -> str:
@@ -858,10 +860,13 @@ class ImportReport:
     precedents_matched: list[str] = field(default_factory=list)
     precedents_created: list[str] = field(default_factory=list)
     areas_created: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not read at all
     dry_run: bool = False
 
     def as_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data["refused"] = [{"path": path, "reason": reason} for path, reason in self.refused]
+        return data
 
     def note(self, bucket: list[str], value: str) -> None:
         """Add to one of the lists once, keeping the order things were met in."""
@@ -1007,11 +1012,14 @@ class _Fields:
         if not isinstance(value, str):
             self.problem(key, f"must be text, not {value!r} (put it in quotes)")
             return ""
-        if required and not value.strip():
-            self.problem(key, "is empty")
         if "\x00" in value:
             self.problem(key, "contains a NUL character")
-        elif max_length is not None and len(value) > max_length:
+            return value
+        if first_control_line(value) is not None:  # other C0 controls: feeds cannot carry them
+            value = strip_controls(value)
+        if required and not value.strip():
+            self.problem(key, "is empty")
+        if max_length is not None and len(value) > max_length:
             self.problem(key, f"is {len(value)} characters long; the limit is {max_length}")
         elif max_length is None:
             try:
@@ -1116,7 +1124,13 @@ def _split_front_matter(text: str, path: str, problems: list[Problem]) -> str | 
 
 def _load_yaml(text: str, path: str, problems: list[Problem]) -> _Map | None:
     try:
+        # Before building the value: a problem's message shows the value, and a billion laughs
+        # shown took 35 s and then all the memory.
+        safe_yaml.refuse_large_aliases(text)
         data = yaml.load(text, Loader=_RecordLoader)
+    except safe_yaml.LargeAlias as error:
+        problems.append(Problem(path, error.line + 1, f"invalid YAML: {error}"))
+        return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = error.problem or error.context or "cannot be read"
@@ -1133,15 +1147,19 @@ def _load_yaml(text: str, path: str, problems: list[Problem]) -> _Map | None:
     return data
 
 
-def _read_file(file: Path, problems: list[Problem]) -> _Record | None:
-    """Parse and check one file; its problems are added to `problems`."""
+def _read_file(file: Path, problems: list[Problem], root: Path | None = None) -> _Record | None:
+    """Parse and check one file (only inside root: decisions.safe_files); its problems are added
+    to `problems`."""
     path = str(file)
+    # A record holds many Markdown fields, each up to MARKDOWN_MAX_BYTES.
     limit = settings.MARKDOWN_MAX_BYTES * 16
-    if file.stat().st_size > limit:
-        problems.append(Problem(path, None, f"the file is larger than {limit // 1024} KB"))
+    try:
+        data = safe_files.read_bytes(file, root, limit=limit, setting="16 × MARKDOWN_MAX_BYTES")
+    except safe_files.RefusedFile as error:
+        problems.append(Problem(path, None, error.reason))
         return None
     try:
-        text = file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        text = data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
         problems.append(Problem(path, None, f"is not UTF-8 text ({error.reason} at byte {error.start})"))
         return None
@@ -1639,21 +1657,27 @@ class _Writer:
         PendingReference.objects.bulk_create(pending)
 
 
-def _read_folder(path: str | Path) -> list[_Record]:
-    """Parse and check every record file of a folder; raise ImportFailed listing every problem."""
+def _read_folder(path: str | Path, refused: list[tuple[str, str]]) -> list[_Record]:
+    """Parse and check every record file of a folder; raise ImportFailed listing every problem.
+
+    Files that may not be read at all (links out of the folder, FIFOs, devices) are left out
+    and added to `refused` with the reason.
+    """
     folder = Path(path)
     if not folder.is_dir():
         raise ImportFailed([Problem(str(folder), None, "is not a folder")])
     problems: list[Problem] = []
     records = []
-    for file in sorted(folder.glob("*.md")):
-        if file.name.lower() != INDEX_NAME.lower() and file.is_file():
-            record = _read_file(file, problems)
+    files, skipped = safe_files.files_below(folder, suffixes=[".md"], recursive=False)
+    refused += [(str(file), reason) for file, reason in skipped if file.name.lower() != INDEX_NAME.lower()]
+    for file in files:
+        if file.name.lower() != INDEX_NAME.lower():
+            record = _read_file(file, problems, folder)
             if record is not None:
                 records.append(record)
     problems += _check_numbers(records)
     if problems:
-        raise ImportFailed(problems)
+        raise ImportFailed(problems, refused)
     return records
 
 
@@ -1664,8 +1688,8 @@ def import_folder(
 
     A dry run does the whole import, reports it, and rolls it back.
     """
-    records = _read_folder(path)
     report = ImportReport(dry_run=dry_run)
+    records = _read_folder(path, report.refused)
     current = None
     try:
         with transaction.atomic():

@@ -72,21 +72,22 @@ Blocks = tuple[tuple[int, str], ...]
 class _Prepared:
     path: Path
     file_format: str
+    root: Path | None = None  # the folder given that the file was found in
     parsed: ParsedRFC | None = None
     rendered: Rendered | None = None
     error: str = ""
     blocks: Blocks | None = None  # the search index's text of rendered.html, worked out with it
 
 
-def _parse(item: tuple[Path, str]) -> _Prepared:
+def _parse(item: tuple[Path, str, Path | None]) -> _Prepared:
     """Parse one file: pure work, safe in a worker process."""
-    path, file_format = item
+    path, file_format, root = item
     try:
-        parsed = parse_file(path, file_format)
+        parsed = parse_file(path, file_format, root)
     except RFCParseError as error:
         reason = error.reason if error.line is None else f"line {error.line}: {error.reason}"
-        return _Prepared(path, file_format, error=reason)
-    return _Prepared(path, file_format, parsed)
+        return _Prepared(path, file_format, root, error=reason)
+    return _Prepared(path, file_format, root, parsed)
 
 
 def _render(text: tuple[str, str]) -> tuple[Rendered | None, Blocks | None, str]:
@@ -106,7 +107,7 @@ class _Workers:
     shares them) before the caller opens its transaction; results are taken as they arrive.
     """
 
-    def __init__(self, files: list[tuple[Path, str]]) -> None:
+    def __init__(self, files: list[tuple[Path, str, Path | None]]) -> None:
         self.files = files
         self.pool: ProcessPoolExecutor | None = None
 
@@ -156,6 +157,7 @@ class RFCImportReport:
     updated: list[str] = field(default_factory=list)  # labels of RFCs whose text or metadata changed
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not read at all
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     formats: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -167,6 +169,7 @@ class RFCImportReport:
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
             "failed": [{"path": path, "error": error} for path, error in self.failed],
+            "refused": [{"path": path, "reason": reason} for path, reason in self.refused],
             "warnings": [{"path": path, "message": message} for path, message in self.warnings],
             "formats": self.formats,
             "seconds": round(self.seconds, 2),
@@ -188,6 +191,15 @@ def _source(path: Path, roots: list[Path]) -> str:
         if resolved == base or base in resolved.parents:
             return str(Path(base.name) / resolved.relative_to(base))[:500]
     return path.name
+
+
+def _root_of(path: Path, roots: list[Path]) -> Path | None:
+    """The folder given that a file was found in: what it is read inside (None for a file named
+    on its own, which is read inside its own folder)."""
+    for root in roots:
+        if root.is_dir() and (root == path or root in path.parents):
+            return root
+    return None
 
 
 def _message(verb: str, source: str) -> str:
@@ -617,7 +629,9 @@ def import_rfcs(
     for root in roots:
         if not root.exists():
             raise RFCParseError(root, None, "no such file or folder")
-    files = list(iter_rfc_files(roots, fmt))
+    refused: list[tuple[Path, str]] = []
+    files = [(path, found, _root_of(path, roots)) for path, found in iter_rfc_files(roots, fmt, refused)]
+    report.refused = [(str(path), reason) for path, reason in refused]
     try:
         with _Workers(files) as workers:
             items = workers.parse()

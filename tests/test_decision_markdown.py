@@ -234,7 +234,9 @@ def test_an_update_keeps_the_rows_that_did_not_change(tmp_path):
 
 # Hypothesis: any text a person can type survives export, import into an empty database, export.
 
-_characters = st.characters(exclude_categories=["Cs"], exclude_characters=["\x00"])
+# Control characters other than tab and line breaks are removed on import (feeds cannot carry them).
+_CONTROLS = [chr(code) for code in range(32) if chr(code) not in "\t\n\r"]
+_characters = st.characters(exclude_categories=["Cs"], exclude_characters=_CONTROLS)
 _tricky = st.sampled_from(
     [
         "|", "*", "#", "`", "```", "---", "...", "key: value", "- item", "null", "yes", "~", "'quoted'",

@@ -25,6 +25,7 @@ from django.db.models import Count, F
 from django.urls import NoReverseMatch
 from django.utils.text import slugify
 
+from decisions import safe_files
 from decisions.models import (
     RFC,
     ActionItem,
@@ -52,6 +53,7 @@ from decisions.parsing.meetings import (
     series_name,
     year_from_path,
 )
+from decisions.text import first_control_line, strip_controls
 
 AMBIGUOUS: Any = object()  # more than one person answers to this name: link nobody, create nobody
 NOT_NOTES = {
@@ -642,9 +644,16 @@ def _meeting_url(meeting: Meeting) -> str:
         return f"/meetings/{meeting.pk}/"
 
 
-def read_notes(path: Path, shown: str | None = None) -> str:
-    """The text of a notes file, exactly as stored (CRLF kept); a clear error when it is not UTF-8."""
-    raw = path.read_bytes()
+def read_notes(path: Path, shown: str | None = None, root: str | Path | None = None) -> str:
+    """The text of a notes file, exactly as stored (CRLF kept); a clear error when it is not UTF-8.
+
+    Only a regular file inside root (by default its own folder) is read, and only up to
+    MARKDOWN_MAX_BYTES: see decisions.safe_files.
+    """
+    try:
+        raw = safe_files.read_bytes(path, root)
+    except safe_files.RefusedFile as error:
+        raise ImportProblem(f"{shown or path}: {error.reason}") from error
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -657,6 +666,10 @@ def read_notes(path: Path, shown: str | None = None) -> str:
         raise ImportProblem(
             f"{shown or path}: contains a NUL character (line {line}); remove it and import again"
         )
+    # Other control characters (a stray \x01 or \x0b) break the Atom feeds: removed. Only then is
+    # the text not kept byte for byte.
+    if first_control_line(text) is not None:
+        text = strip_controls(text)
     return text
 
 
@@ -672,7 +685,7 @@ def read_file(
     key = _source_key(path, root)
     if path.is_dir():
         raise ImportProblem(f"{path}: a folder; import_meetings reads every notes file in a folder")
-    text = read_notes(path, key)
+    text = read_notes(path, key, root)
     try:
         parsed = parse_meeting(text, path=key, default_date=date)
     except MeetingParseError as error:
@@ -732,6 +745,7 @@ class FolderReport:
     created: int = 0
     updated: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # not read at all: links out, FIFOs...
     failed: list[tuple[str, str]] = field(default_factory=list)
     topics: int = 0
     remarks: int = 0
@@ -747,6 +761,7 @@ class FolderReport:
             "updated": self.updated,
             "failed": [{"path": path, "error": error} for path, error in self.failed],
             "skipped": len(self.skipped),
+            "refused": [{"path": path, "reason": reason} for path, reason in self.refused],
             "topics": self.topics,
             "remarks": self.remarks,
             "action_items": self.action_items,
@@ -756,18 +771,18 @@ class FolderReport:
         }
 
 
-def notes_files(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The files below root that may be notes, and the ones skipped with the reason."""
+def notes_files(root: Path) -> tuple[list[Path], list[tuple[Path, str]], list[tuple[Path, str]]]:
+    """The files below root that may be notes, the ones skipped and the ones refused (links
+    out of root, FIFOs, devices: decisions.safe_files), each with the reason."""
     candidates, skipped = [], []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if path.suffix.lower() not in NOTES_SUFFIXES:
-            continue
+    found, refused = safe_files.files_below(root, suffixes=NOTES_SUFFIXES)
+    for path in found:
         name = path.name.lower()
         if name in NOT_NOTES or name.startswith("template"):
             skipped.append((path, "not meeting notes (README, TEMPLATE and the like)"))
             continue
         candidates.append(path)
-    return candidates, skipped
+    return candidates, skipped, refused
 
 
 def import_folder(
@@ -783,8 +798,9 @@ def import_folder(
     if not root.is_dir():
         raise ImportProblem(f"{root}: not a folder")
     report = FolderReport(dry_run=dry_run)
-    files, skipped = notes_files(root)
+    files, skipped, refused = notes_files(root)
     report.skipped = [(_source_key(p, root), reason) for p, reason in skipped]
+    report.refused = [(p.relative_to(root).as_posix(), reason) for p, reason in refused]
     results = []
     for path in files:
         key = _source_key(path, root)

@@ -21,6 +21,7 @@ Everything here is pure: files in, dataclasses out; no database access.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import difflib
 import os
@@ -34,7 +35,9 @@ import yaml
 from django.conf import settings
 from django.utils.text import slugify
 
+from decisions import safe_files, safe_yaml
 from decisions.markdown import clean_text
+from decisions.text import first_control_line, strip_controls
 
 FORMATS = ("bytecodealliance", "rust", "pep", "kep", "frontmatter")
 SERIES_OF_FORMAT = {"bytecodealliance": "", "rust": "rust", "pep": "pep", "kep": "kep", "frontmatter": ""}
@@ -105,8 +108,9 @@ class ParsedRFC:
     warnings: list[str] = field(default_factory=list)
 
 
-def detect_format(path: Path) -> str | None:
-    """The format of one file, from its name and its first lines; None when it is none of ours."""
+def detect_format(path: Path, root: Path | None = None) -> str | None:
+    """The format of one file, from its name and its first lines; None when it is none of ours
+    (or when it may not be read: see decisions.safe_files, with root as the folder)."""
     path = Path(path)
     name = path.name.lower()
     if name in ("kep.yaml", "kep.yml"):
@@ -117,9 +121,8 @@ def detect_format(path: Path) -> str | None:
     if suffix not in (".md", ".markdown", ".rst", ".txt"):
         return None
     try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024)
-    except OSError:
+        head = safe_files.read_head(path, root, size=64 * 1024)
+    except (safe_files.RefusedFile, OSError):
         return None
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     text = clean_text(head.decode("utf-16" if utf16 else "utf-8", errors="replace"))
@@ -144,22 +147,31 @@ def detect_format(path: Path) -> str | None:
     return None
 
 
-def iter_rfc_files(paths: Iterable[Path], fmt: str = "auto") -> Iterator[tuple[Path, str]]:
+def iter_rfc_files(
+    paths: Iterable[Path], fmt: str = "auto", refused: list[tuple[Path, str]] | None = None
+) -> Iterator[tuple[Path, str]]:
     """Every RFC file under the given files and folders, once each, in path order.
 
     A KEP folder yields its kep.yaml only. Repository furniture (README, LICENSE, templates,
     hidden folders) is skipped; at a repository root that has one of the known RFC folders
     (`accepted/`, `text/`, `keps/`, `peps/`) only those folders are read. A file named
     explicitly is always yielded, with "auto" as its format when none could be told, so that
-    parse_file reports why.
+    parse_file reports why. A file that may not be read (a link out of the folder given, a FIFO,
+    a device: see decisions.safe_files) is left out and added to `refused` with the reason.
     """
     _check_format(fmt)
+    refused = [] if refused is None else refused
     seen: set[Path] = set()
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            found = sorted(_walk(given, fmt), key=lambda item: item[0].as_posix())
+            found = sorted(_walk(given, fmt, refused), key=lambda item: item[0].as_posix())
         else:
+            try:
+                safe_files.check(given)
+            except safe_files.RefusedFile as error:
+                refused.append((given, error.reason))
+                continue
             readme = given.name.lower() == "readme.md" and fmt in ("auto", "kep")
             kep = _kep_yaml_beside(given) if readme else None
             target = kep or given
@@ -172,22 +184,31 @@ def iter_rfc_files(paths: Iterable[Path], fmt: str = "auto") -> Iterator[tuple[P
                 yield path, path_format
 
 
-def parse_file(path: Path, fmt: str = "auto") -> ParsedRFC:
-    """Read one RFC file (for a KEP: its kep.yaml, the README.md beside it, or its folder)."""
+def parse_file(path: Path, fmt: str = "auto", root: Path | None = None) -> ParsedRFC:
+    """Read one RFC file (for a KEP: its kep.yaml, the README.md beside it, or its folder).
+
+    Every file read must stay inside root (by default the folder the file is in).
+    """
     _check_format(fmt)
     path = Path(path)
     if fmt in ("auto", "kep") and (path.name.lower() == "readme.md" or path.is_dir()):
         path = _kep_yaml_beside(path / "README.md" if path.is_dir() else path) or path
-    if not path.is_file():
-        raise RFCParseError(path, None, "no such file")
+    try:
+        safe_files.check(path, root)
+    except safe_files.RefusedFile as error:
+        raise RFCParseError(path, None, error.reason) from error
     if fmt == "auto":
-        detected = detect_format(path)
+        detected = detect_format(path, root)
         if detected is None:
             raise RFCParseError(
                 path, None, "not an RFC file this importer knows (Markdown, PEP .rst/.txt or kep.yaml)"
             )
         fmt = detected
-    return _cap_warnings(PARSERS[fmt](path))
+    token = _ROOT.set(root)
+    try:
+        return _cap_warnings(_without_controls(PARSERS[fmt](path)))
+    finally:
+        _ROOT.reset(token)
 
 
 # Reading files ------------------------------------------------------------------------------
@@ -198,22 +219,20 @@ def _check_format(fmt: str) -> None:
         raise ValueError(f"unknown format {fmt!r}: use auto or one of {', '.join(FORMATS)}")
 
 
+# The folder the files of the parse under way must stay inside (parse_file's root); a context
+# variable, so that the parsers keep taking a path alone.
+_ROOT: contextvars.ContextVar[Path | None] = contextvars.ContextVar("rfc_root", default=None)
+
+
 def _read(path: Path, warnings: list[str]) -> str:
-    """The file as text: size-checked, BOM and CR removed, undecodable bytes replaced (warned)."""
-    limit = settings.MARKDOWN_MAX_BYTES
+    """The file as text: checked and size-checked before it is read (decisions.safe_files), BOM
+    and CR removed, undecodable bytes replaced (warned)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise RFCParseError(
-                path,
-                None,
-                f"the file is {size // 1024} KB; the limit is {limit // 1024} KB (MARKDOWN_MAX_BYTES)",
-            )
-        data = path.read_bytes()
+        data = safe_files.read_bytes(path, _ROOT.get(), limit=settings.MARKDOWN_MAX_BYTES)
+    except safe_files.RefusedFile as error:
+        raise RFCParseError(path, None, error.reason) from error
     except OSError as error:
         raise RFCParseError(path, None, f"cannot read the file: {error.strerror or error}") from error
-    if len(data) > limit:  # the file grew since stat()
-        raise RFCParseError(path, None, f"the file is larger than the limit of {limit // 1024} KB")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -234,7 +253,12 @@ def _read(path: Path, warnings: list[str]) -> str:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         warnings.append(f"line {line}: NUL characters replaced with \N{REPLACEMENT CHARACTER}")
-    return clean_text(text)
+    text = clean_text(text)
+    line = first_control_line(text)
+    if line is not None:
+        warnings.append(f"line {line}: control characters removed")
+        text = strip_controls(text)
+    return text
 
 
 def _kep_yaml_beside(path: Path) -> Path | None:
@@ -270,7 +294,17 @@ def _skipped(name: str) -> bool:
     )
 
 
-def _walk(root: Path, fmt: str) -> Iterator[tuple[Path, str]]:
+def _may_read(path: Path, root: Path, refused: list[tuple[Path, str]]) -> bool:
+    """Whether the importer may read the file; when not, it is added to refused with the reason."""
+    try:
+        safe_files.check(path, root)
+    except safe_files.RefusedFile as error:
+        refused.append((path, error.reason))
+        return False
+    return True
+
+
+def _walk(root: Path, fmt: str, refused: list[tuple[Path, str]]) -> Iterator[tuple[Path, str]]:
     starts = [root / name for name in RFC_FOLDERS if (root / name).is_dir()] or [root]
     for start in starts:
         for folder, dirnames, filenames in os.walk(start):
@@ -278,8 +312,9 @@ def _walk(root: Path, fmt: str) -> Iterator[tuple[Path, str]]:
             names = set(filenames)
             if "kep.yaml" in names or "kep.yml" in names:  # a KEP folder: one record, nothing below
                 dirnames[:] = []
-                if fmt in ("auto", "kep") and not _skipped(here.name):
-                    yield here / ("kep.yaml" if "kep.yaml" in names else "kep.yml"), "kep"
+                kep = here / ("kep.yaml" if "kep.yaml" in names else "kep.yml")
+                if fmt in ("auto", "kep") and not _skipped(here.name) and _may_read(kep, root, refused):
+                    yield kep, "kep"
                 continue
             dirnames[:] = sorted(d for d in dirnames if not _skipped(d) and d not in SKIPPED_FOLDERS)
             for name in sorted(filenames):
@@ -287,11 +322,9 @@ def _walk(root: Path, fmt: str) -> Iterator[tuple[Path, str]]:
                     continue
                 path = here / name
                 suffix = path.suffix.lower()
-                if suffix not in (".md", ".markdown", ".rst", ".txt") or (
-                    path.is_symlink() and not path.is_file()
-                ):
+                if suffix not in (".md", ".markdown", ".rst", ".txt") or not _may_read(path, root, refused):
                     continue
-                detected = detect_format(path)
+                detected = detect_format(path, root)
                 if fmt == "auto":
                     if detected:
                         yield path, detected
@@ -702,7 +735,10 @@ def _load_yaml(text: str, path: Path, first_line: int) -> dict:
     """A YAML mapping, or RFCParseError at the line of the problem (counted in the whole file)."""
     _check_nesting(text, path, first_line)
     try:
+        safe_yaml.refuse_large_aliases(text)
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except safe_yaml.LargeAlias as error:
+        raise RFCParseError(path, first_line + error.line, f"invalid YAML: {error}") from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
@@ -776,6 +812,33 @@ def _canonical_keys(
     if dropped:
         warnings.append(f"{dropped} more keys left out (at most {METADATA_ITEMS} are read)")
     return values, rest, lines
+
+
+def _strip_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_strip_value(item) for item in value]
+    if isinstance(value, dict):
+        return {_strip_value(key): _strip_value(item) for key, item in value.items()}
+    return value
+
+
+def _without_controls(parsed: ParsedRFC) -> ParsedRFC:
+    """The record with control characters removed from every text, including those a YAML
+    escape such as "\\x01" wrote (the raw file had them removed already): feeds cannot carry them."""
+    changed = False
+    for name in ParsedRFC.__dataclass_fields__:
+        if name in ("path", "warnings"):
+            continue
+        value = getattr(parsed, name)
+        stripped = _strip_value(value)
+        if stripped != value:
+            setattr(parsed, name, stripped)
+            changed = True
+    if changed:
+        parsed.warnings.append("control characters written as escapes removed")
+    return parsed
 
 
 def _cap_warnings(parsed: ParsedRFC) -> ParsedRFC:

@@ -30,8 +30,10 @@ class Command(BaseCommand):
         except exporting.ImportFailed as error:
             if options["json"]:
                 failed = [{"path": p.path, "line": p.line, "message": p.message} for p in error.problems]
-                self.stdout.write(json.dumps({"failed": failed}))
+                refused = [{"path": path, "reason": reason} for path, reason in error.refused]
+                self.stdout.write(json.dumps({"failed": failed, "refused": refused}))
             else:
+                self._refused(error.refused)
                 self.stderr.write(str(error))
             raise CommandError(f"{len(error.problems)} problem(s); nothing was imported.") from error
         if options["json"]:
@@ -39,7 +41,12 @@ class Command(BaseCommand):
             return
         self._summary(report)
 
+    def _refused(self, refused: list[tuple[str, str]]) -> None:
+        for path, reason in refused:
+            self.stderr.write(f"refused: {path}: {reason}")
+
     def _summary(self, report: exporting.ImportReport) -> None:
+        self._refused(report.refused)
         verb = "Would import" if report.dry_run else "Imported"
         self.stdout.write(f"{verb} {len(report.created)} new and {len(report.updated)} updated record(s).")
         for label, values in (

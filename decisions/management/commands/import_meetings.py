@@ -42,6 +42,8 @@ class Command(BaseCommand):
             f"{report.action_items} action items, {report.speakers} distinct speakers."
         )
         self.stdout.write(f"Skipped {len(report.skipped)} file(s) that are not dated meeting notes.")
+        for path, reason in report.refused:
+            self.stderr.write(f"refused: {path}: {reason}")
         for path, error in report.failed:
             self.stderr.write(f"failed: {error if error.startswith(path) else f'{path}: {error}'}")
         if report.failed:

@@ -58,6 +58,8 @@ class Command(BaseCommand):
         )
         for path, message in report.warnings:
             self.stderr.write(f"warning: {path}: {message}")
+        for path, reason in report.refused:
+            self.stderr.write(f"refused: {path}: {reason}")
         for path, error in report.failed:
             self.stderr.write(f"failed: {path}: {error}")
         if report.failed:
