@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from decisions import markdown
-from decisions.forms import MeetingNotesForm
+from decisions.forms import ControlFreeForm, MeetingNotesForm
 from decisions.meetings import KeptState, StaleMeeting, match_people, meeting_title, save_meeting
 from decisions.models import (
     RFC,
@@ -40,7 +40,7 @@ from decisions.parsing.meetings import MeetingParseError, ParsedActionItem, Pars
 from decisions.permissions import can_edit_decision, can_edit_meeting, can_submit_meeting
 
 
-class ActionItemDraftForm(forms.Form):
+class ActionItemDraftForm(ControlFreeForm):
     owner = forms.CharField(required=False, max_length=200)
     text = forms.CharField(max_length=1000)
     due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -165,7 +165,7 @@ STALE_MESSAGE = (
 TITLE_TAKEN = "Another meeting of this series on this date already has this title; choose another."
 
 
-class MeetingEditForm(forms.Form):
+class MeetingEditForm(ControlFreeForm):
     """A saved meeting's series, date, title and notes, with the version the edit started from."""
 
     series = forms.ModelChoiceField(queryset=MeetingSeries.objects.order_by("name"), empty_label=None)
