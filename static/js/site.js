@@ -23,3 +23,16 @@
     if (region) region.hidden = true;
   });
 })();
+
+// Ids written in documents carry a "user-content-" prefix (so no document can clobber the page's
+// own ids); a link copied from GitHub or written before, like #rationale, still finds its heading.
+(() => {
+  function follow() {
+    const name = decodeURIComponent(location.hash.slice(1));
+    if (!name || document.getElementById(name)) return;
+    const target = document.getElementById(`user-content-${name}`);
+    if (target) target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", follow);
+  document.addEventListener("DOMContentLoaded", follow);
+})();
