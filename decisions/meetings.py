@@ -317,6 +317,27 @@ class Lookups:
         )
 
 
+# What one meeting may hold. The 740 notes of the Bytecode Alliance meetings have at most 10
+# topics, 9 action items and 718 remarks; 510 KB of notes could hold 15,000 topics, which took
+# 10 s to preview and then could never be saved (every action item is a row of the form).
+MAX_TOPICS = 500
+MAX_ACTION_ITEMS = 200
+MAX_REMARKS = 5000
+
+
+def meeting_size_problem(parsed: ParsedMeeting) -> str | None:
+    """What is too much in these notes for one meeting, said so a person can act on it, or None."""
+    counts = {
+        "topics": (len(parsed.topics), MAX_TOPICS),
+        "action items": (len(parsed.action_items), MAX_ACTION_ITEMS),
+        "remarks": (sum(len(topic.remarks) for topic in parsed.topics), MAX_REMARKS),
+    }
+    for kind, (count, limit) in counts.items():
+        if count > limit:
+            return f"These notes have {count:,} {kind}; a meeting holds at most {limit:,}. Split them into several meetings."
+    return None
+
+
 class StaleMeeting(Exception):
     """The meeting was saved by someone else since this edit began; nothing was written."""
 

@@ -25,7 +25,15 @@ from django.views.decorators.http import require_POST
 
 from decisions import markdown
 from decisions.forms import ControlFreeForm, MeetingNotesForm
-from decisions.meetings import KeptState, StaleMeeting, match_people, meeting_title, save_meeting
+from decisions.meetings import (
+    MAX_ACTION_ITEMS,
+    KeptState,
+    StaleMeeting,
+    match_people,
+    meeting_size_problem,
+    meeting_title,
+    save_meeting,
+)
 from decisions.models import (
     RFC,
     ActionItemStatus,
@@ -47,7 +55,10 @@ class ActionItemDraftForm(ControlFreeForm):
     done = forms.BooleanField(required=False)
 
 
-ActionItemDraftFormSet = forms.formset_factory(ActionItemDraftForm, extra=1, can_delete=True, max_num=500)
+# A meeting's limit plus the one empty row, so every item a preview shows can be saved.
+ActionItemDraftFormSet = forms.formset_factory(
+    ActionItemDraftForm, extra=1, can_delete=True, max_num=MAX_ACTION_ITEMS + 1, validate_max=True
+)
 
 
 def _digest(text: str) -> str:
@@ -111,6 +122,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         except MeetingParseError as error:
             form.add_error("notes", _parse_problem(error))
         else:
+            if problem := meeting_size_problem(parsed):
+                form.add_error("notes", problem)
+                return _render_new(request, context, status=422)
             digest = _digest(text)
             items = _items_formset(request, parsed, digest)
             context.update(_preview_context(parsed), items=items, digest=digest)
@@ -119,6 +133,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Saved the notes of {meeting}.")
                 return redirect(meeting)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
+    return _render_new(request, context, status=status)
+
+
+def _render_new(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
     template = "decisions/meeting_new.html#preview" if request.htmx else "decisions/meeting_new.html"
     return render(request, template, context, status=200 if request.htmx else status)
 
@@ -248,6 +266,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except MeetingParseError as error:
             form.add_error("notes", _parse_problem(error))
         else:
+            if problem := meeting_size_problem(parsed):
+                form.add_error("notes", problem)
+                return _render_edit(request, meeting, context, status=200 if request.htmx else 422)
             context.update(_edit_preview(meeting, form, parsed))
             taken = Meeting.objects.filter(series=data["series"], date=data["date"], title=context["title"])
             if taken.exclude(pk=meeting.pk).exists():

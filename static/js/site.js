@@ -4,6 +4,7 @@
   const MESSAGES = {
     503: "The site is unavailable for a moment (its database is restarting). Nothing was saved; try again in a few seconds.",
     403: "Your account may not make this change.",
+    413: "What you sent is too large for the site. Shorten it or split it; your input is still here.",
   };
   function show(text) {
     const region = document.getElementById("request-problem");
