@@ -45,7 +45,7 @@ from decisions.models import (
     unique_slug,
 )
 from decisions.parsing.meetings import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
-from decisions.permissions import can_edit_decision, can_edit_meeting, can_submit_meeting
+from decisions.permissions import can_edit_meeting, can_link_decision_to_meeting, can_submit_meeting
 
 
 class ActionItemDraftForm(ControlFreeForm):
@@ -166,8 +166,11 @@ def topic_link_decision(request: HttpRequest, pk: int, topic: int) -> HttpRespon
     """Record that a decision was discussed in this topic; the decision page then lists it."""
     topic_row = get_object_or_404(Topic.objects.select_related("meeting"), pk=topic, meeting_id=pk)
     decision = get_object_or_404(Decision, number=request.POST.get("decision") or 0)
-    if not can_edit_decision(request.user, decision):
-        raise PermissionDenied("You may not change that decision.")
+    if not can_link_decision_to_meeting(request.user, decision, topic_row.meeting):
+        raise PermissionDenied(
+            f"Only editors, and the owners of {decision.code} who submitted or attended this meeting, "
+            "may link the two."
+        )
     DecisionMeeting.objects.get_or_create(decision=decision, meeting=topic_row.meeting, topic=topic_row)
     messages.success(request, f"Linked “{topic_row.title}” to {decision.code}.")
     return redirect(topic_row.get_absolute_url())
