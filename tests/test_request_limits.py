@@ -120,3 +120,24 @@ def test_a_meeting_with_as_many_action_items_as_allowed_is_saved_as_a_browser_se
     response = client.post("/meetings/new/", data)
     assert response.status_code == 302, response.status_code
     assert Meeting.objects.get().action_items.count() == MAX_ACTION_ITEMS
+
+
+@pytest.mark.parametrize(
+    ("notes", "said"),
+    [
+        (
+            "# Call\n\n" + "## T\n\n- **A**: x\n\n" * 15_000,
+            "These notes have 15,001 headings; a meeting holds at most 500 topics.",
+        ),
+        ("# Call\n\n## T\n\n" + "- **A**: r\n" * 40_000, "These notes have 40,000 list items;"),
+    ],
+    ids=["15,000 topics", "40,000 remarks"],
+)
+def test_notes_far_past_the_limits_are_refused_before_they_are_parsed(client, editor, notes, said):
+    from unittest import mock
+
+    with mock.patch("decisions.views.meetings.parse_meeting") as parse:
+        response = client.post("/meetings/new/", {"series": editor.pk, "date": "2023-03-30", "notes": notes})
+    assert response.status_code == 422
+    assert said in response.content.decode()
+    assert parse.call_count == 0

@@ -32,6 +32,7 @@ from decisions.meetings import (
     match_people,
     meeting_size_problem,
     meeting_title,
+    notes_size_problem,
     save_meeting,
 )
 from decisions.models import (
@@ -117,6 +118,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         text, data = form.cleaned_data["text"], form.cleaned_data
+        if problem := notes_size_problem(text):
+            form.add_error("notes", problem)
+            return _render_new(request, context, status=422)
         try:
             parsed = parse_meeting(text, default_date=data["date"])
         except MeetingParseError as error:
@@ -264,6 +268,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
         data = form.cleaned_data
+        if problem := notes_size_problem(data["notes"]):
+            form.add_error("notes", problem)
+            return _render_edit(request, meeting, context, status=200 if request.htmx else 422)
         try:
             parsed = parse_meeting(data["notes"], default_date=data["date"])
         except MeetingParseError as error:
