@@ -8,10 +8,24 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from decisions import models
+from decisions.forms import ControlFreeModelForm
+
+
+# Every admin form strips C0 control characters from text, like the site's own forms.
+class ModelAdmin(admin.ModelAdmin):
+    form = ControlFreeModelForm
+
+
+class TabularInline(admin.TabularInline):
+    form = ControlFreeModelForm
+
+
+class StackedInline(admin.StackedInline):
+    form = ControlFreeModelForm
 
 
 @admin.register(models.Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ModelAdmin):
     list_display = ["name", "slug", "affiliation", "user"]
     search_fields = ["name", "slug", "aliases", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
@@ -19,13 +33,13 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class RFCRevisionInline(admin.TabularInline):
+class RFCRevisionInline(TabularInline):
     model = models.RFCRevision
     extra = 0
     fields = ["number", "message", "author", "created_at"]
@@ -37,7 +51,7 @@ class RFCRevisionInline(admin.TabularInline):
         return False
 
 
-class RFCStatusChangeInline(admin.TabularInline):
+class RFCStatusChangeInline(TabularInline):
     model = models.RFCStatusChange
     extra = 0
     fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
@@ -48,13 +62,13 @@ class RFCStatusChangeInline(admin.TabularInline):
         return False
 
 
-class RFCAliasInline(admin.TabularInline):
+class RFCAliasInline(TabularInline):
     model = models.RFCAlias
     extra = 0
 
 
 @admin.register(models.RFC)
-class RFCAdmin(admin.ModelAdmin):
+class RFCAdmin(ModelAdmin):
     list_display = ["label", "title", "status", "shepherd", "created_on", "updated_at"]
     list_filter = ["series", "status", "areas", "created_on"]
     search_fields = ["=number", "title", "body"]
@@ -74,7 +88,7 @@ class RFCAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RFCRevision)
-class RFCRevisionAdmin(admin.ModelAdmin):
+class RFCRevisionAdmin(ModelAdmin):
     list_display = ["rfc", "number", "message", "author", "created_at"]
     search_fields = ["rfc__title", "message"]
     list_select_related = ["rfc", "author"]
@@ -82,34 +96,34 @@ class RFCRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.MeetingSeries)
-class MeetingSeriesAdmin(admin.ModelAdmin):
+class MeetingSeriesAdmin(ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class TopicInline(admin.StackedInline):
+class TopicInline(StackedInline):
     model = models.Topic
     extra = 0
     fields = ["order", "title", "body"]
     show_change_link = True
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(TabularInline):
     model = models.ActionItem
     extra = 0
     fields = ["owner", "owner_name", "text", "due_on", "status", "topic", "decision"]
     autocomplete_fields = ["owner", "decision"]
 
 
-class MeetingLinkInline(admin.TabularInline):
+class MeetingLinkInline(TabularInline):
     model = models.MeetingLink
     extra = 0
     fields = ["order", "text", "url", "topic"]
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ModelAdmin):
     list_display = ["date", "series", "title"]
     list_filter = ["series", "date"]
     search_fields = ["title", "source_text"]
@@ -120,7 +134,7 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = ["version"]
 
 
-class RemarkInline(admin.TabularInline):
+class RemarkInline(TabularInline):
     model = models.Remark
     extra = 0
     fields = ["order", "speaker", "speaker_name", "text", "depth"]
@@ -128,7 +142,7 @@ class RemarkInline(admin.TabularInline):
 
 
 @admin.register(models.Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ModelAdmin):
     list_display = ["title", "meeting", "order"]
     search_fields = ["title", "body"]
     list_select_related = ["meeting__series"]
@@ -137,7 +151,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(ModelAdmin):
     list_display = ["text", "owner", "status", "due_on", "meeting"]
     list_filter = ["status", "due_on"]
     search_fields = ["text", "owner_name", "owner__name"]
@@ -147,51 +161,51 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Precedent)
-class PrecedentAdmin(admin.ModelAdmin):
+class PrecedentAdmin(ModelAdmin):
     list_display = ["title", "organization", "kind", "date"]
     list_filter = ["kind", "organization"]
     search_fields = ["title", "url", "summary", "lessons"]
     prepopulated_fields = {"slug": ["title"]}
 
 
-class DecisionOwnerInline(admin.TabularInline):
+class DecisionOwnerInline(TabularInline):
     model = models.DecisionOwner
     extra = 0
     autocomplete_fields = ["person"]
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(TabularInline):
     model = models.Option
     extra = 0
     fields = ["order", "name", "summary"]
     show_change_link = True
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(TabularInline):
     model = models.Criterion
     extra = 0
     fields = ["order", "name", "weight", "description"]
 
 
-class DecisionMeetingInline(admin.TabularInline):
+class DecisionMeetingInline(TabularInline):
     model = models.DecisionMeeting
     extra = 0
     raw_id_fields = ["meeting", "topic"]
 
 
-class DecisionPrecedentInline(admin.TabularInline):
+class DecisionPrecedentInline(TabularInline):
     model = models.DecisionPrecedent
     extra = 0
     autocomplete_fields = ["precedent"]
 
 
-class DecisionStatusChangeInline(admin.TabularInline):
+class DecisionStatusChangeInline(TabularInline):
     model = models.DecisionStatusChange
     extra = 0
 
 
 @admin.register(models.Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ModelAdmin):
     list_display = ["code", "title", "status", "decided_on", "chosen_option"]
     list_filter = ["status", "areas", "decided_on"]
     search_fields = ["=number", "title", "context", "rationale"]
@@ -223,7 +237,7 @@ class DecisionAdmin(admin.ModelAdmin):
         return form
 
 
-class AssessmentInline(admin.TabularInline):
+class AssessmentInline(TabularInline):
     model = models.Assessment
     extra = 0
     fields = ["criterion", "rating", "note"]
@@ -240,7 +254,7 @@ class AssessmentInline(admin.TabularInline):
 
 
 @admin.register(models.Option)
-class OptionAdmin(admin.ModelAdmin):
+class OptionAdmin(ModelAdmin):
     list_display = ["name", "decision", "order"]
     search_fields = ["name", "summary", "decision__title"]
     list_select_related = ["decision"]
@@ -249,7 +263,7 @@ class OptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ModelAdmin):
     list_display = ["name", "decision", "weight"]
     search_fields = ["name", "decision__title"]
     list_select_related = ["decision"]
@@ -257,7 +271,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ModelAdmin):
     list_display = ["option", "criterion", "rating", "note"]
     list_filter = ["rating"]
     search_fields = ["option__name", "criterion__name", "note"]

@@ -5,11 +5,14 @@ stable across edits, so a reader updates a changed entry instead of showing it t
 changes link to the RFC history with a fragment per change, which keeps their ids unique.
 Descriptions are escaped plain text or HTML already sanitized and stored on the row; nothing is
 rendered from Markdown here. Every feed runs a fixed number of queries for its 50 entries.
+Every string is written without C0 control characters: XML 1.0 cannot carry them, and one
+stored in a title would otherwise turn the whole feed into a server error.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Prefetch, QuerySet
@@ -33,6 +36,7 @@ from decisions.models import (
     RFCStatusChange,
     Topic,
 )
+from decisions.text import strip_controls
 
 FEED_LENGTH = 50
 
@@ -48,8 +52,34 @@ def _names(people: object) -> str:
     return ", ".join(person.name for person in people) or "none"
 
 
+def _without_controls(value: Any) -> Any:
+    """Strings (and lists of them, like categories) as XML 1.0 can carry them."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_without_controls(item) for item in value)
+    return value
+
+
+class ControlFreeAtom1Feed(Atom1Feed):
+    """Atom that drops C0 control characters from whatever the records hold (stored before they
+    were refused on input, or written to the database directly)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(
+            *(_without_controls(arg) for arg in args),
+            **{key: _without_controls(value) for key, value in kwargs.items()},
+        )
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(
+            *(_without_controls(arg) for arg in args),
+            **{key: _without_controls(value) for key, value in kwargs.items()},
+        )
+
+
 class _AtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = ControlFreeAtom1Feed
 
     @method_decorator(require_safe)
     def __call__(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:

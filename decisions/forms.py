@@ -31,6 +31,7 @@ from decisions.models import (
     Topic,
     parse_reference,
 )
+from decisions.text import strip_controls
 
 RFC_SORTS = {
     "-number": ("Newest number first", ["series", "-number"]),
@@ -134,7 +135,53 @@ class DecisionFilterForm(forms.Form):
         return any(self.cleaned_data.get(name) for name in ("status", "owner", "area"))
 
 
-class VersionedForm(forms.ModelForm):
+def _without_controls(value: Any) -> Any:
+    """A submitted value with C0 controls removed; a NUL stays, for the validators that name its line."""
+    if not isinstance(value, str):
+        return value
+    return "\x00".join(strip_controls(part) for part in value.split("\x00"))
+
+
+class ControlCharactersStripped:
+    """Removes C0 control characters (not tab or newline) from what is submitted to text fields.
+
+    They are invisible, nobody means to type them, and one of them in a title made every Atom
+    feed fail (XML 1.0 cannot carry them). Stripped from the form's data, before any field
+    sees it, so a re-shown form shows the cleaned text too.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        keys = [
+            self.add_prefix(name) for name, field in self.fields.items() if isinstance(field, forms.CharField)
+        ]
+        dirty = [key for key in keys if key in self.data and self._has_controls(key)]
+        if not dirty:
+            return
+        data = self.data.copy()  # a QueryDict's copy is mutable; the request's own stays as sent
+        for key in dirty:
+            if hasattr(data, "setlist"):
+                data.setlist(key, [_without_controls(v) for v in self.data.getlist(key)])
+            else:
+                data[key] = _without_controls(data[key])
+        self.data = data
+
+    def _has_controls(self, key: str) -> bool:
+        values = self.data.getlist(key) if hasattr(self.data, "getlist") else [self.data[key]]
+        return any(isinstance(v, str) and _without_controls(v) != v for v in values)
+
+
+class ControlFreeForm(ControlCharactersStripped, forms.Form):
+    """A form whose text fields never receive C0 control characters."""
+
+
+class ControlFreeModelForm(ControlCharactersStripped, forms.ModelForm):
+    """A model form whose text fields never receive C0 control characters (the admin's too)."""
+
+
+class VersionedForm(ControlFreeModelForm):
     """Carries the version the editor started from, so a stale save can be refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -223,7 +270,7 @@ class DecisionForm(VersionedForm):
         return sorted(rfcs, key=lambda rfc: (rfc.series, rfc.number))
 
 
-class RFCEditForm(forms.ModelForm):
+class RFCEditForm(ControlFreeModelForm):
     """What an RFC's authors change in the browser; each save becomes a revision."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -255,7 +302,7 @@ class RFCEditForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-class NewDecisionForm(forms.ModelForm):
+class NewDecisionForm(ControlFreeModelForm):
     """Creating a record asks only for what it is about; the editor does the rest."""
 
     class Meta:
@@ -271,11 +318,12 @@ class NewDecisionForm(forms.ModelForm):
 
 
 OwnerFormSet = forms.inlineformset_factory(
-    Decision, DecisionOwner, fields=["person", "role"], extra=2, can_delete=True
+    Decision, DecisionOwner, form=ControlFreeModelForm, fields=["person", "role"], extra=2, can_delete=True
 )
 CitationFormSet = forms.inlineformset_factory(
     Decision,
     DecisionPrecedent,
+    form=ControlFreeModelForm,
     fields=["precedent", "note"],
     extra=1,
     can_delete=True,
@@ -283,11 +331,16 @@ CitationFormSet = forms.inlineformset_factory(
     labels={"note": "How it applies"},
 )
 DiscussionFormSet = forms.inlineformset_factory(
-    Decision, DecisionMeeting, fields=["meeting", "topic"], extra=1, can_delete=True
+    Decision,
+    DecisionMeeting,
+    form=ControlFreeModelForm,
+    fields=["meeting", "topic"],
+    extra=1,
+    can_delete=True,
 )
 
 
-class OptionForm(forms.ModelForm):
+class OptionForm(ControlFreeModelForm):
     class Meta:
         model = Option
         fields = ["name", "summary", "why_not"]
@@ -295,7 +348,7 @@ class OptionForm(forms.ModelForm):
         widgets = {"summary": forms.TextInput, "why_not": forms.TextInput}
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(ControlFreeModelForm):
     class Meta:
         model = Criterion
         fields = ["name", "weight", "description"]
@@ -303,13 +356,13 @@ class CriterionForm(forms.ModelForm):
         widgets = {"description": forms.TextInput, "weight": forms.NumberInput(attrs={"min": 0, "max": 10})}
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(ControlFreeModelForm):
     class Meta:
         model = Assessment
         fields = ["rating", "note"]
 
 
-class PrecedentForm(forms.ModelForm):
+class PrecedentForm(ControlFreeModelForm):
     """Precedents are edited by editors; the version refuses a save over someone else's."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
@@ -388,7 +441,7 @@ def decode_upload(upload: object) -> str:
     return text
 
 
-class MeetingNotesForm(forms.Form):
+class MeetingNotesForm(ControlFreeForm):
     """Notes pasted whole, or in separate fields, or uploaded as a file."""
 
     series = forms.ModelChoiceField(queryset=MeetingSeries.objects.all(), empty_label=None)

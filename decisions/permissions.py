@@ -10,14 +10,20 @@ record names may also change it:
 - decision: its owners and drivers (any DecisionOwner row), and editors;
 - meeting: the account that submitted it and its attendees, and staff;
 - action item: its owner (status only), and editors;
-- precedent: editors only.
+- precedent: editors only;
+- linking a decision to a meeting (a topic's "Link to decision", the decision editor's
+  meetings): editors of decisions, and people who may edit both the decision (its owners and
+  drivers) and the meeting (its submitter and attendees). The link shows on both pages, so an
+  owner may not attach their record to a meeting they had no part in.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from decisions.models import RFC, ActionItem, Decision, Meeting, Precedent
+from django.db.models import Q, QuerySet
+
+from decisions.models import RFC, ActionItem, Decision, DecisionOwner, Meeting, Precedent
 
 
 def _signed_in(user: Any) -> bool:
@@ -81,6 +87,34 @@ def can_edit_meeting(user: Any, meeting: Meeting) -> bool:
     if _staff(user, "decisions.change_meeting"):
         return True
     return meeting.attendees.filter(user=user).exists()
+
+
+def can_link_decision_to_meeting(user: Any, decision: Decision, meeting: Meeting) -> bool:
+    """Editors of decisions; otherwise whoever may edit both the decision and the meeting."""
+    if not _signed_in(user):
+        return False
+    if _staff(user, "decisions.change_decision"):
+        return True
+    return can_edit_meeting(user, meeting) and can_edit_decision(user, decision)
+
+
+def can_link_decisions_to(user: Any, meeting: Meeting) -> bool:
+    """Whether the meeting page offers this account "Link to decision" (some decision could be)."""
+    if not _signed_in(user):
+        return False
+    if _staff(user, "decisions.change_decision"):
+        return True
+    return can_edit_meeting(user, meeting) and DecisionOwner.objects.filter(person__user=user).exists()
+
+
+def meetings_linkable_by(user: Any) -> QuerySet[Meeting]:
+    """The meetings this account may link its decisions to (all of them for editors)."""
+    meetings = Meeting.objects.all()
+    if not _signed_in(user):
+        return meetings.none()
+    if _staff(user, "decisions.change_decision"):
+        return meetings
+    return meetings.filter(Q(submitted_by=user) | Q(attendees__user=user))
 
 
 def can_change_action_item(user: Any, item: ActionItem) -> bool:

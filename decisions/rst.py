@@ -24,7 +24,7 @@ from docutils.core import publish_parts
 from docutils.parsers.rst import Directive, directives, roles
 from docutils.writers import html5_polyglot
 
-from decisions.markdown import Heading, Rendered, check_size, clean_text, sanitize, slugify_heading
+from decisions.markdown import Heading, Rendered, check_size, clean_text, sanitize, slugify_heading, user_toc
 
 SETTINGS: dict[str, Any] = {
     "file_insertion_enabled": False,  # no `include`, no csv-table :file:/:url:, no raw :file:
@@ -274,7 +274,7 @@ def render_rst(text: str) -> Rendered:
     # them as <div> with their classes rather than lose the boxes.
     body = _RENAMED_TAGS.sub(lambda m: f"<{m.group(1)}div", body)
     body = _CODE_BLOCK.sub('<pre class="highlight code ', body)
-    return Rendered(html=sanitize(body), toc=writer.toc)
+    return Rendered(html=sanitize(body), toc=user_toc(writer.toc))
 
 
 def _shown_as_written(text: str, reason: str) -> str:

@@ -1,12 +1,12 @@
-"""Plain-text hygiene shared by the importers and the forms."""
+"""Text as people and files give it: C0 control characters removed before anything stores it."""
 
 from __future__ import annotations
 
 import re
 
-# C0 control characters other than tab and newline: they mean nothing in a title or in
-# Markdown, and XML 1.0 (the Atom feeds) cannot carry them at all.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f]")
+# C0 control characters other than tab and newline, and DEL: they mean nothing in a title or
+# in Markdown, nobody types them on purpose, and XML 1.0 (the Atom feeds) cannot carry most.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def strip_controls(text: str) -> str:

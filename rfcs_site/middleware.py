@@ -1,4 +1,4 @@
-"""Security headers Django 5.2 does not set itself."""
+"""Security headers Django 5.2 does not set itself, and the request body limit."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
 
 
 class ContentSecurityPolicyMiddleware:
@@ -24,3 +25,38 @@ class ContentSecurityPolicyMiddleware:
         if settings.CONTENT_SECURITY_POLICY:
             response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Answer 413 to a request whose declared body is over settings.REQUEST_MAX_BYTES, unread.
+
+    Placed before the session, CSRF and auth middleware: the CSRF check reads request.POST,
+    which took a 200 MB upload to an anonymous visitor whole before sending them to sign in.
+    Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE) count only the form fields, not files.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0  # Django reads no body then either
+        limit = settings.REQUEST_MAX_BYTES
+        if size > limit:
+            return too_large_response(size, limit)
+        return self.get_response(request)
+
+
+def too_large_response(size: int, limit: int) -> HttpResponse:
+    """The 413 page in the site's design, rendered without the request (no session, no database)."""
+    message = (
+        f"This request is {size / 1024 / 1024:,.1f} MB; the site accepts at most "
+        f"{limit / 1024 / 1024:,.1f} MB at once (a document may be {settings.MARKDOWN_MAX_BYTES // 1024} KB)."
+    )
+    response = HttpResponse(loader.render_to_string("413.html", {"message": message}), status=413)
+    response["Cache-Control"] = "no-store"
+    # The clickjacking middleware sits inside this one and never sees this answer.
+    response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+    return response

@@ -139,6 +139,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rfcs_site.middleware.ContentSecurityPolicyMiddleware",
+    # A body over REQUEST_MAX_BYTES is refused with 413 before anything reads it.
+    "rfcs_site.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and auth middleware, whose lookups need the database: 503, not 500.
     "rfcs_site.unavailable.DatabaseUnavailableMiddleware",
@@ -288,7 +290,14 @@ STORAGES = {
 # Upper bound for one Markdown document (an RFC body, pasted notes, an imported record).
 # The largest real RFC or PEP we know is about 170 KB.
 MARKDOWN_MAX_BYTES = int(os.environ.get("MARKDOWN_MAX_BYTES", str(512 * 1024)))
+# Request bodies: the whole body (files included) is refused unread past REQUEST_MAX_BYTES
+# (rfcs_site.middleware); form fields past DATA_UPLOAD_MAX_MEMORY_SIZE; an uploaded file is held
+# in memory up to one document's size. A meeting's action items are the largest form: 5 fields
+# each, at most decisions.meetings.MAX_ACTION_ITEMS (200) of them.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(MARKDOWN_MAX_BYTES * 4)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MARKDOWN_MAX_BYTES * 2 + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = MARKDOWN_MAX_BYTES + 64 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 RFCS_PER_PAGE = 25
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -159,7 +159,7 @@ def test_an_rfc_has_its_text_sections_history_and_links(client, catalogue, decid
     data = get_json(client, "/api/rfcs/1/")
     assert data["title"] == "Shared WASI implementations"
     assert data["body"].startswith("# Summary")
-    assert '<h1 id="summary"' in data["body_html"]
+    assert '<h1 id="user-content-summary"' in data["body_html"]
     assert [s["title"] for s in data["sections"]][:2] == ["Summary", "Motivation"]
     assert data["status_changes"] == [
         {"from": None, "to": "draft", "changed_at": data["status_changes"][0]["changed_at"], "note": ""}

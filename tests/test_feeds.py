@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from decisions.models import (
     RFC,
+    ActionItem,
     Decision,
     DecisionStatus,
     Meeting,
@@ -171,3 +172,25 @@ def test_a_feed_runs_the_same_queries_for_3_and_40_rows(count_queries, name):
     few = count_queries(url)
     seed(37)
     assert count_queries(url) == few
+
+
+CONTROLS = "\x01\x07\x08\x0b"
+FEEDS = ["rfc-feed", "rfc-status-feed", "decision-feed", "meeting-feed", "action-item-feed"]
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_every_feed_stays_readable_when_stored_records_hold_control_characters(client, feed):
+    """Records written before input was cleaned (or straight into the database) must not take a
+    feed down for everyone: XML 1.0 cannot carry these characters, so the feed leaves them out."""
+    title = f"Bell{CONTROLS}title"
+    text = f"Some{CONTROLS} text and [a](\x01javascript:x)\n"
+    rfc = make_rfc(title, number=1, body=text, authors=[make_person(f"Mall{CONTROLS}ory")])
+    RFCStatusChange.objects.create(rfc=rfc, from_status="", to_status=RFCStatus.DRAFT, note=title)
+    make_decision(title, number=1, context=text, rationale=text)
+    meeting = make_meeting(title=title, agenda=text, source_text=text)
+    topic = Topic.objects.create(meeting=meeting, order=1, title=title, body=text)
+    ActionItem.objects.create(meeting=meeting, topic=topic, owner_name=title, text=text)
+    found = entries(client, reverse(f"decisions:{feed}"))
+    assert found, feed
+    assert any("Belltitle" in entry["title"] for entry in found), [e["title"] for e in found]
+    assert not any(c in entry[key] for entry in found for key in ("title", "summary") for c in CONTROLS)

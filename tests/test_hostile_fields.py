@@ -150,6 +150,23 @@ def test_a_hostile_rfc_body_survives_the_history_and_markdown_pages(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_control_characters_in_every_field_leave_every_feed_readable(client):
+    import xml.etree.ElementTree as ET
+
+    fill("Bell\x01\x07\x08\x0b text [a](\x01javascript:x)")
+    Decision.objects.filter(number=1).update(title="Title\x01\x0b")
+    for feed in (
+        "/rfcs/feed/",
+        "/rfcs/status/feed/",
+        "/decisions/feed/",
+        "/meetings/feed/",
+        "/action-items/feed/",
+    ):
+        response = client.get(feed)
+        assert response.status_code == 200, feed
+        ET.fromstring(response.content)  # well-formed XML
+
+
 def test_notes_with_nul_bytes_are_refused_with_the_line_and_nothing_is_saved(client):
     from django.contrib.auth.models import User
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -29,16 +29,17 @@ def test_code_in_an_unknown_language_is_shown_plain_and_escaped():
 
 def test_headings_get_github_style_anchors_and_a_table_of_contents():
     rendered = render_document("# Summary\n\ntext\n\n## Rationale and alternatives\n\nmore\n")
-    assert '<h2 id="rationale-and-alternatives">' in rendered.html
+    # Prefixed as on GitHub, so no document can clobber the page's own ids.
+    assert '<h2 id="user-content-rationale-and-alternatives">' in rendered.html
     assert [(h.level, h.id, h.title) for h in rendered.toc] == [
-        (1, "summary", "Summary"),
-        (2, "rationale-and-alternatives", "Rationale and alternatives"),
+        (1, "user-content-summary", "Summary"),
+        (2, "user-content-rationale-and-alternatives", "Rationale and alternatives"),
     ]
 
 
 def test_repeated_headings_get_distinct_anchors():
     rendered = render_document("## Example\n\n## Example\n")
-    assert [h.id for h in rendered.toc] == ["example", "example-1"]
+    assert [h.id for h in rendered.toc] == ["user-content-example", "user-content-example-1"]
 
 
 def test_toc_titles_keep_inline_code_text():
@@ -48,8 +49,8 @@ def test_toc_titles_keep_inline_code_text():
 
 def test_footnotes_link_both_ways():
     html = render("Claim.[^1]\n\n[^1]: Source.\n")
-    assert 'href="#fn1"' in html
-    assert 'id="fn1"' in html
+    assert 'href="#user-content-fn1"' in html
+    assert 'id="user-content-fn1"' in html
     assert 'class="footnote-backref"' in html
 
 
@@ -84,7 +85,7 @@ def test_safe_raw_html_is_kept_and_unsafe_attributes_dropped():
 
 def test_windows_line_endings_bom_and_nul_bytes_are_normalised():
     html = render("\ufeff# Title\r\n\r\nbody\x00end\r\n")
-    assert '<h1 id="title">Title</h1>' in html
+    assert '<h1 id="user-content-title">Title</h1>' in html
     assert "\x00" not in html
     assert "\ufeff" not in html
 

@@ -136,3 +136,46 @@ def test_every_shared_hostile_input_renders_within_a_second_or_is_refused():
             slow.append(f"{path.name}: {elapsed:.2f}s")
         assert dangers(output) == [], path.name
     assert slow == []
+
+
+# Ids and form elements ---------------------------------------------------------------------
+
+
+def test_a_document_cannot_take_over_the_ids_of_the_page_around_it(client, db):
+    from tests.factories import make_decision
+
+    context = '## Rationale\n\n<div id="main">x</div> <p id="request-problem">y</p>\n'
+    decision = make_decision(number=7, context=context)
+    body = client.get(decision.get_absolute_url()).content.decode()
+    for own in ("main", "rationale", "request-problem"):
+        assert body.count(f'id="{own}"') == 1, own
+    assert 'id="user-content-main"' in body and 'id="user-content-rationale"' in body
+
+
+def test_a_link_to_a_heading_of_the_same_document_follows_its_prefixed_id():
+    html = render("## Open questions\n\nSee [the questions](#open-questions) and [top](#).\n")
+    assert '<h2 id="user-content-open-questions">' in html
+    assert 'href="#user-content-open-questions"' in html
+    assert 'href="#"' in html
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<input type="checkbox" checked>',
+        '<input type="text" name="username" autofocus>',
+        '<form action="/accounts/login/" method="post"><button>Go</button></form>',
+        '<select name="s"><option>one</option></select>',
+        "<textarea name=t>text</textarea>",
+        '<button form="logout-form">Sign out</button>',
+    ],
+)
+def test_form_elements_in_a_document_are_dropped(markup):
+    html = render(f"Before {markup} after\n")
+    assert not re.search(r"<(input|form|button|select|option|textarea)\b", html), html
+    assert "Before" in html and "after" in html
+
+
+def test_task_lists_render_as_symbols_not_checkboxes():
+    html = render("- [x] done\n- [ ] to do\n")
+    assert "<input" not in html and "☑" in html and "☐" in html

@@ -83,8 +83,8 @@ def test_the_chosen_option_must_belong_to_the_decision():
 def test_saving_renders_markdown_and_its_table_of_contents_onto_the_row():
     rfc = make_rfc(body="# Summary\n\nHello *world*.\n")
     stored = RFC.objects.get(pk=rfc.pk)
-    assert stored.body_html == '<h1 id="summary">Summary</h1>\n<p>Hello <em>world</em>.</p>\n'
-    assert stored.toc == [{"level": 1, "id": "summary", "title": "Summary"}]
+    assert stored.body_html == '<h1 id="user-content-summary">Summary</h1>\n<p>Hello <em>world</em>.</p>\n'
+    assert stored.toc == [{"level": 1, "id": "user-content-summary", "title": "Summary"}]
 
 
 def test_markdown_is_rendered_again_only_when_the_text_changes():

@@ -210,6 +210,21 @@ def meeting_attendee(world: SimpleNamespace, meeting: Meeting) -> User:
     return linked("attendee", meeting.attendees.get(name="Nick F"))[0]
 
 
+def decision_owner_who_attended(world: SimpleNamespace, topic: Any) -> User:
+    user, person = linked("attendee", world.meeting.attendees.get(name="Nick F"))
+    DecisionOwner.objects.create(decision=world.decision, person=person, role=OwnerRole.OWNER)
+    return user
+
+
+def decision_driver_who_submitted(world: SimpleNamespace, topic: Any) -> User:
+    user = meeting_submitter(world, world.meeting)
+    person = make_person("Person of submitter")
+    person.user = user
+    person.save()
+    DecisionOwner.objects.create(decision=world.decision, person=person, role=OwnerRole.DRIVER)
+    return user
+
+
 def item_owner(world: SimpleNamespace, item: ActionItem) -> User:
     return linked("owner", item.owner)[0]
 
@@ -331,9 +346,11 @@ WRITES: dict[str, Write] = {
     ),
     "decisions:topic-link-decision": Write(
         target=on("topic", pk=lambda w: w.meeting.pk, topic=lambda w: w.topic.pk),
+        # Both records show the link: the decision's people only where they took part in the meeting.
         roles={
-            "decision owner": decision_role(OwnerRole.OWNER),
-            "decision driver": decision_role(OwnerRole.DRIVER),
+            "decision owner who attended": decision_owner_who_attended,
+            "decision driver who submitted the notes": decision_driver_who_submitted,
+            "editor": editor("change_decision"),
         },
         data=lambda world, topic, url: {"decision": world.decision.number},
         landed=lambda world, topic: DecisionMeeting.objects.filter(
@@ -525,3 +542,43 @@ def test_a_status_change_never_sends_the_owner_off_the_site(client, world):
     url = reverse("decisions:action-item-status", args=[world.item.pk])
     response = client.post(url, {"status": "done", "next": "https://evil.example/phish"})
     assert response.status_code == 302 and response["Location"] == reverse("decisions:action-item-list")
+
+
+# Linking a decision to a meeting -------------------------------------------------------------
+
+
+def test_a_decision_owner_may_not_link_their_decision_to_a_meeting_they_had_no_part_in(client, world):
+    client.force_login(decision_role(OwnerRole.OWNER)(world, world.decision))
+    url = reverse("decisions:topic-link-decision", kwargs={"pk": world.meeting.pk, "topic": world.topic.pk})
+    response = client.post(url, {"decision": world.decision.number})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "who submitted or attended this meeting" in body and 'class="site-header"' in body
+    assert not DecisionMeeting.objects.exists()
+
+
+def test_the_decision_editor_offers_an_owner_only_the_meetings_they_took_part_in(client, world):
+    client.force_login(decision_role(OwnerRole.OWNER)(world, world.decision))
+    url = reverse("decisions:decision-edit", kwargs={"number": world.decision.number})
+    data = shown_form(url, "form", "owners", "citations", "discussions")
+    data |= {"discussions-0-meeting": str(world.meeting.pk), "discussions-0-topic": ""}
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+    assert not DecisionMeeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("decision owner who attended", True), ("decision owner elsewhere", False), ("attendee", False)],
+)
+def test_the_link_form_shows_exactly_where_linking_is_allowed(client, world, role, sees):
+    makers = {
+        "decision owner who attended": decision_owner_who_attended,
+        "decision owner elsewhere": decision_role(OwnerRole.OWNER),
+        "attendee": lambda w, t: meeting_attendee(w, w.meeting),
+    }
+    client.force_login(makers[role](world, world.topic))
+    url = reverse("decisions:topic-link-decision", kwargs={"pk": world.meeting.pk, "topic": world.topic.pk})
+    body = client.get(world.meeting.get_absolute_url()).content.decode()
+    assert (f'action="{url}"' in body) is sees

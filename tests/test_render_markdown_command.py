@@ -20,7 +20,7 @@ def test_it_rebuilds_stale_html_and_reports_what_changed_as_json():
     out = io.StringIO()
     call_command("render_markdown", "--json", stdout=out)
     assert json.loads(out.getvalue())["changed"]["RFC"] == 1
-    assert RFC.objects.get(pk=rfc.pk).body_html == '<h1 id="title">Title</h1>\n'
+    assert RFC.objects.get(pk=rfc.pk).body_html == '<h1 id="user-content-title">Title</h1>\n'
 
 
 def test_a_dry_run_counts_but_writes_nothing():

@@ -22,7 +22,7 @@ def rfc():
 
 def test_it_shows_the_rendered_text_with_code_tables_and_footnotes(client, rfc):
     body = client.get(rfc.get_absolute_url()).content.decode()
-    assert '<h1 id="summary">Summary</h1>' in body
+    assert '<h1 id="user-content-summary">Summary</h1>' in body
     assert '<pre tabindex="0" class="highlight"><code class="language-rust">' in body
     assert "<th>Option</th>" in body
     assert 'class="footnote-ref"' in body
@@ -31,9 +31,9 @@ def test_it_shows_the_rendered_text_with_code_tables_and_footnotes(client, rfc):
 def test_it_links_to_each_section_and_has_a_table_of_contents(client, rfc):
     body = client.get(rfc.get_absolute_url()).content.decode()
     for anchor in ("summary", "motivation", "proposal", "rationale-and-alternatives", "open-questions"):
-        assert f'href="#{anchor}"' in body
+        assert f'href="#user-content-{anchor}"' in body and f'id="user-content-{anchor}"' in body
     assert 'aria-label="Table of contents"' in body
-    assert '<li class="level-2"><a href="#the-new-crate">The new crate</a></li>' in body
+    assert '<li class="level-2"><a href="#user-content-the-new-crate">The new crate</a></li>' in body
 
 
 def test_it_shows_status_people_areas_and_dates(client, rfc):

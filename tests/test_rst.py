@@ -28,8 +28,8 @@ def pep_page():
 
 def test_a_pep_body_renders_as_sections_lists_code_tables_and_links(pep_page):
     html = pep_page.html
-    assert '<section id="abstract">' in html and "<h2>Abstract</h2>" in html
-    assert '<section id="sub-section">' in html and "<h3>Sub-section</h3>" in html
+    assert '<section id="user-content-abstract">' in html and "<h2>Abstract</h2>" in html
+    assert '<section id="user-content-sub-section">' in html and "<h3>Sub-section</h3>" in html
     assert "<li><p>bullet lists,</p></li>" in html
     assert "<ol" in html and "<li><p>Enumerated</p></li>" in html
     assert '<pre tabindex="0" class="literal-block">def parse(path):' in html
@@ -52,22 +52,26 @@ def test_no_rst_markup_is_left_in_what_the_reader_sees(pep_page):
 
 def test_the_table_of_contents_uses_the_same_anchors_as_markdown_headings(pep_page):
     assert [(h.level, h.id, h.title) for h in pep_page.toc] == [
-        (2, "abstract", "Abstract"),
-        (2, "motivation", "Motivation"),
-        (2, "specification", "Specification"),
-        (3, "sub-section", "Sub-section"),
-        (2, "copyright", "Copyright"),
+        (2, "user-content-abstract", "Abstract"),
+        (2, "user-content-motivation", "Motivation"),
+        (2, "user-content-specification", "Specification"),
+        (3, "user-content-sub-section", "Sub-section"),
+        (2, "user-content-copyright", "Copyright"),
     ]
-    assert all(h.id == slugify_heading(h.title) for h in pep_page.toc)
+    assert all(h.id == "user-content-" + slugify_heading(h.title) for h in pep_page.toc)
 
 
 def test_duplicate_and_punctuated_headings_get_unique_github_style_ids_and_internal_links_still_work():
     source = "Python's BDFL\n=============\n\nSee `Other`_.\n\nOther\n=====\n\nx\n\nOther\n=====\n\ny\n"
     rendered = render_rst(source.replace("See `Other`_.", "See `Python's BDFL`_."))
-    assert [h.id for h in rendered.toc] == ["pythons-bdfl", "other", "other-1"]
+    assert [h.id for h in rendered.toc] == [
+        "user-content-pythons-bdfl",
+        "user-content-other",
+        "user-content-other-1",
+    ]
     # docutils' own id stays as an anchor, so its generated links keep working
-    assert '<span id="python-s-bdfl"></span>' in rendered.html
-    assert 'href="#python-s-bdfl"' in rendered.html
+    assert '<span id="user-content-python-s-bdfl"></span>' in rendered.html
+    assert 'href="#user-content-python-s-bdfl"' in rendered.html
 
 
 def test_sphinx_roles_and_directives_used_in_peps_read_as_text():

@@ -33,7 +33,7 @@ HIGHLIGHT_MAX_CHARS = 64 * 1024
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
     "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
     "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
     "td", "tfoot", "th", "thead", "tr", "ul", "var",
 }  # fmt: skip
@@ -64,6 +64,10 @@ TAG_ATTRIBUTE_VALUES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener"
+# Every id written by users (headings, footnotes, raw HTML) gets this prefix, as on GitHub, so
+# no document can clobber the page's own ids (#main, #topic-1, #request-problem...); links to
+# "#name" within the document get it too. Form elements are not on the allowlist at all.
+USER_ID_PREFIX = "user-content-"
 
 
 class MarkdownTooLarge(ValueError):
@@ -204,16 +208,35 @@ def sanitize(html: str) -> str:
     return _PRE.sub('<pre tabindex="0"', _clean(html))
 
 
+def user_id(anchor: str) -> str:
+    """The id a user-given anchor gets on the page (already prefixed ones stay as they are)."""
+    return anchor if anchor.startswith(USER_ID_PREFIX) else USER_ID_PREFIX + anchor
+
+
+def user_toc(toc: list[Heading]) -> list[Heading]:
+    """Table-of-contents entries pointing at the prefixed ids the sanitizer writes."""
+    return [Heading(level=h.level, id=user_id(h.id), title=h.title) for h in toc]
+
+
+def _fragment_to_user_id(_tag: str, attribute: str, value: str) -> str:
+    """`href="#name"` points at the prefixed id; nh3 prefixes the ids themselves (id_prefix)."""
+    if attribute == "href" and len(value) > 1 and value.startswith("#"):
+        return "#" + user_id(value[1:])
+    return value
+
+
 def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_fragment_to_user_id,
         tag_attribute_values=TAG_ATTRIBUTE_VALUES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
+        id_prefix=USER_ID_PREFIX,
     )
 
 
@@ -236,7 +259,7 @@ def render_document(text: str, *, link_mentions: bool = False) -> Rendered:
             )
             toc.append(Heading(level=int(token.tag[1]), id=str(token.attrGet("id")), title=title))
     html = md.renderer.render(tokens, md.options, env)
-    return Rendered(html=sanitize(html), toc=toc)
+    return Rendered(html=sanitize(html), toc=user_toc(toc))
 
 
 def render(text: str) -> str:

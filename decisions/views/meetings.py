@@ -24,8 +24,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from decisions import markdown
-from decisions.forms import MeetingNotesForm
-from decisions.meetings.importing import KeptState, StaleMeeting, match_people, meeting_title, save_meeting
+from decisions.forms import ControlFreeForm, MeetingNotesForm
+from decisions.meetings.importing import (
+    MAX_ACTION_ITEMS,
+    KeptState,
+    StaleMeeting,
+    match_people,
+    meeting_size_problem,
+    meeting_title,
+    notes_size_problem,
+    save_meeting,
+)
 from decisions.models import (
     RFC,
     ActionItemStatus,
@@ -37,17 +46,20 @@ from decisions.models import (
     unique_slug,
 )
 from decisions.parsing.meetings import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
-from decisions.permissions import can_edit_decision, can_edit_meeting, can_submit_meeting
+from decisions.permissions import can_edit_meeting, can_link_decision_to_meeting, can_submit_meeting
 
 
-class ActionItemDraftForm(forms.Form):
+class ActionItemDraftForm(ControlFreeForm):
     owner = forms.CharField(required=False, max_length=200)
     text = forms.CharField(max_length=1000)
     due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     done = forms.BooleanField(required=False)
 
 
-ActionItemDraftFormSet = forms.formset_factory(ActionItemDraftForm, extra=1, can_delete=True, max_num=500)
+# A meeting's limit plus the one empty row, so every item a preview shows can be saved.
+ActionItemDraftFormSet = forms.formset_factory(
+    ActionItemDraftForm, extra=1, can_delete=True, max_num=MAX_ACTION_ITEMS + 1, validate_max=True
+)
 
 
 def _digest(text: str) -> str:
@@ -106,11 +118,17 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         text, data = form.cleaned_data["text"], form.cleaned_data
+        if problem := notes_size_problem(text):
+            form.add_error("notes", problem)
+            return _render_new(request, context, status=422)
         try:
             parsed = parse_meeting(text, default_date=data["date"])
         except MeetingParseError as error:
             form.add_error("notes", _parse_problem(error))
         else:
+            if problem := meeting_size_problem(parsed):
+                form.add_error("notes", problem)
+                return _render_new(request, context, status=422)
             digest = _digest(text)
             items = _items_formset(request, parsed, digest)
             context.update(_preview_context(parsed), items=items, digest=digest)
@@ -119,6 +137,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Saved the notes of {meeting}.")
                 return redirect(meeting)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
+    return _render_new(request, context, status=status)
+
+
+def _render_new(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
     template = "decisions/meeting_new.html#preview" if request.htmx else "decisions/meeting_new.html"
     return render(request, template, context, status=200 if request.htmx else status)
 
@@ -148,8 +170,11 @@ def topic_link_decision(request: HttpRequest, pk: int, topic: int) -> HttpRespon
     """Record that a decision was discussed in this topic; the decision page then lists it."""
     topic_row = get_object_or_404(Topic.objects.select_related("meeting"), pk=topic, meeting_id=pk)
     decision = get_object_or_404(Decision, number=request.POST.get("decision") or 0)
-    if not can_edit_decision(request.user, decision):
-        raise PermissionDenied("You may not change that decision.")
+    if not can_link_decision_to_meeting(request.user, decision, topic_row.meeting):
+        raise PermissionDenied(
+            f"Only editors, and the owners of {decision.code} who submitted or attended this meeting, "
+            "may link the two."
+        )
     DecisionMeeting.objects.get_or_create(decision=decision, meeting=topic_row.meeting, topic=topic_row)
     messages.success(request, f"Linked “{topic_row.title}” to {decision.code}.")
     return redirect(topic_row.get_absolute_url())
@@ -165,7 +190,7 @@ STALE_MESSAGE = (
 TITLE_TAKEN = "Another meeting of this series on this date already has this title; choose another."
 
 
-class MeetingEditForm(forms.Form):
+class MeetingEditForm(ControlFreeForm):
     """A saved meeting's series, date, title and notes, with the version the edit started from."""
 
     series = forms.ModelChoiceField(queryset=MeetingSeries.objects.order_by("name"), empty_label=None)
@@ -243,11 +268,17 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
         data = form.cleaned_data
+        if problem := notes_size_problem(data["notes"]):
+            form.add_error("notes", problem)
+            return _render_edit(request, meeting, context, status=200 if request.htmx else 422)
         try:
             parsed = parse_meeting(data["notes"], default_date=data["date"])
         except MeetingParseError as error:
             form.add_error("notes", _parse_problem(error))
         else:
+            if problem := meeting_size_problem(parsed):
+                form.add_error("notes", problem)
+                return _render_edit(request, meeting, context, status=200 if request.htmx else 422)
             context.update(_edit_preview(meeting, form, parsed))
             taken = Meeting.objects.filter(series=data["series"], date=data["date"], title=context["title"])
             if taken.exclude(pk=meeting.pk).exists():

@@ -32,7 +32,7 @@ from decisions.models import (
     Topic,
     parse_reference,
 )
-from decisions.permissions import can_edit_decision, can_edit_precedent, can_edit_rfc
+from decisions.permissions import can_edit_decision, can_edit_precedent, can_edit_rfc, can_link_decisions_to
 
 MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
 # Rendered records are cached under keys that change with them; old keys just age out.
@@ -277,7 +277,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": SimpleLazyObject(lambda: page.links),
         "rfcs": SimpleLazyObject(lambda: page.rfcs),
         "decisions": SimpleLazyObject(lambda: page.decisions),
-        "may_link": request.user.has_perm("decisions.change_decision"),
+        "may_link": can_link_decisions_to(request.user, page.meeting),
         "can_start_decision": request.user.has_perm("decisions.add_decision"),
         "record_key": rows_key,
         "record_seconds": RECORD_CACHE_SECONDS,

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -49,7 +49,7 @@ from decisions.models import (
     Rating,
     Topic,
 )
-from decisions.permissions import can_create_decision, can_edit_decision
+from decisions.permissions import can_create_decision, can_edit_decision, meetings_linkable_by
 
 VERSION_HEADER = "X-Decision-Version"
 STALE_MESSAGE = (
@@ -112,9 +112,11 @@ def _quote_topic(topic: Topic) -> str:
     return "\n".join(f"> {line}".rstrip() for line in lines) + "\n"
 
 
-def _formsets(decision: Decision, data: Any = None) -> dict[str, Any]:
+def _formsets(decision: Decision, user: Any, data: Any = None) -> dict[str, Any]:
     discussions = DiscussionFormSet(data, instance=decision, prefix="discussions")
-    meetings = Meeting.objects.select_related("series").order_by("-date")
+    # Only meetings this person may link to (can_link_decision_to_meeting), and those linked already.
+    linkable = Q(pk__in=meetings_linkable_by(user).values("pk")) | Q(decision_discussions__decision=decision)
+    meetings = Meeting.objects.filter(linkable).distinct().select_related("series").order_by("-date")
     topics = Topic.objects.filter(meeting__decision_discussions__decision=decision).select_related("meeting")
     for form in discussions.forms:
         form.fields["meeting"].queryset = meetings
@@ -151,11 +153,11 @@ def _editor_context(decision: Decision, attempt: Any = None, **extra: Any) -> di
 def decision_edit(request: HttpRequest, number: int) -> HttpResponse:
     decision = _get_decision_for_edit(request, number)
     if request.method != "POST":
-        form, formsets = DecisionForm(instance=decision), _formsets(decision)
+        form, formsets = DecisionForm(instance=decision), _formsets(decision, request.user)
         return _render_edit(request, decision, form, formsets)
 
     form = DecisionForm(request.POST, instance=decision)
-    formsets = _formsets(decision, request.POST)
+    formsets = _formsets(decision, request.user, request.POST)
     if not (form.is_valid() and all(f.is_valid() for f in formsets.values())):
         return _render_edit(request, decision, form, formsets, status=422)
     with transaction.atomic():
@@ -176,7 +178,9 @@ def _refuse_stale_record(
 ) -> HttpResponse:
     """Show the form again with the person's own input and the current version to save over."""
     form = form_over_current(DecisionForm, request.POST, decision, _stale_message(decision))
-    return _render_edit(request, form.instance, form, _formsets(form.instance, form.data), status=409)
+    return _render_edit(
+        request, form.instance, form, _formsets(form.instance, request.user, form.data), status=409
+    )
 
 
 def _render_edit(
@@ -378,7 +382,7 @@ def decision_matrix(request: HttpRequest, number: int) -> HttpResponse:
         decision.refresh_from_db()
     if not request.htmx:
         if error:
-            form, formsets = DecisionForm(instance=decision), _formsets(decision)
+            form, formsets = DecisionForm(instance=decision), _formsets(decision, request.user)
             return _render_edit(
                 request, decision, form, formsets, status, matrix_error=error, attempt=request.POST
             )

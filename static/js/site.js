@@ -4,6 +4,7 @@
   const MESSAGES = {
     503: "The site is unavailable for a moment (its database is restarting). Nothing was saved; try again in a few seconds.",
     403: "Your account may not make this change.",
+    413: "What you sent is too large for the site. Shorten it or split it; your input is still here.",
   };
   function show(text) {
     const region = document.getElementById("request-problem");
@@ -22,4 +23,17 @@
     const region = document.getElementById("request-problem");
     if (region) region.hidden = true;
   });
+})();
+
+// Ids written in documents carry a "user-content-" prefix (so no document can clobber the page's
+// own ids); a link copied from GitHub or written before, like #rationale, still finds its heading.
+(() => {
+  function follow() {
+    const name = decodeURIComponent(location.hash.slice(1));
+    if (!name || document.getElementById(name)) return;
+    const target = document.getElementById(`user-content-${name}`);
+    if (target) target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", follow);
+  document.addEventListener("DOMContentLoaded", follow);
 })();

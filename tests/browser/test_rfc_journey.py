@@ -41,8 +41,8 @@ def test_a_reader_filters_by_status_opens_an_rfc_and_follows_the_contents(page, 
 
     contents = page.get_by_role("navigation", name="Table of contents")
     contents.get_by_role("link", name="Rationale and alternatives").click()
-    expect(page).to_have_url(re.compile(r"#rationale-and-alternatives$"))
-    heading = page.locator("#rationale-and-alternatives")
+    expect(page).to_have_url(re.compile(r"#user-content-rationale-and-alternatives$"))
+    heading = page.locator("#user-content-rationale-and-alternatives")
     expect(heading).to_be_in_viewport()
     screenshot(page, "rfc-detail")
 
