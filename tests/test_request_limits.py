@@ -141,3 +141,14 @@ def test_notes_far_past_the_limits_are_refused_before_they_are_parsed(client, ed
     assert response.status_code == 422
     assert said in response.content.decode()
     assert parse.call_count == 0
+
+
+def test_import_meeting_refuses_a_notes_file_with_more_action_items_than_a_meeting_holds(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    notes = tmp_path / "2024-03-05.md"
+    items = "".join(f"- AI (Till): item {n}\n" for n in range(MAX_ACTION_ITEMS + 1))
+    notes.write_text(f"# Call\n\n## Topic\n\n{items}")
+    with pytest.raises(CommandError, match="action items"):
+        call_command("import_meeting", str(notes), stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Meeting.objects.exists()

@@ -733,11 +733,18 @@ def read_file(
     if path.is_dir():
         raise ImportProblem(f"{path}: a folder; import_meetings reads every notes file in a folder")
     text = read_notes(path, key, root)
+    # The same bounds as pasted notes: a file past them is refused before the parse, not stored.
+    too_big = notes_size_problem(text)
+    if too_big:
+        raise ImportProblem(f"{key}: {too_big}")
     try:
         parsed = parse_meeting(text, path=key, default_date=date)
     except MeetingParseError as error:
         where = f":{error.line}" if error.line else ""
         raise ImportProblem(f"{key}{where}: {error.message}") from error
+    too_big = meeting_size_problem(parsed)
+    if too_big:
+        raise ImportProblem(f"{key}: {too_big}")
     when = date or parsed.date
     if when is None:
         raise ImportProblem(f"{key}: no date in the notes or the file name; pass --date YYYY-MM-DD")
