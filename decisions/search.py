@@ -850,8 +850,11 @@ class _PostgresBackend(_Backend):
         using = self.results.using
         try:
             with transaction.atomic(using=using), connections[using].cursor() as cursor:
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute(f"SET LOCAL statement_timeout = {max(1, int(SEARCH_TIMEOUT_SECONDS * 1000))}")
+                # set_config(..., true) is SET LOCAL; both in one statement, one round trip.
+                cursor.execute(
+                    "SELECT set_config('enable_seqscan', 'off', true), set_config('statement_timeout', %s, true)",
+                    [str(max(1, int(SEARCH_TIMEOUT_SECONDS * 1000)))],
+                )
                 yield
         except OperationalError as error:
             if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
