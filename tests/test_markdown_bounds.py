@@ -10,7 +10,14 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+
 from decisions import markdown
+from tests.factories import make_decision, make_rfc
+from tests.test_decision_edit import make_editor, record_data
+from tests.test_rfc_edit import form_data as rfc_form_data
 
 
 def test_thirty_thousand_equal_headings_render_in_seconds_with_distinct_anchors():
@@ -36,3 +43,40 @@ def test_anchoring_forty_thousand_equal_headings_takes_well_under_a_second():
 def test_a_heading_named_like_a_numbered_anchor_keeps_ids_unique():
     rendered = markdown.render_document("# T\n\n# T-1\n\n# T\n\n# T\n\n# T-2-1\n\n# T-2\n")
     assert [heading.id for heading in rendered.toc] == ["t", "t-1", "t-2", "t-3", "t-2-1", "t-2-2"]
+
+
+@pytest.fixture
+def renders_in_transactions(monkeypatch) -> list[bool]:
+    """Whether each render ran inside an atomic block (where SQLite holds the write lock)."""
+    seen: list[bool] = []
+    real = markdown.render_document
+
+    def watched(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(markdown, "render_document", watched)
+    return seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_a_decision_renders_its_markdown_before_the_write_transaction(client, renders_in_transactions):
+    client.force_login(make_editor())
+    decision = make_decision(number=1)
+    renders_in_transactions.clear()
+    data = record_data(decision, context="## T\n" * 2000, rationale="Because.", consequences="Less.")
+    assert client.post(f"/decisions/{decision.number}/edit/", data).status_code == 302
+    assert renders_in_transactions and not any(renders_in_transactions)
+    decision.refresh_from_db()
+    assert decision.context_html.count("<h2") == 2000 and decision.rationale_html == "<p>Because.</p>\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editing_an_rfc_renders_its_markdown_before_the_write_transaction(client, renders_in_transactions):
+    rfc = make_rfc(number=6)
+    client.force_login(User.objects.create_superuser("staff", password="pw"))
+    renders_in_transactions.clear()
+    assert client.post("/rfcs/6/edit/", rfc_form_data(rfc, body="## T\n" * 2000)).status_code == 302
+    assert renders_in_transactions and not any(renders_in_transactions)
+    rfc.refresh_from_db()
+    assert rfc.body_html.count("<h2") == 2000

@@ -48,6 +48,7 @@ from decisions.models import (
     OwnerRole,
     Rating,
     Topic,
+    prerender,
 )
 from decisions.permissions import can_create_decision, can_edit_decision
 
@@ -78,6 +79,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
     initial = {"context": _quote_topic(topic)} if topic else None
     form = NewDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        prerender(form.instance)
         with transaction.atomic():
             decision = form.save(commit=False)
             decision.number = (Decision.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
@@ -158,6 +160,7 @@ def decision_edit(request: HttpRequest, number: int) -> HttpResponse:
     formsets = _formsets(decision, request.POST)
     if not (form.is_valid() and all(f.is_valid() for f in formsets.values())):
         return _render_edit(request, decision, form, formsets, status=422)
+    prerender(form.instance, *(f.instance for formset in formsets.values() for f in formset.forms))
     with transaction.atomic():
         if not decision.claim_version(form.cleaned_data["version"]):
             return _refuse_stale_record(request, decision, form, formsets)

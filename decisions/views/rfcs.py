@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from decisions.forms import RFCEditForm, form_over_current
-from decisions.models import RFC
+from decisions.models import RFC, prerender
 from decisions.permissions import can_edit_rfc
 from decisions.views.pages import get_rfc
 
@@ -33,6 +33,7 @@ def rfc_edit(request: HttpRequest, number: int, series: str = "") -> HttpRespons
     form = RFCEditForm(request.POST, instance=rfc)
     if not form.is_valid():
         return _render(request, rfc, form, status=422)
+    prerender(form.instance)
     with transaction.atomic():
         if not rfc.claim_version(form.cleaned_data["version"]):
             return _refuse_stale(request, rfc)
