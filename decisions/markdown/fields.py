@@ -63,6 +63,8 @@ class MarkdownFieldsMixin(models.Model):
                     setattr(self, toc_name, toc)
                     changed.append(toc_name)
         self._rendered_sources = {name: getattr(self, name) for name in self.MARKDOWN_FIELDS}
+        # Rendered before save() (prerender()): save(update_fields=...) must still write them.
+        self._unsaved_html = [*getattr(self, "_unsaved_html", []), *changed]
         return changed
 
     def clean(self) -> None:
@@ -77,12 +79,26 @@ class MarkdownFieldsMixin(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Render what changed (unless prerender() already did), then write."""
         if self.markdown_is_stale():
-            changed = self.render_markdown()
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, *changed}
+            self.render_markdown()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and getattr(self, "_unsaved_html", None):
+            kwargs["update_fields"] = {*update_fields, *self._unsaved_html}
         super().save(*args, **kwargs)
+        self._unsaved_html = []
+
+
+def prerender(*records: Any) -> None:
+    """Render the Markdown of records about to be saved, before the caller opens its transaction.
+
+    With SQLite's IMMEDIATE transactions an atomic block holds the database's write lock from
+    its start, and a long render inside one made every other save fail with "database is
+    locked". Rendered here, the save() inside the block only writes. Anything else is ignored.
+    """
+    for record in records:
+        if isinstance(record, MarkdownFieldsMixin) and record.markdown_is_stale():
+            record.render_markdown()
 
 
 def render_markdown_of_raw_rows(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:

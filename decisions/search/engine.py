@@ -15,9 +15,12 @@ types can become a syntax error: every term reaches the engine quoted.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 import threading
+import time
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +29,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
-from django.db import connections, router, transaction
+from django.db import OperationalError, connections, router, transaction
 from django.db.models import F, Model, Prefetch, QuerySet, TextField, Value
 from django.db.models.expressions import Col, Expression
 from django.db.models.functions import Coalesce, Greatest, Least, Lower, NullIf, StrIndex, Substr
@@ -62,6 +65,19 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 # Title above summary above body, on both databases.
 BM25_WEIGHTS = (10.0, 4.0, 1.0)
 SNIPPET_TOKENS = 24
+# Excerpts come from a window of each text, never from all of it: both engines' excerpt functions
+# grow faster than the text on a repeated word (SQLite's snippet() is quadratic in a row's matches,
+# "zq " * 40,000 took 10 s; PostgreSQL's ts_headline of a phrase took 5 s and gigabytes at 60 KB).
+# The window starts a little before the first place a query word starts. The whole text is still
+# matched and ranked; a word found only past the window gets an unmarked excerpt.
+EXCERPT_BEFORE, EXCERPT_CHARS = 200, 2000
+# At most this many query words place the window (each costs a scan of the text).
+EXCERPT_WORDS = 8
+# A backstop below the worker timeout (30 s): a query still running this long is stopped and the
+# person asked to narrow it, instead of the worker being killed mid-request.
+SEARCH_TIMEOUT_SECONDS = 10.0
+# SQLite calls the progress handler every this many virtual machine steps (~1 ms of work).
+PROGRESS_STEPS = 10_000
 FTS_TABLE = "decisions_searchentry_fts"
 PG_CONFIG = "english"
 
@@ -566,13 +582,104 @@ def parse(text: str) -> ParsedQuery:
             groups.append([])
             continue
         value = " ".join((phrase if phrase is not None else word).split())
-        if count < MAX_TERMS and _WORDY.search(value):
-            groups[-1].append(Term(value, excluded=bool(minus)))
+        term = Term(value, excluded=bool(minus))
+        # A term repeated adds nothing to the query but work for the engine (per match).
+        if count < MAX_TERMS and _WORDY.search(value) and term not in groups[-1]:
+            groups[-1].append(term)
             count += 1
     return ParsedQuery(tuple(tuple(group) for group in groups if any(not term.excluded for term in group)))
 
 
 # Searching -------------------------------------------------------------------------------------
+
+
+class SearchTooSlow(Exception):
+    """A search ran past SEARCH_TIMEOUT_SECONDS and was stopped by the database."""
+
+    message = "This search took too long. Narrow it with more or rarer words, or search one type."
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
+@contextmanager
+def _sqlite_deadline(using: str) -> Iterator[None]:
+    """Abort the statements run inside after SEARCH_TIMEOUT_SECONDS (SQLite's progress handler)."""
+    wrapper = connections[using]
+    wrapper.ensure_connection()
+    raw = wrapper.connection
+    deadline = time.monotonic() + SEARCH_TIMEOUT_SECONDS
+    stopped: list[bool] = []
+
+    def progress() -> int:
+        if time.monotonic() >= deadline:
+            stopped.append(True)
+            return 1  # non-zero: SQLite interrupts the statement
+        return 0
+
+    raw.set_progress_handler(progress, PROGRESS_STEPS)
+    try:
+        yield
+    except OperationalError as error:
+        if stopped:
+            raise SearchTooSlow() from error
+        raise
+    finally:
+        raw.set_progress_handler(None, PROGRESS_STEPS)
+
+
+def _prefixes(parsed: ParsedQuery) -> list[str]:
+    """How the words of the query start (a crude stem: `migrating` gives `migra`), sorted."""
+    words = {word.casefold() for group in parsed.wanted().groups for t in group for word in t.text.split()}
+    prefixes = sorted({_fold(word[: max(4, len(word) - 3)]) for word in words if _WORDY.search(word)})
+    return prefixes[:EXCERPT_WORDS]
+
+
+def _fold(text: str) -> str:
+    """Casefolded without accents, as the SQLite index compares (remove_diacritics)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_WORD = re.compile(r"\w+")
+_PUNCTUATION = re.compile(r"[^\w\s]*")
+
+
+def _excerpt(window: str, prefixes: list[str], *, clipped_start: bool, clipped_end: bool) -> str:
+    """SNIPPET_TOKENS words of a window with the most words starting like a query word, marked.
+
+    Linear in the window (which is at most EXCERPT_CHARS), whatever it repeats.
+    """
+    words = list(_WORD.finditer(window))
+    # A window cut out of a longer text may begin or end inside a word.
+    if clipped_start and words and words[0].start() == 0:
+        words = words[1:]
+    if clipped_end and words and words[-1].end() == len(window):
+        words = words[:-1]
+    if not words:
+        return ""
+    hits = [i for i, word in enumerate(words) if _fold(word[0]).startswith(tuple(prefixes))]
+    first = 0
+    if hits:
+        # The run of SNIPPET_TOKENS words from a hit holding the most hits, centred on its hits
+        # and moved back when it would run past the end, so short texts are shown whole.
+        def held(h: int) -> int:
+            return bisect.bisect_left(hits, h + SNIPPET_TOKENS) - bisect.bisect_left(hits, h)
+
+        best = max(hits, key=held)
+        span = hits[bisect.bisect_left(hits, best) + held(best) - 1] - best + 1
+        first = max(0, min(best - (SNIPPET_TOKENS - span) // 2, len(words) - SNIPPET_TOKENS))
+    last = min(len(words), first + SNIPPET_TOKENS)
+    marked, position, wanted = [], words[first].start(), set(hits)
+    for i in range(first, last):
+        word = words[i]
+        marked.append(window[position : word.start()])
+        marked.append(f"{MARK_START}{word[0]}{MARK_END}" if i in wanted else word[0])
+        position = word.end()
+    marked.append(_PUNCTUATION.match(window, position)[0])  # the full stop after the last word
+    lead = "…" if first > 0 or clipped_start else ""
+    tail = "…" if last < len(words) or clipped_end else ""
+    return lead + "".join(marked) + tail
 
 
 @dataclass(frozen=True)
@@ -704,11 +811,10 @@ class _VectorColumn(Expression):
 class _PostgresBackend(_Backend):
     """Ranks with ts_rank over the GIN-matched rows, then excerpts the rows of the page only.
 
-    ts_headline parses the text it is given again, about 5 ms per 20 KB, so it gets the summary
-    and a window of the body around the first place a query word starts, not the whole body.
+    ts_headline parses the text it is given again, about 5 ms per 20 KB, and far more on a
+    repeated phrase, so it gets a window of the summary and of the body (EXCERPT_CHARS) around
+    the first place a query word starts, never the whole text.
     """
-
-    WINDOW_BEFORE, WINDOW_CHARS = 200, 2000
 
     @staticmethod
     def _query(parsed: ParsedQuery) -> SearchQuery:
@@ -731,32 +837,36 @@ class _PostgresBackend(_Backend):
 
     @contextmanager
     def _index_scans(self) -> Iterator[None]:
-        """Match through the GIN index, never by reading every row's vector.
+        """Match through the GIN index, never by reading every row's vector, within a time limit.
 
         For a common word the planner estimates a sequential scan cheaper, not knowing that it
         must read each long vector out of line (TOAST): 145 ms against 15 ms at 13,000 entries.
-        SET LOCAL lasts until the transaction ends, so it changes nothing else.
+        The statement timeout turns a runaway query into SearchTooSlow before the worker is
+        killed. SET LOCAL lasts until the transaction ends, so it changes nothing else.
         """
         using = self.results.using
-        with transaction.atomic(using=using), connections[using].cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            yield
+        try:
+            with transaction.atomic(using=using), connections[using].cursor() as cursor:
+                # set_config(..., true) is SET LOCAL; both in one statement, one round trip.
+                cursor.execute(
+                    "SELECT set_config('enable_seqscan', 'off', true), set_config('statement_timeout', %s, true)",
+                    [str(max(1, int(SEARCH_TIMEOUT_SECONDS * 1000)))],
+                )
+                yield
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
+                raise SearchTooSlow() from error
+            raise
 
-    def _body_window(self) -> Any:
-        """The body from a little before the first word that starts like a query word (a stem)."""
-        words = {
-            word.casefold()
-            for group in self.results.parsed.wanted().groups
-            for t in group
-            for word in t.text.split()
-        }
-        prefixes = sorted({word[: max(4, len(word) - 3)] for word in words if _WORDY.search(word)})
-        if not prefixes:
-            return F("body")
-        found = [NullIf(StrIndex(Lower("body"), Value(prefix)), Value(0)) for prefix in prefixes]
-        first = Least(*found) if len(found) > 1 else found[0]
-        start = Greatest(Coalesce(first, Value(1)) - Value(self.WINDOW_BEFORE), Value(1))
-        return Substr("body", start, self.WINDOW_CHARS, output_field=TextField())
+    def _window(self, column: str) -> Any:
+        """The column from a little before the first word that starts like a query word (a stem)."""
+        prefixes = _prefixes(self.results.parsed)
+        start: Any = Value(1)
+        if prefixes:
+            found = [NullIf(StrIndex(Lower(column), Value(prefix)), Value(0)) for prefix in prefixes]
+            first = Least(*found) if len(found) > 1 else found[0]
+            start = Greatest(Coalesce(first, Value(1)) - Value(EXCERPT_BEFORE), Value(1))
+        return Substr(column, start, EXCERPT_CHARS, output_field=TextField())
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
         with self._index_scans():
@@ -775,8 +885,8 @@ class _PostgresBackend(_Backend):
             .annotate(
                 rank=rank,
                 title_marked=SearchHeadline("title", query, highlight_all=True, **marks),
-                summary_marked=SearchHeadline("summary", query, **excerpt),
-                body_marked=SearchHeadline(self._body_window(), query, **excerpt),
+                summary_marked=SearchHeadline(self._window("summary"), query, **excerpt),
+                body_marked=SearchHeadline(self._window("body"), query, **excerpt),
             )
             .order_by(*ranked)
             .values_list(
@@ -808,19 +918,38 @@ class _SQLiteBackend(_Backend):
 
     def count(self) -> int:
         where, params = self._where()
-        with connections[self.results.using].cursor() as cursor:
+        with _sqlite_deadline(self.results.using), connections[self.results.using].cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", params)
             return cursor.fetchone()[0]
+
+    @staticmethod
+    def _window_start(column: str, prefixes: list[str]) -> tuple[str, list[str]]:
+        """SQL for where the excerpt window of e.<column> starts (1-based), with its parameters.
+
+        lower() folds ASCII only, so positions in the lowered text are positions in the text.
+        """
+        if not prefixes:
+            return "1", []
+        never = "9223372036854775807"
+        found = [f"coalesce(nullif(instr(lower(e.{column}), %s), 0), {never})" for _ in prefixes]
+        first = found[0] if len(found) == 1 else f"min({', '.join(found)})"
+        # No query word in the text: from the start.
+        return f"max(1, ifnull(nullif({first}, {never}), 1) - {EXCERPT_BEFORE})", prefixes
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
         where, params = self._where()
         score = f"bm25({FTS_TABLE}, {', '.join(str(weight) for weight in BM25_WEIGHTS)})"
         marks = f"'{MARK_START}', '{MARK_END}'"
-        # snippet() reads and tokenizes the text, so it runs for the rows of the page only.
+        prefixes = _prefixes(self.results.parsed)
+        summary_at, summary_params = self._window_start("summary", prefixes)
+        body_at, body_params = self._window_start("body", prefixes)
+        # The title is short (Document.entry cuts it), so FTS5 marks it; excerpts of the summary
+        # and body are cut from a window of each in Python (see EXCERPT_CHARS), one character
+        # longer than shown so that a window cut short is known.
         sql = f"""
             SELECT e.kind, e.title, highlight({FTS_TABLE}, 0, {marks}), e.url,
-                   snippet({FTS_TABLE}, 1, {marks}, '…', {SNIPPET_TOKENS}),
-                   snippet({FTS_TABLE}, 2, {marks}, '…', {SNIPPET_TOKENS}),
+                   {summary_at}, substr(e.summary, {summary_at}, {EXCERPT_CHARS + 1}),
+                   {body_at}, substr(e.body, {body_at}, {EXCERPT_CHARS + 1}),
                    {score} AS score, e.date
             FROM {FTS_TABLE} JOIN decisions_searchentry e ON e.id = {FTS_TABLE}.rowid
             WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN (
@@ -829,20 +958,27 @@ class _SQLiteBackend(_Backend):
             )
             ORDER BY score, {FTS_TABLE}.rowid
         """
-        with connections[self.results.using].cursor() as cursor:
-            cursor.execute(sql, [self.results.parsed.fts5(), *params, limit, offset])
+        window_params = summary_params * 2 + body_params * 2
+        using = self.results.using
+        with _sqlite_deadline(using), connections[using].cursor() as cursor:
+            cursor.execute(sql, [*window_params, self.results.parsed.fts5(), *params, limit, offset])
             rows = cursor.fetchall()
+
+        def excerpt(start: int, window: str) -> str:
+            shown = window[:EXCERPT_CHARS]
+            return _excerpt(shown, prefixes, clipped_start=start > 1, clipped_end=len(window) > EXCERPT_CHARS)
+
         return [
             SearchHit(
                 kind,
                 title,
                 _marked(marked),
                 url,
-                _marked(_best_snippet(summary, body)),
+                _marked(_best_snippet(excerpt(summary_at, summary), excerpt(body_at, body))),
                 -score,
                 datetime.date.fromisoformat(date) if isinstance(date, str) else date,
             )
-            for kind, title, marked, url, summary, body, score, date in rows
+            for kind, title, marked, url, summary_at, summary, body_at, body, score, date in rows
         ]
 
 

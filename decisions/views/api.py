@@ -561,7 +561,10 @@ def search(request: HttpRequest) -> JsonResponse:
     kinds = _kinds(request)
     number = _whole_number(request, "page", 1)
     per_page = min(_whole_number(request, "per_page", PER_PAGE), MAX_PER_PAGE)
-    found = fulltext.search(query, kinds=kinds, limit=per_page, offset=(number - 1) * per_page)
+    try:
+        found = fulltext.search(query, kinds=kinds, limit=per_page, offset=(number - 1) * per_page)
+    except fulltext.SearchTooSlow as stopped:
+        raise ApiError(503, stopped.message) from stopped
     pages = max(1, math.ceil(found.total / per_page))
     if number > pages:
         raise ApiError(400, f"There is no page {number}; the last page is {pages}.")

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from decisions.forms import PrecedentForm, form_over_current
+from decisions.markdown.fields import prerender
 from decisions.models import Precedent
 from decisions.permissions import can_edit_precedent
 
@@ -29,6 +30,7 @@ def precedent_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return _render(request, form, precedent)
     if not form.is_valid():
         return _render(request, form, precedent, status=422)
+    prerender(form.instance)
     with transaction.atomic():
         if precedent is not None and not precedent.claim_version(form.cleaned_data["version"] or 0):
             return _refuse_stale(request, precedent)

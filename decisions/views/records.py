@@ -36,6 +36,7 @@ from decisions.forms import (
     OwnerFormSet,
     form_over_current,
 )
+from decisions.markdown.fields import prerender
 from decisions.models import (
     Assessment,
     Criterion,
@@ -78,6 +79,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
     initial = {"context": _quote_topic(topic)} if topic else None
     form = NewDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        prerender(form.instance)
         with transaction.atomic():
             decision = form.save(commit=False)
             decision.number = (Decision.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
@@ -160,6 +162,7 @@ def decision_edit(request: HttpRequest, number: int) -> HttpResponse:
     formsets = _formsets(decision, request.user, request.POST)
     if not (form.is_valid() and all(f.is_valid() for f in formsets.values())):
         return _render_edit(request, decision, form, formsets, status=422)
+    prerender(form.instance, *(f.instance for formset in formsets.values() for f in formset.forms))
     with transaction.atomic():
         if not decision.claim_version(form.cleaned_data["version"]):
             return _refuse_stale_record(request, decision, form, formsets)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from decisions.forms import RFCEditForm, form_over_current
+from decisions.markdown.fields import prerender
 from decisions.models import RFC
 from decisions.permissions import can_edit_rfc
 from decisions.views.pages import get_rfc
@@ -33,6 +34,7 @@ def rfc_edit(request: HttpRequest, number: int, series: str = "") -> HttpRespons
     form = RFCEditForm(request.POST, instance=rfc)
     if not form.is_valid():
         return _render(request, rfc, form, status=422)
+    prerender(form.instance)
     with transaction.atomic():
         if not rfc.claim_version(form.cleaned_data["version"]):
             return _refuse_stale(request, rfc)

@@ -27,7 +27,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in search.KINDS else ""
     results = search.Results(raw, kinds=[kind] if kind else None)
-    page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+    try:
+        page, too_slow = Paginator(results, PER_PAGE).get_page(request.GET.get("page")), ""
+    except search.SearchTooSlow as stopped:
+        page, too_slow = None, stopped.message
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -39,6 +42,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "kind_label": IN_A_SENTENCE.get(kind, ""),
         "kinds": search.KINDS,
         "page": page,
+        "too_slow": too_slow,
         "query": params.urlencode(),
         # "PEP 8", "KEP-625" or "RFC 12" typed into search: offer that record first.
         "named_rfc": RFC.objects.by_reference(raw).only("series", "number", "title").first()
@@ -48,4 +52,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     # A history restore wants the whole page back, not the fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
     template = "decisions/search.html#results" if fragment else "decisions/search.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if too_slow:
+        response["Cache-Control"] = "no-store"  # a later try may finish: never keep this answer
+    return response

@@ -1,0 +1,125 @@
+"""Search stays bounded on any stored text: a record owner cannot take search down for everyone.
+
+A decision context of one word repeated (240 KB of "zq ", under the Markdown size limit) made
+/search/?q=zq take 10 s at 40,000 repeats on SQLite and past the 30 s worker timeout at 80,000;
+a quoted phrase over it made PostgreSQL's ts_headline grow to gigabytes. The same tests run on
+SQLite and PostgreSQL (set DATABASE_URL for the latter).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection
+
+from decisions.search import engine as search
+from tests.factories import make_decision
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_REPEATS = 80_000  # 240 KB: took more than 30 s on SQLite before excerpts were windowed
+
+
+@pytest.fixture
+def hostile_decision():
+    return make_decision("Hostile record", number=1, context="zq " * HOSTILE_REPEATS)
+
+
+@pytest.mark.parametrize("query", ["zq", '"zq zq zq"', "hostile zq", " ".join(["zq"] * 32)])
+def test_a_word_repeated_80000_times_is_searched_in_seconds_not_minutes(client, hostile_decision, query):
+    started = time.monotonic()
+    response = client.get("/search/", {"q": query})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert "<mark>zq</mark>" in response.content.decode()
+    assert elapsed < 5, f"{elapsed:.1f} s"
+
+
+def test_the_api_answers_a_search_over_a_huge_repeated_word_with_a_short_marked_snippet(
+    client, hostile_decision
+):
+    started = time.monotonic()
+    response = client.get("/api/search/", {"q": "zq"})
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    [hit] = response.json()["results"]
+    assert hit["snippet_html"].count("<mark>zq</mark>") >= 10
+    assert len(hit["snippet_html"]) < 1000
+
+
+def test_the_excerpt_comes_from_the_first_place_the_word_appears_deep_in_the_text():
+    make_decision("Long context", number=1, context="filler " * 30_000 + "the needle is here.")
+    hit = search.search("needle").hits[0]
+    assert "the <mark>needle</mark> is here." in hit.snippet
+    assert len(hit.snippet) < 400
+
+
+def test_a_word_only_past_the_excerpt_window_still_finds_the_record():
+    # Two query words far apart: the window holds the first, the record still matches both.
+    make_decision("Far apart", number=1, context="alpha " + "filler " * 30_000 + "omega")
+    page = search.search("alpha omega")
+    assert page.total == 1
+    assert "<mark>alpha</mark>" in page.hits[0].snippet
+
+
+def test_a_term_typed_twice_is_searched_once():
+    assert search.parse("zq zq ZQ zq") == search.parse("zq ZQ")
+    assert len(search.parse(" ".join(["zq"] * 32)).groups[0]) == 1
+
+
+def test_excerpts_mark_words_that_start_like_the_query_words():
+    excerpt = search._excerpt(
+        "Flags and flagging, café", ["flag", "cafe"], clipped_start=False, clipped_end=False
+    )
+    marked = excerpt.replace(search.MARK_START, "[").replace(search.MARK_END, "]")
+    assert marked == "[Flags] and [flagging], [café]"
+
+
+def test_an_excerpt_of_a_window_cut_out_of_a_longer_text_drops_the_cut_words():
+    excerpt = search._excerpt("ord one two three wor", ["two"], clipped_start=True, clipped_end=True)
+    assert excerpt.replace(search.MARK_START, "[").replace(search.MARK_END, "]") == "…one [two] three…"
+
+
+def _stop_at_once(monkeypatch) -> None:
+    """A search that runs out of time, on either database."""
+
+    def too_slow(self):
+        raise search.SearchTooSlow()
+
+    monkeypatch.setattr(search._SQLiteBackend, "count", too_slow)
+    monkeypatch.setattr(search._PostgresBackend, "count", too_slow)
+
+
+def test_a_search_stopped_for_time_asks_to_narrow_the_query_on_a_page_never_cached(client, monkeypatch):
+    _stop_at_once(monkeypatch)
+    response = client.get("/search/", {"q": "wasi"})
+    assert response.status_code == 200
+    assert "This search took too long. Narrow it" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_api_answers_a_search_stopped_for_time_with_503_and_the_message(client, monkeypatch):
+    _stop_at_once(monkeypatch)
+    response = client.get("/api/search/", {"q": "wasi"})
+    assert response.status_code == 503
+    assert response.json()["error"].startswith("This search took too long")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's progress handler")
+def test_sqlite_stops_a_search_past_its_time_budget(monkeypatch):
+    make_decision("Where do shared WASI API implementations live?", number=1)
+    monkeypatch.setattr(search, "SEARCH_TIMEOUT_SECONDS", 0)
+    monkeypatch.setattr(search, "PROGRESS_STEPS", 1)
+    with pytest.raises(search.SearchTooSlow):
+        search.search("wasi")
+    monkeypatch.setattr(search, "SEARCH_TIMEOUT_SECONDS", 10)
+    assert search.search("wasi").total == 1  # the handler is gone with the search
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statement timeout")
+def test_postgresql_stops_a_search_statement_past_its_time_budget(monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_TIMEOUT_SECONDS", 0.05)
+    backend = search._PostgresBackend(search.Results("wasi"))
+    with pytest.raises(search.SearchTooSlow), backend._index_scans(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(2)")
