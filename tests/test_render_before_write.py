@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import io
 import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -22,7 +23,7 @@ from django.db import connection
 
 from decisions import markdown
 from decisions.meetings.importing import save_meeting
-from decisions.models import Meeting, MeetingSeries, Remark, Topic
+from decisions.models import RFC, Meeting, MeetingSeries, Remark, Topic
 from decisions.parsing.meetings import parse_meeting
 from decisions.views.meetings import _digest
 from tests.conftest import DATA
@@ -141,3 +142,32 @@ def test_import_meetings_renders_every_file_before_its_transaction(tmp_path, ren
     assert Meeting.objects.count() == 2
     assert rendered_outside(renders_in_transactions)
     assert all(meeting.source_html for meeting in Meeting.objects.all())
+
+
+# import_rfcs --------------------------------------------------------------------------------
+
+
+def rfc_file(folder: Path, number: int, body: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{number:04d}-rfc.md").write_text(
+        f"- Start Date: 2023-01-01\n- RFC PR: [rust-lang/rfcs#{number}](https://github.com/rust-lang/rfcs/pull/{number})\n\n"
+        f"# Summary\n\n{body}\n",
+        encoding="utf-8",
+    )
+
+
+def test_import_rfcs_renders_new_and_changed_files_before_its_transaction(tmp_path, renders_in_transactions):
+    folder = tmp_path / "rust" / "text"
+    rfc_file(folder, 1, "First *text*.")
+    call_command(
+        "import_rfcs", str(tmp_path / "rust"), "--format", "rust", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    rfc_file(folder, 1, "Changed *text*.")
+    rfc_file(folder, 2, "New *text*.")
+    renders_in_transactions.clear()
+    call_command(
+        "import_rfcs", str(tmp_path / "rust"), "--format", "rust", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    assert rendered_outside(renders_in_transactions)
+    bodies = dict(RFC.objects.filter(series="rust").values_list("number", "body_html"))
+    assert "<em>text</em>" in bodies[1] and "Changed" in bodies[1] and "New" in bodies[2]
