@@ -21,13 +21,14 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 
-from decisions import markdown
+from decisions import exporting, markdown
 from decisions.meetings.importing import save_meeting
-from decisions.models import RFC, Meeting, MeetingSeries, Remark, Topic
+from decisions.models import RFC, Decision, Meeting, MeetingSeries, Remark, Topic
 from decisions.parsing.meetings import parse_meeting
 from decisions.views.meetings import _digest
 from tests.conftest import DATA
 from tests.factories import make_rfc
+from tests.test_import_decisions import record, write
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -171,3 +172,17 @@ def test_import_rfcs_renders_new_and_changed_files_before_its_transaction(tmp_pa
     assert rendered_outside(renders_in_transactions)
     bodies = dict(RFC.objects.filter(series="rust").values_list("number", "body_html"))
     assert "<em>text</em>" in bodies[1] and "Changed" in bodies[1] and "New" in bodies[2]
+
+
+# import_decisions ---------------------------------------------------------------------------
+
+
+def test_import_decisions_renders_every_record_before_its_transaction(tmp_path, renders_in_transactions):
+    write(tmp_path, "0007-nightly.md", record(7, **{"rationale: Fresh builds": "rationale: Fresh *builds*"}))
+    write(
+        tmp_path, "0008-weekly.md", record(8, **{"summary: Build every Monday.": "summary: Build *Mondays*."})
+    )
+    exporting.import_folder(tmp_path)
+    assert rendered_outside(renders_in_transactions)
+    assert "<em>builds</em>" in Decision.objects.get(number=7).rationale_html
+    assert "<em>Mondays</em>" in Decision.objects.get(number=8).options.get(name="Weekly").summary_html
