@@ -186,3 +186,15 @@ def test_import_decisions_renders_every_record_before_its_transaction(tmp_path, 
     assert rendered_outside(renders_in_transactions)
     assert "<em>builds</em>" in Decision.objects.get(number=7).rationale_html
     assert "<em>Mondays</em>" in Decision.objects.get(number=8).options.get(name="Weekly").summary_html
+
+
+# render_markdown ----------------------------------------------------------------------------
+
+
+def test_render_markdown_renders_outside_its_write_transactions(renders_in_transactions):
+    rfc = make_rfc(number=1, body="# Title\n")
+    RFC.objects.filter(pk=rfc.pk).update(body_html="<p>stale</p>")
+    renders_in_transactions.clear()
+    call_command("render_markdown", stdout=io.StringIO())
+    assert rendered_outside(renders_in_transactions)
+    assert RFC.objects.get(pk=rfc.pk).body_html == '<h1 id="user-content-title">Title</h1>\n'
