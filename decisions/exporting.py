@@ -1370,11 +1370,24 @@ class _WriteProblem(Exception):
         super().__init__(str(problem))
 
 
+def _render_record(record: _Record, rendered: dict[str, str]) -> None:
+    """Add the HTML of the record's Markdown texts to `rendered`, before the import's transaction.
+
+    With SQLite's IMMEDIATE transactions that holds the write lock from its start, and rendering
+    inside it made every other writer fail with "database is locked". Decisions and options
+    render their fields alike (Markdown, no mention links), so one text has one HTML.
+    """
+    for text in (record.context, record.rationale, record.consequences, *(o.summary for o in record.options)):
+        if text not in rendered:
+            rendered[text] = Decision(context=text).render_field("context").html
+
+
 class _Writer:
     """Saves checked records; looks existing rows up once for the whole import."""
 
-    def __init__(self, records: list[_Record], report: ImportReport) -> None:
+    def __init__(self, records: list[_Record], report: ImportReport, rendered: dict[str, str]) -> None:
         self.report = report
+        self.rendered = rendered
         self.decisions = {
             d.number: d for d in Decision.objects.filter(number__in=[r.number for r in records])
         }
@@ -1467,6 +1480,17 @@ class _Writer:
         self.report.note(self.report.precedents_created, precedent.url)
         return precedent
 
+    def take_rendered(self, row: Decision | Option) -> None:
+        """Give a row about to be saved the HTML rendered before the transaction: save() only writes."""
+        if not row.markdown_is_stale():
+            return
+        html = [self.rendered.get(getattr(row, name) or "") for name in row.MARKDOWN_FIELDS]
+        if None in html:
+            return  # a text that was not rendered before: save() renders it
+        for html_name, value in zip(row.MARKDOWN_FIELDS.values(), html, strict=True):
+            setattr(row, html_name, value)
+        row._rendered_sources = {name: getattr(row, name) for name in row.MARKDOWN_FIELDS}
+
     def pending(
         self, decision: Decision, kind: str, key: str, label: str, topic: str = ""
     ) -> PendingReference:
@@ -1483,6 +1507,7 @@ class _Writer:
             self.report.updated.append(record.number)
         for name in ("title", "status", "decided_on", "context", "rationale", "consequences"):
             setattr(decision, name, getattr(record, name))
+        self.take_rendered(decision)
         decision.save()
         self.decisions[record.number] = decision
         decision.pending_references.all().delete()
@@ -1508,6 +1533,7 @@ class _Writer:
                 order,
             ):
                 option.summary, option.why_not, option.order = spec.summary, spec.why_not, order
+                self.take_rendered(option)
                 option.save()
             options[spec.name] = option
         Option.objects.filter(pk__in=[option.pk for option in existing.values()]).delete()
@@ -1692,8 +1718,12 @@ def import_folder(
     records = _read_folder(path, report.refused)
     current = None
     try:
+        rendered: dict[str, str] = {}
+        for current in records:  # before the transaction, which holds the write lock
+            _render_record(current, rendered)
+        current = None
         with transaction.atomic():
-            writer = _Writer(records, report)
+            writer = _Writer(records, report, rendered)
             for index, current in enumerate(records, 1):
                 writer.write(current)
                 if progress:

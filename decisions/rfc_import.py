@@ -10,11 +10,14 @@ file of the run is in.
 How it stays fast (`python -m bench.imports`: 650 Rust RFCs of 15-30 KB, where rendering the
 Markdown and highlighting its code is most of the work):
 
-- Every file is parsed first, in worker processes from PARALLEL_FROM files on. Then, inside the
-  transaction, the records the files may match are loaded in a few queries (_Importer.preload),
-  and only the files whose text differs from the stored one are rendered (with the search
-  index's text of the HTML), by the workers, while this process saves the files already
-  rendered. A re-import of unchanged files renders nothing.
+- Every file is parsed first, in worker processes from PARALLEL_FROM files on. Then the records
+  the files may match are loaded in a few queries (_Records.preload), and only the files whose
+  text differs from the stored one are rendered (with the search index's text of the HTML), by
+  the workers, all before the transaction opens: with SQLite's IMMEDIATE transactions it holds
+  the write lock from its start, and a render inside it made every other writer fail with
+  "database is locked". Inside, the records are loaded again and the files only written. A
+  re-import of unchanged files renders nothing. (A record whose text someone changes between
+  the two loads is rendered when saved, inside the transaction, as before.)
 - A file that updates a record is saved on its own, in its own savepoint, by RFC.record_change
   as any edit is. New records are staged and written in batches of BATCH: one INSERT per table
   for the batch, and one statement per 200 search entries (search.deferred_indexing), with the
@@ -129,17 +132,14 @@ class _Workers:
         return list(self.pool.map(_parse, self.files, chunksize=8))
 
     def render(self, items: list[_Prepared], skip: set[int]) -> Iterator[_Prepared]:
-        """The items in order, rendered except those in `skip` (their stored text is the same).
-
-        Without workers nothing is rendered here: saving renders what it needs, and a file whose
-        text has not changed needs nothing.
-        """
-        if self.pool is None:
-            yield from items
-            return
+        """The items in order, rendered except those in `skip` (their stored text is the same):
+        by the workers, or without them in this process."""
         wanted = [i for i, item in enumerate(items) if item.parsed and not item.error and i not in skip]
         texts = [(items[i].parsed.body, items[i].parsed.body_format) for i in wanted]
-        results = self.pool.map(_render, texts, chunksize=4)  # submits every chunk now
+        if self.pool is None:
+            results: Iterator[tuple[Rendered | None, Blocks | None, str]] = map(_render, texts)
+        else:
+            results = self.pool.map(_render, texts, chunksize=4)  # submits every chunk now
         wanted_set = set(wanted)
         for index, item in enumerate(items):
             if index in wanted_set:
@@ -238,23 +238,18 @@ class _Staged:
 _Owner = RFC | int
 
 
-class _Importer:
-    """Holds what a run needs in memory: people, areas, next free number, the records it matches."""
+class _Records:
+    """The records the files of a run may match, loaded in a few queries.
 
-    def __init__(self, report: RFCImportReport) -> None:
-        self.report = report
-        self.people = PeopleIndex()
-        self.areas = {area.slug: area for area in Area.objects.all()}
-        self.next_site_number = (RFC.objects.filter(series="").aggregate(n=Max("number"))["n"] or 0) + 1
-        self.links: list[list[Any]] = []
+    Alone, before the transaction, it tells which files need rendering (unchanged()); the
+    _Importer loads them again inside the transaction to save them.
+    """
+
+    def __init__(self) -> None:
         self.items: list[_Prepared] = []
         # Loaded by preload(); None means "ask the database" (as after a failed batch).
         self.by_number: dict[tuple[str, int], RFC | None] | None = None
         self.by_alias: dict[str, _Owner] = {}
-        self.staged: list[_Staged] = []
-        self.number_before_batch = self.next_site_number
-
-    # What the run matches, loaded at once ---------------------------------------------------
 
     def preload(self, items: list[_Prepared]) -> None:
         """Load every record the files may match, and every alias they may take, in a few queries.
@@ -306,20 +301,6 @@ class _Importer:
                 same.add(index)
         return same
 
-    def forget(self, reload: bool = True) -> None:
-        """After a rollback: what is in memory may not be in the database any more.
-
-        People and areas are read again; with `reload`, the staged records are written and the
-        run's records loaded again too.
-        """
-        self.people = PeopleIndex()
-        self.areas = {area.slug: area for area in Area.objects.all()}
-        if reload:
-            self.flush()
-            self.preload(self.items)
-
-    # Records ----------------------------------------------------------------------------
-
     def find(self, parsed: ParsedRFC) -> RFC | None:
         if self.by_number is not None:
             if parsed.number is not None:
@@ -339,6 +320,34 @@ class _Importer:
         keys = [RFCAlias.normalise(a) for a in [parsed.slug, *parsed.aliases] if a]
         alias = RFCAlias.objects.filter(alias__in=keys, rfc__series="").select_related("rfc").first()
         return alias.rfc if alias else None
+
+
+class _Importer(_Records):
+    """Holds what a run needs in memory: people, areas, next free number, the records it matches."""
+
+    def __init__(self, report: RFCImportReport) -> None:
+        super().__init__()
+        self.report = report
+        self.people = PeopleIndex()
+        self.areas = {area.slug: area for area in Area.objects.all()}
+        self.next_site_number = (RFC.objects.filter(series="").aggregate(n=Max("number"))["n"] or 0) + 1
+        self.links: list[list[Any]] = []
+        self.staged: list[_Staged] = []
+        self.number_before_batch = self.next_site_number
+
+    def forget(self, reload: bool = True) -> None:
+        """After a rollback: what is in memory may not be in the database any more.
+
+        People and areas are read again; with `reload`, the staged records are written and the
+        run's records loaded again too.
+        """
+        self.people = PeopleIndex()
+        self.areas = {area.slug: area for area in Area.objects.all()}
+        if reload:
+            self.flush()
+            self.preload(self.items)
+
+    # Records ----------------------------------------------------------------------------
 
     def stages(self, parsed: ParsedRFC) -> bool:
         """Whether save() will stage this file (a new record, matched in memory): it writes nothing."""
@@ -635,12 +644,17 @@ def import_rfcs(
     try:
         with _Workers(files) as workers:
             items = workers.parse()
+            # Rendered before the transaction: with SQLite's IMMEDIATE transactions it holds the
+            # write lock from its start, and every other writer would wait out the renders.
+            stored = _Records()
+            stored.preload(items)
+            items = list(workers.render(items, stored.unchanged(items)))
+            del stored
             with transaction.atomic():
                 _compress_fast()
                 importer = _Importer(report)
                 importer.preload(items)
-                skip = importer.unchanged(items)
-                for index, item in enumerate(workers.render(items, skip), 1):
+                for index, item in enumerate(items, 1):
                     if progress:
                         progress(index, len(files), str(item.path))
                     _import_one(importer, item, roots, report)

@@ -5,8 +5,13 @@ notes to people (by name, slug or alias in any case; a full name one or two typo
 name only one person has, or that one person of the series clearly answers to), creates the
 rest, and replaces a meeting's topics, remarks, links and action items when the same notes come
 again, so importing twice changes nothing; statuses and decision links set on the site survive. Remarks and action items are written with
-bulk_create: Markdown is rendered first with the model's own render_markdown(), so the stored
-HTML is exactly what save() would have produced, at a fraction of the queries.
+bulk_create, at a fraction of the queries.
+
+The Markdown (the notes, the agenda, every topic and remark) is rendered first, by render_notes()
+with the models' own render_markdown(), before the transaction opens: with SQLite's IMMEDIATE
+transactions an atomic block holds the write lock from its start, and a long render inside it
+made every other save fail with "database is locked". The stored HTML is exactly what save()
+would have produced.
 """
 
 from __future__ import annotations
@@ -370,6 +375,55 @@ class StaleMeeting(Exception):
     """The meeting was saved by someone else since this edit began; nothing was written."""
 
 
+@dataclass
+class RenderedNotes:
+    """A meeting's Markdown rendered before its transaction: unsaved rows holding text and HTML.
+
+    `meeting` holds the agenda and the notes, `topics` the topics of the notes in order (without
+    their meeting) and `remarks` each topic's remarks (without their speaker), all rendered.
+    """
+
+    meeting: Meeting
+    topics: list[Topic]
+    remarks: list[list[Remark]]
+
+
+def render_notes(parsed: ParsedMeeting, source_text: str) -> RenderedNotes:
+    """Render everything save_meeting() will store, writing nothing: call it before the transaction."""
+    meeting = Meeting(agenda=parsed.agenda, source_text=source_text)
+    meeting.render_markdown()
+    topics, remarks = [], []
+    for order, parsed_topic in enumerate(parsed.topics, start=1):
+        topic = Topic(order=order, title=parsed_topic.title[:300] or f"Topic {order}", body=parsed_topic.body)
+        topic.render_markdown()
+        topics.append(topic)
+        rows = []
+        for remark_order, remark in enumerate(parsed_topic.remarks, start=1):
+            row = Remark(
+                topic=topic,
+                order=remark_order,
+                speaker_name=(remark.speaker or "")[:200],
+                text=remark.text,
+                depth=min(remark.depth, 32767),
+            )
+            row.render_markdown()
+            rows.append(row)
+        remarks.append(rows)
+    return RenderedNotes(meeting, topics, remarks)
+
+
+def _take_rendered(meeting: Meeting, rendered: Meeting) -> None:
+    """Give the meeting about to be saved the HTML rendered before the transaction, where its text
+    is the rendered one and its stored HTML is not already current (then save() only writes)."""
+    if not meeting.markdown_is_stale():
+        return
+    if any(getattr(meeting, name) != getattr(rendered, name) for name in Meeting.MARKDOWN_FIELDS):
+        return  # not the text that was rendered: save() renders it
+    for html_name in Meeting.MARKDOWN_FIELDS.values():
+        setattr(meeting, html_name, getattr(rendered, html_name))
+    meeting._rendered_sources = dict(rendered._rendered_sources)
+
+
 def save_meeting(
     parsed: ParsedMeeting,
     *,
@@ -383,6 +437,7 @@ def save_meeting(
     lookups: Lookups | None = None,
     meeting: Meeting | None = None,
     expected_version: int | None = None,
+    rendered: RenderedNotes | None = None,
 ) -> Meeting:
     """Create or update the meeting these notes describe, with everything parsed from them.
 
@@ -391,7 +446,9 @@ def save_meeting(
     its series, date or title), and `expected_version` the version the edit started from: when
     someone saved in between, StaleMeeting is raised before anything is written.
     `action_items` replaces the parsed ones when a person corrected them in the preview.
-    Everything happens in one transaction: a failure leaves the database as it was.
+    Everything happens in one transaction: a failure leaves the database as it was. The Markdown
+    is rendered before it (`rendered`, from render_notes(), when the caller opens a transaction
+    of its own around this one).
     """
     saved, _ = _save(
         parsed,
@@ -405,6 +462,7 @@ def save_meeting(
         lookups=lookups or Lookups(),
         target=meeting,
         expected_version=expected_version,
+        rendered=rendered or render_notes(parsed, source_text),
     )
     return saved
 
@@ -421,6 +479,7 @@ def _save(
     create_people: bool,
     action_items: list[ParsedActionItem] | None,
     lookups: Lookups,
+    rendered: RenderedNotes,
     target: Meeting | None = None,
     expected_version: int | None = None,
 ) -> tuple[Meeting, bool]:
@@ -443,6 +502,7 @@ def _save(
     meeting.agenda = parsed.agenda
     meeting.source_text = source_text
     meeting.source_path = source_path[:500]
+    _take_rendered(meeting, rendered.meeting)
     meeting.save()
 
     items = parsed.action_items if action_items is None else action_items
@@ -450,8 +510,8 @@ def _save(
     labels = [*parsed.attendees, *parsed.speakers, *(r.speaker for t in parsed.topics for r in t.remarks)]
     resolver.resolve_all([*labels, *(i.owner for i in items if i.owner)])
 
-    topics = _save_topics(meeting, parsed)
-    _save_remarks(parsed, topics, resolver)
+    topics = _save_topics(meeting, rendered)
+    _save_remarks(parsed, rendered, resolver)
     _save_action_items(meeting, parsed, items, topics, resolver, kept)
     _save_links(meeting, parsed, topics)
     present = [resolver.person(n) for n in [*parsed.attendees, *parsed.speakers]]
@@ -536,29 +596,19 @@ def _clear(meeting: Meeting) -> None:
     meeting.topics.all().delete()
 
 
-def _save_topics(meeting: Meeting, parsed: ParsedMeeting) -> list[Topic]:
-    topics = []
-    for order, parsed_topic in enumerate(parsed.topics, start=1):
-        topic = Topic(meeting=meeting, order=order, title=parsed_topic.title[:300] or f"Topic {order}")
-        topic.body = parsed_topic.body
+def _save_topics(meeting: Meeting, rendered: RenderedNotes) -> list[Topic]:
+    """The rendered topics, saved in order (their Markdown is current: save() only writes)."""
+    for topic in rendered.topics:
+        topic.meeting = meeting
         topic.save()
-        topics.append(topic)
-    return topics
+    return rendered.topics
 
 
-def _save_remarks(parsed: ParsedMeeting, topics: list[Topic], resolver: _Resolver) -> None:
+def _save_remarks(parsed: ParsedMeeting, rendered: RenderedNotes, resolver: _Resolver) -> None:
     remarks = []
-    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
-        for order, remark in enumerate(parsed_topic.remarks, start=1):
-            row = Remark(
-                topic=topic,
-                order=order,
-                speaker=resolver.person(remark.speaker),
-                speaker_name=(remark.speaker or "")[:200],
-                text=remark.text,
-                depth=min(remark.depth, 32767),
-            )
-            row.render_markdown()
+    for rows, parsed_topic in zip(rendered.remarks, parsed.topics, strict=True):
+        for row, remark in zip(rows, parsed_topic.remarks, strict=True):
+            row.speaker = resolver.person(remark.speaker)
             remarks.append(row)
     Remark.objects.bulk_create(remarks, batch_size=500)
 
@@ -767,6 +817,7 @@ def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> File
         create_people=True,
         action_items=None,
         lookups=lookups,
+        rendered=render_notes(result.parsed, result.text),  # before the transaction
     )
     return result
 
@@ -1008,6 +1059,7 @@ __all__ = [
     "ImportProblem",
     "Lookups",
     "PeopleIndex",
+    "RenderedNotes",
     "StaleMeeting",
     "get_series",
     "import_file",
@@ -1015,6 +1067,7 @@ __all__ = [
     "match_people",
     "read_file",
     "read_notes",
+    "render_notes",
     "save_file",
     "save_meeting",
     "series_from_path",

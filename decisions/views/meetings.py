@@ -33,6 +33,7 @@ from decisions.meetings.importing import (
     meeting_size_problem,
     meeting_title,
     notes_size_problem,
+    render_notes,
     save_meeting,
 )
 from decisions.models import (
@@ -153,6 +154,7 @@ def _save(request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, i
     data = form.cleaned_data
     if data.get("title"):
         parsed.title = data["title"]
+    rendered = render_notes(parsed, data["text"])  # before the transaction: it holds the write lock
     with transaction.atomic():
         return save_meeting(
             parsed,
@@ -161,6 +163,7 @@ def _save(request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, i
             source_text=data["text"],
             user=request.user,
             action_items=_drafted_items(items),
+            rendered=rendered,
         )
 
 
@@ -294,6 +297,7 @@ def _save_edit(
 ) -> HttpResponse:
     data = form.cleaned_data
     parsed.title = context["title"]
+    rendered = render_notes(parsed, data["notes"])  # before the transaction: it holds the write lock
     try:
         with transaction.atomic():
             saved = save_meeting(
@@ -305,6 +309,7 @@ def _save_edit(
                 user=request.user,
                 meeting=meeting,
                 expected_version=data["version"],
+                rendered=rendered,
             )
     except StaleMeeting:
         return _refuse_stale(request, meeting)

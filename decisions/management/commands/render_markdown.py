@@ -21,24 +21,43 @@ def markdown_models() -> list[type[MarkdownFieldsMixin]]:
     ]
 
 
+# Rows rendered, then written in one short transaction.
+CHUNK = 200
+
+
 def render_all(*, dry_run: bool = False, progress: Any = None) -> dict[str, int]:
-    """Re-render every row; return how many rows of each model changed."""
+    """Re-render every row; return how many rows of each model changed.
+
+    Each chunk of rows is rendered outside any transaction, then what changed is written in one
+    short transaction: with SQLite's IMMEDIATE transactions an atomic block holds the write lock
+    from its start, and rendering inside it made every other save fail with "database is
+    locked". A row is only written while its text is still the one rendered; a row saved in
+    between was rendered by its own save().
+    """
     changed: dict[str, int] = {}
     for model in markdown_models():
         count = 0
         rows = model._default_manager.order_by("pk")
         total = rows.count()
-        with transaction.atomic():
-            for index, row in enumerate(rows.iterator(chunk_size=200), 1):
+        # What a row's HTML is rendered from (an RFC's body may be reStructuredText).
+        watched = [*model.MARKDOWN_FIELDS, *[f.name for f in model._meta.fields if f.name == "body_format"]]
+        index, last = 0, None
+        while chunk := list((rows if last is None else rows.filter(pk__gt=last))[:CHUNK]):
+            last = chunk[-1].pk
+            updates = []
+            for row in chunk:
+                index += 1
                 fields = row.render_markdown()
                 if fields:
                     count += 1
-                    if not dry_run:
-                        model._default_manager.filter(pk=row.pk).update(
-                            **{f: getattr(row, f) for f in fields}
-                        )
+                    sources = {name: getattr(row, name) for name in watched}
+                    updates.append((row.pk, sources, {f: getattr(row, f) for f in fields}))
                 if progress:
                     progress(model.__name__, index, total)
+            if updates and not dry_run:
+                with transaction.atomic():
+                    for pk, sources, values in updates:
+                        model._default_manager.filter(pk=pk, **sources).update(**values)
         changed[model.__name__] = count
     return changed
 
