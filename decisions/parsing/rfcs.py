@@ -35,8 +35,9 @@ import yaml
 from django.conf import settings
 from django.utils.text import slugify
 
-from decisions import safe_files, safe_yaml
+from decisions import safe_yaml
 from decisions.markdown import clean_text
+from decisions.sources import files as safe_files
 from decisions.text import first_control_line, strip_controls
 
 FORMATS = ("bytecodealliance", "rust", "pep", "kep", "frontmatter")
@@ -110,7 +111,7 @@ class ParsedRFC:
 
 def detect_format(path: Path, root: Path | None = None) -> str | None:
     """The format of one file, from its name and its first lines; None when it is none of ours
-    (or when it may not be read: see decisions.safe_files, with root as the folder)."""
+    (or when it may not be read: see decisions.sources.files, with root as the folder)."""
     path = Path(path)
     name = path.name.lower()
     if name in ("kep.yaml", "kep.yml"):
@@ -157,7 +158,7 @@ def iter_rfc_files(
     (`accepted/`, `text/`, `keps/`, `peps/`) only those folders are read. A file named
     explicitly is always yielded, with "auto" as its format when none could be told, so that
     parse_file reports why. A file that may not be read (a link out of the folder given, a FIFO,
-    a device: see decisions.safe_files) is left out and added to `refused` with the reason.
+    a device: see decisions.sources.files) is left out and added to `refused` with the reason.
     """
     _check_format(fmt)
     refused = [] if refused is None else refused
@@ -225,7 +226,7 @@ _ROOT: contextvars.ContextVar[Path | None] = contextvars.ContextVar("rfc_root", 
 
 
 def _read(path: Path, warnings: list[str]) -> str:
-    """The file as text: checked and size-checked before it is read (decisions.safe_files), BOM
+    """The file as text: checked and size-checked before it is read (decisions.sources.files), BOM
     and CR removed, undecodable bytes replaced (warned)."""
     try:
         data = safe_files.read_bytes(path, _ROOT.get(), limit=settings.MARKDOWN_MAX_BYTES)
