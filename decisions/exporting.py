@@ -35,7 +35,8 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from decisions import markdown, matrix, related, safe_yaml
+from decisions import markdown, matrix, related
+from decisions.formats import yaml as safe_yaml
 from decisions.models import (
     RFC,
     ActionItem,

@@ -35,7 +35,7 @@ import yaml
 from django.conf import settings
 from django.utils.text import slugify
 
-from decisions import safe_yaml
+from decisions.formats import yaml as safe_yaml
 from decisions.markdown import clean_text
 from decisions.sources import files as safe_files
 from decisions.text import first_control_line, strip_controls
