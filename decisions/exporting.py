@@ -35,7 +35,8 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from decisions import markdown, matrix, related, safe_files, safe_yaml
+from decisions import markdown, matrix, related
+from decisions.formats import yaml as safe_yaml
 from decisions.models import (
     RFC,
     ActionItem,
@@ -61,6 +62,7 @@ from decisions.models import (
     Topic,
     parse_reference,
 )
+from decisions.sources import files as safe_files
 from decisions.text import first_control_line, strip_controls
 
 INDEX_NAME = "README.md"

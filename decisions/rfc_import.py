@@ -56,7 +56,7 @@ from decisions.models import (
     parse_reference,
     unique_slug,
 )
-from decisions.parsing.rfcs import ParsedRFC, RFCParseError, iter_rfc_files, parse_file
+from decisions.rfcs.parsing import ParsedRFC, RFCParseError, iter_rfc_files, parse_file
 from decisions.search import engine as search
 
 Progress = Callable[[int, int, str], None]

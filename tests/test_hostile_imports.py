@@ -19,7 +19,7 @@ from django.test import override_settings
 
 from decisions import exporting
 from decisions.models import RFC, Decision, Meeting
-from decisions.parsing.rfcs import RFCParseError, parse_file
+from decisions.rfcs.parsing import RFCParseError, parse_file
 from decisions.text import strip_controls
 from tests.conftest import DATA
 from tests.test_import_decisions import failure, record, write

@@ -1,4 +1,4 @@
-"""RFC files from other processes are read into what the importer stores (decisions/parsing/rfcs.py).
+"""RFC files from other processes are read into what the importer stores (decisions/rfcs/parsing/).
 
 Fixtures in tests/data/rfcs/ follow each format's public description (PEP 1, the
 rust-lang/rfcs template, the KEP template, this site's own export); byte-level messes (CRLF,
@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from decisions.exporting import front_matter
 from decisions.models import RFCStatus
-from decisions.parsing.rfcs import (
+from decisions.rfcs.parsing import (
     STATUSES,
     ParsedRFC,
     RFCParseError,

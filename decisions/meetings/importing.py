@@ -30,7 +30,6 @@ from django.db.models import Count, F
 from django.urls import NoReverseMatch
 from django.utils.text import slugify
 
-from decisions import safe_files
 from decisions.models import (
     RFC,
     ActionItem,
@@ -58,6 +57,7 @@ from decisions.parsing.meetings import (
     series_name,
     year_from_path,
 )
+from decisions.sources import files as safe_files
 from decisions.text import first_control_line, strip_controls
 
 AMBIGUOUS: Any = object()  # more than one person answers to this name: link nobody, create nobody

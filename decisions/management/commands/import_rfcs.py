@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.management.progress import progress_line
-from decisions.parsing.rfcs import FORMATS, RFCParseError
 from decisions.rfc_import import RFCImportReport, import_rfcs
+from decisions.rfcs.parsing import FORMATS, RFCParseError
 
 
 class Command(BaseCommand):

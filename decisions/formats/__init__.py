@@ -1,0 +1,1 @@
+"""Formats shared by every importer and exporter: YAML and front matter."""

@@ -1,0 +1,76 @@
+"""The one front-matter reader and the one YAML loader every importer uses (decisions/formats/)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from decisions.formats import frontmatter
+from decisions.formats import yaml as formats_yaml
+
+RECORD = "---\nnumber: 0012\ntitle: Nightly builds\noptions:\n- name: yes\n- name: no\n---\n\n# Body\n"
+
+
+def test_split_gives_the_yaml_the_body_and_their_file_lines():
+    front = frontmatter.split(RECORD)
+    assert front.yaml == "number: 0012\ntitle: Nightly builds\noptions:\n- name: yes\n- name: no\n"
+    assert front.body == "\n# Body\n"
+    assert (front.yaml_line, front.body_line) == (2, 8)
+
+
+def test_split_accepts_a_closing_line_of_three_dots_with_spaces_after_it():
+    assert frontmatter.split("---\na: 1\n...  \nbody").body == "body"
+
+
+def test_split_tells_a_missing_front_matter_from_an_unclosed_one():
+    with pytest.raises(frontmatter.NoFrontMatter, match="must start with a line ---"):
+        frontmatter.split("a: 1\n---\n")
+    with pytest.raises(frontmatter.UnclosedFrontMatter, match="not closed") as caught:
+        frontmatter.split("---\na: 1\n")
+    assert caught.value.line == 1
+
+
+def test_the_record_loader_remembers_the_file_line_of_every_key_and_item():
+    front = frontmatter.split(RECORD)
+    data = formats_yaml.load(front.yaml, first_line=front.yaml_line, loader=formats_yaml.RecordLoader)
+    assert data["number"] == 12
+    assert data.lines == {"number": 2, "title": 3, "options": 4}
+    assert data["options"].lines == [5, 6]
+    assert data["options"][1].lines == {"name": 6}
+
+
+def test_the_record_loader_refuses_a_key_given_twice_at_its_line():
+    with pytest.raises(formats_yaml.YAMLLoadError, match="the key 'a' appears twice") as caught:
+        formats_yaml.load("a: 1\nb: 2\na: 3\n", first_line=2, loader=formats_yaml.RecordLoader)
+    assert caught.value.line == 4
+
+
+def test_the_default_loader_keeps_dates_as_the_text_written():
+    assert formats_yaml.load("created: 2019-02-30\nok: 2019-02-28\n") == {
+        "created": "2019-02-30",
+        "ok": "2019-02-28",
+    }
+    assert formats_yaml.load("day: 2019-02-28\n", loader=formats_yaml.RecordLoader)["day"] == datetime.date(
+        2019, 2, 28
+    )
+
+
+def test_a_syntax_error_names_its_file_line_and_where_the_collection_started():
+    with pytest.raises(formats_yaml.YAMLLoadError) as caught:
+        formats_yaml.load("a: 1\nb: [1, 2\nc: 3\n", first_line=2)
+    assert caught.value.line == 4
+    assert caught.value.context_line == 3
+    assert str(caught.value).endswith("(while parsing a flow sequence started on line 3)")
+
+
+def test_deep_nesting_and_large_aliases_are_refused_before_loading():
+    with pytest.raises(formats_yaml.YAMLLoadError, match="nested more than 100 levels deep") as caught:
+        formats_yaml.load("a: 1\nb: " + "[" * 101, first_line=2)
+    assert caught.value.line == 3
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 10)}]\n" for n in range(4)
+    )
+    with pytest.raises(formats_yaml.YAMLLoadError, match="the alias") as caught:
+        formats_yaml.load(laughs, first_line=2)
+    assert caught.value.line == 5  # the line of d, whose aliases pass the budget
