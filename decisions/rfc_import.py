@@ -648,7 +648,12 @@ def import_rfcs(
             # write lock from its start, and every other writer would wait out the renders.
             stored = _Records()
             stored.preload(items)
-            items = list(workers.render(items, stored.unchanged(items)))
+            rendered = []
+            for index, item in enumerate(workers.render(items, stored.unchanged(items)), 1):
+                rendered.append(item)
+                if progress:  # the longest part of a run: Markdown, Pygments and docutils
+                    progress(index, len(items), f"read {item.path}")
+            items = rendered
             del stored
             with transaction.atomic():
                 _compress_fast()
@@ -656,7 +661,7 @@ def import_rfcs(
                 importer.preload(items)
                 for index, item in enumerate(items, 1):
                     if progress:
-                        progress(index, len(files), str(item.path))
+                        progress(index, len(items), f"saved {item.path}")
                     _import_one(importer, item, roots, report)
                 importer.flush()
                 importer.link_all()

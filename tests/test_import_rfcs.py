@@ -292,3 +292,17 @@ def test_a_file_deep_in_folders_imports_and_its_revision_names_the_file(tmp_path
     assert report["imported"] == 1 and report["failed"] == []
     message = RFC.objects.get(series="rust", number=2094).revisions.get().message
     assert len(message) <= 300 and message.startswith("Imported from …") and message.endswith(source.name)
+
+
+def test_progress_counts_every_file_while_reading_and_again_while_saving():
+    calls: list[tuple[int, int, str]] = []
+    report = rfc_import.import_rfcs(
+        GOOD, progress=lambda index, total, label: calls.append((index, total, label))
+    )
+    files = len(report.imported)
+    reading = [call for call in calls if call[2].startswith("read ")]
+    saving = [call for call in calls if call[2].startswith("saved ")]
+    assert files > 3
+    assert [index for index, _, _ in reading] == list(range(1, files + 1))
+    assert [index for index, _, _ in saving] == list(range(1, files + 1))
+    assert calls.index(reading[-1]) < calls.index(saving[0])  # reading is done before anything is saved
