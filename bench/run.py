@@ -166,7 +166,7 @@ def migrate_and_seed(
     from django.db import connection
 
     from bench.seed import SCALES, Seeder, base_of
-    from decisions.search.engine import rebuild_index
+    from decisions.search.index import rebuild_index
 
     scale = SCALES[scale_name]
     prepared = Prepared(connection.vendor, scale_name)
