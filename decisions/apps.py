@@ -12,7 +12,7 @@ class DecisionsConfig(AppConfig):
     verbose_name = "RFCs, meetings and decisions"
 
     def ready(self) -> None:
-        from decisions.datastate import install
+        from decisions.caching import datastate
         from decisions.markdown import fields
         from decisions.meetings import search as meeting_search
         from decisions.precedents import search as precedent_search
@@ -31,4 +31,6 @@ class DecisionsConfig(AppConfig):
             decision_search.SEARCHABLE,
             precedent_search.SEARCHABLE,
         )
-        post_migrate.connect(install, sender=self, dispatch_uid="decisions.datastate")
+        # The data state: PostgreSQL connections notice their writes; `migrate` (re)installs it.
+        datastate.connect()
+        post_migrate.connect(datastate.install, sender=self, dispatch_uid="decisions.datastate")

@@ -1,0 +1,1 @@
+"""The page caches' machinery: the data state whole pages are keyed by, and the UNION ALL loader."""
