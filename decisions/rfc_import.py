@@ -1,4 +1,4 @@
-"""The database side of `manage.py import_rfcs` (DESIGN.md section 5): ParsedRFC -> RFC rows.
+"""The database side of `manage.py import_rfcs`: ParsedRFC -> RFC rows.
 
 Parsing is decisions.parsing.rfcs (pure). The whole run is one transaction, so an unexpected
 error leaves the database as it was, and a bad file is reported and skipped while the rest
