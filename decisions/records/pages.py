@@ -1,8 +1,8 @@
-"""What a decision page, the export and the API show of a decision's links, each in one query.
+"""A decision's links as its page and the export show them: the record and its lists in one query.
 
-decision_links() is the one loader of a decision's small relations (areas, RFCs, owners, meetings,
-precedents, status history, references kept as written, action items, supersession): the page,
-the Markdown export and the API all read them through it.
+decision_links() loads a decision's small relations (areas, RFCs, owners, meetings, precedents,
+status history, references kept as written, action items, supersession) for many decisions at
+once; decision_page() loads one record with the same relations for its page.
 """
 
 from __future__ import annotations
