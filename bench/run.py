@@ -6,13 +6,14 @@ The database is a temporary SQLite file, or, when DATABASE_URL names a PostgreSQ
 database `<name>_bench_<pid>` on that server; either is removed at the end (unless --keep).
 Records are seeded in two steps, a few first and then the full scale, and every page's queries
 are counted after each step (on a cold and on a warm cache, and on two different records of each
-kind): the counts must not change with the data. The human table goes to stderr, the JSON of
-DESIGN.md section 8 is the last line of stdout. The exit status is 1 when a page runs more than
-MAX_QUERIES queries or its count changes with the data; times are reported, not enforced.
+kind): the counts must not change with the data. The human table goes to stderr, the JSON
+result (per page: queries, median_ms, built_ms) is the last line of stdout. The exit status is
+1 when a page runs more than MAX_QUERIES queries or its count changes with the data; times are
+reported, not enforced.
 
 Each page is timed twice: as a visitor gets it (`median_ms`: after the first request, the whole
 page comes from rfcs_site.pagecache) and built for every request (`built_ms`: the page cache off,
-the fragment caches of decisions.related still on), which is what a signed-in person or the
+the fragment caches of decisions.caching still on), which is what a signed-in person or the
 first visitor after an edit waits for. Targets are judged on the first.
 """
 
@@ -34,7 +35,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 MAX_QUERIES = 10
-# Page -> the most it may cost, as a multiple of the floor (DESIGN.md section 8, issue 5).
+# Page -> the most it may cost, as a multiple of the floor (issue 5).
 TARGET_RATIO = {
     "home": 20,
     "rfc_list": 20,
@@ -166,7 +167,7 @@ def migrate_and_seed(
     from django.db import connection
 
     from bench.seed import SCALES, Seeder, base_of
-    from decisions.search.engine import rebuild_index
+    from decisions.search.index import rebuild_index
 
     scale = SCALES[scale_name]
     prepared = Prepared(connection.vendor, scale_name)

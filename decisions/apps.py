@@ -12,14 +12,25 @@ class DecisionsConfig(AppConfig):
     verbose_name = "RFCs, meetings and decisions"
 
     def ready(self) -> None:
-        from decisions.datastate import install
+        from decisions.caching import datastate
         from decisions.markdown import fields
+        from decisions.meetings import search as meeting_search
+        from decisions.precedents import search as precedent_search
         from decisions.records import references
-        from decisions.search import engine as search
+        from decisions.records import search as decision_search
+        from decisions.rfcs import search as rfc_search
+        from decisions.search import index as search
 
         # In this order: rows that loaddata saved raw are rendered first, so the search index,
         # connected last, reads their HTML and not the stale (empty) one.
         fields.connect()
         references.connect()
-        search.connect()
-        post_migrate.connect(install, sender=self, dispatch_uid="decisions.datastate")
+        search.connect(
+            rfc_search.SEARCHABLE,
+            meeting_search.SEARCHABLE,
+            decision_search.SEARCHABLE,
+            precedent_search.SEARCHABLE,
+        )
+        # The data state: PostgreSQL connections notice their writes; `migrate` (re)installs it.
+        datastate.connect()
+        post_migrate.connect(datastate.install, sender=self, dispatch_uid="decisions.datastate")

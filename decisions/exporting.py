@@ -1,4 +1,4 @@
-"""Records as Markdown files with YAML front matter (DESIGN.md section 6).
+"""Records as Markdown files with YAML front matter.
 
 One module owns both directions so the format cannot drift between export and import.
 
@@ -35,7 +35,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from decisions import markdown, matrix, related
+from decisions import markdown, matrix
 from decisions.formats import yaml as safe_yaml
 from decisions.models import (
     RFC,
@@ -62,6 +62,7 @@ from decisions.models import (
     Topic,
     parse_reference,
 )
+from decisions.records.pages import decision_links
 from decisions.sources import files as safe_files
 from decisions.text import first_control_line, strip_controls
 
@@ -331,8 +332,8 @@ def _load_parts(decisions: list[Decision], scope: models.QuerySet) -> dict[int, 
         .values_list("option_id", "criterion_id", "rating", "note")
     ):
         option_owner[option_id].ratings.setdefault(option_id, {})[criterion_id] = _Rated(rating, note)
-    # The short lists, one UNION query for all of them (decisions.related).
-    for decision_id, links in related.decision_links(ids, light=True).items():
+    # The short lists, one UNION query for all of them (decisions.records.pages).
+    for decision_id, links in decision_links(ids, light=True).items():
         part = parts[decision_id]
         part.ownerships = links.ownerships
         part.areas = [area.slug for area in links.areas]

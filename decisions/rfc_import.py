@@ -1,4 +1,4 @@
-"""The database side of `manage.py import_rfcs` (DESIGN.md section 5): ParsedRFC -> RFC rows.
+"""The database side of `manage.py import_rfcs`: ParsedRFC -> RFC rows.
 
 Parsing is decisions.parsing.rfcs (pure). The whole run is one transaction, so an unexpected
 error leaves the database as it was, and a bad file is reported and skipped while the rest
@@ -20,7 +20,7 @@ Markdown and highlighting its code is most of the work):
   the two loads is rendered when saved, inside the transaction, as before.)
 - A file that updates a record is saved on its own, in its own savepoint, by RFC.record_change
   as any edit is. New records are staged and written in batches of BATCH: one INSERT per table
-  for the batch, and one statement per 200 search entries (search.deferred_indexing), with the
+  for the batch, and one statement per 200 search entries (deferred_indexing), with the
   model signals sent as save() sends them. If a batch fails, it is rolled back to its savepoint
   and its files are saved one by one instead, each in its own savepoint, so the bad file is the
   only one reported.
@@ -57,7 +57,8 @@ from decisions.models import (
     unique_slug,
 )
 from decisions.rfcs.parsing import ParsedRFC, RFCParseError, iter_rfc_files, parse_file
-from decisions.search import engine as search
+from decisions.search import index as search_index
+from decisions.search import text as search_text
 
 Progress = Callable[[int, int, str], None]
 # From this many files on, parsing and rendering run in worker processes (one per core, at
@@ -100,7 +101,7 @@ def _render(text: tuple[str, str]) -> tuple[Rendered | None, Blocks | None, str]
         rendered = RFC(body=body, body_format=body_format).render_field("body")
     except MarkdownTooLarge as error:
         return None, None, f"not saved: {error}"
-    return rendered, search.html_blocks(rendered.html), ""
+    return rendered, search_text.html_blocks(rendered.html), ""
 
 
 class _Workers:
@@ -525,7 +526,7 @@ class _Importer(_Records):
         if not staged:
             return
         try:
-            with search.deferred_indexing():  # a savepoint for the batch, entries written last
+            with search_index.deferred_indexing():  # a savepoint for the batch, entries written last
                 self._write(staged)
         except (MarkdownTooLarge, ValueError, DatabaseError):
             self.next_site_number = self.number_before_batch
@@ -696,7 +697,7 @@ def _import_one(importer: _Importer, item: _Prepared, roots: list[Path], report:
         report.failed.append((str(path), item.error))
         return
     if item.rendered is not None and item.blocks is not None:
-        search.prepare_blocks(item.rendered.html, item.blocks)
+        search_text.prepare_blocks(item.rendered.html, item.blocks)
     importer.make_room(parsed)
     source = _source(path, roots)
     staging = importer.stages(parsed)  # a new record: save() only stages it, writing nothing

@@ -2,9 +2,9 @@
 
 Most requests are visitors reading RFCs, meetings and decisions. Their pages depend only on the
 URL, the day (due dates, "overdue") and the data, so a page is cached under those, with the data
-represented by decisions.datastate (one trivial query). Any committed write gives a new state,
+represented by decisions.caching.datastate (one trivial query). Any committed write gives a new state,
 so an edit shows at once, on every app server, with no invalidation code to forget. The pages'
-own fragment caches (decisions.related) still make a miss cheap.
+own fragment caches (keyed by decisions.caching.union.fingerprint) still make a miss cheap.
 
 Cached only: GET/HEAD without a session or messages cookie or an Authorization header, a 200
 that sets no cookie and used no CSRF token (a token in a shared page would leak its secret),
@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 
-from decisions import datastate
+from decisions.caching import datastate
 
 HEADER = "X-Page-Cache"
 logger = logging.getLogger(__name__)

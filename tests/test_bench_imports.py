@@ -22,7 +22,7 @@ from django.db import DatabaseError, connection
 from bench.imports import rust_rfc, write_rust_corpus
 from decisions import rfc_import
 from decisions.models import RFC, RFCAlias, RFCRevision, RFCStatusChange, SearchEntry
-from decisions.search.engine import search
+from decisions.search.results import search
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -211,7 +211,7 @@ def test_every_shared_hostile_input_imports_or_is_refused_quickly_in_each_format
     every kind: each is imported or reported with a reason; none crashes the run."""
     import time
 
-    from decisions.rst import render_rst
+    from decisions.markdown.rst import render_rst
 
     folder = shared_path("security", "hostile-inputs")
     files = sorted(p for p in folder.iterdir() if p.name != "README.md")

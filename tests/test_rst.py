@@ -7,8 +7,8 @@ import pytest
 from django.test import override_settings
 
 from decisions.markdown import MarkdownTooLarge, slugify_heading
+from decisions.markdown.rst import PROBLEMS_TITLE, render_rst
 from decisions.rfcs.parsing import parse_file
-from decisions.rst import PROBLEMS_TITLE, render_rst
 from tests.conftest import DATA
 from tests.test_markdown_security import XSS_PAYLOADS, dangers
 

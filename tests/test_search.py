@@ -1,4 +1,4 @@
-"""decisions/search.py: what a query finds, how hits rank and read, and when the index changes.
+"""decisions/search/: what a query finds, how hits rank and read, and when the index changes.
 
 The same tests run on SQLite (FTS5) and PostgreSQL (tsvector); set DATABASE_URL for the latter.
 """
@@ -28,7 +28,11 @@ from decisions.models import (
     Topic,
 )
 from decisions.parsing.meetings import parse_meeting
-from decisions.search import engine as search
+from decisions.search import results as search
+from decisions.search.excerpts import readable
+from decisions.search.index import rebuild_index
+from decisions.search.query import parse
+from decisions.search.sqlite import FTS_TABLE
 from tests.factories import make_decision, make_meeting, make_rfc
 
 pytestmark = pytest.mark.django_db
@@ -121,17 +125,17 @@ def test_hostile_queries_never_raise(query):
 
 
 def test_the_parser_reads_phrases_exclusions_and_or():
-    parsed = search.parse('"feature flag" wasi -http or "cargo vet" -"supply chain"')
+    parsed = parse('"feature flag" wasi -http or "cargo vet" -"supply chain"')
     assert parsed.websearch() == '"feature flag" "wasi" -"http" or "cargo vet" -"supply chain"'
     assert parsed.fts5() == '("feature flag" AND "wasi") NOT "http" OR ("cargo vet") NOT "supply chain"'
 
 
 def test_every_term_reaches_fts5_quoted_so_operators_are_words():
-    assert search.parse('NEAR( title:x "a""b').fts5() == '("NEAR(" AND "title:x" AND "a" AND "b")'
+    assert parse('NEAR( title:x "a""b').fts5() == '("NEAR(" AND "title:x" AND "a" AND "b")'
 
 
 def test_a_group_of_only_exclusions_is_dropped():
-    assert search.parse("-http or wasi").websearch() == '"wasi"'
+    assert parse("-http or wasi").websearch() == '"wasi"'
 
 
 # Ranking -----------------------------------------------------------------------------------------
@@ -294,7 +298,7 @@ def test_excerpts_read_as_text_without_markdown_or_decoration():
 
 
 def test_excerpts_run_blocks_on_with_a_dot_where_no_punctuation_ends_one():
-    assert search._readable("Add CODEOWNERS\nEnable it\n\nDone.\nNext  step") == (
+    assert readable("Add CODEOWNERS\nEnable it\n\nDone.\nNext  step") == (
         "Add CODEOWNERS · Enable it · Done. Next step"
     )
 
@@ -414,7 +418,7 @@ def test_rebuild_index_writes_every_entry_again():
     make_decision("Which interpreter?", number=3, options=2)
     make_precedent("Rollouts")
     SearchEntry.objects.all().delete()
-    assert search.rebuild_index() == {"rfc": 1, "meeting": 1, "decision": 1, "precedent": 1}
+    assert rebuild_index() == {"rfc": 1, "meeting": 1, "decision": 1, "precedent": 1}
     assert titles("trampolines") == ["RFC 1: Trampolines"]
     assert titles('"option 1"') == ["DR-0003: Which interpreter?"]
 
@@ -433,7 +437,7 @@ def test_the_database_index_stays_in_step_with_the_entries():
     rfc.title = "Glue"
     rfc.save()
     make_precedent("Rollouts").delete()
-    search.rebuild_index()
+    rebuild_index()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'decisions_searchentry_vector'")
@@ -443,6 +447,4 @@ def test_the_database_index_stays_in_step_with_the_entries():
         assert titles("glue") == ["RFC 1: Glue"] and titles("trampolines") == []
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
-        )
+        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)")

@@ -13,7 +13,12 @@ import time
 import pytest
 from django.db import connection
 
-from decisions.search import engine as search
+from decisions.search import backend as search_backend
+from decisions.search import excerpts, query
+from decisions.search import results as search
+from decisions.search import sqlite as search_sqlite
+from decisions.search.postgres import PostgresBackend
+from decisions.search.sqlite import SQLiteBackend
 from tests.factories import make_decision
 
 pytestmark = pytest.mark.django_db
@@ -64,21 +69,21 @@ def test_a_word_only_past_the_excerpt_window_still_finds_the_record():
 
 
 def test_a_term_typed_twice_is_searched_once():
-    assert search.parse("zq zq ZQ zq") == search.parse("zq ZQ")
-    assert len(search.parse(" ".join(["zq"] * 32)).groups[0]) == 1
+    assert query.parse("zq zq ZQ zq") == query.parse("zq ZQ")
+    assert len(query.parse(" ".join(["zq"] * 32)).groups[0]) == 1
 
 
 def test_excerpts_mark_words_that_start_like_the_query_words():
-    excerpt = search._excerpt(
+    excerpt = excerpts.excerpt(
         "Flags and flagging, café", ["flag", "cafe"], clipped_start=False, clipped_end=False
     )
-    marked = excerpt.replace(search.MARK_START, "[").replace(search.MARK_END, "]")
+    marked = excerpt.replace(excerpts.MARK_START, "[").replace(excerpts.MARK_END, "]")
     assert marked == "[Flags] and [flagging], [café]"
 
 
 def test_an_excerpt_of_a_window_cut_out_of_a_longer_text_drops_the_cut_words():
-    excerpt = search._excerpt("ord one two three wor", ["two"], clipped_start=True, clipped_end=True)
-    assert excerpt.replace(search.MARK_START, "[").replace(search.MARK_END, "]") == "…one [two] three…"
+    excerpt = excerpts.excerpt("ord one two three wor", ["two"], clipped_start=True, clipped_end=True)
+    assert excerpt.replace(excerpts.MARK_START, "[").replace(excerpts.MARK_END, "]") == "…one [two] three…"
 
 
 def _stop_at_once(monkeypatch) -> None:
@@ -87,8 +92,8 @@ def _stop_at_once(monkeypatch) -> None:
     def too_slow(self):
         raise search.SearchTooSlow()
 
-    monkeypatch.setattr(search._SQLiteBackend, "count", too_slow)
-    monkeypatch.setattr(search._PostgresBackend, "count", too_slow)
+    monkeypatch.setattr(SQLiteBackend, "count", too_slow)
+    monkeypatch.setattr(PostgresBackend, "count", too_slow)
 
 
 def test_a_search_stopped_for_time_asks_to_narrow_the_query_on_a_page_never_cached(client, monkeypatch):
@@ -109,17 +114,17 @@ def test_the_api_answers_a_search_stopped_for_time_with_503_and_the_message(clie
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's progress handler")
 def test_sqlite_stops_a_search_past_its_time_budget(monkeypatch):
     make_decision("Where do shared WASI API implementations live?", number=1)
-    monkeypatch.setattr(search, "SEARCH_TIMEOUT_SECONDS", 0)
-    monkeypatch.setattr(search, "PROGRESS_STEPS", 1)
+    monkeypatch.setattr(search_backend, "SEARCH_TIMEOUT_SECONDS", 0)
+    monkeypatch.setattr(search_sqlite, "PROGRESS_STEPS", 1)
     with pytest.raises(search.SearchTooSlow):
         search.search("wasi")
-    monkeypatch.setattr(search, "SEARCH_TIMEOUT_SECONDS", 10)
+    monkeypatch.setattr(search_backend, "SEARCH_TIMEOUT_SECONDS", 10)
     assert search.search("wasi").total == 1  # the handler is gone with the search
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statement timeout")
 def test_postgresql_stops_a_search_statement_past_its_time_budget(monkeypatch):
-    monkeypatch.setattr(search, "SEARCH_TIMEOUT_SECONDS", 0.05)
-    backend = search._PostgresBackend(search.Results("wasi"))
+    monkeypatch.setattr(search_backend, "SEARCH_TIMEOUT_SECONDS", 0.05)
+    backend = PostgresBackend(search.Results("wasi"))
     with pytest.raises(search.SearchTooSlow), backend._index_scans(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_sleep(2)")

@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from decisions import datastate
+from decisions.caching import datastate
 from decisions.models import RFC, Meeting, Topic
 from rfcs_site.pagecache import HEADER, page_key
 from tests.factories import make_decision, make_meeting, make_person, make_rfc

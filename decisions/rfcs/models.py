@@ -163,7 +163,7 @@ class RFC(VersionedMixin, MarkdownFieldsMixin, models.Model):
 
     def render_field(self, name: str) -> markdown.Rendered:
         if self.body_format == "rst":
-            from decisions.rst import render_rst  # docutils is only imported for PEP bodies
+            from decisions.markdown.rst import render_rst  # docutils is only imported for PEP bodies
 
             return render_rst(getattr(self, name) or "")
         return super().render_field(name)

@@ -13,7 +13,7 @@ class SearchKind(models.TextChoices):
 
 
 class SearchEntry(models.Model):
-    """The searchable text of one RFC, meeting, decision or precedent; decisions/search.py writes it.
+    """The searchable text of one RFC, meeting, decision or precedent; decisions.search.index writes it.
 
     Derived data: `manage.py rebuild_search_index` recreates every row. The full-text index over
     title, summary and body is not a model field because it differs per database: migration 0004

@@ -41,7 +41,7 @@ from decisions.models import (
     PrecedentKind,
     Remark,
 )
-from decisions.search import engine as fulltext
+from decisions.search import results as fulltext
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100

@@ -17,8 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from decisions import exporting, matrix, related
+from decisions import exporting, matrix
+from decisions.caching.dashboard import dashboard
 from decisions.forms import DecisionFilterForm, MeetingFilterForm, RFCFilterForm
+from decisions.meetings.pages import meeting_page
 from decisions.models import (
     RFC,
     ActionItem,
@@ -33,6 +35,8 @@ from decisions.models import (
     parse_reference,
 )
 from decisions.permissions import can_edit_decision, can_edit_precedent, can_edit_rfc, can_link_decisions_to
+from decisions.records.pages import decision_page
+from decisions.rfcs.pages import rfc_list_rows, rfc_page
 
 MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
 # Rendered records are cached under keys that change with them; old keys just age out.
@@ -41,9 +45,9 @@ RECORD_CACHE_SECONDS = 24 * 60 * 60
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """One query: the four lists come in one UNION (decisions.related), rendered from the cache
-    unless a row in them changed."""
-    lists, rows_key = related.dashboard()
+    """One query: the four lists come in one UNION (decisions.caching.dashboard), rendered from
+    the cache unless a row in them changed."""
+    lists, rows_key = dashboard()
     context = {
         "recent_rfcs": SimpleLazyObject(lambda: lists.recent_rfcs),
         "open_decisions": SimpleLazyObject(lambda: lists.open_decisions),
@@ -79,7 +83,7 @@ def _filtered_list(
 def rfc_list(request: HttpRequest) -> HttpResponse:
     """Six queries whatever the page shows; the filters and the rows render from the cache.
 
-    The page's RFCs, authors and areas come in one query (decisions.related); the rendered
+    The page's RFCs, authors and areas come in one query (decisions.rfcs.pages); the rendered
     results are cached under a fingerprint of those rows, and the filter form (hundreds of
     author options) under its choices and values, so an edit anywhere shows at once.
     """
@@ -88,7 +92,7 @@ def rfc_list(request: HttpRequest) -> HttpResponse:
     # series > '' reads the series index instead of scanning every row.
     series_shown = bool(request.GET.get("series")) or RFC.objects.filter(series__gt="").exists()
     page = Paginator(form.filter(RFC.objects.all()), settings.RFCS_PER_PAGE).get_page(request.GET.get("page"))
-    rows, rows_key = related.rfc_list_rows(list(page.object_list.values_list("pk", flat=True)))
+    rows, rows_key = rfc_list_rows(list(page.object_list.values_list("pk", flat=True)))
     page.object_list = SimpleLazyObject(lambda: rows.rfcs)
     query = request.GET.copy()
     query.pop("page", None)
@@ -133,11 +137,11 @@ def rfc_alias(request: HttpRequest, alias: str) -> HttpResponse:
 def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
     """One query when the page is cached, two when not (its text is read only then).
 
-    The RFC's fields and lists come in one query (decisions.related); the rendered page is cached
+    The RFC's fields and lists come in one query (decisions.rfcs.pages); the rendered page is cached
     under a fingerprint of those rows, so an edit, a new citing decision or a renamed author shows
     at once.
     """
-    page, rows_key = related.rfc_page(series, number)
+    page, rows_key = rfc_page(series, number)
     if page is None:
         raise Http404(f"No {RFC(series=series, number=number).label}.")
     rfc = page.rfc
@@ -261,12 +265,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One query: the meeting, its topics, remarks and relations (decisions.related).
+    """One query: the meeting, its topics, remarks and relations (decisions.meetings.pages).
 
     The rendered notes are cached under a fingerprint of those rows, for visitors only: a
     signed-in page holds forms.
     """
-    page, rows_key = related.meeting_page(pk)
+    page, rows_key = meeting_page(pk)
     if page is None:
         raise Http404(f"No meeting {pk}.")
     context = {
@@ -312,14 +316,14 @@ def _get_decision(number: int) -> Decision:
 
 @require_safe
 def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
-    """One query when the record is cached, four when not (DESIGN.md section 8).
+    """One query when the record is cached, four when not (`make bench` holds pages to ten).
 
-    The record, and everything it shows besides its matrix, come in one query (decisions.related);
-    the rendered record is cached under a fingerprint of those rows, so any change to it, or to a
-    meeting, person or precedent it shows, renders it again. Edits to the matrix move the
+    The record, and everything it shows besides its matrix, come in one query
+    (decisions.records.pages); the rendered record is cached under a fingerprint of those rows, so
+    any change to it, or to a meeting, person or precedent it shows, renders it again. Edits to the matrix move the
     record's version. The matrix and the lists are only built when the record is not cached.
     """
-    page, rows_key = related.decision_page(number)
+    page, rows_key = decision_page(number)
     if page is None:
         raise Http404(f"No decision DR-{number:04d}.")
     decision = page.decision

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from decisions.models import RFC
-from decisions.search import engine as search
+from decisions.search import results as search
 
 PER_PAGE = 20
 # "12 results among RFCs", "among meetings": the type as it reads inside a sentence.

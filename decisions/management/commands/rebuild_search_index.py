@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from decisions.search.engine import rebuild_index
+from decisions.search.index import rebuild_index
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""reStructuredText (imported PEP bodies) to the same safe HTML as Markdown (DESIGN.md section 7).
+"""reStructuredText (imported PEP bodies) to the same safe HTML, with the same interface, as Markdown.
 
 PEPs are stored as their rST source and rendered here with docutils, locked down: no file
 insertion (`include`, `:file:`/`:url:` options), no `raw` HTML, no configuration files read,

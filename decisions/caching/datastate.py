@@ -1,7 +1,8 @@
 """A short value that changes whenever committed data changes: the key of whole cached pages.
 
-The page caches of decisions.related are keyed by fingerprints of the rows a page shows, which
-costs the query that reads those rows on every request. A visitor's page can instead be cached
+Page fragments are cached under fingerprints of the rows a page shows
+(decisions.caching.union.fingerprint), which costs the query that reads those rows on every
+request. A visitor's page can instead be cached
 under the state of the whole database, read in one trivial query. The state must move only once
 a write is visible to readers (moved earlier, a reader could cache the old page under the new
 state), and writers must not wait for each other to move it:
@@ -193,4 +194,6 @@ def watch_writes(sender: Any, connection: Any, **_: Any) -> None:
         connection.execute_wrappers.insert(0, _notice_writes)
 
 
-connection_created.connect(watch_writes, dispatch_uid="decisions.datastate.watch_writes")
+def connect() -> None:
+    """Let PostgreSQL connections notice their writes from now on (called from apps.ready())."""
+    connection_created.connect(watch_writes, dispatch_uid="decisions.datastate.watch_writes")

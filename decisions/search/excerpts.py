@@ -1,0 +1,103 @@
+"""Excerpts of a hit, bounded whatever the text repeats, with the query's matches marked.
+
+Excerpts come from a window of each text, never from all of it: both engines' excerpt functions
+grow faster than the text on a repeated word (SQLite's snippet() is quadratic in a row's matches,
+"zq " * 40,000 took 10 s; PostgreSQL's ts_headline of a phrase took 5 s and gigabytes at 60 KB).
+The window starts a little before the first place a query word starts. The whole text is still
+matched and ranked; a word found only past the window gets an unmarked excerpt.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from decisions.search.query import WORDY, ParsedQuery
+
+# Characters that can never occur in indexed text (decisions.search.text.UNSAFE), so they can
+# mark the matches in excerpts.
+MARK_START, MARK_END = "\ue000", "\ue001"
+SNIPPET_TOKENS = 24
+EXCERPT_BEFORE, EXCERPT_CHARS = 200, 2000
+# At most this many query words place the window (each costs a scan of the text).
+EXCERPT_WORDS = 8
+
+
+def prefixes(parsed: ParsedQuery) -> list[str]:
+    """How the words of the query start (a crude stem: `migrating` gives `migra`), sorted."""
+    words = {word.casefold() for group in parsed.wanted().groups for t in group for word in t.text.split()}
+    found = sorted({fold(word[: max(4, len(word) - 3)]) for word in words if WORDY.search(word)})
+    return found[:EXCERPT_WORDS]
+
+
+def fold(text: str) -> str:
+    """Casefolded without accents, as the SQLite index compares (remove_diacritics)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_WORD = re.compile(r"\w+")
+_PUNCTUATION = re.compile(r"[^\w\s]*")
+
+
+def excerpt(window: str, starts: list[str], *, clipped_start: bool, clipped_end: bool) -> str:
+    """SNIPPET_TOKENS words of a window with the most words starting like a query word, marked.
+
+    Linear in the window (which is at most EXCERPT_CHARS), whatever it repeats.
+    """
+    words = list(_WORD.finditer(window))
+    # A window cut out of a longer text may begin or end inside a word.
+    if clipped_start and words and words[0].start() == 0:
+        words = words[1:]
+    if clipped_end and words and words[-1].end() == len(window):
+        words = words[:-1]
+    if not words:
+        return ""
+    hits = [i for i, word in enumerate(words) if fold(word[0]).startswith(tuple(starts))]
+    first = 0
+    if hits:
+        # The run of SNIPPET_TOKENS words from a hit holding the most hits, centred on its hits
+        # and moved back when it would run past the end, so short texts are shown whole.
+        def held(h: int) -> int:
+            return bisect.bisect_left(hits, h + SNIPPET_TOKENS) - bisect.bisect_left(hits, h)
+
+        best = max(hits, key=held)
+        span = hits[bisect.bisect_left(hits, best) + held(best) - 1] - best + 1
+        first = max(0, min(best - (SNIPPET_TOKENS - span) // 2, len(words) - SNIPPET_TOKENS))
+    last = min(len(words), first + SNIPPET_TOKENS)
+    pieces, position, wanted = [], words[first].start(), set(hits)
+    for i in range(first, last):
+        word = words[i]
+        pieces.append(window[position : word.start()])
+        pieces.append(f"{MARK_START}{word[0]}{MARK_END}" if i in wanted else word[0])
+        position = word.end()
+    pieces.append(_PUNCTUATION.match(window, position)[0])  # the full stop after the last word
+    lead = "…" if first > 0 or clipped_start else ""
+    tail = "…" if last < len(words) or clipped_end else ""
+    return lead + "".join(pieces) + tail
+
+
+def readable(text: str) -> str:
+    """One line: blocks (a line each in the index) run on, with a dot where no punctuation ends one."""
+    lines = [" ".join(line.split()) for line in (text or "").split("\n")]
+    out = ""
+    for line in filter(None, lines):
+        ends = out.replace(MARK_END, "").rstrip()[-1:]
+        out += line if not out else (" " if ends in ".!?:;…" else " · ") + line
+    return out
+
+
+def marked(text: str) -> SafeString:
+    """Escape everything, then turn the engine's match markers into <mark> tags."""
+    escaped = escape(readable(text))
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def best_snippet(*candidates: str) -> str:
+    """The excerpt with the most matches; the first non-empty one when none has any."""
+    best = max(candidates, key=lambda text: text.count(MARK_START))
+    return best if MARK_START in best else next((text for text in candidates if text.strip()), "")

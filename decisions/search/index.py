@@ -1,0 +1,222 @@
+"""Keeping the search index in step with the records: write, rewrite, remove, rebuild.
+
+Each record has one SearchEntry holding its plain text in three parts weighted in that order:
+title, summary and body. The database indexes them: on PostgreSQL a generated tsvector column
+with a GIN index, on SQLite an FTS5 table kept in step by triggers. Migration 0004 creates both,
+which is why neither is a model field. The receivers here rewrite a record's entry whenever the
+record or one of its parts (topic, remark, option) is saved or deleted, inside the same
+transaction as the row, so a rolled-back save leaves no entry behind. apps.ready() connects them
+with connect(), after the receiver that renders raw rows, so those are indexed from their
+rendered text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connections, router, transaction
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_delete, post_save
+
+from decisions.search import documents
+from decisions.search.documents import KINDS, Document, Searchable
+from decisions.search.models import SearchEntry
+from decisions.search.sqlite import FTS_TABLE
+
+_ENTRY_FIELDS = ["kind", "object_id", "title", "summary", "body", "url", "date"]
+
+
+def _write(written: Iterable[Document], using: str | None = None) -> None:
+    """Insert or replace entries in one statement per batch (an upsert on the natural key)."""
+    entries = [document.entry() for document in written]
+    SearchEntry.objects.using(using).bulk_create(
+        entries, update_conflicts=True, unique_fields=["id"], update_fields=_ENTRY_FIELDS, batch_size=200
+    )
+
+
+def index(obj: Model, *, using: str | None = None, created: bool = False) -> None:
+    """Write the entry of obj's record: obj itself, or the meeting or decision a part belongs to.
+
+    An entry that would not change is not written: rewriting it costs the full-text index a
+    delete and an insert of the whole text. `created` says obj was just inserted, so there is
+    no entry to compare with.
+    """
+    record = documents.record_of(obj, using)
+    if record is None:
+        return
+    document = documents.document(record, using)
+    if created and record is obj:
+        _write([document], using)
+        return
+    entry = document.entry()
+    stored = SearchEntry.objects.using(using).filter(pk=entry.pk).values_list(*_ENTRY_FIELDS).first()
+    if stored != tuple(getattr(entry, name) for name in _ENTRY_FIELDS):
+        _write([document], using)
+
+
+def unindex(obj: Model, *, using: str | None = None) -> None:
+    """Remove a deleted record's entry; for a deleted part, rewrite its record's entry without it.
+
+    Call it while obj still has its primary key (post_delete does).
+    """
+    if documents.part(type(obj)) is not None:
+        index(obj, using=using)
+        return
+    kind = documents.searchable(type(obj)).kind
+    SearchEntry.objects.using(using).filter(pk=SearchEntry.key(kind, obj.pk)).delete()
+
+
+def rebuild_index(
+    *, progress: Callable[[str, int, int], None] | None = None, using: str | None = None
+) -> dict[str, int]:
+    """Write every entry again from the records, in one transaction; return the count per kind.
+
+    For data that predates the index, and after changes that bypass save() (bulk_create,
+    QuerySet.update(), `manage.py render_markdown`). A few queries per 200 records.
+    """
+    using = using or router.db_for_write(SearchEntry)
+    counts: dict[str, int] = {}
+    with transaction.atomic(using=using):
+        SearchEntry.objects.using(using).all().delete()
+        for searchable in documents.searchables():
+            kind, records, build = searchable.kind, searchable.everything(using), searchable.build
+            total, batch = records.count(), []
+            for done, record in enumerate(records.iterator(chunk_size=200), 1):
+                batch.append(build(record))
+                if len(batch) == 200:
+                    _write(batch, using)
+                    batch = []
+                if progress:
+                    progress(KINDS[kind], done, total)
+            _write(batch, using)
+            counts[str(kind)] = total
+        if connections[using].vendor == "sqlite":
+            with connections[using].cursor() as cursor:
+                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+    return counts
+
+
+# Keeping the index current ---------------------------------------------------------------------
+
+
+def _index_saved(
+    sender: type[Model],
+    instance: Model,
+    using: str | None = None,
+    update_fields: Any = None,
+    created: bool = False,
+    **kwargs: Any,
+) -> None:
+    if update_fields is not None and not documents.reads(sender) & set(update_fields):
+        return
+    pending = _deferred(using)
+    if pending is not None and documents.searchable(sender) is not None:
+        if created:
+            pending[(sender, instance.pk)] = instance
+            return
+        pending.pop((sender, instance.pk), None)  # saved again: indexed now, as usual
+    part = documents.part(sender)
+    if created and part is not None and part.adds_nothing(instance):
+        return
+    index(instance, using=using, created=created)
+
+
+def _unindex_deleted(
+    sender: type[Model], instance: Model, using: str | None = None, origin: Any = None, **kwargs: Any
+) -> None:
+    """Remove the entry; for a part, rewrite its record's entry once per deletion.
+
+    Django deletes every row of a model before it sends their post_delete, so the first signal
+    for a record's parts already sees them all gone, and the rest can be skipped. Parts deleted
+    along with their record (or, for remarks, with their topic) are left to the record's own
+    signal.
+    """
+    pending = _deferred(using)
+    if pending is not None:
+        pending.pop((sender, instance.pk), None)
+    part = documents.part(sender)
+    if part is not None and origin is not None:
+        origin_model = origin.model if isinstance(origin, QuerySet) else type(origin)
+        if origin_model is not sender:
+            return
+        key = (sender, part.group(instance))
+        done = origin.__dict__.setdefault("_search_reindexed", set())
+        if key in done:
+            return
+        done.add(key)
+    unindex(instance, using=using)
+
+
+# Writing many entries at once -------------------------------------------------------------------
+
+_deferral = threading.local()
+
+
+def _deferred(using: str | None) -> dict[tuple[type[Model], Any], Model] | None:
+    """The records created but not yet indexed inside deferred_indexing() on this thread, if any."""
+    pending = getattr(_deferral, "pending", None)
+    if pending is None or (using or router.db_for_write(SearchEntry)) != _deferral.using:
+        return None
+    return pending
+
+
+@contextmanager
+def deferred_indexing(using: str | None = None) -> Iterator[None]:
+    """An atomic block whose new records are indexed together when it ends, not one by one.
+
+    For imports that create many records (with bulk_create and the post_save signal, or save()):
+    their entries are written in one statement per 200 as the block's last step, so inside the
+    same savepoint as the rows. A record saved again or deleted inside the block is indexed as
+    usual instead, and one whose row a nested savepoint rolled back gets no entry; a record
+    saved again inside a nested savepoint that rolls back would lose its entry, so keep these
+    blocks to creating records, as the RFC import does. Nested blocks leave the work to the
+    outermost.
+    """
+    using = using or router.db_for_write(SearchEntry)
+    if getattr(_deferral, "pending", None) is not None:
+        with transaction.atomic(using=using):
+            yield
+        return
+    _deferral.pending, _deferral.using = {}, using
+    try:
+        with transaction.atomic(using=using):
+            yield
+            pending, _deferral.pending = _deferral.pending, None
+            _index_created(list(pending.values()), using)
+    finally:
+        _deferral.pending = None
+
+
+def _index_created(records: list[Model], using: str) -> None:
+    """Write the entries of records that were just inserted (and still exist)."""
+    by_model: dict[type[Model], list[Model]] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record)
+    written = []
+    for model, group in by_model.items():
+        pks = [record.pk for record in group]
+        there = set()
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
+            there.update(
+                model._default_manager.using(using).filter(pk__in=chunk).values_list("pk", flat=True)
+            )
+        written += [documents.document(record, using) for record in group if record.pk in there]
+    _write(written, using)
+
+
+def connect(*kinds: Searchable) -> None:
+    """Index these kinds of record from now on and keep the index in step with their saves and
+    deletes (called from apps.ready(), after the receiver that renders raw rows, so those are
+    indexed from their rendered text)."""
+    for searchable in kinds:
+        documents.register(searchable)
+    for searchable in documents.searchables():
+        for model in (searchable.model, *(part.model for part in searchable.parts)):
+            post_save.connect(_index_saved, sender=model, dispatch_uid=f"search-index-{model.__name__}")
+            post_delete.connect(
+                _unindex_deleted, sender=model, dispatch_uid=f"search-unindex-{model.__name__}"
+            )
