@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 
 from decisions import markdown
 from decisions.meetings.importing import PeopleIndex, match_people, save_meeting
+from decisions.meetings.parsing import ParsedActionItem, parse_meeting
 from decisions.models import (
     ActionItem,
     ActionItemStatus,
@@ -25,7 +26,6 @@ from decisions.models import (
     Remark,
     Topic,
 )
-from decisions.parsing.meetings import ParsedActionItem, parse_meeting
 from tests.conftest import DATA
 from tests.factories import make_decision, make_person, make_rfc
 

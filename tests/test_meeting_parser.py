@@ -1,4 +1,4 @@
-"""decisions.parsing.meetings: what is read from notes written the many ways people write them."""
+"""decisions.meetings.parsing: what is read from notes written the many ways people write them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from decisions.parsing.meetings import (
+from decisions.meetings.parsing import (
     MeetingParseError,
     ParsedMeeting,
     date_from_path,

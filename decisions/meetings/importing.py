@@ -26,6 +26,19 @@ from django.urls import NoReverseMatch
 from django.utils.text import slugify
 
 from decisions import safe_files
+from decisions.meetings.parsing import (
+    MeetingParseError,
+    ParsedActionItem,
+    ParsedMeeting,
+    date_from_path,
+    name_key,
+    name_variants,
+    parse_meeting,
+    parts_before_year,
+    people_in_label,
+    series_name,
+    year_from_path,
+)
 from decisions.models import (
     RFC,
     ActionItem,
@@ -39,19 +52,6 @@ from decisions.models import (
     Remark,
     Topic,
     unique_slug,
-)
-from decisions.parsing.meetings import (
-    MeetingParseError,
-    ParsedActionItem,
-    ParsedMeeting,
-    date_from_path,
-    name_key,
-    name_variants,
-    parse_meeting,
-    parts_before_year,
-    people_in_label,
-    series_name,
-    year_from_path,
 )
 from decisions.text import first_control_line, strip_controls
 

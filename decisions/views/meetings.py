@@ -35,6 +35,7 @@ from decisions.meetings.importing import (
     notes_size_problem,
     save_meeting,
 )
+from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
 from decisions.models import (
     RFC,
     ActionItemStatus,
@@ -45,7 +46,6 @@ from decisions.models import (
     Topic,
     unique_slug,
 )
-from decisions.parsing.meetings import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
 from decisions.permissions import can_edit_meeting, can_link_decision_to_meeting, can_submit_meeting
 
 
