@@ -41,7 +41,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from decisions.markdown import MarkdownTooLarge, Rendered
-from decisions.meetings.importing import PeopleIndex
 from decisions.models import (
     RFC,
     Area,
@@ -54,6 +53,7 @@ from decisions.models import (
     unique_slug,
 )
 from decisions.parsing.rfcs import ParsedRFC, RFCParseError, iter_rfc_files, parse_file
+from decisions.people.names import PeopleIndex
 from decisions.search import engine as search
 
 Progress = Callable[[int, int, str], None]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pytest
 
 from decisions.meetings.importing import FolderReport, import_folder
-from decisions.meetings.parsing import name_key, people_in_label
 from decisions.models import ActionItem, Meeting, MeetingSeries, Person, Remark
+from decisions.people.names import name_key, people_in_label
 from tests.conftest import shared_path
 
 pytestmark = pytest.mark.django_db

@@ -21,9 +21,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.urls import NoReverseMatch
-from django.utils.text import slugify
 
 from decisions import safe_files
 from decisions.meetings.parsing import (
@@ -31,11 +30,8 @@ from decisions.meetings.parsing import (
     ParsedActionItem,
     ParsedMeeting,
     date_from_path,
-    name_key,
-    name_variants,
     parse_meeting,
     parts_before_year,
-    people_in_label,
     series_name,
     year_from_path,
 )
@@ -53,9 +49,16 @@ from decisions.models import (
     Topic,
     unique_slug,
 )
+from decisions.people.names import (
+    AMBIGUOUS,
+    PeopleIndex,
+    display_name,
+    name_key,
+    name_tokens,
+    people_in_label,
+)
 from decisions.text import first_control_line, strip_controls
 
-AMBIGUOUS: Any = object()  # more than one person answers to this name: link nobody, create nobody
 NOT_NOTES = {
     "readme.md",
     "contributing.md",
@@ -68,148 +71,6 @@ NOTES_SUFFIXES = {".md", ".markdown"}
 
 
 # People -----------------------------------------------------------------------------------------
-
-
-class PeopleIndex:
-    """Every person under each name they are written as, loaded once and kept current.
-
-    One index serves a whole import run, so matching 10,000 names costs one query, not 10,000.
-    """
-
-    def __init__(self) -> None:
-        self.people: dict[int, Person] = {}
-        self.by_key: dict[str, set[int]] = {}
-        self.by_slug: dict[str, int] = {}
-        self.by_first: dict[str, set[int]] = {}
-        self.reserved: set[str] = set()
-        self.series_counts: dict[int, Counter[int]] = {}
-        for person in Person.objects.only("id", "name", "slug", "aliases"):
-            self.add(person)
-
-    def add(self, person: Person) -> None:
-        self.people[person.pk] = person
-        self.by_slug[person.slug] = person.pk
-        for written in [person.name, *(person.aliases or [])]:
-            for key in name_variants(written):
-                self.by_key.setdefault(key, set()).add(person.pk)
-        self.by_key.setdefault(name_key(person.slug), set()).add(person.pk)
-        tokens = _name_tokens(person.name)
-        if len(tokens) >= 2:
-            self.by_first.setdefault(name_key(tokens[0]), set()).add(person.pk)
-
-    def lookup(self, name: str, series: MeetingSeries | None = None) -> Any:
-        """The person a written name means: a Person, None, or AMBIGUOUS.
-
-        In order: the exact name, an alias or the slug (any case or accents); a full name one or
-        two typos away from exactly one person's ("Till Schneiderent"); a first name (or "Chris F")
-        only one person has, or that one person in this series answers to far more than the others.
-        """
-        for key in name_variants(name):
-            ids = self.by_key.get(key)
-            if ids:
-                return self.people[next(iter(ids))] if len(ids) == 1 else self._dominant(ids, series)
-        slug = slugify(name)
-        if slug in self.by_slug:
-            return self.people[self.by_slug[slug]]
-        tokens = _name_tokens(name)
-        if not tokens:
-            return None
-        ids = self.by_first.get(name_key(tokens[0]), set())
-        if len(tokens) == 2 and re.fullmatch(r"\w\.?", tokens[1]):
-            initial = tokens[1][0].casefold()
-            ids = {i for i in ids if name_key(_name_tokens(self.people[i].name)[-1]).startswith(initial)}
-        elif len(tokens) >= 2:
-            return self._near(name, tokens)
-        if len(ids) == 1:
-            return self.people[next(iter(ids))]
-        return self._dominant(ids, series) if ids else None
-
-    def _near(self, name: str, tokens: list[str]) -> Person | None:
-        """A full name with a typo: same initials, at most two edits from one person's name."""
-        key = name_key(" ".join(tokens))
-        if len(key) < 9:
-            return None
-        close = set()
-        for pk, person in self.people.items():
-            other = name_key(" ".join(_name_tokens(person.name)))
-            theirs = _name_tokens(person.name)
-            if (
-                len(theirs) < 2
-                or other[:1] != key[:1]
-                or name_key(theirs[-1])[:1] != name_key(tokens[-1])[:1]
-            ):
-                continue
-            if abs(len(other) - len(key)) <= 2 and _edits(key, other) <= 2:
-                close.add(pk)
-        return self.people[close.pop()] if len(close) == 1 else None
-
-    def _dominant(self, ids: set[int], series: MeetingSeries | None) -> Any:
-        """Of several people with one first name, the one this series clearly means, if any."""
-        if series is None or series.pk is None:
-            return AMBIGUOUS
-        counts = self.counts(series)
-        ranked = sorted(((counts.get(i, 0), i) for i in ids), reverse=True)
-        best, runner = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0
-        if best >= 3 and best >= 3 * runner:
-            return self.people[ranked[0][1]]
-        return AMBIGUOUS
-
-    def counts(self, series: MeetingSeries) -> Counter[int]:
-        """How many meetings of the series each person attended, loaded once per series."""
-        if series.pk not in self.series_counts:
-            through = Meeting.attendees.through.objects.filter(meeting__series=series)
-            self.series_counts[series.pk] = Counter(
-                dict(through.values_list("person_id").annotate(n=Count("id")).values_list("person_id", "n"))
-            )
-        return self.series_counts[series.pk]
-
-    def create(self, name: str, aliases: Iterable[str], *, last_first: bool = False) -> Person:
-        """A new person (not yet saved) with a slug no one else has."""
-        display = _display_name(name, last_first=last_first)
-        base = slugify(display)[:80].strip("-") or "person"
-        slug, n = base, 2
-        while slug in self.by_slug or slug in self.reserved:
-            suffix = f"-{n}"
-            slug, n = base[: 80 - len(suffix)] + suffix, n + 1
-        self.reserved.add(slug)
-        return Person(name=display[:200], slug=slug, aliases=list(dict.fromkeys(a for a in aliases if a)))
-
-
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance, for names of a few dozen characters."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
-
-
-def match_people(
-    names: list[str], *, people: PeopleIndex | None = None, series: MeetingSeries | None = None
-) -> dict[str, Person | None]:
-    """Each written name -> its person: by slug, name or alias (any case), a first name only one
-    person has, or a near-identical full name. Lists such as `Karen/David` match their first name."""
-    index = people or PeopleIndex()
-    found = {}
-    for name in names:
-        person = index.lookup(people_in_label(name)[0], series)
-        found[name] = None if person is AMBIGUOUS else person
-    return found
-
-
-def _name_tokens(name: str) -> list[str]:
-    match = re.fullmatch(r"\s*([^,\s]+)\s*,\s*([^,\s]+)\s*", name)
-    if match:
-        return [match[2], match[1]]
-    return [t for t in name.replace(",", " ").split() if t]
-
-
-def _display_name(name: str, *, last_first: bool = False) -> str:
-    """How a new person is named: `Brown, Andrew` (where notes write names so) is `Andrew Brown`."""
-    name = name.strip().lstrip("@")
-    return " ".join(_name_tokens(name)) if last_first and "," in name else name
 
 
 class _Resolver:
@@ -261,7 +122,7 @@ class _Resolver:
             self._learn(person, [first, *self._declared(canonical)])
             return person
         last_first = name_key(canonical) in self.listed and "," in canonical
-        display = _display_name(canonical, last_first=last_first)
+        display = display_name(canonical, last_first=last_first)
         pending = next((p for p in self.new if name_key(p.name) == name_key(display)), None)
         if pending is not None or not self.create:
             return pending
@@ -275,13 +136,13 @@ class _Resolver:
         """Remember handles and spellings the notes tie to a person, never bare first names."""
         if person.pk is None:
             return
-        tokens = _name_tokens(person.name)
+        tokens = name_tokens(person.name)
         first = name_key(tokens[0]) if tokens else ""
         known = {name_key(a) for a in [person.name, *(person.aliases or [])]}
         for alias in written:
             key = name_key(alias)
             handle = re.fullmatch(r"[a-z][a-z0-9_\-]{2,38}", alias.lstrip("@")) is not None
-            spelling = len(_name_tokens(alias)) >= 2
+            spelling = len(name_tokens(alias)) >= 2
             if (handle or spelling) and key not in known and key != first and not self.index.by_key.get(key):
                 person.aliases = [*(person.aliases or []), alias.lstrip("@")]
                 known.add(key)
@@ -919,10 +780,10 @@ def _prepare_people(results: list[FileResult], lookups: Lookups) -> None:
         listed = {name_key(a) for a in result.parsed.attendees}
         for name in [*result.parsed.attendees, *result.parsed.speakers]:
             last_first = "," in name and name_key(name) in listed
-            if len(_name_tokens(name)) >= 2 and ("," not in name or last_first):
+            if len(name_tokens(name)) >= 2 and ("," not in name or last_first):
                 counts[(name, last_first)] += 1
     for (name, last_first), _ in counts.most_common():
-        found = index.lookup(_display_name(name, last_first=last_first))
+        found = index.lookup(display_name(name, last_first=last_first))
         if found is AMBIGUOUS:
             continue
         if found is None:
@@ -1002,17 +863,14 @@ def _source_key(path: Path, root: str | Path | None) -> str:
 
 
 __all__ = [
-    "AMBIGUOUS",
     "FileResult",
     "FolderReport",
     "ImportProblem",
     "Lookups",
-    "PeopleIndex",
     "StaleMeeting",
     "get_series",
     "import_file",
     "import_folder",
-    "match_people",
     "read_file",
     "read_notes",
     "save_file",

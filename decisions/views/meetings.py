@@ -29,7 +29,6 @@ from decisions.meetings.importing import (
     MAX_ACTION_ITEMS,
     KeptState,
     StaleMeeting,
-    match_people,
     meeting_size_problem,
     meeting_title,
     notes_size_problem,
@@ -46,6 +45,7 @@ from decisions.models import (
     Topic,
     unique_slug,
 )
+from decisions.people.names import match_people
 from decisions.permissions import can_edit_meeting, can_link_decision_to_meeting, can_submit_meeting
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import re
 import textwrap
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from decisions.markdown import clean_text
+from decisions.people.names import name_key, name_variants, people_in_label, split_names
 
 # Dataclasses (interface: the web views and the import commands read these) ---------------------
 
@@ -458,29 +458,6 @@ def parts_before_year(parts: tuple[str, ...] | list[str]) -> list[str]:
     return list(parts)
 
 
-def split_names(label: str) -> list[str]:
-    """`"Karen/David"`, `"David and Till"`, `"Emily, Dan"` -> one name each; a single name stays."""
-    parts = [p.strip(" .") for p in re.split(r"\s*(?:/|&|\+|,|\band\b)\s*", label) if p.strip(" .")]
-    return parts if len(parts) > 1 else [label.strip()]
-
-
-@lru_cache(maxsize=32768)
-def name_key(name: str) -> str:
-    """How names compare: case, accents, `@` and spacing do not matter."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", plain.replace("’", "'")).strip().lstrip("@").casefold()
-
-
-def name_variants(name: str) -> list[str]:
-    """Keys a written name can match: itself, and `Brown, Andrew` read as `Andrew Brown`."""
-    keys = [name_key(name)]
-    match = re.fullmatch(r"\s*([^,]+?)\s*,\s*([^,]+?)\s*", name)
-    if match and len(match[1].split()) == 1 and len(match[2].split()) == 1:
-        keys.append(name_key(f"{match[2]} {match[1]}"))
-    return keys
-
-
 def _distinct_speakers(remarks: Iterable[ParsedRemark], attendees: Iterable[str] = ()) -> list[str]:
     seen: dict[str, str] = {}
     listed = {name_key(a) for a in attendees}
@@ -490,14 +467,6 @@ def _distinct_speakers(remarks: Iterable[ParsedRemark], attendees: Iterable[str]
         for name in people_in_label(remark.speaker, listed):
             seen.setdefault(name_key(name), name)
     return list(seen.values())
-
-
-def people_in_label(label: str, attendee_keys: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """The people a speaker or owner label names: `Karen/David` is two, `Brown, Andrew` one when
-    the attendee list writes names that way, `Robin, Bailey` otherwise two."""
-    if re.fullmatch(r"[^,\s]+,\s*[^,\s]+", label.strip()) and name_key(label) in attendee_keys:
-        return [label.strip()]
-    return split_names(label)
 
 
 # Blocks from markdown-it ------------------------------------------------------------------------
