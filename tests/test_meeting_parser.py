@@ -7,13 +7,8 @@ import textwrap
 
 import pytest
 
-from decisions.meetings.parsing import (
-    MeetingParseError,
-    ParsedMeeting,
-    date_from_path,
-    parse_meeting,
-    series_name,
-)
+from decisions.meetings.parsing import MeetingParseError, ParsedMeeting, parse_meeting
+from decisions.meetings.paths import date_from_path, series_name
 
 
 def parse(text: str, **options: object) -> ParsedMeeting:

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -29,12 +29,9 @@ from decisions.meetings.parsing import (
     MeetingParseError,
     ParsedActionItem,
     ParsedMeeting,
-    date_from_path,
     parse_meeting,
-    parts_before_year,
-    series_name,
-    year_from_path,
 )
+from decisions.meetings.paths import date_from_path, notes_files, series_from_path, source_key
 from decisions.models import (
     RFC,
     ActionItem,
@@ -58,17 +55,6 @@ from decisions.people.names import (
     people_in_label,
 )
 from decisions.text import first_control_line, strip_controls
-
-NOT_NOTES = {
-    "readme.md",
-    "contributing.md",
-    "code_of_conduct.md",
-    "license.md",
-    "changelog.md",
-    "security.md",
-}
-NOTES_SUFFIXES = {".md", ".markdown"}
-
 
 # People -----------------------------------------------------------------------------------------
 
@@ -590,7 +576,7 @@ def read_file(
 ) -> FileResult:
     """Read and parse one notes file, writing nothing; raise ImportProblem naming the file and line."""
     path = Path(path)
-    key = _source_key(path, root)
+    key = source_key(path, root)
     if path.is_dir():
         raise ImportProblem(f"{path}: a folder; import_meetings reads every notes file in a folder")
     text = read_notes(path, key, root)
@@ -686,20 +672,6 @@ class FolderReport:
         }
 
 
-def notes_files(root: Path) -> tuple[list[Path], list[tuple[Path, str]], list[tuple[Path, str]]]:
-    """The files below root that may be notes, the ones skipped and the ones refused (links
-    out of root, FIFOs, devices: decisions.safe_files), each with the reason."""
-    candidates, skipped = [], []
-    found, refused = safe_files.files_below(root, suffixes=NOTES_SUFFIXES)
-    for path in found:
-        name = path.name.lower()
-        if name in NOT_NOTES or name.startswith("template"):
-            skipped.append((path, "not meeting notes (README, TEMPLATE and the like)"))
-            continue
-        candidates.append(path)
-    return candidates, skipped, refused
-
-
 def import_folder(
     root: str | Path, *, dry_run: bool = False, progress: Callable[[int, int, str], None] | None = None
 ) -> FolderReport:
@@ -714,11 +686,11 @@ def import_folder(
         raise ImportProblem(f"{root}: not a folder")
     report = FolderReport(dry_run=dry_run)
     files, skipped, refused = notes_files(root)
-    report.skipped = [(_source_key(p, root), reason) for p, reason in skipped]
+    report.skipped = [(source_key(p, root), reason) for p, reason in skipped]
     report.refused = [(p.relative_to(root).as_posix(), reason) for p, reason in refused]
     results = []
     for path in files:
-        key = _source_key(path, root)
+        key = source_key(path, root)
         try:
             result = _read_dated(path, root)
         except ImportProblem as error:
@@ -758,7 +730,7 @@ def import_folder(
 
 def _read_dated(path: Path, root: Path) -> FileResult | None:
     """One file of a folder, or None when neither its name nor its text dates it (not notes)."""
-    key = _source_key(path, root)
+    key = source_key(path, root)
     if date_from_path(key) is None:
         try:
             result = read_file(path, root=root)
@@ -801,67 +773,6 @@ def _prepare_people(results: list[FileResult], lookups: Lookups) -> None:
         index.counts(series).update(p.pk for p in present if isinstance(p, Person))
 
 
-def series_from_path(path: str | Path, root: str | Path | None = None) -> str:
-    """The series a notes file belongs to: the folders above its year folder.
-
-    With `root` (the folder being imported) that is the path below root, without `archived/`:
-    `SIG-Guest-Languages/Python/2023/x.md` -> "SIG Guest Languages: Python". For a lone file it
-    is the folder above the year, plus the parent when that is a series of its own (it holds a
-    TEMPLATE*.md, as `SIG-Guest-Languages/` does).
-    """
-    pure = PurePosixPath(Path(path).resolve().as_posix())
-    if root is not None and not year_from_path(pure.as_posix()):
-        try:
-            rel = pure.relative_to(PurePosixPath(Path(root).as_posix()))
-        except ValueError:
-            rel = None
-        if rel is not None:
-            parts = [p for p in parts_before_year(rel.parts[:-1]) if p.lower() != "archived"]
-            return series_name(parts) if parts else series_name([Path(root).resolve().name]) or "Meetings"
-    folders = list(pure.parts[:-1])
-    before = parts_before_year(folders)
-    if not before:
-        return "Meetings"
-    if len(before) == len(folders):
-        return series_name([folders[-1]])
-    parts = [before[-1]]
-    if len(before) >= 2 and before[-2].lower() != "archived" and _has_template(Path(*before[:-1])):
-        parts.insert(0, before[-2])
-    return series_name(parts)
-
-
-def _has_template(folder: Path) -> bool:
-    try:
-        return any(folder.glob("TEMPLATE*.md"))
-    except OSError:
-        return False
-
-
-def _source_key(path: Path, root: str | Path | None) -> str:
-    """Where notes came from, the same whether imported alone or with their folder:
-    `wasmtime/2023/wasmtime-03-30.md`, relative to the folder of all series."""
-    if root is not None:
-        try:
-            relative = path.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            relative = None
-        # Keys come from the file's own year and series folders, so importing the corpus, one
-        # series or one year folder finds the same meeting again; the root only serves notes
-        # that sit in no year folder.
-        if relative is not None and not year_from_path(path.resolve().as_posix()):
-            return relative
-    parts = list(PurePosixPath(path.resolve().as_posix()).parts)
-    before = parts_before_year(parts[:-1])
-    if len(before) == len(parts) - 1:
-        return path.as_posix()
-    start = len(before) - 1
-    if start >= 1 and _has_template(Path(*before[:-1])) and len(before) >= 2:
-        start -= 1
-    if start >= 1 and before[start - 1].lower() == "archived":
-        start -= 1
-    return PurePosixPath(*parts[max(start, 0) :]).as_posix()
-
-
 __all__ = [
     "FileResult",
     "FolderReport",
@@ -875,5 +786,4 @@ __all__ = [
     "read_notes",
     "save_file",
     "save_meeting",
-    "series_from_path",
 ]

@@ -26,13 +26,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from decisions.markdown import clean_text
+from decisions.meetings.paths import date_from_path, year_from_path
 from decisions.people.names import name_key, name_variants, people_in_label, split_names
 
 # Dataclasses (interface: the web views and the import commands read these) ---------------------
@@ -385,77 +385,6 @@ def parse_meeting(
             f"The notes are {size // 1024} KB; the limit is {limit // 1024} KB. Split them into one file per meeting."
         )
     return _Reader(clean_text(text), path=path, default_date=default_date).read()
-
-
-def date_from_path(path: str) -> datetime.date | None:
-    """The meeting date a file name gives, with the year from a YYYY folder when the name lacks it.
-
-    Handles `wasmtime/2023/wasmtime-03-30.md`, `guest-langs-08-08-2023.md`, `2024-01-10.md`,
-    `01-20-2026-Meeting-Notes.md`, `docs-07-3.md` and `tsc-wamr-cve-debrief-0626.md`.
-    """
-    pure = PurePosixPath(str(path).replace("\\", "/"))
-    name = pure.stem
-    year = year_from_path(path)
-    candidates: list[tuple[int, int, int | None]] = []
-    for match in re.finditer(r"(?<!\d)(\d{4})[-_.](\d{1,2})[-_.](\d{1,2})(?!\d)", name):
-        candidates.append((int(match[2]), int(match[3]), int(match[1])))
-    for match in re.finditer(r"(?<!\d)(\d{1,2})[-_.](\d{1,2})[-_.](\d{4})(?!\d)", name):
-        candidates.append((int(match[1]), int(match[2]), int(match[3])))
-    if not candidates:
-        for match in re.finditer(r"(?<!\d)(\d{1,2})[-_.](\d{1,2})(?![\d])", name):
-            candidates.append((int(match[1]), int(match[2]), year))
-        for match in re.finditer(r"(?<!\d)(\d{2})(\d{2})(?!\d)", name):
-            candidates.append((int(match[1]), int(match[2]), year))
-    for month, day, candidate_year in candidates:
-        if candidate_year is None:
-            continue
-        try:
-            return datetime.date(candidate_year, month, day)
-        except ValueError:
-            continue
-    return None
-
-
-def year_from_path(path: str) -> int | None:
-    """The last `YYYY` folder of a path (`cranelift/2023/...` -> 2023), if any."""
-    parts = PurePosixPath(str(path).replace("\\", "/")).parts[:-1]
-    for part in reversed(parts):
-        if re.fullmatch(r"(19|20|21)\d\d", part):
-            return int(part)
-    return None
-
-
-ACRONYM_WORDS = {
-    "sig": "SIG",
-    "tsc": "TSC",
-    "ml": "ML",
-    "wamr": "WAMR",
-    "wasi": "WASI",
-    "js": "JS",
-    "cm": "CM",
-}
-
-
-def series_name(parts: list[str] | tuple[str, ...]) -> str:
-    """`["SIG-Guest-Languages", "Python"]` -> "SIG Guest Languages: Python"."""
-    names = []
-    for part in parts:
-        words = [w for w in re.split(r"[-_\s]+", part) if w]
-        names.append(
-            " ".join(
-                ACRONYM_WORDS.get(w.lower(), w if any(c.isupper() for c in w) else w.capitalize())
-                for w in words
-            )
-        )
-    return ": ".join(name for name in names if name)
-
-
-def parts_before_year(parts: tuple[str, ...] | list[str]) -> list[str]:
-    """The folders above the first `YYYY` folder: the series part of a notes path."""
-    for index, part in enumerate(parts):
-        if re.fullmatch(r"(19|20|21)\d\d", part):
-            return list(parts[:index])
-    return list(parts)
 
 
 def _distinct_speakers(remarks: Iterable[ParsedRemark], attendees: Iterable[str] = ()) -> list[str]:
