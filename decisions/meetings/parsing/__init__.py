@@ -31,6 +31,7 @@ from django.conf import settings
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from decisions.formats.dates import first_date
 from decisions.markdown import clean_text
 from decisions.meetings.paths import date_from_path, year_from_path
 from decisions.people.names import name_key, name_variants, people_in_label, split_names
@@ -304,21 +305,6 @@ METADATA_LABELS = re.compile(
     r"slides|calendar|chair|facilitator|host|nb|note|join|dial[- ]in|phone|timezone|time zone)",
     re.I,
 )
-
-MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-DATE_RES = [
-    re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
-    re.compile(rf"\b{MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?", re.I),
-    re.compile(
-        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b(?:,?\s+(?P<year>\d{{4}})\b)?", re.I
-    ),
-    re.compile(rf"\b(?P<year>\d{{4}})\s+{MONTH}\s+(?P<day>\d{{1,2}})\b", re.I),
-    re.compile(r"(?<!\d)(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})(?!\d)"),
-]
 
 RFC_RES = [
     re.compile(r"\bRFCs?[ \t]*(?:#|-|no\.?[ \t]*)?[ \t]*(\d{1,5})\b", re.I),
@@ -866,7 +852,7 @@ class _Reader:
             and previous.section == "title"
             and block.level > level
             and kind is None
-            and (SUBTITLE_RE.search(text) or _find_date(text, 2000)[0])
+            and (SUBTITLE_RE.search(text) or first_date(text, 2000)[0])
         )
 
     def _heading(self, block: _Block, text: str, kind: str | None, state: _State) -> None:
@@ -1570,7 +1556,7 @@ class _Reader:
             year = self.default_date.year
         text_date = None
         for source in filter(None, [self.field_date, self.title]):
-            text_date = _find_date(source, year)[0]
+            text_date = first_date(source, year)[0]
             if text_date:
                 break
         if path_date and text_date and path_date != text_date:
@@ -1836,40 +1822,10 @@ def _mentions_in(texts: list[str]) -> tuple[list[int], list[int]]:
     return list(rfcs), list(decisions)
 
 
-def _match_date(text: str, year: int | None) -> tuple[datetime.date | None, bool, int]:
-    """The first date in text, whether it had a year, and where it starts."""
-    best: tuple[datetime.date | None, bool, int] = (None, False, len(text) + 1)
-    for regex in DATE_RES:
-        for match in regex.finditer(text):
-            if match.start() >= best[2]:
-                break
-            groups = match.groupdict()
-            month = MONTHS[groups["mon"][:3].lower()] if groups.get("mon") else int(groups["month"])
-            found_year = int(groups["year"]) if groups.get("year") else year
-            if found_year is None:
-                continue
-            try:
-                best = (
-                    datetime.date(found_year, month, int(groups["day"])),
-                    bool(groups.get("year")),
-                    match.start(),
-                )
-            except ValueError:
-                continue
-            break
-    return best
-
-
-def _find_date(text: str, year: int | None) -> tuple[datetime.date | None, bool]:
-    """The first date in a title or date field; the year comes from `year` when the text has none."""
-    found, has_year, _ = _match_date(text, year)
-    return found, has_year
-
-
 def _due_date(text: str, meeting: datetime.date | None) -> datetime.date | None:
     """`by 2023-04-15` or `due April 15` -> a date; `by Friday` stays unknown."""
     for match in DUE_RE.finditer(_strip_markup(text)):
-        found, has_year, start = _match_date(match["when"], meeting.year if meeting else None)
+        found, has_year, start = first_date(match["when"], meeting.year if meeting else None)
         if found is None or start != 0:
             continue
         if meeting and not has_year and found < meeting:
