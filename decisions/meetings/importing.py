@@ -1,4 +1,4 @@
-"""Storing parsed meeting notes (DESIGN.md 3 and 5): one meeting, one transaction, no duplicates.
+"""Storing parsed meeting notes: one meeting, one transaction, no duplicates.
 
 `save_meeting` is what the web form and both import commands call. It matches the names in the
 notes to people (by name, slug or alias in any case; a full name one or two typos off; a first
