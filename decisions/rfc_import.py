@@ -1,6 +1,6 @@
 """The database side of `manage.py import_rfcs`: ParsedRFC -> RFC rows.
 
-Parsing is decisions.parsing.rfcs (pure). The whole run is one transaction, so an unexpected
+Parsing is decisions.rfcs.parsing (pure). The whole run is one transaction, so an unexpected
 error leaves the database as it was, and a bad file is reported and skipped while the rest
 imports. Re-importing matches the record by (series, number), or for files without a number
 (Bytecode Alliance RFCs) by an alias (its slug), so it updates instead of duplicating; an edited
@@ -44,7 +44,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from decisions.markdown import MarkdownTooLarge, Rendered
-from decisions.meetings.importing import PeopleIndex
 from decisions.models import (
     RFC,
     Area,
@@ -56,6 +55,7 @@ from decisions.models import (
     parse_reference,
     unique_slug,
 )
+from decisions.people.names import PeopleIndex
 from decisions.rfcs.parsing import ParsedRFC, RFCParseError, iter_rfc_files, parse_file
 from decisions.search import index as search_index
 from decisions.search import text as search_text

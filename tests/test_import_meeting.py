@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from decisions import markdown
-from decisions.meetings.importing import PeopleIndex, match_people, save_meeting
+from decisions.meetings.importing import save_meeting
+from decisions.meetings.parsing import ParsedActionItem, parse_meeting
 from decisions.models import (
     ActionItem,
     ActionItemStatus,
@@ -25,7 +26,7 @@ from decisions.models import (
     Remark,
     Topic,
 )
-from decisions.parsing.meetings import ParsedActionItem, parse_meeting
+from decisions.people.names import PeopleIndex, match_people
 from tests.conftest import DATA
 from tests.factories import make_decision, make_person, make_rfc
 

@@ -13,7 +13,7 @@ import pytest
 
 from decisions.meetings.importing import FolderReport, import_folder
 from decisions.models import ActionItem, Meeting, MeetingSeries, Person, Remark
-from decisions.parsing.meetings import name_key, people_in_label
+from decisions.people.names import name_key, people_in_label
 from tests.conftest import shared_path
 
 pytestmark = pytest.mark.django_db

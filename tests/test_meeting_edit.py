@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from decisions.meetings import importing as meetings_module
 from decisions.meetings.importing import save_meeting
+from decisions.meetings.parsing import parse_meeting
 from decisions.models import (
     ActionItem,
     DecisionMeeting,
@@ -23,7 +24,6 @@ from decisions.models import (
     Remark,
     Topic,
 )
-from decisions.parsing.meetings import parse_meeting
 from tests.factories import make_decision
 
 pytestmark = pytest.mark.django_db

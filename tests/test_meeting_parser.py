@@ -1,4 +1,4 @@
-"""decisions.parsing.meetings: what is read from notes written the many ways people write them."""
+"""decisions.meetings.parsing: what is read from notes written the many ways people write them."""
 
 from __future__ import annotations
 
@@ -7,13 +7,8 @@ import textwrap
 
 import pytest
 
-from decisions.parsing.meetings import (
-    MeetingParseError,
-    ParsedMeeting,
-    date_from_path,
-    parse_meeting,
-    series_name,
-)
+from decisions.meetings.parsing import MeetingParseError, ParsedMeeting, parse_meeting
+from decisions.meetings.paths import date_from_path, series_name
 
 
 def parse(text: str, **options: object) -> ParsedMeeting:

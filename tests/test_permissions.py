@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from decisions.meetings.importing import save_meeting
+from decisions.meetings.parsing import parse_meeting
 from decisions.models import (
     RFC,
     ActionItem,
@@ -32,7 +33,6 @@ from decisions.models import (
     OwnerRole,
     Precedent,
 )
-from decisions.parsing.meetings import parse_meeting
 from tests.factories import make_decision, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db

@@ -84,7 +84,7 @@ def test_notes_with_more_action_items_than_a_meeting_holds_are_refused_at_previe
 
 def test_an_edit_that_grows_past_the_limit_is_refused_and_changes_nothing(client, editor):
     from decisions.meetings.importing import save_meeting
-    from decisions.parsing.meetings import parse_meeting
+    from decisions.meetings.parsing import parse_meeting
 
     text = notes_with(topics=2)
     meeting = save_meeting(

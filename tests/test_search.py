@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from decisions.meetings.importing import save_meeting
+from decisions.meetings.parsing import parse_meeting
 from decisions.models import (
     RFC,
     Decision,
@@ -27,7 +28,6 @@ from decisions.models import (
     SearchEntry,
     Topic,
 )
-from decisions.parsing.meetings import parse_meeting
 from decisions.search import results as search
 from decisions.search.excerpts import readable
 from decisions.search.index import rebuild_index

@@ -1,1 +1,1 @@
-"""Formats shared by every importer and exporter: YAML and front matter."""
+"""Formats every importer and exporter shares: YAML, front matter and dates as people write them."""

@@ -1,4 +1,4 @@
-"""Storing parsed meeting notes (DESIGN.md 3 and 5): one meeting, one transaction, no duplicates.
+"""Storing parsed meeting notes: one meeting, one transaction, no duplicates.
 
 `save_meeting` is what the web form and both import commands call. It matches the names in the
 notes to people (by name, slug or alias in any case; a full name one or two typos off; a first
@@ -22,14 +22,20 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.urls import NoReverseMatch
-from django.utils.text import slugify
 
+from decisions.meetings.parsing import (
+    MeetingParseError,
+    ParsedActionItem,
+    ParsedMeeting,
+    parse_meeting,
+)
+from decisions.meetings.paths import date_from_path, notes_files, series_from_path, source_key
 from decisions.models import (
     RFC,
     ActionItem,
@@ -44,177 +50,18 @@ from decisions.models import (
     Topic,
     unique_slug,
 )
-from decisions.parsing.meetings import (
-    MeetingParseError,
-    ParsedActionItem,
-    ParsedMeeting,
-    date_from_path,
+from decisions.people.names import (
+    AMBIGUOUS,
+    PeopleIndex,
+    display_name,
     name_key,
-    name_variants,
-    parse_meeting,
-    parts_before_year,
+    name_tokens,
     people_in_label,
-    series_name,
-    year_from_path,
 )
 from decisions.sources import files as safe_files
 from decisions.text import first_control_line, strip_controls
 
-AMBIGUOUS: Any = object()  # more than one person answers to this name: link nobody, create nobody
-NOT_NOTES = {
-    "readme.md",
-    "contributing.md",
-    "code_of_conduct.md",
-    "license.md",
-    "changelog.md",
-    "security.md",
-}
-NOTES_SUFFIXES = {".md", ".markdown"}
-
-
 # People -----------------------------------------------------------------------------------------
-
-
-class PeopleIndex:
-    """Every person under each name they are written as, loaded once and kept current.
-
-    One index serves a whole import run, so matching 10,000 names costs one query, not 10,000.
-    """
-
-    def __init__(self) -> None:
-        self.people: dict[int, Person] = {}
-        self.by_key: dict[str, set[int]] = {}
-        self.by_slug: dict[str, int] = {}
-        self.by_first: dict[str, set[int]] = {}
-        self.reserved: set[str] = set()
-        self.series_counts: dict[int, Counter[int]] = {}
-        for person in Person.objects.only("id", "name", "slug", "aliases"):
-            self.add(person)
-
-    def add(self, person: Person) -> None:
-        self.people[person.pk] = person
-        self.by_slug[person.slug] = person.pk
-        for written in [person.name, *(person.aliases or [])]:
-            for key in name_variants(written):
-                self.by_key.setdefault(key, set()).add(person.pk)
-        self.by_key.setdefault(name_key(person.slug), set()).add(person.pk)
-        tokens = _name_tokens(person.name)
-        if len(tokens) >= 2:
-            self.by_first.setdefault(name_key(tokens[0]), set()).add(person.pk)
-
-    def lookup(self, name: str, series: MeetingSeries | None = None) -> Any:
-        """The person a written name means: a Person, None, or AMBIGUOUS.
-
-        In order: the exact name, an alias or the slug (any case or accents); a full name one or
-        two typos away from exactly one person's ("Till Schneiderent"); a first name (or "Chris F")
-        only one person has, or that one person in this series answers to far more than the others.
-        """
-        for key in name_variants(name):
-            ids = self.by_key.get(key)
-            if ids:
-                return self.people[next(iter(ids))] if len(ids) == 1 else self._dominant(ids, series)
-        slug = slugify(name)
-        if slug in self.by_slug:
-            return self.people[self.by_slug[slug]]
-        tokens = _name_tokens(name)
-        if not tokens:
-            return None
-        ids = self.by_first.get(name_key(tokens[0]), set())
-        if len(tokens) == 2 and re.fullmatch(r"\w\.?", tokens[1]):
-            initial = tokens[1][0].casefold()
-            ids = {i for i in ids if name_key(_name_tokens(self.people[i].name)[-1]).startswith(initial)}
-        elif len(tokens) >= 2:
-            return self._near(name, tokens)
-        if len(ids) == 1:
-            return self.people[next(iter(ids))]
-        return self._dominant(ids, series) if ids else None
-
-    def _near(self, name: str, tokens: list[str]) -> Person | None:
-        """A full name with a typo: same initials, at most two edits from one person's name."""
-        key = name_key(" ".join(tokens))
-        if len(key) < 9:
-            return None
-        close = set()
-        for pk, person in self.people.items():
-            other = name_key(" ".join(_name_tokens(person.name)))
-            theirs = _name_tokens(person.name)
-            if (
-                len(theirs) < 2
-                or other[:1] != key[:1]
-                or name_key(theirs[-1])[:1] != name_key(tokens[-1])[:1]
-            ):
-                continue
-            if abs(len(other) - len(key)) <= 2 and _edits(key, other) <= 2:
-                close.add(pk)
-        return self.people[close.pop()] if len(close) == 1 else None
-
-    def _dominant(self, ids: set[int], series: MeetingSeries | None) -> Any:
-        """Of several people with one first name, the one this series clearly means, if any."""
-        if series is None or series.pk is None:
-            return AMBIGUOUS
-        counts = self.counts(series)
-        ranked = sorted(((counts.get(i, 0), i) for i in ids), reverse=True)
-        best, runner = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0
-        if best >= 3 and best >= 3 * runner:
-            return self.people[ranked[0][1]]
-        return AMBIGUOUS
-
-    def counts(self, series: MeetingSeries) -> Counter[int]:
-        """How many meetings of the series each person attended, loaded once per series."""
-        if series.pk not in self.series_counts:
-            through = Meeting.attendees.through.objects.filter(meeting__series=series)
-            self.series_counts[series.pk] = Counter(
-                dict(through.values_list("person_id").annotate(n=Count("id")).values_list("person_id", "n"))
-            )
-        return self.series_counts[series.pk]
-
-    def create(self, name: str, aliases: Iterable[str], *, last_first: bool = False) -> Person:
-        """A new person (not yet saved) with a slug no one else has."""
-        display = _display_name(name, last_first=last_first)
-        base = slugify(display)[:80].strip("-") or "person"
-        slug, n = base, 2
-        while slug in self.by_slug or slug in self.reserved:
-            suffix = f"-{n}"
-            slug, n = base[: 80 - len(suffix)] + suffix, n + 1
-        self.reserved.add(slug)
-        return Person(name=display[:200], slug=slug, aliases=list(dict.fromkeys(a for a in aliases if a)))
-
-
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance, for names of a few dozen characters."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
-
-
-def match_people(
-    names: list[str], *, people: PeopleIndex | None = None, series: MeetingSeries | None = None
-) -> dict[str, Person | None]:
-    """Each written name -> its person: by slug, name or alias (any case), a first name only one
-    person has, or a near-identical full name. Lists such as `Karen/David` match their first name."""
-    index = people or PeopleIndex()
-    found = {}
-    for name in names:
-        person = index.lookup(people_in_label(name)[0], series)
-        found[name] = None if person is AMBIGUOUS else person
-    return found
-
-
-def _name_tokens(name: str) -> list[str]:
-    match = re.fullmatch(r"\s*([^,\s]+)\s*,\s*([^,\s]+)\s*", name)
-    if match:
-        return [match[2], match[1]]
-    return [t for t in name.replace(",", " ").split() if t]
-
-
-def _display_name(name: str, *, last_first: bool = False) -> str:
-    """How a new person is named: `Brown, Andrew` (where notes write names so) is `Andrew Brown`."""
-    name = name.strip().lstrip("@")
-    return " ".join(_name_tokens(name)) if last_first and "," in name else name
 
 
 class _Resolver:
@@ -266,7 +113,7 @@ class _Resolver:
             self._learn(person, [first, *self._declared(canonical)])
             return person
         last_first = name_key(canonical) in self.listed and "," in canonical
-        display = _display_name(canonical, last_first=last_first)
+        display = display_name(canonical, last_first=last_first)
         pending = next((p for p in self.new if name_key(p.name) == name_key(display)), None)
         if pending is not None or not self.create:
             return pending
@@ -280,13 +127,13 @@ class _Resolver:
         """Remember handles and spellings the notes tie to a person, never bare first names."""
         if person.pk is None:
             return
-        tokens = _name_tokens(person.name)
+        tokens = name_tokens(person.name)
         first = name_key(tokens[0]) if tokens else ""
         known = {name_key(a) for a in [person.name, *(person.aliases or [])]}
         for alias in written:
             key = name_key(alias)
             handle = re.fullmatch(r"[a-z][a-z0-9_\-]{2,38}", alias.lstrip("@")) is not None
-            spelling = len(_name_tokens(alias)) >= 2
+            spelling = len(name_tokens(alias)) >= 2
             if (handle or spelling) and key not in known and key != first and not self.index.by_key.get(key):
                 person.aliases = [*(person.aliases or []), alias.lstrip("@")]
                 known.add(key)
@@ -779,7 +626,7 @@ def read_file(
 ) -> FileResult:
     """Read and parse one notes file, writing nothing; raise ImportProblem naming the file and line."""
     path = Path(path)
-    key = _source_key(path, root)
+    key = source_key(path, root)
     if path.is_dir():
         raise ImportProblem(f"{path}: a folder; import_meetings reads every notes file in a folder")
     text = read_notes(path, key, root)
@@ -876,20 +723,6 @@ class FolderReport:
         }
 
 
-def notes_files(root: Path) -> tuple[list[Path], list[tuple[Path, str]], list[tuple[Path, str]]]:
-    """The files below root that may be notes, the ones skipped and the ones refused (links
-    out of root, FIFOs, devices: decisions.safe_files), each with the reason."""
-    candidates, skipped = [], []
-    found, refused = safe_files.files_below(root, suffixes=NOTES_SUFFIXES)
-    for path in found:
-        name = path.name.lower()
-        if name in NOT_NOTES or name.startswith("template"):
-            skipped.append((path, "not meeting notes (README, TEMPLATE and the like)"))
-            continue
-        candidates.append(path)
-    return candidates, skipped, refused
-
-
 def import_folder(
     root: str | Path, *, dry_run: bool = False, progress: Callable[[int, int, str], None] | None = None
 ) -> FolderReport:
@@ -904,11 +737,11 @@ def import_folder(
         raise ImportProblem(f"{root}: not a folder")
     report = FolderReport(dry_run=dry_run)
     files, skipped, refused = notes_files(root)
-    report.skipped = [(_source_key(p, root), reason) for p, reason in skipped]
+    report.skipped = [(source_key(p, root), reason) for p, reason in skipped]
     report.refused = [(p.relative_to(root).as_posix(), reason) for p, reason in refused]
     results = []
     for path in files:
-        key = _source_key(path, root)
+        key = source_key(path, root)
         try:
             result = _read_dated(path, root)
         except ImportProblem as error:
@@ -948,7 +781,7 @@ def import_folder(
 
 def _read_dated(path: Path, root: Path) -> FileResult | None:
     """One file of a folder, or None when neither its name nor its text dates it (not notes)."""
-    key = _source_key(path, root)
+    key = source_key(path, root)
     if date_from_path(key) is None:
         try:
             result = read_file(path, root=root)
@@ -970,10 +803,10 @@ def _prepare_people(results: list[FileResult], lookups: Lookups) -> None:
         listed = {name_key(a) for a in result.parsed.attendees}
         for name in [*result.parsed.attendees, *result.parsed.speakers]:
             last_first = "," in name and name_key(name) in listed
-            if len(_name_tokens(name)) >= 2 and ("," not in name or last_first):
+            if len(name_tokens(name)) >= 2 and ("," not in name or last_first):
                 counts[(name, last_first)] += 1
     for (name, last_first), _ in counts.most_common():
-        found = index.lookup(_display_name(name, last_first=last_first))
+        found = index.lookup(display_name(name, last_first=last_first))
         if found is AMBIGUOUS:
             continue
         if found is None:
@@ -991,84 +824,19 @@ def _prepare_people(results: list[FileResult], lookups: Lookups) -> None:
         index.counts(series).update(p.pk for p in present if isinstance(p, Person))
 
 
-def series_from_path(path: str | Path, root: str | Path | None = None) -> str:
-    """The series a notes file belongs to: the folders above its year folder.
-
-    With `root` (the folder being imported) that is the path below root, without `archived/`:
-    `SIG-Guest-Languages/Python/2023/x.md` -> "SIG Guest Languages: Python". For a lone file it
-    is the folder above the year, plus the parent when that is a series of its own (it holds a
-    TEMPLATE*.md, as `SIG-Guest-Languages/` does).
-    """
-    pure = PurePosixPath(Path(path).resolve().as_posix())
-    if root is not None and not year_from_path(pure.as_posix()):
-        try:
-            rel = pure.relative_to(PurePosixPath(Path(root).as_posix()))
-        except ValueError:
-            rel = None
-        if rel is not None:
-            parts = [p for p in parts_before_year(rel.parts[:-1]) if p.lower() != "archived"]
-            return series_name(parts) if parts else series_name([Path(root).resolve().name]) or "Meetings"
-    folders = list(pure.parts[:-1])
-    before = parts_before_year(folders)
-    if not before:
-        return "Meetings"
-    if len(before) == len(folders):
-        return series_name([folders[-1]])
-    parts = [before[-1]]
-    if len(before) >= 2 and before[-2].lower() != "archived" and _has_template(Path(*before[:-1])):
-        parts.insert(0, before[-2])
-    return series_name(parts)
-
-
-def _has_template(folder: Path) -> bool:
-    try:
-        return any(folder.glob("TEMPLATE*.md"))
-    except OSError:
-        return False
-
-
-def _source_key(path: Path, root: str | Path | None) -> str:
-    """Where notes came from, the same whether imported alone or with their folder:
-    `wasmtime/2023/wasmtime-03-30.md`, relative to the folder of all series."""
-    if root is not None:
-        try:
-            relative = path.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            relative = None
-        # Keys come from the file's own year and series folders, so importing the corpus, one
-        # series or one year folder finds the same meeting again; the root only serves notes
-        # that sit in no year folder.
-        if relative is not None and not year_from_path(path.resolve().as_posix()):
-            return relative
-    parts = list(PurePosixPath(path.resolve().as_posix()).parts)
-    before = parts_before_year(parts[:-1])
-    if len(before) == len(parts) - 1:
-        return path.as_posix()
-    start = len(before) - 1
-    if start >= 1 and _has_template(Path(*before[:-1])) and len(before) >= 2:
-        start -= 1
-    if start >= 1 and before[start - 1].lower() == "archived":
-        start -= 1
-    return PurePosixPath(*parts[max(start, 0) :]).as_posix()
-
-
 __all__ = [
-    "AMBIGUOUS",
     "FileResult",
     "FolderReport",
     "ImportProblem",
     "Lookups",
-    "PeopleIndex",
     "RenderedNotes",
     "StaleMeeting",
     "get_series",
     "import_file",
     "import_folder",
-    "match_people",
     "read_file",
     "read_notes",
     "render_notes",
     "save_file",
     "save_meeting",
-    "series_from_path",
 ]

@@ -29,13 +29,13 @@ from decisions.meetings.importing import (
     MAX_ACTION_ITEMS,
     KeptState,
     StaleMeeting,
-    match_people,
     meeting_size_problem,
     meeting_title,
     notes_size_problem,
     render_notes,
     save_meeting,
 )
+from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
 from decisions.models import (
     RFC,
     ActionItemStatus,
@@ -46,7 +46,7 @@ from decisions.models import (
     Topic,
     unique_slug,
 )
-from decisions.parsing.meetings import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
+from decisions.people.names import match_people
 from decisions.permissions import can_edit_meeting, can_link_decision_to_meeting, can_submit_meeting
 
 

@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from decisions.meetings.importing import save_meeting
+from decisions.meetings.parsing import parse_meeting
 from decisions.models import ActionItem, Meeting, MeetingSeries
-from decisions.parsing.meetings import parse_meeting
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

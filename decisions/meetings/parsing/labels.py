@@ -1,0 +1,266 @@
+"""Speaker labels: the forms a label takes (`Name:`, `**Name**:`, `[Name]`...), its shape, and which are speakers."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from decisions.meetings.parsing.base import ReaderBase
+from decisions.meetings.parsing.blocks import unescape
+from decisions.meetings.parsing.words import (
+    ACRONYMS,
+    CHECKBOX_RE,
+    COMMON_SUFFIXES,
+    COMMON_WORDS,
+    PARTICLES,
+    STOP_LABELS,
+    TIME_RE,
+)
+from decisions.people.names import name_key, name_variants, split_names
+
+LABEL_BODY = r"[^:*_\[\]()`<>|#\n]{1,60}?"
+BOLD_LABEL_RE = re.compile(
+    rf"^(?:\*\*|__)\s*(?P<label>{LABEL_BODY})\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(?P<rest>.*)$"
+)
+ITALIC_LABEL_RE = re.compile(rf"^[*_](?P<label>{LABEL_BODY})(?::[*_]|[*_]\s*:)\s*(?P<rest>.*)$")
+BRACKET_LABEL_RE = re.compile(
+    r"^\[(?P<label>[^\]\[\n]{1,60})\](?![(\[])\s*(?P<sep>:|-+|–|—)?\s*(?P<rest>.*)$"
+)
+PAREN_LABEL_RE = re.compile(r"^\((?P<label>[^()\n]{1,40})\)\s*(?P<sep>:|-+|–|—)?\s*(?P<rest>.*)$")
+SAYS_LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,60}?)\s+says\s*:\s*(?P<rest>.*)$")
+COLON_LABEL_RE = re.compile(r"^@?(?P<label>[^:*_\[\]()`<>|#\n]{1,60}?)\s*[:：]\s*(?P<rest>.*)$")
+DASH_LABEL_RE = re.compile(
+    r"^@?(?P<label>[^:*_\[\]()`<>|#\n\-–—]{1,40}?)(?:\s+[-–—]+|[-–—]+\s)\s*(?P<rest>.*)$"
+)
+LABEL_FORMS = (
+    ("bold", BOLD_LABEL_RE),
+    ("italic", ITALIC_LABEL_RE),
+    ("bracket", BRACKET_LABEL_RE),
+    ("paren", PAREN_LABEL_RE),
+    ("says", SAYS_LABEL_RE),
+    ("colon", COLON_LABEL_RE),
+    ("dash", DASH_LABEL_RE),
+)
+
+
+@dataclass(frozen=True)
+class Label:
+    label: str
+    rest: str
+    form: str  # bold | italic | bracket | paren | says | colon | dash
+    sep: str = ""
+
+
+@lru_cache(maxsize=32768)
+def split_label(line: str) -> Label | None:
+    """The speaker-like label a line starts with, if its shape allows one (not yet accepted)."""
+    text = unescape(line.strip())
+    for form, regex in LABEL_FORMS:
+        match = regex.match(text)
+        if not match:
+            continue
+        label = match["label"].strip().strip(",").strip()
+        rest = match["rest"].strip()
+        sep = (match.groupdict().get("sep") or "").strip()
+        if not label:
+            return None
+        if form == "colon" and (rest.startswith("//") or (label[-1].isdigit() and rest[:1].isdigit())):
+            return None
+        if form == "bracket" and label.lower() in {"x", " "}:
+            return None
+        if form == "paren" and not rest:
+            return None
+        return Label(label, rest, form, sep)
+    return None
+
+
+def _token_kind(token: str) -> str | None:
+    if re.fullmatch(r"[A-Z]\.?", token):
+        return "initial"
+    if token.lower() in PARTICLES:
+        return "particle"
+    if re.fullmatch(r"[A-Z0-9]{2,3}", token) and re.search(r"[A-Z]", token):
+        return "initials"
+    if re.fullmatch(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", token) and token[0].isupper():
+        if re.search(r"[a-z][A-Z]", token) and not re.match(r"(?:Mc|Mac|De|Di|La|Le|Van|Von|O['’])", token):
+            return None
+        if token.isupper() and len(token) > 3:
+            return None
+        return "cap"
+    if re.fullmatch(r"[a-z][a-z0-9_\-]*[a-z0-9]", token):
+        return "handle"
+    return None
+
+
+@lru_cache(maxsize=32768)
+def label_shape(label: str) -> str | None:
+    """single | handle | initials | multi | last_first | list, or None when it cannot be a name."""
+    label = label.strip().lstrip("@")
+    if not label or len(label) > 40 or re.search(r"[\[\]()*_`<>|#=+{}\"“”!?;]|://|\d{1,2}:\d\d", label):
+        return None
+    if re.search(r"/|&|\band\b", label):
+        parts = split_names(label)
+        ok = len(parts) > 1 and all(label_shape(p) in {"single", "handle", "multi"} for p in parts)
+        return "list" if ok else None
+    if "," in label:
+        parts = [p.strip() for p in label.split(",") if p.strip()]
+        if len(parts) == 2 and all(_token_kind(p) == "cap" for p in parts):
+            return "last_first"
+        ok = len(parts) > 1 and all(label_shape(p) in {"single", "handle", "multi"} for p in parts)
+        return "list" if ok else None
+    tokens = label.split()
+    if len(tokens) > 4:
+        return None
+    kinds = [_token_kind(t) for t in tokens]
+    if None in kinds:
+        return None
+    if len(tokens) == 1:
+        return {"cap": "single", "handle": "handle", "initials": "initials"}.get(kinds[0] or "")
+    if kinds[0] != "cap" or "handle" in kinds or kinds.count("initials") > 1 or kinds[-1] == "particle":
+        return None
+    return "multi"
+
+
+@lru_cache(maxsize=32768)
+def is_stop(label: str) -> bool:
+    key = label.strip().lower().rstrip(".")
+    if key in STOP_LABELS or TIME_RE.match(key):
+        return True
+    return key.split()[0] in {"the", "this", "that", "we", "i", "it", "if", "our", "my", "a", "an", "re"}
+
+
+@lru_cache(maxsize=32768)
+def has_common_word(label: str) -> bool:
+    return any(is_common_word(w.lower().strip(".")) for w in re.split(r"[\s,/&]+", label) if w)
+
+
+def _wordlike_handle(handle: str) -> bool:
+    """`refactoring`, `eventually`, `componentize-py`: words and project names, not people."""
+    word = handle.lower()
+    if any(part in {"isle", "veri", "wasi", "wasm"} for part in word.split("-")):
+        return True
+    return word.endswith(
+        ("ing", "ly", "ed", "er", "ers", "es", "-py", "-js", "-rs", "-go", "-sys", "-cli")
+    ) or (
+        word
+        in {
+            "case",
+            "commit",
+            "regalloc",
+            "memfd",
+            "epochs",
+            "anyhow",
+            "namespacing",
+            "refine",
+            "isle",
+            "veri",
+        }
+    )
+
+
+def is_common_word(word: str) -> bool:
+    return (
+        word in COMMON_WORDS
+        or word.upper() in ACRONYMS
+        or (len(word) >= 6 and word.endswith(COMMON_SUFFIXES))
+    )
+
+
+def speaker_like(label: str) -> bool:
+    """Could be a person's name (decided for good in pass 3); used where structure needs it early."""
+    return bool(label_shape(label)) and not is_stop(label) and not has_common_word(label)
+
+
+class SpeakerLabels(ReaderBase):
+    """Pass 3: which labels are speakers, backed by the attendee list or by being used twice."""
+
+    # Pass 3: which labels are speakers -------------------------------------------------------
+
+    def _decide_labels(self) -> None:
+        firsts: Counter[str] = Counter()
+        for name in self.attendees:
+            tokens = [t for t in re.split(r"[\s,]+", name) if t]
+            if len(tokens) >= 2:
+                firsts[name_key(tokens[-1] if "," in name else tokens[0])] += 1
+        for name in self.attendees:
+            for key in name_variants(name):
+                self.known.setdefault(key, name)
+            for alias in self.attendee_aliases.get(name, []):
+                self.known.setdefault(name_key(alias), name)
+            tokens = [t for t in re.split(r"[\s,]+", name) if t]
+            if len(tokens) < 2:
+                continue
+            first = tokens[-1] if "," in name else tokens[0]
+            last = tokens[0] if "," in name else tokens[-1]
+            if firsts[name_key(first)] == 1:
+                self.known.setdefault(name_key(first), name)
+                self.known.setdefault(name_key(f"{first} {last[0]}"), name)
+                initials = "".join(
+                    t[0] for t in ([first, last] if "," in name else tokens) if t[:1].isalpha()
+                )
+                if len(initials) >= 2:
+                    self.known.setdefault(name_key(initials), name)
+        lines = self._content_lines()
+        for line in lines:
+            label = split_label(line)
+            if label and label_shape(label.label):
+                self.counts[name_key(label.label)] += 1
+        handles = [
+            key
+            for key, count in self.counts.items()
+            if count >= 2 and label_shape(key) == "handle" and not is_stop(key) and not has_common_word(key)
+        ]
+        self._handle_notes = len(handles) >= 2
+        for forms in ({"bold", "italic", "bracket", "says", "colon"}, {"paren", "dash"}):
+            for line in lines:
+                label = split_label(line)
+                if label and label.form in forms and self._accept(label):
+                    self.accepted.add(name_key(label.label))
+
+    def _content_lines(self) -> list[str]:
+        found = []
+        for block in self.blocks:
+            if block.kind == "para" and not block.quoted and block.section in {"topic", "actions", "agenda"}:
+                for index, line in enumerate(block.text.split("\n")):
+                    found.append(CHECKBOX_RE.sub("", line.strip()) if index == 0 else line)
+        return found
+
+    def _accept(self, label: Label) -> bool:
+        name = label.label.strip()
+        shape = label_shape(name)
+        if shape is None or is_stop(name):
+            return False
+        key = name_key(name)
+        if label.form in {"paren", "dash"}:
+            parts = split_names(name) if shape == "list" else [name]
+            return all(name_key(p) in self.known or name_key(p) in self.accepted for p in parts)
+        if key in self.known:
+            return True
+        repeated = self.counts[key] >= 2
+        if not label.rest and not repeated and shape != "single":
+            return False  # "gc-stuff:" over sub-bullets is a label; "Nick:" twice or "Nick:" is a speaker
+        if shape == "single":
+            return not has_common_word(name)
+        if shape == "handle":
+            # "jlbirch:" once is a speaker where the notes name people by handle throughout.
+            single_ok = self._handle_notes and not _wordlike_handle(name)
+            return (repeated or single_ok) and not has_common_word(name)
+        if shape == "initials":
+            return name.upper() not in ACRONYMS and (repeated or name.isupper())
+        if shape == "multi":
+            return not has_common_word(name) and (len(name.split()) == 2 or repeated)
+        return all(  # a list of names: "Karen/David", "Emily, Dan", "Robin, Bailey"
+            name_key(p) in self.known
+            or name_key(p) in self.accepted
+            or (label_shape(p) == "single" and not has_common_word(p))
+            or (label_shape(p) == "handle" and self.counts[name_key(p)] >= 2)
+            for p in split_names(name)
+        )
+
+    def _speaker(self, line: str) -> Label | None:
+        label = split_label(line)
+        if label and name_key(label.label) in self.accepted:
+            return label
+        return None

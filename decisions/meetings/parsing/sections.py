@@ -1,0 +1,386 @@
+"""Pass 1 of the reader: the title, the sections (agenda, attendees, notes, action items, links) and topics."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from decisions.formats.dates import first_date
+from decisions.meetings.parsing.actions import ACTION_PREFIX_RE
+from decisions.meetings.parsing.base import ReaderBase, TopicDraft
+from decisions.meetings.parsing.blocks import Block, plain, strip_markup, unescape
+from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
+from decisions.meetings.parsing.people import looks_like_names
+from decisions.meetings.parsing.words import (
+    CHECKBOX_RE,
+    EMOJI_RE,
+    PLACEHOLDER_RE,
+    PSEUDO_TOPICS,
+    SECTION_RES,
+    SUBTITLE_RE,
+    TEMPLATE_ITEM_RE,
+    TIME_RE,
+)
+
+# A topic started by a line (`Updates:`, `**White paper discussion**`) ranks below every heading.
+LINE_TOPIC_LEVEL = 7
+
+
+@dataclass
+class _State:
+    """Where the structure pass is: the section, the open topics, the container's title."""
+
+    section: str = "preamble"
+    pseudo: bool = False
+    container_title: str = "Notes"
+    default: int | None = None
+    heading_topic: int | None = None
+    topic_level: int = 0
+    sub_section: str | None = None
+    bullet: int | None = None
+
+
+class SectionsPass(ReaderBase):
+    """Pass 1 (and 3: agenda items the discussion was written under become topics)."""
+
+    # Pass 1: title, sections, topics, attendees ----------------------------------------------
+
+    def _structure(self) -> None:
+        state = _State()
+        title_level = 0
+        seen_heading = False
+        previous: Block | None = None
+        for block in self.blocks:
+            if block.kind == "heading":
+                text = re.sub(r"^[-*+]\s+", "", plain(block.inline))
+                kind = _section_kind(text)
+                if not seen_heading and block.level <= 2 and kind in {None, "container"}:
+                    self.title, title_level, block.section = text, block.level, "title"
+                elif self._is_subtitle(block, previous, text, kind, title_level):
+                    self.title = f"{self.title} — {text}"
+                    block.section = "title"
+                else:
+                    self._heading(block, text, kind, state)
+                seen_heading = True
+                previous = block
+                continue
+            previous = block
+            if (
+                block.kind == "code"
+                and block.item is None
+                and state.section not in {"topic", "preamble", "container"}
+            ):
+                block.section = state.section if state.section == "agenda" else "skip"
+                if state.section == "agenda":
+                    self.agenda_ranges.append((block.line, block.end))
+                continue
+            if block.kind == "table" and self._table_attendees(block):
+                block.section = "meta"
+                continue
+            pseudo = self._pseudo_heading(block)
+            if pseudo is not None:
+                self._pseudo(block, pseudo, state)
+                continue
+            bold = (
+                self._bold_heading(block)
+                if state.section == "container"
+                or (state.section == "topic" and state.topic_level == LINE_TOPIC_LEVEL)
+                else None
+            )
+            if bold is not None:
+                if state.heading_topic is not None:
+                    self.drafts[state.heading_topic].end = block.line
+                state.heading_topic = self._new_topic(bold, block.line, "pseudo", block.line)
+                state.topic_level, state.section, state.bullet = LINE_TOPIC_LEVEL, "topic", None
+                block.section, block.topic = "topic", state.heading_topic
+                block.head = "line" if "\n" in block.text.strip() else "all"
+                continue
+            if block.kind == "para" and block.item is None and self._metadata(block, state.section):
+                block.section = "meta"
+                continue
+            self._place_content(block, state)
+        if state.heading_topic is not None:
+            self.drafts[state.heading_topic].end = len(self.lines)
+
+    def _is_subtitle(
+        self, block: Block, previous: Block | None, text: str, kind: str | None, level: int
+    ) -> bool:
+        """`## Bytecode Alliance Technical Steering Committee` right under `# Meeting Minutes`."""
+        return bool(
+            previous is not None
+            and previous.section == "title"
+            and block.level > level
+            and kind is None
+            and (SUBTITLE_RE.search(text) or first_date(text, 2000)[0])
+        )
+
+    def _heading(self, block: Block, text: str, kind: str | None, state: _State) -> None:
+        state.bullet = None
+        state.pseudo = False
+        block.section = "heading"
+        if state.heading_topic is not None and block.level > state.topic_level:
+            # A sub-heading stays in its topic; "#### Action items" there are the topic's.
+            state.sub_section = kind if kind in {"actions", "attendees", "links", "skip"} else None
+            block.topic = state.heading_topic
+            return
+        if state.heading_topic is not None:
+            self.drafts[state.heading_topic].end = block.line
+        state.heading_topic, state.sub_section = None, None
+        if kind is None:
+            state.heading_topic = self._new_topic(text or "Untitled topic", block.line, "heading", block.end)
+            state.topic_level, state.section = block.level, "topic"
+        elif kind == "container":
+            state.section, state.container_title, state.default = "container", text, None
+        else:
+            state.section = kind
+
+    def _pseudo(self, block: Block, pseudo: tuple[str, str], state: _State) -> None:
+        """A line such as `Agenda:` or `Action Items:` alone in its paragraph acts as a heading."""
+        kind, text = pseudo
+        block.section = "heading"
+        if state.section == "topic" and state.topic_level != LINE_TOPIC_LEVEL:
+            if kind in {"actions", "attendees", "links"}:
+                state.sub_section = kind
+                block.topic = state.heading_topic
+            else:
+                block.section, block.topic = "topic", state.heading_topic
+            return
+        state.bullet = None
+        state.pseudo = kind != "topic"
+        if state.heading_topic is not None:
+            self.drafts[state.heading_topic].end = block.line
+            state.heading_topic = None
+        if kind == "container":
+            state.section, state.container_title, state.default = "container", text, None
+        elif kind == "topic":
+            state.heading_topic = self._new_topic(text, block.line, "pseudo", block.end)
+            state.topic_level, state.section = LINE_TOPIC_LEVEL, "topic"
+        else:
+            state.section = kind
+
+    def _place_content(self, block: Block, state: _State) -> None:
+        section = state.section
+        if section == "topic":
+            block.section = state.sub_section or "topic"
+            block.topic = state.heading_topic
+            if block.section == "attendees":
+                self._collect_names(block)
+            return
+        if section == "attendees":
+            if block.kind == "para" and block.item is None and state.pseudo and not looks_like_names(block):
+                state.section = section = "container"
+            else:
+                block.section = "attendees"
+                self._collect_names(block)
+                return
+        if section in {"actions", "links", "skip"}:
+            block.section = section
+            return
+        root = self._root(block)
+        role, _ = self._role(block)
+        if role in {"actions", "attendees"} or (root is not None and self.item_role.get(root) == "actions"):
+            block.section = role or "actions"  # "* Action Items" over its items, outside any topic
+            return
+        if section == "agenda":
+            if root is not None and (self._in_bullet(state, root) or self._agenda_topic(root)):
+                self._bullet_topic(block, root, state)
+                return
+            block.section = "agenda"
+            self.agenda_ranges.append((block.line, block.end))
+            return
+        if section == "preamble" and self._boilerplate(block):
+            block.section = "skip"
+            return
+        if root is not None and (self._in_bullet(state, root) or self._container_topic(root)):
+            self._bullet_topic(block, root, state)
+            return
+        if state.default is None:
+            title = state.container_title if section == "container" else "Notes"
+            state.default = self._new_topic(title or "Notes", block.line, "default", block.line)
+        block.section, block.topic = "topic", state.default
+        self.drafts[state.default].ranges.append((block.line, block.end))
+
+    def _in_bullet(self, state: _State, root: int) -> bool:
+        return state.bullet is not None and self.drafts[state.bullet].item == root
+
+    def _new_topic(self, title: str, line: int, kind: str, start: int) -> int:
+        self.drafts.append(
+            TopicDraft(title=title[:300] or "Untitled topic", line=line, kind=kind, start=start)
+        )
+        return len(self.drafts) - 1
+
+    def _bullet_topic(self, block: Block, root: int, state: _State) -> None:
+        if not self._in_bullet(state, root):
+            item = self.items[root]
+            head = item.head
+            start = (head.line + 1) if head else item.line
+            state.bullet = self._new_topic(_topic_title(head), item.line, "bullet", start)
+            self.drafts[state.bullet].item = root
+            self.drafts[state.bullet].end = item.end
+        if block.item == root and block.first_in_item:
+            block.head = _head_mode(block)
+        block.section, block.topic = "topic", state.bullet
+
+    def _container_topic(self, root: int) -> bool:
+        """A top-level bullet heading sub-bullets, not itself a remark, is a topic; so is `[Name] - Topic`."""
+        item = self.items[root]
+        if item.head is None or root in self.item_role:
+            return False
+        first = CHECKBOX_RE.sub("", item.head.text.split("\n", 1)[0].strip())
+        label = split_label(first)
+        if label and label.form == "bold" and label.rest and not speaker_like(label.label):
+            return len(label.label.split()) <= 8  # "* **Promoting documentation:** We now have..."
+        if label and label.form in {"bracket", "paren"} and label.rest and label_shape(label.label):
+            return item.has_sublist or (label.form == "bracket" and label.sep[:1] in {"-", "–", "—"})
+        if not item.has_sublist or CHECKBOX_RE.match(item.head.text.strip()):
+            return False
+        if ACTION_PREFIX_RE.match(unescape(first)) or PLACEHOLDER_RE.fullmatch(strip_markup(first)):
+            return False
+        return not (label and label.form != "dash" and speaker_like(label.label))
+
+    def _agenda_topic(self, root: int) -> bool:
+        """`- [Taylor] wkg.toml` with sub-bullets under an agenda is a topic at once."""
+        item = self.items[root]
+        return bool(
+            item.head and item.has_sublist and re.match(r"^\[[^\]]+\]\s*\S", unescape(item.head.text.strip()))
+        )
+
+    def _promote_agenda_items(self) -> None:
+        """An agenda item becomes a topic when the discussion was written under it, by speakers."""
+        roots: dict[int, list[Block]] = {}
+        for block in self.blocks:
+            root = self._root(block)
+            if block.section == "agenda" and root is not None and self.items[root].has_sublist:
+                roots.setdefault(root, []).append(block)
+        for root, blocks in roots.items():
+            spoken = any(
+                (label := self._speaker(line)) is not None and label.rest
+                for block in blocks
+                if block.kind == "para" and not (block.item == root and block.first_in_item)
+                for line in block.text.split("\n")
+            )
+            item = self.items[root]
+            if not spoken or TEMPLATE_ITEM_RE.fullmatch(
+                strip_markup(item.head.text if item.head else "").rstrip(": ")
+            ):
+                continue
+            draft = self._new_topic(
+                _topic_title(item.head), item.line, "bullet", (item.head.line + 1) if item.head else item.line
+            )
+            self.drafts[draft].item, self.drafts[draft].end = root, item.end
+            for block in blocks:
+                block.section, block.topic = "topic", draft
+                if block.item == root and block.first_in_item:
+                    block.head = _head_mode(block)
+        order = sorted(range(len(self.drafts)), key=lambda i: (self.drafts[i].line, i))
+        new_index = {old: new for new, old in enumerate(order)}
+        self.drafts = [self.drafts[i] for i in order]
+        for block in self.blocks:
+            if block.topic is not None:
+                block.topic = new_index[block.topic]
+
+    def _bold_heading(self, block: Block) -> str | None:
+        """`**White paper discussion**` on a line of its own starts a topic."""
+        if block.kind != "para" or block.item is not None or block.quoted:
+            return None
+        match = re.fullmatch(r"(\*\*|__)([^*_\n]{2,80}?)\1\s*:?\s*", block.text.split("\n", 1)[0].strip())
+        if not match or len(match[2].split()) > 8 or speaker_like(match[2].rstrip(": ")):
+            return None
+        text = strip_markup(match[2]).rstrip(": ").strip()
+        return text if text and not _section_kind(text) else None
+
+    def _pseudo_heading(self, block: Block) -> tuple[str, str] | None:
+        if block.kind != "para" or block.item is not None or block.quoted or "\n" in block.text.strip():
+            return None
+        text = strip_markup(block.text)
+        bare = text.rstrip(":").strip()
+        if len(bare.split()) > 5 or not bare:
+            return None
+        if not text.endswith(":") and bare.lower() not in {
+            "notes",
+            "minutes",
+            "agenda",
+            "attendees",
+            "action items",
+        }:
+            return None
+        key = bare.lower()
+        if key == "agenda":
+            return "agenda", bare
+        for kind in ("attendees", "actions", "links", "container"):
+            if SECTION_RES[kind].fullmatch(bare) and key not in {
+                "summary",
+                "discussion",
+                "action",
+                "present",
+            }:
+                return kind, bare
+        if key in PSEUDO_TOPICS:
+            return "topic", bare
+        return None
+
+    def _boilerplate(self, block: Block) -> bool:
+        """Preamble lines about the meeting, not from it: how to join, the time, "Canceled"."""
+        if block.kind != "para" or block.item is not None:
+            return False
+        raw = block.text.strip()
+        text = strip_markup(raw)
+        first = text.split("\n", 1)[0]
+        lowered = text.lower()
+        if "instructions" in lowered and "attend" in lowered:
+            return True
+        if "\n" not in raw and re.fullmatch(r"(\*\*|__|\*|_).*\1", raw):
+            return True
+        if TIME_RE.match(first) or re.match(r"(?i)^(?:canceled|cancelled)\b", first):
+            return True
+        return bool(
+            re.match(r"(?i)^(?:join (?:on|the|zoom|meeting|us)|download teams|click here to join)", first)
+        )
+
+
+# Small pure helpers -----------------------------------------------------------------------------
+
+
+def _section_kind(title: str) -> str | None:
+    text = EMOJI_RE.sub("", title)
+    text = re.sub(r"^[\s\d.)#-]+", "", text)
+    text = re.sub(r"[\s:.]+$", "", text).strip().lower()
+    if not text:
+        return None
+    if re.fullmatch(
+        r"(?:microsoft teams|zoom|google meet|webex)(?: meeting)?(?: link| info| details)?|how to join", text
+    ):
+        return "skip"
+    for kind in ("agenda", "attendees", "actions", "links", "container"):
+        if SECTION_RES[kind].fullmatch(text):
+            return kind
+    return None
+
+
+def _topic_title(head: Block | None) -> str:
+    """A bullet topic's title: its first paragraph (or first line when long), without the presenter."""
+    if head is None:
+        return "Untitled topic"
+    if _head_mode(head) == "label":
+        label = split_label(CHECKBOX_RE.sub("", head.text.split("\n", 1)[0].strip()))
+        return strip_markup(label.label)[:300] if label else "Untitled topic"
+    whole = plain(head.inline)
+    first = whole if len(whole) <= 200 else plain(head.inline, first_line_only=True)
+    first = CHECKBOX_RE.sub("", first)
+    source = (
+        " ".join(line.strip() for line in head.text.split("\n"))
+        if first == whole
+        else head.text.split("\n", 1)[0]
+    )
+    match = re.match(r"^[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip()))
+    if match and match[1].strip():
+        first = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match[1]))
+    return re.sub(r"[\s:]+$", "", first).strip()[:300] or "Untitled topic"
+
+
+def _head_mode(head: Block) -> str:
+    """How much of a bullet topic's first paragraph is its title."""
+    label = split_label(CHECKBOX_RE.sub("", head.text.split("\n", 1)[0].strip()))
+    if label and label.form == "bold" and label.rest and not speaker_like(label.label):
+        return "label"
+    return "all" if len(plain(head.inline)) <= 200 else "line"
