@@ -1,7 +1,12 @@
 from django.urls import path, register_converter
 
 from decisions import feeds
-from decisions.views import actions, api, meetings, pages, precedents, records, rfcs, search
+from decisions.meetings import views as meetings
+from decisions.precedents import views as precedents
+from decisions.records import views as records
+from decisions.rfcs import views as rfcs
+from decisions.search import views as search
+from decisions.views import actions, api, pages
 
 app_name = "decisions"
 
