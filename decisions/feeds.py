@@ -24,7 +24,6 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from decisions.forms import DecisionFilterForm, RFCFilterForm
 from decisions.models import (
     RFC,
     ActionItem,
@@ -36,6 +35,8 @@ from decisions.models import (
     RFCStatusChange,
     Topic,
 )
+from decisions.records.forms import DecisionFilterForm
+from decisions.rfcs.forms import RFCFilterForm
 from decisions.text import strip_controls
 
 FEED_LENGTH = 50

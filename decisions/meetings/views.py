@@ -13,20 +13,16 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from decisions import markdown
-from decisions.forms import ControlFreeForm, MeetingNotesForm
+from decisions.meetings.forms import ActionItemDraftFormSet, MeetingEditForm, MeetingNotesForm
 from decisions.meetings.importing import (
-    MAX_ACTION_ITEMS,
     KeptState,
     StaleMeeting,
     match_people,
@@ -47,19 +43,6 @@ from decisions.models import (
 )
 from decisions.parsing.meetings import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
 from decisions.permissions import can_edit_meeting, can_link_decision_to_meeting, can_submit_meeting
-
-
-class ActionItemDraftForm(ControlFreeForm):
-    owner = forms.CharField(required=False, max_length=200)
-    text = forms.CharField(max_length=1000)
-    due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    done = forms.BooleanField(required=False)
-
-
-# A meeting's limit plus the one empty row, so every item a preview shows can be saved.
-ActionItemDraftFormSet = forms.formset_factory(
-    ActionItemDraftForm, extra=1, can_delete=True, max_num=MAX_ACTION_ITEMS + 1, validate_max=True
-)
 
 
 def _digest(text: str) -> str:
@@ -188,41 +171,6 @@ STALE_MESSAGE = (
     "merge what you need and save again."
 )
 TITLE_TAKEN = "Another meeting of this series on this date already has this title; choose another."
-
-
-class MeetingEditForm(ControlFreeForm):
-    """A saved meeting's series, date, title and notes, with the version the edit started from."""
-
-    series = forms.ModelChoiceField(queryset=MeetingSeries.objects.order_by("name"), empty_label=None)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    title = forms.CharField(
-        required=False, max_length=300, help_text="Leave empty to take it from the notes."
-    )
-    notes = forms.CharField(
-        strip=False,  # kept exactly as given
-        widget=forms.Textarea(attrs={"rows": 24}),
-        help_text="The whole notes (Markdown): topics as headings, remarks as “- **Name**: text”.",
-        error_messages={"required": "The notes are empty: paste the text of the meeting notes."},
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # A NUL is refused in clean_notes with its line, rather than without one.
-        field = self.fields["notes"]
-        field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
-
-    def clean_notes(self) -> str:
-        # Browsers send a textarea's line breaks as CRLF whatever was pasted; undo that only.
-        text = self.cleaned_data["notes"].replace("\r\n", "\n")
-        if "\x00" in text:
-            line = text[: text.index("\x00")].count("\n") + 1
-            raise forms.ValidationError(f"Line {line} contains a NUL character; remove it and save again.")
-        try:
-            markdown.check_size(text)
-        except markdown.MarkdownTooLarge as error:
-            raise forms.ValidationError(str(error)) from error
-        return text
 
 
 def _edit_preview(meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting) -> dict[str, Any]:

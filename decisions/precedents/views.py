@@ -9,10 +9,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from decisions.forms import PrecedentForm, form_over_current
+from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import Precedent
 from decisions.permissions import can_edit_precedent
+from decisions.precedents.forms import PrecedentForm
 
 STALE_MESSAGE = (
     "Someone else saved this precedent after you opened it, so your change was not saved. Your "

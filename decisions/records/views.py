@@ -25,17 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from decisions import matrix as matrix_module
-from decisions.forms import (
-    AssessmentForm,
-    CitationFormSet,
-    CriterionForm,
-    DecisionForm,
-    DiscussionFormSet,
-    NewDecisionForm,
-    OptionForm,
-    OwnerFormSet,
-    form_over_current,
-)
+from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import (
     Assessment,
@@ -51,6 +41,16 @@ from decisions.models import (
     Topic,
 )
 from decisions.permissions import can_create_decision, can_edit_decision, meetings_linkable_by
+from decisions.records.forms import (
+    AssessmentForm,
+    CitationFormSet,
+    CriterionForm,
+    DecisionForm,
+    DiscussionFormSet,
+    NewDecisionForm,
+    OptionForm,
+    OwnerFormSet,
+)
 
 VERSION_HEADER = "X-Decision-Version"
 STALE_MESSAGE = (

@@ -10,10 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from decisions.forms import RFCEditForm, form_over_current
+from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import RFC
 from decisions.permissions import can_edit_rfc
+from decisions.rfcs.forms import RFCEditForm
 from decisions.views.pages import get_rfc
 
 STALE_MESSAGE = (

@@ -27,7 +27,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_safe
 
 from decisions import matrix
-from decisions.forms import DecisionFilterForm, MeetingFilterForm, RFCFilterForm
+from decisions.meetings.forms import MeetingFilterForm
 from decisions.models import (
     RFC,
     Area,
@@ -38,9 +38,11 @@ from decisions.models import (
     Meeting,
     Person,
     Precedent,
-    PrecedentKind,
     Remark,
 )
+from decisions.precedents.forms import PrecedentFilterForm
+from decisions.records.forms import DecisionFilterForm
+from decisions.rfcs.forms import RFCFilterForm
 from decisions.search import engine as fulltext
 
 PER_PAGE = 20
@@ -493,10 +495,6 @@ def _counted(meeting: Meeting, topic_count: int, attendee_count: int) -> Meeting
 
 
 # Precedents ----------------------------------------------------------------------------
-
-
-class PrecedentFilterForm(forms.Form):
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *PrecedentKind.choices])
 
 
 @api_view

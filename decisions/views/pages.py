@@ -18,7 +18,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from decisions import exporting, matrix, related
-from decisions.forms import DecisionFilterForm, MeetingFilterForm, RFCFilterForm
+from decisions.meetings.forms import MeetingFilterForm
 from decisions.models import (
     RFC,
     ActionItem,
@@ -33,6 +33,8 @@ from decisions.models import (
     parse_reference,
 )
 from decisions.permissions import can_edit_decision, can_edit_precedent, can_edit_rfc, can_link_decisions_to
+from decisions.records.forms import DecisionFilterForm
+from decisions.rfcs.forms import RFCFilterForm
 
 MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
 # Rendered records are cached under keys that change with them; old keys just age out.
