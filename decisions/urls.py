@@ -1,12 +1,18 @@
 from django.urls import path, register_converter
 
 from decisions import feeds
+from decisions.api import docs as api_docs
+from decisions.meetings import api as meetings_api
 from decisions.meetings import views as meetings
+from decisions.precedents import api as precedents_api
 from decisions.precedents import views as precedents
+from decisions.records import api as records_api
 from decisions.records import views as records
+from decisions.rfcs import api as rfcs_api
 from decisions.rfcs import views as rfcs
+from decisions.search import api as search_api
 from decisions.search import views as search
-from decisions.views import actions, api, pages
+from decisions.views import actions, pages
 
 app_name = "decisions"
 
@@ -30,7 +36,7 @@ urlpatterns = [
     path("rfcs/", pages.rfc_list, name="rfc-list"),
     path("rfcs/feed/", feeds.RFCFeed(), name="rfc-feed"),
     path("rfcs/status/feed/", feeds.RFCStatusFeed(), name="rfc-status-feed"),
-    path("rfcs/export.csv", api.rfc_export_csv, name="rfc-export-csv"),
+    path("rfcs/export.csv", rfcs_api.rfc_export_csv, name="rfc-export-csv"),
     path("rfcs/<int:number>/", pages.rfc_detail, name="rfc-detail"),
     path("rfcs/<int:number>/history/", pages.rfc_history, name="rfc-history"),
     path("rfcs/<int:number>/edit/", rfcs.rfc_edit, name="rfc-edit"),
@@ -58,7 +64,7 @@ urlpatterns = [
     path("decisions/", pages.decision_list, name="decision-list"),
     path("decisions/new/", records.decision_new, name="decision-new"),
     path("decisions/export.zip", pages.decision_export_zip, name="decision-export-zip"),
-    path("decisions/export.csv", api.decision_export_csv, name="decision-export-csv"),
+    path("decisions/export.csv", records_api.decision_export_csv, name="decision-export-csv"),
     path("decisions/feed/", feeds.DecisionFeed(), name="decision-feed"),
     path("decisions/<int:number>/", pages.decision_detail, name="decision-detail"),
     path("decisions/<int:number>.md", pages.decision_markdown, name="decision-markdown"),
@@ -70,15 +76,15 @@ urlpatterns = [
     path("precedents/<int:pk>/edit/", precedents.precedent_edit, name="precedent-edit"),
     path("people/<slug:slug>/", pages.person_detail, name="person-detail"),
     path("search/", search.search_page, name="search"),
-    path("api/", api.api_docs, name="api"),
-    path("api/rfcs/", api.rfc_list, name="rfc-api-list"),
-    path("api/rfcs/<int:number>/", api.rfc_detail, name="rfc-api-detail"),
-    path("api/rfcs/<series:series>/<int:number>/", api.rfc_detail, name="rfc-api-detail"),
-    path("api/decisions/", api.decision_list, name="decision-api-list"),
-    path("api/decisions/<int:number>/", api.decision_detail, name="decision-api-detail"),
-    path("api/meetings/", api.meeting_list, name="meeting-api-list"),
-    path("api/meetings/<int:pk>/", api.meeting_detail, name="meeting-api-detail"),
-    path("api/precedents/", api.precedent_list, name="precedent-api-list"),
-    path("api/precedents/<int:pk>/", api.precedent_detail, name="precedent-api-detail"),
-    path("api/search/", api.search, name="search-api"),
+    path("api/", api_docs.api_docs, name="api"),
+    path("api/rfcs/", rfcs_api.rfc_list, name="rfc-api-list"),
+    path("api/rfcs/<int:number>/", rfcs_api.rfc_detail, name="rfc-api-detail"),
+    path("api/rfcs/<series:series>/<int:number>/", rfcs_api.rfc_detail, name="rfc-api-detail"),
+    path("api/decisions/", records_api.decision_list, name="decision-api-list"),
+    path("api/decisions/<int:number>/", records_api.decision_detail, name="decision-api-detail"),
+    path("api/meetings/", meetings_api.meeting_list, name="meeting-api-list"),
+    path("api/meetings/<int:pk>/", meetings_api.meeting_detail, name="meeting-api-detail"),
+    path("api/precedents/", precedents_api.precedent_list, name="precedent-api-list"),
+    path("api/precedents/<int:pk>/", precedents_api.precedent_detail, name="precedent-api-detail"),
+    path("api/search/", search_api.search, name="search-api"),
 ]

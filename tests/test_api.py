@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from decisions import matrix
+from decisions.api.docs import ENDPOINTS
+from decisions.api.plumbing import MAX_PER_PAGE
 from decisions.models import (
     ActionItem,
     Assessment,
@@ -25,7 +27,6 @@ from decisions.models import (
     RFCStatus,
     Topic,
 )
-from decisions.views.api import ENDPOINTS, MAX_PER_PAGE
 from tests.factories import make_area, make_decision, make_meeting, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db
