@@ -1,15 +1,17 @@
 from django.urls import path, register_converter
 
-from decisions import feeds
 from decisions.api import docs as api_docs
 from decisions.meetings import api as meetings_api
+from decisions.meetings import feeds as meetings_feeds
 from decisions.meetings import views as meetings
 from decisions.people import views as people
 from decisions.precedents import api as precedents_api
 from decisions.precedents import views as precedents
 from decisions.records import api as records_api
+from decisions.records import feeds as records_feeds
 from decisions.records import views as records
 from decisions.rfcs import api as rfcs_api
+from decisions.rfcs import feeds as rfcs_feeds
 from decisions.rfcs import views as rfcs
 from decisions.search import api as search_api
 from decisions.search import views as search
@@ -35,8 +37,8 @@ register_converter(SeriesConverter, "series")
 urlpatterns = [
     path("", home_view, name="home"),
     path("rfcs/", rfcs.rfc_list, name="rfc-list"),
-    path("rfcs/feed/", feeds.RFCFeed(), name="rfc-feed"),
-    path("rfcs/status/feed/", feeds.RFCStatusFeed(), name="rfc-status-feed"),
+    path("rfcs/feed/", rfcs_feeds.RFCFeed(), name="rfc-feed"),
+    path("rfcs/status/feed/", rfcs_feeds.RFCStatusFeed(), name="rfc-status-feed"),
     path("rfcs/export.csv", rfcs_api.rfc_export_csv, name="rfc-export-csv"),
     path("rfcs/<int:number>/", rfcs.rfc_detail, name="rfc-detail"),
     path("rfcs/<int:number>/history/", rfcs.rfc_history, name="rfc-history"),
@@ -50,7 +52,7 @@ urlpatterns = [
     # Legacy ids and aliases (/rfcs/pep-8/, /rfcs/KEP-625/, /rfcs/0001-private-fields/) redirect.
     path("rfcs/<str:alias>/", rfcs.rfc_alias, name="rfc-alias"),
     path("meetings/", meetings.meeting_list, name="meeting-list"),
-    path("meetings/feed/", feeds.MeetingFeed(), name="meeting-feed"),
+    path("meetings/feed/", meetings_feeds.MeetingFeed(), name="meeting-feed"),
     path("meetings/new/", meetings.meeting_new, name="meeting-new"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
@@ -60,13 +62,13 @@ urlpatterns = [
         name="topic-link-decision",
     ),
     path("action-items/", meetings.action_item_list, name="action-item-list"),
-    path("action-items/feed/", feeds.ActionItemFeed(), name="action-item-feed"),
+    path("action-items/feed/", meetings_feeds.ActionItemFeed(), name="action-item-feed"),
     path("action-items/<int:pk>/status/", meetings.action_item_status, name="action-item-status"),
     path("decisions/", records.decision_list, name="decision-list"),
     path("decisions/new/", records.decision_new, name="decision-new"),
     path("decisions/export.zip", records.decision_export_zip, name="decision-export-zip"),
     path("decisions/export.csv", records_api.decision_export_csv, name="decision-export-csv"),
-    path("decisions/feed/", feeds.DecisionFeed(), name="decision-feed"),
+    path("decisions/feed/", records_feeds.DecisionFeed(), name="decision-feed"),
     path("decisions/<int:number>/", records.decision_detail, name="decision-detail"),
     path("decisions/<int:number>.md", records.decision_markdown, name="decision-markdown"),
     path("decisions/<int:number>/edit/", records.decision_edit, name="decision-edit"),
