@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from decisions import matrix
+from decisions import matrix, related
 from decisions.api.csv import csv_response, iso
 from decisions.api.plumbing import (
     absolute,
@@ -24,12 +26,18 @@ from decisions.api.plumbing import (
     precedent_ref,
     rfc_ref,
 )
-from decisions.models import Decision, DecisionMeeting, DecisionOwner, DecisionPrecedent
+from decisions.models import Area, Decision, DecisionOwner
 from decisions.records.forms import DecisionFilterForm
 
 
 def decision_summary(request: HttpRequest, decision: Decision) -> dict:
     """A decision as the list shows it; needs ownerships, areas and `last_discussed`."""
+    return _summary(request, decision, decision.ownerships.all(), decision.areas.all())
+
+
+def _summary(
+    request: HttpRequest, decision: Decision, ownerships: Iterable[DecisionOwner], areas: Iterable[Area]
+) -> dict:
     return {
         "number": decision.number,
         "code": decision.code,
@@ -37,10 +45,9 @@ def decision_summary(request: HttpRequest, decision: Decision) -> dict:
         "status": decision.status,
         "status_label": decision.get_status_display(),
         "owners": [
-            {**person_data(request, ownership.person), "role": ownership.role}
-            for ownership in decision.ownerships.all()
+            {**person_data(request, ownership.person), "role": ownership.role} for ownership in ownerships
         ],
-        "areas": areas_data(decision.areas.all()),
+        "areas": areas_data(areas),
         "chosen_option": decision.chosen_option.name if decision.chosen_option else None,
         "decided_on": decision.decided_on,
         "last_discussed": decision.last_discussed,
@@ -104,38 +111,39 @@ def decision_list(request: HttpRequest) -> JsonResponse:
 
 @api_view
 def decision_detail(request: HttpRequest, number: int) -> JsonResponse:
+    """The record, its matrix, and its links from the loader the page and the export use."""
     decision = get_or_404(
-        _decisions().select_related("supersedes"), f"There is no decision DR-{number:04d}.", number=number
+        Decision.objects.select_related("chosen_option", "supersedes"),
+        f"There is no decision DR-{number:04d}.",
+        number=number,
     )
-    discussions = DecisionMeeting.objects.filter(decision=decision).select_related("meeting__series", "topic")
-    citations = DecisionPrecedent.objects.filter(decision=decision).select_related("precedent")
+    links = related.decision_links([decision.pk]).get(decision.pk, related.DecisionLinks())
+    decision.last_discussed = max((d.meeting.date for d in links.discussions), default=None)
     data = {
-        **decision_summary(request, decision),
+        **_summary(request, decision, links.ownerships, links.areas),
         "context": decision.context,
         "context_html": decision.context_html,
         "rationale_html": decision.rationale_html,
         "consequences_html": decision.consequences_html,
         "matrix": matrix_data(matrix.for_decision(decision)),
         "supersedes": decision_ref(request, decision.supersedes) if decision.supersedes else None,
+        # Newest first, as Decision orders itself; RFCs by number, as the API always listed them.
         "superseded_by": [
-            decision_ref(request, d) for d in decision.superseded_by.only("number", "title", "status")
+            decision_ref(request, d) for d in sorted(links.superseded_by, key=lambda d: -d.number)
         ],
-        "related_rfcs": [
-            rfc_ref(request, r)
-            for r in decision.related_rfcs.only("number", "title", "status").order_by("number")
-        ],
+        "related_rfcs": [rfc_ref(request, r) for r in sorted(links.rfcs, key=lambda rfc: rfc.number)],
         "discussed_in": [
             {
                 "meeting": meeting_ref(request, d.meeting),
                 "topic": d.topic.title if d.topic else None,
                 "topic_url": absolute(request, d.topic.get_absolute_url()) if d.topic else None,
             }
-            for d in discussions
+            for d in links.discussions
         ],
-        "precedents": [{**precedent_ref(request, c.precedent), "note": c.note} for c in citations],
+        "precedents": [{**precedent_ref(request, c.precedent), "note": c.note} for c in links.citations],
         "status_changes": [
             {"from": c.from_status or None, "to": c.to_status, "changed_on": c.changed_on, "note": c.note}
-            for c in decision.status_changes.all()
+            for c in links.status_changes
         ],
         "markdown_url": absolute(request, reverse("decisions:decision-markdown", args=[decision.number])),
     }
