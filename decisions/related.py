@@ -1,8 +1,9 @@
 """Several short relations of many records, read in one UNION ALL query instead of one query each.
 
-A decision page or export shows a dozen small lists per record (areas, related RFCs, status
-history, references kept as written...). One query per list puts the page over its query budget
-(DESIGN.md section 8), and prefetch_related costs more in manager overhead than the queries do.
+A decision page, its API answer or its export shows a dozen small lists per record (areas, related
+RFCs, status history, references kept as written...). One query per list puts the page over its
+query budget (a count `make bench` holds constant as the data grows), and prefetch_related costs
+more in manager overhead than the queries do.
 Here each relation is a branch of one UNION ALL: every branch selects the owner's id, its tag and
 its columns in typed slots (integers, texts, dates, times), padded with NULLs to a common width so both
 SQLite and PostgreSQL accept the compound query. Rows come back as dicts grouped by tag.
