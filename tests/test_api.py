@@ -235,6 +235,30 @@ def test_a_decision_links_its_meetings_precedents_and_rfcs(client, decided):
     assert data["markdown_url"] == "http://testserver/decisions/7.md"
 
 
+def test_a_decision_takes_its_links_from_the_loader_its_page_and_export_use(client, decided, monkeypatch):
+    from decisions import related
+
+    asked = []
+    loader = related.decision_links
+    monkeypatch.setattr(
+        related, "decision_links", lambda ids, **kw: asked.append(list(ids)) or loader(ids, **kw)
+    )
+    data = get_json(client, "/api/decisions/7/")
+    assert asked == [[decided.pk]]
+    assert data["discussed_in"][0]["meeting"]["title"] == decided.discussions.get().meeting.title
+
+
+def test_a_decision_lists_the_records_superseding_it_newest_first_with_their_status(client, decided):
+    make_decision("Moved again", number=9, supersedes=decided, status=DecisionStatus.PROPOSED)
+    make_decision("Moved", number=8, supersedes=decided, status=DecisionStatus.ACCEPTED)
+    data = get_json(client, "/api/decisions/7/")
+    assert [(d["code"], d["status"]) for d in data["superseded_by"]] == [
+        ("DR-0009", "proposed"),
+        ("DR-0008", "accepted"),
+    ]
+    assert get_json(client, "/api/decisions/9/")["supersedes"]["status"] == "accepted"
+
+
 @pytest.fixture
 def meeting():
     till, nick = make_person("Till Schneidereit", aliases=["Till"]), make_person("Nick F")
