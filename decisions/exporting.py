@@ -1151,7 +1151,7 @@ def _load_yaml(text: str, path: str, problems: list[Problem]) -> _Map | None:
 
 
 def _read_file(file: Path, problems: list[Problem], root: Path | None = None) -> _Record | None:
-    """Parse and check one file (only inside root: decisions.safe_files); its problems are added
+    """Parse and check one file (only inside root: decisions.sources.files); its problems are added
     to `problems`."""
     path = str(file)
     # A record holds many Markdown fields, each up to MARKDOWN_MAX_BYTES.

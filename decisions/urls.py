@@ -1,79 +1,24 @@
-from django.urls import path, register_converter
+"""The site's routes: the home page and the API documentation, then each room's own urls.py.
 
-from decisions import feeds
-from decisions.views import actions, api, meetings, pages, precedents, records, rfcs, search
+Every route keeps its name under the `decisions` namespace, whichever room it lives in.
+"""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from decisions.api.docs import api_docs
+from decisions.views import home
 
 app_name = "decisions"
 
-
-class SeriesConverter:
-    """The prefix of an imported series in URLs: /rfcs/pep/8/ (the site's own RFCs have none)."""
-
-    regex = "rust|pep|kep"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(SeriesConverter, "series")
-
 urlpatterns = [
-    path("", pages.home, name="home"),
-    path("rfcs/", pages.rfc_list, name="rfc-list"),
-    path("rfcs/feed/", feeds.RFCFeed(), name="rfc-feed"),
-    path("rfcs/status/feed/", feeds.RFCStatusFeed(), name="rfc-status-feed"),
-    path("rfcs/export.csv", api.rfc_export_csv, name="rfc-export-csv"),
-    path("rfcs/<int:number>/", pages.rfc_detail, name="rfc-detail"),
-    path("rfcs/<int:number>/history/", pages.rfc_history, name="rfc-history"),
-    path("rfcs/<int:number>/edit/", rfcs.rfc_edit, name="rfc-edit"),
-    path("rfcs/<int:number>.md", pages.rfc_markdown, name="rfc-markdown"),
-    # The same pages for imported series; reverse() picks these when given (series, number).
-    path("rfcs/<series:series>/<int:number>/", pages.rfc_detail, name="rfc-detail"),
-    path("rfcs/<series:series>/<int:number>/history/", pages.rfc_history, name="rfc-history"),
-    path("rfcs/<series:series>/<int:number>/edit/", rfcs.rfc_edit, name="rfc-edit"),
-    path("rfcs/<series:series>/<int:number>.md", pages.rfc_markdown, name="rfc-markdown"),
-    # Legacy ids and aliases (/rfcs/pep-8/, /rfcs/KEP-625/, /rfcs/0001-private-fields/) redirect.
-    path("rfcs/<str:alias>/", pages.rfc_alias, name="rfc-alias"),
-    path("meetings/", pages.meeting_list, name="meeting-list"),
-    path("meetings/feed/", feeds.MeetingFeed(), name="meeting-feed"),
-    path("meetings/new/", meetings.meeting_new, name="meeting-new"),
-    path("meetings/<int:pk>/", pages.meeting_detail, name="meeting-detail"),
-    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
-    path(
-        "meetings/<int:pk>/topics/<int:topic>/decision/",
-        meetings.topic_link_decision,
-        name="topic-link-decision",
-    ),
-    path("action-items/", actions.action_item_list, name="action-item-list"),
-    path("action-items/feed/", feeds.ActionItemFeed(), name="action-item-feed"),
-    path("action-items/<int:pk>/status/", actions.action_item_status, name="action-item-status"),
-    path("decisions/", pages.decision_list, name="decision-list"),
-    path("decisions/new/", records.decision_new, name="decision-new"),
-    path("decisions/export.zip", pages.decision_export_zip, name="decision-export-zip"),
-    path("decisions/export.csv", api.decision_export_csv, name="decision-export-csv"),
-    path("decisions/feed/", feeds.DecisionFeed(), name="decision-feed"),
-    path("decisions/<int:number>/", pages.decision_detail, name="decision-detail"),
-    path("decisions/<int:number>.md", pages.decision_markdown, name="decision-markdown"),
-    path("decisions/<int:number>/edit/", records.decision_edit, name="decision-edit"),
-    path("decisions/<int:number>/matrix/", records.decision_matrix, name="decision-matrix"),
-    path("precedents/", pages.precedent_list, name="precedent-list"),
-    path("precedents/new/", precedents.precedent_edit, name="precedent-new"),
-    path("precedents/<int:pk>/", pages.precedent_detail, name="precedent-detail"),
-    path("precedents/<int:pk>/edit/", precedents.precedent_edit, name="precedent-edit"),
-    path("people/<slug:slug>/", pages.person_detail, name="person-detail"),
-    path("search/", search.search_page, name="search"),
-    path("api/", api.api_docs, name="api"),
-    path("api/rfcs/", api.rfc_list, name="rfc-api-list"),
-    path("api/rfcs/<int:number>/", api.rfc_detail, name="rfc-api-detail"),
-    path("api/rfcs/<series:series>/<int:number>/", api.rfc_detail, name="rfc-api-detail"),
-    path("api/decisions/", api.decision_list, name="decision-api-list"),
-    path("api/decisions/<int:number>/", api.decision_detail, name="decision-api-detail"),
-    path("api/meetings/", api.meeting_list, name="meeting-api-list"),
-    path("api/meetings/<int:pk>/", api.meeting_detail, name="meeting-api-detail"),
-    path("api/precedents/", api.precedent_list, name="precedent-api-list"),
-    path("api/precedents/<int:pk>/", api.precedent_detail, name="precedent-api-detail"),
-    path("api/search/", api.search, name="search-api"),
+    path("", home, name="home"),
+    path("", include("decisions.rfcs.urls")),
+    path("", include("decisions.meetings.urls")),
+    path("", include("decisions.records.urls")),
+    path("", include("decisions.precedents.urls")),
+    path("", include("decisions.people.urls")),
+    path("", include("decisions.search.urls")),
+    path("api/", api_docs, name="api"),
 ]

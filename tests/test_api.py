@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from decisions import matrix
+from decisions.api.docs import ENDPOINTS
+from decisions.api.plumbing import MAX_PER_PAGE
 from decisions.models import (
     ActionItem,
     Assessment,
@@ -25,7 +27,6 @@ from decisions.models import (
     RFCStatus,
     Topic,
 )
-from decisions.views.api import ENDPOINTS, MAX_PER_PAGE
 from tests.factories import make_area, make_decision, make_meeting, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +233,30 @@ def test_a_decision_links_its_meetings_precedents_and_rfcs(client, decided):
     assert data["precedents"][0]["external_url"] == "https://k8s.example/1"
     assert data["precedents"][0]["note"] == "Same move."
     assert data["markdown_url"] == "http://testserver/decisions/7.md"
+
+
+def test_a_decision_takes_its_links_from_the_loader_its_page_and_export_use(client, decided, monkeypatch):
+    from decisions.records import pages
+
+    asked = []
+    loader = pages.decision_links
+    monkeypatch.setattr(
+        pages, "decision_links", lambda ids, **kw: asked.append(list(ids)) or loader(ids, **kw)
+    )
+    data = get_json(client, "/api/decisions/7/")
+    assert asked == [[decided.pk]]
+    assert data["discussed_in"][0]["meeting"]["title"] == decided.discussions.get().meeting.title
+
+
+def test_a_decision_lists_the_records_superseding_it_newest_first_with_their_status(client, decided):
+    make_decision("Moved again", number=9, supersedes=decided, status=DecisionStatus.PROPOSED)
+    make_decision("Moved", number=8, supersedes=decided, status=DecisionStatus.ACCEPTED)
+    data = get_json(client, "/api/decisions/7/")
+    assert [(d["code"], d["status"]) for d in data["superseded_by"]] == [
+        ("DR-0009", "proposed"),
+        ("DR-0008", "accepted"),
+    ]
+    assert get_json(client, "/api/decisions/9/")["supersedes"]["status"] == "accepted"
 
 
 @pytest.fixture

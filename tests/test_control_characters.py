@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
+from decisions.meetings.views import _digest
 from decisions.models import Decision, Meeting, MeetingSeries, Precedent
 from decisions.text import strip_controls
-from decisions.views.meetings import _digest
 
 pytestmark = pytest.mark.django_db
 CONTROLS = "\x01\x07\x08\x0b\x0c\x1b\x7f"

@@ -9,8 +9,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from decisions.api.csv import csv_cell
 from decisions.models import DecisionMeeting, DecisionOwner, DecisionStatus, Option, OwnerRole, RFCStatus
-from decisions.views.api import csv_cell
 from tests.factories import make_area, make_decision, make_meeting, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db

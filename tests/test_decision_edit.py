@@ -140,7 +140,7 @@ def test_a_failure_in_the_middle_of_a_save_leaves_the_record_as_it_was(client, e
     """The record, its RFC links and its owners are one save: the owners failing undoes the rest."""
     from django.test import Client
 
-    from decisions import forms
+    from decisions.records import forms
 
     decision = make_decision(number=1, context="Old context")
     make_rfc(number=6)

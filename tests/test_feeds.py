@@ -1,4 +1,4 @@
-"""Atom feeds of RFCs, RFC status changes, decisions and meetings (decisions/feeds.py)."""
+"""Atom feeds of RFCs, RFC status changes, decisions and meetings (rfcs/, records/ and meetings/feeds.py)."""
 
 from __future__ import annotations
 

@@ -277,7 +277,7 @@ def decision_edit_data(world: SimpleNamespace, decision: Decision, url: str) -> 
 
 
 def meeting_new_data(world: SimpleNamespace, record: Any, url: str) -> dict[str, Any]:
-    from decisions.views.meetings import _digest
+    from decisions.meetings.views import _digest
 
     return {
         "series": world.series.pk,

@@ -24,8 +24,8 @@ from django.db import connection
 from decisions import exporting, markdown
 from decisions.meetings.importing import save_meeting
 from decisions.meetings.parsing import parse_meeting
+from decisions.meetings.views import _digest
 from decisions.models import RFC, Decision, Meeting, MeetingSeries, Remark, Topic
-from decisions.views.meetings import _digest
 from tests.conftest import DATA
 from tests.factories import make_rfc
 from tests.test_import_decisions import record, write

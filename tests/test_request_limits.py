@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from decisions.meetings.importing import MAX_ACTION_ITEMS, MAX_TOPICS
+from decisions.meetings.views import _digest
 from decisions.models import Meeting, MeetingSeries
-from decisions.views.meetings import _digest
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_a_meeting_with_as_many_action_items_as_allowed_is_saved_as_a_browser_se
 def test_notes_far_past_the_limits_are_refused_before_they_are_parsed(client, editor, notes, said):
     from unittest import mock
 
-    with mock.patch("decisions.views.meetings.parse_meeting") as parse:
+    with mock.patch("decisions.meetings.views.parse_meeting") as parse:
         response = client.post("/meetings/new/", {"series": editor.pk, "date": "2023-03-30", "notes": notes})
     assert response.status_code == 422
     assert said in response.content.decode()

@@ -592,7 +592,7 @@ def read_notes(path: Path, shown: str | None = None, root: str | Path | None = N
     """The text of a notes file, exactly as stored (CRLF kept); a clear error when it is not UTF-8.
 
     Only a regular file inside root (by default its own folder) is read, and only up to
-    MARKDOWN_MAX_BYTES: see decisions.safe_files.
+    MARKDOWN_MAX_BYTES: see decisions.sources.files.
     """
     try:
         raw = safe_files.read_bytes(path, root)

@@ -98,7 +98,7 @@ def parts_before_year(parts: tuple[str, ...] | list[str]) -> list[str]:
 
 def notes_files(root: Path) -> tuple[list[Path], list[tuple[Path, str]], list[tuple[Path, str]]]:
     """The files below root that may be notes, the ones skipped and the ones refused (links
-    out of root, FIFOs, devices: decisions.safe_files), each with the reason."""
+    out of root, FIFOs, devices: decisions.sources.files), each with the reason."""
     candidates, skipped = [], []
     found, refused = safe_files.files_below(root, suffixes=NOTES_SUFFIXES)
     for path in found:

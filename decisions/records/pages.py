@@ -74,6 +74,7 @@ def _decision_relations(ids: Any, *, by_number: bool = False) -> list[Relation]:
                  {"id": (INT, "pk"), "meeting_id": (INT, "meeting_id"), "topic_id": (INT, "topic_id"),
                   "topic_order": (INT, "topic__order"), "series_slug": (TEXT, "meeting__series__slug"),
                   "series_name": (TEXT, "meeting__series__name"), "topic_title": (TEXT, "topic__title"),
+                  "meeting_title": (TEXT, "meeting__title"),
                   "topic_anchor": (TEXT, "topic__anchor"), "date": (DATE, "meeting__date")}),
         Relation("citation", DecisionPrecedent.objects.filter(**{"decision" + key: ids}), "decision_id",
                  {"id": (INT, "pk"), "order": (INT, "order"), "precedent_id": (INT, "precedent_id"),
@@ -92,9 +93,10 @@ def _decision_relations(ids: Any, *, by_number: bool = False) -> list[Relation]:
                   "name": (TEXT, "owner__name"), "slug": (TEXT, "owner__slug"), "due_on": (DATE, "due_on")}),
         Relation("supersedes", Decision.objects.filter(**own, supersedes__isnull=False), "pk",
                  {"id": (INT, "supersedes_id"), "number": (INT, "supersedes__number"),
-                  "title": (TEXT, "supersedes__title")}),
+                  "title": (TEXT, "supersedes__title"), "status": (TEXT, "supersedes__status")}),
         Relation("superseded_by", Decision.objects.filter(**{"supersedes" + key: ids}), "supersedes_id",
-                 {"id": (INT, "pk"), "number": (INT, "number"), "title": (TEXT, "title")}),
+                 {"id": (INT, "pk"), "number": (INT, "number"), "title": (TEXT, "title"),
+                  "status": (TEXT, "status")}),
     ]  # fmt: skip
 
 
@@ -198,7 +200,9 @@ def _decision_links(rows: Rows, *, light: bool = False) -> dict[int, DecisionLin
         )
     for owner, row in rows["discussion"]:
         series = make(MeetingSeries, slug=row["series_slug"], name=row["series_name"])
-        meeting = make(Meeting, pk=row["meeting_id"], date=row["date"], series=series)
+        meeting = make(
+            Meeting, pk=row["meeting_id"], date=row["date"], title=row["meeting_title"], series=series
+        )
         topic = None
         if row["topic_id"] is not None:
             topic = make(Topic,
@@ -238,9 +242,13 @@ def _decision_links(rows: Rows, *, light: bool = False) -> dict[int, DecisionLin
             )
         )  # fmt: skip
     for owner, row in rows["supersedes"]:
-        of(owner).supersedes = make(Decision, pk=row["id"], number=row["number"], title=row["title"])
+        of(owner).supersedes = make(
+            Decision, pk=row["id"], number=row["number"], title=row["title"], status=row["status"]
+        )
     for owner, row in rows["superseded_by"]:
-        of(owner).superseded_by.append(make(Decision, pk=row["id"], number=row["number"], title=row["title"]))
+        of(owner).superseded_by.append(
+            make(Decision, pk=row["id"], number=row["number"], title=row["title"], status=row["status"])
+        )
     for link in links.values():
         link.areas.sort(key=lambda area: area.name)
         link.rfcs.sort(key=lambda rfc: (rfc.series, rfc.number))

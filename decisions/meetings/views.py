@@ -1,5 +1,5 @@
-"""Submitting meeting notes (paste, preview, correct the action items, save), editing them, and
-linking topics.
+"""The meeting pages: the list and the notes, submitting notes (paste, preview, correct the action
+items, save), editing them, linking topics to decisions, and the action items list and status.
 
 The preview parses without writing anything; saving parses again and stores everything in one
 transaction through decisions.meetings.importing.save_meeting, keeping the submitted text exactly. An edit
@@ -13,20 +13,26 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, F
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
 
-from decisions import markdown
-from decisions.forms import ControlFreeForm, MeetingNotesForm
+from decisions.meetings.forms import (
+    ActionItemDraftFormSet,
+    MeetingEditForm,
+    MeetingFilterForm,
+    MeetingNotesForm,
+)
 from decisions.meetings.importing import (
-    MAX_ACTION_ITEMS,
     KeptState,
     StaleMeeting,
     meeting_size_problem,
@@ -35,32 +41,123 @@ from decisions.meetings.importing import (
     render_notes,
     save_meeting,
 )
+from decisions.meetings.pages import meeting_page
 from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
 from decisions.models import (
     RFC,
+    ActionItem,
     ActionItemStatus,
     Decision,
     DecisionMeeting,
     Meeting,
     MeetingSeries,
+    Person,
     Topic,
     unique_slug,
 )
 from decisions.people.names import match_people
-from decisions.permissions import can_edit_meeting, can_link_decision_to_meeting, can_submit_meeting
-
-
-class ActionItemDraftForm(ControlFreeForm):
-    owner = forms.CharField(required=False, max_length=200)
-    text = forms.CharField(max_length=1000)
-    due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    done = forms.BooleanField(required=False)
-
-
-# A meeting's limit plus the one empty row, so every item a preview shows can be saved.
-ActionItemDraftFormSet = forms.formset_factory(
-    ActionItemDraftForm, extra=1, can_delete=True, max_num=MAX_ACTION_ITEMS + 1, validate_max=True
+from decisions.permissions import (
+    can_change_action_item,
+    can_edit_meeting,
+    can_link_decision_to_meeting,
+    can_link_decisions_to,
+    can_submit_meeting,
 )
+from decisions.shortcuts import RECORD_CACHE_SECONDS, action_item_order, filtered_list
+
+
+@require_safe
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    form = MeetingFilterForm(request.GET)
+    meetings = (
+        Meeting.objects.for_list()
+        .annotate(
+            topic_count=Count("topics", distinct=True), attendee_count=Count("attendees", distinct=True)
+        )
+        .order_by("-date", "series__name")
+    )
+    can_submit = request.user.has_perm("decisions.add_meeting")
+    return filtered_list(request, form, meetings, "decisions/meeting_list.html", 30, can_submit=can_submit)
+
+
+@require_safe
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One query: the meeting, its topics, remarks and relations (decisions.meetings.pages).
+
+    The rendered notes are cached under a fingerprint of those rows, for visitors only: a
+    signed-in page holds forms.
+    """
+    page, rows_key = meeting_page(pk)
+    if page is None:
+        raise Http404(f"No meeting {pk}.")
+    context = {
+        "meeting": page.meeting,
+        "topics": SimpleLazyObject(lambda: page.topics),
+        "attendees": SimpleLazyObject(lambda: page.attendees),
+        "action_items": SimpleLazyObject(lambda: sorted(page.action_items, key=action_item_order)),
+        "links": SimpleLazyObject(lambda: page.links),
+        "rfcs": SimpleLazyObject(lambda: page.rfcs),
+        "decisions": SimpleLazyObject(lambda: page.decisions),
+        "may_link": can_link_decisions_to(request.user, page.meeting),
+        "can_start_decision": request.user.has_perm("decisions.add_decision"),
+        "record_key": rows_key,
+        "record_seconds": RECORD_CACHE_SECONDS,
+        "record_cache": "none" if request.user.is_authenticated else "pages",
+    }
+    return render(request, "decisions/meeting_detail.html", context)
+
+
+@require_safe
+def action_item_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", ActionItemStatus.OPEN)
+    items = ActionItem.objects.select_related("owner", "meeting__series", "decision").order_by(
+        F("owner__name").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "pk"
+    )
+    if status in ActionItemStatus.values:
+        items = items.filter(status=status)
+    if owner := request.GET.get("owner"):
+        items = items.filter(owner__slug=owner)
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "status": status,
+        "statuses": ActionItemStatus.choices,
+        "owners": Person.objects.filter(action_items__isnull=False).distinct().values_list("slug", "name"),
+        "owner": owner,
+    }
+    return render(request, "decisions/action_item_list.html", context)
+
+
+@login_required
+@require_POST
+def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ActionItem.objects.select_related("owner", "meeting__series", "decision"), pk=pk)
+    if not can_change_action_item(request.user, item):
+        raise PermissionDenied("Only the owner of this action item or an editor may change it.")
+    status = request.POST.get("status")
+    if status not in ActionItemStatus.values:
+        return HttpResponse(f"“{status}” is not a status.", status=422)
+    # The form says which status the person saw; a change made by someone else since then is not
+    # overwritten silently (the conditional update is atomic, so two clicks cannot both land).
+    seen = request.POST.get("was") or item.status
+    if not ActionItem.objects.filter(pk=item.pk, status=seen).update(status=status):
+        item.refresh_from_db(fields=["status"])
+        conflict = (
+            f"Someone else changed this item to “{item.get_status_display()}” after you opened the page; "
+            "nothing was changed. Choose again if you still want to."
+        )
+        context = {"item": item, "user": request.user, "conflict": conflict}
+        return render(request, "decisions/partials/action_item.html", context, status=409)
+    item.status = status
+    if request.htmx:
+        return render(request, "decisions/partials/action_item.html", {"item": item, "user": request.user})
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = reverse("decisions:action-item-list")  # never send people off the site
+    return redirect(back)
 
 
 def _digest(text: str) -> str:
@@ -191,41 +288,6 @@ STALE_MESSAGE = (
     "merge what you need and save again."
 )
 TITLE_TAKEN = "Another meeting of this series on this date already has this title; choose another."
-
-
-class MeetingEditForm(ControlFreeForm):
-    """A saved meeting's series, date, title and notes, with the version the edit started from."""
-
-    series = forms.ModelChoiceField(queryset=MeetingSeries.objects.order_by("name"), empty_label=None)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    title = forms.CharField(
-        required=False, max_length=300, help_text="Leave empty to take it from the notes."
-    )
-    notes = forms.CharField(
-        strip=False,  # kept exactly as given
-        widget=forms.Textarea(attrs={"rows": 24}),
-        help_text="The whole notes (Markdown): topics as headings, remarks as “- **Name**: text”.",
-        error_messages={"required": "The notes are empty: paste the text of the meeting notes."},
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # A NUL is refused in clean_notes with its line, rather than without one.
-        field = self.fields["notes"]
-        field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
-
-    def clean_notes(self) -> str:
-        # Browsers send a textarea's line breaks as CRLF whatever was pasted; undo that only.
-        text = self.cleaned_data["notes"].replace("\r\n", "\n")
-        if "\x00" in text:
-            line = text[: text.index("\x00")].count("\n") + 1
-            raise forms.ValidationError(f"Line {line} contains a NUL character; remove it and save again.")
-        try:
-            markdown.check_size(text)
-        except markdown.MarkdownTooLarge as error:
-            raise forms.ValidationError(str(error)) from error
-        return text
 
 
 def _edit_preview(meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting) -> dict[str, Any]:

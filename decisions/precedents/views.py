@@ -1,4 +1,5 @@
-"""Creating and editing precedents (editors: decisions.permissions.can_edit_precedent)."""
+"""The precedent pages: the list, a precedent with the records citing it, and the editor (editors:
+decisions.permissions.can_edit_precedent)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
-from decisions.forms import PrecedentForm, form_over_current
+from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import Precedent
 from decisions.permissions import can_edit_precedent
+from decisions.precedents.forms import PrecedentForm
+
+
+@require_safe
+def precedent_list(request: HttpRequest) -> HttpResponse:
+    precedents = Precedent.objects.annotate(citation_count=Count("citations")).order_by("-date", "title")
+    context = {"precedents": precedents, "can_create": can_edit_precedent(request.user)}
+    return render(request, "decisions/precedent_list.html", context)
+
+
+@require_safe
+def precedent_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    precedent = get_object_or_404(Precedent, pk=pk)
+    context = {
+        "precedent": precedent,
+        "citations": precedent.citations.select_related("decision"),
+        "can_edit": can_edit_precedent(request.user, precedent),
+    }
+    return render(request, "decisions/precedent_detail.html", context)
+
 
 STALE_MESSAGE = (
     "Someone else saved this precedent after you opened it, so your change was not saved. Your "

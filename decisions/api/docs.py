@@ -1,0 +1,351 @@
+"""The API's documentation page (/api/): every endpoint with its parameters and an example answer."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from decisions.api.plumbing import MAX_PER_PAGE, PER_PAGE
+
+SITE = "https://rfcs.example.org"
+_PAGE_PARAMS = [
+    ("page", "Page number, from 1 (default 1). A page past the last one is a 400."),
+    (
+        "per_page",
+        f"Results per page, 1 to {MAX_PER_PAGE} (default {PER_PAGE}); more is capped at {MAX_PER_PAGE}.",
+    ),
+]
+
+
+def _envelope(path: str, result: dict, count: int = 42) -> dict:
+    return {
+        "count": count,
+        "page": 1,
+        "pages": -(-count // PER_PAGE),
+        "next": f"{SITE}{path}?page=2" if count > PER_PAGE else None,
+        "previous": None,
+        "results": [result],
+    }
+
+
+_PERSON = {
+    "name": "Till Schneidereit",
+    "slug": "till-schneidereit",
+    "url": f"{SITE}/people/till-schneidereit/",
+}
+_RFC = {
+    "number": 12,
+    "series": "",
+    "label": "RFC 12",
+    "title": "Shared WASI implementations",
+    "status": "accepted",
+    "status_label": "Accepted",
+    "authors": [_PERSON],
+    "shepherd": None,
+    "areas": [{"slug": "wasi", "name": "wasi"}],
+    "created": "2023-03-30",
+    "updated": "2024-01-15T09:30:00Z",
+    "discussion_url": "https://github.com/bytecodealliance/rfcs/pull/12",
+    "url": f"{SITE}/rfcs/12/",
+    "api_url": f"{SITE}/api/rfcs/12/",
+}
+_RFC_REF = {key: _RFC[key] for key in ("number", "series", "label", "title", "status", "url", "api_url")}
+_DECISION = {
+    "number": 7,
+    "code": "DR-0007",
+    "title": "Where do shared WASI implementations live?",
+    "status": "accepted",
+    "status_label": "Accepted",
+    "owners": [{**_PERSON, "role": "owner"}],
+    "areas": [{"slug": "wasi", "name": "wasi"}],
+    "chosen_option": "In-tree subproject",
+    "decided_on": "2023-04-20",
+    "last_discussed": "2023-04-13",
+    "created": "2023-03-30T12:00:00Z",
+    "updated": "2023-04-20T16:02:11Z",
+    "url": f"{SITE}/decisions/7/",
+    "api_url": f"{SITE}/api/decisions/7/",
+}
+_DECISION_REF = {key: _DECISION[key] for key in ("number", "code", "title", "status", "url", "api_url")}
+_MEETING = {
+    "id": 31,
+    "title": "Wasmtime project call",
+    "date": "2023-03-30",
+    "series": {"name": "Wasmtime project call", "slug": "wasmtime-project-call"},
+    "topic_count": 3,
+    "attendee_count": 9,
+    "url": f"{SITE}/meetings/31/",
+    "api_url": f"{SITE}/api/meetings/31/",
+}
+_MEETING_REF = {
+    **{k: _MEETING[k] for k in ("id", "title", "date", "url", "api_url")},
+    "series": "Wasmtime project call",
+}
+_PRECEDENT = {
+    "id": 4,
+    "title": "Kubernetes: moving in-tree cloud providers out of tree",
+    "slug": "kubernetes-moving-in-tree-cloud-providers-out-of-tree",
+    "organization": "Kubernetes",
+    "kind": "proposal",
+    "kind_label": "Proposal",
+    "date": "2019-02-01",
+    "external_url": "https://github.com/kubernetes/enhancements/issues/2395",
+    "citation_count": 2,
+    "url": f"{SITE}/precedents/4/",
+    "api_url": f"{SITE}/api/precedents/4/",
+}
+_CELL = {
+    "criterion_id": 3,
+    "criterion": "Stability",
+    "rating": 1,
+    "label": "For",
+    "weighted": 5,
+    "note": "Feature-flagged",
+}
+
+
+@dataclass
+class Endpoint:
+    path: str
+    title: str
+    description: str
+    params: list[tuple[str, str]] = field(default_factory=list)
+    example: dict = field(default_factory=dict)
+
+    @property
+    def anchor(self) -> str:
+        return self.path.strip("/").replace("/", "-").replace("<", "").replace(">", "")
+
+    @property
+    def example_json(self) -> str:
+        return json.dumps(self.example, indent=2, ensure_ascii=False)
+
+
+ENDPOINTS = [
+    Endpoint(
+        "/api/rfcs/",
+        "RFCs",
+        "RFCs in the order and with the filters of the RFC list page.",
+        [
+            ("q", "Title words, an RFC number such as 12, or an id in another series such as PEP 8."),
+            ("series", "site (this site's own RFCs), rust, pep or kep."),
+            (
+                "status",
+                "draft, proposed, fcp, accepted, rejected, postponed, withdrawn, implemented or superseded.",
+            ),
+            ("area", "An area slug, e.g. wasi."),
+            ("author", "A person's slug; only people who authored an RFC."),
+            ("sort", "-number (default), number, -updated, title or status."),
+            *_PAGE_PARAMS,
+        ],
+        _envelope("/api/rfcs/", _RFC),
+    ),
+    Endpoint(
+        "/api/rfcs/<number>/",
+        "One RFC",
+        "Everything in the list entry, plus the text (Markdown and sanitized HTML), sections, history "
+        "and links. RFCs of an imported series are at /api/rfcs/<series>/<number>/ (e.g. /api/rfcs/pep/8/).",
+        [],
+        {
+            **_RFC,
+            "supersedes": None,
+            "superseded_by": [],
+            "sections": [{"title": "Summary", "anchor": "summary", "level": 1}],
+            "body": "# Summary\n\nMove the shared WASI implementations into one place.\n",
+            "body_html": '<h1 id="summary">Summary</h1>\n<p>Move the shared WASI implementations into one place.</p>\n',
+            "body_format": "markdown",
+            "metadata": {},
+            "aliases": [],
+            "markdown_url": f"{SITE}/rfcs/12.md",
+            "history_url": f"{SITE}/rfcs/12/history/",
+            "status_changes": [
+                {"from": None, "to": "draft", "changed_at": "2023-03-30T12:00:00Z", "note": ""},
+                {
+                    "from": "draft",
+                    "to": "accepted",
+                    "changed_at": "2024-01-15T09:30:00Z",
+                    "note": "FCP ended",
+                },
+            ],
+            "decisions": [_DECISION_REF],
+            "meetings": [_MEETING_REF],
+        },
+    ),
+    Endpoint(
+        "/api/decisions/",
+        "Decision records",
+        "Decision records, newest number first, with the filters of the decisions page.",
+        [
+            ("status", "open, proposed, accepted, rejected, deferred or superseded."),
+            ("owner", "A person's slug; only people who own a record."),
+            ("area", "An area slug."),
+            *_PAGE_PARAMS,
+        ],
+        _envelope("/api/decisions/", _DECISION),
+    ),
+    Endpoint(
+        "/api/decisions/<number>/",
+        "One decision record",
+        "The record with its options matrix: criteria and weights, every assessment, each option's "
+        "weighted total and rank (the same numbers as the page), and the chosen option.",
+        [],
+        {
+            **_DECISION,
+            "context": "Every embedder writes the same glue today.",
+            "context_html": "<p>Every embedder writes the same glue today.</p>\n",
+            "rationale_html": "<p>Reviewed once, shipped with the CLI.</p>\n",
+            "consequences_html": "",
+            "matrix": {
+                "criteria": [{"id": 3, "name": "Stability", "description": "", "weight": 5}],
+                "options": [
+                    {
+                        "id": 10,
+                        "name": "In-tree subproject",
+                        "summary": "",
+                        "chosen": True,
+                        "total": 5,
+                        "rank": 1,
+                        "why_not": None,
+                        "assessments": [_CELL],
+                    }
+                ],
+                "chosen_option": "In-tree subproject",
+                "max_total": 10,
+                "complete": True,
+            },
+            "supersedes": None,
+            "superseded_by": [],
+            "related_rfcs": [_RFC_REF],
+            "discussed_in": [
+                {
+                    "meeting": _MEETING_REF,
+                    "topic": "Shared WASI implementations",
+                    "topic_url": f"{SITE}/meetings/31/#t1-shared-wasi-implementations",
+                }
+            ],
+            "precedents": [
+                {
+                    **{k: _PRECEDENT[k] for k in ("id", "title", "external_url", "url", "api_url")},
+                    "note": "The same move, from in-tree to shared.",
+                }
+            ],
+            "status_changes": [{"from": "open", "to": "accepted", "changed_on": "2023-04-20", "note": ""}],
+            "markdown_url": f"{SITE}/decisions/7.md",
+        },
+    ),
+    Endpoint(
+        "/api/meetings/",
+        "Meetings",
+        "Meetings, newest first, with the filters of the meetings page.",
+        [
+            ("q", "Words in the title or a topic title."),
+            ("series", "A series slug, e.g. wasmtime-project-call."),
+            ("year", "A year that has meetings, e.g. 2023."),
+            *_PAGE_PARAMS,
+        ],
+        _envelope("/api/meetings/", _MEETING),
+    ),
+    Endpoint(
+        "/api/meetings/<id>/",
+        "One meeting",
+        "The meeting with its attendees, speakers, topics (with how many remarks each and who spoke), "
+        "action items, links, and the notes as submitted (Markdown).",
+        [],
+        {
+            **_MEETING,
+            "agenda_html": "",
+            "notes": "## Shared WASI implementations\n\n- **Till**: should it live in-tree?\n",
+            "attendees": [_PERSON],
+            "speakers": [_PERSON],
+            "topics": [
+                {
+                    "order": 1,
+                    "title": "Shared WASI implementations",
+                    "anchor": "t1-shared-wasi-implementations",
+                    "url": f"{SITE}/meetings/31/#t1-shared-wasi-implementations",
+                    "remark_count": 4,
+                    "speakers": [_PERSON],
+                }
+            ],
+            "action_items": [
+                {
+                    "id": 5,
+                    "owner": _PERSON,
+                    "owner_name": "Till",
+                    "text": "Get the RFC written",
+                    "due_on": "2023-04-20",
+                    "status": "open",
+                    "decision": _DECISION_REF,
+                }
+            ],
+            "links": [{"url": "https://github.com/bytecodealliance/rfcs/pull/12", "text": "RFC 12"}],
+            "rfcs": [_RFC_REF],
+            "decisions": [_DECISION_REF],
+        },
+    ),
+    Endpoint(
+        "/api/precedents/",
+        "Precedents",
+        "Decisions and migrations elsewhere that ours learn from, newest first. The precedent's own "
+        "address is `external_url`; `url` is its page here.",
+        [("kind", "proposal, blog-post, issue, rfc or paper."), *_PAGE_PARAMS],
+        _envelope("/api/precedents/", _PRECEDENT, count=6),
+    ),
+    Endpoint(
+        "/api/precedents/<id>/",
+        "One precedent",
+        "The precedent with its summary and lessons (Markdown and sanitized HTML) and the decision "
+        "records that cite it.",
+        [],
+        {
+            **_PRECEDENT,
+            "summary": "Providers moved out of the main repository.",
+            "summary_html": "<p>Providers moved out of the main repository.</p>\n",
+            "lessons": "",
+            "lessons_html": "",
+            "cited_by": [{**_DECISION_REF, "note": "The same move, from in-tree to shared."}],
+        },
+    ),
+    Endpoint(
+        "/api/search/",
+        "Search",
+        "Full-text search over RFCs, meetings, decisions and precedents, best match first, with "
+        "excerpts in which the matched words are wrapped in <mark>.",
+        [
+            (
+                "q",
+                'Words; "a quoted phrase"; -word to exclude; or between alternatives. Empty finds nothing.',
+            ),
+            (
+                "kind",
+                "Only these kinds: rfc, meeting, decision, precedent (repeat it or separate by commas).",
+            ),
+            *_PAGE_PARAMS,
+        ],
+        _envelope(
+            "/api/search/",
+            {
+                "kind": "rfc",
+                "kind_label": "RFC",
+                "title": "RFC 12: Shared WASI implementations",
+                "title_html": "RFC 12: Shared <mark>WASI</mark> implementations",
+                "snippet_html": "Move the shared <mark>WASI</mark> implementations into one place.",
+                "date": "2023-03-30",
+                "rank": 0.75,
+                "url": f"{SITE}/rfcs/12/",
+                "api_url": f"{SITE}/api/rfcs/12/",
+            },
+            count=3,
+        ),
+    ),
+]
+
+
+@require_safe
+def api_docs(request: HttpRequest) -> HttpResponse:
+    context = {"endpoints": ENDPOINTS, "max_per_page": MAX_PER_PAGE, "per_page": PER_PAGE}
+    return render(request, "decisions/api.html", context)

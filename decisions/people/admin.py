@@ -1,0 +1,23 @@
+"""Staff manage people and areas here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from decisions import models
+from decisions.admin_base import ModelAdmin
+
+
+@admin.register(models.Person)
+class PersonAdmin(ModelAdmin):
+    list_display = ["name", "slug", "affiliation", "user"]
+    search_fields = ["name", "slug", "aliases", "affiliation"]
+    prepopulated_fields = {"slug": ["name"]}
+    raw_id_fields = ["user"]
+
+
+@admin.register(models.Area)
+class AreaAdmin(ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,178 @@
+"""Decision records for machines: the JSON list and detail (with the options matrix) under
+/api/decisions/, and the decision list as CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Max, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from decisions import matrix
+from decisions.api.csv import csv_response, iso
+from decisions.api.plumbing import (
+    absolute,
+    addresses,
+    api_view,
+    areas_data,
+    checked,
+    decision_ref,
+    get_or_404,
+    meeting_ref,
+    paginated,
+    person_data,
+    precedent_ref,
+    rfc_ref,
+)
+from decisions.models import Area, Decision, DecisionOwner
+from decisions.records import pages
+from decisions.records.forms import DecisionFilterForm
+
+
+def decision_summary(request: HttpRequest, decision: Decision) -> dict:
+    """A decision as the list shows it; needs ownerships, areas and `last_discussed`."""
+    return _summary(request, decision, decision.ownerships.all(), decision.areas.all())
+
+
+def _summary(
+    request: HttpRequest, decision: Decision, ownerships: Iterable[DecisionOwner], areas: Iterable[Area]
+) -> dict:
+    return {
+        "number": decision.number,
+        "code": decision.code,
+        "title": decision.title,
+        "status": decision.status,
+        "status_label": decision.get_status_display(),
+        "owners": [
+            {**person_data(request, ownership.person), "role": ownership.role} for ownership in ownerships
+        ],
+        "areas": areas_data(areas),
+        "chosen_option": decision.chosen_option.name if decision.chosen_option else None,
+        "decided_on": decision.decided_on,
+        "last_discussed": decision.last_discussed,
+        "created": decision.created_at,
+        "updated": decision.updated_at,
+        **addresses(request, decision, "decision-api-detail", decision.number),
+    }
+
+
+def matrix_data(table: matrix.Matrix) -> dict:
+    """The options matrix with the same totals and ranks the decision page shows."""
+    return {
+        "criteria": [
+            {"id": c.pk, "name": c.name, "description": c.description, "weight": c.weight}
+            for c in table.criteria
+        ],
+        "options": [
+            {
+                "id": row.option.pk,
+                "name": row.option.name,
+                "summary": row.option.summary,
+                "chosen": row.chosen,
+                "total": row.total,
+                "rank": row.rank,
+                "why_not": None if row.chosen else (table.why_not(row) or None),
+                "assessments": [
+                    {
+                        "criterion_id": cell.criterion.pk,
+                        "criterion": cell.criterion.name,
+                        "rating": cell.rating if cell.rated else None,
+                        "label": cell.label,
+                        "weighted": cell.weighted,
+                        "note": cell.note,
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in table.rows
+        ],
+        "chosen_option": table.chosen.option.name if table.chosen else None,
+        "max_total": table.max_total,
+        "complete": table.complete,
+    }
+
+
+def _decisions() -> QuerySet[Decision]:
+    return (
+        Decision.objects.select_related("chosen_option")
+        .prefetch_related(
+            Prefetch("ownerships", queryset=DecisionOwner.objects.select_related("person")), "areas"
+        )
+        .annotate(last_discussed=Max("discussions__meeting__date"))
+    )
+
+
+@api_view
+def decision_list(request: HttpRequest) -> JsonResponse:
+    form = checked(DecisionFilterForm(request.GET))
+    return paginated(request, form.filter(_decisions()).order_by("-number"), decision_summary)
+
+
+@api_view
+def decision_detail(request: HttpRequest, number: int) -> JsonResponse:
+    """The record, its matrix, and its links from the loader the page and the export use."""
+    decision = get_or_404(
+        Decision.objects.select_related("chosen_option", "supersedes"),
+        f"There is no decision DR-{number:04d}.",
+        number=number,
+    )
+    links = pages.decision_links([decision.pk]).get(decision.pk, pages.DecisionLinks())
+    decision.last_discussed = max((d.meeting.date for d in links.discussions), default=None)
+    data = {
+        **_summary(request, decision, links.ownerships, links.areas),
+        "context": decision.context,
+        "context_html": decision.context_html,
+        "rationale_html": decision.rationale_html,
+        "consequences_html": decision.consequences_html,
+        "matrix": matrix_data(matrix.for_decision(decision)),
+        "supersedes": decision_ref(request, decision.supersedes) if decision.supersedes else None,
+        # Newest first, as Decision orders itself; RFCs by number, as the API always listed them.
+        "superseded_by": [
+            decision_ref(request, d) for d in sorted(links.superseded_by, key=lambda d: -d.number)
+        ],
+        "related_rfcs": [rfc_ref(request, r) for r in sorted(links.rfcs, key=lambda rfc: rfc.number)],
+        "discussed_in": [
+            {
+                "meeting": meeting_ref(request, d.meeting),
+                "topic": d.topic.title if d.topic else None,
+                "topic_url": absolute(request, d.topic.get_absolute_url()) if d.topic else None,
+            }
+            for d in links.discussions
+        ],
+        "precedents": [{**precedent_ref(request, c.precedent), "note": c.note} for c in links.citations],
+        "status_changes": [
+            {"from": c.from_status or None, "to": c.to_status, "changed_on": c.changed_on, "note": c.note}
+            for c in links.status_changes
+        ],
+        "markdown_url": absolute(request, reverse("decisions:decision-markdown", args=[decision.number])),
+    }
+    return JsonResponse(data)
+
+
+@require_safe
+def decision_export_csv(request: HttpRequest) -> HttpResponse:
+    """The decision list as CSV, with the page's filters (bad values ignored, as on the page)."""
+    decisions = DecisionFilterForm(request.GET).filter(_decisions()).order_by("-number")
+    header = [
+        "number", "code", "title", "status", "owners", "chosen option", "decided on", "last discussed", "url",
+    ]  # fmt: skip
+    rows = (
+        [
+            decision.number,
+            decision.code,
+            decision.title,
+            decision.get_status_display(),
+            "; ".join(
+                f"{ownership.person.name} ({ownership.get_role_display().lower()})"
+                for ownership in decision.ownerships.all()
+            ),
+            decision.chosen_option.name if decision.chosen_option else "",
+            iso(decision.decided_on),
+            iso(decision.last_discussed),
+            absolute(request, decision.get_absolute_url()),
+        ]
+        for decision in decisions
+    )
+    return csv_response("decisions.csv", header, rows)

@@ -1,0 +1,21 @@
+"""The decision record routes: pages, exports, the editor and its matrix, feed and API."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from decisions.records import api, feeds, views
+
+urlpatterns = [
+    path("decisions/", views.decision_list, name="decision-list"),
+    path("decisions/new/", views.decision_new, name="decision-new"),
+    path("decisions/export.zip", views.decision_export_zip, name="decision-export-zip"),
+    path("decisions/export.csv", api.decision_export_csv, name="decision-export-csv"),
+    path("decisions/feed/", feeds.DecisionFeed(), name="decision-feed"),
+    path("decisions/<int:number>/", views.decision_detail, name="decision-detail"),
+    path("decisions/<int:number>.md", views.decision_markdown, name="decision-markdown"),
+    path("decisions/<int:number>/edit/", views.decision_edit, name="decision-edit"),
+    path("decisions/<int:number>/matrix/", views.decision_matrix, name="decision-matrix"),
+    path("api/decisions/", api.decision_list, name="decision-api-list"),
+    path("api/decisions/<int:number>/", api.decision_detail, name="decision-api-detail"),
+]

@@ -1,0 +1,247 @@
+"""The RFC pages: the list, an RFC with its history and Markdown, legacy ids that redirect, and
+the editor (for its authors, its shepherd and staff: decisions.permissions).
+
+Each read-only view states its queries, so page cost stays constant as the data grows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_safe
+
+from decisions import exporting
+from decisions.forms import form_over_current
+from decisions.markdown.fields import prerender
+from decisions.models import RFC, RFCAlias, parse_reference
+from decisions.permissions import can_edit_rfc
+from decisions.rfcs.forms import RFCEditForm, RFCFilterForm
+from decisions.rfcs.pages import rfc_list_rows, rfc_page
+from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS
+
+
+@require_safe
+def rfc_list(request: HttpRequest) -> HttpResponse:
+    """Six queries whatever the page shows; the filters and the rows render from the cache.
+
+    The page's RFCs, authors and areas come in one query (decisions.rfcs.pages); the rendered
+    results are cached under a fingerprint of those rows, and the filter form (hundreds of
+    author options) under its choices and values, so an edit anywhere shows at once.
+    """
+    form = RFCFilterForm(request.GET)
+    # The series filter only appears once another series (PEPs, KEPs...) has been imported;
+    # series > '' reads the series index instead of scanning every row.
+    series_shown = bool(request.GET.get("series")) or RFC.objects.filter(series__gt="").exists()
+    page = Paginator(form.filter(RFC.objects.all()), settings.RFCS_PER_PAGE).get_page(request.GET.get("page"))
+    rows, rows_key = rfc_list_rows(list(page.object_list.values_list("pk", flat=True)))
+    page.object_list = SimpleLazyObject(lambda: rows.rfcs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    filtered = form.is_filtered()
+    choices = form.choices_stamp
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": filtered,
+        "series_choices_shown": series_shown,
+        "filters_key": _digest(repr([choices, sorted(request.GET.lists()), series_shown])),
+        "results_key": _digest(
+            repr([rows_key, page.paginator.count, page.number, query.urlencode(), filtered])
+        ),
+        "record_seconds": RECORD_CACHE_SECONDS,
+    }
+    template = "decisions/rfc_list.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+def get_rfc(number: int, series: str = "") -> RFC:
+    """The RFC at /rfcs/<number>/ (the site's own) or /rfcs/<series>/<number>/, or a 404."""
+    return get_object_or_404(
+        RFC.objects.select_related("shepherd", "supersedes"), series=series, number=number
+    )
+
+
+@require_safe
+def rfc_alias(request: HttpRequest, alias: str) -> HttpResponse:
+    """Legacy ids keep working: /rfcs/pep-8/, /rfcs/KEP-625/, /rfcs/0001-private-fields/ redirect."""
+    rfc = RFC.objects.by_reference(alias).only("series", "number").first()
+    if rfc is None:
+        found = RFCAlias.objects.filter(alias=RFCAlias.normalise(alias)).select_related("rfc").first()
+        if found is None:
+            raise Http404(f"No RFC is known as {alias!r}.")
+        rfc = found.rfc
+    return redirect(rfc, permanent=True)
+
+
+@require_safe
+def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
+    """One query when the page is cached, two when not (its text is read only then).
+
+    The RFC's fields and lists come in one query (decisions.rfcs.pages); the rendered page is cached
+    under a fingerprint of those rows, so an edit, a new citing decision or a renamed author shows
+    at once.
+    """
+    page, rows_key = rfc_page(series, number)
+    if page is None:
+        raise Http404(f"No {RFC(series=series, number=number).label}.")
+    rfc = page.rfc
+    references = metadata_references(rfc)
+    context = {
+        "rfc": rfc,
+        "body_html": SimpleLazyObject(lambda: RFC.objects.values_list("body_html", flat=True).get(pk=rfc.pk)),
+        "authors": SimpleLazyObject(lambda: page.authors),
+        "areas": SimpleLazyObject(lambda: page.areas),
+        "superseded_by": SimpleLazyObject(lambda: page.superseded_by),
+        "decisions": SimpleLazyObject(lambda: page.decisions),
+        "meetings": SimpleLazyObject(lambda: page.meetings),
+        "status_changes": SimpleLazyObject(lambda: page.status_changes),
+        "metadata": SimpleLazyObject(
+            lambda: metadata_rows(rfc, bool(rfc.supersedes_id or page.superseded_by), references)
+        ),
+        "aliases": SimpleLazyObject(lambda: page.aliases),
+        "can_edit": can_edit_rfc(request.user, rfc, editor_user_ids=page.editor_user_ids),
+        # Whether a referenced RFC exists decides a link: part of what the cached page shows.
+        "record_key": rows_key + repr(sorted(references[1])),
+        "record_seconds": RECORD_CACHE_SECONDS,
+    }
+    return render(request, "decisions/rfc_detail.html", context)
+
+
+def metadata_references(rfc: RFC) -> tuple[dict[str, tuple[str, int]], set[tuple[str, int]]]:
+    """The references among an imported RFC's header values ("pep-205", "KEP-178"), and which of
+    them this site has: one query, and only for an RFC whose header has references."""
+    wanted: dict[str, tuple[str, int]] = {}
+    for key, value in (rfc.metadata or {}).items():
+        if key not in REFERENCE_KEYS:
+            continue
+        for text in map(str, value if isinstance(value, list) else [value]):
+            reference = parse_reference(text)
+            if reference:
+                wanted[text] = (reference[0] or (rfc.series if text.isdigit() else ""), reference[1])
+    if not wanted:
+        return wanted, set()
+    query = Q()
+    for series, number in wanted.values():
+        query |= Q(series=series, number=number)
+    return wanted, set(RFC.objects.filter(query).values_list("series", "number"))
+
+
+def metadata_rows(
+    rfc: RFC, linked: bool, references: tuple[dict[str, tuple[str, int]], set[tuple[str, int]]]
+) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Header values of an imported RFC as (label, [(text, link)]).
+
+    URLs link, also inside "date (url)"; a reference to another RFC links only when this site
+    has it (`references`, from metadata_references); a mapping reads as "key: value".
+    Replaces / Superseded-By are left out when they became real links above.
+    """
+    wanted, known = references
+    rows = []
+    for key, value in (rfc.metadata or {}).items():
+        if linked and key in {"Replaces", "Superseded by"}:
+            continue
+        if isinstance(value, dict):
+            value = [f"{name}: {item}" for name, item in value.items()]
+        shown = []
+        for text in map(str, value if isinstance(value, list) else [value]):
+            url = URL_IN_TEXT.search(text)
+            if key in REFERENCE_KEYS and text in wanted:
+                target = RFC(series=wanted[text][0], number=wanted[text][1])
+                shown.append((target.label, target.get_absolute_url() if wanted[text] in known else None))
+            elif url:
+                shown.append((text[: url.start()].strip(" (") or url.group(0), url.group(0)))
+            else:
+                shown.append((text, None))
+        rows.append((key, shown))
+    return rows
+
+
+URL_IN_TEXT = re.compile(r"https?://[^\s()<>]+")
+REFERENCE_KEYS = {"See also", "Replaces", "Superseded by", "Requires"}
+
+
+@require_safe
+def rfc_history(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
+    rfc = get_rfc(number, series)
+    revisions = list(rfc.revisions.select_related("author").order_by("number"))
+    entries = []
+    for index, revision in enumerate(revisions):
+        diff = revision.diff_from(revisions[index - 1] if index else None)
+        added = sum(kind == "add" for kind, _ in diff)
+        removed = sum(kind == "del" for kind, _ in diff)
+        entries.append({"revision": revision, "diff": diff, "added": added, "removed": removed})
+    entries.reverse()
+    context = {
+        "rfc": rfc,
+        "entries": entries,
+        "status_changes": list(rfc.status_changes.select_related("changed_by")),
+    }
+    return render(request, "decisions/rfc_history.html", context)
+
+
+@require_safe
+def rfc_markdown(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
+    rfc = get_rfc(number, series)
+    rfc_with_people = RFC.objects.prefetch_related("authors", "areas").get(pk=rfc.pk)
+    return HttpResponse(exporting.rfc_to_markdown(rfc_with_people), content_type=MARKDOWN_CONTENT_TYPE)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+STALE_MESSAGE = (
+    "Someone else saved this RFC (at {time}) after you opened it, so your change was not saved. "
+    "Your text is kept below; their version is on the RFC's page and in its history. "
+    "Merge what you need and save again."
+)
+
+
+@login_required
+def rfc_edit(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
+    """Title, status, text and links of an RFC; every save is a revision with a message."""
+    rfc = get_rfc(number, series)
+    if not can_edit_rfc(request.user, rfc):
+        raise PermissionDenied("Only this RFC's authors, its shepherd and staff may edit it.")
+    if request.method != "POST":
+        return _render(request, rfc, RFCEditForm(instance=rfc))
+    form = RFCEditForm(request.POST, instance=rfc)
+    if not form.is_valid():
+        return _render(request, rfc, form, status=422)
+    prerender(form.instance)
+    with transaction.atomic():
+        if not rfc.claim_version(form.cleaned_data["version"]):
+            return _refuse_stale(request, rfc)
+        rfc = form.save(commit=False)
+        note = form.cleaned_data["message"]
+        rfc.record_change(user=request.user, message=note, note=note)
+        form.save_m2m()
+    messages.success(request, f"{rfc.label} saved.")
+    return redirect(rfc)
+
+
+def _refuse_stale(request: HttpRequest, rfc: RFC) -> HttpResponse:
+    """The person's own input comes back with the current version, ready to save over."""
+
+    def message(current: RFC) -> str:
+        return STALE_MESSAGE.format(time=timezone.localtime(current.updated_at).strftime("%H:%M:%S"))
+
+    form = form_over_current(RFCEditForm, request.POST, rfc, message)
+    return _render(request, form.instance, form, status=409)
+
+
+def _render(request: HttpRequest, rfc: RFC, form: RFCEditForm, status: int = 200) -> HttpResponse:
+    return render(request, "decisions/rfc_edit.html", {"rfc": rfc, "form": form}, status=status)

@@ -1,1 +1,0 @@
-"""Views by area: pages.py reads; records.py and precedents.py write (login required)."""
