@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from decisions.exporting import rfc_to_markdown
 from decisions.models import RFC
+from decisions.rfcs.export import rfc_to_markdown
 from tests.conftest import DATA
 from tests.factories import make_person, make_rfc
 

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from decisions import exporting, matrix, related
+from decisions import matrix, related
 from decisions.forms import DecisionFilterForm, MeetingFilterForm, RFCFilterForm
 from decisions.models import (
     RFC,
@@ -33,6 +33,8 @@ from decisions.models import (
     parse_reference,
 )
 from decisions.permissions import can_edit_decision, can_edit_precedent, can_edit_rfc, can_link_decisions_to
+from decisions.records import export as exporting
+from decisions.rfcs.export import rfc_to_markdown
 
 MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
 # Rendered records are cached under keys that change with them; old keys just age out.
@@ -239,7 +241,7 @@ def rfc_history(request: HttpRequest, number: int, series: str = "") -> HttpResp
 def rfc_markdown(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
     rfc = get_rfc(number, series)
     rfc_with_people = RFC.objects.prefetch_related("authors", "areas").get(pk=rfc.pk)
-    return HttpResponse(exporting.rfc_to_markdown(rfc_with_people), content_type=MARKDOWN_CONTENT_TYPE)
+    return HttpResponse(rfc_to_markdown(rfc_with_people), content_type=MARKDOWN_CONTENT_TYPE)
 
 
 # Meetings ------------------------------------------------------------------------------
