@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import models
 
 from decisions import markdown
+from decisions.formats import frontmatter
 from decisions.formats import yaml as safe_yaml
+from decisions.formats.yaml import LinedMap
 from decisions.models import (
     ActionItem,
     ActionItemStatus,
@@ -58,63 +58,6 @@ from decisions.rfcs.export import rfc_reference_value
 from decisions.sources import files as safe_files
 from decisions.text import first_control_line, strip_controls
 
-_CLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Map(dict):
-    """A YAML mapping that remembers the line of each key, for error messages."""
-
-    line: int = 0
-    lines: dict
-
-
-class _Seq(list):
-    line: int = 0
-    lines: list
-
-
-class _RecordLoader(_CLoader):
-    """Safe loading that records lines, refuses duplicate keys and reads 0012 as twelve."""
-
-
-def _construct_map(loader: Any, node: yaml.MappingNode) -> Any:
-    data = _Map()
-    data.line, data.lines = node.start_mark.line + 1, {}
-    yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float | bool | datetime.date | None):
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain word", key_node.start_mark
-            )
-        if key in data:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} appears twice", key_node.start_mark
-            )
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.lines[key] = key_node.start_mark.line + 1
-
-
-def _construct_seq(loader: Any, node: yaml.SequenceNode) -> Any:
-    data = _Seq()
-    data.line, data.lines = node.start_mark.line + 1, [item.start_mark.line + 1 for item in node.value]
-    yield data
-    data.extend(loader.construct_object(item, deep=True) for item in node.value)
-
-
-def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
-    # YAML 1.1 reads 0012 as octal 10; a person writing a record number means twelve.
-    value = loader.construct_scalar(node).replace("_", "")
-    if re.fullmatch(r"[-+]?0[0-9]+", value):
-        return int(value, 10)
-    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
-
-
-_RecordLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_RecordLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-_RecordLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-
 
 def _max_length(model: type[models.Model], name: str) -> int:
     return model._meta.get_field(name).max_length
@@ -126,7 +69,7 @@ _NO_VALUE = object()
 class _Fields:
     """Typed values out of one YAML mapping; each problem is kept with the line of its key."""
 
-    def __init__(self, mapping: _Map, where: str, path: str, problems: list[Problem]) -> None:
+    def __init__(self, mapping: LinedMap, where: str, path: str, problems: list[Problem]) -> None:
         self.mapping, self.where, self.path, self.problems = mapping, where, path, problems
 
     def line(self, key: str | None = None) -> int:
@@ -223,7 +166,7 @@ class _Fields:
         result = []
         for index, item in enumerate(value):
             where = f"{key}[{index + 1}]"
-            if isinstance(item, _Map):
+            if isinstance(item, LinedMap):
                 result.append(_Fields(item, where, self.path, self.problems))
             else:
                 self.problems.append(Problem(self.path, value.lines[index], f"{where}: must be a mapping"))
@@ -247,42 +190,32 @@ def _is_slug(value: str) -> bool:
     return True
 
 
-def _split_front_matter(text: str, path: str, problems: list[Problem]) -> str | None:
-    """The YAML between the fences, opening fence included so YAML lines are file lines."""
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+def _load_front_matter(text: str, path: str, problems: list[Problem]) -> LinedMap | None:
+    """The front matter as a mapping that knows its file lines, or None with the problem added."""
+    try:
+        front = frontmatter.split(text)
+    except frontmatter.NoFrontMatter:
         problems.append(Problem(path, 1, "missing front matter: the file must start with a line ---"))
         return None
-    for index, line in enumerate(lines[1:], 1):
-        if line.rstrip() == "---":
-            return "\n".join(lines[:index]) + "\n"
-    problems.append(
-        Problem(path, 1, "the front matter is not terminated: add a line --- after it, before the body")
-    )
-    return None
-
-
-def _load_yaml(text: str, path: str, problems: list[Problem]) -> _Map | None:
+    except frontmatter.UnclosedFrontMatter:
+        problems.append(
+            Problem(path, 1, "the front matter is not terminated: add a line --- after it, before the body")
+        )
+        return None
     try:
-        # Before building the value: a problem's message shows the value, and a billion laughs
-        # shown took 35 s and then all the memory.
-        safe_yaml.refuse_large_aliases(text)
-        data = yaml.load(text, Loader=_RecordLoader)
-    except safe_yaml.LargeAlias as error:
-        problems.append(Problem(path, error.line + 1, f"invalid YAML: {error}"))
-        return None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # The loader refuses large aliases before building the value: a problem's message shows
+        # the value, and a billion laughs shown took 35 s and then all the memory.
+        data = safe_yaml.load(front.yaml, first_line=front.yaml_line, loader=safe_yaml.RecordLoader)
+    except safe_yaml.YAMLLoadError as error:
         reason = error.problem or error.context or "cannot be read"
-        if error.context and error.context_mark and error.context_mark.line != getattr(mark, "line", None):
-            reason += f" ({error.context} on line {error.context_mark.line + 1})"
-        problems.append(Problem(path, mark.line + 1 if mark else None, f"invalid YAML: {reason}"))
+        if error.context and error.context_line is not None and error.context_line != error.line:
+            reason += f" ({error.context} on line {error.context_line})"
+        problems.append(Problem(path, error.line, f"invalid YAML: {reason}"))
         return None
-    except (yaml.YAMLError, RecursionError) as error:
-        problems.append(Problem(path, None, f"invalid YAML: {error}"))
-        return None
-    if not isinstance(data, _Map):
-        problems.append(Problem(path, 2, "the front matter must be a mapping of keys to values"))
+    if not isinstance(data, LinedMap):
+        problems.append(
+            Problem(path, front.yaml_line, "the front matter must be a mapping of keys to values")
+        )
         return None
     return data
 
@@ -304,8 +237,7 @@ def _read_file(file: Path, problems: list[Problem], root: Path | None = None) ->
         problems.append(Problem(path, None, f"is not UTF-8 text ({error.reason} at byte {error.start})"))
         return None
     before = len(problems)
-    yaml_text = _split_front_matter(text, path, problems)
-    data = _load_yaml(yaml_text, path, problems) if yaml_text is not None else None
+    data = _load_front_matter(text, path, problems)
     if data is None:
         return None
     record = _read_record(_Fields(data, "", path, problems))
