@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from decisions import matrix
 from decisions.api.docs import ENDPOINTS
 from decisions.api.plumbing import MAX_PER_PAGE
 from decisions.models import (
@@ -27,6 +26,7 @@ from decisions.models import (
     RFCStatus,
     Topic,
 )
+from decisions.records import matrix
 from tests.factories import make_area, make_decision, make_meeting, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from decisions import exporting
+from decisions.formats import yaml as safe_yaml
 from decisions.models import (
     ActionItem,
     Assessment,
@@ -30,6 +30,7 @@ from decisions.models import (
     Person,
     Precedent,
 )
+from decisions.records import export, importing
 from tests.factories import make_decision
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def empty_the_decisions_app() -> None:
 
 
 def export_to(folder: Path) -> dict[str, bytes]:
-    exporting.write_folder(folder)
+    export.write_folder(folder)
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
@@ -77,7 +78,7 @@ def front_matter_of(text: str) -> dict:
 
 def test_the_demo_record_has_the_madr_sections_in_order():
     load_demo()
-    text = exporting.decision_to_markdown(Decision.objects.get(number=1))
+    text = export.decision_to_markdown(Decision.objects.get(number=1))
     body = text.split("\n---\n", 1)[1]
     lines = body.splitlines()
     positions = [lines.index(heading) for heading in BODY_SECTIONS]
@@ -86,7 +87,7 @@ def test_the_demo_record_has_the_madr_sections_in_order():
 
 def test_the_demo_matrix_is_a_table_with_weighted_criteria_and_a_total():
     load_demo()
-    body = exporting.decision_to_markdown(Decision.objects.get(number=1)).split("\n---\n", 1)[1]
+    body = export.decision_to_markdown(Decision.objects.get(number=1)).split("\n---\n", 1)[1]
     header = next(line for line in body.splitlines() if line.startswith("| Option |"))
     assert header.startswith("| Option | Stability of the runtime (×5) | Supply-chain review cost (×4) |")
     assert header.endswith("| Code size (×2) | Total |")
@@ -95,13 +96,13 @@ def test_the_demo_matrix_is_a_table_with_weighted_criteria_and_a_total():
 
 def test_the_front_matter_holds_every_field_in_a_fixed_order():
     load_demo()
-    data = front_matter_of(exporting.decision_to_markdown(Decision.objects.get(number=1)))
+    data = front_matter_of(export.decision_to_markdown(Decision.objects.get(number=1)))
     assert list(data) == [
         "number", "title", "status", "decided_on", "owners", "areas", "context", "options", "criteria",
         "assessments", "chosen", "rationale", "consequences", "related_rfcs", "meetings", "precedents",
         "supersedes", "status_history", "action_items",
     ]  # fmt: skip
-    assert tuple(data) == exporting.FRONT_MATTER_KEYS
+    assert tuple(data) == export.FRONT_MATTER_KEYS
     assert data["owners"][0] == {"name": "Till Brennecke", "slug": "till-brennecke", "role": "owner"}
     assert len(data["assessments"]) == 7 * 8
     assert data["related_rfcs"] == [6]
@@ -111,29 +112,29 @@ def test_the_front_matter_holds_every_field_in_a_fixed_order():
 
 def test_multi_line_text_is_a_literal_block_in_the_front_matter():
     load_demo()
-    text = exporting.decision_to_markdown(Decision.objects.get(number=1))
+    text = export.decision_to_markdown(Decision.objects.get(number=1))
     assert "\ncontext: |-\n  Several Bytecode Alliance members" in text
 
 
 def test_the_chosen_option_is_named_with_its_strongest_assessments():
     load_demo()
-    body = exporting.decision_to_markdown(Decision.objects.get(number=2)).split("\n---\n", 1)[1]
+    body = export.decision_to_markdown(Decision.objects.get(number=2)).split("\n---\n", 1)[1]
     assert "Chosen option: **GitHub team auto-assignment**" in body
     assert "- **Time to first review** (×5): ++ Strongly for." in body
 
 
 def test_the_file_name_is_the_number_and_a_short_slug_of_the_title():
     decision = make_decision("Where do shared WASI API implementations live?", number=1)
-    assert exporting.decision_filename(decision) == "0001-where-do-shared-wasi-api-implementations-live.md"
+    assert export.decision_filename(decision) == "0001-where-do-shared-wasi-api-implementations-live.md"
     decision.title = "A very long title " * 10
-    name = exporting.decision_filename(decision)
+    name = export.decision_filename(decision)
     assert len(name) <= len("0001-.md") + 60
     assert re.fullmatch(r"0001-a-very-long-title(-[a-z]+)*\.md", name)
 
 
 def test_the_index_links_every_record_in_a_table():
     load_demo()
-    index = exporting.export_all()["README.md"]
+    index = export.export_all()["README.md"]
     assert "| Number | Title | Status | Decided on |" in index
     assert (
         "| DR-0002 | [Do we auto-assign reviewers on the wasmtime repository?]"
@@ -145,7 +146,7 @@ def test_user_text_cannot_break_the_body_structure():
     decision = make_decision("Pipes | and *stars* # ", number=5, options=1, criteria=1)
     Option.objects.filter(decision=decision).update(name="A | B\nC")
     Decision.objects.filter(pk=decision.pk).update(context="```python\nnever closed")
-    body = exporting.decision_to_markdown(Decision.objects.get(pk=decision.pk)).split("\n---\n", 1)[1]
+    body = export.decision_to_markdown(Decision.objects.get(pk=decision.pk)).split("\n---\n", 1)[1]
     assert "# DR-0005: Pipes \\| and \\*stars\\* \\#" in body
     assert "| **A \\| B C** |" in body
     context = body.split("## Context and problem statement\n\n", 1)[1].split("\n\n## ", 1)[0]
@@ -155,7 +156,7 @@ def test_user_text_cannot_break_the_body_structure():
 def test_code_spans_in_notes_are_kept():
     decision = make_decision(number=6, options=1, criteria=1)
     Assessment.objects.filter(option__decision=decision).update(rating=2, note="Use `a|b` and *x*")
-    body = exporting.decision_to_markdown(decision).split("\n---\n", 1)[1]
+    body = export.decision_to_markdown(decision).split("\n---\n", 1)[1]
     assert "Use `a|b` and \\*x\\*" in body
 
 
@@ -192,9 +193,9 @@ def test_code_spans_in_notes_are_kept():
     ],
 )
 def test_every_string_reads_back_exactly_from_the_front_matter(text):
-    dumped = exporting._dump_yaml({"text": text, "items": [{"name": text, "note": text}], "after": 1})
+    dumped = safe_yaml.dump({"text": text, "items": [{"name": text, "note": text}], "after": 1})
     assert "\n---\n" not in f"\n{dumped}"
-    assert yaml.load(dumped, Loader=exporting._RecordLoader) == {
+    assert yaml.load(dumped, Loader=safe_yaml.RecordLoader) == {
         "text": text,
         "items": [{"name": text, "note": text}],
         "after": 1,
@@ -208,7 +209,7 @@ def test_the_demo_round_trips_through_an_empty_database_byte_for_byte(tmp_path):
     load_demo()
     first = export_to(tmp_path / "first")
     empty_the_decisions_app()
-    report = exporting.import_folder(tmp_path / "first")
+    report = importing.import_folder(tmp_path / "first")
     assert report.created == [1, 2, 3]
     assert export_to(tmp_path / "second") == first
 
@@ -216,7 +217,7 @@ def test_the_demo_round_trips_through_an_empty_database_byte_for_byte(tmp_path):
 def test_the_demo_round_trips_through_the_same_database_byte_for_byte(tmp_path):
     load_demo()
     first = export_to(tmp_path / "first")
-    report = exporting.import_folder(tmp_path / "first")
+    report = importing.import_folder(tmp_path / "first")
     assert report.updated == [1, 2, 3]
     assert not report.people_created and not report.precedents_created
     assert export_to(tmp_path / "second") == first
@@ -224,10 +225,10 @@ def test_the_demo_round_trips_through_the_same_database_byte_for_byte(tmp_path):
 
 def test_an_update_keeps_the_rows_that_did_not_change(tmp_path):
     load_demo()
-    exporting.write_folder(tmp_path)
+    export.write_folder(tmp_path)
     option_ids = set(Option.objects.values_list("pk", flat=True))
     change_ids = set(DecisionStatusChange.objects.values_list("pk", flat=True))
-    exporting.import_folder(tmp_path)
+    importing.import_folder(tmp_path)
     assert set(Option.objects.values_list("pk", flat=True)) == option_ids
     assert set(DecisionStatusChange.objects.values_list("pk", flat=True)) == change_ids
 
@@ -335,7 +336,7 @@ def test_any_record_round_trips_through_an_empty_database_byte_for_byte(spec, tm
     folder = tmp_path_factory.mktemp("records")
     first = export_to(folder / "first")
     empty_the_decisions_app()
-    exporting.import_folder(folder / "first")
+    importing.import_folder(folder / "first")
     assert export_to(folder / "second") == first
     decision = Decision.objects.get(number=1)
     assert (decision.title, decision.context, decision.rationale, decision.consequences) == (

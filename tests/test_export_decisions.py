@@ -1,4 +1,4 @@
-"""manage.py export_decisions and exporting.export_all: one file per record plus an index."""
+"""manage.py export_decisions and export.export_all: one file per record plus an index."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from decisions import exporting
 from decisions.models import (
     ActionItem,
     Decision,
@@ -21,6 +20,7 @@ from decisions.models import (
     PendingReference,
     Precedent,
 )
+from decisions.records import export
 from tests.factories import make_area, make_decision, make_meeting, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def make_full_decisions(count: int, start: int = 1) -> None:
 
 def queries_to_export_all() -> int:
     with CaptureQueriesContext(connection) as context:
-        exporting.export_all()
+        export.export_all()
     return len(context.captured_queries)
 
 
@@ -64,7 +64,7 @@ def test_one_record_takes_as_many_queries_with_a_big_matrix_as_with_a_small_one(
     counts = []
     for decision in (Decision.objects.get(number=2), small):
         with CaptureQueriesContext(connection) as context:
-            exporting.decision_to_markdown(decision)
+            export.decision_to_markdown(decision)
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1]
 
@@ -85,10 +85,10 @@ def test_the_command_writes_one_file_per_record_and_an_index(tmp_path):
 def test_a_renamed_record_leaves_no_stale_file_behind(tmp_path):
     decision = make_decision("Old title", number=1)
     (tmp_path / "notes.md").write_text("kept\n")
-    exporting.write_folder(tmp_path)
+    export.write_folder(tmp_path)
     decision.title = "New title"
     decision.save()
-    exporting.write_folder(tmp_path)
+    export.write_folder(tmp_path)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["0001-new-title.md", "README.md", "notes.md"]
 
 
@@ -100,4 +100,4 @@ def test_without_json_the_command_says_what_it_wrote(tmp_path):
 
 
 def test_an_empty_site_exports_just_the_index(tmp_path):
-    assert list(exporting.export_all()) == ["README.md"]
+    assert list(export.export_all()) == ["README.md"]

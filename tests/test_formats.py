@@ -74,3 +74,19 @@ def test_deep_nesting_and_large_aliases_are_refused_before_loading():
     with pytest.raises(formats_yaml.YAMLLoadError, match="the alias") as caught:
         formats_yaml.load(laughs, first_line=2)
     assert caught.value.line == 5  # the line of d, whose aliases pass the budget
+
+
+def test_split_accepts_spaces_after_the_opening_dashes_and_a_lone_opening_line():
+    front = frontmatter.split("--- \t\ntitle: x\n---\nBody\n")
+    assert (front.yaml, front.body, front.yaml_line, front.body_line) == ("title: x\n", "Body\n", 2, 4)
+    assert frontmatter.has_front_matter("---  \ntitle: x\n")
+    with pytest.raises(frontmatter.UnclosedFrontMatter):
+        frontmatter.split("---")
+    assert not frontmatter.has_front_matter("----\ntitle: x\n---\n")
+
+
+def test_dump_writes_what_the_record_loader_reads_back():
+    data = {"number": 12, "title": "A: b", "when": datetime.date(2024, 1, 2), "text": "two\nlines\n"}
+    data["items"] = [{"name": "yes", "note": None}, {"name": "  padded", "note": "x\ty"}]
+    data["empty"] = []
+    assert formats_yaml.load(formats_yaml.dump(data), loader=formats_yaml.RecordLoader) == data

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from decisions import exporting
+from decisions.records import export
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_the_demo_export_is_byte_identical_to_the_golden_files():
     call_command(
         "loaddata", str(Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"), verbosity=0
     )
-    files = exporting.export_all()
+    files = export.export_all()
     if UPDATE:
         DEMO.mkdir(parents=True, exist_ok=True)
         for stale in DEMO.glob("*.md"):
@@ -52,7 +52,7 @@ def test_the_bench_export_at_the_tiny_scale_has_the_golden_digest():
     from bench.seed import SCALES, Seeder
 
     Seeder().grow(SCALES["tiny"])
-    files = exporting.export_all()
+    files = export.export_all()
     assert len(files) == SCALES["tiny"].decisions + 1  # the records and the README index
     if UPDATE:
         BENCH_DIGEST.write_text(digest(files) + "\n")

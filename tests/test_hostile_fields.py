@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decisions import exporting
 from decisions.markdown import render
 from decisions.models import (
     RFC,
@@ -26,6 +25,8 @@ from decisions.models import (
     Remark,
     Topic,
 )
+from decisions.records import export
+from decisions.rfcs.export import rfc_to_markdown
 from tests.factories import make_decision, make_meeting, make_rfc
 from tests.test_markdown_security import XSS_PAYLOADS, dangers
 
@@ -92,11 +93,11 @@ def test_a_payload_in_every_markdown_field_leaves_no_script_on_any_page(client, 
         assert page_dangers(client, url, own) == [], url
     decision = Decision.objects.get(number=1)
     # The exported record, rendered the way GitHub or any viewer would render it.
-    exported = exporting.decision_to_markdown(decision)
+    exported = export.decision_to_markdown(decision)
     assert dangers(render(exported.split("\n---\n", 1)[-1])) == []
     # The RFC's own export, and its history page with the diff of the text.
     rfc = RFC.objects.get(number=1)
-    assert dangers(render(exporting.rfc_to_markdown(rfc).split("\n---\n", 1)[-1])) == []
+    assert dangers(render(rfc_to_markdown(rfc).split("\n---\n", 1)[-1])) == []
     assert page_dangers(client, rfc.history_url) == []
 
 

@@ -17,8 +17,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import CharField, TextField
 from django.test import override_settings
 
-from decisions import exporting
 from decisions.models import RFC, Decision, Meeting
+from decisions.records import importing
 from decisions.rfcs.parsing import RFCParseError, parse_file
 from decisions.text import strip_controls
 from tests.conftest import DATA
@@ -41,8 +41,8 @@ def laughs(levels: int) -> str:
 def test_import_decisions_refuses_a_billion_laughs_naming_the_file_and_line(tmp_path):
     bomb = record(7, **{"title: Do we publish nightly builds?": "title: *lol9"})
     write(tmp_path, "0007-bomb.md", bomb.replace("---\n", "---\n" + laughs(9), 1))
-    with pytest.raises(exporting.ImportFailed) as raised:
-        exporting.import_folder(tmp_path)
+    with pytest.raises(importing.ImportFailed) as raised:
+        importing.import_folder(tmp_path)
     [problem] = raised.value.problems
     assert problem.path.endswith("0007-bomb.md")
     assert problem.line == 6  # lol4: nine aliases to lol3 (1,111 values each) pass 10,000
@@ -54,7 +54,7 @@ def test_import_decisions_still_reads_an_alias_to_a_small_value(tmp_path):
     text = record(7, **{"title: Do we publish nightly builds?": "title: &t Nightly builds?"})
     text = text.replace("rationale: Fresh builds find regressions early.", "rationale: *t")
     write(tmp_path, "0007-nightly.md", text)
-    exporting.import_folder(tmp_path)
+    importing.import_folder(tmp_path)
     assert Decision.objects.get(number=7).rationale == "Nightly builds?"
 
 
@@ -317,7 +317,7 @@ def test_import_meetings_removes_control_characters_from_the_notes(tmp_path, cli
 def test_import_decisions_removes_control_characters_written_as_yaml_escapes(tmp_path, client):
     escaped = 'title: "Do we publish\\x01 nightly\\x0b builds?"'
     write(tmp_path, "0007-nightly.md", record(7, **{"title: Do we publish nightly builds?": escaped}))
-    exporting.import_folder(tmp_path)
+    importing.import_folder(tmp_path)
     assert Decision.objects.get().title == "Do we publish nightly builds?"
     assert no_controls()
     feeds_work(client)

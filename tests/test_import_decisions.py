@@ -1,4 +1,4 @@
-"""manage.py import_decisions and exporting.import_folder: all records or none, and clear errors."""
+"""manage.py import_decisions and importing.import_folder: all records or none, and clear errors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from decisions import exporting
 from decisions.models import RFC, Decision, PendingReference, Person, Precedent
+from decisions.records import importing
 from tests.factories import make_decision, make_person, make_rfc
 from tests.test_decision_markdown import empty_the_decisions_app, export_to
 
@@ -108,9 +108,9 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def failure(folder: Path) -> exporting.ImportFailed:
-    with pytest.raises(exporting.ImportFailed) as raised:
-        exporting.import_folder(folder)
+def failure(folder: Path) -> importing.ImportFailed:
+    with pytest.raises(importing.ImportFailed) as raised:
+        importing.import_folder(folder)
     return raised.value
 
 
@@ -118,7 +118,7 @@ def failure(folder: Path) -> exporting.ImportFailed:
 
 
 def test_it_creates_every_record_of_a_folder(folder):
-    report = exporting.import_folder(folder)
+    report = importing.import_folder(folder)
     assert report.created == [7, 8]
     decision = Decision.objects.get(number=7)
     assert decision.chosen_option.name == "Nightly"
@@ -127,38 +127,38 @@ def test_it_creates_every_record_of_a_folder(folder):
 
 
 def test_importing_the_same_folder_again_updates_and_never_duplicates(folder):
-    exporting.import_folder(folder)
+    importing.import_folder(folder)
     counts = row_counts()
-    report = exporting.import_folder(folder)
+    report = importing.import_folder(folder)
     assert report.updated == [7, 8]
     assert row_counts() == counts
 
 
 def test_an_update_replaces_the_options_with_what_the_file_says(folder):
-    exporting.import_folder(folder)
+    importing.import_folder(folder)
     monthly = record(7, **{"- name: Weekly": "- name: Monthly", "- option: Weekly": "- option: Monthly"})
     write(folder, "0007-nightly.md", monthly)
-    exporting.import_folder(folder)
+    importing.import_folder(folder)
     options = Decision.objects.get(number=7).options.values_list("name", flat=True)
     assert list(options) == ["Nightly", "Monthly"]
 
 
 def test_the_readme_index_is_not_read_as_a_record(folder):
     write(folder, "README.md", "# Decision records\n")
-    assert exporting.import_folder(folder).created == [7, 8]
+    assert importing.import_folder(folder).created == [7, 8]
 
 
 def test_a_record_may_supersede_one_later_in_the_same_folder(folder):
     write(folder, "0006-old.md", record(6, **{"supersedes: null": "supersedes: 8"}))
-    exporting.import_folder(folder)
+    importing.import_folder(folder)
     assert Decision.objects.get(number=6).supersedes == Decision.objects.get(number=8)
     assert not PendingReference.objects.filter(kind="decision").exists()
 
 
 def test_superseding_a_missing_record_is_kept_and_resolves_when_it_arrives(folder):
     write(folder, "0006-old.md", record(6, **{"supersedes: null": "supersedes: 3"}))
-    report = exporting.import_folder(folder)
-    assert exporting.Unresolved(6, "decision", "3", "DR-0003") in report.unresolved
+    report = importing.import_folder(folder)
+    assert importing.Unresolved(6, "decision", "3", "DR-0003") in report.unresolved
     make_decision(number=3)
     assert Decision.objects.get(number=6).supersedes.number == 3
 
@@ -168,7 +168,7 @@ def test_superseding_a_missing_record_is_kept_and_resolves_when_it_arrives(folde
 
 def test_a_person_is_matched_by_an_alias(folder):
     till = make_person("Till Brennecke", slug="till-brennecke", aliases=["Till", "tbrennecke"])
-    report = exporting.import_folder(folder)
+    report = importing.import_folder(folder)
     assert Person.objects.count() == 1
     assert report.people_matched == ["till-brennecke"] and report.people_created == []
     assert list(Decision.objects.get(number=7).owners.all()) == [till]
@@ -176,7 +176,7 @@ def test_a_person_is_matched_by_an_alias(folder):
 
 
 def test_an_unknown_person_is_created_from_the_record(folder):
-    report = exporting.import_folder(folder)
+    report = importing.import_folder(folder)
     assert report.people_created == ["till"]
     assert Person.objects.get(slug="till").name == "Till"
 
@@ -185,15 +185,15 @@ def test_a_precedent_is_matched_by_url_and_not_duplicated(folder):
     precedent = Precedent.objects.create(
         title="Nightly Rust", url="https://doc.rust-lang.org/book/appendix-07-nightly-rust.html"
     )
-    report = exporting.import_folder(folder)
+    report = importing.import_folder(folder)
     assert Precedent.objects.count() == 1
     assert report.precedents_matched == [precedent.url]
     assert list(Decision.objects.get(number=7).precedents.all()) == [precedent]
 
 
 def test_a_missing_rfc_is_kept_as_written_and_reported(folder):
-    report = exporting.import_folder(folder)
-    assert exporting.Unresolved(7, "rfc", "42", "RFC 42") in report.unresolved
+    report = importing.import_folder(folder)
+    assert importing.Unresolved(7, "rfc", "42", "RFC 42") in report.unresolved
     pending = PendingReference.objects.get(decision__number=7)
     assert (pending.kind, pending.key) == ("rfc", "42")
 
@@ -202,13 +202,13 @@ def test_a_kept_rfc_reference_exports_unchanged(tmp_path):
     make_decision(number=7).related_rfcs.add(make_rfc(number=42))
     first = export_to(tmp_path / "first")
     empty_the_decisions_app()
-    exporting.import_folder(tmp_path / "first")
+    importing.import_folder(tmp_path / "first")
     assert not RFC.objects.exists() and PendingReference.objects.filter(key="42").exists()
     assert export_to(tmp_path / "second") == first
 
 
 def test_a_kept_rfc_reference_becomes_a_link_when_the_rfc_arrives(folder):
-    exporting.import_folder(folder)
+    importing.import_folder(folder)
     rfc = make_rfc(number=42)
     assert list(Decision.objects.get(number=7).related_rfcs.all()) == [rfc]
     assert not PendingReference.objects.filter(decision__number=7).exists()
@@ -216,7 +216,7 @@ def test_a_kept_rfc_reference_becomes_a_link_when_the_rfc_arrives(folder):
 
 def test_an_existing_rfc_is_linked_directly(folder):
     rfc = make_rfc(number=42)
-    report = exporting.import_folder(folder)
+    report = importing.import_folder(folder)
     assert list(Decision.objects.get(number=7).related_rfcs.all()) == [rfc]
     assert report.unresolved == []
 

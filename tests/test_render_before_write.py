@@ -21,11 +21,12 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 
-from decisions import exporting, markdown
+from decisions import markdown
 from decisions.meetings.importing import save_meeting
 from decisions.meetings.parsing import parse_meeting
 from decisions.meetings.views import _digest
 from decisions.models import RFC, Decision, Meeting, MeetingSeries, Remark, Topic
+from decisions.records import importing
 from tests.conftest import DATA
 from tests.factories import make_rfc
 from tests.test_import_decisions import record, write
@@ -182,7 +183,7 @@ def test_import_decisions_renders_every_record_before_its_transaction(tmp_path, 
     write(
         tmp_path, "0008-weekly.md", record(8, **{"summary: Build every Monday.": "summary: Build *Mondays*."})
     )
-    exporting.import_folder(tmp_path)
+    importing.import_folder(tmp_path)
     assert rendered_outside(renders_in_transactions)
     assert "<em>builds</em>" in Decision.objects.get(number=7).rationale_html
     assert "<em>Mondays</em>" in Decision.objects.get(number=8).options.get(name="Weekly").summary_html

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from decisions.exporting import front_matter
 from decisions.models import RFCStatus
+from decisions.rfcs.export import front_matter
 from decisions.rfcs.parsing import (
     STATUSES,
     ParsedRFC,

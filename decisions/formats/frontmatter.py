@@ -1,9 +1,9 @@
 """Front matter: splitting the YAML between `---` lines from the body below it, with line numbers.
 
 The one reader of front matter for every format that has it (this site's RFC export, KEPs
-written as one Markdown file, decision records). The file's first line is exactly `---`; the
-front matter ends at the first later line that is `---` or `...` (spaces and tabs after it
-allowed). The YAML text returned excludes both fences and starts on line 2 of the file, so
+written as one Markdown file, decision records). The file's first line is `---`; the front
+matter ends at the first later line that is `---` or `...` (on both lines, spaces and tabs after
+the dashes are allowed). The YAML text returned excludes both fences and starts on line 2 of the file, so
 formats.yaml.load(front.yaml, first_line=front.yaml_line) reports errors at file lines.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_OPENING = "---\n"
+_OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -47,7 +47,7 @@ class UnclosedFrontMatter(FrontMatterError):
 
 def has_front_matter(text: str) -> bool:
     """Whether the text opens with a front matter fence (closed or not)."""
-    return text.startswith(_OPENING)
+    return _OPENING.match(text) is not None
 
 
 def split(text: str) -> FrontMatter:
@@ -56,9 +56,10 @@ def split(text: str) -> FrontMatter:
     Raises NoFrontMatter or UnclosedFrontMatter; their messages are for people, and callers
     that word them their own way can tell them apart by class.
     """
-    if not text.startswith(_OPENING):
+    opening = _OPENING.match(text)
+    if not opening:
         raise NoFrontMatter()
-    start = len(_OPENING)
+    start = opening.end()
     closing = _CLOSING.search(text, start)
     if not closing:
         raise UnclosedFrontMatter()

@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from decisions import matrix
 from decisions.api.csv import csv_response, iso
 from decisions.api.plumbing import (
     absolute,
@@ -27,7 +26,7 @@ from decisions.api.plumbing import (
     rfc_ref,
 )
 from decisions.models import Area, Decision, DecisionOwner
-from decisions.records import pages
+from decisions.records import matrix, pages
 from decisions.records.forms import DecisionFilterForm
 
 

@@ -28,8 +28,6 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
-from decisions import exporting
-from decisions import matrix as matrix_module
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import (
@@ -46,6 +44,8 @@ from decisions.models import (
     Topic,
 )
 from decisions.permissions import can_create_decision, can_edit_decision, meetings_linkable_by
+from decisions.records import export as exporting
+from decisions.records import matrix as matrix_module
 from decisions.records.forms import (
     AssessmentForm,
     CitationFormSet,

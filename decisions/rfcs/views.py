@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from decisions import exporting
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import RFC, RFCAlias, parse_reference
 from decisions.permissions import can_edit_rfc
+from decisions.rfcs.export import rfc_to_markdown
 from decisions.rfcs.forms import RFCEditForm, RFCFilterForm
 from decisions.rfcs.pages import rfc_list_rows, rfc_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS
@@ -196,7 +196,7 @@ def rfc_history(request: HttpRequest, number: int, series: str = "") -> HttpResp
 def rfc_markdown(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
     rfc = get_rfc(number, series)
     rfc_with_people = RFC.objects.prefetch_related("authors", "areas").get(pk=rfc.pk)
-    return HttpResponse(exporting.rfc_to_markdown(rfc_with_people), content_type=MARKDOWN_CONTENT_TYPE)
+    return HttpResponse(rfc_to_markdown(rfc_with_people), content_type=MARKDOWN_CONTENT_TYPE)
 
 
 def _digest(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from decisions.matrix import Matrix, Row
+from decisions.records.matrix import Matrix, Row
 
 register = template.Library()
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from decisions import exporting
 from decisions.management.progress import progress_line
+from decisions.records import export as exporting
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions import exporting
 from decisions.management.progress import progress_line
+from decisions.records import importing
 
 
 class Command(BaseCommand):
@@ -26,8 +26,8 @@ class Command(BaseCommand):
         progress = progress_line(options["json"])
 
         try:
-            report = exporting.import_folder(options["dir"], dry_run=options["dry_run"], progress=progress)
-        except exporting.ImportFailed as error:
+            report = importing.import_folder(options["dir"], dry_run=options["dry_run"], progress=progress)
+        except importing.ImportFailed as error:
             if options["json"]:
                 failed = [{"path": p.path, "line": p.line, "message": p.message} for p in error.problems]
                 refused = [{"path": path, "reason": reason} for path, reason in error.refused]
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         for path, reason in refused:
             self.stderr.write(f"refused: {path}: {reason}")
 
-    def _summary(self, report: exporting.ImportReport) -> None:
+    def _summary(self, report: importing.ImportReport) -> None:
         self._refused(report.refused)
         verb = "Would import" if report.dry_run else "Imported"
         self.stdout.write(f"{verb} {len(report.created)} new and {len(report.updated)} updated record(s).")

@@ -1,0 +1,99 @@
+"""Decision records to Markdown files: one file per record with YAML front matter, plus an index.
+
+A decision record file is YAML front matter holding every field needed to rebuild the record,
+then a body for people to read (MADR sections: context, drivers, options, outcome, pros and cons,
+the options matrix, precedents, more information). The front matter is the source of truth:
+import (decisions.records.importing) reads nothing else, and the body is generated again from
+the data on every export, so edit the front matter, never the body. Export, import, export gives
+the same bytes. References kept as written (PendingReference) are exported exactly like
+resolved ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from decisions.formats import yaml as safe_yaml
+from decisions.models import Decision
+from decisions.records.export import body
+from decisions.records.export.data import FRONT_MATTER_KEYS, Parts, load_parts, options_matrix, record_data
+
+__all__ = [
+    "EXPORTED_NAME",
+    "FRONT_MATTER_KEYS",
+    "INDEX_NAME",
+    "decision_filename",
+    "decision_to_markdown",
+    "export_all",
+    "write_folder",
+]
+
+INDEX_NAME = "README.md"
+FILENAME_SLUG_CHARS = 60
+# Files this exporter names; write_folder removes stale ones so a renamed record never leaves
+# a second file with the same number behind (the import would refuse the folder).
+EXPORTED_NAME = re.compile(r"^\d{4,}(-[a-z0-9-]+)?\.md$")
+
+
+def decision_filename(decision: Decision) -> str:
+    """NNNN-slug.md, the slug cut at a word boundary so names stay short in a file listing."""
+    slug = slugify(decision.title)
+    if len(slug) > FILENAME_SLUG_CHARS:
+        cut = slug[: FILENAME_SLUG_CHARS + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:FILENAME_SLUG_CHARS]
+    slug = slug.strip("-")
+    return f"{decision.number:04d}-{slug}.md" if slug else f"{decision.number:04d}.md"
+
+
+def decision_to_markdown(decision: Decision) -> str:
+    """One record: front matter (the source of truth on import), then the body people read."""
+    parts = load_parts([decision], Decision.objects.filter(pk=decision.pk))
+    return _render(decision, parts[decision.pk])
+
+
+def _render(decision: Decision, parts: Parts) -> str:
+    table = options_matrix(decision, parts)
+    data = record_data(decision, parts, table)
+    return f"---\n{safe_yaml.dump(data)}---\n\n{body.record_body(decision, parts, data, table)}"
+
+
+def export_all() -> dict[str, str]:
+    """Every record as `filename -> text`, plus README.md, an index like an ADR folder's."""
+    files: dict[str, str] = {}
+    rows = []
+    scope = Decision.objects.all()
+    decisions = list(scope.defer("context_html", "rationale_html", "consequences_html").order_by("number"))
+    parts = load_parts(decisions, scope)
+    for decision in decisions:
+        name = decision_filename(decision)
+        files[name] = _render(decision, parts[decision.pk])
+        rows.append((decision, name))
+    files[INDEX_NAME] = body.index(rows)
+    return files
+
+
+def write_folder(
+    path: str | Path,
+    files: dict[str, str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
+    """Write the export into a folder (made if missing), removing records it no longer has."""
+    folder = Path(path)
+    files = export_all() if files is None else files
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.md"):
+        if EXPORTED_NAME.match(stale.name) and stale.name not in files:
+            stale.unlink()
+    written = []
+    for index, (name, text) in enumerate(sorted(files.items()), 1):
+        target = folder / name
+        target.write_bytes(text.encode("utf-8"))
+        written.append(target)
+        if progress:
+            progress(index, len(files))
+    return written
