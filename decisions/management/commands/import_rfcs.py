@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.management.progress import progress_line
-from decisions.rfc_import import RFCImportReport, import_rfcs
+from decisions.rfcs.importing import RFCImportReport, import_rfcs
 from decisions.rfcs.parsing import FORMATS, RFCParseError
 
 
