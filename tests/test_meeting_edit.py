@@ -11,9 +11,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from decisions.meetings import importing as meetings_module
-from decisions.meetings.importing import save_meeting
+from decisions.meetings import saving as meetings_module
 from decisions.meetings.parsing import parse_meeting
+from decisions.meetings.saving import save_meeting
 from decisions.models import (
     ActionItem,
     DecisionMeeting,

@@ -22,8 +22,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from decisions import exporting, markdown
-from decisions.meetings.importing import save_meeting
 from decisions.meetings.parsing import parse_meeting
+from decisions.meetings.saving import save_meeting
 from decisions.models import RFC, Decision, Meeting, MeetingSeries, Remark, Topic
 from decisions.views.meetings import _digest
 from tests.conftest import DATA

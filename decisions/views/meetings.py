@@ -2,7 +2,7 @@
 linking topics.
 
 The preview parses without writing anything; saving parses again and stores everything in one
-transaction through decisions.meetings.importing.save_meeting, keeping the submitted text exactly. An edit
+transaction through decisions.meetings.saving.save_meeting, keeping the submitted text exactly. An edit
 replaces the topics, remarks, action items and links parsed from the old notes (an item with the
 same owner and text keeps its status) and carries the version it started from: of two people
 editing the same notes, the later save is refused with 409 and their text is shown again.
@@ -25,7 +25,8 @@ from django.views.decorators.http import require_POST
 
 from decisions import markdown
 from decisions.forms import ControlFreeForm, MeetingNotesForm
-from decisions.meetings.importing import (
+from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
+from decisions.meetings.saving import (
     MAX_ACTION_ITEMS,
     KeptState,
     StaleMeeting,
@@ -35,7 +36,6 @@ from decisions.meetings.importing import (
     render_notes,
     save_meeting,
 )
-from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
 from decisions.models import (
     RFC,
     ActionItemStatus,
