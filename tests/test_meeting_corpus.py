@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from decisions.meetings.saving import FolderReport, import_folder
+from decisions.meetings.importing import FolderReport, import_folder
 from decisions.models import ActionItem, Meeting, MeetingSeries, Person, Remark
 from decisions.people.names import name_key, people_in_label
 from tests.conftest import shared_path

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from decisions.meetings.saving import MAX_ACTION_ITEMS, MAX_TOPICS
+from decisions.meetings.limits import MAX_ACTION_ITEMS, MAX_TOPICS
 from decisions.models import Meeting, MeetingSeries
 from decisions.views.meetings import _digest
 

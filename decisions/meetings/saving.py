@@ -18,24 +18,17 @@ from __future__ import annotations
 
 import datetime
 import re
-import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.urls import NoReverseMatch
 
 from decisions.meetings.parsing import (
-    MeetingParseError,
     ParsedActionItem,
     ParsedMeeting,
-    parse_meeting,
 )
-from decisions.meetings.paths import date_from_path, notes_files, series_from_path, source_key
 from decisions.models import (
     RFC,
     ActionItem,
@@ -48,7 +41,6 @@ from decisions.models import (
     Person,
     Remark,
     Topic,
-    unique_slug,
 )
 from decisions.people.names import (
     AMBIGUOUS,
@@ -58,8 +50,6 @@ from decisions.people.names import (
     name_tokens,
     people_in_label,
 )
-from decisions.sources import files as safe_files
-from decisions.text import first_control_line, strip_controls
 
 # People -----------------------------------------------------------------------------------------
 
@@ -169,53 +159,6 @@ class Lookups:
             rfcs=dict(RFC.objects.filter(series="").values_list("number", "pk")),
             decisions=dict(Decision.objects.values_list("number", "pk")),
         )
-
-
-# What one meeting may hold. The 740 notes of the Bytecode Alliance meetings have at most 10
-# topics, 9 action items and 718 remarks; 510 KB of notes could hold 15,000 topics, which took
-# 10 s to preview and then could never be saved (every action item is a row of the form).
-MAX_TOPICS = 500
-MAX_ACTION_ITEMS = 200
-MAX_REMARKS = 5000
-
-
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
-_LIST_ITEM_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]", re.MULTILINE)
-
-
-def notes_size_problem(text: str) -> str | None:
-    """A first bound, counted in milliseconds before the parse (2.5 s for 15,000 topics).
-
-    Headings and list items are counted with a margin (the title, "Attendees" and such are
-    headings too), so only notes far past the limits are refused here; the parse is checked
-    exactly afterwards (meeting_size_problem).
-    """
-    headings = len(_HEADING_LINE.findall(text))
-    if headings > MAX_TOPICS + 50:
-        return (
-            f"These notes have {headings:,} headings; a meeting holds at most {MAX_TOPICS:,} topics. "
-            "Split them into several meetings."
-        )
-    items = len(_LIST_ITEM_LINE.findall(text))
-    if items > MAX_REMARKS + MAX_ACTION_ITEMS + 1000:
-        return (
-            f"These notes have {items:,} list items; a meeting holds at most {MAX_REMARKS:,} remarks "
-            f"and {MAX_ACTION_ITEMS:,} action items. Split them into several meetings."
-        )
-    return None
-
-
-def meeting_size_problem(parsed: ParsedMeeting) -> str | None:
-    """What is too much in these notes for one meeting, said so a person can act on it, or None."""
-    counts = {
-        "topics": (len(parsed.topics), MAX_TOPICS),
-        "action items": (len(parsed.action_items), MAX_ACTION_ITEMS),
-        "remarks": (sum(len(topic.remarks) for topic in parsed.topics), MAX_REMARKS),
-    }
-    for kind, (count, limit) in counts.items():
-        if count > limit:
-            return f"These notes have {count:,} {kind}; a meeting holds at most {limit:,}. Split them into several meetings."
-    return None
 
 
 class StaleMeeting(Exception):
@@ -546,297 +489,12 @@ def _save_discussions(
     )
 
 
-# Files and folders (the import commands) ------------------------------------------------------
-
-
-class ImportProblem(Exception):
-    """A notes file that cannot be imported, said the way a person can act on."""
-
-
-@dataclass
-class FileResult:
-    path: str
-    text: str
-    parsed: ParsedMeeting
-    series: str
-    date: datetime.date
-    meeting: Meeting | None = None
-    created: bool = False
-
-    def as_json(self) -> dict[str, Any]:
-        parsed = self.parsed
-        return {
-            "title": self.meeting.title if self.meeting else meeting_title(parsed, self.series, self.date),
-            "date": self.date.isoformat(),
-            "series": self.series,
-            "attendees": parsed.attendees,
-            "speakers": parsed.speakers,
-            "topics": [
-                {"title": t.title, "speakers": t.speakers, "remarks": len(t.remarks)} for t in parsed.topics
-            ],
-            "action_items": [{"owner": i.owner, "text": i.text} for i in parsed.action_items],
-            "links": [{"url": link.url, "text": link.text} for link in parsed.links],
-            "meeting": _meeting_url(self.meeting) if self.meeting else None,
-            "warnings": parsed.warnings,
-        }
-
-
-def _meeting_url(meeting: Meeting) -> str:
-    try:
-        return meeting.get_absolute_url()
-    except NoReverseMatch:
-        return f"/meetings/{meeting.pk}/"
-
-
-def read_notes(path: Path, shown: str | None = None, root: str | Path | None = None) -> str:
-    """The text of a notes file, exactly as stored (CRLF kept); a clear error when it is not UTF-8.
-
-    Only a regular file inside root (by default its own folder) is read, and only up to
-    MARKDOWN_MAX_BYTES: see decisions.safe_files.
-    """
-    try:
-        raw = safe_files.read_bytes(path, root)
-    except safe_files.RefusedFile as error:
-        raise ImportProblem(f"{shown or path}: {error.reason}") from error
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ImportProblem(
-            f"{shown or path}: not valid UTF-8 (line {line}, byte {error.start}); save the file as UTF-8"
-        ) from error
-    if "\x00" in text:  # PostgreSQL cannot store it, and no editor puts it there on purpose
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ImportProblem(
-            f"{shown or path}: contains a NUL character (line {line}); remove it and import again"
-        )
-    # Other control characters (a stray \x01 or \x0b) break the Atom feeds: removed. Only then is
-    # the text not kept byte for byte.
-    if first_control_line(text) is not None:
-        text = strip_controls(text)
-    return text
-
-
-def read_file(
-    path: str | Path,
-    *,
-    series: str | None = None,
-    date: datetime.date | None = None,
-    root: str | Path | None = None,
-) -> FileResult:
-    """Read and parse one notes file, writing nothing; raise ImportProblem naming the file and line."""
-    path = Path(path)
-    key = source_key(path, root)
-    if path.is_dir():
-        raise ImportProblem(f"{path}: a folder; import_meetings reads every notes file in a folder")
-    text = read_notes(path, key, root)
-    # The same bounds as pasted notes: a file past them is refused before the parse, not stored.
-    too_big = notes_size_problem(text)
-    if too_big:
-        raise ImportProblem(f"{key}: {too_big}")
-    try:
-        parsed = parse_meeting(text, path=key, default_date=date)
-    except MeetingParseError as error:
-        where = f":{error.line}" if error.line else ""
-        raise ImportProblem(f"{key}{where}: {error.message}") from error
-    too_big = meeting_size_problem(parsed)
-    if too_big:
-        raise ImportProblem(f"{key}: {too_big}")
-    when = date or parsed.date
-    if when is None:
-        raise ImportProblem(f"{key}: no date in the notes or the file name; pass --date YYYY-MM-DD")
-    return FileResult(
-        path=key, text=text, parsed=parsed, series=series or series_from_path(path, root), date=when
-    )
-
-
-def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> FileResult:
-    """Save a read file as its meeting (one transaction), creating its series when new."""
-    series = lookups.series.get(result.series.casefold()) or get_series(result.series)
-    lookups.series[result.series.casefold()] = series
-    result.meeting, result.created = _save(
-        result.parsed,
-        series=series,
-        date=result.date,
-        source_text=result.text,
-        source_path=result.path,
-        user=user,
-        create_people=True,
-        action_items=None,
-        lookups=lookups,
-        rendered=render_notes(result.parsed, result.text),  # before the transaction
-    )
-    return result
-
-
-def import_file(
-    path: str | Path,
-    *,
-    series: str | None = None,
-    date: datetime.date | None = None,
-    dry_run: bool = False,
-    root: str | Path | None = None,
-    user: Any = None,
-) -> FileResult:
-    """Parse one notes file and (unless dry_run) save it; raise ImportProblem naming the file."""
-    result = read_file(path, series=series, date=date, root=root)
-    return result if dry_run else save_file(result, Lookups(), user=user)
-
-
-def get_series(name: str) -> MeetingSeries:
-    """The series of that name (any case), created with a unique slug when new."""
-    found = MeetingSeries.objects.filter(name__iexact=name).first()
-    return found or MeetingSeries.objects.create(
-        name=name[:200], slug=unique_slug(MeetingSeries, name, max_length=100)
-    )
-
-
-@dataclass
-class FolderReport:
-    imported: int = 0
-    created: int = 0
-    updated: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)  # not read at all: links out, FIFOs...
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    topics: int = 0
-    remarks: int = 0
-    action_items: int = 0
-    speakers: int = 0
-    seconds: float = 0.0
-    dry_run: bool = False
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "imported": self.imported,
-            "created": self.created,
-            "updated": self.updated,
-            "failed": [{"path": path, "error": error} for path, error in self.failed],
-            "skipped": len(self.skipped),
-            "refused": [{"path": path, "reason": reason} for path, reason in self.refused],
-            "topics": self.topics,
-            "remarks": self.remarks,
-            "action_items": self.action_items,
-            "speakers": self.speakers,
-            "seconds": round(self.seconds, 2),
-            "dry_run": self.dry_run,
-        }
-
-
-def import_folder(
-    root: str | Path, *, dry_run: bool = False, progress: Callable[[int, int, str], None] | None = None
-) -> FolderReport:
-    """Import every dated notes file below root, each in its own transaction; bad files are listed.
-
-    All files are read first, so the people in every attendee list exist before any meeting is
-    saved: "Till" in a 2021 note then finds the "Till Schneidereit" of a 2024 one.
-    """
-    started = time.monotonic()
-    root = Path(root)
-    if not root.is_dir():
-        raise ImportProblem(f"{root}: not a folder")
-    report = FolderReport(dry_run=dry_run)
-    files, skipped, refused = notes_files(root)
-    report.skipped = [(source_key(p, root), reason) for p, reason in skipped]
-    report.refused = [(p.relative_to(root).as_posix(), reason) for p, reason in refused]
-    results = []
-    for path in files:
-        key = source_key(path, root)
-        try:
-            result = _read_dated(path, root)
-        except ImportProblem as error:
-            report.failed.append((key, str(error)))
-            continue
-        except Exception as error:  # one unreadable file must not stop the others
-            report.failed.append((key, f"{key}: {type(error).__name__}: {error}"))
-            continue
-        if result is None:
-            report.skipped.append((key, "no date in the file name or the notes"))
-        else:
-            results.append(result)
-    lookups = None if dry_run else Lookups.for_run()
-    if lookups is not None:
-        _prepare_people(results, lookups)
-    speakers: set[str] = set()
-    for index, result in enumerate(results, start=1):
-        if progress:
-            progress(index, len(results), result.path)
-        if lookups is not None:
-            try:
-                save_file(result, lookups)
-            except Exception as error:  # reported with its file; its transaction rolled back
-                report.failed.append((result.path, f"{result.path}: {type(error).__name__}: {error}"))
-                continue
-        report.imported += 1
-        report.created += result.created
-        report.updated += not result.created and not dry_run
-        report.topics += len(result.parsed.topics)
-        report.remarks += sum(len(t.remarks) for t in result.parsed.topics)
-        report.action_items += len(result.parsed.action_items)
-        speakers.update(name_key(s) for s in result.parsed.speakers)
-    report.speakers = len(speakers)
-    report.seconds = time.monotonic() - started
-    return report
-
-
-def _read_dated(path: Path, root: Path) -> FileResult | None:
-    """One file of a folder, or None when neither its name nor its text dates it (not notes)."""
-    key = source_key(path, root)
-    if date_from_path(key) is None:
-        try:
-            result = read_file(path, root=root)
-        except ImportProblem as error:
-            if "no date" in str(error):
-                return None
-            raise
-        return result if result.parsed.text_date is not None else None
-    return read_file(path, root=root)
-
-
-@transaction.atomic
-def _prepare_people(results: list[FileResult], lookups: Lookups) -> None:
-    """Create everyone named in full in any attendee list, most often written spelling first,
-    and learn how many meetings of each series they attended, before saving any meeting."""
-    index = lookups.people
-    counts: Counter[tuple[str, bool]] = Counter()
-    for result in results:
-        listed = {name_key(a) for a in result.parsed.attendees}
-        for name in [*result.parsed.attendees, *result.parsed.speakers]:
-            last_first = "," in name and name_key(name) in listed
-            if len(name_tokens(name)) >= 2 and ("," not in name or last_first):
-                counts[(name, last_first)] += 1
-    for (name, last_first), _ in counts.most_common():
-        found = index.lookup(display_name(name, last_first=last_first))
-        if found is AMBIGUOUS:
-            continue
-        if found is None:
-            person = index.create(name, [name], last_first=last_first)
-            person.save()
-            index.add(person)
-        elif name_key(name) not in {name_key(a) for a in [found.name, *found.aliases]}:
-            found.aliases = [*found.aliases, name]  # a spelling seen in the notes: "Till Schneiderent"
-            found.save(update_fields=["aliases"])
-            index.add(found)
-    for result in results:
-        series = lookups.series.get(result.series.casefold()) or get_series(result.series)
-        lookups.series[result.series.casefold()] = series
-        present = {index.lookup(name, None) for name in result.parsed.attendees}
-        index.counts(series).update(p.pk for p in present if isinstance(p, Person))
-
-
 __all__ = [
-    "FileResult",
-    "FolderReport",
-    "ImportProblem",
+    "KeptState",
     "Lookups",
     "RenderedNotes",
     "StaleMeeting",
-    "get_series",
-    "import_file",
-    "import_folder",
-    "read_file",
-    "read_notes",
+    "meeting_title",
     "render_notes",
-    "save_file",
     "save_meeting",
 ]

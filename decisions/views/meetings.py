@@ -25,17 +25,9 @@ from django.views.decorators.http import require_POST
 
 from decisions import markdown
 from decisions.forms import ControlFreeForm, MeetingNotesForm
+from decisions.meetings.limits import MAX_ACTION_ITEMS, meeting_size_problem, notes_size_problem
 from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
-from decisions.meetings.saving import (
-    MAX_ACTION_ITEMS,
-    KeptState,
-    StaleMeeting,
-    meeting_size_problem,
-    meeting_title,
-    notes_size_problem,
-    render_notes,
-    save_meeting,
-)
+from decisions.meetings.saving import KeptState, StaleMeeting, meeting_title, render_notes, save_meeting
 from decisions.models import (
     RFC,
     ActionItemStatus,

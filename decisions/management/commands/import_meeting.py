@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from decisions.meetings.saving import FileResult, ImportProblem, import_file
+from decisions.meetings.importing import FileResult, ImportProblem, import_file
 
 
 def _date(value: str) -> datetime.date:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.management.progress import progress_line
-from decisions.meetings.saving import FolderReport, ImportProblem, import_folder
+from decisions.meetings.importing import FolderReport, ImportProblem, import_folder
 
 
 class Command(BaseCommand):
