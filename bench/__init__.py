@@ -1,1 +1,1 @@
-"""`make bench` and `make bench-http` (DESIGN.md section 8): seed a throwaway database, time the pages."""
+"""`make bench` and `make bench-http`: seed a throwaway database and time the pages (docs/architecture.md)."""

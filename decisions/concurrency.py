@@ -10,7 +10,7 @@ from django.utils import timezone
 
 
 class VersionedMixin(models.Model):
-    """Optimistic concurrency: forms carry the version they were opened at (DESIGN section 7)."""
+    """Optimistic concurrency: forms carry the version they were opened at: a save from an older version is refused."""
 
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped on every save; stale edits are refused."

@@ -56,6 +56,28 @@ An RPC service was considered.
 """
 
 
+# The notes of a Wasmtime project call that the meeting tests save (edit, permissions, rendering
+# before the write): two attendees, one topic with a remark from each, one action item.
+WASMTIME_NOTES = """# Wasmtime project call
+
+## Attendees
+
+- Till S
+- Nick F
+
+## Notes
+
+### Shared WASI implementations
+
+- **Till S**: several hosts need the same wasi-http glue.
+- **Nick F**: keep it in tree behind a feature flag.
+
+## Action items
+
+- [ ] Till S: write the RFC
+"""
+
+
 def make_person(name: str = "Ada Author", **fields: Any) -> Person:
     return Person.objects.create(name=name, **fields)
 

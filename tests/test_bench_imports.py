@@ -1,4 +1,4 @@
-"""bench.imports, and the fast paths of import_rfcs it measures (decisions/rfc_import.py).
+"""bench.imports, and the fast paths of import_rfcs it measures (decisions/rfcs/importing/).
 
 The benchmark runs in a subprocess at a tiny size: the JSON shape is checked, not the times
 (they depend on the machine). The import tests use the benchmark's generated Rust RFCs: worker
@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection
 
 from bench.imports import rust_rfc, write_rust_corpus
-from decisions import rfc_import
 from decisions.models import RFC, RFCAlias, RFCRevision, RFCStatusChange, SearchEntry
+from decisions.rfcs.importing import workers, writer
 from decisions.search.results import search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,8 +87,8 @@ def test_the_generated_rfcs_look_like_rust_lang_rfcs_and_never_change():
 
 @pytest.mark.django_db(transaction=True)
 def test_many_files_import_in_workers_and_a_reimport_renders_nothing(tmp_path, monkeypatch):
-    write_rust_corpus(tmp_path, rfc_import.PARALLEL_FROM + 4)
-    count = rfc_import.PARALLEL_FROM + 4
+    write_rust_corpus(tmp_path, workers.PARALLEL_FROM + 4)
+    count = workers.PARALLEL_FROM + 4
     first = run(tmp_path)
     assert (first["imported"], first["failed"]) == (count, [])
     assert RFC.objects.filter(series="rust", body_html="").count() == 0
@@ -99,14 +99,14 @@ def test_many_files_import_in_workers_and_a_reimport_renders_nothing(tmp_path, m
     assert search(rfc.title).total >= 1
 
     rendered = []
-    real_render = rfc_import._Workers.render
+    real_render = workers._Workers.render
 
     def render(self, items, skip):
         assert self.pool is not None  # worker processes, not this one
         rendered.append(len(items) - len(skip))
         return real_render(self, items, skip)
 
-    monkeypatch.setattr(rfc_import._Workers, "render", render)
+    monkeypatch.setattr(workers._Workers, "render", render)
     assert run(tmp_path)["unchanged"] == count
     assert rendered == [0]
 
@@ -138,9 +138,9 @@ def test_a_batch_the_database_refuses_is_saved_file_by_file_and_only_the_bad_fil
 ):
     write_rust_corpus(tmp_path, 12)
     bad = sorted((tmp_path / "text").glob("*.md"))[5]
-    bad_title = rfc_import.parse_file(bad).title
-    monkeypatch.setattr(rfc_import, "BATCH", 4)
-    real_write, real_record_change = rfc_import._Importer._write, RFC.record_change
+    bad_title = workers.parse_file(bad).title
+    monkeypatch.setattr(writer, "BATCH", 4)
+    real_write, real_record_change = writer._Importer._write, RFC.record_change
     batches = []
 
     def write(self, staged):
@@ -154,7 +154,7 @@ def test_a_batch_the_database_refuses_is_saved_file_by_file_and_only_the_bad_fil
             raise DatabaseError("value refused")
         return real_record_change(self, **kwargs)
 
-    monkeypatch.setattr(rfc_import._Importer, "_write", write)
+    monkeypatch.setattr(writer._Importer, "_write", write)
     monkeypatch.setattr(RFC, "record_change", record_change)
     report = run(tmp_path)
     assert batches == [4, 4, 4]

@@ -1,4 +1,4 @@
-"""The decision record file format (DESIGN.md section 6): what it says, and that it round-trips."""
+"""The decision record file format: what it says, and that it round-trips."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from decisions import markdown
-from decisions.meetings.importing import save_meeting
 from decisions.meetings.parsing import ParsedActionItem, parse_meeting
+from decisions.meetings.saving import save_meeting
 from decisions.models import (
     ActionItem,
     ActionItemStatus,

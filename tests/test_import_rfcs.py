@@ -15,8 +15,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from decisions import rfc_import
 from decisions.models import RFC, Person, RFCAlias, RFCRevision, RFCStatus
+from decisions.rfcs import importing as rfc_import
+from decisions.rfcs.importing import writer
 from tests.conftest import DATA, shared_path
 from tests.factories import make_decision, make_person, make_rfc
 
@@ -158,7 +159,7 @@ def test_a_failure_in_the_middle_leaves_the_database_as_it_was(monkeypatch):
     make_rfc(number=1, title="Already here")
     before = (RFC.objects.count(), RFCRevision.objects.count(), Person.objects.count())
     calls = {"n": 0}
-    real_save = rfc_import._Importer.save
+    real_save = writer._Importer.save
 
     def failing_save(self, *args):
         calls["n"] += 1
@@ -166,7 +167,7 @@ def test_a_failure_in_the_middle_leaves_the_database_as_it_was(monkeypatch):
             raise RuntimeError("disk on fire")
         return real_save(self, *args)
 
-    monkeypatch.setattr(rfc_import._Importer, "save", failing_save)
+    monkeypatch.setattr(writer._Importer, "save", failing_save)
     with pytest.raises(RuntimeError):
         run(*GOOD)
     assert (RFC.objects.count(), RFCRevision.objects.count(), Person.objects.count()) == before

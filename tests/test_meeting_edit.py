@@ -11,9 +11,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from decisions.meetings import importing as meetings_module
-from decisions.meetings.importing import save_meeting
+from decisions.meetings import saving as meetings_module
 from decisions.meetings.parsing import parse_meeting
+from decisions.meetings.saving import save_meeting
 from decisions.models import (
     ActionItem,
     DecisionMeeting,
@@ -24,31 +24,18 @@ from decisions.models import (
     Remark,
     Topic,
 )
-from tests.factories import make_decision
+from tests.factories import WASMTIME_NOTES, make_decision
 
 pytestmark = pytest.mark.django_db
 
-NOTES = """# Wasmtime project call
-
-## Attendees
-
-- Till S
-- Nick F
-
-## Notes
-
-### Shared WASI implementations
-
-- **Till S**: several hosts need the same wasi-http glue.
-- **Nick F**: keep it in tree behind a feature flag.
-
-See [the RFC draft](https://example.org/rfc-draft).
-
-## Action items
-
-- [ ] Till S: write the RFC
-- [ ] Nick F: check the feature flag names
-"""
+# The shared notes with a link and a second action item.
+NOTES = (
+    WASMTIME_NOTES.replace(
+        "feature flag.\n\n## Action items",
+        "feature flag.\n\nSee [the RFC draft](https://example.org/rfc-draft).\n\n## Action items",
+    )
+    + "- [ ] Nick F: check the feature flag names\n"
+)
 
 EDITED = NOTES.replace(
     "- **Nick F**: keep it in tree behind a feature flag.",

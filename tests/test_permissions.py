@@ -20,8 +20,8 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from decisions.meetings.importing import save_meeting
 from decisions.meetings.parsing import parse_meeting
+from decisions.meetings.saving import save_meeting
 from decisions.models import (
     RFC,
     ActionItem,
@@ -33,28 +33,11 @@ from decisions.models import (
     OwnerRole,
     Precedent,
 )
-from tests.factories import make_decision, make_person, make_rfc
+from tests.factories import WASMTIME_NOTES, make_decision, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db
 
-NOTES = """# Wasmtime project call
-
-## Attendees
-
-- Till S
-- Nick F
-
-## Notes
-
-### Shared WASI implementations
-
-- **Till S**: several hosts need the same wasi-http glue.
-- **Nick F**: keep it in tree behind a feature flag.
-
-## Action items
-
-- [ ] Till S: write the RFC
-"""
+NOTES = WASMTIME_NOTES
 
 NEW_NOTES = """# Cranelift weekly
 

@@ -22,39 +22,23 @@ from django.core.management import call_command
 from django.db import connection
 
 from decisions import markdown
-from decisions.meetings.importing import save_meeting
 from decisions.meetings.parsing import parse_meeting
+from decisions.meetings.saving import save_meeting
 from decisions.meetings.views import _digest
 from decisions.models import RFC, Decision, Meeting, MeetingSeries, Remark, Topic
 from decisions.records import importing
 from tests.conftest import DATA
-from tests.factories import make_rfc
+from tests.factories import WASMTIME_NOTES, make_rfc
 from tests.test_import_decisions import record, write
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-NOTES = """# Wasmtime project call
-
-## Attendees
-
-- Till S
-- Nick F
-
-## Agenda
-
-1. Shared WASI implementations
-
-## Notes
-
-### Shared WASI implementations
-
-- **Till S**: several hosts need the same *wasi-http* glue, see RFC 12.
-- **Nick F**: keep it in tree behind a `feature` flag.
-
-## Action items
-
-- [ ] Till S: write the RFC
-"""
+# The shared notes with an agenda, and Markdown in the remarks to render.
+NOTES = (
+    WASMTIME_NOTES.replace("## Notes\n", "## Agenda\n\n1. Shared WASI implementations\n\n## Notes\n")
+    .replace("the same wasi-http glue.", "the same *wasi-http* glue, see RFC 12.")
+    .replace("behind a feature flag.", "behind a `feature` flag.")
+)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from decisions.meetings.importing import MAX_ACTION_ITEMS, MAX_TOPICS
+from decisions.meetings.limits import MAX_ACTION_ITEMS, MAX_TOPICS
 from decisions.meetings.views import _digest
 from decisions.models import Meeting, MeetingSeries
 
@@ -83,8 +83,8 @@ def test_notes_with_more_action_items_than_a_meeting_holds_are_refused_at_previe
 
 
 def test_an_edit_that_grows_past_the_limit_is_refused_and_changes_nothing(client, editor):
-    from decisions.meetings.importing import save_meeting
     from decisions.meetings.parsing import parse_meeting
+    from decisions.meetings.saving import save_meeting
 
     text = notes_with(topics=2)
     meeting = save_meeting(

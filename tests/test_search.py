@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from decisions.meetings.importing import save_meeting
 from decisions.meetings.parsing import parse_meeting
+from decisions.meetings.saving import save_meeting
 from decisions.models import (
     RFC,
     Decision,

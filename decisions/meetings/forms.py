@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from decisions import markdown
 from decisions.forms import ControlFreeForm
-from decisions.meetings.importing import MAX_ACTION_ITEMS
+from decisions.meetings.limits import MAX_ACTION_ITEMS
 from decisions.models import Meeting, MeetingSeries, Topic
 
 

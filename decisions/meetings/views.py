@@ -2,7 +2,7 @@
 items, save), editing them, linking topics to decisions, and the action items list and status.
 
 The preview parses without writing anything; saving parses again and stores everything in one
-transaction through decisions.meetings.importing.save_meeting, keeping the submitted text exactly. An edit
+transaction through decisions.meetings.saving.save_meeting, keeping the submitted text exactly. An edit
 replaces the topics, remarks, action items and links parsed from the old notes (an item with the
 same owner and text keeps its status) and carries the version it started from: of two people
 editing the same notes, the later save is refused with 409 and their text is shown again.
@@ -32,17 +32,10 @@ from decisions.meetings.forms import (
     MeetingFilterForm,
     MeetingNotesForm,
 )
-from decisions.meetings.importing import (
-    KeptState,
-    StaleMeeting,
-    meeting_size_problem,
-    meeting_title,
-    notes_size_problem,
-    render_notes,
-    save_meeting,
-)
+from decisions.meetings.limits import meeting_size_problem, notes_size_problem
 from decisions.meetings.pages import meeting_page
 from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
+from decisions.meetings.saving import KeptState, StaleMeeting, meeting_title, render_notes, save_meeting
 from decisions.models import (
     RFC,
     ActionItem,

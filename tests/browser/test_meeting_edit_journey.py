@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from decisions.meetings.importing import save_meeting
 from decisions.meetings.parsing import parse_meeting
+from decisions.meetings.saving import save_meeting
 from decisions.models import ActionItem, Meeting, MeetingSeries
 from tests.browser.conftest import screenshot
 

@@ -1,51 +1,49 @@
-"""manage.py import_decisions DIR: read exported records back, all of them or none (DESIGN.md 6)."""
+"""manage.py import_decisions DIR: read exported decision records back, all of them or none."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError, CommandParser
 
-from decisions.management.progress import progress_line
+from decisions.management.base import SiteCommand
 from decisions.records import importing
 
 
-class Command(BaseCommand):
+class Command(SiteCommand):
     help = (
         "Create or update decision records from the NNNN-slug.md files in DIR. Every file is checked "
         "first; any problem means nothing is written."
     )
+    dry_run = True
+    dry_run_help = "check and report, write nothing"
+    json_options = {"default": str}
+    problems = (importing.ImportFailed,)
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_command_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dir", help="folder of records written by export_decisions")
-        parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
-        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        progress = progress_line(options["json"])
+    def run(self, options: dict[str, Any]) -> importing.ImportReport:
+        return importing.import_folder(options["dir"], dry_run=options["dry_run"], progress=self.progress())
 
-        try:
-            report = importing.import_folder(options["dir"], dry_run=options["dry_run"], progress=progress)
-        except importing.ImportFailed as error:
-            if options["json"]:
-                failed = [{"path": p.path, "line": p.line, "message": p.message} for p in error.problems]
-                refused = [{"path": path, "reason": reason} for path, reason in error.refused]
-                self.stdout.write(json.dumps({"failed": failed, "refused": refused}))
-            else:
-                self._refused(error.refused)
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(error.problems)} problem(s); nothing was imported.") from error
-        if options["json"]:
-            self.stdout.write(json.dumps(report.as_json(), default=str))
-            return
-        self._summary(report)
+    def problem(self, error: Exception) -> CommandError:
+        """Every problem of every file (path, line, message), then nothing was imported."""
+        assert isinstance(error, importing.ImportFailed)
+        if self.json_output:
+            failed = [{"path": p.path, "line": p.line, "message": p.message} for p in error.problems]
+            refused = [{"path": path, "reason": reason} for path, reason in error.refused]
+            self.stdout.write(json.dumps({"failed": failed, "refused": refused}))
+        else:
+            self._refused(error.refused)
+            self.stderr.write(str(error))
+        return CommandError(f"{len(error.problems)} problem(s); nothing was imported.")
 
     def _refused(self, refused: list[tuple[str, str]]) -> None:
         for path, reason in refused:
             self.stderr.write(f"refused: {path}: {reason}")
 
-    def _summary(self, report: importing.ImportReport) -> None:
+    def summary(self, report: importing.ImportReport, options: dict[str, Any]) -> None:
         self._refused(report.refused)
         verb = "Would import" if report.dry_run else "Imported"
         self.stdout.write(f"{verb} {len(report.created)} new and {len(report.updated)} updated record(s).")

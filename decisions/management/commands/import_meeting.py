@@ -1,13 +1,13 @@
-"""manage.py import_meeting FILE: one file of meeting notes into the site (DESIGN.md 5)."""
+"""manage.py import_meeting FILE: one file of meeting notes into the site, as one meeting."""
 
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from decisions.management.base import SiteCommand
 from decisions.meetings.importing import FileResult, ImportProblem, import_file
 
 
@@ -18,36 +18,30 @@ def _date(value: str) -> datetime.date:
         raise CommandError(f"--date {value!r}: give the date as YYYY-MM-DD") from error
 
 
-class Command(BaseCommand):
+class Command(SiteCommand):
     help = (
         "Parse one meeting-notes file and save it as a meeting with its topics, remarks, action items "
         "and links. Importing the same file again updates that meeting."
     )
+    dry_run = True
+    json_options = {"ensure_ascii": False}
+    problems = (ImportProblem, OSError)
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_command_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="a Markdown notes file")
         parser.add_argument("--series", help="meeting series name (default: from the file's folders)")
         parser.add_argument(
             "--date", type=_date, help="meeting date YYYY-MM-DD (default: file name, then notes)"
         )
-        parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
-        parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            result = import_file(
-                options["file"], series=options["series"], date=options["date"], dry_run=options["dry_run"]
-            )
-        except (ImportProblem, OSError) as error:
-            raise CommandError(str(error)) from error
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
-        else:
-            self._summary(result, options["dry_run"])
+    def run(self, options: dict[str, Any]) -> FileResult:
+        return import_file(
+            options["file"], series=options["series"], date=options["date"], dry_run=options["dry_run"]
+        )
 
-    def _summary(self, result: FileResult, dry_run: bool) -> None:
+    def summary(self, result: FileResult, options: dict[str, Any]) -> None:
         parsed = result.parsed
-        verb = "Would save" if dry_run else ("Created" if result.created else "Updated")
+        verb = "Would save" if options["dry_run"] else ("Created" if result.created else "Updated")
         self.stdout.write(f"{verb} “{result.as_json()['title']}”, {result.series}, {result.date:%Y-%m-%d}")
         self.stdout.write(
             f"{len(parsed.attendees)} attendees, {len(parsed.speakers)} speakers, {len(parsed.topics)} topics, "

@@ -1,40 +1,31 @@
-"""manage.py import_meetings DIR: every dated notes file below DIR (DESIGN.md 5)."""
+"""manage.py import_meetings DIR: every dated notes file below DIR, each as one meeting."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from decisions.management.progress import progress_line
+from decisions.management.base import SiteCommand
 from decisions.meetings.importing import FolderReport, ImportProblem, import_folder
 
 
-class Command(BaseCommand):
+class Command(SiteCommand):
     help = (
         "Import every dated meeting-notes file below DIR, each in its own transaction. READMEs, "
         "templates and undated files are skipped; a file that fails is reported and the rest import."
     )
+    dry_run = True
+    json_options = {"ensure_ascii": False}
+    problems = (ImportProblem,)
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_command_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dir", help="folder of notes, e.g. a clone of bytecodealliance/meetings")
-        parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
-        parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        progress = progress_line(options["json"])
+    def run(self, options: dict[str, Any]) -> FolderReport:
+        return import_folder(options["dir"], dry_run=options["dry_run"], progress=self.progress())
 
-        try:
-            report = import_folder(options["dir"], dry_run=options["dry_run"], progress=progress)
-        except ImportProblem as error:
-            raise CommandError(str(error)) from error
-        if options["json"]:
-            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
-        else:
-            self._summary(report)
-
-    def _summary(self, report: FolderReport) -> None:
+    def summary(self, report: FolderReport, options: dict[str, Any]) -> None:
         verb = "Would import" if report.dry_run else "Imported"
         self.stdout.write(
             f"{verb} {report.imported} meeting(s) ({report.created} new, {report.updated} updated) in "

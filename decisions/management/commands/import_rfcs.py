@@ -1,25 +1,27 @@
-"""manage.py import_rfcs PATH... [--format ...]: RFC repositories into the site (DESIGN.md 5)."""
+"""manage.py import_rfcs PATH... [--format ...]: RFC files and repositories into the site."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from decisions.management.progress import progress_line
-from decisions.rfc_import import RFCImportReport, import_rfcs
+from decisions.management.base import SiteCommand
+from decisions.rfcs.importing import RFCImportReport, import_rfcs
 from decisions.rfcs.parsing import FORMATS, RFCParseError
 
 
-class Command(BaseCommand):
+class Command(SiteCommand):
     help = (
         "Import RFC files or folders (Bytecode Alliance, rust-lang/rfcs, PEPs, KEPs, or this site's "
         "own Markdown export). Re-importing updates and never duplicates; an edited file becomes a new "
         "revision. A bad file is reported with its path and reason and skipped; the rest imports."
     )
+    dry_run = True
+    json_options = {"ensure_ascii": False}
+    problems = (RFCParseError,)
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_command_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "paths", nargs="+", metavar="PATH", help="files or folders, e.g. a clone of rust-lang/rfcs"
         )
@@ -29,27 +31,16 @@ class Command(BaseCommand):
             choices=["auto", *FORMATS],
             help="how to read the files (default: detect)",
         )
-        parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
-        parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        progress = progress_line(options["json"])
+    def run(self, options: dict[str, Any]) -> RFCImportReport:
+        return import_rfcs(
+            options["paths"],
+            options["format"],
+            dry_run=options["dry_run"],
+            progress=self.progress(),
+        )
 
-        try:
-            report = import_rfcs(
-                options["paths"],
-                options["format"],
-                dry_run=options["dry_run"],
-                progress=progress,
-            )
-        except RFCParseError as error:
-            raise CommandError(str(error)) from error
-        if options["json"]:
-            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
-        else:
-            self._summary(report)
-
-    def _summary(self, report: RFCImportReport) -> None:
+    def summary(self, report: RFCImportReport, options: dict[str, Any]) -> None:
         verb = "Would import" if report.dry_run else "Imported"
         formats = ", ".join(f"{count} {name}" for name, count in sorted(report.formats.items())) or "none"
         self.stdout.write(

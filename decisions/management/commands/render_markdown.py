@@ -1,15 +1,14 @@
-"""Render the stored HTML of every Markdown field again, after the pipeline changed."""
+"""manage.py render_markdown: render the stored HTML of every Markdown field again, after the pipeline changed."""
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from decisions.management.base import SiteCommand
 from decisions.models import MarkdownFieldsMixin
 
 
@@ -62,25 +61,24 @@ def render_all(*, dry_run: bool = False, progress: Any = None) -> dict[str, int]
     return changed
 
 
-class Command(BaseCommand):
+class Command(SiteCommand):
     help = "Render every stored Markdown field again (run after upgrading the Markdown pipeline)."
+    dry_run = True
+    json_help = "print one JSON object and nothing else"
+    dry_run_help = "count what would change, write nothing"
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
-        parser.add_argument("--dry-run", action="store_true", help="count what would change, write nothing")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        show = not options["json"] and sys.stderr.isatty()
-
+    def run(self, options: dict[str, Any]) -> dict[str, int]:
         def progress(name: str, index: int, total: int) -> None:
             if index == total or index % 50 == 0:
                 end = "\n" if index == total else ""
                 sys.stderr.write(f"\r{name}: {index}/{total}{end}")
 
-        changed = render_all(dry_run=options["dry_run"], progress=progress if show else None)
-        if options["json"]:
-            self.stdout.write(json.dumps({"changed": changed, "dry_run": options["dry_run"]}))
-        else:
-            total = sum(changed.values())
-            verb = "would change" if options["dry_run"] else "changed"
-            self.stdout.write(f"Rendered every Markdown field: {total} row(s) {verb}.")
+        return render_all(dry_run=options["dry_run"], progress=None if self.quiet else progress)
+
+    def as_json(self, changed: dict[str, int], options: dict[str, Any]) -> dict[str, Any]:
+        return {"changed": changed, "dry_run": options["dry_run"]}
+
+    def summary(self, changed: dict[str, int], options: dict[str, Any]) -> None:
+        total = sum(changed.values())
+        verb = "would change" if options["dry_run"] else "changed"
+        self.stdout.write(f"Rendered every Markdown field: {total} row(s) {verb}.")

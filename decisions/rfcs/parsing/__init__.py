@@ -29,6 +29,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from decisions.formats.dates import parse_date
 from decisions.rfcs.parsing.bytecodealliance import parse_bytecodealliance
 from decisions.rfcs.parsing.common import (
     _ROOT,
@@ -42,7 +43,6 @@ from decisions.rfcs.parsing.common import (
     RFCParseError,
     _check_format,
 )
-from decisions.rfcs.parsing.dates import parse_date
 from decisions.rfcs.parsing.detect import detect_format, iter_rfc_files, kep_yaml_beside
 from decisions.rfcs.parsing.frontmatter import parse_frontmatter
 from decisions.rfcs.parsing.kep import parse_kep

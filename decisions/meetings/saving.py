@@ -1,0 +1,500 @@
+"""Storing parsed meeting notes: one meeting, one transaction, no duplicates.
+
+`save_meeting` is what the web form and both import commands call. It matches the names in the
+notes to people (by name, slug or alias in any case; a full name one or two typos off; a first
+name only one person has, or that one person of the series clearly answers to), creates the
+rest, and replaces a meeting's topics, remarks, links and action items when the same notes come
+again, so importing twice changes nothing; statuses and decision links set on the site survive. Remarks and action items are written with
+bulk_create, at a fraction of the queries.
+
+The Markdown (the notes, the agenda, every topic and remark) is rendered first, by render_notes()
+with the models' own render_markdown(), before the transaction opens: with SQLite's IMMEDIATE
+transactions an atomic block holds the write lock from its start, and a long render inside it
+made every other save fail with "database is locked". The stored HTML is exactly what save()
+would have produced.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from decisions.meetings.parsing import (
+    ParsedActionItem,
+    ParsedMeeting,
+)
+from decisions.models import (
+    RFC,
+    ActionItem,
+    ActionItemStatus,
+    Decision,
+    DecisionMeeting,
+    Meeting,
+    MeetingLink,
+    MeetingSeries,
+    Person,
+    Remark,
+    Topic,
+)
+from decisions.people.names import (
+    AMBIGUOUS,
+    PeopleIndex,
+    display_name,
+    name_key,
+    name_tokens,
+    people_in_label,
+)
+
+# People -----------------------------------------------------------------------------------------
+
+
+class _Resolver:
+    """Names in one meeting's notes -> people, creating the unknown ones when asked to."""
+
+    def __init__(
+        self, parsed: ParsedMeeting, index: PeopleIndex, create: bool, series: MeetingSeries
+    ) -> None:
+        self.parsed = parsed
+        self.index = index
+        self.create = create
+        self.series = series
+        self.listed = frozenset(name_key(a) for a in parsed.attendees)
+        labels = [*parsed.speakers, *(i.owner for i in parsed.action_items if i.owner)]
+        self.used = {name_key(n) for label in labels for n in people_in_label(label, self.listed)}
+        self.resolved: dict[str, Person | None] = {}
+        self.new: list[Person] = []
+        self.grown: dict[int, Person] = {}
+
+    def resolve_all(self, labels: Iterable[str | None]) -> None:
+        for label in labels:
+            if label and label not in self.resolved:
+                self.resolved[label] = self._resolve(label)
+        if self.new:
+            Person.objects.bulk_create(self.new)
+            for person in self.new:
+                self.index.add(person)
+            self.new = []
+        if self.grown:
+            Person.objects.bulk_update(list(self.grown.values()), ["aliases"])
+            self.grown = {}
+
+    def person(self, label: str | None) -> Person | None:
+        return self.resolved.get(label) if label else None
+
+    def _declared(self, name: str) -> list[str]:
+        """Handles the attendee list gives (`Nick Fitzgerald (nf)`) that the notes then use."""
+        return [a for a in self.parsed.attendee_aliases.get(name, []) if name_key(a) in self.used]
+
+    def _resolve(self, label: str) -> Person | None:
+        first = people_in_label(label, self.listed)[0]
+        canonical = self.parsed.aliases.get(first, first)
+        person = self.index.lookup(canonical, self.series)
+        if person is None and canonical != first:
+            person = self.index.lookup(first, self.series)
+        if person is AMBIGUOUS:
+            return None
+        if person is not None:
+            self._learn(person, [first, *self._declared(canonical)])
+            return person
+        last_first = name_key(canonical) in self.listed and "," in canonical
+        display = display_name(canonical, last_first=last_first)
+        pending = next((p for p in self.new if name_key(p.name) == name_key(display)), None)
+        if pending is not None or not self.create:
+            return pending
+        person = self.index.create(
+            canonical, [canonical, first, *self._declared(canonical)], last_first=last_first
+        )
+        self.new.append(person)
+        return person
+
+    def _learn(self, person: Person, written: list[str]) -> None:
+        """Remember handles and spellings the notes tie to a person, never bare first names."""
+        if person.pk is None:
+            return
+        tokens = name_tokens(person.name)
+        first = name_key(tokens[0]) if tokens else ""
+        known = {name_key(a) for a in [person.name, *(person.aliases or [])]}
+        for alias in written:
+            key = name_key(alias)
+            handle = re.fullmatch(r"[a-z][a-z0-9_\-]{2,38}", alias.lstrip("@")) is not None
+            spelling = len(name_tokens(alias)) >= 2
+            if (handle or spelling) and key not in known and key != first and not self.index.by_key.get(key):
+                person.aliases = [*(person.aliases or []), alias.lstrip("@")]
+                known.add(key)
+                self.index.by_key.setdefault(key, set()).add(person.pk)
+                self.grown[person.pk] = person
+
+
+# Saving ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Lookups:
+    """What an import run looks up again and again, loaded once: people, RFCs, decisions, series."""
+
+    people: PeopleIndex = field(default_factory=PeopleIndex)
+    rfcs: dict[int, int] | None = None
+    decisions: dict[int, int] | None = None
+    series: dict[str, MeetingSeries] = field(default_factory=dict)
+
+    def rfc_ids(self, numbers: list[int]) -> list[int]:
+        if self.rfcs is None:
+            return list(RFC.objects.filter(series="", number__in=numbers).values_list("pk", flat=True))
+        return [self.rfcs[n] for n in numbers if n in self.rfcs]
+
+    def decision_ids(self, numbers: list[int]) -> dict[int, int]:
+        if self.decisions is None:
+            return dict(Decision.objects.filter(number__in=numbers).values_list("number", "pk"))
+        return {n: self.decisions[n] for n in numbers if n in self.decisions}
+
+    @classmethod
+    def for_run(cls) -> Lookups:
+        return cls(
+            rfcs=dict(RFC.objects.filter(series="").values_list("number", "pk")),
+            decisions=dict(Decision.objects.values_list("number", "pk")),
+        )
+
+
+class StaleMeeting(Exception):
+    """The meeting was saved by someone else since this edit began; nothing was written."""
+
+
+@dataclass
+class RenderedNotes:
+    """A meeting's Markdown rendered before its transaction: unsaved rows holding text and HTML.
+
+    `meeting` holds the agenda and the notes, `topics` the topics of the notes in order (without
+    their meeting) and `remarks` each topic's remarks (without their speaker), all rendered.
+    """
+
+    meeting: Meeting
+    topics: list[Topic]
+    remarks: list[list[Remark]]
+
+
+def render_notes(parsed: ParsedMeeting, source_text: str) -> RenderedNotes:
+    """Render everything save_meeting() will store, writing nothing: call it before the transaction."""
+    meeting = Meeting(agenda=parsed.agenda, source_text=source_text)
+    meeting.render_markdown()
+    topics, remarks = [], []
+    for order, parsed_topic in enumerate(parsed.topics, start=1):
+        topic = Topic(order=order, title=parsed_topic.title[:300] or f"Topic {order}", body=parsed_topic.body)
+        topic.render_markdown()
+        topics.append(topic)
+        rows = []
+        for remark_order, remark in enumerate(parsed_topic.remarks, start=1):
+            row = Remark(
+                topic=topic,
+                order=remark_order,
+                speaker_name=(remark.speaker or "")[:200],
+                text=remark.text,
+                depth=min(remark.depth, 32767),
+            )
+            row.render_markdown()
+            rows.append(row)
+        remarks.append(rows)
+    return RenderedNotes(meeting, topics, remarks)
+
+
+def _take_rendered(meeting: Meeting, rendered: Meeting) -> None:
+    """Give the meeting about to be saved the HTML rendered before the transaction, where its text
+    is the rendered one and its stored HTML is not already current (then save() only writes)."""
+    if not meeting.markdown_is_stale():
+        return
+    if any(getattr(meeting, name) != getattr(rendered, name) for name in Meeting.MARKDOWN_FIELDS):
+        return  # not the text that was rendered: save() renders it
+    for html_name in Meeting.MARKDOWN_FIELDS.values():
+        setattr(meeting, html_name, getattr(rendered, html_name))
+    meeting._rendered_sources = dict(rendered._rendered_sources)
+
+
+def save_meeting(
+    parsed: ParsedMeeting,
+    *,
+    series: MeetingSeries,
+    date: datetime.date,
+    source_text: str,
+    source_path: str = "",
+    user: Any = None,
+    create_people: bool = True,
+    action_items: list[ParsedActionItem] | None = None,
+    lookups: Lookups | None = None,
+    meeting: Meeting | None = None,
+    expected_version: int | None = None,
+    rendered: RenderedNotes | None = None,
+) -> Meeting:
+    """Create or update the meeting these notes describe, with everything parsed from them.
+
+    The same `source_path` (or else the same series, date and title) updates the meeting in
+    place; `meeting` names the one to update instead (an edit in the browser, which may change
+    its series, date or title), and `expected_version` the version the edit started from: when
+    someone saved in between, StaleMeeting is raised before anything is written.
+    `action_items` replaces the parsed ones when a person corrected them in the preview.
+    Everything happens in one transaction: a failure leaves the database as it was. The Markdown
+    is rendered before it (`rendered`, from render_notes(), when the caller opens a transaction
+    of its own around this one).
+    """
+    saved, _ = _save(
+        parsed,
+        series=series,
+        date=date,
+        source_text=source_text,
+        source_path=source_path,
+        user=user,
+        create_people=create_people,
+        action_items=action_items,
+        lookups=lookups or Lookups(),
+        target=meeting,
+        expected_version=expected_version,
+        rendered=rendered or render_notes(parsed, source_text),
+    )
+    return saved
+
+
+@transaction.atomic
+def _save(
+    parsed: ParsedMeeting,
+    *,
+    series: MeetingSeries,
+    date: datetime.date,
+    source_text: str,
+    source_path: str,
+    user: Any,
+    create_people: bool,
+    action_items: list[ParsedActionItem] | None,
+    lookups: Lookups,
+    rendered: RenderedNotes,
+    target: Meeting | None = None,
+    expected_version: int | None = None,
+) -> tuple[Meeting, bool]:
+    title = meeting_title(parsed, series.name, date)
+    meeting = (
+        _claim(target, expected_version)
+        if target is not None
+        else _existing(series, date, title, source_path)
+    )
+    created = meeting is None
+    kept = KeptState(meeting)
+    if meeting is None:
+        submitter = user if getattr(user, "is_authenticated", False) else None
+        meeting = Meeting(submitted_by=submitter)
+    else:
+        _clear(meeting)
+        if target is None:
+            meeting.version += 1  # an import over it: a browser edit begun before must not win
+    meeting.series, meeting.date, meeting.title = series, date, title
+    meeting.agenda = parsed.agenda
+    meeting.source_text = source_text
+    meeting.source_path = source_path[:500]
+    _take_rendered(meeting, rendered.meeting)
+    meeting.save()
+
+    items = parsed.action_items if action_items is None else action_items
+    resolver = _Resolver(parsed, lookups.people, create_people, series)
+    labels = [*parsed.attendees, *parsed.speakers, *(r.speaker for t in parsed.topics for r in t.remarks)]
+    resolver.resolve_all([*labels, *(i.owner for i in items if i.owner)])
+
+    topics = _save_topics(meeting, rendered)
+    _save_remarks(parsed, rendered, resolver)
+    _save_action_items(meeting, parsed, items, topics, resolver, kept)
+    _save_links(meeting, parsed, topics)
+    present = [resolver.person(n) for n in [*parsed.attendees, *parsed.speakers]]
+    meeting.attendees.set({p.pk for p in present if p is not None})
+    meeting.rfcs.set(lookups.rfc_ids(parsed.rfc_mentions))
+    _save_discussions(meeting, parsed, topics, lookups, kept)
+    return meeting, created
+
+
+def meeting_title(parsed: ParsedMeeting, series: str, date: datetime.date) -> str:
+    """The notes' title, or for notes without one the series and the date."""
+    return (parsed.title or "").strip()[:300] or f"{series}, {date:%B} {date.day}, {date.year}"
+
+
+def _claim(meeting: Meeting, expected_version: int | None) -> Meeting:
+    """The meeting to edit, locked and moved to its next version; StaleMeeting if it moved on.
+
+    One conditional UPDATE both checks and bumps the version, so of two edits begun from the
+    same version exactly one goes through, on SQLite and PostgreSQL alike.
+    """
+    rows = Meeting.objects.filter(pk=meeting.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1):
+        raise StaleMeeting(f"{meeting} was changed by someone else after you opened it.")
+    return Meeting.objects.select_related("series").get(pk=meeting.pk)
+
+
+def _existing(series: MeetingSeries, date: datetime.date, title: str, source_path: str) -> Meeting | None:
+    meetings = Meeting.objects.select_for_update()
+    if source_path:
+        found = meetings.filter(source_path=source_path).order_by("pk").first()
+        if found is not None:
+            return found
+    return meetings.filter(series=series, date=date, title=title).first()
+
+
+class KeptState:
+    """What people changed on the site since the last import, carried over to the new rows."""
+
+    def __init__(self, meeting: Meeting | None) -> None:
+        self.statuses: dict[tuple[str, str], tuple[str, int | None]] = {}
+        self.discussions: list[tuple[int, str | None]] = []
+        if meeting is None:
+            return
+        for owner, text, status, decision in meeting.action_items.values_list(
+            "owner_name", "text", "status", "decision_id"
+        ):
+            if status != ActionItemStatus.OPEN or decision:
+                self.statuses[(owner, text)] = (status, decision)
+        # Links the notes made (their DR-NNNN was in the old text) are remade from the new text;
+        # links a person made on the site are kept, at the topic with the same title.
+        mentioned = {int(n) for n in re.findall(r"\bDR-(\d{1,5})\b", meeting.source_text)}
+        self.discussions = [
+            (decision, title)
+            for number, decision, title in meeting.decision_discussions.values_list(
+                "decision__number", "decision_id", "topic__title"
+            )
+            if number not in mentioned
+        ]
+
+    def carry(self, item: ParsedActionItem) -> tuple[str, str, str, int | None] | None:
+        """(owner name, text, status, decision) an item of the new notes is saved with: a status
+        set on the site (done, dropped) and a decision link stay with the same owner and text.
+        None for an item with no text, which is not saved."""
+        text = (item.text or "").strip()
+        if not text:
+            return None
+        owner_name = (item.owner or "")[:200]
+        status = ActionItemStatus.DONE if item.done else ActionItemStatus.OPEN
+        decision = None
+        if (owner_name, text) in self.statuses:
+            previous, decision = self.statuses[(owner_name, text)]
+            status = status if status != ActionItemStatus.OPEN else previous
+        return owner_name, text, status, decision
+
+
+def _clear(meeting: Meeting) -> None:
+    meeting.action_items.all().delete()
+    meeting.links.all().delete()
+    meeting.decision_discussions.all().delete()
+    meeting.topics.all().delete()
+
+
+def _save_topics(meeting: Meeting, rendered: RenderedNotes) -> list[Topic]:
+    """The rendered topics, saved in order (their Markdown is current: save() only writes)."""
+    for topic in rendered.topics:
+        topic.meeting = meeting
+        topic.save()
+    return rendered.topics
+
+
+def _save_remarks(parsed: ParsedMeeting, rendered: RenderedNotes, resolver: _Resolver) -> None:
+    remarks = []
+    for rows, parsed_topic in zip(rendered.remarks, parsed.topics, strict=True):
+        for row, remark in zip(rows, parsed_topic.remarks, strict=True):
+            row.speaker = resolver.person(remark.speaker)
+            remarks.append(row)
+    Remark.objects.bulk_create(remarks, batch_size=500)
+
+
+def _save_action_items(
+    meeting: Meeting,
+    parsed: ParsedMeeting,
+    items: list[ParsedActionItem],
+    topics: list[Topic],
+    resolver: _Resolver,
+    kept: KeptState,
+) -> None:
+    topic_of = _topic_finder(parsed, topics)
+    rows = []
+    for item in items:
+        carried = kept.carry(item)
+        if carried is None:
+            continue
+        owner_name, text, status, decision = carried
+        rows.append(
+            ActionItem(
+                meeting=meeting,
+                topic=topic_of(item),
+                owner=resolver.person(item.owner),
+                owner_name=owner_name,
+                text=text,
+                due_on=item.due,
+                status=status,
+                decision_id=decision,
+            )
+        )
+    ActionItem.objects.bulk_create(rows, batch_size=500)
+
+
+def _topic_finder(parsed: ParsedMeeting, topics: list[Topic]) -> Callable[[ParsedActionItem], Topic | None]:
+    """The topic an item was found in; an item edited in the preview keeps it while its text is the same."""
+    by_item: dict[int, Topic] = {}
+    by_text: dict[str, Topic] = {}
+    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
+        for item in parsed_topic.action_items:
+            by_item[id(item)] = topic
+            by_text.setdefault(item.text.strip(), topic)
+    return lambda item: by_item.get(id(item)) or by_text.get((item.text or "").strip())
+
+
+def _save_links(meeting: Meeting, parsed: ParsedMeeting, topics: list[Topic]) -> None:
+    first_topic: dict[str, Topic] = {}
+    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
+        for link in parsed_topic.links:
+            first_topic.setdefault(link.url, topic)
+    rows = [
+        MeetingLink(
+            meeting=meeting,
+            topic=first_topic.get(link.url),
+            url=link.url[:1000],
+            text=link.text[:500],
+            order=i,
+        )
+        for i, link in enumerate(parsed.links, start=1)
+    ]
+    MeetingLink.objects.bulk_create(rows, batch_size=500)
+
+
+def _save_discussions(
+    meeting: Meeting, parsed: ParsedMeeting, topics: list[Topic], lookups: Lookups, kept: KeptState
+) -> None:
+    """A DecisionMeeting for each DR-NNNN mention, at the topic that mentions it; kept links stay."""
+    numbers = list(
+        dict.fromkeys([*parsed.decision_mentions, *(n for t in parsed.topics for n in t.decision_mentions)])
+    )
+    ids = lookups.decision_ids(numbers)
+    wanted: dict[tuple[int, int | None], None] = {}
+    for topic, parsed_topic in zip(topics, parsed.topics, strict=True):
+        for number in parsed_topic.decision_mentions:
+            if number in ids:
+                wanted[(ids[number], topic.pk)] = None
+    in_topics = {decision for decision, _ in wanted}
+    for number in parsed.decision_mentions:
+        if number in ids and ids[number] not in in_topics:
+            wanted[(ids[number], None)] = None
+    by_title = {topic.title: topic.pk for topic in reversed(topics)}
+    for decision, title in kept.discussions:
+        topic_id = by_title.get(title) if title else None
+        if (decision, topic_id) not in wanted and not (topic_id is None and decision in in_topics):
+            wanted[(decision, topic_id)] = None
+    DecisionMeeting.objects.bulk_create(
+        [DecisionMeeting(decision_id=d, meeting=meeting, topic_id=t) for d, t in wanted]
+    )
+
+
+__all__ = [
+    "KeptState",
+    "Lookups",
+    "RenderedNotes",
+    "StaleMeeting",
+    "meeting_title",
+    "render_notes",
+    "save_meeting",
+]
