@@ -1,0 +1,1 @@
+"""RFCs, meeting notes and decision records: the one Django app, one room per kind of record."""

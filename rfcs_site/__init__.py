@@ -1,0 +1,1 @@
+"""The project: settings, root URLs, WSGI/ASGI and the site-wide middleware."""

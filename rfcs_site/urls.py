@@ -1,3 +1,5 @@
+"""Root URLs: the admin, sign-in (limited by django-axes) and password reset, then the app."""
+
 from django.contrib import admin
 from django.urls import include, path
 

@@ -1,0 +1,1 @@
+"""People, areas, and matching the names notes and headers use to people."""

@@ -1,0 +1,1 @@
+"""Precedents: earlier decisions, here or elsewhere, that records cite."""

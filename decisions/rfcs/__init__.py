@@ -1,0 +1,1 @@
+"""RFCs in their series: parsing, importing, export, pages and API."""

@@ -1,0 +1,1 @@
+"""Template filters and tags the pages share."""

@@ -1,0 +1,1 @@
+"""The site's management commands (import, export, render, rebuild)."""
