@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decisions.formats import yaml
+from decisions.formats import emitter
 from decisions.rfcs.models import RFC
 
 
 def front_matter(data: dict) -> str:
     """YAML between --- fences, keys in the given order, unicode kept readable, folded at 100."""
-    return f"---\n{yaml.dump(data, width=100)}---\n"
+    return f"---\n{emitter.dump(data, width=100)}---\n"
 
 
 def rfc_to_markdown(rfc: RFC) -> str:
