@@ -36,6 +36,7 @@ _NOT_QUOTABLE = re.compile(f'[^{_PRINTABLE}]|["\\\\]')
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 _BREAKS = "\n\x85\u2028\u2029"
+_TAGS = {str: "!!str", int: "!!int", bool: "!!bool", float: "!!float", type(None): "!!null"}
 _SPACE_OR_BREAK = "\0 \t\r\n\x85\u2028\u2029"
 
 
@@ -85,6 +86,25 @@ def _literal(text: str, indent: int) -> list[str] | None:
     hint = "2" if text[:1] in (" ", "\n") else ""
     pad = " " * indent
     return [f"|{hint}{chomp}", *(pad + line if line else "" for line in text.split("\n"))]
+
+
+def _record_scalar(value: Any, indent: int) -> str:
+    """A scalar in the records' styles; multi-line text as a literal block indented by indent."""
+    if type(value) is str:
+        if "\n" in value:
+            block = _literal(value, indent)
+            if block:
+                return "\n".join(block)
+        return _scalar_line(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return _scalar_line(str(value))  # what is neither text, a number nor a date is written as text
 
 
 class _Styles:
@@ -166,34 +186,55 @@ class _Emitter:
             self.write(" " * (indent - self.column))
 
     def node(self, value: Any, mapping: bool = False) -> None:
-        if isinstance(value, dict | list | tuple):
-            if not value:
-                self.indicator("[" if isinstance(value, list | tuple) else "{", True, whitespace=True)
-                self.indicator("]" if isinstance(value, list | tuple) else "}", False)
-                return
-            outer = self.indent
-            if isinstance(value, dict):
-                self.indent = 0 if outer is None else outer + 2
-                self.mapping(value)
-            else:
-                indentless = mapping and not self.indention
-                self.indent = 0 if outer is None else outer if indentless else outer + 2
-                for item in value:
-                    self.write_indent()
-                    self.indicator("-", True, indention=True)
-                    self.node(item)
-            self.indent = outer
+        if not isinstance(value, dict | list | tuple):
+            self.scalar(value, False)
             return
-        self.scalar(value, False)
+        if not value:
+            self.indicator("[" if isinstance(value, list | tuple) else "{", True, whitespace=True)
+            self.indicator("]" if isinstance(value, list | tuple) else "}", False)
+            return
+        outer = self.indent
+        if isinstance(value, dict):
+            self.indent = 0 if outer is None else outer + 2
+            self.mapping(value)
+        else:
+            indentless = mapping and not self.indention
+            self.indent = indent = 0 if outer is None else outer if indentless else outer + 2
+            for item in value:
+                self.write_indent()
+                if self.width is None and not isinstance(item, dict | list | tuple):
+                    self.finish(("-" if self.whitespace else " -") + " " + _record_scalar(item, indent + 2))
+                    continue
+                self.indicator("-", True, indention=True)
+                self.node(item)
+        self.indent = outer
 
     def mapping(self, data: dict) -> None:
+        indent = self.indent or 0
+        if self.width is None:
+            # The records' keys are field names, written as they are; write_indent() inlined,
+            # since this loop writes most of every record.
+            pad = "\n" + " " * indent
+            for key, value in data.items():
+                if self.indention and self.column <= indent and (self.column < indent or self.whitespace):
+                    start = " " * (indent - self.column)
+                else:
+                    start = pad
+                if isinstance(value, dict | list | tuple):
+                    self.finish(f"{start}{key}:")
+                    self.node(value, mapping=True)
+                else:
+                    self.finish(f"{start}{key}: {_record_scalar(value, indent + 2)}")
+            return
         for key, value in data.items():
             self.write_indent()
             text = self.text(key)
-            if self.width is None:
-                self.write(f"{text}:")  # the records' keys are field names, written as they are
-                self.whitespace = self.indention = False
-            elif len(text) < 128 and text and not any(char in _BREAKS for char in text):
+            # PyYAML counts the key's tag (!!str, !!int...) in the 128 characters a key may take.
+            if (
+                len(text) + len(_TAGS.get(type(key), "!!timestamp")) < 128
+                and text
+                and not any(char in _BREAKS for char in text)
+            ):
                 self.scalar(key, True)
                 self.indicator(":", False)
             else:
@@ -202,6 +243,13 @@ class _Emitter:
                 self.write_indent()
                 self.indicator(":", True, indention=True)
             self.node(value, mapping=True)
+
+    def finish(self, text: str) -> None:
+        """Write text that ends a line's content (a scalar, maybe a literal block, or a key)."""
+        self.out.append(text)
+        last_break = text.rfind("\n")
+        self.column = len(text) - last_break - 1 if last_break >= 0 else self.column + len(text)
+        self.whitespace = self.indention = False
 
     def text(self, value: Any) -> str:
         """The scalar's text before quoting: what PyYAML's safe representer writes for it."""
@@ -213,55 +261,39 @@ class _Emitter:
             return "true" if value else "false"
         if isinstance(value, int):
             return str(value)
-        if isinstance(value, float) and self.width:
+        if isinstance(value, float):
             if value != value:
                 return ".nan"
             if value in (float("inf"), float("-inf")):
                 return ".inf" if value > 0 else "-.inf"
             text = repr(value).lower()
             return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
-        if isinstance(value, datetime.datetime) and self.width:
+        if isinstance(value, datetime.datetime):
             return value.isoformat(" ")
         if isinstance(value, datetime.date):
             return value.isoformat()
-        if self.width:
-            raise TypeError(f"cannot write {type(value).__name__} as YAML")
-        return str(value)
+        raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
     def scalar(self, value: Any, simple_key: bool) -> None:
         outer = self.indent
-        self.indent = 2 if outer is None else outer + 2
-        text = self.text(value)
-        if self.width is None and (
-            isinstance(value, str | float) or not isinstance(value, int | datetime.date | None)
-        ):
-            self.record_string(text)  # what is neither text, a number nor a date is written as text
+        self.indent = indent = 2 if outer is None else outer + 2
+        if self.width is None:
+            self.finish(("" if self.whitespace else " ") + _record_scalar(value, indent))
         elif not isinstance(value, str):
-            self.plain(text, not simple_key)
+            self.plain(self.text(value), not simple_key)
         else:
-            styles = _Styles(text)
+            styles = _Styles(value)
             if (
                 styles.plain
-                and not (simple_key and (not text or styles.multiline))
-                and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+                and not (simple_key and (not value or styles.multiline))
+                and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR
             ):
-                self.plain(text, not simple_key)
+                self.plain(value, not simple_key)
             elif styles.single and not (simple_key and styles.multiline):
-                self.single_quoted(text, not simple_key)
+                self.single_quoted(value, not simple_key)
             else:
-                self.double_quoted(text, not simple_key)
+                self.double_quoted(value, not simple_key)
         self.indent = outer
-
-    def record_string(self, text: str) -> None:
-        space = "" if self.whitespace else " "
-        block = _literal(text, self.indent or 0) if "\n" in text else None
-        if block is None:
-            self.write(space + _scalar_line(text))
-        else:
-            self.write(space + block[0])
-            self.out.append("".join("\n" + line for line in block[1:]))
-            self.column = len(block[-1])
-        self.whitespace = self.indention = False
 
     # The three writers below follow PyYAML's emitter step by step, so they fold where it does.
 
