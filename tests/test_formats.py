@@ -1,12 +1,15 @@
-"""The one front-matter reader and the one YAML loader every importer uses (decisions/formats/)."""
+"""The one front-matter reader, the one YAML loader every importer uses and the one emitter (decisions/formats/)."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from decisions.formats import frontmatter
+from decisions.formats import emitter, frontmatter
 from decisions.formats import yaml as formats_yaml
 
 RECORD = "---\nnumber: 0012\ntitle: Nightly builds\noptions:\n- name: yes\n- name: no\n---\n\n# Body\n"
@@ -89,4 +92,47 @@ def test_dump_writes_what_the_record_loader_reads_back():
     data = {"number": 12, "title": "A: b", "when": datetime.date(2024, 1, 2), "text": "two\nlines\n"}
     data["items"] = [{"name": "yes", "note": None}, {"name": "  padded", "note": "x\ty"}]
     data["empty"] = []
-    assert formats_yaml.load(formats_yaml.dump(data), loader=formats_yaml.RecordLoader) == data
+    assert formats_yaml.load(emitter.dump(data), loader=formats_yaml.RecordLoader) == data
+
+
+# What the RFC export can hold: strings of any text (and awkward runs of quotes, colons, breaks,
+# spaces and long words that make the emitter fold), numbers, booleans, None, dates, and lists
+# and mappings of those nested in its JSON metadata.
+_PIECES = ["a", "bb", "x" * 30, "word", " ", "  ", "\n", "\n\n", ":", "#", "'", '"', "- ", "é", "\U0001f600"]
+_PIECES += ["\t", "\u2028", "\x85", "\ufeff", "yes", "---", "...", "\\", "0012", "2023-03-30", "null"]
+_TEXT = st.one_of(
+    st.text(),
+    st.lists(st.sampled_from(_PIECES), max_size=60).map("".join),
+    st.text(" abc\n'\":#-", max_size=250),
+)
+_SCALARS = st.one_of(_TEXT, st.integers(), st.none(), st.booleans(), st.floats(), st.dates())
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(st.dictionaries(_TEXT, _VALUES, min_size=1, max_size=6))
+def test_dump_at_a_width_writes_what_yaml_safe_dump_writes(data):
+    expected = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    assert emitter.dump(data, width=100) == expected
+
+
+def test_dump_at_a_width_folds_long_text_and_nests_mappings_as_safe_dump_does():
+    data = {
+        "title": "A title: with a colon, 'quotes' and # a hash " * 4,
+        "created": "2023-03-30",
+        "authors": ["O'Brien", "Zoë", "- dash"],
+        "metadata": {
+            "nested": {"k": "v: w", "list": [1, None, 1.5, [], {}]},
+            "": "empty key",
+            "x" * 130: "long key",
+        },
+        "two lines": "first\n\n second \nthird",
+    }
+    expected = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    assert emitter.dump(data, width=100) == expected

@@ -1,4 +1,4 @@
-"""YAML in and out of files: the one bounded, line-aware loader and the one fast emitter.
+"""Reading YAML from files: the one bounded, line-aware loader every importer uses.
 
 Every importer that reads YAML from files loads it with load() here, which
 
@@ -17,14 +17,13 @@ Two loaders, for the two kinds of files read: TextDatesLoader (plain dicts and l
 as the text written, for RFC headers) and RecordLoader (mappings and lists that remember the
 line of each key and item, duplicate keys refused, 0012 read as twelve, for decision records).
 
-dump() writes front matter that load() with RecordLoader reads back exactly.
+decisions/formats/emitter.py writes what load() with RecordLoader reads back exactly.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -217,116 +216,3 @@ def load(text: str, *, first_line: int = 1, loader: type = TextDatesLoader) -> A
         raise YAMLLoadError(None, str(error)) from error
     except RecursionError as error:
         raise YAMLLoadError(None, "nested too deeply") from error
-
-
-# Writing ---------------------------------------------------------------------------------
-
-# The front matter is written by a small emitter for its fixed shape (a mapping of scalars and
-# lists of flat mappings) instead of yaml.dump: PyYAML's representer costs about 3 s for 1,000
-# records, this about 0.2 s. It writes three scalar styles, each read back exactly by YAML:
-# plain when the text reads back as the same string, a literal block (`|`) for multi-line text,
-# and double quotes, with escapes, for everything else.
-_PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
-_PLAIN_TEXT = re.compile(f"[{_PRINTABLE}]+")
-_LITERAL_TEXT = re.compile(f"[{_PRINTABLE}\n]+")
-_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@` ")
-_QUOTED_ESCAPES = {
-    "\\": "\\\\", '"': '\\"', "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n",
-    "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e", "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P",
-}  # fmt: skip
-_NOT_QUOTABLE = re.compile(f'[^{_PRINTABLE}]|["\\\\]')
-_RESOLVER = yaml.resolver.Resolver()
-
-
-def _quoted(text: str) -> str:
-    def escape(match: re.Match) -> str:
-        char = match.group()
-        if char in _QUOTED_ESCAPES:
-            return _QUOTED_ESCAPES[char]
-        code = ord(char)
-        return f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}"
-
-    return '"' + _NOT_QUOTABLE.sub(escape, text) + '"'
-
-
-@lru_cache(maxsize=65536)
-def _scalar_line(text: str) -> str:
-    """A one-line string as a plain scalar when YAML reads it back unchanged, else quoted."""
-    if (
-        text
-        and text[0] not in _PLAIN_FIRST
-        and text[-1] not in " :"
-        and ": " not in text
-        and " #" not in text
-        and _PLAIN_TEXT.fullmatch(text)
-        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
-    ):
-        return text
-    return _quoted(text)
-
-
-def _literal(text: str, indent: int) -> list[str] | None:
-    """A multi-line string as a literal block: header and lines, or None when one cannot hold it.
-
-    Tabs, control characters, Unicode line separators and spaces at the end of a line do not
-    survive a literal block unchanged, so such text is quoted instead.
-    """
-    if not _LITERAL_TEXT.fullmatch(text) or " \n" in text or text.endswith(" ") or not text.strip():
-        return None
-    if text.endswith("\n\n"):
-        chomp, text = "+", text[:-1]
-    elif text.endswith("\n"):
-        chomp, text = "", text[:-1]
-    else:
-        chomp = "-"
-    # An explicit indentation when the first line starts with a space (or is empty), which
-    # YAML would otherwise take for indentation.
-    hint = "2" if text[:1] in (" ", "\n") else ""
-    pad = " " * (indent + 2)
-    return [f"|{hint}{chomp}", *(pad + line if line else "" for line in text.split("\n"))]
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return _scalar_line(str(value))
-
-
-def _emit_value(out: list[str], prefix: str, value: Any, indent: int) -> None:
-    if type(value) is str:
-        if "\n" not in value:
-            out.append(f"{prefix} {_scalar_line(value)}")
-            return
-        block = _literal(value, indent)
-        if block:
-            out.append(f"{prefix} {block[0]}")
-            out.extend(block[1:])
-            return
-    out.append(f"{prefix} {_scalar(value)}")
-
-
-def dump(data: dict) -> str:
-    """YAML for a mapping of scalars, lists of scalars and lists of one-level mappings (front matter)."""
-    out: list[str] = []
-    for key, value in data.items():
-        if not isinstance(value, list):
-            _emit_value(out, f"{key}:", value, 0)
-        elif not value:
-            out.append(f"{key}: []")
-        else:
-            out.append(f"{key}:")
-            for item in value:
-                if not isinstance(item, dict):
-                    _emit_value(out, "-", item, 0)
-                    continue
-                prefix = "- "
-                for name, field_value in item.items():
-                    _emit_value(out, f"{prefix}{name}:", field_value, 2)
-                    prefix = "  "
-    return "\n".join(out) + "\n"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import yaml
-
+from decisions.formats import emitter
 from decisions.rfcs.models import RFC
 
 
 def front_matter(data: dict) -> str:
-    """YAML between --- fences, keys in the given order, unicode kept readable."""
-    dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-    return f"---\n{dumped}---\n"
+    """YAML between --- fences, keys in the given order, unicode kept readable, folded at 100."""
+    return f"---\n{emitter.dump(data, width=100)}---\n"
 
 
 def rfc_to_markdown(rfc: RFC) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from decisions.formats import yaml as safe_yaml
+from decisions.formats import emitter
 from decisions.models import Decision
 from decisions.records.export import body
 from decisions.records.export.data import FRONT_MATTER_KEYS, Parts, load_parts, options_matrix, record_data
@@ -58,7 +58,7 @@ def decision_to_markdown(decision: Decision) -> str:
 def _render(decision: Decision, parts: Parts) -> str:
     table = options_matrix(decision, parts)
     data = record_data(decision, parts, table)
-    return f"---\n{safe_yaml.dump(data)}---\n\n{body.record_body(decision, parts, data, table)}"
+    return f"---\n{emitter.dump(data)}---\n\n{body.record_body(decision, parts, data, table)}"
 
 
 def export_all() -> dict[str, str]:
