@@ -78,3 +78,19 @@ def smtp_server(settings) -> Iterator[SMTPServer]:
         yield server
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def renders_in_transactions(monkeypatch) -> list[bool]:
+    """Whether each Markdown render ran inside an atomic block (where SQLite holds the write lock)."""
+    from decisions import markdown
+
+    seen: list[bool] = []
+    real = markdown.render_document
+
+    def watched(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(markdown, "render_document", watched)
+    return seen

@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 
 from decisions import markdown
 from decisions.markdown.anchors import heading_anchors
@@ -47,20 +46,6 @@ def test_a_heading_named_like_a_numbered_anchor_keeps_ids_unique():
     rendered = markdown.render_document("# T\n\n# T-1\n\n# T\n\n# T\n\n# T-2-1\n\n# T-2\n")
     ids = [heading.id.removeprefix("user-content-") for heading in rendered.toc]
     assert ids == ["t", "t-1", "t-2", "t-3", "t-2-1", "t-2-2"]
-
-
-@pytest.fixture
-def renders_in_transactions(monkeypatch) -> list[bool]:
-    """Whether each render ran inside an atomic block (where SQLite holds the write lock)."""
-    seen: list[bool] = []
-    real = markdown.render_document
-
-    def watched(*args, **kwargs):
-        seen.append(connection.in_atomic_block)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(markdown, "render_document", watched)
-    return seen
 
 
 @pytest.mark.django_db(transaction=True)

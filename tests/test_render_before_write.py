@@ -19,9 +19,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connection
 
-from decisions import markdown
 from decisions.meetings.parsing import parse_meeting
 from decisions.meetings.saving import save_meeting
 from decisions.meetings.views import _digest
@@ -39,20 +37,6 @@ NOTES = (
     .replace("the same wasi-http glue.", "the same *wasi-http* glue, see RFC 12.")
     .replace("behind a feature flag.", "behind a `feature` flag.")
 )
-
-
-@pytest.fixture
-def renders_in_transactions(monkeypatch) -> list[bool]:
-    """Whether each render ran inside an atomic block (as in test_markdown_bounds.py)."""
-    seen: list[bool] = []
-    real = markdown.render_document
-
-    def watched(*args, **kwargs):
-        seen.append(connection.in_atomic_block)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(markdown, "render_document", watched)
-    return seen
 
 
 def rendered_outside(seen: list[bool]) -> bool:
