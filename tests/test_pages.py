@@ -71,3 +71,20 @@ def test_a_person_page_lists_what_they_own_wrote_and_must_do(client):
 def test_unknown_records_are_404s(client):
     for url in ("/meetings/999/", "/decisions/999/", "/precedents/999/", "/people/nobody/"):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_missing_page_is_a_page_in_the_sites_design_that_says_what_to_do(client, settings):
+    settings.DEBUG = False
+    response = client.get("/rfcs/99999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'class="site-header"' in html and "There is nothing here" in html
+    assert "No RFC 99999." in html  # the view's reason
+    assert 'href="/search/"' in html
+
+
+def test_a_server_error_page_needs_no_request_or_database():
+    from django.template import loader
+
+    html = loader.render_to_string("500.html")
+    assert 'class="site-header"' in html and "Something went wrong" in html
