@@ -20,6 +20,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from decisions import markdown
 from decisions.meetings.parsing import parse_meeting
 from decisions.meetings.saving import save_meeting
 from decisions.meetings.views import _digest
@@ -112,6 +113,22 @@ def test_import_meetings_renders_every_file_before_its_transaction(tmp_path, ren
     assert Meeting.objects.count() == 2
     assert rendered_outside(renders_in_transactions)
     assert all(meeting.source_html for meeting in Meeting.objects.all())
+
+
+def test_reimporting_unchanged_notes_does_not_render_the_notes_again(tmp_path, monkeypatch):
+    root = tmp_path / "meetings"
+    shutil.copytree(DATA / "meetings", root)
+    call_command("import_meetings", str(root), "--json", stdout=io.StringIO())
+    stored = {meeting.pk: meeting.source_html for meeting in Meeting.objects.all()}
+    texts: list[str] = []
+    real = markdown.render_document
+    monkeypatch.setattr(
+        markdown, "render_document", lambda text, **kw: texts.append(text) or real(text, **kw)
+    )
+    call_command("import_meetings", str(root), "--json", stdout=io.StringIO())
+    sources = set(Meeting.objects.values_list("source_text", flat=True))
+    assert texts and not sources & set(texts)  # topics and remarks only, not the whole notes
+    assert {meeting.pk: meeting.source_html for meeting in Meeting.objects.all()} == stored
 
 
 # import_rfcs --------------------------------------------------------------------------------

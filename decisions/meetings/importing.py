@@ -143,9 +143,20 @@ def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> File
         create_people=True,
         action_items=None,
         lookups=lookups,
-        rendered=render_notes(result.parsed, result.text),  # before the transaction
+        rendered=render_notes(result.parsed, result.text, stored_unchanged=_stored_unchanged(result)),
     )
     return result
+
+
+def _stored_unchanged(result: FileResult) -> bool:
+    """Whether the meeting imported from this file already holds its agenda and text."""
+    stored = (
+        Meeting.objects.filter(source_path=result.path[:500])
+        .order_by("pk")
+        .values_list("agenda", "source_text")
+        .first()
+    )
+    return stored == (result.parsed.agenda, result.text)
 
 
 def import_file(

@@ -178,10 +178,15 @@ class RenderedNotes:
     remarks: list[list[Remark]]
 
 
-def render_notes(parsed: ParsedMeeting, source_text: str) -> RenderedNotes:
-    """Render everything save_meeting() will store, writing nothing: call it before the transaction."""
+def render_notes(parsed: ParsedMeeting, source_text: str, *, stored_unchanged: bool = False) -> RenderedNotes:
+    """Render everything save_meeting() will store, writing nothing: call it before the transaction.
+
+    stored_unchanged: the stored meeting already holds this agenda and text (a re-import), so its
+    HTML is current and the notes, the longest text, are not rendered again.
+    """
     meeting = Meeting(agenda=parsed.agenda, source_text=source_text)
-    meeting.render_markdown()
+    if not stored_unchanged:
+        meeting.render_markdown()
     topics, remarks = [], []
     for order, parsed_topic in enumerate(parsed.topics, start=1):
         topic = Topic(order=order, title=parsed_topic.title[:300] or f"Topic {order}", body=parsed_topic.body)
@@ -205,8 +210,8 @@ def render_notes(parsed: ParsedMeeting, source_text: str) -> RenderedNotes:
 def _take_rendered(meeting: Meeting, rendered: Meeting) -> None:
     """Give the meeting about to be saved the HTML rendered before the transaction, where its text
     is the rendered one and its stored HTML is not already current (then save() only writes)."""
-    if not meeting.markdown_is_stale():
-        return
+    if not meeting.markdown_is_stale() or not hasattr(rendered, "_rendered_sources"):
+        return  # current already, or nothing was rendered for it (then save() renders)
     if any(getattr(meeting, name) != getattr(rendered, name) for name in Meeting.MARKDOWN_FIELDS):
         return  # not the text that was rendered: save() renders it
     for html_name in Meeting.MARKDOWN_FIELDS.values():
