@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := rfcs_site.settings
 
-.PHONY: install run test lint format bench bench-http bench-imports loadtest clean
+.PHONY: install run test lint format bench bench-http bench-imports bench-notes loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -53,6 +53,11 @@ bench: $(VENV)/.runtime
 ## ../shared), RUST generated Rust-style RFCs (650 unless given), and their re-import.
 bench-imports: $(VENV)/.runtime
 	$(BIN)/python -m bench.imports $(if $(RUST),--rust $(RUST)) $(BENCH_ARGS)
+
+## bench-notes: precision and recall of the meeting notes parser against the hand-labelled notes in
+## tests/data/meetings-truth (SET=dev|check|all, dev unless given); needs ../shared. JSON last line.
+bench-notes: $(VENV)/.runtime
+	$(BIN)/python -m bench.notes --set $(or $(SET),dev) $(BENCH_ARGS)
 
 ## bench-http: gunicorn (sync workers, 2 per core) on loopback driven by wrk for DURATION seconds
 ## per page (10 unless given), on a throwaway database seeded at SCALE (small unless given).

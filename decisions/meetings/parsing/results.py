@@ -17,6 +17,15 @@ class ParsedRemark:
     line: int = 0
 
 
+# How an action item or a topic was found: under a heading that says what it holds ("section"),
+# by a wording that says it ("pattern": `Sam to review`, `AI(Sam):`), or guessed from prose that
+# may mean it ("inferred": `Sam will look into it`). Inferred items are suggestions: the preview
+# offers them, nothing saves them until a person accepts one.
+FOUND_IN_SECTION = "section"
+FOUND_BY_PATTERN = "pattern"
+FOUND_INFERRED = "inferred"
+
+
 @dataclass
 class ParsedActionItem:
     owner: str | None
@@ -24,6 +33,13 @@ class ParsedActionItem:
     due: datetime.date | None = None
     done: bool = False
     line: int = 0
+    found: str = FOUND_IN_SECTION
+    confidence: float = 1.0
+
+    @property
+    def suggested(self) -> bool:
+        """A guess the notes do not state outright: offered in the preview, not saved unless accepted."""
+        return self.found == FOUND_INFERRED
 
 
 @dataclass
@@ -41,6 +57,8 @@ class ParsedTopic:
     links: list[ParsedLink] = field(default_factory=list)
     line: int = 0
     end_line: int = 0
+    found: str = FOUND_IN_SECTION
+    confidence: float = 1.0
     rfc_mentions: list[int] = field(default_factory=list)
     decision_mentions: list[int] = field(default_factory=list)
 

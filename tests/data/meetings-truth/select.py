@@ -1,0 +1,60 @@
+"""Which corpus notes are in the development set: the rule, as code, so anyone can check the choice.
+
+Rule: every dated notes file of ../shared/corpora/bytecodealliance-meetings/ (READMEs, templates and
+undated files left out) is ranked by the SHA-256 of its path. The first of each (series, year) group
+is taken, so every series and year is in; then the lowest-ranked of the rest until there are 70
+(`dev`). The next 20 by rank are the `check` set: labelled the same way, but never looked at while
+the parser was changed, so its numbers say how the parser does on notes it was not tuned on.
+
+Run: python tests/data/meetings-truth/select.py [CORPUS]  -> prints `dev PATH` / `check PATH` lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+DEV_SIZE = 70
+CHECK_SIZE = 20
+
+
+def group(path: str) -> tuple[str, str]:
+    parts = path.split("/")
+    year = next((p for p in parts if re.fullmatch(r"20\d\d", p)), "")
+    series = parts[0] if re.fullmatch(r"20\d\d", parts[1]) else f"{parts[0]}/{parts[1]}"
+    return series, year
+
+
+def notes(corpus: Path) -> list[str]:
+    found = []
+    for file in corpus.rglob("*.md"):
+        rel = file.relative_to(corpus).as_posix()
+        if re.search(r"readme|template", rel, re.I) or not re.search(r"/20\d\d/", "/" + rel):
+            continue
+        found.append(rel)
+    return sorted(found, key=lambda p: hashlib.sha256(p.encode()).hexdigest())
+
+
+def select(corpus: Path) -> tuple[list[str], list[str]]:
+    ranked = notes(corpus)
+    dev: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for path in ranked:
+        if group(path) not in seen:
+            seen.add(group(path))
+            dev.append(path)
+    rest = [p for p in ranked if p not in dev]
+    dev += rest[: DEV_SIZE - len(dev)]
+    check = [p for p in ranked if p not in dev][:CHECK_SIZE]
+    return sorted(dev), sorted(check)
+
+
+if __name__ == "__main__":
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[4] / "shared/corpora/bytecodealliance-meetings"
+    dev, check = select(root)
+    for path in dev:
+        print("dev", path)
+    for path in check:
+        print("check", path)
