@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -26,7 +27,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-TRUTH = ROOT / "tests" / "data" / "meetings-truth"
+TRUTH = Path(os.environ.get("NOTES_TRUTH") or ROOT / "tests" / "data" / "meetings-truth")
 CORPUS = ROOT.parent / "shared" / "corpora" / "bytecodealliance-meetings"
 KINDS = ("topics", "speakers", "action_items", "links")
 
@@ -81,7 +82,29 @@ def same_person(found: str | None, truth: Any) -> bool:
     return False
 
 
-_STOP = frozenset("a an the to of and or for in on at by with will is be it this that".split())
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "and",
+        "or",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "will",
+        "is",
+        "be",
+        "it",
+        "this",
+        "that",
+    ]
+)
 
 
 def _words(text: str) -> set[str]:
@@ -101,11 +124,14 @@ def same_action(found: dict[str, Any], truth: dict[str, Any], truth_speakers: li
     owner, expected = found.get("owner"), truth.get("owner")
     if (owner is None) != (expected is None):
         return False
-    if owner is not None and not same_person(owner, expected):
-        # The label writes the owner as the notes do; the parser may have given the attendee's
-        # full name that the same notes tie to a speaker label ("Till" -> "Till Schneidereit").
-        if not any(same_person(owner, s) and same_person(expected, s) for s in truth_speakers):
-            return False
+    # The label writes the owner as the notes do; the parser may have given the attendee's full
+    # name that the same notes tie to a speaker label ("Till" -> "Till Schneidereit").
+    if (
+        owner is not None
+        and not same_person(owner, expected)
+        and not any(same_person(owner, s) and same_person(expected, s) for s in truth_speakers)
+    ):
+        return False
     return same_text(str(found.get("text", "")), str(truth.get("text", "")))
 
 
@@ -165,9 +191,7 @@ def compare(report: dict[str, Any], truth: dict[str, Any]) -> dict[str, Comparis
     """The parser's report for one file (import_meeting's JSON) against its labels."""
     speakers = list(truth.get("speakers") or [])
     return {
-        "topics": match(
-            [t["title"] for t in report["topics"]], list(truth.get("topics") or []), same_topic
-        ),
+        "topics": match([t["title"] for t in report["topics"]], list(truth.get("topics") or []), same_topic),
         "speakers": match(list(report["speakers"]), speakers, same_person),
         "action_items": match(
             list(report["action_items"]),
@@ -200,7 +224,9 @@ def report_for(notes: Path, corpus: Path) -> dict[str, Any]:
     return read_file(notes, root=corpus).as_json()
 
 
-def measure(which: str = "dev", corpus: Path = CORPUS) -> tuple[dict[str, Tally], dict[str, dict[str, Comparison]]]:
+def measure(
+    which: str = "dev", corpus: Path = CORPUS
+) -> tuple[dict[str, Tally], dict[str, dict[str, Comparison]]]:
     """Tallies per kind over the set, and each file's comparison."""
     totals = {kind: Tally() for kind in KINDS}
     per_file: dict[str, dict[str, Comparison]] = {}
@@ -249,8 +275,6 @@ def _show(name: str, comparison: dict[str, Comparison]) -> Iterable[str]:
 
 def _setup_django() -> None:
     # The parser writes nothing: the site's own settings do, with whatever database is configured.
-    import os
-
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rfcs_site.settings")
@@ -262,7 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", default="dev", choices=["dev", "check", "all"])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--json", action="store_true", help="only the JSON line")
-    parser.add_argument("--show", action="append", default=[], help="print one file's misses ('all': every file)")
+    parser.add_argument(
+        "--show", action="append", default=[], help="print one file's misses ('all': every file)"
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"bench.notes: no corpus at {args.corpus} (it is ../shared/corpora/...)", file=sys.stderr)
