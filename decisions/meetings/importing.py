@@ -50,6 +50,9 @@ class FileResult:
             "series": self.series,
             "attendees": parsed.attendees,
             "speakers": parsed.speakers,
+            # Each speaker as written, how found (label, reported, stand-up, presenter) and the attendee
+            # the label was tied to, with how ("first name", "handle prefix"...): nothing is silent.
+            "speaker_details": parsed.speaker_details,
             "topics": [
                 {"title": t.title, "speakers": t.speakers, "remarks": len(t.remarks)} for t in parsed.topics
             ],
