@@ -56,9 +56,7 @@ class FileResult:
             "topics": [
                 {"title": t.title, "speakers": t.speakers, "remarks": len(t.remarks)} for t in parsed.topics
             ],
-            "action_items": [
-                {"owner": i.owner, "text": i.text, "done": i.done} for i in parsed.action_items
-            ],
+            "action_items": [{"owner": i.owner, "text": i.text, "done": i.done} for i in parsed.action_items],
             "links": [{"url": link.url, "text": link.text} for link in parsed.links],
             "meeting": _meeting_url(self.meeting) if self.meeting else None,
             "warnings": parsed.warnings,

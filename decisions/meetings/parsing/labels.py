@@ -260,7 +260,10 @@ class SpeakerLabels(ReaderBase):
             if count >= 2 and label_shape(key) == "handle" and not is_stop(key) and not has_common_word(key)
         ]
         self._handle_notes = len(handles) >= 2
-        for forms in ({"bold", "italic", "bracket", "says", "possessive", "from", "colon"}, {"paren", "dash"}):
+        for forms in (
+            {"bold", "italic", "bracket", "says", "possessive", "from", "colon"},
+            {"paren", "dash"},
+        ):
             for line in lines:
                 label = split_label(line)
                 if label and label.form in forms and self._accept(label):
@@ -332,8 +335,10 @@ class SpeakerLabels(ReaderBase):
             name = match["name"]
             if self._reported_name(name):
                 found.append((match.start(), name))
-            elif " " in name and self._reported_name(name.split()[-1]) and is_common_word(
-                name.split()[0].lower()
+            elif (
+                " " in name
+                and self._reported_name(name.split()[-1])
+                and is_common_word(name.split()[0].lower())
             ):
                 # "Then Alex said": the name is the second word.
                 found.append((match.start("name") + len(name) - len(name.split()[-1]), name.split()[-1]))

@@ -25,7 +25,6 @@ from decisions.meetings.parsing.results import (
 from decisions.meetings.parsing.words import CHECKBOX_RE, PLACEHOLDER_RE, REPORTING_VERBS
 from decisions.people.names import name_key
 
-
 # A sub-bullet in the first person goes on with the words of the speaker above it.
 FIRST_PERSON_RE = re.compile(r"(?:I|I['’](?:m|ll|ve|d)|[Mm]y|[Mm]e)\b")
 
@@ -187,7 +186,9 @@ class RemarksPass(ReaderBase):
             for (start, name), end in zip(reported, ends, strict=True):
                 # "Emily agreed...": the notes give these words to Emily, up to the next such sentence.
                 text = whole[start:end].strip()
-                current = ParsedRemark(speaker=name, text=text, depth=depth, line=number, found=SPEAKER_REPORTED)
+                current = ParsedRemark(
+                    speaker=name, text=text, depth=depth, line=number, found=SPEAKER_REPORTED
+                )
                 action = None
                 made.append(current)
         for remark in made:

@@ -118,7 +118,10 @@ class ParsedMeeting:
         details = []
         for name in self.speakers:
             remark = next(
-                r for topic in self.topics for r in _attributed(topic) if r.speaker and name in _names(r, self)
+                r
+                for topic in self.topics
+                for r in _attributed(topic)
+                if r.speaker and name in _names(r, self)
             )
             attendee = self.aliases.get(name) or next(
                 (a for a in self.attendees if name_key(a) == name_key(name)), None
