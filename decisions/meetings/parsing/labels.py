@@ -85,6 +85,7 @@ NOT_NAMES = {
     "he", "she", "they", "someone", "somebody", "nobody", "anyone", "further", "finally", "later",
     "earlier", "others", "folks", "participants", "attendees", "presenters", "both", "many", "few",
     "will", "may", "might", "must", "shall", "won't", "can't", "also", "still",
+    "board", "committee", "briefly", "supports", "everybody",
 }  # fmt: skip
 
 
@@ -351,7 +352,10 @@ class SpeakerLabels(ReaderBase):
         if is_stop(name) or has_common_word(name) or not name[:1].isupper():
             return False
         # "He explained", "Further discussed", "Mapping shared memory": not names.
-        if any(w.lower() in NOT_NAMES or re.search(r"(?:ing|ly|ed)$", w) for w in name.split()):
+        if any(
+            w.lower() in NOT_NAMES or re.search(r"\w{3}(?:ing|ally|ently|ously|ately|ively)$", w)
+            for w in name.split()
+        ):
             return False
         if re.search(r"['’](?![A-Z])", name):
             return False  # "We've agreed", "Alex's PR"; not "O'Brien"
