@@ -63,7 +63,7 @@ HAND_COUNTED = [
         "TSC/2024/tsc-04-02.md",
         "Meeting Minutes — Bytecode Alliance Technical Steering Committee",
         5,  # Topic #1 to #4 and Adjournment
-        set(),
+        {"Till", "Bailey"},  # "TIll provided an update", "Bailey shared that": reported speech
         ["David"],  # **Action Item:** David will update...
     ),
     Counted(
@@ -77,7 +77,7 @@ HAND_COUNTED = [
         "SIG-Documentation/2024/docs-03-13.md",
         "Mar 13 SIG-Documentation Meeting",
         4,  # the opening paragraph, then three **Label:** bullets
-        set(),
+        {"David"},  # "David offered to think about it"
         ["Eric", "David"],
     ),
     Counted(
@@ -126,7 +126,7 @@ HAND_COUNTED = [
         "machine-learning/2024/ML-02-05.md",
         "Wasm+ML Working Group — February 5",
         1,  # one long transcript
-        {"hydai", "Brown, Andrew", "Sun, Mingqiu", "Stuart Schaefer", "Ayako", "MTR"},
+        {"hydai", "Brown, Andrew", "Sun, Mingqiu", "Stuart Schaefer", "Ayako", "MTR", "Matthew"},
         ["Brown, Andrew", "Brown, Andrew"],  # "So I will make sure...", "I'll send out the notes later."
     ),
     Counted(
@@ -147,7 +147,7 @@ HAND_COUNTED = [
         "SIG-Embedded/2024/06-25-Meeting-notes.md",
         "June 25 SIG-Embedded Meeting — Europe & Asia Pacific Timzone meeting",
         2,
-        {"Marcin"},  # "Dominik suggested..." under Marcin's remark is reported speech
+        {"Marcin", "Dominik", "Thomas", "Xin", "Ralph", "Stephen"},  # "Dominik suggested...": reported
         ["Marcin/Dominik", "Dominik", "", "Stephen"],  # "Chairs to have a sync" has no one person
     ),
     Counted(

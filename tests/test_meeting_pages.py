@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -96,3 +97,48 @@ def test_the_meeting_page_runs_the_same_queries_for_1_and_20_topics(count_querie
         Remark.objects.create(topic=topic, order=1, speaker=make_person(f"P{order}"), text="x")
         DecisionMeeting.objects.create(decision=make_decision(number=order), meeting=calls, topic=topic)
     assert count_queries(calls.get_absolute_url()) == small
+
+
+# Nobody is quoted for what they did not say ------------------------------------------------------
+
+NESTED_NOTES = """# Wasmtime project call
+
+## Attendees
+- Till Brennecke
+- Nick Fallow
+
+## Exceptions
+- Till: cg-cliff needs exceptions before the next release
+    - Exceptions on cg-cliff are being worked on by Bjarne (?)
+- Nick: the spec text is stable
+"""
+
+
+@pytest.fixture
+def nested(db):
+    from decisions.meetings.parsing import parse_meeting
+    from decisions.meetings.saving import save_meeting
+
+    series, _ = MeetingSeries.objects.get_or_create(slug="wasmtime", defaults={"name": "Wasmtime"})
+    return save_meeting(
+        parse_meeting(NESTED_NOTES), series=series, date=datetime.date(2023, 3, 30), source_text=NESTED_NOTES
+    )
+
+
+def test_the_meeting_page_shows_an_unattributed_sub_bullet_as_a_note_not_the_speakers(client, nested):
+    body = client.get(nested.get_absolute_url()).content.decode()
+    item = re.search(r'<li class="remark depth-1[^"]*">(.*?)</li>', body, re.S)
+    assert item is not None, "the sub-bullet keeps its place, indented under Till's bullet"
+    assert "Bjarne" in item[1] and "Till" not in item[1]
+    assert 'class="note-mark"' in item[1] and "remark-note" in item[0]
+    # Till's own bullet still names him.
+    assert re.search(r'class="speaker"[^>]*>Till[^<]*</a>: <p>cg-cliff needs', body)
+
+
+def test_a_decision_started_from_a_topic_does_not_credit_a_note_to_the_speaker_above(client, nested):
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
+    topic = nested.topics.get()
+    form = client.get(reverse("decisions:decision-new"), {"topic": topic.pk}).content.decode()
+    assert "cg-cliff needs exceptions before the next release" in form
+    assert "&gt;   - _(note)_ Exceptions on cg-cliff are being worked on by Bjarne (?)" in form
+    assert "**Till Brennecke**: Exceptions" not in form and "**Till**: Exceptions" not in form

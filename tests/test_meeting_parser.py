@@ -137,7 +137,7 @@ def test_sub_bullets_have_a_depth_and_follow_the_speaker_above():
         ("abrown", 1),
         ("abrown", 2),
         ("cfallin", 0),
-        (None, 1),
+        ("Dominik", 1),  # reported speech: Dominik's words, not cfallin's
     ]
 
 
@@ -255,7 +255,10 @@ def test_bracketed_presenters_start_topics():
         """
     )
     assert [t.title for t in meeting.topics] == ["Dogfood Content Storage", "Namespace aliases"]
-    assert meeting.speakers == ["Danny", "Peter"]
+    # "[Calvin] - ..." gives Calvin the topic: he is a speaker, credited as presenter, not with its bullets.
+    assert meeting.speakers == ["Danny", "Peter", "Calvin"]
+    assert [t.presenter for t in meeting.topics] == ["Danny", "Calvin"]
+    assert [r.speaker for r in meeting.topics[0].remarks] == ["Danny", "Peter"]
 
 
 def test_numbered_agenda_items_with_the_discussion_under_them_are_topics():

@@ -50,12 +50,13 @@ class FileResult:
             "series": self.series,
             "attendees": parsed.attendees,
             "speakers": parsed.speakers,
+            # Each speaker as written, how found (label, reported, stand-up, presenter) and the attendee
+            # the label was tied to, with how ("first name", "handle prefix"...): nothing is silent.
+            "speaker_details": parsed.speaker_details,
             "topics": [
                 {"title": t.title, "speakers": t.speakers, "remarks": len(t.remarks)} for t in parsed.topics
             ],
-            "action_items": [
-                {"owner": i.owner, "text": i.text, "done": i.done} for i in parsed.action_items
-            ],
+            "action_items": [{"owner": i.owner, "text": i.text, "done": i.done} for i in parsed.action_items],
             "links": [{"url": link.url, "text": link.text} for link in parsed.links],
             "meeting": _meeting_url(self.meeting) if self.meeting else None,
             "warnings": parsed.warnings,

@@ -116,6 +116,8 @@ class MeetingPage:
                 topics[discussion.topic_id].discussion_list.append(discussion)
         for topic in topics.values():
             topic.remark_list.sort(key=lambda remark: (remark.order, remark.pk))
+            # Where someone speaks, a remark given to no one is marked as the note-taker's.
+            topic.has_speakers = any(r.speaker_id or r.speaker_name for r in topic.remark_list)
         return sorted(topics.values(), key=lambda topic: (topic.order, topic.pk))
 
 

@@ -188,10 +188,13 @@ def _topic_from(request: HttpRequest) -> Topic | None:
 
 def _quote_topic(topic: Topic) -> str:
     lines = [f"From the {topic.meeting.series.name} of {topic.meeting.date:%Y-%m-%d}, “{topic.title}”:", ""]
-    for remark in topic.remarks.select_related("speaker").order_by("order"):
+    remarks = list(topic.remarks.select_related("speaker").order_by("order"))
+    spoken = any(r.speaker_id or r.speaker_name for r in remarks)
+    for remark in remarks:
         who = remark.speaker.name if remark.speaker else remark.speaker_name
-        prefix = "  " * remark.depth + "- " + (f"**{who}**: " if who else "")
-        lines.append(prefix + remark.text.replace("\n", " "))
+        # A remark the notes give to no one stays the note-taker's, even under a speaker's bullet.
+        mark = f"**{who}**: " if who else ("_(note)_ " if spoken else "")
+        lines.append("  " * remark.depth + "- " + mark + remark.text.replace("\n", " "))
     if len(lines) == 2 and topic.body:
         lines.extend(topic.body.splitlines())
     return "\n".join(f"> {line}".rstrip() for line in lines) + "\n"

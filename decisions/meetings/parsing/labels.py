@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from decisions.meetings.parsing.base import ReaderBase
-from decisions.meetings.parsing.blocks import unescape
+from decisions.meetings.parsing.blocks import Block, strip_markup, unescape
 from decisions.meetings.parsing.words import (
     ACRONYMS,
     CHECKBOX_RE,
@@ -30,6 +30,19 @@ BRACKET_LABEL_RE = re.compile(
 )
 PAREN_LABEL_RE = re.compile(r"^\((?P<label>[^()\n]{1,40})\)\s*(?P<sep>:|-+|–|—)?\s*(?P<rest>.*)$")
 SAYS_LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,60}?)\s+says\s*:\s*(?P<rest>.*)$")
+# "Joel's summary:", "Christoph's take:": a person's words, named by what they are.
+SAID_NOUNS = (
+    r"update|summary|take|comment|question|answer|response|reply|point|view|opinion|concern"
+    r"|suggestion|proposal|thoughts?|idea|status|report|position|feedback|notes?|remarks?"
+)
+POSSESSIVE_LABEL_RE = re.compile(
+    rf"^@?(?P<label>[\w\-]+(?:\s+[\w\-]+)?)['’]s?\s+(?:{SAID_NOUNS})\s*:\s*(?P<rest>.*)$", re.I
+)
+# "Comment from Sam:", "Question from Alex Crichton:".
+FROM_LABEL_RE = re.compile(
+    r"^(?i:comments?|questions?|answers?|responses?|repl(?:y|ies)|feedback|notes?|remarks?)\s+from\s+"
+    r"@?(?P<label>[\w\-]+(?:\s+[\w\-]+)?)\s*:\s*(?P<rest>.*)$"
+)
 COLON_LABEL_RE = re.compile(r"^@?(?P<label>[^:*_\[\]()`<>|#\n]{1,60}?)\s*[:：]\s*(?P<rest>.*)$")
 DASH_LABEL_RE = re.compile(
     r"^@?(?P<label>[^:*_\[\]()`<>|#\n\-–—]{1,40}?)(?:\s+[-–—]+|[-–—]+\s)\s*(?P<rest>.*)$"
@@ -40,16 +53,47 @@ LABEL_FORMS = (
     ("bracket", BRACKET_LABEL_RE),
     ("paren", PAREN_LABEL_RE),
     ("says", SAYS_LABEL_RE),
+    ("possessive", POSSESSIVE_LABEL_RE),
+    ("from", FROM_LABEL_RE),
     ("colon", COLON_LABEL_RE),
     ("dash", DASH_LABEL_RE),
 )
+
+
+# "Chris explained...", "Andrew Brown brought up...", "Luke pointed out...": words the notes give to
+# someone in prose. Only verbs of saying: "Marcin is using...", "Chris will..." attribute nothing.
+REPORTED_VERBS = (
+    r"said|says|asked|asks|noted|mentioned|mentions|suggested|suggests|proposed|proposes|explained"
+    r"|explains|pointed\s+out|points\s+out|agreed|agrees|disagreed|disagrees|replied|responded|answered"
+    r"|added|clarified|confirmed|commented|remarked|stated|argued|raised|brought\s+up|shared|reported"
+    r"|summari[sz]ed|recapped|highlighted|described|presented|demoed|demonstrated|expressed|offered"
+    r"|volunteered|wondered|questioned|recommended|emphasi[sz]ed|stressed|observed|acknowledged"
+    r"|requested|inquired|talked|spoke|outlined|walked\s+through|showed|voiced|warned|discussed"
+    r"|thinks|thought|believes|feels|felt|wants|wanted\s+to\s+know|went\s+on\s+to\s+explain"
+    r"|(?:called|drew)\s+attention"
+    r"|(?:provided|gave)\s+(?:an?\s+)?(?:brief\s+|short\s+|quick\s+)?(?:update|overview|summary|recap|report|demo)"
+)
+REPORTED_RE = re.compile(
+    rf"(?:^|(?<=[.!?;]\s)|(?<=[.!?;]\s\s)|(?<=[.!?;][)\]\"”]\s))[*_]*@?"
+    rf"(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?|[a-z][a-z0-9_\-]{{2,}})[*_]*"
+    rf"\s+(?:also\s+|then\s+|further\s+|briefly\s+)?(?:{REPORTED_VERBS})\b"
+)
+
+
+# Words that open a sentence of reported speech without being anyone's name.
+NOT_NAMES = {
+    "he", "she", "they", "someone", "somebody", "nobody", "anyone", "further", "finally", "later",
+    "earlier", "others", "folks", "participants", "attendees", "presenters", "both", "many", "few",
+    "will", "may", "might", "must", "shall", "won't", "can't", "also", "still",
+    "board", "committee", "briefly", "supports", "everybody",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Label:
     label: str
     rest: str
-    form: str  # bold | italic | bracket | paren | says | colon | dash
+    form: str  # bold | italic | bracket | paren | says | possessive | from | colon | dash | bare
     sep: str = ""
 
 
@@ -178,7 +222,10 @@ class SpeakerLabels(ReaderBase):
 
     # Pass 3: which labels are speakers -------------------------------------------------------
 
+    tied: dict[str, str]  # label key -> how it was tied to an attendee ("first name"...)
+
     def _decide_labels(self) -> None:
+        self.tied = {}
         firsts: Counter[str] = Counter()
         for name in self.attendees:
             tokens = [t for t in re.split(r"[\s,]+", name) if t]
@@ -195,29 +242,52 @@ class SpeakerLabels(ReaderBase):
             first = tokens[-1] if "," in name else tokens[0]
             last = tokens[0] if "," in name else tokens[-1]
             if firsts[name_key(first)] == 1:
-                self.known.setdefault(name_key(first), name)
-                self.known.setdefault(name_key(f"{first} {last[0]}"), name)
+                self._tie(first, name, "first name")
+                self._tie(f"{first} {last[0]}", name, "first name")
                 initials = "".join(
                     t[0] for t in ([first, last] if "," in name else tokens) if t[:1].isalpha()
                 )
                 if len(initials) >= 2:
-                    self.known.setdefault(name_key(initials), name)
+                    self._tie(initials, name, "initials")
         lines = self._content_lines()
         for line in lines:
             label = split_label(line)
             if label and label_shape(label.label):
                 self.counts[name_key(label.label)] += 1
+        self._tie_handle_prefixes()
         handles = [
             key
             for key, count in self.counts.items()
             if count >= 2 and label_shape(key) == "handle" and not is_stop(key) and not has_common_word(key)
         ]
         self._handle_notes = len(handles) >= 2
-        for forms in ({"bold", "italic", "bracket", "says", "colon"}, {"paren", "dash"}):
+        for forms in (
+            {"bold", "italic", "bracket", "says", "possessive", "from", "colon"},
+            {"paren", "dash"},
+        ):
             for line in lines:
                 label = split_label(line)
                 if label and label.form in forms and self._accept(label):
                     self.accepted.add(name_key(label.label))
+
+    def _tie(self, written: str, name: str, how: str) -> None:
+        if name_key(written) not in self.known:
+            self.known[name_key(written)] = name
+            self.tied[name_key(written)] = how
+
+    def _tie_handle_prefixes(self) -> None:
+        """`alex:` where the only attendee starting so is the handle `alexcrichton`: that attendee."""
+        handles = [a for a in self.attendees if re.fullmatch(r"[a-z][a-z0-9_\-]{3,}", a)]
+        for key in list(self.counts):
+            if key in self.known or len(key) < 3 or label_shape(key) not in {"single", "handle"}:
+                continue
+            owners = [h for h in handles if h.startswith(key) and h != key]
+            clash = any(name_key(t) == key for a in self.attendees for t in a.replace(",", " ").split())
+            if len(owners) == 1 and not clash and not has_common_word(key):
+                self._tie(key, owners[0], "handle prefix")
+
+    def _alias_matches(self, aliases: dict[str, str]) -> dict[str, str]:
+        return {label: self.tied[name_key(label)] for label in aliases if name_key(label) in self.tied}
 
     def _content_lines(self) -> list[str]:
         found = []
@@ -258,6 +328,60 @@ class SpeakerLabels(ReaderBase):
             or (label_shape(p) == "handle" and self.counts[name_key(p)] >= 2)
             for p in split_names(name)
         )
+
+    def _reported(self, text: str) -> list[tuple[int, str]]:
+        """Where sentences of `text` start with someone's reported words ("Luke pointed out"), and who."""
+        found = []
+        for match in REPORTED_RE.finditer(text):
+            name = match["name"]
+            if self._reported_name(name):
+                found.append((match.start(), name))
+            elif (
+                " " in name
+                and self._reported_name(name.split()[-1])
+                and is_common_word(name.split()[0].lower())
+            ):
+                # "Then Alex said": the name is the second word.
+                found.append((match.start("name") + len(name) - len(name.split()[-1]), name.split()[-1]))
+        return found
+
+    def _reported_name(self, name: str) -> bool:
+        key = name_key(name)
+        if key in self.known or key in self.accepted:
+            return True
+        if is_stop(name) or has_common_word(name) or not name[:1].isupper():
+            return False
+        # "He explained", "Further discussed", "Mapping shared memory": not names.
+        if any(
+            w.lower() in NOT_NAMES or re.search(r"\w{3}(?:ing|ally|ently|ously|ately|ively)$", w)
+            for w in name.split()
+        ):
+            return False
+        if re.search(r"['’](?![A-Z])", name):
+            return False  # "We've agreed", "Alex's PR"; not "O'Brien"
+        return label_shape(name) in {"single", "multi"}
+
+    def _bare_speaker(self, block: Block) -> str | None:
+        """`* elliottt` over sub-bullets in a stand-up list: that person's update, the name alone."""
+        if block.item is None or not block.first_in_item or not self.items[block.item].has_sublist:
+            return None
+        text = strip_markup(CHECKBOX_RE.sub("", block.text.strip())).rstrip(":").strip().lstrip("@")
+        if "\n" in text or not text or not label_shape(text) or is_stop(text) or has_common_word(text):
+            return None
+        if name_key(text) in self.known or name_key(text) in self.accepted:
+            return text
+        parent = self.items[block.item].parent
+        siblings = [
+            i.head
+            for i in self.items.values()
+            if i.parent == parent and i.id != block.item and i.head is not None and i.has_sublist
+        ]
+        named = sum(
+            1
+            for head in siblings
+            if name_key(strip_markup(head.text.strip()).rstrip(":").strip().lstrip("@")) in self.known
+        )
+        return text if named >= 2 else None
 
     def _speaker(self, line: str) -> Label | None:
         label = split_label(line)

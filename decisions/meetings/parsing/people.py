@@ -179,8 +179,10 @@ def _name_entry(entry: str) -> tuple[str, list[str]] | None:
     name = re.sub(r"\s+", " ", name)
     if not name or PLACEHOLDER_RE.fullmatch(name) or len(name) > 60 or name.lower() in STOP_LABELS:
         return None
-    if re.search(r"[:?!;\[\]{}<>|=*]|https?://|\d{3,}", name):
+    if re.search(r"[:?!;\[\]{}<>|=*]|https?://", name):
         return None
+    if re.search(r"\d{3,}", name) and not re.fullmatch(r"[A-Za-z][\w\-]*", name):
+        return None  # a phone number or a date, but `afonso360` is a handle
     words = name.replace(",", " ").split()
     if not 1 <= len(words) <= 5 or any(
         w.lower() in {"the", "a", "an", "in", "no", "particular", "order"} for w in words

@@ -67,6 +67,7 @@ class Reader(SectionsPass, AttendeesPass, SpeakerLabels, RemarksPass, ActionItem
             text_date=text_date,
         )
         parsed.aliases = self._aliases(parsed)
+        parsed.alias_matches = self._alias_matches(parsed.aliases)
         if not self.title:
             self.warnings.append("No title found: the meeting is named after its series and date.")
         if not topics:

@@ -14,9 +14,19 @@ from decisions.meetings.parsing.blocks import (
     strip_markup,
 )
 from decisions.meetings.parsing.labels import Label, is_common_word, split_label
-from decisions.meetings.parsing.results import ParsedActionItem, ParsedRemark, ParsedTopic
+from decisions.meetings.parsing.results import (
+    SPEAKER_BY_LABEL,
+    SPEAKER_REPORTED,
+    SPEAKER_STANDUP,
+    ParsedActionItem,
+    ParsedRemark,
+    ParsedTopic,
+)
 from decisions.meetings.parsing.words import CHECKBOX_RE, PLACEHOLDER_RE, REPORTING_VERBS
 from decisions.people.names import name_key
+
+# A sub-bullet in the first person goes on with the words of the speaker above it.
+FIRST_PERSON_RE = re.compile(r"(?:I|I['’](?:m|ll|ve|d)|[Mm]y|[Mm]e)\b")
 
 
 class RemarksPass(ReaderBase):
@@ -25,7 +35,8 @@ class RemarksPass(ReaderBase):
     def _content(self) -> tuple[list[ParsedTopic], list[ParsedActionItem]]:
         topics = [ParsedTopic(title=d.title, line=d.line + 1, attendees=self.attendees) for d in self.drafts]
         loose: list[ParsedActionItem] = []
-        item_speaker: dict[int, str | None] = {}
+        # The speaker an item gives its sub-items (by item id) and its own later paragraphs (-1 - id).
+        passes: dict[int, str | None] = {}
         loose_speaker: str | None = None
         action_owner: str | None = None
         for block in self.blocks:
@@ -56,8 +67,10 @@ class RemarksPass(ReaderBase):
                 loose_speaker = None
             if block.section != "topic" or topic is None:
                 continue
-            inherited = self._inherited(block, item_speaker) or loose_speaker
-            speaker = self._remarks(block, topic, inherited, item_speaker)
+            inherited = self._inherited(block, passes)
+            if block.first_in_item and block.item is not None and self.items[block.item].parent is None:
+                inherited = inherited or loose_speaker  # "Alex:" alone, then Alex's list
+            speaker = self._remarks(block, topic, inherited, passes)
             if alone:
                 loose_speaker = speaker
         by_topic: dict[int, list[Block]] = {}
@@ -78,15 +91,25 @@ class RemarksPass(ReaderBase):
                 kept.append(topic)
         return kept, loose
 
-    def _inherited(self, block: Block, item_speaker: dict[int, str | None]) -> str | None:
+    def _inherited(self, block: Block, passes: dict[int, str | None]) -> str | None:
+        """Whose words an unattributed paragraph is: only what the notes' structure says.
+
+        A later paragraph of the same bullet continues that bullet; a sub-bullet is its parent's
+        speaker's only under a bullet that is the name alone (`* elliottt`, `* Alex:`), as in a
+        stand-up list. Under `* Till: ...` a sub-bullet is the note-taker's (None): it may be an
+        answer, a note or anyone's remark, and nobody is quoted for what they did not say.
+        """
         item_id = block.item
-        if item_id is not None and block.first_in_item:
-            item_id = self.items[item_id].parent
-        while item_id is not None:
-            if item_speaker.get(item_id):
-                return item_speaker[item_id]
-            item_id = self.items[item_id].parent
-        return None
+        if item_id is None:
+            return None
+        if not block.first_in_item:
+            return passes.get(-1 - item_id) or passes.get(item_id)
+        parent = self.items[item_id].parent
+        if parent is None:
+            return None
+        if passes.get(parent) is None and FIRST_PERSON_RE.match(strip_markup(block.text)):
+            return passes.get(-1 - parent)  # "* Victor: ..." then "  * I'll be picking up...": Victor's
+        return passes.get(parent)
 
     def _is_speaker_alone(self, block: Block) -> bool:
         lines = [line for line in block.text.split("\n") if line.strip()]
@@ -94,17 +117,20 @@ class RemarksPass(ReaderBase):
         return bool(label and not label.rest)
 
     def _remarks(
-        self, block: Block, topic: ParsedTopic, inherited: str | None, item_speaker: dict[int, str | None]
+        self, block: Block, topic: ParsedTopic, inherited: str | None, passes: dict[int, str | None]
     ) -> str | None:
         """Add the remarks and commitments of one paragraph; return the speaker it ends with."""
         depth = max(block.depth, 0)
         current: ParsedRemark | None = None
         action: ParsedActionItem | None = None
         speaker = inherited
-        head_speaker: str | None = None
+        how = SPEAKER_STANDUP  # an inherited speaker: the bullet above holds the name alone
+        bare = self._bare_speaker(block)
+        head_label: Label | None = None
         head_other = False
+        lines = block.text.split("\n")
         made: list[ParsedRemark] = []
-        for index, raw in enumerate(block.text.split("\n")):
+        for index, raw in enumerate(lines):
             number = block.line + index + 1
             line = raw.strip()
             if line.endswith("\\"):
@@ -115,9 +141,10 @@ class RemarksPass(ReaderBase):
             if block.head == "label" and index == 0:
                 line = (split_label(line) or Label("", line, "")).rest
             elif block.head and (index == 0 or block.head == "all"):
-                head_speaker = head_speaker or (self._presenter(line) if index == 0 else None)
+                if index == 0 and topic.presenter is None:
+                    topic.presenter = self._presenter(line)
                 continue
-            if not line or line.startswith("|"):
+            if bare or not line or line.startswith("|"):
                 continue
             found = self._action_line(line, number, task)
             if found is not None:
@@ -127,31 +154,63 @@ class RemarksPass(ReaderBase):
                 continue
             label = self._speaker(line)
             if label is not None:
-                speaker = label.label
+                speaker, how = label.label, SPEAKER_BY_LABEL
                 if index == 0:
-                    head_speaker = head_speaker or speaker
+                    head_label = label
                 current, action = (
                     ParsedRemark(speaker=speaker, text=label.rest, depth=depth, line=number),
                     None,
                 )
                 made.append(current)
+                continue
+            following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+            reported = self._reported_in(line, following)
+            if reported and reported[0][0] == 0:
+                action = current = None  # a new sentence, someone else's words
+            head_other = head_other or (index == 0 and bool(reported) and reported[0][0] == 0)
+            cut = reported[0][0] if reported else len(line)
+            whole, before = line, line[:cut].strip()
+            if not before:
+                pass
             elif action is not None and action.text:
-                action.text = f"{action.text} {line}"
+                action.text = f"{action.text} {before}"
             elif current is not None:
-                current.text = f"{current.text}\n{line}" if current.text else line
-            elif not PLACEHOLDER_RE.fullmatch(strip_markup(line)):
-                if speaker and self._names_someone(line):
+                current.text = f"{current.text}\n{before}" if current.text else before
+            elif not PLACEHOLDER_RE.fullmatch(strip_markup(before)):
+                if speaker and self._names_someone(before):
                     # "Dominik suggested..." under "Marcin: ..." is not Marcin speaking.
                     speaker, head_other = None, head_other or index == 0
-                current = ParsedRemark(speaker=speaker, text=line, depth=depth, line=number)
+                current = ParsedRemark(speaker=speaker, text=before, depth=depth, line=number, found=how)
+                made.append(current)
+            ends = [start for start, _ in reported[1:]] + ([len(whole)] if reported else [])
+            for (start, name), end in zip(reported, ends, strict=True):
+                # "Emily agreed...": the notes give these words to Emily, up to the next such sentence.
+                text = whole[start:end].strip()
+                current = ParsedRemark(
+                    speaker=name, text=text, depth=depth, line=number, found=SPEAKER_REPORTED
+                )
+                action = None
                 made.append(current)
         for remark in made:
             if remark.text.strip():
                 topic.remarks.append(remark)
                 self._commitment(remark, topic)
         if block.item is not None and block.first_in_item:
-            item_speaker[block.item] = head_speaker or (None if head_other else inherited)
+            if bare:
+                passes[block.item] = bare
+            elif head_label is not None:
+                passes[-1 - block.item] = head_label.label  # its own later paragraphs
+                passes[block.item] = None if head_label.rest else head_label.label
+            else:
+                passes[block.item] = None if head_other else inherited
         return speaker
+
+    def _reported_in(self, line: str, following: str) -> list[tuple[int, str]]:
+        """Reported speech in one line, also when the name ends it and the verb opens the next."""
+        if not line or not (line[:1].isalpha() or line[:1] in "*_@" or ". " in line or "; " in line):
+            return []
+        found = self._reported(f"{line} {following}" if following else line)
+        return [(start, name) for start, name in found if start < len(line)]
 
     def _names_someone(self, line: str) -> bool:
         """A line that starts with a person's name: reported speech, not the speaker above it."""

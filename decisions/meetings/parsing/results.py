@@ -8,6 +8,14 @@ from dataclasses import dataclass, field
 
 from decisions.people.names import name_key, people_in_label
 
+# How a remark's speaker was found: a label the line starts with (`Name:`, `**Name**`, `[Name]`),
+# words reported in prose ("Chris explained..."), or a stand-up bullet holding the name alone with
+# the remark under it. A remark with no speaker is the note-taker's: the notes give it to nobody.
+SPEAKER_BY_LABEL = "label"
+SPEAKER_REPORTED = "reported"
+SPEAKER_STANDUP = "stand-up"
+SPEAKER_PRESENTER = "presenter"
+
 
 @dataclass
 class ParsedRemark:
@@ -15,6 +23,7 @@ class ParsedRemark:
     text: str
     depth: int = 0
     line: int = 0
+    found: str = SPEAKER_BY_LABEL
 
 
 # How an action item or a topic was found: under a heading that says what it holds ("section"),
@@ -61,14 +70,16 @@ class ParsedTopic:
     confidence: float = 1.0
     rfc_mentions: list[int] = field(default_factory=list)
     decision_mentions: list[int] = field(default_factory=list)
+    # Who brought the topic, as its title line says (`[Robin] - OCI`); not the speaker of its bullets.
+    presenter: str | None = None
 
     # The meeting's attendees, so `Brown, Andrew` reads as one person where the notes list names so.
     attendees: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def speakers(self) -> list[str]:
-        """Distinct speakers of this topic, in order of first remark."""
-        return _distinct_speakers(self.remarks, self.attendees)
+        """Distinct speakers of this topic, in order of first remark (its presenter first)."""
+        return _distinct_speakers(_attributed(self), self.attendees)
 
 
 @dataclass
@@ -88,11 +99,43 @@ class ParsedMeeting:
     # Handles and initials the notes declare for an attendee: "Nick Fitzgerald (nf)".
     attendee_aliases: dict[str, list[str]] = field(default_factory=dict)
     text_date: datetime.date | None = None
+    # How each label in `aliases` was tied to its attendee: "first name" (the only attendee with it),
+    # "initials", "handle prefix" (`alex` for the only handle starting so); absent means written in full.
+    alias_matches: dict[str, str] = field(default_factory=dict)
 
     @property
     def speakers(self) -> list[str]:
-        """Distinct speakers of the whole meeting, in order of first remark."""
-        return _distinct_speakers((r for topic in self.topics for r in topic.remarks), self.attendees)
+        """Distinct speakers of the whole meeting, in order of first remark; a person the notes write
+        two ways (`Stuart Schaefer` and `Stuart`, tied by the attendee list) is listed once, as first written."""
+        return _distinct_speakers(
+            (r for topic in self.topics for r in _attributed(topic)), self.attendees, self.aliases
+        )
+
+    @property
+    def speaker_details(self) -> list[dict[str, object]]:
+        """Each speaker as written, how the notes attribute words to them, and the attendee the label
+        was matched to (and how surely): what a person checks before people are linked."""
+        details = []
+        for name in self.speakers:
+            remark = next(
+                r
+                for topic in self.topics
+                for r in _attributed(topic)
+                if r.speaker and name in _names(r, self)
+            )
+            attendee = self.aliases.get(name) or next(
+                (a for a in self.attendees if name_key(a) == name_key(name)), None
+            )
+            details.append(
+                {
+                    "name": name,
+                    "found": remark.found,
+                    "line": remark.line,
+                    "attendee": attendee,
+                    "match": self.alias_matches.get(name, "exact" if attendee else None),
+                }
+            )
+        return details
 
 
 class MeetingParseError(ValueError):
@@ -104,12 +147,24 @@ class MeetingParseError(ValueError):
         self.line = line
 
 
-def _distinct_speakers(remarks: Iterable[ParsedRemark], attendees: Iterable[str] = ()) -> list[str]:
+def _attributed(topic: ParsedTopic) -> Iterable[ParsedRemark]:
+    if topic.presenter:
+        yield ParsedRemark(speaker=topic.presenter, text="", line=topic.line, found=SPEAKER_PRESENTER)
+    yield from topic.remarks
+
+
+def _names(remark: ParsedRemark, meeting: ParsedMeeting) -> list[str]:
+    return people_in_label(remark.speaker or "", {name_key(a) for a in meeting.attendees})
+
+
+def _distinct_speakers(
+    remarks: Iterable[ParsedRemark], attendees: Iterable[str] = (), aliases: dict[str, str] | None = None
+) -> list[str]:
     seen: dict[str, str] = {}
     listed = {name_key(a) for a in attendees}
     for remark in remarks:
         if not remark.speaker:
             continue
         for name in people_in_label(remark.speaker, listed):
-            seen.setdefault(name_key(name), name)
+            seen.setdefault(name_key((aliases or {}).get(name, name)), name)
     return list(seen.values())
