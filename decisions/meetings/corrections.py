@@ -264,13 +264,17 @@ def _edit_item(item: ParsedActionItem, entry: dict) -> bool:
 # Applying ---------------------------------------------------------------------------------------
 
 
-def apply_corrections(parsed: ParsedMeeting, corrections: Corrections) -> tuple[ParsedMeeting, list[str]]:
-    """The parse as the person corrected it (a copy: `parsed` is not changed), and, said for a
-    person, each correction that no longer applies to these notes.
+@dataclass
+class Corrected:
+    """A parse with corrections applied, every action item's row, and what no longer applies."""
 
-    Only the action items to save remain in the result (suggestions not accepted, dismissed items
-    are left out); item_rows() lists them all for the preview.
-    """
+    parsed: ParsedMeeting
+    rows: list[ItemRow]
+    notes: list[str]
+
+
+def correct(parsed: ParsedMeeting, corrections: Corrections) -> Corrected:
+    """apply_corrections() with the rows of every action item, saved or not, for the preview."""
     result = copy.deepcopy(parsed)
     notes: list[str] = []
     notes += _apply_names(result, corrections)
@@ -282,7 +286,18 @@ def apply_corrections(parsed: ParsedMeeting, corrections: Corrections) -> tuple[
     for topic in result.topics:
         topic.action_items = [i for i in topic.action_items if id(i) in saved]
     result.action_items = [row.item for row in rows if row.saved]
-    return result, notes
+    return Corrected(result, rows, notes)
+
+
+def apply_corrections(parsed: ParsedMeeting, corrections: Corrections) -> tuple[ParsedMeeting, list[str]]:
+    """The parse as the person corrected it (a copy: `parsed` is not changed), and, said for a
+    person, each correction that no longer applies to these notes.
+
+    Only the action items to save remain in the result (suggestions not accepted, dismissed items
+    are left out); correct() also gives them all, for the preview.
+    """
+    corrected = correct(parsed, corrections)
+    return corrected.parsed, corrected.notes
 
 
 def _apply_names(parsed: ParsedMeeting, corrections: Corrections) -> list[str]:
@@ -402,10 +417,12 @@ __all__ = [
     "AS_NEW",
     "AS_NONE",
     "AS_PERSON",
+    "Corrected",
     "Corrections",
     "CorrectionsError",
     "ItemRow",
     "apply_corrections",
+    "correct",
     "item_anchor",
     "item_rows",
     "remark_anchor",

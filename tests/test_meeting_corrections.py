@@ -1,0 +1,192 @@
+"""Correcting the parser in the notes preview: apply_corrections, the preview's controls, and saving
+exactly what the preview showed (decisions.meetings.corrections, .correcting, /meetings/new/)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from decisions.meetings.corrections import (
+    Corrections,
+    CorrectionsError,
+    apply_corrections,
+    correct,
+    item_anchor,
+    remark_anchor,
+    topic_anchor,
+)
+from decisions.meetings.parsing import ParsedActionItem, parse_meeting
+from decisions.meetings.parsing.results import FOUND_INFERRED
+from decisions.models import Meeting, MeetingSeries, Person
+from tests.factories import make_person
+
+NOTES = """# Wasmtime project call
+
+## Attendees
+
+- Till
+- Nick
+- Victor
+- Zoom
+
+## Notes
+
+### Where should shared WASI implementations live?
+
+- **Till**: several of us are writing wasi-http hosts; we should share one.
+- **Nick**: keep it in tree behind a feature flag, like RFC 6 says.
+    - **Victor**: Kubernetes moved volume plugins out of tree and it took years.
+- **Zoom**: nothing else today.
+- **Nick**: the release is next week.
+
+### Release
+
+- **Nick**: cut 20.0 on Monday.
+- the notes end here.
+
+## Action items
+
+- [ ] Till: get the RFC written
+- [ ] Victor: send the Kubernetes in-tree/out-of-tree history
+"""
+
+
+def parsed_with_suggestion():
+    """The notes with one suggested item, as the parser gives one for `Nick will look into it`."""
+    parsed = parse_meeting(NOTES)
+    suggestion = ParsedActionItem(
+        owner="Nick", text="look into the flag names", line=16, found=FOUND_INFERRED, confidence=0.6
+    )
+    parsed.topics[0].action_items.append(suggestion)
+    parsed.action_items.append(suggestion)
+    return parsed
+
+
+def remark(parsed, start: str):
+    return next(r for t in parsed.topics for r in t.remarks if r.text.startswith(start))
+
+
+# apply_corrections --------------------------------------------------------------------------------
+
+
+def test_a_name_that_is_not_a_person_leaves_the_attendees_and_its_remarks_become_the_note_takers():
+    parsed = parse_meeting(NOTES)
+    corrected, notes = apply_corrections(parsed, Corrections(names={"Zoom": {"as": "none"}}))
+    assert "Zoom" not in corrected.attendees and "Zoom" not in corrected.speakers
+    assert remark(corrected, "nothing else today").speaker is None
+    assert notes == []
+    assert remark(parsed, "nothing else today").speaker == "Zoom"  # the parse itself is untouched
+
+
+def test_a_remark_gets_another_speaker_or_none():
+    parsed = parse_meeting(NOTES)
+    anchors = {
+        remark_anchor(remark(parsed, "cut 20.0")): {"to": "Till", "quote": "cut"},
+        remark_anchor(remark(parsed, "several of us")): {"to": None, "quote": "several"},
+    }
+    corrected, _ = apply_corrections(parsed, Corrections(speakers=anchors))
+    assert remark(corrected, "cut 20.0").speaker == "Till"
+    assert remark(corrected, "several of us").speaker is None
+
+
+def test_topics_are_renamed_dropped_merged_and_split():
+    parsed = parse_meeting(NOTES)
+    wasi, release = (topic_anchor(t) for t in parsed.topics)
+    split_at = remark_anchor(remark(parsed, "the release is next week"))
+    corrections = Corrections(
+        topics=[{"op": "split", "remark": split_at, "title": "Next release"}],
+        titles={wasi: "Shared WASI implementations"},
+    )
+    corrected, notes = apply_corrections(parsed, corrections)
+    assert [t.title for t in corrected.topics] == ["Shared WASI implementations", "Next release", "Release"]
+    assert [r.text for r in corrected.topics[1].remarks] == ["the release is next week."]
+    assert len(corrected.topics[0].remarks) == 4 and notes == []
+
+    corrections.topics.append({"op": "merge", "topic": release, "into": "s" + split_at})
+    corrected, _ = apply_corrections(parsed, corrections)
+    assert [t.title for t in corrected.topics] == ["Shared WASI implementations", "Next release"]
+    assert [r.text for r in corrected.topics[1].remarks][-2:] == [
+        "cut 20.0 on Monday.",
+        "the notes end here.",
+    ]
+
+    corrected, _ = apply_corrections(parsed, Corrections(topics=[{"op": "drop", "topic": release}]))
+    assert [t.title for t in corrected.topics] == ["Where should shared WASI implementations live?"]
+
+
+def test_suggested_items_are_left_out_until_accepted_and_found_ones_until_dismissed():
+    parsed = parsed_with_suggestion()
+    till, victor, suggestion = (item_anchor(i) for i in parsed.action_items)
+    corrected, _ = apply_corrections(parsed, Corrections())
+    assert [i.text for i in corrected.action_items] == [
+        "get the RFC written",
+        "send the Kubernetes in-tree/out-of-tree history",
+    ]
+
+    corrections = Corrections(
+        items={
+            suggestion: {"state": "accepted", "owner": "Victor"},
+            victor: {"state": "dismissed"},
+            till: {"due": "2023-04-06", "done": True},
+        },
+        added=[{"owner": "Nick", "text": "book the room", "due": None, "done": False}],
+    )
+    corrected, notes = apply_corrections(parsed, corrections)
+    saved = [(i.owner, i.text, i.due, i.done) for i in corrected.action_items]
+    assert saved == [
+        ("Till", "get the RFC written", datetime.date(2023, 4, 6), True),
+        ("Victor", "look into the flag names", None, False),
+        ("Nick", "book the room", None, False),
+    ]
+    assert notes == []
+    assert [i.text for i in corrected.topics[0].action_items] == ["look into the flag names"]
+
+
+def test_corrections_follow_their_text_when_lines_are_added_above_it():
+    parsed = parse_meeting(NOTES)
+    anchor = remark_anchor(remark(parsed, "cut 20.0"))
+    moved = parse_meeting(NOTES.replace("## Notes\n", "## Notes\n\nA line added.\n\nAnother one.\n"))
+    corrected, notes = apply_corrections(
+        moved, Corrections(speakers={anchor: {"to": "Till", "quote": "cut"}})
+    )
+    assert remark(corrected, "cut 20.0").speaker == "Till" and notes == []
+
+
+def test_corrections_whose_text_is_gone_are_reported_and_applied_to_nothing_else():
+    parsed = parse_meeting(NOTES)
+    corrections = Corrections(
+        names={"Victor": {"as": "none"}},
+        speakers={remark_anchor(remark(parsed, "cut 20.0")): {"to": "Till", "quote": "cut 20.0 on Monday."}},
+        topics=[{"op": "drop", "topic": topic_anchor(parsed.topics[1]), "quote": "Release"}],
+        items={item_anchor(parsed.action_items[0]): {"state": "dismissed", "quote": "get the RFC written"}},
+    )
+    edited = (
+        NOTES.replace("- Victor\n", "")
+        .replace("    - **Victor**: Kubernetes moved volume plugins out of tree and it took years.\n", "")
+        .replace("- [ ] Victor: send the Kubernetes in-tree/out-of-tree history\n", "")
+        .replace("cut 20.0 on Monday", "cut 21.0 on Tuesday")
+        .replace("### Release", "### Releases")
+        .replace("get the RFC written", "get the RFC merged")
+    )
+    corrected, notes = apply_corrections(parse_meeting(edited), corrections)
+    assert len(notes) == 4
+    assert any("Victor" in n for n in notes) and any("cut 20.0 on Monday." in n for n in notes)
+    assert any("Release" in n for n in notes) and any("get the RFC written" in n for n in notes)
+    assert remark(corrected, "cut 21.0").speaker == "Nick"
+    assert [t.title for t in corrected.topics][-1] == "Releases"
+    assert [i.text for i in corrected.action_items] == ["get the RFC merged"]
+
+
+def test_corrections_travel_as_json_and_a_malformed_value_is_refused_with_a_reason():
+    corrections = Corrections(names={"Zoom": {"as": "none"}}, titles={"t1-abcdef": "New"})
+    assert Corrections.from_json(corrections.to_json()) == corrections
+    for bad in ["{", "[]", '{"names": {"x": {"as": "god"}}}', '{"topics": [{"op": "explode"}]}',
+                '{"items": {"a1-x": {"due": "soon"}}}', '{"added": [{"owner": "x"}]}', '{"extra": 1}']:  # fmt: skip
+        with pytest.raises(CorrectionsError):
+            Corrections.from_json(bad)
