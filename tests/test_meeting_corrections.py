@@ -190,3 +190,128 @@ def test_corrections_travel_as_json_and_a_malformed_value_is_refused_with_a_reas
                 '{"items": {"a1-x": {"due": "soon"}}}', '{"added": [{"owner": "x"}]}', '{"extra": 1}']:  # fmt: skip
         with pytest.raises(CorrectionsError):
             Corrections.from_json(bad)
+
+
+# The preview on /meetings/new/ ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def series(db) -> MeetingSeries:
+    return MeetingSeries.objects.create(name="Wasmtime project call", slug="wasmtime-project-call")
+
+
+@pytest.fixture
+def editor(series) -> Client:
+    make_person("Till Brennecke", aliases=["Till"])
+    make_person("Nick Fallow")
+    client = Client()
+    client.force_login(User.objects.create_superuser("editor", "editor@example.org", "pw"))
+    return client
+
+
+def post(client: Client, series: MeetingSeries, corrections: Corrections | str = "", **fields: str):
+    headers = fields.pop("headers", {})
+    data = {"series": series.pk, "date": "2023-03-30", "notes": NOTES, "action": "preview"}
+    value = corrections if isinstance(corrections, str) else corrections.to_json()
+    return client.post("/meetings/new/", {**data, "corrections": value, **fields}, **headers)
+
+
+def carried(response) -> Corrections:
+    value = re.search(r'name="corrections" value="([^"]*)"', response.content.decode())[1]
+    return Corrections.from_json(unescape(value))
+
+
+def shown(response) -> dict:
+    """What the preview shows: attendees, topics, each remark's speaker, the action items to save."""
+    html = unescape(response.content.decode())
+    attendees = re.search(r'<dd id="preview-attendees">\d+: (.*?)</dd>', html, re.S)[1]
+    speakers = [
+        m[1] or None
+        for m in re.finditer(
+            r'<select id="speaker-[^"]+" name="speaker-[^"]+">.*?<option value="([^"]*)"[^>]*selected',
+            html,
+            re.S,
+        )
+    ]
+    items = re.findall(
+        r'<li class="item-(?:found|accepted|added)">.*?name="item-[^"]+-text" value="([^"]*)"', html, re.S
+    )
+    return {
+        "attendees": sorted(re.sub(r"<[^>]+>|\(new\)", "", a).strip() for a in attendees.split(", ")),
+        "topics": re.findall(r"<summary><strong>(.*?)</strong>", html),
+        "speakers": speakers,
+        "items": items,
+    }
+
+
+def test_the_preview_lists_as_attendees_everyone_the_saved_meeting_will_list(editor, series):
+    page = shown(post(editor, series))
+    assert page["attendees"] == ["Nick Fallow", "Till Brennecke", "Victor", "Zoom"]
+
+
+def test_a_first_name_match_is_marked_so_it_can_be_checked(editor, series):
+    html = post(editor, series).content.decode()
+    row = re.search(r"<th scope=\"row\">Till(.*?)</tr>", html, re.S)[0]
+    assert "first name" in row and "Till Brennecke" in row
+
+
+def test_choosing_not_a_person_in_the_names_table_takes_it_out_of_the_attendees(editor, series):
+    first = post(editor, series)
+    index = re.search(r'name="name-(\d+)-label" value="Zoom"', first.content.decode())[1]
+    response = post(
+        editor, series, carried(first), op="update", names="4",
+        **{f"name-{index}-label": "Zoom", f"name-{index}-was": "", f"name-{index}": "none"},
+    )  # fmt: skip
+    assert carried(response).names == {"Zoom": {"as": "none"}}
+    assert "Zoom" not in shown(response)["attendees"]
+
+
+def test_with_htmx_a_correction_answers_with_the_preview_alone(editor, series):
+    parsed = parse_meeting(NOTES)
+    anchor = topic_anchor(parsed.topics[1])
+    response = post(editor, series, op=f"drop:{anchor}", headers={"HTTP_HX_REQUEST": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="preview"') and "<html" not in html
+    assert shown(response)["topics"] == ["Where should shared WASI implementations live?"]
+
+
+def test_without_javascript_a_correction_answers_with_the_whole_page(editor, series):
+    anchor = topic_anchor(parse_meeting(NOTES).topics[1])
+    response = post(editor, series, op=f"drop:{anchor}")
+    assert response.status_code == 200 and "<html" in response.content.decode()
+    assert carried(response).topics == [{"op": "drop", "topic": anchor, "quote": "Release"}]
+
+
+def test_a_tampered_corrections_value_is_a_form_error_not_a_crash(editor, series):
+    response = post(editor, series, '{"names": {"Till": {"as": "admin"}}}', action="save")
+    assert response.status_code == 422
+    assert "The corrections made in the preview could not be read" in response.content.decode()
+    assert not Meeting.objects.exists()
+    assert carried(response) == Corrections()  # set aside: the next preview starts again
+
+
+def test_what_is_saved_after_corrections_is_exactly_what_the_preview_showed(editor, series):
+    parsed = parse_meeting(NOTES)
+    wasi, release = (topic_anchor(t) for t in parsed.topics)
+    corrections = Corrections(
+        names={"Zoom": {"as": "none"}, "Victor": {"as": "new", "name": "Victor Adossi"}},
+        speakers={remark_anchor(remark(parsed, "cut 20.0")): {"to": "Till", "quote": "cut"}},
+        topics=[{"op": "drop", "topic": release}],
+        titles={wasi: "Shared WASI hosts"},
+        items={item_anchor(parsed.action_items[1]): {"state": "dismissed"}},
+        added=[{"owner": "Nick", "text": "book the room", "due": None, "done": False}],
+    )
+    page = shown(post(editor, series, corrections))
+    response = post(editor, series, corrections, action="save")
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert sorted(p.name for p in meeting.attendees.all()) == page["attendees"]
+    assert page["attendees"] == ["Nick Fallow", "Till Brennecke", "Victor Adossi"]
+    assert [t.title for t in meeting.topics.all()] == page["topics"] == ["Shared WASI hosts"]
+    saved_speakers = [r.speaker_name or None for t in meeting.topics.all() for r in t.remarks.all()]
+    assert saved_speakers == page["speakers"] == ["Till", "Nick", "Victor", None, "Nick"]
+    assert [i.text for i in meeting.action_items.order_by("pk")] == page["items"]
+    assert page["items"] == ["get the RFC written", "book the room"]
+    assert Person.objects.filter(name="Victor Adossi").exists()
+    assert meeting.corrections == json.loads(corrections.to_json())
