@@ -16,7 +16,6 @@ from decisions.meetings.corrections import (
     Corrections,
     CorrectionsError,
     apply_corrections,
-    correct,
     item_anchor,
     remark_anchor,
     topic_anchor,
