@@ -314,3 +314,45 @@ def test_what_is_saved_after_corrections_is_exactly_what_the_preview_showed(edit
     assert page["items"] == ["get the RFC written", "book the room"]
     assert Person.objects.filter(name="Victor Adossi").exists()
     assert meeting.corrections == json.loads(corrections.to_json())
+
+
+# Later saves keep the corrections -------------------------------------------------------------------
+
+
+def test_a_re_import_keeps_what_a_person_corrected_and_reports_what_no_longer_applies(series, tmp_path):
+    from decisions.meetings.importing import import_file
+
+    path = tmp_path / "2023-03-30.md"
+    path.write_text(NOTES)
+    meeting = import_file(path, series=series.name).meeting
+    parsed = parse_meeting(NOTES)
+    meeting.corrections = Corrections(
+        names={"Zoom": {"as": "none"}},
+        topics=[{"op": "drop", "topic": topic_anchor(parsed.topics[1]), "quote": "Release"}],
+    ).as_dict()
+    meeting.save()
+
+    result = import_file(path, series=series.name)
+    assert result.meeting.pk == meeting.pk and result.stale_corrections == []
+    assert [t.title for t in meeting.topics.all()] == ["Where should shared WASI implementations live?"]
+    assert "Zoom" not in [p.name for p in meeting.attendees.all()]
+
+    path.write_text(NOTES.replace("### Release", "### Releases"))
+    result = import_file(path, series=series.name)
+    assert result.stale_corrections == ["The topic change “drop Release” no longer applies to the notes."]
+    assert [t.title for t in meeting.topics.all()][-1] == "Releases"
+    assert Meeting.objects.get().corrections["topics"][0]["quote"] == "Release"  # kept, not forgotten
+
+
+def test_the_edit_preview_applies_the_saved_corrections_and_warns_of_stale_ones(editor, series):
+    post(editor, series, Corrections(names={"Zoom": {"as": "none"}}), action="save")
+    meeting = Meeting.objects.get()
+    data = {"series": series.pk, "date": "2023-03-30", "title": meeting.title, "version": meeting.version,
+            "notes": NOTES.replace("Zoom", "Zoom call"), "corrections": json.dumps(meeting.corrections),
+            "action": "preview"}  # fmt: skip
+    html = unescape(editor.post(f"/meetings/{meeting.pk}/edit/", data).content.decode())
+    assert "Corrections that no longer apply" in html and "“Zoom” is no longer named in the notes." in html
+    data["notes"] = NOTES
+    html = unescape(editor.post(f"/meetings/{meeting.pk}/edit/", data).content.decode())
+    assert "Corrections that no longer apply" not in html
+    assert "Zoom" not in re.search(r'<dd id="preview-attendees">(.*?)</dd>', html, re.S)[1]
