@@ -356,3 +356,12 @@ def test_the_edit_preview_applies_the_saved_corrections_and_warns_of_stale_ones(
     html = unescape(editor.post(f"/meetings/{meeting.pk}/edit/", data).content.decode())
     assert "Corrections that no longer apply" not in html
     assert "Zoom" not in re.search(r'<dd id="preview-attendees">(.*?)</dd>', html, re.S)[1]
+
+
+def test_an_import_saves_no_suggested_item_nobody_accepted(series):
+    from decisions.meetings.saving import save_meeting
+
+    date = datetime.date(2023, 3, 30)
+    meeting = save_meeting(parsed_with_suggestion(), series=series, date=date, source_text=NOTES)
+    assert "look into the flag names" not in [i.text for i in meeting.action_items.all()]
+    assert meeting.action_items.count() == 2

@@ -347,8 +347,10 @@ def _save(
     created = meeting is None
     if corrections is None:  # an import: what people corrected in this meeting's notes before
         corrections = Corrections.from_dict(meeting.corrections if meeting is not None else None)
-        parsed, stale = apply_corrections(parsed, corrections)
-        rendered = _rendered_for(parsed, source_text, rendered)
+        stale = []
+        if corrections or any(item.suggested for item in parsed.action_items):  # else nothing to copy
+            parsed, stale = apply_corrections(parsed, corrections)
+            rendered = _rendered_for(parsed, source_text, rendered)
     else:
         stale = []
     kept = KeptState(meeting)
