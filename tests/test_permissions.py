@@ -260,18 +260,13 @@ def decision_edit_data(world: SimpleNamespace, decision: Decision, url: str) -> 
 
 
 def meeting_new_data(world: SimpleNamespace, record: Any, url: str) -> dict[str, Any]:
-    from decisions.meetings.views import _digest
-
     return {
         "series": world.series.pk,
         "date": "2024-05-01",
         "notes": NEW_NOTES,
         "action": "save",
-        "parsed_digest": _digest(NEW_NOTES),
-        "items-TOTAL_FORMS": "1",
-        "items-INITIAL_FORMS": "0",
-        "items-0-owner": "Chris F",
-        "items-0-text": "publish the numbers",
+        "new-item-owner": "Chris F",
+        "new-item-text": "publish the numbers",
     }
 
 

@@ -1,5 +1,5 @@
-"""The meeting forms: the list filters, submitting notes (pasted or uploaded), the action items
-drafted in a preview, and editing saved notes."""
+"""The meeting forms: the list filters, submitting notes (pasted or uploaded) with the corrections
+made in their preview, and editing saved notes."""
 
 from __future__ import annotations
 
@@ -13,8 +13,29 @@ from django.db.models import Q, QuerySet
 
 from decisions import markdown
 from decisions.forms import ControlFreeForm
-from decisions.meetings.limits import MAX_ACTION_ITEMS
+from decisions.meetings.corrections import Corrections, CorrectionsError
 from decisions.models import Meeting, MeetingSeries, Topic
+
+
+class CorrectionsField(forms.CharField):
+    """The preview's corrections, carried in the form as JSON; a value that cannot be read is an
+    error that says so (the preview then starts again without it), never a crash."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, strip=False, max_length=500_000, **kwargs)
+
+    def clean(self, value: Any) -> Corrections:
+        text = super().clean(value)
+        try:
+            return Corrections.from_json(text)
+        except CorrectionsError as error:
+            raise forms.ValidationError(
+                f"The corrections made in the preview could not be read ({error}); they were set aside. "
+                "Press Preview and correct what is still wrong.",
+                code="corrections",
+            ) from error
 
 
 class MeetingFilterForm(forms.Form):
@@ -92,6 +113,7 @@ class MeetingNotesForm(ControlFreeForm):
         help_text="Paste the whole notes (Markdown): topics as headings, remarks as “- **Name**: text”.",
     )
     upload = forms.FileField(label="…or upload a .md file", required=False)
+    corrections = CorrectionsField()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -134,19 +156,6 @@ class MeetingNotesForm(ControlFreeForm):
         return "\n".join([*head, notes]) if head else notes
 
 
-class ActionItemDraftForm(ControlFreeForm):
-    owner = forms.CharField(required=False, max_length=200)
-    text = forms.CharField(max_length=1000)
-    due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    done = forms.BooleanField(required=False)
-
-
-# A meeting's limit plus the one empty row, so every item a preview shows can be saved.
-ActionItemDraftFormSet = forms.formset_factory(
-    ActionItemDraftForm, extra=1, can_delete=True, max_num=MAX_ACTION_ITEMS + 1, validate_max=True
-)
-
-
 class MeetingEditForm(ControlFreeForm):
     """A saved meeting's series, date, title and notes, with the version the edit started from."""
 
@@ -162,6 +171,7 @@ class MeetingEditForm(ControlFreeForm):
         error_messages={"required": "The notes are empty: paste the text of the meeting notes."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    corrections = CorrectionsField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

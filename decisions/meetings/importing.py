@@ -41,6 +41,8 @@ class FileResult:
     date: datetime.date
     meeting: Meeting | None = None
     created: bool = False
+    # Corrections a person made to this meeting in the browser that no longer fit the notes.
+    stale_corrections: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         parsed = self.parsed
@@ -60,6 +62,7 @@ class FileResult:
             "links": [{"url": link.url, "text": link.text} for link in parsed.links],
             "meeting": _meeting_url(self.meeting) if self.meeting else None,
             "warnings": parsed.warnings,
+            "stale_corrections": self.stale_corrections,
         }
 
 
@@ -148,6 +151,7 @@ def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> File
         lookups=lookups,
         rendered=render_notes(result.parsed, result.text, stored_unchanged=_stored_unchanged(result)),
     )
+    result.stale_corrections = result.meeting.stale_corrections
     return result
 
 
@@ -192,6 +196,7 @@ class FolderReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # not read at all: links out, FIFOs...
     failed: list[tuple[str, str]] = field(default_factory=list)
+    stale_corrections: list[tuple[str, str]] = field(default_factory=list)  # (path, what no longer applies)
     topics: int = 0
     remarks: int = 0
     action_items: int = 0
@@ -207,6 +212,7 @@ class FolderReport:
             "failed": [{"path": path, "error": error} for path, error in self.failed],
             "skipped": len(self.skipped),
             "refused": [{"path": path, "reason": reason} for path, reason in self.refused],
+            "stale_corrections": [{"path": path, "note": note} for path, note in self.stale_corrections],
             "topics": self.topics,
             "remarks": self.remarks,
             "action_items": self.action_items,
@@ -261,6 +267,7 @@ def import_folder(
                 report.failed.append((result.path, f"{result.path}: {type(error).__name__}: {error}"))
                 continue
         report.imported += 1
+        report.stale_corrections += [(result.path, note) for note in result.stale_corrections]
         report.created += result.created
         report.updated += not result.created and not dry_run
         report.topics += len(result.parsed.topics)

@@ -55,6 +55,9 @@ class Meeting(VersionedMixin, MarkdownFieldsMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="meetings_submitted",
     )
+    # What a person corrected in the preview (decisions.meetings.corrections), applied again to
+    # every later parse of these notes: an edit or a re-import keeps it.
+    corrections = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeetingQuerySet.as_manager()

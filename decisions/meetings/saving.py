@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from decisions.meetings.corrections import AS_NEW, AS_PERSON, Corrections, apply_corrections
 from decisions.meetings.parsing import (
     ParsedActionItem,
     ParsedMeeting,
@@ -58,12 +59,22 @@ class _Resolver:
     """Names in one meeting's notes -> people, creating the unknown ones when asked to."""
 
     def __init__(
-        self, parsed: ParsedMeeting, index: PeopleIndex, create: bool, series: MeetingSeries
+        self,
+        parsed: ParsedMeeting,
+        index: PeopleIndex,
+        create: bool,
+        series: MeetingSeries | None,
+        *,
+        names: dict[str, dict[str, str]] | None = None,
+        write: bool = True,
     ) -> None:
         self.parsed = parsed
         self.index = index
         self.create = create
         self.series = series
+        # Who a person said a name is in the preview (decisions.meetings.corrections), by name key.
+        self.names = {name_key(label): choice for label, choice in (names or {}).items()}
+        self.write = write  # False for the preview: new people are made, not saved
         self.listed = frozenset(name_key(a) for a in parsed.attendees)
         labels = [*parsed.speakers, *(i.owner for i in parsed.action_items if i.owner)]
         self.used = {name_key(n) for label in labels for n in people_in_label(label, self.listed)}
@@ -74,7 +85,11 @@ class _Resolver:
     def resolve_all(self, labels: Iterable[str | None]) -> None:
         for label in labels:
             if label and label not in self.resolved:
-                self.resolved[label] = self._resolve(label)
+                self.resolved[label] = (
+                    self._chosen(label) if name_key(label) in self.names else self._resolve(label)
+                )
+        if not self.write:
+            return
         if self.new:
             Person.objects.bulk_create(self.new)
             for person in self.new:
@@ -86,6 +101,30 @@ class _Resolver:
 
     def person(self, label: str | None) -> Person | None:
         return self.resolved.get(label) if label else None
+
+    def present(self) -> list[Person]:
+        """The meeting's attendees: everyone listed or speaking, each once, in order."""
+        people = [self.person(n) for n in [*self.parsed.attendees, *self.parsed.speakers]]
+        return list({id(p): p for p in people if p is not None}.values())
+
+    def _chosen(self, label: str) -> Person | None:
+        """The person a correction says this name is: existing, new, or none (not a person)."""
+        choice = self.names[name_key(label)]
+        if choice["as"] == AS_PERSON:
+            pk = self.index.by_slug.get(choice["slug"])
+            return self.index.people[pk] if pk is not None else self._resolve(label)  # since deleted
+        if choice["as"] != AS_NEW:
+            return None
+        display = choice["name"].strip()[:200]
+        same = self.index.by_key.get(name_key(display), set())
+        if len(same) == 1:
+            return self.index.people[next(iter(same))]
+        pending = next((p for p in self.new if name_key(p.name) == name_key(display)), None)
+        if pending is not None or not self.create:
+            return pending
+        person = self.index.create(display, [a for a in [label] if len(name_tokens(a)) >= 2])
+        self.new.append(person)
+        return person
 
     def _declared(self, name: str) -> list[str]:
         """Handles the attendee list gives (`Nick Fitzgerald (nf)`) that the notes then use."""
@@ -207,6 +246,19 @@ def render_notes(parsed: ParsedMeeting, source_text: str, *, stored_unchanged: b
     return RenderedNotes(meeting, topics, remarks)
 
 
+def _rendered_for(parsed: ParsedMeeting, source_text: str, rendered: RenderedNotes) -> RenderedNotes:
+    """The rendered topics again when corrections changed them (rare: this renders in the transaction)."""
+    same = len(rendered.topics) == len(parsed.topics) and all(
+        row.title == (topic.title[:300] or row.title)
+        and [r.text for r in rows] == [r.text for r in topic.remarks]
+        for row, rows, topic in zip(rendered.topics, rendered.remarks, parsed.topics, strict=False)
+    )
+    if same:
+        return rendered
+    fresh = render_notes(parsed, source_text, stored_unchanged=True)
+    return RenderedNotes(rendered.meeting, fresh.topics, fresh.remarks)
+
+
 def _take_rendered(meeting: Meeting, rendered: Meeting) -> None:
     """Give the meeting about to be saved the HTML rendered before the transaction, where its text
     is the rendered one and its stored HTML is not already current (then save() only writes)."""
@@ -233,6 +285,7 @@ def save_meeting(
     meeting: Meeting | None = None,
     expected_version: int | None = None,
     rendered: RenderedNotes | None = None,
+    corrections: Corrections | None = None,
 ) -> Meeting:
     """Create or update the meeting these notes describe, with everything parsed from them.
 
@@ -240,7 +293,9 @@ def save_meeting(
     place; `meeting` names the one to update instead (an edit in the browser, which may change
     its series, date or title), and `expected_version` the version the edit started from: when
     someone saved in between, StaleMeeting is raised before anything is written.
-    `action_items` replaces the parsed ones when a person corrected them in the preview.
+    `action_items` replaces the parsed ones. `corrections` are what a person corrected in the
+    preview, already applied to `parsed`: stored, and applied again to the meeting's later parses;
+    without them the meeting's stored corrections are applied to `parsed` (see _save).
     Everything happens in one transaction: a failure leaves the database as it was. The Markdown
     is rendered before it (`rendered`, from render_notes(), when the caller opens a transaction
     of its own around this one).
@@ -258,6 +313,7 @@ def save_meeting(
         target=meeting,
         expected_version=expected_version,
         rendered=rendered or render_notes(parsed, source_text),
+        corrections=corrections,
     )
     return saved
 
@@ -277,7 +333,11 @@ def _save(
     rendered: RenderedNotes,
     target: Meeting | None = None,
     expected_version: int | None = None,
+    corrections: Corrections | None = None,
 ) -> tuple[Meeting, bool]:
+    """save_meeting's work. `corrections`: those already applied to `parsed` (the preview's), to
+    store; None applies the meeting's stored ones again (an import), and sets the ones that no
+    longer apply on the meeting's `stale_corrections`."""
     title = meeting_title(parsed, series.name, date)
     meeting = (
         _claim(target, expected_version)
@@ -285,6 +345,14 @@ def _save(
         else _existing(series, date, title, source_path)
     )
     created = meeting is None
+    if corrections is None:  # an import: what people corrected in this meeting's notes before
+        corrections = Corrections.from_dict(meeting.corrections if meeting is not None else None)
+        stale = []
+        if corrections or any(item.suggested for item in parsed.action_items):  # else nothing to copy
+            parsed, stale = apply_corrections(parsed, corrections)
+            rendered = _rendered_for(parsed, source_text, rendered)
+    else:
+        stale = []
     kept = KeptState(meeting)
     if meeting is None:
         submitter = user if getattr(user, "is_authenticated", False) else None
@@ -297,11 +365,13 @@ def _save(
     meeting.agenda = parsed.agenda
     meeting.source_text = source_text
     meeting.source_path = source_path[:500]
+    meeting.corrections = corrections.as_dict()
+    meeting.stale_corrections = stale  # not stored: reported by the import commands
     _take_rendered(meeting, rendered.meeting)
     meeting.save()
 
     items = parsed.action_items if action_items is None else action_items
-    resolver = _Resolver(parsed, lookups.people, create_people, series)
+    resolver = _Resolver(parsed, lookups.people, create_people, series, names=corrections.names)
     labels = [*parsed.attendees, *parsed.speakers, *(r.speaker for t in parsed.topics for r in t.remarks)]
     resolver.resolve_all([*labels, *(i.owner for i in items if i.owner)])
 
@@ -309,11 +379,21 @@ def _save(
     _save_remarks(parsed, rendered, resolver)
     _save_action_items(meeting, parsed, items, topics, resolver, kept)
     _save_links(meeting, parsed, topics)
-    present = [resolver.person(n) for n in [*parsed.attendees, *parsed.speakers]]
-    meeting.attendees.set({p.pk for p in present if p is not None})
+    meeting.attendees.set({p.pk for p in resolver.present()})
     meeting.rfcs.set(lookups.rfc_ids(parsed.rfc_mentions))
     _save_discussions(meeting, parsed, topics, lookups, kept)
     return meeting, created
+
+
+def people_for(
+    parsed: ParsedMeeting, *, series: MeetingSeries | None, names: dict[str, dict[str, str]] | None = None
+) -> tuple[dict[str, Person | None], list[Person]]:
+    """Who each name in the notes is and who attended, decided as save_meeting decides, writing
+    nothing: the preview shows this. A person to be created has no pk yet."""
+    resolver = _Resolver(parsed, PeopleIndex(), True, series, names=names, write=False)
+    labels = [*parsed.attendees, *parsed.speakers, *(r.speaker for t in parsed.topics for r in t.remarks)]
+    resolver.resolve_all([*labels, *(i.owner for i in parsed.action_items if i.owner)])
+    return resolver.resolved, resolver.present()
 
 
 def meeting_title(parsed: ParsedMeeting, series: str, date: datetime.date) -> str:
@@ -404,6 +484,7 @@ def _save_remarks(parsed: ParsedMeeting, rendered: RenderedNotes, resolver: _Res
     for rows, parsed_topic in zip(rendered.remarks, parsed.topics, strict=True):
         for row, remark in zip(rows, parsed_topic.remarks, strict=True):
             row.speaker = resolver.person(remark.speaker)
+            row.speaker_name = (remark.speaker or "")[:200]  # as corrected
             remarks.append(row)
     Remark.objects.bulk_create(remarks, batch_size=500)
 
@@ -500,6 +581,7 @@ __all__ = [
     "RenderedNotes",
     "StaleMeeting",
     "meeting_title",
+    "people_for",
     "render_notes",
     "save_meeting",
 ]

@@ -1,5 +1,5 @@
-"""The meeting pages: the list and the notes, submitting notes (paste, preview, correct the action
-items, save), editing them, linking topics to decisions, and the action items list and status.
+"""The meeting pages: the list and the notes, submitting notes (paste, preview, correct what the
+parser understood, save), editing them, linking topics to decisions, and the action items list and status.
 
 The preview parses without writing anything; saving parses again and stores everything in one
 transaction through decisions.meetings.saving.save_meeting, keeping the submitted text exactly. An edit
@@ -10,7 +10,6 @@ editing the same notes, the later save is refused with 409 and their text is sho
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -26,15 +25,16 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.meetings.correcting import preview, read_controls
+from decisions.meetings.corrections import Corrections, apply_corrections
 from decisions.meetings.forms import (
-    ActionItemDraftFormSet,
     MeetingEditForm,
     MeetingFilterForm,
     MeetingNotesForm,
 )
 from decisions.meetings.limits import meeting_size_problem, notes_size_problem
 from decisions.meetings.pages import meeting_page
-from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
+from decisions.meetings.parsing import MeetingParseError, ParsedMeeting, parse_meeting
 from decisions.meetings.saving import KeptState, StaleMeeting, meeting_title, render_notes, save_meeting
 from decisions.models import (
     RFC,
@@ -48,7 +48,6 @@ from decisions.models import (
     Topic,
     unique_slug,
 )
-from decisions.people.names import match_people
 from decisions.permissions import (
     can_change_action_item,
     can_edit_meeting,
@@ -153,36 +152,23 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()[:16]
-
-
-def _items_formset(request: HttpRequest, parsed: ParsedMeeting, digest: str) -> Any:
-    """The person's edited items when they previewed these same notes before, else the parsed ones."""
-    if request.POST.get("parsed_digest") == digest and "items-TOTAL_FORMS" in request.POST:
-        return ActionItemDraftFormSet(request.POST, prefix="items")
-    initial = [
-        {"owner": i.owner or "", "text": i.text, "due": i.due, "done": i.done} for i in parsed.action_items
-    ]
-    return ActionItemDraftFormSet(initial=initial, prefix="items")
-
-
-def _preview_context(parsed: ParsedMeeting) -> dict[str, Any]:
-    names = list(dict.fromkeys([*parsed.attendees, *parsed.speakers]))
-    people = match_people(names)
+def _preview_context(
+    parsed: ParsedMeeting, corrections: Corrections, series: MeetingSeries | None
+) -> dict[str, Any]:
+    """The correcting preview (decisions.meetings.correcting) and the mentions it links."""
+    context = preview(parsed, corrections, series)
+    corrected = context["corrected"]
     known_rfcs = set(
-        RFC.objects.filter(series="", number__in=parsed.rfc_mentions).values_list("number", flat=True)
+        RFC.objects.filter(series="", number__in=corrected.rfc_mentions).values_list("number", flat=True)
     )
     known_decisions = set(
-        Decision.objects.filter(number__in=parsed.decision_mentions).values_list("number", flat=True)
+        Decision.objects.filter(number__in=corrected.decision_mentions).values_list("number", flat=True)
     )
     return {
-        "parsed": parsed,
-        "people": people,
-        "new_people": [name for name in names if people.get(name) is None],
-        "speakers": [(name, people.get(name)) for name in parsed.speakers],
-        "rfc_mentions": [(n, n in known_rfcs) for n in parsed.rfc_mentions],
-        "decision_mentions": [(n, n in known_decisions) for n in parsed.decision_mentions],
+        **context,
+        "parsed": corrected,
+        "rfc_mentions": [(n, n in known_rfcs) for n in corrected.rfc_mentions],
+        "decision_mentions": [(n, n in known_decisions) for n in corrected.decision_mentions],
     }
 
 
@@ -191,14 +177,6 @@ def _series(form: MeetingNotesForm) -> MeetingSeries:
         series = MeetingSeries.objects.filter(name__iexact=name).first()
         return series or MeetingSeries.objects.create(name=name, slug=unique_slug(MeetingSeries, name))
     return form.cleaned_data["series"]
-
-
-def _drafted_items(formset: Any) -> list[ParsedActionItem]:
-    return [
-        ParsedActionItem(owner=f["owner"] or None, text=f["text"], due=f["due"], done=f["done"], line=0)
-        for f in (form.cleaned_data for form in formset.forms)
-        if f and not f.get("DELETE") and f.get("text")
-    ]
 
 
 @login_required
@@ -220,11 +198,14 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             if problem := meeting_size_problem(parsed):
                 form.add_error("notes", problem)
                 return _render_new(request, context, status=422)
-            digest = _digest(text)
-            items = _items_formset(request, parsed, digest)
-            context.update(_preview_context(parsed), items=items, digest=digest)
-            if request.POST.get("action") == "save" and items.is_valid():
-                meeting = _save(request, form, parsed, items)
+            corrections = read_controls(request.POST, parsed, data["corrections"])
+            context.update(_preview_context(parsed, corrections, data.get("series")))
+            if request.POST.get("action") == "save":
+                corrected, _ = apply_corrections(parsed, corrections)
+                if problem := meeting_size_problem(corrected):
+                    form.add_error(None, problem)
+                    return _render_new(request, context, status=422)
+                meeting = _save(request, form, corrected, corrections)
                 messages.success(request, f"Saved the notes of {meeting}.")
                 return redirect(meeting)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
@@ -240,7 +221,10 @@ def _parse_problem(error: MeetingParseError) -> str:
     return f"{error} (line {error.line})" if error.line else str(error)
 
 
-def _save(request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, items: Any) -> Any:
+def _save(
+    request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, corrections: Corrections
+) -> Meeting:
+    """Save the corrected parse, exactly what the preview showed, with the corrections made."""
     data = form.cleaned_data
     if data.get("title"):
         parsed.title = data["title"]
@@ -252,8 +236,8 @@ def _save(request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, i
             date=data["date"],
             source_text=data["text"],
             user=request.user,
-            action_items=_drafted_items(items),
             rendered=rendered,
+            corrections=corrections,
         )
 
 
@@ -283,19 +267,20 @@ STALE_MESSAGE = (
 TITLE_TAKEN = "Another meeting of this series on this date already has this title; choose another."
 
 
-def _edit_preview(meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting) -> dict[str, Any]:
+def _edit_preview(
+    meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting, corrections: Corrections
+) -> dict[str, Any]:
     data = form.cleaned_data
+    context = _preview_context(parsed, corrections, data["series"])
     kept = KeptState(meeting)  # the same rule the save applies
     labels = dict(ActionItemStatus.choices)
-    items = []
-    for item in parsed.action_items:
-        carried = kept.carry(item)
+    for row in context["item_rows"]:
+        carried = kept.carry(row["item"])
         if carried is not None:
-            items.append({"item": item, "status": carried[2], "label": labels[carried[2]]})
+            row["status"], row["status_label"] = carried[2], labels[carried[2]]
     return {
-        **_preview_context(parsed),
+        **context,
         "title": data.get("title") or meeting_title(parsed, data["series"].name, data["date"]),
-        "items": items,
         "stale": data["version"] != meeting.version,
     }
 
@@ -307,6 +292,7 @@ def _edit_initial(meeting: Meeting) -> dict[str, Any]:
         "title": meeting.title,
         "notes": meeting.source_text,
         "version": meeting.version,
+        "corrections": Corrections.from_dict(meeting.corrections).to_json(),
     }
 
 
@@ -337,20 +323,27 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if problem := meeting_size_problem(parsed):
                 form.add_error("notes", problem)
                 return _render_edit(request, meeting, context, status=200 if request.htmx else 422)
-            context.update(_edit_preview(meeting, form, parsed))
+            corrections = read_controls(request.POST, parsed, data["corrections"])
+            context.update(_edit_preview(meeting, form, parsed, corrections))
             taken = Meeting.objects.filter(series=data["series"], date=data["date"], title=context["title"])
             if taken.exclude(pk=meeting.pk).exists():
                 form.add_error("title", TITLE_TAKEN)
             elif request.POST.get("action") == "save":
-                return _save_edit(request, meeting, form, parsed, context)
+                return _save_edit(request, meeting, form, parsed, corrections, context)
     status = 422 if form.errors else 200
     return _render_edit(request, meeting, context, status=200 if request.htmx else status)
 
 
 def _save_edit(
-    request: HttpRequest, meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting, context: dict
+    request: HttpRequest,
+    meeting: Meeting,
+    form: MeetingEditForm,
+    parsed: ParsedMeeting,
+    corrections: Corrections,
+    context: dict,
 ) -> HttpResponse:
     data = form.cleaned_data
+    parsed, _ = apply_corrections(parsed, corrections)
     parsed.title = context["title"]
     rendered = render_notes(parsed, data["notes"])  # before the transaction: it holds the write lock
     try:
@@ -365,6 +358,7 @@ def _save_edit(
                 meeting=meeting,
                 expected_version=data["version"],
                 rendered=rendered,
+                corrections=corrections,
             )
     except StaleMeeting:
         return _refuse_stale(request, meeting)

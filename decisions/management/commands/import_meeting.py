@@ -52,5 +52,7 @@ class Command(SiteCommand):
             self.stdout.write(f"  [{'x' if item.done else ' '}] {item.owner or '(no owner)'}: {item.text}")
         for warning in parsed.warnings:
             self.stderr.write(f"warning: {warning}")
+        for note in result.stale_corrections:
+            self.stderr.write(f"warning: a correction made in the browser no longer applies: {note}")
         if result.meeting is not None:
             self.stdout.write(f"Saved as {result.as_json()['meeting']}")

@@ -35,6 +35,8 @@ class Command(SiteCommand):
         self.stdout.write(f"Skipped {len(report.skipped)} file(s) that are not dated meeting notes.")
         for path, reason in report.refused:
             self.stderr.write(f"refused: {path}: {reason}")
+        for path, note in report.stale_corrections:
+            self.stderr.write(f"warning: {path}: a correction made in the browser no longer applies: {note}")
         for path, error in report.failed:
             self.stderr.write(f"failed: {error if error.startswith(path) else f'{path}: {error}'}")
         if report.failed:
