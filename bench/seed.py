@@ -20,6 +20,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from decisions import markdown
+from decisions.markdown.short import render_summary
 from decisions.models import (
     RFC,
     ActionItem,
@@ -431,7 +432,10 @@ class Seeder:
                 ],
                 "rationale": [render(_paragraphs(rng, 2)) for _ in range(10)],
                 "consequences": [render(f"{_paragraphs(rng, 1)}\n\n1. First\n2. Then") for _ in range(10)],
-                "option": [render(_paragraphs(rng, 1)) for _ in range(12)],
+                # As Option.save() stores a summary: short text (decisions.markdown.short).
+                "option": [
+                    Rendered(text, render_summary(text)) for text in (_paragraphs(rng, 1) for _ in range(12))
+                ],
             }
         return self._texts
 

@@ -58,14 +58,18 @@ def fill(payload: str) -> list[str]:
     meeting = make_meeting(agenda=payload, source_text=payload)
     topic = Topic.objects.create(meeting=meeting, order=1, title="Topic", body=payload)
     Remark.objects.create(topic=topic, order=1, speaker_name="Mallory", text=payload)
-    decision = make_decision(number=1, context=payload, rationale=payload, consequences=payload)
-    option = Option.objects.create(decision=decision, name="Option", summary=payload, why_not=payload[:400])
-    criterion = Criterion.objects.create(decision=decision, name="Criterion", description=payload[:400])
+    decision = make_decision(
+        number=1, title=payload[:300], context=payload, rationale=payload, consequences=payload
+    )
+    option = Option.objects.create(
+        decision=decision, name=payload[:200], summary=payload, why_not=payload[:400]
+    )
+    criterion = Criterion.objects.create(decision=decision, name=payload[:200], description=payload[:400])
     Assessment.objects.create(option=option, criterion=criterion, rating=1, note=payload[:500])
     decision.chosen_option = option
     decision.save()
     precedent = Precedent.objects.create(
-        title="P", url="https://example.org/p", summary=payload, lessons=payload
+        title=payload[:300], url="https://example.org/p", summary=payload, lessons=payload
     )
     DecisionPrecedent.objects.create(decision=decision, precedent=precedent, note=payload[:500])
     return [

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from decisions.concurrency import VersionedMixin
+from decisions.markdown import Rendered
 from decisions.markdown.fields import MarkdownFieldsMixin
+from decisions.markdown.short import render_summary
 from decisions.meetings.models import Meeting, Topic
 from decisions.people.models import Area, Person
 from decisions.precedents.models import Precedent
@@ -230,6 +232,10 @@ class Option(MarkdownFieldsMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def render_field(self, name: str) -> Rendered:
+        # A summary is short text: `Box<dyn Trait>` is shown as typed, not parsed as a tag.
+        return Rendered(html=render_summary(self.summary))
 
 
 class Criterion(models.Model):

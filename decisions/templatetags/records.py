@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from decisions.models import Criterion
 from decisions.records.matrix import Matrix, Row
 
 register = template.Library()
@@ -13,3 +14,9 @@ register = template.Library()
 def why_not(matrix: Matrix, row: Row) -> str:
     """Why an alternative lost: `{{ matrix|why_not:row }}`."""
     return matrix.why_not(row)
+
+
+@register.filter
+def described(criteria: list[Criterion]) -> list[Criterion]:
+    """The criteria that have a description, for the list under the matrix."""
+    return [criterion for criterion in criteria if criterion.description]
