@@ -118,6 +118,6 @@ def test_the_migration_renders_stored_summaries_again(typed):
     option = Option.objects.get(name="Trait <objects>")
     Option.objects.filter(pk=option.pk).update(summary_html=render(option.summary))  # as stored before
     assert Option.objects.get(pk=option.pk).summary_html == "<p>Plugged in as Box.</p>\n"
-    migration = importlib.import_module("decisions.migrations.0010_option_summaries_as_short_text")
+    migration = importlib.import_module("decisions.migrations.0011_option_summaries_as_short_text")
     migration.render_summaries(apps, None)
     assert Option.objects.get(pk=option.pk).summary_html == "<p>Plugged in as Box&lt;dyn Trait&gt;.</p>\n"

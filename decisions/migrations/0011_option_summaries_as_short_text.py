@@ -22,7 +22,7 @@ def render_summaries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("decisions", "0009_rfc_text_columns_last")]
+    dependencies = [("decisions", "0010_meeting_corrections")]
 
     # Backwards there is nothing to undo: the old HTML had lost words, and any HTML is rebuilt
     # by `manage.py render_markdown`.
