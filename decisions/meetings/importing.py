@@ -51,11 +51,16 @@ class FileResult:
             "attendees": parsed.attendees,
             "speakers": parsed.speakers,
             "topics": [
-                {"title": t.title, "speakers": t.speakers, "remarks": len(t.remarks)} for t in parsed.topics
+                {
+                    "title": t.title,
+                    "speakers": t.speakers,
+                    "remarks": len(t.remarks),
+                    "found": t.found,
+                    "confidence": t.confidence,
+                }
+                for t in parsed.topics
             ],
-            "action_items": [
-                {"owner": i.owner, "text": i.text, "done": i.done} for i in parsed.action_items
-            ],
+            "action_items": [{"owner": i.owner, "text": i.text, "done": i.done} for i in parsed.action_items],
             "links": [{"url": link.url, "text": link.text} for link in parsed.links],
             "meeting": _meeting_url(self.meeting) if self.meeting else None,
             "warnings": parsed.warnings,

@@ -23,7 +23,16 @@ class RemarksPass(ReaderBase):
     """Pass 4: remarks topic by topic; action items are read by ActionItemsPass along the way."""
 
     def _content(self) -> tuple[list[ParsedTopic], list[ParsedActionItem]]:
-        topics = [ParsedTopic(title=d.title, line=d.line + 1, attendees=self.attendees) for d in self.drafts]
+        topics = [
+            ParsedTopic(
+                title=d.title,
+                line=d.line + 1,
+                attendees=self.attendees,
+                found=d.found,
+                confidence=d.confidence,
+            )
+            for d in self.drafts
+        ]
         loose: list[ParsedActionItem] = []
         item_speaker: dict[int, str | None] = {}
         loose_speaker: str | None = None

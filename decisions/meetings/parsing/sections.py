@@ -11,6 +11,7 @@ from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, plain, strip_markup, unescape
 from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
 from decisions.meetings.parsing.people import looks_like_names
+from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION, FOUND_INFERRED
 from decisions.meetings.parsing.words import (
     CHECKBOX_RE,
     EMOJI_RE,
@@ -21,9 +22,40 @@ from decisions.meetings.parsing.words import (
     TEMPLATE_ITEM_RE,
     TIME_RE,
 )
+from decisions.people.names import name_key
 
 # A topic started by a line (`Updates:`, `**White paper discussion**`) ranks below every heading.
 LINE_TOPIC_LEVEL = 7
+# A subject a speaker brings is named in a few words ("Update on OOM handling project").
+TITLE_MAX_WORDS = 8
+_PRONOUNS = {
+    "i",
+    "we",
+    "you",
+    "he",
+    "she",
+    "they",
+    "it",
+    "this",
+    "that",
+    "there",
+    "my",
+    "our",
+    "so",
+    "yes",
+    "no",
+}
+# "Joel's update:", "Till's status": one person's part of a stand-up round.
+STANDUP_HEAD_RE = re.compile(r"(?i)^@?[\w.-]+(?:'|’)s (?:update|status|report|progress|news)(?:es|s)?\b")
+# How each kind of topic is found, and how sure that is: a heading says it outright; a bold line or a
+# bullet over sub-bullets is a way of writing that usually means a topic; the notes under a
+# container ("## Notes") with no subject of their own are only gathered under its name.
+_FOUND = {
+    "heading": (FOUND_IN_SECTION, 1.0),
+    "pseudo": (FOUND_BY_PATTERN, 0.9),
+    "bullet": (FOUND_BY_PATTERN, 0.8),
+    "default": (FOUND_INFERRED, 0.5),
+}
 
 
 @dataclass
@@ -204,8 +236,16 @@ class SectionsPass(ReaderBase):
         return state.bullet is not None and self.drafts[state.bullet].item == root
 
     def _new_topic(self, title: str, line: int, kind: str, start: int) -> int:
+        found, confidence = _FOUND[kind]
         self.drafts.append(
-            TopicDraft(title=title[:300] or "Untitled topic", line=line, kind=kind, start=start)
+            TopicDraft(
+                title=title[:300] or "Untitled topic",
+                line=line,
+                kind=kind,
+                start=start,
+                found=found,
+                confidence=confidence,
+            )
         )
         return len(self.drafts) - 1
 
@@ -214,11 +254,13 @@ class SectionsPass(ReaderBase):
             item = self.items[root]
             head = item.head
             start = (head.line + 1) if head else item.line
-            state.bullet = self._new_topic(_topic_title(head), item.line, "bullet", start)
+            presented = _presented_title(head)
+            state.bullet = self._new_topic(presented or _topic_title(head), item.line, "bullet", start)
             self.drafts[state.bullet].item = root
             self.drafts[state.bullet].end = item.end
         if block.item == root and block.first_in_item:
-            block.head = _head_mode(block)
+            # `Chris: Summary of the release` stays Chris's remark: the sub-bullets are Chris's too.
+            block.head = "" if _presented_title(block) else _head_mode(block)
         block.section, block.topic = "topic", state.bullet
 
     def _container_topic(self, root: int) -> bool:
@@ -228,6 +270,8 @@ class SectionsPass(ReaderBase):
             return False
         first = CHECKBOX_RE.sub("", item.head.text.split("\n", 1)[0].strip())
         label = split_label(first)
+        if self._standup_head(first):
+            return False
         if label and label.form == "bold" and label.rest and not speaker_like(label.label):
             return len(label.label.split()) <= 8  # "* **Promoting documentation:** We now have..."
         if label and label.form in {"bracket", "paren"} and label.rest and label_shape(label.label):
@@ -236,7 +280,23 @@ class SectionsPass(ReaderBase):
             return False
         if ACTION_PREFIX_RE.match(unescape(first)) or PLACEHOLDER_RE.fullmatch(strip_markup(first)):
             return False
+        if _presented_title(item.head):
+            return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
+
+    def _standup_head(self, first: str) -> bool:
+        """`* abrown` or `* Joel's update:` over sub-bullets: a person's part of a stand-up round."""
+        text = strip_markup(unescape(first)).rstrip(": ").strip()
+        if STANDUP_HEAD_RE.match(text):
+            return True
+        if not re.fullmatch(r"@?[\w'’.-]+(?: [\w'’.-]+){0,2}", text):
+            return False
+        key = name_key(text.lstrip("@"))
+        for name, aliases in self.names:
+            tokens = name.split()
+            if key in {name_key(name), name_key(tokens[0]) if tokens else "", *map(name_key, aliases)}:
+                return True
+        return False
 
     def _agenda_topic(self, root: int) -> bool:
         """`- [Taylor] wkg.toml` with sub-bullets under an agenda is a topic at once."""
@@ -331,7 +391,10 @@ class SectionsPass(ReaderBase):
             return True
         if "\n" not in raw and re.fullmatch(r"(\*\*|__|\*|_).*\1", raw):
             return True
-        if TIME_RE.match(first) or re.match(r"(?i)^(?:canceled|cancelled)\b", first):
+        if TIME_RE.match(first) or re.match(
+            r"(?i)^(?:(?:this |the |today's )?(?:meeting|call) (?:was |is |has been )?)?(?:canceled|cancelled)\b",
+            first,
+        ):
             return True
         return bool(
             re.match(r"(?i)^(?:join (?:on|the|zoom|meeting|us)|download teams|click here to join)", first)
@@ -348,7 +411,9 @@ def _section_kind(title: str) -> str | None:
     if not text:
         return None
     if re.fullmatch(
-        r"(?:microsoft teams|zoom|google meet|webex)(?: meeting)?(?: link| info| details)?|how to join", text
+        r"(?:microsoft teams|zoom|google meet|webex)(?: meeting)?(?: link| info| details)?|how to join"
+        r"|adjourn(?:ment|ed)?|closing(?: remarks)?|wrap[- ]?up",  # the end of the meeting, not a subject
+        text,
     ):
         return "skip"
     for kind in ("agenda", "attendees", "actions", "links", "container"):
@@ -376,6 +441,25 @@ def _topic_title(head: Block | None) -> str:
     if match and match[1].strip():
         first = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match[1]))
     return re.sub(r"[\s:]+$", "", first).strip()[:300] or "Untitled topic"
+
+
+def _presented_title(head: Block | None) -> str | None:
+    """`Chris: Summary of [recent security release](...)`: a speaker naming the subject they bring.
+
+    Only a short title-like rest counts; `Guy: I fixed the bug.` or a question is what was said.
+    """
+    if head is None or head.kind != "para":
+        return None
+    label = split_label(CHECKBOX_RE.sub("", head.text.split("\n", 1)[0].strip()))
+    if not label or label.form != "colon" or not label.rest or not speaker_like(label.label):
+        return None
+    if "\n" in head.text.strip():
+        return None
+    title = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", label.rest)).strip()
+    words = title.split()
+    if not 0 < len(words) <= TITLE_MAX_WORDS or re.search(r"[.?!;,]$", title):
+        return None
+    return None if words[0].lower() in _PRONOUNS else title
 
 
 def _head_mode(head: Block) -> str:

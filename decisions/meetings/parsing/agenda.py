@@ -1,0 +1,177 @@
+"""Pass 3b of the reader: the agenda's items as topics, and topics the notes say were not taken up.
+
+An agenda item is a subject the meeting took up even when no notes follow it. It is one topic with
+the heading (or bullet) its discussion was written under, so it is merged with a topic of the same
+subject and only added when none has it. A topic whose only note says it was deferred is dropped,
+and so is its agenda item.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from decisions.meetings.parsing.base import ReaderBase, TopicDraft
+from decisions.meetings.parsing.blocks import Item, plain, strip_markup, unescape
+from decisions.meetings.parsing.results import FOUND_IN_SECTION
+from decisions.meetings.parsing.words import (
+    BOILERPLATE_TOPIC_RE,
+    CHECKBOX_RE,
+    DEFERRED_RE,
+    PLACEHOLDER_RE,
+    TEMPLATE_ITEM_RE,
+)
+
+# Agenda items that only hold the template's sub-items: the sub-items are the topics.
+HOLDER_RE = re.compile(
+    r"(?i)(?:other |new |additional |discussion )?(?:agenda )?items?|announcements?|"
+    r"proposals and discussions|other|topics|discussion(?: topics)?"
+)
+# A deferral is said in a line or two; a longer body is a discussion that mentions one.
+DEFERRAL_MAX_CHARS = 300
+_LIST_MARK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
+_STOP = {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "with", "about", "re", "update"}
+
+
+class AgendaTopicsPass(ReaderBase):
+    """Runs after the structure pass and the promotion of agenda items written as discussion."""
+
+    def _agenda_topics(self) -> None:
+        dropped = self._drop_deferred()
+        children: dict[int, list[int]] = {}
+        for item in self.items.values():
+            if item.parent is not None:
+                children.setdefault(item.parent, []).append(item.id)
+        roots = sorted(
+            {root for b in self.blocks if b.section == "agenda" and (root := self._root(b)) is not None}
+        )
+        for root in roots:
+            for item in self._agenda_entries(self.items[root], children, top=True):
+                title = agenda_title(item)
+                if not title or any(same_subject(title, t) for t in dropped):
+                    continue
+                match = next(
+                    (d for d in self.drafts if d.kind != "default" and same_subject(title, d.title)), None
+                )
+                if match is not None:
+                    match.confidence = 1.0  # the agenda and the notes agree
+                    continue
+                start = item.head.end if item.head else item.line + 1
+                draft = TopicDraft(title=title, line=item.line, kind="agenda", start=start, end=item.end)
+                draft.found, draft.confidence = FOUND_IN_SECTION, 0.9
+                if item.end > start:
+                    draft.ranges.append((start, item.end))
+                self.drafts.append(draft)
+        self._sort_drafts()
+
+    def _agenda_entries(self, item: Item, children: dict[int, list[int]], *, top: bool) -> list[Item]:
+        """The item itself, or for a template holder ("Other agenda items") its sub-items."""
+        if item.head is None:
+            return []
+        head = _head_text(item)
+        if not head or PLACEHOLDER_RE.fullmatch(head) or BOILERPLATE_TOPIC_RE.fullmatch(head):
+            return []
+        subs = [self.items[i] for i in children.get(item.id, []) if self.items[i].head is not None]
+        if top and (HOLDER_RE.fullmatch(head) or TEMPLATE_ITEM_RE.fullmatch(head)):
+            if not subs:
+                # "Updates" alone is the stand-up round; "Announcements" alone is the template's.
+                return [item] if not HOLDER_RE.fullmatch(head) else []
+            return [e for sub in subs for e in self._agenda_entries(sub, children, top=False)]
+        if _deferred(" ".join(self.lines[item.line : item.end])):
+            return []
+        return [item]
+
+    def _drop_deferred(self) -> list[str]:
+        """Topics whose whole note is "deferred" / "delaying this to next meeting": not taken up."""
+        dropped: list[int] = []
+        for index, draft in enumerate(self.drafts):
+            if draft.kind not in {"heading", "pseudo", "bullet"}:
+                continue
+            end = draft.end if draft.end is not None else len(self.lines)
+            body = " ".join(
+                _LIST_MARK_RE.sub("", line).strip() for line in self.lines[draft.start : end] if line.strip()
+            )
+            if _deferred(body):
+                dropped.append(index)
+        if not dropped:
+            return []
+        titles = [self.drafts[i].title for i in dropped]
+        keep = [i for i in range(len(self.drafts)) if i not in set(dropped)]
+        new_index = {old: new for new, old in enumerate(keep)}
+        for block in self.blocks:
+            if block.topic is None:
+                continue
+            if block.topic in new_index:
+                block.topic = new_index[block.topic]
+            else:
+                block.topic, block.section = None, "skip"
+        self.drafts = [self.drafts[i] for i in keep]
+        return titles
+
+    def _sort_drafts(self) -> None:
+        order = sorted(range(len(self.drafts)), key=lambda i: (self.drafts[i].line, i))
+        new_index = {old: new for new, old in enumerate(order)}
+        self.drafts = [self.drafts[i] for i in order]
+        for block in self.blocks:
+            if block.topic is not None:
+                block.topic = new_index[block.topic]
+
+
+def _head_text(item: Item) -> str:
+    head = item.head
+    if head is None:
+        return ""
+    first = CHECKBOX_RE.sub("", unescape(head.text.split("\n", 1)[0].strip()))
+    return strip_markup(first).rstrip(": ").strip()
+
+
+def _deferred(body: str) -> bool:
+    text = strip_markup(body).strip()
+    return bool(text) and len(text) <= DEFERRAL_MAX_CHARS and bool(DEFERRED_RE.search(text))
+
+
+def agenda_title(item: Item) -> str:
+    """The item's words without list marks, presenter tags or the long explanation after them."""
+    if item.head is None:
+        return ""
+    text = CHECKBOX_RE.sub("", plain(item.head.inline, first_line_only=True)).strip()
+    text = re.sub(r"^[\[(][^\])]{1,40}[\])]\s*[-–—:]*\s*", "", text)  # "[Nick] - regalloc"
+    text = strip_presenter(text)
+    if len(text) > 100:
+        text = re.split(r"(?<=[.?!])\s+", text, maxsplit=1)[0]
+    return text.rstrip(" :").strip()[:300]
+
+
+def strip_presenter(title: str) -> str:
+    """`Cranelift website (Chris)`, `Upcoming events @ricochet`, `wkg - Taylor`: the subject alone."""
+    name = r"@?[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?|@?[a-z][\w-]*"
+    title = re.sub(rf"\s*[\[(](?:{name})(?:\s*(?:,|&|/|and)\s*(?:{name}))*[\])]\s*$", "", title)
+    title = re.sub(r"\s+(?:@[\w-]+[\s,]*)+$", "", title)
+    return title.strip()
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", strip_presenter(text).casefold())
+    return tuple(w for w in re.findall(r"[\w'’-]+", text) if w not in _STOP)
+
+
+def same_subject(a: str, b: str) -> bool:
+    """An agenda item and a notes heading on the same subject ("Summary of recent security release")."""
+    x, y = _words(a), _words(b)
+    if not x or not y:
+        return False
+    if x == y:
+        return True
+    shared = len(set(x) & set(y))
+    if shared >= 2 and shared >= 0.75 * min(len(set(x)), len(set(y))):
+        return True
+    # A heading names the subject in short ("StarlingMonkey", "WASI p3") and the agenda item says
+    # what about it ("Making Tomasz a StarlingMonkey reviewer", "Work towards WASIp3").
+    short, long_ = sorted(("".join(x), "".join(y)), key=len)
+    if set(x) <= set(y) or set(y) <= set(x) or (len(short) >= 4 and short in long_):
+        return True
+    # "Legalizing in ISLE" and "legalization in ISLE": the same words, spelt a little differently.
+    matcher = SequenceMatcher(None, " ".join(x), " ".join(y), autojunk=False)
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
