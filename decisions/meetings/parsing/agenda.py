@@ -56,6 +56,8 @@ class AgendaTopicsPass(ReaderBase):
                 )
                 if match is not None:
                     match.confidence = 1.0  # the agenda and the notes agree
+                    if match.kind == "bullet":
+                        match.title = title  # the agenda names it; a bullet's head is a remark's words
                     continue
                 start = item.head.end if item.head else item.line + 1
                 draft = TopicDraft(title=title, line=item.line, kind="agenda", start=start, end=item.end)
@@ -154,6 +156,7 @@ def strip_presenter(title: str) -> str:
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[str, ...]:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", strip_presenter(text).casefold())
+    text = re.sub(r"\s*\([^)]*\)", "", text) or text  # "(issue 7321)" says where, not what
     return tuple(w for w in re.findall(r"[\w'’-]+", text) if w not in _STOP)
 
 

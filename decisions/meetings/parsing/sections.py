@@ -27,7 +27,7 @@ from decisions.people.names import name_key
 # A topic started by a line (`Updates:`, `**White paper discussion**`) ranks below every heading.
 LINE_TOPIC_LEVEL = 7
 # A subject a speaker brings is named in a few words ("Update on OOM handling project").
-TITLE_MAX_WORDS = 8
+TITLE_MAX_WORDS = 10
 _PRONOUNS = {
     "i",
     "we",
@@ -45,6 +45,11 @@ _PRONOUNS = {
     "yes",
     "no",
 }
+# Words of a stand-up report rather than a subject ("tail-call PRs landed", "talk since last time").
+_REPORT_WORDS = {
+    "landed", "merged", "shipped", "released", "fixed", "filed", "finished", "started", "done",
+    "working", "worked", "talked", "since", "went", "was", "were", "is", "are", "has", "have", "had",
+}  # fmt: skip
 # "Joel's update:", "Till's status": one person's part of a stand-up round.
 STANDUP_HEAD_RE = re.compile(r"(?i)^@?[\w.-]+(?:'|’)s (?:update|status|report|progress|news)(?:es|s)?\b")
 # How each kind of topic is found, and how sure that is: a heading says it outright; a bold line or a
@@ -446,20 +451,29 @@ def _topic_title(head: Block | None) -> str:
 def _presented_title(head: Block | None) -> str | None:
     """`Chris: Summary of [recent security release](...)`: a speaker naming the subject they bring.
 
-    Only a short title-like rest counts; `Guy: I fixed the bug.` or a question is what was said.
+    The subject is the first sentence after the name ("Alex: looking at XNNPACK. With egraphs...").
+    Only a short noun-like phrase counts: `Guy: I fixed the bug`, `fitzgen: tail-call PRs landed`
+    or a question is what was said, not a subject.
     """
     if head is None or head.kind != "para":
         return None
-    label = split_label(CHECKBOX_RE.sub("", head.text.split("\n", 1)[0].strip()))
+    lines = head.text.strip().split("\n")
+    label = split_label(CHECKBOX_RE.sub("", lines[0].strip()))
     if not label or label.form != "colon" or not label.rest or not speaker_like(label.label):
         return None
-    if "\n" in head.text.strip():
-        return None
-    title = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", label.rest)).strip()
+    rest = " ".join([label.rest, *(line.strip() for line in lines[1:])])
+    text = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", rest)).strip()
+    sentence = re.split(r"(?<=[.?!;])\s+", text, maxsplit=1)
+    if len(sentence) == 1 and len(lines) > 1:
+        return None  # a long remark wrapped over lines, not a subject
+    title = sentence[0].rstrip(".").strip()
     words = title.split()
-    if not 0 < len(words) <= TITLE_MAX_WORDS or re.search(r"[.?!;,]$", title):
+    if not 0 < len(words) <= TITLE_MAX_WORDS or re.search(r"[?!;,:]$", title):
         return None
-    return None if words[0].lower() in _PRONOUNS else title
+    first = words[0].lower()
+    if first in _PRONOUNS or first.endswith("ed") or any(w.lower() in _REPORT_WORDS for w in words):
+        return None
+    return title
 
 
 def _head_mode(head: Block) -> str:
