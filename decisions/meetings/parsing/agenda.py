@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import pairwise
 
+from decisions.meetings.parsing.actions import ACTION_PREFIX_RE
 from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Item, plain, strip_markup, unescape
-from decisions.meetings.parsing.results import FOUND_IN_SECTION
+from decisions.meetings.parsing.labels import speaker_like, split_label
+from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION
 from decisions.meetings.parsing.words import (
     BOILERPLATE_TOPIC_RE,
     CHECKBOX_RE,
@@ -38,6 +41,7 @@ class AgendaTopicsPass(ReaderBase):
     """Runs after the structure pass and the promotion of agenda items written as discussion."""
 
     def _agenda_topics(self) -> None:
+        self._list_topics()
         dropped = self._drop_deferred()
         children: dict[int, list[int]] = {}
         for item in self.items.values():
@@ -54,6 +58,19 @@ class AgendaTopicsPass(ReaderBase):
                 match = next(
                     (d for d in self.drafts if d.kind != "default" and same_subject(title, d.title)), None
                 )
+                if match is None:
+                    # "## Last Old, Backlog Issue" written for the item's "Old, Backlog Issues" link.
+                    subs = [agenda_title(self.items[i]) for i in children.get(item.id, [])]
+                    match = next(
+                        (
+                            d
+                            for d in self.drafts
+                            if d.kind == "heading" and any(same_subject(sub, d.title) for sub in subs if sub)
+                        ),
+                        None,
+                    )
+                    if match is not None:
+                        match.title = title
                 if match is not None:
                     match.confidence = 1.0  # the agenda and the notes agree
                     if match.kind == "bullet":
@@ -66,6 +83,69 @@ class AgendaTopicsPass(ReaderBase):
                     draft.ranges.append((start, item.end))
                 self.drafts.append(draft)
         self._sort_drafts()
+
+    def _list_topics(self) -> None:
+        """Top-level bullets left under a container ("## Notes") that are subjects, not remarks.
+
+        Two ways of writing say so: the bullet sits in one list with bullets that are topics
+        (`* [Calvin] Federation` after `* [Lann] Process for releasing` over its sub-bullets), or
+        the container holds nothing but a list of plain sentences, none with sub-bullets or a
+        speaker (`* Brief discussion about existing benchmarks`), each the record of one subject.
+        """
+        bullet_items = {d.item for d in self.drafts if d.kind == "bullet" and d.item is not None}
+        roots_of: dict[int, list[int]] = {}
+        for block in self.blocks:
+            draft = self.drafts[block.topic] if block.topic is not None else None
+            root = self._root(block)
+            if draft is not None and draft.kind == "default" and root is not None:
+                roots = roots_of.setdefault(block.topic, [])
+                if root not in roots:
+                    roots.append(root)
+        everything = sorted((i for i in self.items.values() if i.parent is None), key=lambda i: i.line)
+        previous = {b.id: a for a, b in pairwise(everything)}
+        moved: dict[int, int] = {}
+        for index, roots in roots_of.items():
+            only_list = all(b.topic != index or self._root(b) is not None for b in self.blocks) and all(
+                self._plain_subject(self.items[r], flat=True) for r in roots
+            )
+            for root in roots:
+                item = self.items[root]
+                before = previous.get(root)
+                sibling = (
+                    before is not None
+                    and (before.id in bullet_items or before.id in moved)
+                    and not any(line.strip() for line in self.lines[before.end : item.line])
+                    and self._plain_subject(item, flat=False)
+                )
+                if not ((only_list and len(roots) >= 2) or sibling):
+                    continue
+                draft = TopicDraft(title=sentence_title(item), line=item.line, kind="bullet", start=item.line)
+                draft.item, draft.end = root, item.end
+                draft.found, draft.confidence = FOUND_BY_PATTERN, 0.7 if sibling else 0.6
+                self.drafts.append(draft)
+                moved[root] = len(self.drafts) - 1
+                self.drafts[index].ranges = [
+                    (a, b) for a, b in self.drafts[index].ranges if not item.line <= a < item.end
+                ]
+        for block in self.blocks:
+            root = self._root(block)
+            if root in moved and block.topic is not None and self.drafts[block.topic].kind == "default":
+                block.topic = moved[root]
+
+    def _plain_subject(self, item: Item, *, flat: bool) -> bool:
+        """A bullet that may name a subject: not a speaker's remark, an action item or a placeholder."""
+        if item.head is None or item.id in self.item_role or (flat and item.has_sublist):
+            return False
+        first = item.head.text.split("\n", 1)[0].strip()
+        if CHECKBOX_RE.match(first) or ACTION_PREFIX_RE.match(unescape(first)) or self._standup_head(first):
+            return False
+        text = strip_markup(first)
+        if not text or PLACEHOLDER_RE.fullmatch(text):
+            return False
+        label = split_label(CHECKBOX_RE.sub("", first))
+        if label is None or (label.form in {"bracket", "paren"} and not flat):
+            return True
+        return self._speaker(first) is None and not speaker_like(label.label)
 
     def _agenda_entries(self, item: Item, children: dict[int, list[int]], *, top: bool) -> list[Item]:
         """The item itself, or for a template holder ("Other agenda items") its sub-items."""
@@ -131,6 +211,17 @@ def _head_text(item: Item) -> str:
 def _deferred(body: str) -> bool:
     text = strip_markup(body).strip()
     return bool(text) and len(text) <= DEFERRAL_MAX_CHARS and bool(DEFERRED_RE.search(text))
+
+
+def sentence_title(item: Item) -> str:
+    """A bullet's first sentence, or its first line when that is short enough."""
+    if item.head is None:
+        return "Untitled topic"
+    text = CHECKBOX_RE.sub("", plain(item.head.inline)).strip()
+    text = re.sub(r"^[\[(][^\])]{1,40}[\])]\s*[-–—:]*\s*", "", text)  # "[Calvin] Federation"
+    if len(text) > 100:
+        text = re.split(r"(?<=[.?!])\s+", text, maxsplit=1)[0]
+    return text.rstrip(" :").strip()[:300] or "Untitled topic"
 
 
 def agenda_title(item: Item) -> str:
