@@ -197,6 +197,11 @@ class SectionsPass(ReaderBase):
 
     def _place_content(self, block: Block, state: _State) -> None:
         section = state.section
+        if section == "topic" and state.heading_topic is not None and self._round_ends(block, state):
+            # "Updates" then `- cprop slowdown issue` over sub-bullets: the round is over.
+            self.drafts[state.heading_topic].end = block.line
+            state.heading_topic, state.section, state.default = None, "container", None
+            section = "container"
         if section == "topic":
             block.section = state.sub_section or "topic"
             block.topic = state.heading_topic
@@ -236,6 +241,24 @@ class SectionsPass(ReaderBase):
             state.default = self._new_topic(title or "Notes", block.line, "default", block.line)
         block.section, block.topic = "topic", state.default
         self.drafts[state.default].ranges.append((block.line, block.end))
+
+    def _round_ends(self, block: Block, state: _State) -> bool:
+        """A stand-up round started by a line ("Updates") ends at a bullet that is nobody's update."""
+        if state.topic_level != LINE_TOPIC_LEVEL or state.heading_topic is None or state.sub_section:
+            return False
+        draft = self.drafts[state.heading_topic]
+        if draft.kind != "pseudo" or draft.title.lower() not in PSEUDO_TOPICS:
+            return False
+        if block.item is None or not block.first_in_item or self.items[block.item].parent is not None:
+            return False
+        item = self.items[block.item]
+        first = CHECKBOX_RE.sub("", block.text.split("\n", 1)[0].strip())
+        return bool(
+            item.has_sublist
+            and split_label(first) is None
+            and not self._standup_head(first)
+            and self._container_topic(block.item)
+        )
 
     def _in_bullet(self, state: _State, root: int) -> bool:
         return state.bullet is not None and self.drafts[state.bullet].item == root
@@ -361,13 +384,11 @@ class SectionsPass(ReaderBase):
         bare = text.rstrip(":").strip()
         if len(bare.split()) > 5 or not bare:
             return None
-        if not text.endswith(":") and bare.lower() not in {
-            "notes",
-            "minutes",
-            "agenda",
-            "attendees",
-            "action items",
-        }:
+        if (
+            not text.endswith(":")
+            and bare.lower() not in {"notes", "minutes", "agenda", "attendees", "action items"}
+            and bare.lower() not in PSEUDO_TOPICS  # "Updates" alone on its line over the round
+        ):
             return None
         key = bare.lower()
         if key == "agenda":
