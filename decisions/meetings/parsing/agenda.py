@@ -33,6 +33,7 @@ HOLDER_RE = re.compile(
 )
 # A deferral is said in a line or two; a longer body is a discussion that mentions one.
 DEFERRAL_MAX_CHARS = 300
+SHORT_TITLE_WORDS = 12
 _LIST_MARK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
 _STOP = {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "with", "about", "re", "update"}
 
@@ -50,38 +51,58 @@ class AgendaTopicsPass(ReaderBase):
         roots = sorted(
             {root for b in self.blocks if b.section == "agenda" and (root := self._root(b)) is not None}
         )
-        for root in roots:
-            for item in self._agenda_entries(self.items[root], children, top=True):
-                title = agenda_title(item)
-                if not title or any(same_subject(title, t) for t in dropped):
-                    continue
+        entries = [
+            (item, title)
+            for root in roots
+            for item in self._agenda_entries(self.items[root], children, top=True)
+            if (title := agenda_title(item)) and not any(same_subject(title, t) for t in dropped)
+        ]
+        notes = [d for d in self.drafts if d.kind not in {"default", "agenda"}]
+        # One agenda item, one notes topic: the closest pairs first ("wkg 0.16.1" is the
+        # "wkg 0.16.0-rc.0" item, not "Plans for wkg 0.17.0").
+        pairs = sorted(
+            (
+                (score, -e, -n)
+                for e, (_, title) in enumerate(entries)
+                for n, draft in enumerate(notes)
+                if (score := subject_score(title, draft.title))
+            ),
+            reverse=True,
+        )
+        paired: dict[int, TopicDraft] = {}
+        taken: set[int] = set()
+        for _, e, n in pairs:
+            if -e not in paired and -n not in taken:
+                paired[-e] = notes[-n]
+                taken.add(-n)
+        for e, (item, title) in enumerate(entries):
+            match = paired.get(e)
+            if match is None:
+                # "## Last Old, Backlog Issue" written for the item's "Old, Backlog Issues" link.
+                subs = [t for i in children.get(item.id, []) if (t := agenda_title(self.items[i]))]
                 match = next(
-                    (d for d in self.drafts if d.kind != "default" and same_subject(title, d.title)), None
+                    (
+                        d
+                        for n, d in enumerate(notes)
+                        if n not in taken
+                        and d.kind == "heading"
+                        and any(same_subject(t, d.title) for t in subs)
+                    ),
+                    None,
                 )
-                if match is None:
-                    # "## Last Old, Backlog Issue" written for the item's "Old, Backlog Issues" link.
-                    subs = [agenda_title(self.items[i]) for i in children.get(item.id, [])]
-                    match = next(
-                        (
-                            d
-                            for d in self.drafts
-                            if d.kind == "heading" and any(same_subject(sub, d.title) for sub in subs if sub)
-                        ),
-                        None,
-                    )
-                    if match is not None:
-                        match.title = title
                 if match is not None:
-                    match.confidence = 1.0  # the agenda and the notes agree
-                    if match.kind == "bullet":
-                        match.title = title  # the agenda names it; a bullet's head is a remark's words
-                    continue
-                start = item.head.end if item.head else item.line + 1
-                draft = TopicDraft(title=title, line=item.line, kind="agenda", start=start, end=item.end)
-                draft.found, draft.confidence = FOUND_IN_SECTION, 0.9
-                if item.end > start:
-                    draft.ranges.append((start, item.end))
-                self.drafts.append(draft)
+                    match.title = title
+            if match is not None:
+                match.confidence = 1.0  # the agenda and the notes agree
+                if match.kind == "bullet":
+                    match.title = title  # the agenda names it; a bullet's head is a remark's words
+                continue
+            start = item.head.end if item.head else item.line + 1
+            draft = TopicDraft(title=title, line=item.line, kind="agenda", start=start, end=item.end)
+            draft.found, draft.confidence = FOUND_IN_SECTION, 0.9
+            if item.end > start:
+                draft.ranges.append((start, item.end))
+            self.drafts.append(draft)
         self._sort_drafts()
 
     def _list_topics(self) -> None:
@@ -92,7 +113,15 @@ class AgendaTopicsPass(ReaderBase):
         the container holds nothing but a list of plain sentences, none with sub-bullets or a
         speaker (`* Brief discussion about existing benchmarks`), each the record of one subject.
         """
-        bullet_items = {d.item for d in self.drafts if d.kind == "bullet" and d.item is not None}
+        # Bullet topics written `[Name] subject`: a list of the meeting's subjects with presenters.
+        bullet_items = {
+            d.item
+            for d in self.drafts
+            if d.kind == "bullet"
+            and d.item is not None
+            and (head := self.items[d.item].head) is not None
+            and re.match(r"^\[[^\]]{1,40}\]\s*\S", unescape(head.text.strip()))
+        }
         roots_of: dict[int, list[int]] = {}
         for block in self.blocks:
             draft = self.drafts[block.topic] if block.topic is not None else None
@@ -116,6 +145,7 @@ class AgendaTopicsPass(ReaderBase):
                     and (before.id in bullet_items or before.id in moved)
                     and not any(line.strip() for line in self.lines[before.end : item.line])
                     and self._plain_subject(item, flat=False)
+                    and _short_title(item)
                 )
                 if not ((only_list and len(roots) >= 2) or sibling):
                     continue
@@ -213,6 +243,12 @@ def _deferred(body: str) -> bool:
     return bool(text) and len(text) <= DEFERRAL_MAX_CHARS and bool(DEFERRED_RE.search(text))
 
 
+def _short_title(item: Item) -> bool:
+    """A few words naming something ("Federation"), not a sentence of notes."""
+    text = strip_markup(item.head.text.strip()) if item.head else ""
+    return "\n" not in text and len(text.split()) <= SHORT_TITLE_WORDS and not re.search(r"[.!?]$", text)
+
+
 def sentence_title(item: Item) -> str:
     """A bullet's first sentence, or its first line when that is short enough."""
     if item.head is None:
@@ -230,7 +266,11 @@ def agenda_title(item: Item) -> str:
         return ""
     text = CHECKBOX_RE.sub("", plain(item.head.inline, first_line_only=True)).strip()
     text = re.sub(r"^[\[(][^\])]{1,40}[\])]\s*[-–—:]*\s*", "", text)  # "[Nick] - regalloc"
-    text = strip_presenter(text)
+    label = split_label(text)
+    if label and label.form == "colon" and label.rest and speaker_like(label.label):
+        text = label.rest  # "Alex: update on Wasm64"
+    text = re.sub(r"\s*(?:[-–—]+|:)?\s*<?https?://\S+", "", text) or text  # "RFC -- https://..." says where
+    text = re.sub(r"[\s\-–—:]+$", "", strip_presenter(text))
     if len(text) > 100:
         text = re.split(r"(?<=[.?!])\s+", text, maxsplit=1)[0]
     return text.rstrip(" :").strip()[:300]
@@ -253,19 +293,28 @@ def _words(text: str) -> tuple[str, ...]:
 
 def same_subject(a: str, b: str) -> bool:
     """An agenda item and a notes heading on the same subject ("Summary of recent security release")."""
+    return subject_score(a, b) > 0
+
+
+def subject_score(a: str, b: str) -> float:
+    """How surely two titles name one subject: 0 when they do not, up to 1 when they are the same."""
     x, y = _words(a), _words(b)
     if not x or not y:
-        return False
+        return 0.0
     if x == y:
-        return True
-    shared = len(set(x) & set(y))
-    if shared >= 2 and shared >= 0.75 * min(len(set(x)), len(set(y))):
-        return True
+        return 1.0
+    words_x, words_y = {w for w in x if not w.isdigit()}, {w for w in y if not w.isdigit()}
+    common = words_x & words_y  # "0.16.1" and "0.17.0" share no subject
+    overlap = len(common) / max(1, min(len(words_x), len(words_y)))
+    # "Legalizing in ISLE" and "legalization in ISLE": the same words, spelt a little differently.
+    matcher = SequenceMatcher(None, " ".join(x), " ".join(y), autojunk=False)
+    if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
+        return max(matcher.ratio(), overlap)
+    if len(common) >= 2 and overlap >= 0.5:
+        return overlap  # "SIMD complete on x64 and aarch64" and "SIMD support complete"
     # A heading names the subject in short ("StarlingMonkey", "WASI p3") and the agenda item says
     # what about it ("Making Tomasz a StarlingMonkey reviewer", "Work towards WASIp3").
     short, long_ = sorted(("".join(x), "".join(y)), key=len)
-    if set(x) <= set(y) or set(y) <= set(x) or (len(short) >= 4 and short in long_):
-        return True
-    # "Legalizing in ISLE" and "legalization in ISLE": the same words, spelt a little differently.
-    matcher = SequenceMatcher(None, " ".join(x), " ".join(y), autojunk=False)
-    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
+    if (common and (words_x <= words_y or words_y <= words_x)) or (len(short) >= 4 and short in long_):
+        return 0.5 * len(short) / len(long_)
+    return 0.0

@@ -28,23 +28,11 @@ from decisions.people.names import name_key
 LINE_TOPIC_LEVEL = 7
 # A subject a speaker brings is named in a few words ("Update on OOM handling project").
 TITLE_MAX_WORDS = 10
+# First words of a remark, not of a subject ("nothing this week", "we should...").
 _PRONOUNS = {
-    "i",
-    "we",
-    "you",
-    "he",
-    "she",
-    "they",
-    "it",
-    "this",
-    "that",
-    "there",
-    "my",
-    "our",
-    "so",
-    "yes",
-    "no",
-}
+    "i", "we", "you", "he", "she", "they", "it", "this", "that", "there", "my", "our", "so", "yes",
+    "no", "nothing", "none", "not", "still", "also", "just",
+}  # fmt: skip
 # Words of a stand-up report rather than a subject ("tail-call PRs landed", "talk since last time").
 _REPORT_WORDS = {
     "landed", "merged", "shipped", "released", "fixed", "filed", "finished", "started", "done",
