@@ -134,8 +134,12 @@ class AgendaTopicsPass(ReaderBase):
         previous = {b.id: a for a, b in pairwise(everything)}
         moved: dict[int, int] = {}
         for index, roots in roots_of.items():
-            only_list = all(b.topic != index or self._root(b) is not None for b in self.blocks) and all(
-                self._plain_subject(self.items[r], flat=True) for r in roots
+            first, last = self.items[roots[0]].line, self.items[roots[-1]].end
+            only_list = (
+                all(b.topic != index or self._root(b) is not None for b in self.blocks)
+                and all(self._plain_subject(self.items[r], flat=True) for r in roots)
+                # Beside bullets over sub-bullets (topics already), the plain ones are notes.
+                and not any(d.kind == "bullet" and first <= d.line < last for d in self.drafts)
             )
             for root in roots:
                 item = self.items[root]
