@@ -268,7 +268,12 @@ def agenda_title(item: Item) -> str:
     """The item's words without list marks, presenter tags or the long explanation after them."""
     if item.head is None:
         return ""
-    text = CHECKBOX_RE.sub("", plain(item.head.inline, first_line_only=True)).strip()
+    # `**Proposed Approaches**` on the first line over its explanation: the bold line is the title.
+    bold_line = re.fullmatch(
+        r"\s*(\*\*|__)[^*_]+\1\s*(?:<br\s*/?>|</br>)?\s*", item.head.text.split("\n", 1)[0]
+    )
+    whole = plain(item.head.inline, first_line_only=bool(bold_line))
+    text = CHECKBOX_RE.sub("", " ".join(whole.split())).strip()
     text = re.sub(r"^[\[(][^\])]{1,40}[\])]\s*[-–—:]*\s*", "", text)  # "[Nick] - regalloc"
     label = split_label(text)
     if label and label.form == "colon" and label.rest and speaker_like(label.label):
@@ -292,7 +297,7 @@ def strip_presenter(title: str) -> str:
 def _words(text: str) -> tuple[str, ...]:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", strip_presenter(text).casefold())
     text = re.sub(r"\s*\([^)]*\)", "", text) or text  # "(issue 7321)" says where, not what
-    return tuple(w for w in re.findall(r"[\w'’-]+", text) if w not in _STOP)
+    return tuple(w for w in re.findall(r"[\w'’]+", text) if w not in _STOP)  # "compile-time" is two words
 
 
 def same_subject(a: str, b: str) -> bool:
