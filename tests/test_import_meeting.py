@@ -71,15 +71,23 @@ def test_import_meeting_prints_what_it_saved_as_json():
     assert data["attendees"] == ["Till Brennecke", "Nick Fallow", "Joel Dunmore", "Victor Lindqvist"]
     assert data["speakers"] == ["Nick", "Till", "Joel", "Victor"]
     assert data["topics"] == [
-        {"title": "Reviewer auto-assignment", "speakers": ["Nick", "Till"], "remarks": 4},
+        {
+            "title": "Reviewer auto-assignment",
+            "speakers": ["Nick", "Till"],
+            "remarks": 4,
+            "found": "section",
+            "confidence": 1.0,
+        },
         {
             "title": "Shared WASI implementations",
             "speakers": ["Till", "Joel", "Victor", "Nick"],
             "remarks": 4,
+            "found": "section",
+            "confidence": 1.0,
         },
     ]
     assert [item["owner"] for item in data["action_items"]] == ["Victor", "Nick", "Till", "Nick", "Joel"]
-    assert data["action_items"][2] == {"owner": "Till", "text": "get the RFC written"}
+    assert data["action_items"][2] == {"owner": "Till", "text": "get the RFC written", "done": False}
     assert data["links"][0] == {"url": "https://mozilla.github.io/cargo-vet/", "text": "the vet docs"}
 
 

@@ -33,6 +33,7 @@ HOLDER_RE = re.compile(
 )
 # A deferral is said in a line or two; a longer body is a discussion that mentions one.
 DEFERRAL_MAX_CHARS = 300
+DEFERRAL_MAX_LINES = 2
 SHORT_TITLE_WORDS = 12
 _LIST_MARK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
 _STOP = {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "with", "about", "re", "update"}
@@ -165,6 +166,10 @@ class AgendaTopicsPass(ReaderBase):
             root = self._root(block)
             if root in moved and block.topic is not None and self.drafts[block.topic].kind == "default":
                 block.topic = moved[root]
+        for index in roots_of:
+            draft = self.drafts[index]
+            if moved and draft.ranges:
+                draft.line = min(start for start, _ in draft.ranges)  # where its notes now begin
 
     def _plain_subject(self, item: Item, *, flat: bool) -> bool:
         """A bullet that may name a subject: not a speaker's remark, an action item or a placeholder."""
@@ -205,10 +210,10 @@ class AgendaTopicsPass(ReaderBase):
             if draft.kind not in {"heading", "pseudo", "bullet"}:
                 continue
             end = draft.end if draft.end is not None else len(self.lines)
-            body = " ".join(
+            lines = [
                 _LIST_MARK_RE.sub("", line).strip() for line in self.lines[draft.start : end] if line.strip()
-            )
-            if _deferred(body):
+            ]
+            if len(lines) <= DEFERRAL_MAX_LINES and _deferred(" ".join(lines)):
                 dropped.append(index)
         if not dropped:
             return []

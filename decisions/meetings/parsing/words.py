@@ -38,7 +38,7 @@ BOILERPLATE_TOPIC_RE = re.compile(
 DEFERRED_RE = re.compile(
     r"(?i)\b(?:defer(?:red|ring)?|postpone[ds]?|punt(?:ed|ing)?|delay(?:ed|ing)? (?:this|the|it|to|until)|"
     r"(?:lack of|out of|ran out of|no) time|did(?:n'?t| not) get to|not (?:discussed|covered|taken up)|"
-    r"skipped|moved to (?:the )?next (?:meeting|week|call))\b"
+    r"skipped|moved to (?:the )?next (?:meeting|week|call))\b(?!-)"
 )
 SUBTITLE_RE = re.compile(r"\b(?:meeting|committee|call|sync|working group|time ?zone|timzone)\b", re.I)
 
