@@ -256,3 +256,31 @@ def test_a_heading_holding_only_the_templates_placeholder_is_not_a_topic():
 def test_a_canceled_meeting_has_no_topic():
     meeting = parse("## September 05, 2023 - SIG Guest Languages meeting\n\nThis meeting was canceled.\n")
     assert meeting.topics == []
+
+
+def test_a_short_bullet_before_name_tagged_subjects_is_a_subject_too():
+    meeting = parse(
+        """
+        ## Feb 08, 2023 - SIG Registries meeting
+
+        * Intro Danny and Calvin, working on WASI in the web
+        * [Robin] Post-CNSC Update
+            * Met with the supply-chain folks
+        """
+    )
+    assert titles(meeting) == ["Intro Danny and Calvin, working on WASI in the web", "Post-CNSC Update"]
+
+
+def test_a_bullet_topics_title_is_its_first_sentence():
+    meeting = parse(
+        """
+        ## Notes
+
+        - [Lann] Replication. Discussion thread
+            - follow-up in the issue
+        - [Peter] Namespaces e.g. the domain rules
+            - owners prove it
+        """
+    )
+    # Near miss: "e.g. the" is no sentence end.
+    assert titles(meeting) == ["Replication", "Namespaces e.g. the domain rules"]

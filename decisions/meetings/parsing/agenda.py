@@ -133,6 +133,7 @@ class AgendaTopicsPass(ReaderBase):
                     roots.append(root)
         everything = sorted((i for i in self.items.values() if i.parent is None), key=lambda i: i.line)
         previous = {b.id: a for a, b in pairwise(everything)}
+        following = {a.id: b for a, b in pairwise(everything)}
         moved: dict[int, int] = {}
         for index, roots in roots_of.items():
             first, last = self.items[roots[0]].line, self.items[roots[-1]].end
@@ -144,11 +145,20 @@ class AgendaTopicsPass(ReaderBase):
             )
             for root in roots:
                 item = self.items[root]
-                before = previous.get(root)
+                before, after = previous.get(root), following.get(root)
                 sibling = (
-                    before is not None
-                    and (before.id in bullet_items or before.id in moved)
-                    and not any(line.strip() for line in self.lines[before.end : item.line])
+                    (
+                        (
+                            before is not None
+                            and (before.id in bullet_items or before.id in moved)
+                            and not any(line.strip() for line in self.lines[before.end : item.line])
+                        )
+                        or (
+                            after is not None
+                            and after.id in bullet_items
+                            and not any(line.strip() for line in self.lines[item.end : after.line])
+                        )
+                    )
                     and self._plain_subject(item, flat=False)
                     and _short_title(item)
                 )

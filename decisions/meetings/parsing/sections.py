@@ -454,6 +454,9 @@ def _topic_title(head: Block | None) -> str:
     match = re.match(r"^[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip()))
     if match and match[1].strip():
         first = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match[1]))
+    # "Replication. Discussion thread": the first sentence names the subject, the rest is notes.
+    sentences = re.split(r"(?<=[a-z0-9)`][.!?])\s+(?=[A-Z])", first.strip(), maxsplit=1)
+    first = sentences[0].rstrip(".") if len(sentences) > 1 else sentences[0]
     return re.sub(r"[\s:]+$", "", first).strip()[:300] or "Untitled topic"
 
 
