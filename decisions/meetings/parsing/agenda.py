@@ -305,6 +305,10 @@ def strip_presenter(title: str) -> str:
     name = r"@?[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?|@?[a-z][\w-]*"
     title = re.sub(rf"\s*[\[(](?:{name})(?:\s*(?:,|&|/|and)\s*(?:{name}))*[\])]\s*$", "", title)
     title = re.sub(r"\s+(?:@[\w-]+[\s,]*)+$", "", title)
+    # "Discuss conformance rules; Stuart Schaefer": a person's name after the subject.
+    tail = re.search(r"[,;]\s*([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2})\s*$", title)
+    if tail and speaker_like(tail[1]):
+        title = title[: tail.start()]
     return title.strip()
 
 
