@@ -71,11 +71,19 @@ def test_import_meeting_prints_what_it_saved_as_json():
     assert data["attendees"] == ["Till Brennecke", "Nick Fallow", "Joel Dunmore", "Victor Lindqvist"]
     assert data["speakers"] == ["Nick", "Till", "Joel", "Victor"]
     assert data["topics"] == [
-        {"title": "Reviewer auto-assignment", "speakers": ["Nick", "Till"], "remarks": 4},
+        {
+            "title": "Reviewer auto-assignment",
+            "speakers": ["Nick", "Till"],
+            "remarks": 4,
+            "found": "section",
+            "confidence": 1.0,
+        },
         {
             "title": "Shared WASI implementations",
             "speakers": ["Till", "Joel", "Victor", "Nick"],
             "remarks": 4,
+            "found": "section",
+            "confidence": 1.0,
         },
     ]
     assert [item["owner"] for item in data["action_items"]] == ["Victor", "Nick", "Till", "Nick", "Joel"]

@@ -55,14 +55,14 @@ HAND_COUNTED = [
     Counted(
         "cranelift/2022/cranelift-04-18.md",
         "April 18 project call",
-        3,  # three top-level bullets, each over its discussion
+        3,  # three top-level bullets, each over its discussion (the first is also the agenda's item)
         {"cfallin", "abrown", "fitzgen", "bjorn3", "avanhattum", "jlbirch"},
         [],  # "will be annoying", "will rebase problems go away?" are not promises
     ),
     Counted(
         "TSC/2024/tsc-04-02.md",
         "Meeting Minutes — Bytecode Alliance Technical Steering Committee",
-        5,  # Topic #1 to #4 and Adjournment
+        4,  # Topic #1 to #4 ("Adjournment" is the end of the meeting, not a subject)
         {"Till", "Bailey"},  # "TIll provided an update", "Bailey shared that": reported speech
         ["David"],  # **Action Item:** David will update...
     ),
@@ -90,14 +90,15 @@ HAND_COUNTED = [
     Counted(
         "SIG-Guest-Languages/JavaScript/2025/guest-js-02-19-2025.md",
         "Feb 19, 2025 | JavaScript subgroup (BA Guest Languages SIG)",
-        4,  # StarlingMonkey, ComponentizeJS, JCO, Node WASI subgroup
+        3,  # StarlingMonkey, ComponentizeJS, JCO (the agenda's two items sit under them); "Node WASI
+        # subgroup" holds only the template's "notes ... go here"
         {"Tomasz", "Guy", "Till", "Victor", "Calvin"},
         ["Till", "Guy", "Victor"],  # "will think about this", "Will look to add", "I'll be picking up"
     ),
     Counted(
         "SIG-Guest-Languages/Python/2023/guest-python-03-10.md",
         "SIG Guest Languages: Python, March 10, 2023",  # no title: named after series and date
-        1,
+        4,  # the agenda's three items, and the notes under no subject of their own
         {"Joel", "Bret", "Calvin", "Kevin", "Jamey", "Brett Cannon", "Calvin Prewitt"},  # chat: "X says:"
         ["Brett", "Joel", "Kevin"],  # "Brett will join BA Zulip" ...
     ),
@@ -111,21 +112,21 @@ HAND_COUNTED = [
     Counted(
         "wasmtime/2025/wasmtime-06-05.md",
         "June 05 | Wasmtime Project Bi-Weekly",
-        4,
+        5,  # four headings (three are the agenda's items) and the agenda's "Issue Triage"
         {"Alex", "Chris", "Nick", "Joel", "Andrew", "Pat", "Till", "Paul"},
         ["Alex", "Alex", "Till", "Till", "Till"],  # "I'll file an issue" twice, "so i will keep" ...
     ),
     Counted(
         "SIG-Packaging/2026/2026-08-19.md",
         "2026 June 15 - SIG-Packaging meeting",  # the title's date is wrong; the file name wins
-        3,
+        5,  # three headings, and the agenda's "Plans for wkg 0.17.0" and "New package" with no notes
         {"Mikhail", "Nick", "Victor"},  # "Nick:" alone over a list of his points
         [],
     ),
     Counted(
         "machine-learning/2024/ML-02-05.md",
         "Wasm+ML Working Group — February 5",
-        1,  # one long transcript
+        4,  # the agenda's three items, and one long transcript under none of them
         {"hydai", "Brown, Andrew", "Sun, Mingqiu", "Stuart Schaefer", "Ayako", "MTR", "Matthew"},
         ["Brown, Andrew", "Brown, Andrew"],  # "So I will make sure...", "I'll send out the notes later."
     ),
@@ -139,28 +140,28 @@ HAND_COUNTED = [
     Counted(
         "SIG-Debugging/2023/debugging-02-09.md",
         "February 09 SIG-Debugging Meeting",
-        2,  # "Recurring meeting time:" over its bullets, then the notes
+        6,  # the agenda's four items, "Recurring meeting time:" over its bullets, then the notes
         {"Nick", "Andrew Brown", "Chris F", "Andrew B", "Till", "Ulrich", "Jlbirch", "Luke", "Ralph"},
         [],
     ),
     Counted(
         "SIG-Embedded/2024/06-25-Meeting-notes.md",
         "June 25 SIG-Embedded Meeting — Europe & Asia Pacific Timzone meeting",
-        2,
+        4,  # the agenda's recap and hardware profile, the notes, and the whiteboard session
         {"Marcin", "Dominik", "Thomas", "Xin", "Ralph", "Stephen"},  # "Dominik suggested...": reported
         ["Marcin/Dominik", "Dominik", "", "Stephen"],  # "Chairs to have a sync" has no one person
     ),
     Counted(
         "winch/2023/winch-01-31.md",
         "January 31 project call",
-        3,
+        4,  # Updates, two discussions, and the agenda's "Usage of VMOpaqueContext"
         {"Saúl", "Kevin"},
         [],
     ),
     Counted(
         "community/2023/community-01-31.md",
         "January 31 Community stream",
-        0,  # an agenda and links, no notes
+        4,  # an agenda and links, no notes: the agenda's four items are the topics
         set(),
         [],
     ),

@@ -56,7 +56,14 @@ class FileResult:
             # the label was tied to, with how ("first name", "handle prefix"...): nothing is silent.
             "speaker_details": parsed.speaker_details,
             "topics": [
-                {"title": t.title, "speakers": t.speakers, "remarks": len(t.remarks)} for t in parsed.topics
+                {
+                    "title": t.title,
+                    "speakers": t.speakers,
+                    "remarks": len(t.remarks),
+                    "found": t.found,
+                    "confidence": t.confidence,
+                }
+                for t in parsed.topics
             ],
             "action_items": [{"owner": i.owner, "text": i.text, "done": i.done} for i in parsed.action_items],
             "links": [{"url": link.url, "text": link.text} for link in parsed.links],

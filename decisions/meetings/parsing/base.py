@@ -19,6 +19,9 @@ class TopicDraft:
     end: int | None = None
     item: int | None = None
     ranges: list[tuple[int, int]] = field(default_factory=list)
+    # How the topic was found (results.FOUND_*) and how sure that reading is; see _new_topic.
+    found: str = "section"
+    confidence: float = 1.0
 
 
 class ReaderBase:

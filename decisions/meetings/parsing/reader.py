@@ -9,6 +9,7 @@ from django.conf import settings
 from decisions.formats.dates import first_date
 from decisions.markdown import clean_text
 from decisions.meetings.parsing.actions import ActionItemsPass, due_date
+from decisions.meetings.parsing.agenda import AgendaTopicsPass
 from decisions.meetings.parsing.base import TopicDraft
 from decisions.meetings.parsing.blocks import block_links, block_text, dedent, distinct_links, mentions_in
 from decisions.meetings.parsing.labels import SpeakerLabels
@@ -35,7 +36,7 @@ def parse_meeting(
     return Reader(clean_text(text), path=path, default_date=default_date).read()
 
 
-class Reader(SectionsPass, AttendeesPass, SpeakerLabels, RemarksPass, ActionItemsPass):
+class Reader(SectionsPass, AgendaTopicsPass, AttendeesPass, SpeakerLabels, RemarksPass, ActionItemsPass):
     """One reading of one meeting's notes: the passes in order, then the ParsedMeeting."""
 
     def read(self) -> ParsedMeeting:
@@ -44,6 +45,7 @@ class Reader(SectionsPass, AttendeesPass, SpeakerLabels, RemarksPass, ActionItem
         self._settle_attendees()
         self._decide_labels()
         self._promote_agenda_items()
+        self._agenda_topics()
         topics, loose_items = self._content()
         date, text_date = self._date()
         action_items = sorted(

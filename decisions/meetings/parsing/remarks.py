@@ -33,7 +33,16 @@ class RemarksPass(ReaderBase):
     """Pass 4: remarks topic by topic; action items are read by ActionItemsPass along the way."""
 
     def _content(self) -> tuple[list[ParsedTopic], list[ParsedActionItem]]:
-        topics = [ParsedTopic(title=d.title, line=d.line + 1, attendees=self.attendees) for d in self.drafts]
+        topics = [
+            ParsedTopic(
+                title=d.title,
+                line=d.line + 1,
+                attendees=self.attendees,
+                found=d.found,
+                confidence=d.confidence,
+            )
+            for d in self.drafts
+        ]
         loose: list[ParsedActionItem] = []
         # The speaker an item gives its sub-items (by item id) and its own later paragraphs (-1 - id).
         passes: dict[int, str | None] = {}

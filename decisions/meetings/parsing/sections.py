@@ -11,6 +11,7 @@ from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, plain, strip_markup, unescape
 from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
 from decisions.meetings.parsing.people import looks_like_names
+from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION, FOUND_INFERRED
 from decisions.meetings.parsing.words import (
     CHECKBOX_RE,
     EMOJI_RE,
@@ -21,9 +22,33 @@ from decisions.meetings.parsing.words import (
     TEMPLATE_ITEM_RE,
     TIME_RE,
 )
+from decisions.people.names import name_key
 
 # A topic started by a line (`Updates:`, `**White paper discussion**`) ranks below every heading.
 LINE_TOPIC_LEVEL = 7
+# A subject a speaker brings is named in a few words ("Update on OOM handling project").
+TITLE_MAX_WORDS = 10
+# First words of a remark, not of a subject ("nothing this week", "we should...").
+_PRONOUNS = {
+    "i", "we", "you", "he", "she", "they", "it", "this", "that", "there", "my", "our", "so", "yes",
+    "no", "nothing", "none", "not", "still", "also", "just",
+}  # fmt: skip
+# Words of a stand-up report rather than a subject ("tail-call PRs landed", "talk since last time").
+_REPORT_WORDS = {
+    "landed", "merged", "shipped", "released", "fixed", "filed", "finished", "started", "done",
+    "working", "worked", "talked", "since", "went", "was", "were", "is", "are", "has", "have", "had",
+}  # fmt: skip
+# "Joel's update:", "Till's status": one person's part of a stand-up round.
+STANDUP_HEAD_RE = re.compile(r"(?i)^@?[\w.-]+(?:'|’)s (?:update|status|report|progress|news)(?:es|s)?\b")
+# How each kind of topic is found, and how sure that is: a heading says it outright; a bold line or a
+# bullet over sub-bullets is a way of writing that usually means a topic; the notes under a
+# container ("## Notes") with no subject of their own are only gathered under its name.
+_FOUND = {
+    "heading": (FOUND_IN_SECTION, 1.0),
+    "pseudo": (FOUND_BY_PATTERN, 0.9),
+    "bullet": (FOUND_BY_PATTERN, 0.8),
+    "default": (FOUND_INFERRED, 0.5),
+}
 
 
 @dataclass
@@ -160,6 +185,11 @@ class SectionsPass(ReaderBase):
 
     def _place_content(self, block: Block, state: _State) -> None:
         section = state.section
+        if section == "topic" and state.heading_topic is not None and self._round_ends(block, state):
+            # "Updates" then `- cprop slowdown issue` over sub-bullets: the round is over.
+            self.drafts[state.heading_topic].end = block.line
+            state.heading_topic, state.section, state.default = None, "container", None
+            section = "container"
         if section == "topic":
             block.section = state.sub_section or "topic"
             block.topic = state.heading_topic
@@ -200,12 +230,38 @@ class SectionsPass(ReaderBase):
         block.section, block.topic = "topic", state.default
         self.drafts[state.default].ranges.append((block.line, block.end))
 
+    def _round_ends(self, block: Block, state: _State) -> bool:
+        """A stand-up round started by a line ("Updates") ends at a bullet that is nobody's update."""
+        if state.topic_level != LINE_TOPIC_LEVEL or state.heading_topic is None or state.sub_section:
+            return False
+        draft = self.drafts[state.heading_topic]
+        if draft.kind != "pseudo" or draft.title.lower() not in PSEUDO_TOPICS:
+            return False
+        if block.item is None or not block.first_in_item or self.items[block.item].parent is not None:
+            return False
+        item = self.items[block.item]
+        first = CHECKBOX_RE.sub("", block.text.split("\n", 1)[0].strip())
+        return bool(
+            item.has_sublist
+            and split_label(first) is None
+            and not self._standup_head(first)
+            and self._container_topic(block.item)
+        )
+
     def _in_bullet(self, state: _State, root: int) -> bool:
         return state.bullet is not None and self.drafts[state.bullet].item == root
 
     def _new_topic(self, title: str, line: int, kind: str, start: int) -> int:
+        found, confidence = _FOUND[kind]
         self.drafts.append(
-            TopicDraft(title=title[:300] or "Untitled topic", line=line, kind=kind, start=start)
+            TopicDraft(
+                title=title[:300] or "Untitled topic",
+                line=line,
+                kind=kind,
+                start=start,
+                found=found,
+                confidence=confidence,
+            )
         )
         return len(self.drafts) - 1
 
@@ -214,11 +270,13 @@ class SectionsPass(ReaderBase):
             item = self.items[root]
             head = item.head
             start = (head.line + 1) if head else item.line
-            state.bullet = self._new_topic(_topic_title(head), item.line, "bullet", start)
+            presented = _presented_title(head)
+            state.bullet = self._new_topic(presented or _topic_title(head), item.line, "bullet", start)
             self.drafts[state.bullet].item = root
             self.drafts[state.bullet].end = item.end
         if block.item == root and block.first_in_item:
-            block.head = _head_mode(block)
+            # `Chris: Summary of the release` stays Chris's remark: the sub-bullets are Chris's too.
+            block.head = "" if _presented_title(block) else _head_mode(block)
         block.section, block.topic = "topic", state.bullet
 
     def _container_topic(self, root: int) -> bool:
@@ -228,6 +286,8 @@ class SectionsPass(ReaderBase):
             return False
         first = CHECKBOX_RE.sub("", item.head.text.split("\n", 1)[0].strip())
         label = split_label(first)
+        if self._standup_head(first):
+            return False
         if label and label.form == "bold" and label.rest and not speaker_like(label.label):
             return len(label.label.split()) <= 8  # "* **Promoting documentation:** We now have..."
         if label and label.form in {"bracket", "paren"} and label.rest and label_shape(label.label):
@@ -236,7 +296,23 @@ class SectionsPass(ReaderBase):
             return False
         if ACTION_PREFIX_RE.match(unescape(first)) or PLACEHOLDER_RE.fullmatch(strip_markup(first)):
             return False
+        if _presented_title(item.head):
+            return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
+
+    def _standup_head(self, first: str) -> bool:
+        """`* abrown` or `* Joel's update:` over sub-bullets: a person's part of a stand-up round."""
+        text = strip_markup(unescape(first)).rstrip(": ").strip()
+        if STANDUP_HEAD_RE.match(text):
+            return True
+        if not re.fullmatch(r"@?[\w'’.-]+(?: [\w'’.-]+){0,2}", text):
+            return False
+        key = name_key(text.lstrip("@"))
+        for name, aliases in self.names:
+            tokens = name.split()
+            if key in {name_key(name), name_key(tokens[0]) if tokens else "", *map(name_key, aliases)}:
+                return True
+        return False
 
     def _agenda_topic(self, root: int) -> bool:
         """`- [Taylor] wkg.toml` with sub-bullets under an agenda is a topic at once."""
@@ -296,13 +372,11 @@ class SectionsPass(ReaderBase):
         bare = text.rstrip(":").strip()
         if len(bare.split()) > 5 or not bare:
             return None
-        if not text.endswith(":") and bare.lower() not in {
-            "notes",
-            "minutes",
-            "agenda",
-            "attendees",
-            "action items",
-        }:
+        if (
+            not text.endswith(":")
+            and bare.lower() not in {"notes", "minutes", "agenda", "attendees", "action items"}
+            and bare.lower() not in PSEUDO_TOPICS  # "Updates" alone on its line over the round
+        ):
             return None
         key = bare.lower()
         if key == "agenda":
@@ -331,7 +405,10 @@ class SectionsPass(ReaderBase):
             return True
         if "\n" not in raw and re.fullmatch(r"(\*\*|__|\*|_).*\1", raw):
             return True
-        if TIME_RE.match(first) or re.match(r"(?i)^(?:canceled|cancelled)\b", first):
+        if TIME_RE.match(first) or re.match(
+            r"(?i)^(?:(?:this |the |today's )?(?:meeting|call) (?:was |is |has been )?)?(?:canceled|cancelled)\b",
+            first,
+        ):
             return True
         return bool(
             re.match(r"(?i)^(?:join (?:on|the|zoom|meeting|us)|download teams|click here to join)", first)
@@ -348,7 +425,9 @@ def _section_kind(title: str) -> str | None:
     if not text:
         return None
     if re.fullmatch(
-        r"(?:microsoft teams|zoom|google meet|webex)(?: meeting)?(?: link| info| details)?|how to join", text
+        r"(?:microsoft teams|zoom|google meet|webex)(?: meeting)?(?: link| info| details)?|how to join"
+        r"|adjourn(?:ment|ed)?|closing(?: remarks)?|wrap[- ]?up",  # the end of the meeting, not a subject
+        text,
     ):
         return "skip"
     for kind in ("agenda", "attendees", "actions", "links", "container"):
@@ -375,7 +454,38 @@ def _topic_title(head: Block | None) -> str:
     match = re.match(r"^[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip()))
     if match and match[1].strip():
         first = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match[1]))
+    # "Replication. Discussion thread": the first sentence names the subject, the rest is notes.
+    sentences = re.split(r"(?<=[a-z0-9)`][.!?])\s+(?=[A-Z])", first.strip(), maxsplit=1)
+    first = sentences[0].rstrip(".") if len(sentences) > 1 else sentences[0]
     return re.sub(r"[\s:]+$", "", first).strip()[:300] or "Untitled topic"
+
+
+def _presented_title(head: Block | None) -> str | None:
+    """`Chris: Summary of [recent security release](...)`: a speaker naming the subject they bring.
+
+    The subject is the first sentence after the name ("Alex: looking at XNNPACK. With egraphs...").
+    Only a short noun-like phrase counts: `Guy: I fixed the bug`, `fitzgen: tail-call PRs landed`
+    or a question is what was said, not a subject.
+    """
+    if head is None or head.kind != "para":
+        return None
+    lines = head.text.strip().split("\n")
+    label = split_label(CHECKBOX_RE.sub("", lines[0].strip()))
+    if not label or label.form != "colon" or not label.rest or not speaker_like(label.label):
+        return None
+    rest = " ".join([label.rest, *(line.strip() for line in lines[1:])])
+    text = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", rest)).strip()
+    sentence = re.split(r"(?<=[.?!;])\s+", text, maxsplit=1)
+    if len(sentence) == 1 and len(lines) > 1:
+        return None  # a long remark wrapped over lines, not a subject
+    title = sentence[0].rstrip(".").strip()
+    words = title.split()
+    if not 0 < len(words) <= TITLE_MAX_WORDS or re.search(r"[?!;,:]$", title):
+        return None
+    first = words[0].lower()
+    if first in _PRONOUNS or first.endswith("ed") or any(w.lower() in _REPORT_WORDS for w in words):
+        return None
+    return title
 
 
 def _head_mode(head: Block) -> str:

@@ -26,6 +26,20 @@ TEMPLATE_ITEM_RE = re.compile(
     r"proposals and discussions|any other business|aob|new items|items|discussion items|updates)"
     r"(?:,? (?:welcome|and roll call|roll call))*",
 )
+# Agenda entries every meeting has, never a subject of their own ("Adjournment", "Anything else?").
+BOILERPLATE_TOPIC_RE = re.compile(
+    r"(?i)(?:opening|welcome|roll call|adjourn(?:ment|ed)?|closing|wrap[- ]?up|anything else|"
+    r"any other business|other business|aob|(?:find |volunteer )?note[- ]?takers?)"
+    r"(?:,? (?:and )?(?:welcome|roll call|introductions))*\??"
+    # The meeting's own procedure: "Announce that the meeting will be recorded and hit record".
+    r"|.*\b(?:(?:meeting|call) (?:will be|is being|is) recorded|hit record|start(?:ing)? (?:the )?recording)\b.*",
+)
+# A topic the notes say was not taken up: "(Delaying this topic to next meeting)", "Deferred".
+DEFERRED_RE = re.compile(
+    r"(?i)\b(?:defer(?:red|ring)?|postpone[ds]?|punt(?:ed|ing)?|delay(?:ed|ing)? (?:this|the|it|to|until)|"
+    r"(?:lack of|out of|ran out of|no) time|did(?:n'?t| not) get to|not (?:discussed|covered|taken up)|"
+    r"skipped|moved to (?:the )?next (?:meeting|week|call))\b(?!-)"
+)
 SUBTITLE_RE = re.compile(r"\b(?:meeting|committee|call|sync|working group|time ?zone|timzone)\b", re.I)
 
 # Whole labels that are never a speaker, however name-like they look.
@@ -182,8 +196,9 @@ PARTICLES = {
     "ter",
 }
 PLACEHOLDER_RE = re.compile(
-    r"(?:todo|tbd|n/?a|none|nothing|\.\.\.|…|-+|_+|\?+|submit a pr to add .*|"
-    r"add your (?:name|item|announcement) here.*|\(?none yet\)?|no updates?)",
+    r"(?:todo|tbd|n/?a|none|nothing|\.\.\.|…|-+|_+|\?+|su[bm]+it a pr to add .*|"
+    r"add your (?:name|item|announcement) here.*|\(?none yet\)?|no updates?|"
+    r"(?:notes|.{0,60}\bnotes\b.{0,60}) go(?:es)? here\.?)",
     re.I,
 )
 METADATA_LABELS = re.compile(

@@ -1,0 +1,348 @@
+"""Pass 3b of the reader: the agenda's items as topics, and topics the notes say were not taken up.
+
+An agenda item is a subject the meeting took up even when no notes follow it. It is one topic with
+the heading (or bullet) its discussion was written under, so it is merged with a topic of the same
+subject and only added when none has it. A topic whose only note says it was deferred is dropped,
+and so is its agenda item.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import pairwise
+
+from decisions.meetings.parsing.actions import ACTION_PREFIX_RE
+from decisions.meetings.parsing.base import ReaderBase, TopicDraft
+from decisions.meetings.parsing.blocks import Item, plain, strip_markup, unescape
+from decisions.meetings.parsing.labels import speaker_like, split_label
+from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION
+from decisions.meetings.parsing.words import (
+    BOILERPLATE_TOPIC_RE,
+    CHECKBOX_RE,
+    DEFERRED_RE,
+    PLACEHOLDER_RE,
+    TEMPLATE_ITEM_RE,
+)
+
+# Agenda items that only hold the template's sub-items: the sub-items are the topics.
+HOLDER_RE = re.compile(
+    r"(?i)(?:other |new |additional |discussion )?(?:agenda )?items?|announcements?|"
+    r"proposals and discussions|other|topics|discussion(?: topics)?"
+)
+# A deferral is said in a line or two; a longer body is a discussion that mentions one.
+DEFERRAL_MAX_CHARS = 300
+DEFERRAL_MAX_LINES = 2
+SHORT_TITLE_WORDS = 12
+_LIST_MARK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
+_STOP = {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "with", "about", "re", "update"}
+
+
+class AgendaTopicsPass(ReaderBase):
+    """Runs after the structure pass and the promotion of agenda items written as discussion."""
+
+    def _agenda_topics(self) -> None:
+        self._list_topics()
+        dropped = self._drop_deferred()
+        children: dict[int, list[int]] = {}
+        for item in self.items.values():
+            if item.parent is not None:
+                children.setdefault(item.parent, []).append(item.id)
+        roots = sorted(
+            {root for b in self.blocks if b.section == "agenda" and (root := self._root(b)) is not None}
+        )
+        entries = [
+            (item, title)
+            for root in roots
+            for item in self._agenda_entries(self.items[root], children, top=True)
+            if (title := agenda_title(item)) and not any(same_subject(title, t) for t in dropped)
+        ]
+        notes = [d for d in self.drafts if d.kind not in {"default", "agenda"}]
+        # One agenda item, one notes topic: the closest pairs first ("wkg 0.16.1" is the
+        # "wkg 0.16.0-rc.0" item, not "Plans for wkg 0.17.0").
+        pairs = sorted(
+            (
+                (score, -e, -n)
+                for e, (_, title) in enumerate(entries)
+                for n, draft in enumerate(notes)
+                if (score := subject_score(title, draft.title))
+            ),
+            reverse=True,
+        )
+        paired: dict[int, TopicDraft] = {}
+        taken: set[int] = set()
+        for _, e, n in pairs:
+            if -e not in paired and -n not in taken:
+                paired[-e] = notes[-n]
+                taken.add(-n)
+        for e, (item, title) in enumerate(entries):
+            match = paired.get(e)
+            if match is None:
+                # "## Last Old, Backlog Issue" written for the item's "Old, Backlog Issues" link.
+                subs = [t for i in children.get(item.id, []) if (t := agenda_title(self.items[i]))]
+                match = next(
+                    (
+                        d
+                        for n, d in enumerate(notes)
+                        if n not in taken
+                        and d.kind == "heading"
+                        and any(same_subject(t, d.title) for t in subs)
+                    ),
+                    None,
+                )
+                if match is not None:
+                    match.title = title
+            if match is not None:
+                match.confidence = 1.0  # the agenda and the notes agree
+                if match.kind == "bullet":
+                    match.title = title  # the agenda names it; a bullet's head is a remark's words
+                continue
+            start = item.head.end if item.head else item.line + 1
+            draft = TopicDraft(title=title, line=item.line, kind="agenda", start=start, end=item.end)
+            draft.found, draft.confidence = FOUND_IN_SECTION, 0.9
+            if item.end > start:
+                draft.ranges.append((start, item.end))
+            self.drafts.append(draft)
+        self._sort_drafts()
+
+    def _list_topics(self) -> None:
+        """Top-level bullets left under a container ("## Notes") that are subjects, not remarks.
+
+        Two ways of writing say so: the bullet sits in one list with bullets that are topics
+        (`* [Calvin] Federation` after `* [Lann] Process for releasing` over its sub-bullets), or
+        the container holds nothing but a list of plain sentences, none with sub-bullets or a
+        speaker (`* Brief discussion about existing benchmarks`), each the record of one subject.
+        """
+        # Bullet topics written `[Name] subject`: a list of the meeting's subjects with presenters.
+        bullet_items = {
+            d.item
+            for d in self.drafts
+            if d.kind == "bullet"
+            and d.item is not None
+            and (head := self.items[d.item].head) is not None
+            and re.match(r"^\[[^\]]{1,40}\]\s*\S", unescape(head.text.strip()))
+        }
+        roots_of: dict[int, list[int]] = {}
+        for block in self.blocks:
+            draft = self.drafts[block.topic] if block.topic is not None else None
+            root = self._root(block)
+            if draft is not None and draft.kind == "default" and root is not None:
+                roots = roots_of.setdefault(block.topic, [])
+                if root not in roots:
+                    roots.append(root)
+        everything = sorted((i for i in self.items.values() if i.parent is None), key=lambda i: i.line)
+        previous = {b.id: a for a, b in pairwise(everything)}
+        following = {a.id: b for a, b in pairwise(everything)}
+        moved: dict[int, int] = {}
+        for index, roots in roots_of.items():
+            first, last = self.items[roots[0]].line, self.items[roots[-1]].end
+            only_list = (
+                all(b.topic != index or self._root(b) is not None for b in self.blocks)
+                and all(self._plain_subject(self.items[r], flat=True) for r in roots)
+                # Beside bullets over sub-bullets (topics already), the plain ones are notes.
+                and not any(d.kind == "bullet" and first <= d.line < last for d in self.drafts)
+            )
+            for root in roots:
+                item = self.items[root]
+                before, after = previous.get(root), following.get(root)
+                sibling = (
+                    (
+                        (
+                            before is not None
+                            and (before.id in bullet_items or before.id in moved)
+                            and not any(line.strip() for line in self.lines[before.end : item.line])
+                        )
+                        or (
+                            after is not None
+                            and after.id in bullet_items
+                            and not any(line.strip() for line in self.lines[item.end : after.line])
+                        )
+                    )
+                    and self._plain_subject(item, flat=False)
+                    and _short_title(item)
+                )
+                if not ((only_list and len(roots) >= 2) or sibling):
+                    continue
+                draft = TopicDraft(title=sentence_title(item), line=item.line, kind="bullet", start=item.line)
+                draft.item, draft.end = root, item.end
+                draft.found, draft.confidence = FOUND_BY_PATTERN, 0.7 if sibling else 0.6
+                self.drafts.append(draft)
+                moved[root] = len(self.drafts) - 1
+                self.drafts[index].ranges = [
+                    (a, b) for a, b in self.drafts[index].ranges if not item.line <= a < item.end
+                ]
+        for block in self.blocks:
+            root = self._root(block)
+            if root in moved and block.topic is not None and self.drafts[block.topic].kind == "default":
+                block.topic = moved[root]
+        for index in roots_of:
+            draft = self.drafts[index]
+            if moved and draft.ranges:
+                draft.line = min(start for start, _ in draft.ranges)  # where its notes now begin
+
+    def _plain_subject(self, item: Item, *, flat: bool) -> bool:
+        """A bullet that may name a subject: not a speaker's remark, an action item or a placeholder."""
+        if item.head is None or item.id in self.item_role or (flat and item.has_sublist):
+            return False
+        first = item.head.text.split("\n", 1)[0].strip()
+        if CHECKBOX_RE.match(first) or ACTION_PREFIX_RE.match(unescape(first)) or self._standup_head(first):
+            return False
+        text = strip_markup(first)
+        if not text or PLACEHOLDER_RE.fullmatch(text):
+            return False
+        label = split_label(CHECKBOX_RE.sub("", first))
+        if label is None or (label.form in {"bracket", "paren"} and not flat):
+            return True
+        return self._speaker(first) is None and not speaker_like(label.label)
+
+    def _agenda_entries(self, item: Item, children: dict[int, list[int]], *, top: bool) -> list[Item]:
+        """The item itself, or for a template holder ("Other agenda items") its sub-items."""
+        if item.head is None:
+            return []
+        head = _head_text(item)
+        if not head or PLACEHOLDER_RE.fullmatch(head) or BOILERPLATE_TOPIC_RE.fullmatch(head):
+            return []
+        subs = [self.items[i] for i in children.get(item.id, []) if self.items[i].head is not None]
+        if top and (HOLDER_RE.fullmatch(head) or TEMPLATE_ITEM_RE.fullmatch(head)):
+            if not subs:
+                # "Updates" alone is the stand-up round; "Announcements" alone is the template's.
+                return [item] if not HOLDER_RE.fullmatch(head) else []
+            return [e for sub in subs for e in self._agenda_entries(sub, children, top=False)]
+        if _deferred(" ".join(self.lines[item.line : item.end])):
+            return []
+        return [item]
+
+    def _drop_deferred(self) -> list[str]:
+        """Topics whose whole note is "deferred" / "delaying this to next meeting": not taken up."""
+        dropped: list[int] = []
+        for index, draft in enumerate(self.drafts):
+            if draft.kind not in {"heading", "pseudo", "bullet"}:
+                continue
+            end = draft.end if draft.end is not None else len(self.lines)
+            lines = [
+                _LIST_MARK_RE.sub("", line).strip() for line in self.lines[draft.start : end] if line.strip()
+            ]
+            if len(lines) <= DEFERRAL_MAX_LINES and _deferred(" ".join(lines)):
+                dropped.append(index)
+        if not dropped:
+            return []
+        titles = [self.drafts[i].title for i in dropped]
+        keep = [i for i in range(len(self.drafts)) if i not in set(dropped)]
+        new_index = {old: new for new, old in enumerate(keep)}
+        for block in self.blocks:
+            if block.topic is None:
+                continue
+            if block.topic in new_index:
+                block.topic = new_index[block.topic]
+            else:
+                block.topic, block.section = None, "skip"
+        self.drafts = [self.drafts[i] for i in keep]
+        return titles
+
+    def _sort_drafts(self) -> None:
+        order = sorted(range(len(self.drafts)), key=lambda i: (self.drafts[i].line, i))
+        new_index = {old: new for new, old in enumerate(order)}
+        self.drafts = [self.drafts[i] for i in order]
+        for block in self.blocks:
+            if block.topic is not None:
+                block.topic = new_index[block.topic]
+
+
+def _head_text(item: Item) -> str:
+    head = item.head
+    if head is None:
+        return ""
+    first = CHECKBOX_RE.sub("", unescape(head.text.split("\n", 1)[0].strip()))
+    return strip_markup(first).rstrip(": ").strip()
+
+
+def _deferred(body: str) -> bool:
+    text = strip_markup(body).strip()
+    return bool(text) and len(text) <= DEFERRAL_MAX_CHARS and bool(DEFERRED_RE.search(text))
+
+
+def _short_title(item: Item) -> bool:
+    """A few words naming something ("Federation"), not a sentence of notes."""
+    text = strip_markup(item.head.text.strip()) if item.head else ""
+    return "\n" not in text and len(text.split()) <= SHORT_TITLE_WORDS and not re.search(r"[.!?]$", text)
+
+
+def sentence_title(item: Item) -> str:
+    """A bullet's first sentence, or its first line when that is short enough."""
+    if item.head is None:
+        return "Untitled topic"
+    text = CHECKBOX_RE.sub("", plain(item.head.inline)).strip()
+    text = re.sub(r"^[\[(][^\])]{1,40}[\])]\s*[-–—:]*\s*", "", text)  # "[Calvin] Federation"
+    if len(text) > 100:
+        text = re.split(r"(?<=[.?!])\s+", text, maxsplit=1)[0]
+    return text.rstrip(" :").strip()[:300] or "Untitled topic"
+
+
+def agenda_title(item: Item) -> str:
+    """The item's words without list marks, presenter tags or the long explanation after them."""
+    if item.head is None:
+        return ""
+    # `**Proposed Approaches**` on the first line over its explanation: the bold line is the title.
+    bold_line = re.fullmatch(
+        r"\s*(\*\*|__)[^*_]+\1\s*(?:<br\s*/?>|</br>)?\s*", item.head.text.split("\n", 1)[0]
+    )
+    whole = plain(item.head.inline, first_line_only=bool(bold_line))
+    text = CHECKBOX_RE.sub("", " ".join(whole.split())).strip()
+    text = re.sub(r"^[\[(][^\])]{1,40}[\])]\s*[-–—:]*\s*", "", text)  # "[Nick] - regalloc"
+    label = split_label(text)
+    if label and label.form == "colon" and label.rest and speaker_like(label.label):
+        text = label.rest  # "Alex: update on Wasm64"
+    text = re.sub(r"\s*(?:[-–—]+|:)?\s*<?https?://\S+", "", text) or text  # "RFC -- https://..." says where
+    text = re.sub(r"[\s\-–—:]+$", "", strip_presenter(text))
+    if len(text) > 100:
+        text = re.split(r"(?<=[.?!])\s+", text, maxsplit=1)[0]
+    return text.rstrip(" :").strip()[:300]
+
+
+def strip_presenter(title: str) -> str:
+    """`Cranelift website (Chris)`, `Upcoming events @ricochet`, `wkg - Taylor`: the subject alone."""
+    name = r"@?[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?|@?[a-z][\w-]*"
+    title = re.sub(rf"\s*[\[(](?:{name})(?:\s*(?:,|&|/|and)\s*(?:{name}))*[\])]\s*$", "", title)
+    title = re.sub(r"\s+(?:@[\w-]+[\s,]*)+$", "", title)
+    # "Discuss conformance rules; Stuart Schaefer": a person's name after the subject.
+    tail = re.search(r"[,;]\s*([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2})\s*$", title)
+    if tail and speaker_like(tail[1]):
+        title = title[: tail.start()]
+    return title.strip()
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", strip_presenter(text).casefold())
+    text = re.sub(r"\s*\([^)]*\)", "", text) or text  # "(issue 7321)" says where, not what
+    return tuple(w for w in re.findall(r"[\w'’]+", text) if w not in _STOP)  # "compile-time" is two words
+
+
+def same_subject(a: str, b: str) -> bool:
+    """An agenda item and a notes heading on the same subject ("Summary of recent security release")."""
+    return subject_score(a, b) > 0
+
+
+def subject_score(a: str, b: str) -> float:
+    """How surely two titles name one subject: 0 when they do not, up to 1 when they are the same."""
+    x, y = _words(a), _words(b)
+    if not x or not y:
+        return 0.0
+    if x == y:
+        return 1.0
+    words_x, words_y = {w for w in x if not w.isdigit()}, {w for w in y if not w.isdigit()}
+    common = words_x & words_y  # "0.16.1" and "0.17.0" share no subject
+    overlap = len(common) / max(1, min(len(words_x), len(words_y)))
+    # "Legalizing in ISLE" and "legalization in ISLE": the same words, spelt a little differently.
+    matcher = SequenceMatcher(None, " ".join(x), " ".join(y), autojunk=False)
+    if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
+        return max(matcher.ratio(), overlap)
+    if len(common) >= 2 and overlap >= 0.5:
+        return overlap  # "SIMD complete on x64 and aarch64" and "SIMD support complete"
+    # A heading names the subject in short ("StarlingMonkey", "WASI p3") and the agenda item says
+    # what about it ("Making Tomasz a StarlingMonkey reviewer", "Work towards WASIp3").
+    short, long_ = sorted(("".join(x), "".join(y)), key=len)
+    if (common and (words_x <= words_y or words_y <= words_x)) or (len(short) >= 4 and short in long_):
+        return 0.5 * len(short) / len(long_)
+    return 0.0

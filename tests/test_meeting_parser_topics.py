@@ -1,0 +1,296 @@
+"""decisions.meetings.parsing: which subjects of real notes are topics, and how each was found."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from decisions.meetings.parsing import ParsedMeeting, parse_meeting
+
+
+def parse(text: str) -> ParsedMeeting:
+    return parse_meeting(textwrap.dedent(text).lstrip("\n"))
+
+
+def titles(meeting: ParsedMeeting) -> list[str]:
+    return [topic.title for topic in meeting.topics]
+
+
+TEMPLATE_AGENDA = """
+# January 29 | Project Bi-Weekly
+
+## Agenda
+
+1. Opening, welcome and roll call
+   1. Find volunteer note taker. Thanks!
+1. Announce that the meeting will be recorded and hit record.
+1. Announcements
+   1. _Submit a PR to add your announcement here_
+1. Other agenda items
+   1. Summary of security release
+   1. Reliability of CI
+   1. _Submit a PR to add your item here_
+1. Issue Triage
+   * [Old, Backlog Issues](https://github.com/example/project/issues)
+1. Adjournment
+
+## Attendees
+
+* Chris Fallin
+* Nick Fitzgerald
+
+## Notes
+
+* Chris: Summary of [recent security release](https://example.com/advisory)
+  * Cranelift miscompilation on x86-64
+* Reliability of CI
+  * (Delaying this topic to next meeting)
+
+## Last Old, Backlog Issue
+
+Resume old issue backlog triage at #1111 next time.
+"""
+
+
+def test_agenda_items_are_topics_once_with_the_notes_written_under_them():
+    meeting = parse(TEMPLATE_AGENDA)
+    # The agenda's item and Chris's bullet are one topic; "Issue Triage" is where the backlog
+    # heading belongs; the template's items, the recording and "Adjournment" are no subjects;
+    # the CI item was deferred, in the notes, so it was not taken up.
+    assert titles(meeting) == ["Summary of security release", "Issue Triage"]
+    security = meeting.topics[0]
+    assert security.speakers == ["Chris"]  # the bullet's head is still Chris's remark
+    assert security.confidence == 1.0  # the agenda and the notes agree
+
+
+def test_an_agenda_item_with_no_notes_is_a_topic_found_in_the_agenda():
+    meeting = parse(
+        """
+        # Agenda
+        - Status updates
+        - Discuss meeting frequency (Joel)
+        - Upcoming events @ricochet
+        - Discuss conformance rules; Stuart Schaefer
+        - Testing, Code Review
+        - Anything else?
+
+        # Notes
+        - Joel: stick with every two weeks
+        """
+    )
+    # Near miss: "Code Review" after the comma is no one's name.
+    assert titles(meeting) == [
+        "Status updates",
+        "Discuss meeting frequency",
+        "Upcoming events",
+        "Discuss conformance rules",
+        "Testing, Code Review",
+        "Notes",
+    ]
+    assert [(t.found, t.confidence) for t in meeting.topics[:5]] == [("section", 0.9)] * 5
+    assert (meeting.topics[5].found, meeting.topics[5].confidence) == ("inferred", 0.5)
+
+
+def test_an_agenda_item_pairs_with_the_closest_heading_only():
+    meeting = parse(
+        """
+        # Agenda
+        1. `wkg` 0.16.0-rc.0
+        1. Plans for `wkg` 0.17.0
+
+        ## wkg 0.16.1
+
+        Mikhail: 0.16.1 is out
+        """
+    )
+    # Near miss: "Plans for wkg 0.17.0" shares a word with the heading, but the heading is the
+    # other item's; version numbers name no subject.
+    assert titles(meeting) == ["Plans for wkg 0.17.0", "wkg 0.16.1"]
+
+
+def test_a_topic_whose_notes_say_it_was_deferred_is_dropped_but_a_discussion_of_deferring_is_not():
+    meeting = parse(
+        """
+        ### Topic #1
+        The group reviewed governance topics.
+
+        ### Topic #2
+        Due to a lack of time, the planning discussion will take place off-line.
+
+        ### Topic #3
+        We discussed at length whether the release should be deferred. Alex argued that the fix is
+        small and well tested, Sam that the branch was cut last week and a new release candidate
+        costs a full round of testing; after comparing the risk of shipping the known bug against
+        the risk of the fix itself, the group agreed to ship on time with the fix included.
+        """
+    )
+    assert titles(meeting) == ["Topic #1", "Topic #3"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "kept"),
+    [("Adjournment", False), ("Closing remarks", False), ("Closing the SIMD gap", True)],
+)
+def test_the_end_of_the_meeting_is_no_subject(heading, kept):
+    meeting = parse(
+        f"### Topic #1\nThe TSC reviewed the agenda.\n\n### {heading}\nIt was adjourned at 11:05am.\n"
+    )
+    assert (heading in titles(meeting)) is kept
+
+
+def test_a_speakers_bullet_naming_a_subject_is_a_topic_and_a_report_is_a_remark():
+    meeting = parse(
+        """
+        ## Attendees
+
+        * abrown
+        * fitzgen
+
+        ## Notes
+
+        * abrown: avx10 and apx
+          * apx gives more registers
+        * fitzgen: tail-call PRs landed
+          * probestacks in progress
+        * cfallin: nothing this week
+          * Dominik suggested a whiteboard session
+        * Alex: looking at XNNPACK for SIMD intrinsics. With egraphs, scheduling
+          is much worse in a long loop body.
+          * cfallin: fundamental to how elaboration works
+        """
+    )
+    assert titles(meeting) == ["avx10 and apx", "Notes", "looking at XNNPACK for SIMD intrinsics"]
+    assert meeting.topics[0].speakers == ["abrown"]
+    assert [r.speaker for r in meeting.topics[1].remarks][:2] == ["fitzgen", "fitzgen"]
+
+
+def test_a_persons_part_of_a_stand_up_round_is_not_a_topic():
+    meeting = parse(
+        """
+        ### Attendees
+        * abrown
+        * elliottt
+
+        ### Notes
+
+        * abrown
+          * avx10 would be a great improvement
+        * Joel's update: still implementing resources
+          * had to fix bugs in other projects
+        * ISLE
+          * the rules are now checked in
+        """
+    )
+    # Near miss: "ISLE" over its sub-bullets names no one, so it is a subject.
+    assert titles(meeting) == ["Notes", "ISLE"]
+
+
+def test_a_line_such_as_updates_opens_the_round_which_ends_at_a_subject():
+    meeting = parse(
+        """
+        ### Notes
+
+        Updates
+        - jlb6740: no major updates
+        - cfallin: no updates
+        - cfallin: three things on plate to look at
+          - MachBuffer deferred-traps issue
+        - cprop slowdown issue
+          - want to understand the interactions first
+        """
+    )
+    assert titles(meeting) == ["Updates", "cprop slowdown issue"]
+    assert "cfallin" in meeting.topics[0].speakers  # the round holds the people's updates
+
+
+def test_short_bullets_beside_name_tagged_subjects_are_subjects_too():
+    meeting = parse(
+        """
+        ## Sep 27, 2023 - SIG Registries meeting
+
+        - [Lann] Process for releasing Warg versions
+            - [Comment proposing the process](https://example.com/201)
+        - [Calvin] FetchToken PR
+        - [Calvin] Federation
+        - Peter thinks we should look at how the other registries handled the question of federation first.
+        """
+    )
+    # Near miss: the last bullet is a sentence of notes, not a subject.
+    assert titles(meeting)[:3] == ["Process for releasing Warg versions", "FetchToken PR", "Federation"]
+    assert len(meeting.topics) == 4 and meeting.topics[3].title == "Notes"
+
+
+def test_notes_that_are_only_a_list_of_plain_sentences_list_the_subjects():
+    meeting = parse(
+        """
+        ## Notes
+
+        * Brief discussion about efficiency of using fuel
+        * Brief discussion about existing benchmarks
+        """
+    )
+    assert titles(meeting) == [
+        "Brief discussion about efficiency of using fuel",
+        "Brief discussion about existing benchmarks",
+    ]
+
+
+def test_plain_sentences_beside_a_bullet_topic_stay_notes():
+    meeting = parse(
+        """
+        ## Notes
+
+        * We agreed to stick to the current time for the meeting.
+        * Liang shared the general roadmap
+          * performance work for the next release
+        * We briefly discussed the IR project.
+        """
+    )
+    assert titles(meeting) == ["Notes", "Liang shared the general roadmap"]
+
+
+def test_a_heading_holding_only_the_templates_placeholder_is_not_a_topic():
+    meeting = parse(
+        """
+        ### JCO
+        * Victor: the release is out
+
+        ### Node WASI subgroup
+        - notes related to Node WASI subgroup go here
+        """
+    )
+    assert titles(meeting) == ["JCO"]
+
+
+def test_a_canceled_meeting_has_no_topic():
+    meeting = parse("## September 05, 2023 - SIG Guest Languages meeting\n\nThis meeting was canceled.\n")
+    assert meeting.topics == []
+
+
+def test_a_short_bullet_before_name_tagged_subjects_is_a_subject_too():
+    meeting = parse(
+        """
+        ## Feb 08, 2023 - SIG Registries meeting
+
+        * Intro Danny and Calvin, working on WASI in the web
+        * [Robin] Post-CNSC Update
+            * Met with the supply-chain folks
+        """
+    )
+    assert titles(meeting) == ["Intro Danny and Calvin, working on WASI in the web", "Post-CNSC Update"]
+
+
+def test_a_bullet_topics_title_is_its_first_sentence():
+    meeting = parse(
+        """
+        ## Notes
+
+        - [Lann] Replication. Discussion thread
+            - follow-up in the issue
+        - [Peter] Namespaces e.g. the domain rules
+            - owners prove it
+        """
+    )
+    # Near miss: "e.g. the" is no sentence end.
+    assert titles(meeting) == ["Replication", "Namespaces e.g. the domain rules"]
