@@ -50,7 +50,7 @@ bench: $(VENV)/.runtime
 	$(BIN)/python -m bench.run --scale $(or $(SCALE),default) $(if $(RUNS),--runs $(RUNS)) $(BENCH_ARGS)
 
 ## bench-imports: time import_rfcs on a throwaway database: the Bytecode Alliance corpus (from
-## ../shared), RUST generated Rust-style RFCs (650 unless given), and their re-import.
+## ../shared), RUST generated Rust-style RFCs (650 unless given), and their re-import. Then import_meetings on the meeting notes corpus, twice.
 bench-imports: $(VENV)/.runtime
 	$(BIN)/python -m bench.imports $(if $(RUST),--rust $(RUST)) $(BENCH_ARGS)
 

@@ -1,4 +1,5 @@
-"""How long `manage.py import_rfcs` takes: the Bytecode Alliance corpus, N Rust RFCs, a re-import.
+"""How long the importers take: import_rfcs on the Bytecode Alliance corpus, N Rust RFCs and their
+re-import; import_meetings on the Bytecode Alliance meeting notes and their re-import.
 
     python -m bench.imports [--rust N] [--json] [--keep]
 
@@ -10,7 +11,9 @@ Three runs of the command are timed, one after the other on that database:
 - rust: N files in rust-lang/rfcs' layout (`text/NNNN-feature-name.md`, header bullets, the
   sections of its template, 15-30 KB each), generated in a temporary folder, the same every run:
   all new records (the Rust series shares no numbers with the corpus before it);
-- rust_reimport: the same N files again: nothing changed, so nothing is written.
+- rust_reimport: the same N files again: nothing changed, so nothing is written;
+- meetings, meetings_reimport: ../shared/corpora/bytecodealliance-meetings (740 dated notes) with
+  `import_meetings`, twice (the second finds every meeting in place).
 
 measure_imports() adds those records to whatever database Django is set up with and deletes
 nothing: give it a throwaway one (bench.run can call it last, after timing its pages).
@@ -39,10 +42,11 @@ from bench.run import Reporter, setup_django, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BYTECODEALLIANCE = ROOT.parent / "shared" / "corpora" / "bytecodealliance-rfcs"
+MEETINGS = ROOT.parent / "shared" / "corpora" / "bytecodealliance-meetings"
 RUST_FILES = 650
 # Seconds each import may take on a 2-core machine: the issue's targets, and for a re-import of
 # unchanged files (which renders and writes nothing) ours.
-TARGET_S = {"bytecodealliance": 1, "rust": 10, "rust_reimport": 2}
+TARGET_S = {"bytecodealliance": 1, "rust": 10, "rust_reimport": 2, "meetings": 60, "meetings_reimport": 60}
 SEED = 2094
 
 
@@ -220,21 +224,22 @@ def _counting_queries() -> Any:
         yield count
 
 
-def time_import(folder: Path) -> dict[str, Any]:
-    """Run `manage.py import_rfcs FOLDER --json` once; its report with the wall-clock seconds."""
+def time_import(folder: Path, command: str = "import_rfcs") -> dict[str, Any]:
+    """Run `manage.py COMMAND FOLDER --json` once; its report with the wall-clock seconds."""
     from django.core.management import call_command
 
     out = StringIO()
     with _counting_queries() as queries:
         started = time.perf_counter()
-        call_command("import_rfcs", str(folder), "--json", stdout=out, stderr=StringIO())
+        call_command(command, str(folder), "--json", stdout=out, stderr=StringIO())
         seconds = time.perf_counter() - started
     report = json.loads(out.getvalue().strip().splitlines()[-1])
+    imported = report.get("created", report["imported"])
     return {
         "seconds": round(seconds, 3),
-        "imported": report["imported"],
+        "imported": imported,
         "updated": report["updated"],
-        "unchanged": report["unchanged"],
+        "unchanged": report.get("unchanged", report["imported"] - imported - report["updated"]),
         "failed": len(report["failed"]),
         "queries": queries[0],
     }
@@ -250,9 +255,9 @@ def measure_imports(reporter: Reporter, rust: int = RUST_FILES) -> dict[str, Any
     call_command("migrate", interactive=False, verbosity=0)
     imports: dict[str, Any] = {}
 
-    def record(name: str, files: int, folder: Path) -> None:
+    def record(name: str, files: int, folder: Path, command: str = "import_rfcs") -> None:
         reporter.say(f"importing {name} ({files} files)")
-        result = time_import(folder)
+        result = time_import(folder, command)
         imports[name] = {"files": files, **result, "target_s": TARGET_S[name]}
         reporter.say(f"  {result['seconds']:.2f} s")
 
@@ -278,6 +283,14 @@ def measure_imports(reporter: Reporter, rust: int = RUST_FILES) -> dict[str, Any
         record("rust_reimport", rust, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    # The meetings corpus (every dated notes file, parsed and saved), then again unchanged.
+    if MEETINGS.is_dir():
+        notes = sum(1 for _ in MEETINGS.rglob("*.md"))
+        record("meetings", notes, MEETINGS, "import_meetings")
+        record("meetings_reimport", notes, MEETINGS, "import_meetings")
+    else:
+        for name in ("meetings", "meetings_reimport"):
+            imports[name] = {"skipped": f"{MEETINGS} is not here", "target_s": TARGET_S[name]}
     return {
         "database": connection.vendor,
         "cores": os.cpu_count(),
@@ -288,7 +301,7 @@ def measure_imports(reporter: Reporter, rust: int = RUST_FILES) -> dict[str, Any
 
 def table(result: dict[str, Any]) -> str:
     lines = [
-        f"import_rfcs on {result['database']} ({result['cores']} cores, load average {result['load_average']})",
+        f"imports on {result['database']} ({result['cores']} cores, load average {result['load_average']})",
         f"{'import':<18}{'files':>7}{'seconds':>10}{'target':>8}{'queries':>9}{'new':>6}{'upd':>5}"
         f"{'same':>6}{'failed':>8}",
     ]
