@@ -148,7 +148,7 @@ class RemarksPass(ReaderBase):
         for remark in made:
             if remark.text.strip():
                 topic.remarks.append(remark)
-                self._commitment(remark, topic)
+                self._commitment(remark, topic.action_items)
         if block.item is not None and block.first_in_item:
             item_speaker[block.item] = head_speaker or (None if head_other else inherited)
         return speaker

@@ -57,6 +57,8 @@ class ParsedTopic:
     links: list[ParsedLink] = field(default_factory=list)
     line: int = 0
     end_line: int = 0
+    # Inferred items found in this topic: suggestions, kept out of action_items (which are saved).
+    suggested_items: list[ParsedActionItem] = field(default_factory=list)
     found: str = FOUND_IN_SECTION
     confidence: float = 1.0
     rfc_mentions: list[int] = field(default_factory=list)
@@ -88,6 +90,9 @@ class ParsedMeeting:
     # Handles and initials the notes declare for an attendee: "Nick Fitzgerald (nf)".
     attendee_aliases: dict[str, list[str]] = field(default_factory=dict)
     text_date: datetime.date | None = None
+    # Inferred action items (`.suggested`): the preview offers them, nothing saves them unless a
+    # person accepts one. `action_items` holds only what is saved as read.
+    suggested_items: list[ParsedActionItem] = field(default_factory=list)
 
     @property
     def speakers(self) -> list[str]:
