@@ -52,11 +52,7 @@ def select(corpus: Path) -> tuple[list[str], list[str]]:
 
 
 if __name__ == "__main__":
-    root = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else Path(__file__).resolve().parents[4] / "shared/corpora/bytecodealliance-meetings"
-    )
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[4] / "shared/corpora/bytecodealliance-meetings"
     dev, check = select(root)
     for path in dev:
         print("dev", path)
