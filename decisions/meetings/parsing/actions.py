@@ -11,11 +11,11 @@ from decisions.meetings.parsing.base import ReaderBase
 from decisions.meetings.parsing.blocks import Block, strip_markup, unescape
 from decisions.meetings.parsing.commitments import (
     FIRST_PERSON_RE,
-    NEXT_TIME_RE,
     Commitment,
     clauses,
     named_commitments,
     order_commitment,
+    passive_commitment,
     speaker_commitment,
 )
 from decisions.meetings.parsing.labels import has_common_word, is_stop, label_shape, split_label
@@ -101,17 +101,17 @@ class ActionItemsPass(ReaderBase):
             if found is None:
                 return []
             found.owner = speaker
-            if found.verb == "order" and not NEXT_TIME_RE.search(clause):
-                # "fitzgen: add a cargo flag..." in a discussion is as often a proposal as a task.
-                found.found, found.confidence = FOUND_INFERRED, 0.5
+            if first and found.suggested and re.match(r"(?i)needs?\s+to\b", clause):
+                # "JB: needs to get a patch ready": a report that opens with what is still to do.
+                found.found, found.confidence = FOUND_BY_PATTERN, 0.65
             return [found]
-        found = order_commitment(clause, first=False)  # "Start with #517 next time"
-        if found is not None:
+        found = order_commitment(clause, first=False) or passive_commitment(clause)
+        if found is not None:  # "Start with #517 next time", "An update will be shared..."
             return [found]
         found = speaker_commitment(clause)
         if found is None or not FIRST_PERSON_RE.match(clause):
             return []  # "will free up memory" with nobody speaking describes, it promises nothing
-        found.found, found.confidence = FOUND_INFERRED, 0.4  # "I'll send it": whose "I"?
+        found.found, found.confidence = FOUND_INFERRED, 0.4  # "I'll send it", "we decided to": who?
         return [found]
 
     def _affiliations(self) -> set[str]:
@@ -282,7 +282,8 @@ def settle_items(items: list[ParsedActionItem]) -> tuple[list[ParsedActionItem],
         if any(_same_task(item, o) for o in kept if rank.get(o.found, 1) < rank.get(item.found, 1)):
             continue
         kept.append(item)
-    kept.sort(key=lambda i: i.line)
+    order = {id(item): index for index, item in enumerate(items)}
+    kept.sort(key=lambda i: (i.line, order[id(i)]))
     return [i for i in kept if not i.suggested], [i for i in kept if i.suggested]
 
 

@@ -42,7 +42,7 @@ SPEAKER_RE = re.compile(
     + r"\w",
     re.I,
 )
-FIRST_PERSON_RE = re.compile(_LEAD + r"(?:i\b|i['’]|my\b)", re.I)
+FIRST_PERSON_RE = re.compile(_LEAD + r"(?:i\b|i['’]|my\b|we\s+(?:decided|agreed)\b)", re.I)
 # Guesses: obligations and abilities are not promises, but often become tasks.
 # Someone named commits: "Chris will make a proposal", "Sam to review", "Alex and Sam to sync".
 _NAME = r"@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}|@?[a-z][a-z0-9_-]{2,30}"
@@ -54,7 +54,7 @@ NAMED_RE = re.compile(
 )
 # Verbs that start a task when written as an order ("send the slides", "Start with #517 next time").
 TASK_VERBS = {
-    "add", "announce", "ask", "book", "bring", "check", "circle", "clarify", "collect", "confirm",
+    "add", "announce", "ask", "book", "demo", "show", "give", "bring", "check", "circle", "clarify", "collect", "confirm",
     "contact", "continue", "coordinate", "create", "discuss", "document", "draft", "email", "file",
     "find", "finish", "fix", "follow", "get", "invite", "investigate", "look", "loop", "merge", "move",
     "nominate", "open", "organize", "ping", "post", "prepare", "present", "propose", "publish",
@@ -68,8 +68,23 @@ GUESS_RE = re.compile(
     re.I,
 )
 NEXT_TIME_RE = re.compile(
-    r"\b(?:next\s+(?:time|meeting|call|sync|session)|at\s+a\s+future\s+meeting)\b", re.I
+    r"\b(?:next\s+(?:time|meeting|call|sync|session)|(?:another|a\s+future|a\s+later)\s+meeting)\b", re.I
 )
+RECURRING_RE = re.compile(
+    r"\b(?:once|twice)\s+(?:a|per|every)\b|\bevery\s+\w+|\b(?:daily|weekly|bi-?weekly|monthly|yearly)\b", re.I
+)
+PASSIVE_RE = re.compile(
+    r"^(?!(?:it|this|that|there)\b).{3,200}?\swill\s+be\s+(?:taken|shared|presented|verified|scheduled|sent|"
+    r"circulated|announced|prepared|organi[sz]ed|drafted|followed\s+up|brought\s+(?:up|back)|revisited|"
+    r"re-?visited|raised|proposed|submitted|published|uploaded|filed|opened|created|set\s+up)\b",
+    re.I,
+)
+# Task verbs that are seldom nouns or proposals: "send", "file", "ping", not "add", "merge", "open".
+ORDER_VERBS = {
+    "ask", "circle", "contact", "coordinate", "email", "file", "follow", "invite", "investigate",
+    "nominate", "organize", "ping", "prepare", "publish", "reach", "remind", "schedule", "send",
+    "share", "sync", "tell", "upload",
+}  # fmt: skip
 # Words after a task verb that make it a noun: "Update on...", "Review of...", "Test results are...".
 _NOT_AN_ORDER = {
     "on", "of", "from", "about", "regarding", "re", "is", "are", "was", "were", "has", "have", "had",
@@ -87,6 +102,10 @@ class Commitment:
     by_speaker: bool = False  # the remark's speaker is the one to do it
     verb: str = ""
 
+    @property
+    def suggested(self) -> bool:
+        return self.found == FOUND_INFERRED
+
 
 def clauses(text: str) -> list[str]:
     """A remark's sentences, and the `;`-separated parts of each: each may hold one commitment."""
@@ -101,8 +120,18 @@ def speaker_commitment(clause: str) -> Commitment | None:
     if match := SPEAKER_RE.match(clause):
         return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
     if match := GUESS_RE.match(clause):
+        if NEXT_TIME_RE.search(clause):  # "can demo VTune working at another meeting"
+            return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
         return Commitment(_task(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=True)
     return None
+
+
+def passive_commitment(clause: str) -> Commitment | None:
+    """`A general update will be shared at the board meeting`: minutes' way of writing a task
+    nobody in particular owns. Only verbs of organising count: `the hook will be called` does not."""
+    if clause.rstrip().endswith("?") or not PASSIVE_RE.search(clause) or RECURRING_RE.search(clause):
+        return None  # "the meetings will be organized once a month" is an arrangement, not a task
+    return Commitment(_task(clause), FOUND_BY_PATTERN, 0.6)
 
 
 def named_commitments(clause: str) -> list[Commitment]:
@@ -136,9 +165,15 @@ def order_commitment(clause: str, *, first: bool) -> Commitment | None:
     word = re.match(r"([A-Za-z]+)\s+(\S+)", clause)
     if not word or word[1].lower() not in TASK_VERBS or word[2].lower() in _NOT_AN_ORDER:
         return None  # "Update on the OOM project" names a report, it gives no order
-    if NEXT_TIME_RE.search(clause) or first:
+    if NEXT_TIME_RE.search(clause):
         return Commitment(_task(clause), FOUND_BY_PATTERN, 0.7, by_speaker=True, verb="order")
-    return None
+    if not first:
+        return None
+    # "Victor: send some documents on..." is a task; "fitzgen: add a cargo flag..." in a discussion
+    # is as often a proposal, and "merge conflict", "Open question" are nouns: suggestions only.
+    if word[1].lower() in ORDER_VERBS and len(clause.split()) >= 3:
+        return Commitment(_task(clause), FOUND_BY_PATTERN, 0.7, by_speaker=True, verb="order")
+    return Commitment(_task(clause), FOUND_INFERRED, 0.5, by_speaker=True, verb="order")
 
 
 def _task(text: str) -> str:

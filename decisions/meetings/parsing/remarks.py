@@ -122,7 +122,7 @@ class RemarksPass(ReaderBase):
             found = self._action_line(line, number, task)
             if found is not None:
                 if found.text:
-                    topic.action_items.append(found)
+                    topic.action_items.extend(self._each_owner(found))
                 action, current = found, None
                 continue
             label = self._speaker(line)
