@@ -1,4 +1,5 @@
-"""Action items: explicit ones (`AI:`, `TODO(name)`, task boxes, action sections), commitments, owners, due dates."""
+"""Action items: explicit ones (`AI:`, `TODO(name)`, task boxes, action sections), promises in prose
+(commitments.py), owners, due dates, and which are saved and which only suggested (settle_items)."""
 
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ DUE_RE = re.compile(
 class ActionItemsPass(ReaderBase):
     """Action items of a topic or an action-items section, and who owns each."""
 
+    _affiliation_keys: set[str] | None = None
+
     def _commitment(self, remark: ParsedRemark, sink: list[ParsedActionItem]) -> None:
         """The tasks a remark's clauses promise: `Alex: I'll file an issue`, `Nick: will add it`,
         `Chris will make a proposal`, `Start with #517 next time` (commitments.py says how)."""
@@ -116,7 +119,7 @@ class ActionItemsPass(ReaderBase):
 
     def _affiliations(self) -> set[str]:
         """Words the notes put in parentheses after a name, "Thomas Trenner (Siemens)": companies."""
-        if not hasattr(self, "_affiliation_keys"):
+        if self._affiliation_keys is None:
             found = re.finditer(r"[A-Z][\w'’-]+\s+\(([A-Z][\w&.'’ -]{1,30})\)", self.text)
             self._affiliation_keys = {name_key(m[1]) for m in found}
         return self._affiliation_keys
