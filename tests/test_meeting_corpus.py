@@ -57,7 +57,9 @@ HAND_COUNTED = [
         "April 18 project call",
         3,  # three top-level bullets, each over its discussion (the first is also the agenda's item)
         {"cfallin", "abrown", "fitzgen", "bjorn3", "avanhattum", "jlbirch"},
-        [],  # "will be annoying", "will rebase problems go away?" are not promises
+        # "will be annoying", "will rebase problems go away?" are not promises; "cfallin: going to
+        # prioritize meta issues..." is (the labelling guide's "Pat is going to...")
+        ["cfallin"],
     ),
     Counted(
         "TSC/2024/tsc-04-02.md",
@@ -85,7 +87,7 @@ HAND_COUNTED = [
         "June 4 SIG-Community Meeting",
         1,
         {"David", "Karen", "Leon", "Divya", "Justin"},  # "[Karen/David]" is both
-        ["Karen", "Divya/David"],
+        ["Karen", "Divya", "David"],  # "[x] Divya/David to put...": one item each
     ),
     Counted(
         "SIG-Guest-Languages/JavaScript/2025/guest-js-02-19-2025.md",
@@ -149,7 +151,8 @@ HAND_COUNTED = [
         "June 25 SIG-Embedded Meeting — Europe & Asia Pacific Timzone meeting",
         4,  # the agenda's recap and hardware profile, the notes, and the whiteboard session
         {"Marcin", "Dominik", "Thomas", "Xin", "Ralph", "Stephen"},  # "Dominik suggested...": reported
-        ["Marcin/Dominik", "Dominik", "", "Stephen"],  # "Chairs to have a sync" has no one person
+        # "Marcin/Dominik to check..." is one item each; "Chairs to have a sync" has no one person
+        ["Marcin", "Dominik", "Dominik", "", "Stephen"],
     ),
     Counted(
         "winch/2023/winch-01-31.md",

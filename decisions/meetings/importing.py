@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch
 
 from decisions.meetings.limits import meeting_size_problem, notes_size_problem
-from decisions.meetings.parsing import MeetingParseError, ParsedMeeting, parse_meeting
+from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
 from decisions.meetings.paths import date_from_path, notes_files, series_from_path, source_key
 from decisions.meetings.saving import Lookups, _save, meeting_title, render_notes
 from decisions.models import Meeting, MeetingSeries, Person, unique_slug
@@ -65,12 +65,24 @@ class FileResult:
                 }
                 for t in parsed.topics
             ],
-            "action_items": [{"owner": i.owner, "text": i.text, "done": i.done} for i in parsed.action_items],
+            "action_items": [_item_json(i) for i in parsed.action_items],
+            # Inferred items: offered in the preview for a person to accept, never saved as read.
+            "suggested_action_items": [_item_json(i) for i in parsed.suggested_items],
             "links": [{"url": link.url, "text": link.text} for link in parsed.links],
             "meeting": _meeting_url(self.meeting) if self.meeting else None,
             "warnings": parsed.warnings,
             "stale_corrections": self.stale_corrections,
         }
+
+
+def _item_json(item: ParsedActionItem) -> dict[str, Any]:
+    return {
+        "owner": item.owner,
+        "text": item.text,
+        "done": item.done,
+        "found": item.found,
+        "confidence": item.confidence,
+    }
 
 
 def _meeting_url(meeting: Meeting) -> str:

@@ -1,15 +1,32 @@
-"""Action items: explicit ones (`AI:`, `TODO(name)`, task boxes, action sections), commitments, owners, due dates."""
+"""Action items: explicit ones (`AI:`, `TODO(name)`, task boxes, action sections), promises in prose
+(commitments.py), owners, due dates, and which are saved and which only suggested (settle_items)."""
 
 from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 
 from decisions.formats.dates import first_date
 from decisions.meetings.parsing.base import ReaderBase
 from decisions.meetings.parsing.blocks import Block, strip_markup, unescape
+from decisions.meetings.parsing.commitments import (
+    FIRST_PERSON_RE,
+    Commitment,
+    clauses,
+    named_commitments,
+    order_commitment,
+    passive_commitment,
+    speaker_commitment,
+)
 from decisions.meetings.parsing.labels import has_common_word, is_stop, label_shape, split_label
-from decisions.meetings.parsing.results import ParsedActionItem, ParsedRemark, ParsedTopic
+from decisions.meetings.parsing.results import (
+    FOUND_BY_PATTERN,
+    FOUND_IN_SECTION,
+    FOUND_INFERRED,
+    ParsedActionItem,
+    ParsedRemark,
+)
 from decisions.meetings.parsing.words import CHECKBOX_RE, PLACEHOLDER_RE
 from decisions.people.names import name_key, split_names
 
@@ -22,26 +39,22 @@ ACTION_BOLD_RE = re.compile(
     r"^(?:\*\*|__)(?:action(?:[ \t]+items?)?|ai|todo)(?:\*\*|__)\s+(?P<rest>.+)$", re.I
 )
 TODO_OWNER_RE = re.compile(r"\bTODO\((?P<owner>[^)]{1,40})\)\s*:?\s*(?P<rest>.*)$")
-# "I'll file an issue", "so I will keep a set", "I'll be picking it up": the speaker commits.
-COMMITMENT_RE = re.compile(
-    r"^(?:(?:so|and|ok|okay|then|yes|yeah|sure)[,\s]+)?(?:i\s+will|i['’]ll|i\s+am\s+going\s+to|i['’]m\s+going\s+to)\s+"
-    r"(?!(?:not|probably|likely|still|also|need|needs|have|depend|always|never|only|just|at|in|on|if|"
-    r"when|then|for|with|from|by|as|say|note|admit|argue|guess|assume|bet|be\s+(?!\w+ing\b)\w+)\b)\w",
-    re.I,
-)
-# "Nick: will add it", the subject left out; "will free up memory" is a consequence, not a promise.
-BARE_COMMITMENT_RE = re.compile(
-    r"^will\s+(?!(?:the|this|that|these|those|we|it|there|they|you|a|an|our|your|people|anyone|someone|"
-    r"he|she|i|be|have|need|needs|not|probably|likely|still|also|soon|both|require|requires|become|"
-    r"depend|always|never|only|just|eventually|now|free|make\s+it|help|allow|enable|break|cause|"
-    r"mean|result|lead|give|get\s+(?:us|you))\b)\w",
-    re.I,
-)
 OWNER_VERB_RE = re.compile(
-    r"^(?P<owner>.{1,60}?)\s+(?:will|to|should|shall|must|needs? to|is going to|are going to|"
-    r"plans? to|agreed to|offered to|volunteered to|is to)\s+\S",
+    r"^(?:that\s+)?(?P<owner>.{1,60}?)\s+(?:will|would|to|should|shall|must|needs? to|is going to|are going to|"
+    r"plans? to|agreed to|offered to|volunteered to|is to)\s+(?=\S)",
+    re.I,
 )
+# Capitalised words that open a "X will ..." sentence without being anyone in particular.
+NOT_PEOPLE = {"he", "she", "they", "you", "someone", "somebody", "anyone", "everyone", "nobody", "probably"}
 TRAILING_OWNER_RE = re.compile(r"\((?P<owner>[^()]{1,40})\)\s*[.;]?\s*$")
+# "Update the docs - Sam": the owner written after the task.
+TRAILING_DASH_OWNER_RE = re.compile(r"\s+[-–—]+\s+@?(?P<owner>[^-–—()\[\]:]{1,40}?)\s*[.;]?\s*$")
+# "(edit: done!)", "(done)", "✅": the notes say the task is done.
+DONE_MARK_RE = re.compile(
+    r"\s*[(\[]\s*(?:edit:?\s*)?(?:done|completed?|finished|fixed|merged|landed|shipped)\s*[!.]*\s*[)\]]\s*[.;]?\s*$"
+    r"|\s*(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?)\s*$|^(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?|done\s*:)\s*",
+    re.I,
+)
 DUE_RE = re.compile(
     r"\b(?:by|due(?:\s+(?:on|by))?|before|until|no later than)\s*:?\s+(?P<when>.{4,30})", re.I
 )
@@ -50,16 +63,72 @@ DUE_RE = re.compile(
 class ActionItemsPass(ReaderBase):
     """Action items of a topic or an action-items section, and who owns each."""
 
-    def _commitment(self, remark: ParsedRemark, topic: ParsedTopic) -> None:
-        """`Alex: I'll file an issue` and `Nick: will add it` are commitments: action items."""
-        first = remark.text.split("\n", 1)[0].strip()
-        sentence = re.split(r"(?<=[.!?])\s", " ".join(remark.text.split()), maxsplit=1)[0]
-        plain = strip_markup(first)
-        committed = COMMITMENT_RE.match(plain) or BARE_COMMITMENT_RE.match(plain)
-        if remark.speaker and committed and not sentence.rstrip().endswith("?"):
-            topic.action_items.append(
-                ParsedActionItem(owner=remark.speaker, text=sentence.strip(), line=remark.line)
-            )
+    _affiliation_keys: set[str] | None = None
+
+    def _commitment(self, remark: ParsedRemark, sink: list[ParsedActionItem]) -> None:
+        """The tasks a remark's clauses promise: `Alex: I'll file an issue`, `Nick: will add it`,
+        `Chris will make a proposal`, `Start with #517 next time` (commitments.py says how)."""
+        # `Victor: send some documents...` gives an order; `Nick:` above a list of his issues does not,
+        # nor does a remark that asks something ("run out of fuel in one path; correctness?").
+        line = self.lines[remark.line - 1] if 0 < remark.line <= len(self.lines) else ""
+        ordering = bool(remark.speaker) and remark.speaker.lower() in line.lower() and "?" not in remark.text
+        for index, clause in enumerate(clauses(remark.text)):
+            for found in self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering):
+                item = ParsedActionItem(
+                    owner=found.owner,
+                    text=found.text,
+                    line=remark.line,
+                    found=found.found,
+                    confidence=found.confidence,
+                )
+                sink.extend(self._each_owner(item))
+
+    def _clause_commitments(self, clause: str, speaker: str | None, *, first: bool) -> list[Commitment]:
+        named = []
+        for found in named_commitments(clause):
+            owner = found.owner or ""
+            if re.search(r"['’](?:s|ve|ll|re|d|m)$", owner, re.I):
+                continue  # "We've", "Alex's": not a name
+            known = self._owner_name(owner, strict=True)
+            if not known and (owner.lower() in NOT_PEOPLE or name_key(owner) in self._affiliations()):
+                continue  # "Someone will...", "Siemens will..." when the notes write "Thomas (Siemens)"
+            # "Happy to help", "Trying to...": a bare "to" needs a name these notes know.
+            guessed = found.verb != "to" and owner[:1].isupper() and self._owner_name(owner, strict=False)
+            if known or guessed:
+                found.confidence = found.confidence if known else min(found.confidence, 0.75)
+                named.append(found)
+        if named:
+            return named
+        if speaker:
+            found = speaker_commitment(clause) or order_commitment(clause, first=first)
+            if found is None:
+                return []
+            found.owner = speaker
+            if first and found.suggested and re.match(r"(?i)needs?\s+to\b", clause):
+                # "JB: needs to get a patch ready": a report that opens with what is still to do.
+                found.found, found.confidence = FOUND_BY_PATTERN, 0.65
+            return [found]
+        found = order_commitment(clause, first=False) or passive_commitment(clause)
+        if found is not None:  # "Start with #517 next time", "An update will be shared..."
+            return [found]
+        found = speaker_commitment(clause)
+        if found is None or not FIRST_PERSON_RE.match(clause):
+            return []  # "will free up memory" with nobody speaking describes, it promises nothing
+        found.found, found.confidence = FOUND_INFERRED, 0.4  # "I'll send it", "we decided to": who?
+        return [found]
+
+    def _affiliations(self) -> set[str]:
+        """Words the notes put in parentheses after a name, "Thomas Trenner (Siemens)": companies."""
+        if self._affiliation_keys is None:
+            found = re.finditer(r"[A-Z][\w'’-]+\s+\(([A-Z][\w&.'’ -]{1,30})\)", self.text)
+            self._affiliation_keys = {name_key(m[1]) for m in found}
+        return self._affiliation_keys
+
+    def _each_owner(self, item: ParsedActionItem) -> list[ParsedActionItem]:
+        """One task for two people (`Karen & Divya`, `Alex and Sam to sync`) is one item each."""
+        if not item.owner or label_shape(item.owner) != "list":
+            return [item]
+        return [replace(item, owner=name) for name in split_names(item.owner)]
 
     def _action_line(self, line: str, number: int, task: bool | None) -> ParsedActionItem | None:
         """An explicit action item: a task-list box, `AI:`, `Action:`, `**Action**:`, `TODO(name)`."""
@@ -80,9 +149,18 @@ class ActionItemsPass(ReaderBase):
             return None
         if PLACEHOLDER_RE.fullmatch(strip_markup(rest)):
             return ParsedActionItem(owner=None, text="", line=number)
+        rest, done = _done_mark(rest)
         if owner is None:
             owner, rest = self._owner(rest)
-        return ParsedActionItem(owner=owner, text=rest, done=bool(task), line=number)
+        # An explicit marker in the discussion (`AI:`, a task box); _action_block calls it a section's.
+        return ParsedActionItem(
+            owner=owner,
+            text=rest,
+            done=bool(task) or done,
+            line=number,
+            found=FOUND_BY_PATTERN,
+            confidence=0.95,
+        )
 
     def _owner(self, text: str) -> tuple[str | None, str]:
         """Who an action item is for: `Name: task`, `Name - task`, `Name will/to ...`, `... (Name)`."""
@@ -95,13 +173,18 @@ class ActionItemsPass(ReaderBase):
         plain = strip_markup(text)
         verb = OWNER_VERB_RE.match(plain)
         subject = re.sub(r"\s*\([^)]*\)\s*$", "", verb["owner"].strip().lstrip("@")).strip() if verb else ""
+        # "Brett will join BA Zulip" -> Brett: "join BA Zulip" (the task without its owner).
+        after = plain[verb.end() :] if verb else text
         if subject and self._owner_name(subject, strict=True):
-            return subject, text
+            return subject, after
         trailing = TRAILING_OWNER_RE.search(plain)
         if trailing and self._owner_name(trailing["owner"].strip(), strict=False):
-            return trailing["owner"].strip(), text
+            return trailing["owner"].strip(), plain[: trailing.start()].strip() or text
+        dash = TRAILING_DASH_OWNER_RE.search(plain)
+        if dash and dash.start() > 0 and self._owner_name(dash["owner"].strip(), strict=False):
+            return dash["owner"].strip(), plain[: dash.start()].strip()
         if subject and self._owner_name(subject, strict=False):
-            return subject, text
+            return subject, after
         for match in re.finditer(r"\(([^()]{1,40})\)", plain):
             if self._owner_name(match[1].strip(), strict=True):
                 return match[1].strip(), text  # "... (Chris) Markdown on GitHub"
@@ -144,6 +227,8 @@ class ActionItemsPass(ReaderBase):
                 continue
             action = self._action_line(line, number, task)
             if action is None:
+                line, done = _done_mark(line)
+                task = task or done
                 who, text = self._owner(line)
                 if (
                     block.item is None
@@ -157,7 +242,8 @@ class ActionItemsPass(ReaderBase):
                 previous = None
                 continue
             action.owner = action.owner or owner
-            found.append(action)
+            action.found, action.confidence = FOUND_IN_SECTION, 1.0
+            found.extend(self._each_owner(action))
             previous = action
         return found
 
@@ -184,6 +270,69 @@ def due_date(text: str, meeting: datetime.date | None) -> datetime.date | None:
                 return None
         return found
     return None
+
+
+def settle_items(items: list[ParsedActionItem]) -> tuple[list[ParsedActionItem], list[ParsedActionItem]]:
+    """The items to save and the suggestions, each in the notes' order, a task said twice kept once.
+
+    A task said in the discussion and again in the action items (`Kevin volunteers to investigate
+    Fortran options` ... `Kevin will investigate ... Fortran`) is one: the surer reading is kept.
+    """
+    rank = {FOUND_IN_SECTION: 0, FOUND_BY_PATTERN: 1, FOUND_INFERRED: 2}
+    kept: list[ParsedActionItem] = []
+    for item in sorted(items, key=lambda i: (rank.get(i.found, 1), -i.confidence, i.line)):
+        # Only a surer kind covers an item: two promises in the discussion are two tasks.
+        if any(_same_task(item, o) for o in kept if rank.get(o.found, 1) < rank.get(item.found, 1)):
+            continue
+        kept.append(item)
+    order = {id(item): index for index, item in enumerate(items)}
+    kept.sort(key=lambda i: (i.line, order[id(i)]))
+    return [i for i in kept if not i.suggested], [i for i in kept if i.suggested]
+
+
+def _same_task(a: ParsedActionItem, b: ParsedActionItem) -> bool:
+    if bool(a.owner) != bool(b.owner) or (a.owner and b.owner and not _same_owner(a.owner, b.owner)):
+        return False
+    words_a, words_b = _content_words(a.text), _content_words(b.text)
+    if not words_a or not words_b:
+        return False
+    return len(words_a & words_b) * 2 >= min(len(words_a), len(words_b))
+
+
+def _same_owner(a: str, b: str) -> bool:
+    """`Marcin` and `Kolny, Marcin`, `Till` and `Till Schneidereit`: one person named two ways."""
+    words_a, words_b = set(re.findall(r"\w+", name_key(a))), set(re.findall(r"\w+", name_key(b)))
+    return words_a <= words_b or words_b <= words_a
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2 and w not in _FILLER}
+
+
+_FILLER = {
+    "the",
+    "and",
+    "for",
+    "with",
+    "will",
+    "that",
+    "this",
+    "from",
+    "about",
+    "into",
+    "some",
+    "more",
+    "out",
+}
+
+
+def _done_mark(text: str) -> tuple[str, bool]:
+    """A task the notes mark done (`(edit: done!)`, `✅`, struck through), without the mark."""
+    struck = re.fullmatch(r"\s*~~(.+)~~\s*", text)
+    if struck:
+        return struck[1].strip(), True
+    marked = DONE_MARK_RE.sub("", text).strip()
+    return (marked, True) if marked != text.strip() and marked else (text, False)
 
 
 def _continues(previous: str, line: str) -> bool:

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from decisions.formats.dates import first_date
 from decisions.markdown import clean_text
-from decisions.meetings.parsing.actions import ActionItemsPass, due_date
+from decisions.meetings.parsing.actions import ActionItemsPass, due_date, settle_items
 from decisions.meetings.parsing.agenda import AgendaTopicsPass
 from decisions.meetings.parsing.base import TopicDraft
 from decisions.meetings.parsing.blocks import block_links, block_text, dedent, distinct_links, mentions_in
@@ -48,10 +48,13 @@ class Reader(SectionsPass, AgendaTopicsPass, AttendeesPass, SpeakerLabels, Remar
         self._agenda_topics()
         topics, loose_items = self._content()
         date, text_date = self._date()
-        action_items = sorted(
-            [*loose_items, *(i for t in topics for i in t.action_items)], key=lambda i: i.line
-        )
-        for item in action_items:
+        action_items, suggested = settle_items([*loose_items, *(i for t in topics for i in t.action_items)])
+        kept = {id(i) for i in action_items}
+        offered = {id(i) for i in suggested}
+        for topic in topics:
+            topic.suggested_items = [i for i in topic.action_items if id(i) in offered]
+            topic.action_items = [i for i in topic.action_items if id(i) in kept]
+        for item in [*action_items, *suggested]:
             item.due = item.due or due_date(item.text, date)
         rfcs, decisions = mentions_in([block_text(b) for b in self.blocks])
         parsed = ParsedMeeting(
@@ -67,6 +70,7 @@ class Reader(SectionsPass, AgendaTopicsPass, AttendeesPass, SpeakerLabels, Remar
             warnings=self.warnings,
             attendee_aliases=self.attendee_aliases,
             text_date=text_date,
+            suggested_items=suggested,
         )
         parsed.aliases = self._aliases(parsed)
         parsed.alias_matches = self._alias_matches(parsed.aliases)

@@ -158,7 +158,7 @@ class RemarksPass(ReaderBase):
             found = self._action_line(line, number, task)
             if found is not None:
                 if found.text:
-                    topic.action_items.append(found)
+                    topic.action_items.extend(self._each_owner(found))
                 action, current = found, None
                 continue
             label = self._speaker(line)
@@ -203,7 +203,7 @@ class RemarksPass(ReaderBase):
         for remark in made:
             if remark.text.strip():
                 topic.remarks.append(remark)
-                self._commitment(remark, topic)
+                self._commitment(remark, topic.action_items)
         if block.item is not None and block.first_in_item:
             if bare:
                 passes[block.item] = bare

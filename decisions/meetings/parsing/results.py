@@ -66,6 +66,8 @@ class ParsedTopic:
     links: list[ParsedLink] = field(default_factory=list)
     line: int = 0
     end_line: int = 0
+    # Inferred items found in this topic: suggestions, kept out of action_items (which are saved).
+    suggested_items: list[ParsedActionItem] = field(default_factory=list)
     found: str = FOUND_IN_SECTION
     confidence: float = 1.0
     rfc_mentions: list[int] = field(default_factory=list)
@@ -102,6 +104,9 @@ class ParsedMeeting:
     # How each label in `aliases` was tied to its attendee: "first name" (the only attendee with it),
     # "initials", "handle prefix" (`alex` for the only handle starting so); absent means written in full.
     alias_matches: dict[str, str] = field(default_factory=dict)
+    # Inferred action items (`.suggested`): the preview offers them, nothing saves them unless a
+    # person accepts one. `action_items` holds only what is saved as read.
+    suggested_items: list[ParsedActionItem] = field(default_factory=list)
 
     @property
     def speakers(self) -> list[str]:

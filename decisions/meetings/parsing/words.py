@@ -7,7 +7,13 @@ import re
 SECTION_PATTERNS = {
     "agenda": r"(?:proposed |meeting |draft |final )?agenda(?: items?)?",
     "attendees": r"attendees|attendance|attending|participants|present|people present|roll call|who'?s here",
-    "actions": r"action items?(?: for .*)?|actions|action|ais|next steps|follow[- ]?ups?|todos?|to-?dos",
+    "actions": (
+        r"action items?(?: for .*)?|actions|action|ais|next steps|follow[- ]?ups?|todos?|to-?dos"
+        # "Next steps & action items", "Open action items", "Items for next meeting"
+        r"|(?:open|agreed|new) (?:action items?|actions)|follow[- ]?up (?:items|actions|tasks)"
+        r"|(?:action items?|next steps?|follow[- ]?ups?|todos?) ?(?:and|&|/) ?(?:action items?|next steps?|"
+        r"follow[- ]?ups?|todos?|decisions)|(?:items |todos? |tasks )?for (?:the )?next (?:meeting|call|time|week)"
+    ),
     "links": r"links|related links|resources(?: .*)?|references",
     "container": (
         r"notes|meeting notes|minutes|meeting minutes|discussion|discussions|\(?incomplete\)? notes"

@@ -1,0 +1,182 @@
+"""Commitments written in prose: the wordings that say someone is to do something after the meeting.
+
+A remark is cut into clauses (sentences, and `;`-separated parts); each clause is read on its own:
+
+- the speaker commits: `I'll file an issue`, `will switch to Zoom`, `plan is to meter by...`,
+  `Going to look into...`, `Next up is working on...`, `Planning to publish...`;
+- someone named commits: `Chris will make a proposal`, `Oscar is going to provide feedback`,
+  `Alex to draft the RFC, Sam to review` (two items); the reader checks that the name is a person;
+- a task for next time: `Start with #517 next time`, `revisit this at the next meeting`;
+- guesses, offered as suggestions only (FOUND_INFERRED): `needs to ...`, `can demo it at another
+  meeting`, `we decided to ...`, `I will ...` in notes nobody is speaking.
+
+What only sounds like a promise is left: questions, `will be annoying`, `will probably...`, `the
+runtime will call the hook` (a description: its subject is not a person), `it would be nice to`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from decisions.meetings.parsing.blocks import strip_markup
+from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_INFERRED
+
+# What may follow "will"/"going to" when the words are no promise: hedges, descriptions, states.
+_NOT_A_TASK = (
+    r"(?!(?:not|never|probably|likely|possibly|maybe|perhaps|still|also|always|only|just|even|soon|"
+    r"eventually|now|both|either|need|needs|have|has|had|depend|depends|require|requires|become|"
+    r"happen|work(?!\s+on\b)|want|wants|like|do\s+is|be\s+(?!\w+ing\s+(?:it|up|on|the|a|an|this|that|into|out|over|through|back|some|more|our|my)\b)\w+|the|this|that|these|those|we|it|its|there|they|you|a|an|our|"
+    r"your|their|people|anyone|someone|he|she|i|me|us|them|him|her|at|in|on|if|when|then|for|with|"
+    r"from|by|as|than|say|note|admit|argue|guess|assume|bet|free|make\s+(?:it|sense|things)|help|"
+    r"allow|enable|break|cause|mean|result|lead|give|get\s+(?:us|you|them)|look\s+like|take\s+(?:a|some)\s+"
+    r"(?:time|while)|cost|fail|panic|trap|crash|win|lose|die|kill|fire|hate|love)\b)"
+)
+_LEAD = r"^(?:(?:so|and|but|ok|okay|then|yes|yeah|sure|also|afterwards|short[- ]term|long[- ]term)[,:]?\s+)*"
+# The speaker's own promise; the group names the verb phrase that goes.
+SPEAKER_RE = re.compile(
+    _LEAD + r"(?P<verb>(?:i\s+will|i['’]ll|i\s+am\s+going\s+to|i['’]m\s+going\s+to|i\s+(?:plan|intend)\s+to|"
+    r"i['’]m\s+planning\s+(?:to|on)|my\s+plan\s+is\s+to|will|going\s+to|plans?\s+to|planning\s+(?:to|on)|"
+    r"(?:the\s+)?plan\s+is\s+to|intends?\s+to|next\s+(?:up|work|step)\s+is(?:\s+to)?)\s+)"
+    + _NOT_A_TASK
+    + r"\w",
+    re.I,
+)
+FIRST_PERSON_RE = re.compile(_LEAD + r"(?:i\b|i['’]|my\b|we\s+(?:decided|agreed)\b)", re.I)
+# Guesses: obligations and abilities are not promises, but often become tasks.
+# Someone named commits: "Chris will make a proposal", "Sam to review", "Alex and Sam to sync".
+_NAME = r"@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}|@?[a-z][a-z0-9_-]{2,30}"
+NAMED_RE = re.compile(
+    rf"(?:^|(?<=[,;:(]\s)|(?<=\s[-–—]\s))(?P<who>(?:{_NAME})(?:\s*(?:,|/|&|\band\b)\s*(?:{_NAME}))*)"
+    r"(?:\s*\([^()]{1,40}\))?\s+"
+    r"(?P<verb>will|is\s+going\s+to|are\s+going\s+to|plans\s+to|is\s+planning\s+to|agreed\s+to|"
+    r"offered\s+to|volunteered\s+to|volunteers\s+to|to)\s+" + _NOT_A_TASK + r"(?=\w)"
+)
+# Verbs that start a task when written as an order ("send the slides", "Start with #517 next time").
+TASK_VERBS = {
+    "add", "announce", "ask", "book", "demo", "show", "give", "bring", "check", "circle", "clarify", "collect", "confirm",
+    "contact", "continue", "coordinate", "create", "discuss", "document", "draft", "email", "file",
+    "find", "finish", "fix", "follow", "get", "invite", "investigate", "look", "loop", "merge", "move",
+    "nominate", "open", "organize", "ping", "post", "prepare", "present", "propose", "publish",
+    "raise", "reach", "record", "remind", "remove", "reply", "report", "resume", "review", "revisit",
+    "run", "schedule", "send", "share", "start", "submit", "summarize", "sync", "talk", "tell",
+    "test", "triage", "try", "update", "upload", "verify", "write",
+}  # fmt: skip
+GUESS_RE = re.compile(
+    _LEAD + r"(?P<verb>(?:(?:i\s+|we\s+)?needs?\s+to|(?:we|the\s+group)\s+(?:decided|agreed)\s+to|"
+    r"(?:i\s+)?can(?=\s+(?:" + "|".join(sorted(TASK_VERBS)) + r")\b))\s+)" + _NOT_A_TASK + r"\w",
+    re.I,
+)
+NEXT_TIME_RE = re.compile(
+    r"\b(?:next\s+(?:time|meeting|call|sync|session)|(?:another|a\s+future|a\s+later)\s+meeting)\b", re.I
+)
+RECURRING_RE = re.compile(
+    r"\b(?:once|twice)\s+(?:a|per|every)\b|\bevery\s+\w+|\b(?:daily|weekly|bi-?weekly|monthly|yearly)\b", re.I
+)
+PASSIVE_RE = re.compile(
+    r"^(?!(?:it|this|that|there)\b).{3,200}?\swill\s+be\s+(?:taken|shared|presented|verified|scheduled|sent|"
+    r"circulated|announced|prepared|organi[sz]ed|drafted|followed\s+up|brought\s+(?:up|back)|revisited|"
+    r"re-?visited|raised|proposed|submitted|published|uploaded|filed|opened|created|set\s+up)\b",
+    re.I,
+)
+# Task verbs that are seldom nouns or proposals: "send", "file", "ping", not "add", "merge", "open".
+ORDER_VERBS = {
+    "ask", "circle", "contact", "coordinate", "email", "file", "follow", "invite", "investigate",
+    "nominate", "organize", "ping", "prepare", "publish", "reach", "remind", "schedule", "send",
+    "share", "sync", "tell", "upload",
+}  # fmt: skip
+# Words after a task verb that make it a noun: "Update on...", "Review of...", "Test results are...".
+_NOT_AN_ORDER = {
+    "on", "of", "from", "about", "regarding", "re", "is", "are", "was", "were", "has", "have", "had",
+    "looks", "look", "seems", "went", "results", "done",
+}  # fmt: skip
+_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+")
+
+
+@dataclass
+class Commitment:
+    text: str
+    found: str
+    confidence: float
+    owner: str | None = None  # a name written in the clause; None when it is the speaker's or nobody's
+    by_speaker: bool = False  # the remark's speaker is the one to do it
+    verb: str = ""
+
+    @property
+    def suggested(self) -> bool:
+        return self.found == FOUND_INFERRED
+
+
+def clauses(text: str) -> list[str]:
+    """A remark's sentences, and the `;`-separated parts of each: each may hold one commitment."""
+    flat = " ".join(strip_markup(text).split())
+    return [c.strip() for c in _SPLIT_RE.split(flat) if c and c.strip()]
+
+
+def speaker_commitment(clause: str) -> Commitment | None:
+    """`will switch to Zoom`, `I'll file an issue`, `plan is to...`: the speaker's promise."""
+    if clause.rstrip().endswith("?"):
+        return None
+    if match := SPEAKER_RE.match(clause):
+        return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
+    if match := GUESS_RE.match(clause):
+        if NEXT_TIME_RE.search(clause):  # "can demo VTune working at another meeting"
+            return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+        return Commitment(_task(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=True)
+    return None
+
+
+def passive_commitment(clause: str) -> Commitment | None:
+    """`A general update will be shared at the board meeting`: minutes' way of writing a task
+    nobody in particular owns. Only verbs of organising count: `the hook will be called` does not."""
+    if clause.rstrip().endswith("?") or not PASSIVE_RE.search(clause) or RECURRING_RE.search(clause):
+        return None  # "the meetings will be organized once a month" is an arrangement, not a task
+    return Commitment(_task(clause), FOUND_BY_PATTERN, 0.6)
+
+
+def named_commitments(clause: str) -> list[Commitment]:
+    """`Chris will make a proposal`, `Alex to draft, Sam to review`: the named person's tasks.
+
+    The owner is only a candidate: the reader keeps it when it can be a person's name.
+    """
+    if clause.rstrip().endswith("?"):
+        return []
+    found: list[Commitment] = []
+    matches = list(NAMED_RE.finditer(clause))
+    for index, match in enumerate(matches):
+        if match["verb"] == "to" and match.start() > 0 and clause[match.start() - 2] not in ",;":
+            continue  # "to" alone must open its clause: "Sam to review", not "went to Alex to ask"
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(clause)
+        task = re.sub(r"[\s,;]+(?:and|but)?\s*$", "", clause[match.end("verb") : end])
+        if task.strip():
+            who, verb = match["who"].strip().lstrip("@"), " ".join(match["verb"].split())
+            if verb in {"offered to", "volunteered to", "volunteers to"}:  # an offer, not yet a promise
+                found.append(Commitment(_task(task), FOUND_INFERRED, 0.6, owner=who, verb=verb))
+            else:
+                found.append(Commitment(_task(task), FOUND_BY_PATTERN, 0.85, owner=who, verb=verb))
+    return found
+
+
+def order_commitment(clause: str, *, first: bool) -> Commitment | None:
+    """A clause that gives an order: `Start with #517 next time` (anywhere) or, as the first words
+    of someone's remark, `send some documents on...`; the speaker, if any, is the owner."""
+    if clause.rstrip().endswith("?"):
+        return None
+    word = re.match(r"([A-Za-z]+)\s+(\S+)", clause)
+    if not word or word[1].lower() not in TASK_VERBS or word[2].lower() in _NOT_AN_ORDER:
+        return None  # "Update on the OOM project" names a report, it gives no order
+    if NEXT_TIME_RE.search(clause):
+        return Commitment(_task(clause), FOUND_BY_PATTERN, 0.7, by_speaker=True, verb="order")
+    if not first:
+        return None
+    # "Victor: send some documents on..." is a task; "fitzgen: add a cargo flag..." in a discussion
+    # is as often a proposal, and "merge conflict", "Open question" are nouns: suggestions only.
+    if word[1].lower() in ORDER_VERBS and len(clause.split()) >= 3:
+        return Commitment(_task(clause), FOUND_BY_PATTERN, 0.7, by_speaker=True, verb="order")
+    return Commitment(_task(clause), FOUND_INFERRED, 0.5, by_speaker=True, verb="order")
+
+
+def _task(text: str) -> str:
+    """The task in the notes' words, without a leading `to` or the clause's closing stop."""
+    text = re.sub(r"^(?:to\s+)", "", text.strip(), flags=re.I)
+    return re.sub(r"\s*[.;,]+$", "", text).strip()

@@ -1,0 +1,178 @@
+"""Action items wherever notes write them: prose promises, other list names, owners, done marks,
+and the suggestions (inferred items) that are offered but not saved."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from decisions.meetings.parsing import ParsedMeeting, parse_meeting
+from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION, FOUND_INFERRED
+
+
+def parse(text: str) -> ParsedMeeting:
+    return parse_meeting(textwrap.dedent(text).lstrip("\n"))
+
+
+def items(meeting: ParsedMeeting) -> list[tuple[str | None, str]]:
+    return [(i.owner, i.text) for i in meeting.action_items]
+
+
+def suggested(meeting: ParsedMeeting) -> list[tuple[str | None, str]]:
+    return [(i.owner, i.text) for i in meeting.suggested_items]
+
+
+# Promises in prose -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- Marcin will discuss threads with Andrew later this week.", [("Marcin", "discuss threads with Andrew later this week")]),
+        ("- Mikhail: Oscar is going to provide feedback", [("Oscar", "provide feedback")]),
+        ("- To be clarified: which axes, Chris will make a proposal.", [("Chris", "make a proposal")]),
+        ("- Sam to review the draft, Alex to merge it", [("Sam", "review the draft"), ("Alex", "merge it")]),
+        ("- Alex and Sam to sync on the ABI", [("Alex", "sync on the ABI"), ("Sam", "sync on the ABI")]),
+        ("- [Bailey] will pick a time; will switch to Zoom", [("Bailey", "pick a time"), ("Bailey", "switch to Zoom")]),
+        ("- cfallin: plan is to meter by LHS matchers", [("cfallin", "meter by LHS matchers")]),
+        ("- JB: needs to get a patch ready; planning to continue lowering", [("JB", "get a patch ready"), ("JB", "continue lowering")]),
+        ("- Robin: the log is merged. Next up is working on the API design", [("Robin", "working on the API design")]),
+        ("- Danny: talked to Ivan. Going to regroup the PRs", [("Danny", "regroup the PRs")]),
+        ("- Victor: send some documents on the CLI history", [("Victor", "send some documents on the CLI history")]),
+        ("- abrown: can demo VTune at another meeting", [("abrown", "demo VTune at another meeting")]),
+    ],
+)  # fmt: skip
+def test_a_promise_written_in_the_discussion_is_an_action_item(line, expected):
+    attendees = "\n".join(
+        f"- {name}" for name in ["Andrew Brown", "Sam Lee", "Alex Wu", "cfallin", "JB", "abrown"]
+    )
+    meeting = parse(f"## Attendees\n{attendees}\n\n### Topic\n\n{line}\n")
+    assert items(meeting) == expected
+    assert all(i.found == FOUND_BY_PATTERN and i.confidence < 1 for i in meeting.action_items)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- cfallin: will be annoying for new contributors",  # a consequence
+        "- Till: Will the in-person meeting be bigger?",  # a question
+        "- The runtime will call the hook before exit.",  # how something works
+        "- Wasmtime will support it next year.",  # a project, not a person
+        "- Luke will probably have a vote on it.",  # a guess about someone
+        "- Happy to try it out",  # "Happy" is no one
+        "- Jeremy will be one of the maintainers",  # a fact
+        "- alex: run out of fuel in one path; correctness?",  # asks, gives no order
+        "- Mikhail: Filed the vscode-wit issues",  # done already
+        "- Divya: will want to make sure we time-box it",  # a wish
+        "- Thomas Trenner (Siemens): Siemens will dedicate more resources",  # a company
+    ],
+)
+def test_what_only_sounds_like_a_promise_is_not_saved(line):
+    assert parse(f"### Topic\n\n{line}\n").action_items == []
+
+
+def test_a_task_for_next_time_is_an_item_without_an_owner():
+    meeting = parse("### Backlog\n\n*Where to begin next time.*\n\nStart with #517 next time\n")
+    assert items(meeting) == [(None, "Start with #517 next time")]
+    assert parse("### Backlog\n\nWe started with #517 last time\n").action_items == []
+
+
+def test_minutes_write_a_task_in_the_passive():
+    meeting = parse(
+        """
+        ### Topic #2
+        Plans for the summit were reviewed. A general update on event planning will be shared at
+        the board meeting. The runtime will be called once per request. The meetings will be
+        organized once a month.
+        """
+    )
+    assert items(meeting) == [
+        (None, "A general update on event planning will be shared at the board meeting")
+    ]
+
+
+# Suggestions -----------------------------------------------------------------------------------
+
+
+def test_guesses_are_suggested_not_saved():
+    meeting = parse(
+        """
+        ## Attendees
+        - fitzgen
+        ### Topic
+        - fitzgen: add a cargo flag to include the positions
+        - Kevin volunteers to investigate Fortran options
+        - We decided to create a new calendar poll.
+        - Brett: we need to tell the anaconda folks
+        """
+    )
+    assert meeting.action_items == []
+    assert suggested(meeting) == [
+        ("fitzgen", "add a cargo flag to include the positions"),
+        ("Kevin", "investigate Fortran options"),
+        (None, "create a new calendar poll"),
+        ("Brett", "tell the anaconda folks"),
+    ]
+    assert all(i.suggested and i.found == FOUND_INFERRED for i in meeting.suggested_items)
+    assert meeting.topics[0].suggested_items == meeting.suggested_items
+    assert meeting.topics[0].action_items == []
+
+
+def test_a_promise_repeated_in_the_action_items_is_one_item():
+    meeting = parse(
+        """
+        ### Fortran
+        - Kevin will investigate fortran options
+        ## Action Items
+        - Kevin will investigate current best way to compile Fortran to Wasm
+        """
+    )
+    assert items(meeting) == [("Kevin", "investigate current best way to compile Fortran to Wasm")]
+    assert meeting.action_items[0].found == FOUND_IN_SECTION
+    assert meeting.suggested_items == []
+
+
+# Action-items lists ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["## Next steps", "## Next Steps & Action Items", "## Follow-up items", "## Items for next meeting"],
+)
+def test_an_action_list_may_have_other_names(heading):
+    meeting = parse(
+        f"### Topic\n- Sam: agreed.\n\n{heading}\n\n- Update the changelog - Sam\n- Ask the TSC\n"
+    )
+    assert items(meeting) == [("Sam", "Update the changelog"), (None, "Ask the TSC")]
+    assert [t.title for t in meeting.topics] == ["Topic"]
+
+
+def test_next_steps_for_a_subject_is_a_topic_not_an_action_list():
+    meeting = parse("# Python call\n\n## Next steps for componentize-py\n\n- Joel: resources are in.\n")
+    assert [t.title for t in meeting.topics] == ["Next steps for componentize-py"]
+    assert meeting.action_items == []
+
+
+def test_the_owner_and_the_done_mark_are_read_from_an_action_line():
+    meeting = parse(
+        """
+        ## Action Items
+        * [Karen & Divya] Announce the next meeting in Zulip
+        * That Chris would ask David about an email address
+        * Joel: finish resource support (edit: done!)
+        * [x] Nick: turn on auto-assignment
+        * Write the release notes - Pat
+        * Fix the docs - see the wiki page
+        """
+    )
+    assert [(i.owner, i.text, i.done) for i in meeting.action_items] == [
+        ("Karen", "Announce the next meeting in Zulip", False),
+        ("Divya", "Announce the next meeting in Zulip", False),
+        ("Chris", "ask David about an email address", False),
+        ("Joel", "finish resource support", True),
+        ("Nick", "turn on auto-assignment", True),
+        ("Pat", "Write the release notes", False),
+        (None, "Fix the docs - see the wiki page", False),
+    ]
+    assert {i.found for i in meeting.action_items} == {FOUND_IN_SECTION}
