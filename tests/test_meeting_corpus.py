@@ -130,7 +130,9 @@ HAND_COUNTED = [
         "Wasm+ML Working Group — February 5",
         4,  # the agenda's three items, and one long transcript under none of them
         {"hydai", "Brown, Andrew", "Sun, Mingqiu", "Stuart Schaefer", "Ayako", "MTR", "Matthew"},
-        ["Brown, Andrew", "Brown, Andrew"],  # "So I will make sure...", "I'll send out the notes later."
+        # "we agreed to continue the discussion ... in the next meeting" (the group's, no owner),
+        # "So I will make sure...", "I'll send out the notes later."
+        ["", "Brown, Andrew", "Brown, Andrew"],
     ),
     Counted(
         "archived/wamr/2024/wamr-07-08.md",

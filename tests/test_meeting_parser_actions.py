@@ -176,3 +176,16 @@ def test_the_owner_and_the_done_mark_are_read_from_an_action_line():
         (None, "Fix the docs - see the wiki page", False),
     ]
     assert {i.found for i in meeting.action_items} == {FOUND_IN_SECTION}
+
+
+def test_what_we_agreed_to_do_next_time_is_nobodys_item_not_the_speakers():
+    meeting = parse(
+        """
+        ## Notes
+
+        - Matthew discussed tensor types; we agreed to continue the discussion in the next meeting.
+        """
+    )
+    assert [(i.owner, i.text) for i in meeting.action_items] == [
+        (None, "continue the discussion in the next meeting")
+    ]

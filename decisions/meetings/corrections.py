@@ -225,7 +225,8 @@ def item_rows(parsed: ParsedMeeting, corrections: Corrections) -> tuple[list[Ite
     added; and what no longer applies. Found items are saved unless dismissed; suggestions only
     once accepted."""
     rows, notes = [], []
-    anchored = _Anchored((item_anchor(i), i) for i in parsed.action_items)
+    candidates = _candidates(parsed)
+    anchored = _Anchored((item_anchor(i), i) for i in candidates)
     claimed: dict[int, tuple[str, dict]] = {}
     for anchor, entry in corrections.items.items():
         item = anchored.get(anchor)
@@ -235,7 +236,7 @@ def item_rows(parsed: ParsedMeeting, corrections: Corrections) -> tuple[list[Ite
             )
         else:
             claimed[id(item)] = (anchor, entry)
-    for item in parsed.action_items:
+    for item in candidates:
         anchor, entry = claimed.get(id(item), (item_anchor(item), {}))
         edited = _edit_item(item, entry)
         state = entry.get("state") or ("suggested" if item.suggested else "found")
@@ -246,6 +247,11 @@ def item_rows(parsed: ParsedMeeting, corrections: Corrections) -> tuple[list[Ite
         _edit_item(item, entry)
         rows.append(ItemRow(f"n{number}", item, "added", True))
     return rows, notes
+
+
+def _candidates(parsed: ParsedMeeting) -> list[ParsedActionItem]:
+    """The items a person decides on: those the parser saves and its suggestions, in notes order."""
+    return sorted([*parsed.action_items, *parsed.suggested_items], key=lambda i: i.line)
 
 
 def _edit_item(item: ParsedActionItem, entry: dict) -> bool:
@@ -284,8 +290,12 @@ def correct(parsed: ParsedMeeting, corrections: Corrections) -> Corrected:
     notes += item_notes
     saved = {id(row.item) for row in rows if row.saved}
     for topic in result.topics:
-        topic.action_items = [i for i in topic.action_items if id(i) in saved]
+        # An accepted suggestion is saved under the topic it was said in.
+        offered = sorted([*topic.action_items, *topic.suggested_items], key=lambda i: i.line)
+        topic.action_items = [i for i in offered if id(i) in saved]
+        topic.suggested_items = [i for i in offered if id(i) not in saved and i.suggested]
     result.action_items = [row.item for row in rows if row.saved]
+    result.suggested_items = [row.item for row in rows if row.state == "suggested"]
     return Corrected(result, rows, notes)
 
 
@@ -305,7 +315,7 @@ def _apply_names(parsed: ParsedMeeting, corrections: Corrections) -> list[str]:
     notes = []
     remarks = [r for t in parsed.topics for r in t.remarks]
     present = {name_key(n) for n in [*parsed.attendees, *(r.speaker for r in remarks if r.speaker)]}
-    present |= {name_key(i.owner) for i in parsed.action_items if i.owner}
+    present |= {name_key(i.owner) for i in _candidates(parsed) if i.owner}
     for label, choice in corrections.names.items():
         key = name_key(label)
         if key not in present:

@@ -348,7 +348,7 @@ def _save(
     if corrections is None:  # an import: what people corrected in this meeting's notes before
         corrections = Corrections.from_dict(meeting.corrections if meeting is not None else None)
         stale = []
-        if corrections or any(item.suggested for item in parsed.action_items):  # else nothing to copy
+        if corrections:  # else nothing to copy: suggestions are not among parsed.action_items
             parsed, stale = apply_corrections(parsed, corrections)
             rendered = _rendered_for(parsed, source_text, rendered)
     else:

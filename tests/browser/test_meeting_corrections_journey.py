@@ -28,8 +28,8 @@ def with_suggestions(text: str, **kwargs: object):
     parsed = parse_meeting(text, **kwargs)
     for owner, words in [("Nick", "look into the flag names"), ("Till", "maybe ask the TSC")]:
         item = ParsedActionItem(owner=owner, text=words, line=16, found=FOUND_INFERRED, confidence=0.6)
-        parsed.topics[0].action_items.append(item)
-        parsed.action_items.append(item)
+        parsed.topics[0].suggested_items.append(item)
+        parsed.suggested_items.append(item)
     return parsed
 
 
@@ -80,11 +80,12 @@ def test_an_editor_corrects_the_preview_and_the_meeting_is_saved_as_shown(page, 
     expect(preview.locator("summary strong")).to_have_text(["Shared WASI hosts"])
 
     items = preview.locator(".item-edits > li")
-    expect(items.nth(2)).to_contain_text("Suggested")
-    htmx_post(page, preview.get_by_role("button", name="Accept action item 3").click)
-    expect(items.nth(2)).to_contain_text("Accepted")
-    htmx_post(page, preview.get_by_role("button", name="Dismiss action item 2").click)
-    expect(items.nth(1)).to_contain_text("Dismissed")
+    # In the order of the notes: the two suggestions (line 16), then Till's and Victor's items.
+    expect(items.nth(0)).to_contain_text("Suggested")
+    htmx_post(page, preview.get_by_role("button", name="Accept action item 1").click)
+    expect(items.nth(0)).to_contain_text("Accepted")
+    htmx_post(page, preview.get_by_role("button", name="Dismiss action item 4").click)
+    expect(items.nth(3)).to_contain_text("Dismissed")
     preview.get_by_label("Owner of the new action item").fill("Nick")
     preview.get_by_label("New action item", exact=True).fill("book the room")
     htmx_post(page, preview.get_by_role("button", name="Add", exact=True).click)
@@ -108,8 +109,8 @@ def test_an_editor_corrects_the_preview_and_the_meeting_is_saved_as_shown(page, 
     meeting = Meeting.objects.get()
     assert sorted(p.name for p in meeting.attendees.all()) == ["Nick Fallow", "Till Brennecke", "Victor"]
     assert [(i.owner_name, i.text) for i in meeting.action_items.order_by("pk")] == [
-        ("Till", "get the RFC written"),
         ("Nick", "look into the flag names"),
+        ("Till", "get the RFC written"),
         ("Nick", "book the room"),
     ]
     saved = page.locator("section", has=page.get_by_role("heading", name="Action items"))

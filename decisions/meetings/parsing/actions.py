@@ -103,7 +103,7 @@ class ActionItemsPass(ReaderBase):
             found = speaker_commitment(clause) or order_commitment(clause, first=first)
             if found is None:
                 return []
-            found.owner = speaker
+            found.owner = speaker if found.by_speaker else None  # "we agreed to..." is nobody's
             if first and found.suggested and re.match(r"(?i)needs?\s+to\b", clause):
                 # "JB: needs to get a patch ready": a report that opens with what is still to do.
                 found.found, found.confidence = FOUND_BY_PATTERN, 0.65

@@ -120,9 +120,11 @@ def speaker_commitment(clause: str) -> Commitment | None:
     if match := SPEAKER_RE.match(clause):
         return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
     if match := GUESS_RE.match(clause):
+        # "we agreed to..." is the group's: nobody in particular, not the person who said it.
+        mine = not re.match(r"(?:we|the\s+group)\s+(?:decided|agreed)\b", match["verb"], re.I)
         if NEXT_TIME_RE.search(clause):  # "can demo VTune working at another meeting"
-            return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
-        return Commitment(_task(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=True)
+            return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=mine)
+        return Commitment(_task(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=mine)
     return None
 
 
