@@ -79,7 +79,7 @@ def test_import_meeting_prints_what_it_saved_as_json():
         },
     ]
     assert [item["owner"] for item in data["action_items"]] == ["Victor", "Nick", "Till", "Nick", "Joel"]
-    assert data["action_items"][2] == {"owner": "Till", "text": "get the RFC written"}
+    assert data["action_items"][2] == {"owner": "Till", "text": "get the RFC written", "done": False}
     assert data["links"][0] == {"url": "https://mozilla.github.io/cargo-vet/", "text": "the vet docs"}
 
 

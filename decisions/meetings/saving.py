@@ -165,6 +165,14 @@ class StaleMeeting(Exception):
     """The meeting was saved by someone else since this edit began; nothing was written."""
 
 
+class MeetingExists(Exception):
+    """New notes were to make a meeting, but their series and date already have one; nothing was written."""
+
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__(f"{meeting} already exists.")
+        self.meeting = meeting
+
+
 @dataclass
 class RenderedNotes:
     """A meeting's Markdown rendered before its transaction: unsaved rows holding text and HTML.
@@ -233,13 +241,16 @@ def save_meeting(
     meeting: Meeting | None = None,
     expected_version: int | None = None,
     rendered: RenderedNotes | None = None,
+    session: str = "",
+    new: bool = False,
 ) -> Meeting:
     """Create or update the meeting these notes describe, with everything parsed from them.
 
-    The same `source_path` (or else the same series, date and title) updates the meeting in
+    The same `source_path` (or else the same series, date and session) updates the meeting in
     place; `meeting` names the one to update instead (an edit in the browser, which may change
     its series, date or title), and `expected_version` the version the edit started from: when
-    someone saved in between, StaleMeeting is raised before anything is written.
+    someone saved in between, StaleMeeting is raised before anything is written. `new` says the
+    notes must make a new meeting: MeetingExists when that series and date have one.
     `action_items` replaces the parsed ones when a person corrected them in the preview.
     Everything happens in one transaction: a failure leaves the database as it was. The Markdown
     is rendered before it (`rendered`, from render_notes(), when the caller opens a transaction
@@ -258,6 +269,8 @@ def save_meeting(
         target=meeting,
         expected_version=expected_version,
         rendered=rendered or render_notes(parsed, source_text),
+        session=session,
+        must_be_new=new,
     )
     return saved
 
@@ -277,18 +290,22 @@ def _save(
     rendered: RenderedNotes,
     target: Meeting | None = None,
     expected_version: int | None = None,
+    session: str = "",
+    must_be_new: bool = False,
 ) -> tuple[Meeting, bool]:
     title = meeting_title(parsed, series.name, date)
     meeting = (
         _claim(target, expected_version)
         if target is not None
-        else _existing(series, date, title, source_path)
+        else existing_meeting(series, date, session, source_path, lock=True)
     )
+    if meeting is not None and must_be_new:
+        raise MeetingExists(meeting)
     created = meeting is None
     kept = KeptState(meeting)
     if meeting is None:
         submitter = user if getattr(user, "is_authenticated", False) else None
-        meeting = Meeting(submitted_by=submitter)
+        meeting = Meeting(submitted_by=submitter, session=session[:100])
     else:
         _clear(meeting)
         if target is None:
@@ -335,13 +352,24 @@ def _claim(meeting: Meeting, expected_version: int | None) -> Meeting:
     return Meeting.objects.select_related("series").get(pk=meeting.pk)
 
 
-def _existing(series: MeetingSeries, date: datetime.date, title: str, source_path: str) -> Meeting | None:
-    meetings = Meeting.objects.select_for_update()
+def existing_meeting(
+    series: MeetingSeries,
+    date: datetime.date,
+    session: str = "",
+    source_path: str = "",
+    *,
+    lock: bool = False,
+) -> Meeting | None:
+    """The meeting notes for this series and date update: the one imported from the same file, or
+    else the one of that series, date and session (a meeting is its series and day)."""
+    meetings = Meeting.objects.select_related("series")
+    if lock:
+        meetings = meetings.select_for_update(of=("self",))
     if source_path:
-        found = meetings.filter(source_path=source_path).order_by("pk").first()
+        found = meetings.filter(source_path=source_path[:500]).order_by("pk").first()
         if found is not None:
             return found
-    return meetings.filter(series=series, date=date, title=title).first()
+    return meetings.filter(series=series, date=date, session=session[:100]).first()
 
 
 class KeptState:
@@ -497,8 +525,10 @@ def _save_discussions(
 __all__ = [
     "KeptState",
     "Lookups",
+    "MeetingExists",
     "RenderedNotes",
     "StaleMeeting",
+    "existing_meeting",
     "meeting_title",
     "render_notes",
     "save_meeting",

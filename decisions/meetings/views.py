@@ -26,6 +26,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.meetings.changes import meeting_changes
 from decisions.meetings.forms import (
     ActionItemDraftFormSet,
     MeetingEditForm,
@@ -35,7 +36,15 @@ from decisions.meetings.forms import (
 from decisions.meetings.limits import meeting_size_problem, notes_size_problem
 from decisions.meetings.pages import meeting_page
 from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
-from decisions.meetings.saving import KeptState, StaleMeeting, meeting_title, render_notes, save_meeting
+from decisions.meetings.saving import (
+    KeptState,
+    MeetingExists,
+    StaleMeeting,
+    existing_meeting,
+    meeting_title,
+    render_notes,
+    save_meeting,
+)
 from decisions.models import (
     RFC,
     ActionItem,
@@ -223,12 +232,87 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             digest = _digest(text)
             items = _items_formset(request, parsed, digest)
             context.update(_preview_context(parsed), items=items, digest=digest)
+            context.update(_existing_context(form, parsed, items))
             if request.POST.get("action") == "save" and items.is_valid():
-                meeting = _save(request, form, parsed, items)
-                messages.success(request, f"Saved the notes of {meeting}.")
-                return redirect(meeting)
+                return _save_new(request, form, parsed, items, context)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
     return _render_new(request, context, status=status)
+
+
+# A meeting is its series and day: notes for a day that has one update it, never make a second.
+
+EXISTS_UNSEEN = (
+    "This series already has a meeting on this date, so nothing was saved: check what updating it "
+    "changes below, then press “Update the existing meeting”."
+)
+EXISTS_CHANGED = (
+    "Someone saved this meeting after your preview, so nothing was saved: below is what your notes "
+    "change in the meeting as it is now. Press “Update the existing meeting” to save them over it."
+)
+
+
+def _chosen_series(form: MeetingNotesForm) -> MeetingSeries | None:
+    """The series the notes are for, without creating a new one (the preview writes nothing)."""
+    if name := (form.cleaned_data.get("new_series") or "").strip():
+        return MeetingSeries.objects.filter(name__iexact=name).first()
+    return form.cleaned_data.get("series")
+
+
+def _existing_context(form: MeetingNotesForm, parsed: ParsedMeeting, items: Any) -> dict[str, Any]:
+    """The meeting of the chosen series and day, if any, and what saving these notes would change."""
+    data = form.cleaned_data
+    series = _chosen_series(form)
+    existing = existing_meeting(series, data["date"], data.get("session") or "") if series else None
+    if existing is None:
+        return {"existing": None, "session": data.get("session") or ""}
+    drafted = _drafted_items(items) if items.is_bound and items.is_valid() else None
+    title = data.get("title") or meeting_title(parsed, existing.series.name, data["date"])
+    changes = meeting_changes(
+        existing, parsed, title=title, text=data["text"], items=drafted, labels=("on the site", "your notes")
+    )
+    return {"existing": existing, "changes": changes, "session": data.get("session") or ""}
+
+
+def _save_new(
+    request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, items: Any, context: dict[str, Any]
+) -> HttpResponse:
+    """Save as a new meeting, or over the one of that day when the preview showed it (at its version).
+
+    Notes that change nothing (a second click, a resubmitted form) lead to the saved meeting.
+    """
+    existing = context["existing"]
+    if existing is not None and not context["changes"].any:
+        messages.info(request, f"These notes are already saved as the notes of {existing}; nothing changed.")
+        return redirect(existing)
+    seen = request.POST.get("update_meeting") or ""
+    if existing is not None and seen != str(existing.pk):
+        return _refuse_existing(request, form, parsed, items, context, EXISTS_UNSEEN)
+    try:
+        meeting = _save(request, form, parsed, items, existing)
+    except (MeetingExists, IntegrityError):  # made by someone else since the lookup above
+        return _refuse_existing(request, form, parsed, items, context, EXISTS_UNSEEN)
+    except StaleMeeting:
+        return _refuse_existing(request, form, parsed, items, context, EXISTS_CHANGED)
+    verb = "Updated the notes of" if existing is not None else "Saved the notes of"
+    messages.success(request, f"{verb} {meeting}.")
+    return redirect(meeting)
+
+
+def _refuse_existing(
+    request: HttpRequest,
+    form: MeetingNotesForm,
+    parsed: ParsedMeeting,
+    items: Any,
+    context: dict[str, Any],
+    notice: str,
+) -> HttpResponse:
+    """The preview again, against the meeting as it is now, saying why nothing was saved (409)."""
+    context.update(_existing_context(form, parsed, items))
+    if context["existing"] is not None and not context["changes"].any:
+        messages.info(request, f"These notes are already saved as the notes of {context['existing']}.")
+        return redirect(context["existing"])
+    context["exists_notice"] = notice
+    return _render_new(request, context, status=409)
 
 
 def _render_new(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
@@ -240,11 +324,23 @@ def _parse_problem(error: MeetingParseError) -> str:
     return f"{error} (line {error.line})" if error.line else str(error)
 
 
-def _save(request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, items: Any) -> Any:
+def _save(
+    request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, items: Any, existing: Meeting | None
+) -> Any:
+    """A new meeting (MeetingExists if the day has one by now), or `existing` at the version the
+    preview showed (StaleMeeting if it moved on)."""
     data = form.cleaned_data
     if data.get("title"):
         parsed.title = data["title"]
     rendered = render_notes(parsed, data["text"])  # before the transaction: it holds the write lock
+    update: dict[str, Any] = {"new": True, "session": data.get("session") or ""}
+    if existing is not None:
+        version = request.POST.get("update_version") or ""
+        update = {
+            "meeting": existing,
+            "expected_version": int(version) if version.isdigit() else 0,
+            "source_path": existing.source_path,  # still the file it was imported from
+        }
     with transaction.atomic():
         return save_meeting(
             parsed,
@@ -254,6 +350,7 @@ def _save(request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, i
             user=request.user,
             action_items=_drafted_items(items),
             rendered=rendered,
+            **update,
         )
 
 
@@ -280,7 +377,10 @@ STALE_MESSAGE = (
     "Your text is kept below, and the notes as they are now are shown under it: "
     "merge what you need and save again."
 )
-TITLE_TAKEN = "Another meeting of this series on this date already has this title; choose another."
+DAY_TAKEN = (
+    "{series} already has a meeting on this date (“{title}”, /meetings/{pk}/): a series meets once a day. "
+    "Choose another date or series, or paste these notes into that meeting and delete this one."
+)
 
 
 def _edit_preview(meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting) -> dict[str, Any]:
@@ -338,9 +438,10 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("notes", problem)
                 return _render_edit(request, meeting, context, status=200 if request.htmx else 422)
             context.update(_edit_preview(meeting, form, parsed))
-            taken = Meeting.objects.filter(series=data["series"], date=data["date"], title=context["title"])
-            if taken.exclude(pk=meeting.pk).exists():
-                form.add_error("title", TITLE_TAKEN)
+            if other := _other_on_that_day(meeting, data):
+                form.add_error(
+                    "date", DAY_TAKEN.format(series=data["series"], title=other.title, pk=other.pk)
+                )
             elif request.POST.get("action") == "save":
                 return _save_edit(request, meeting, form, parsed, context)
     status = 422 if form.errors else 200
@@ -368,11 +469,23 @@ def _save_edit(
             )
     except StaleMeeting:
         return _refuse_stale(request, meeting)
-    except IntegrityError:  # another meeting took the same series, date and title just now
-        form.add_error("title", TITLE_TAKEN)
+    except IntegrityError:  # another meeting took the same series and date just now
+        other = _other_on_that_day(meeting, data)
+        form.add_error(
+            "date",
+            DAY_TAKEN.format(
+                series=data["series"], title=other.title if other else "", pk=other.pk if other else ""
+            ),
+        )
         return _render_edit(request, meeting, context, status=409)
     messages.success(request, f"Saved your changes to the notes of {saved}.")
     return redirect(saved)
+
+
+def _other_on_that_day(meeting: Meeting, data: dict[str, Any]) -> Meeting | None:
+    """Another meeting of the series and date the edit moves this one to (a series meets once a day)."""
+    others = Meeting.objects.filter(series=data["series"], date=data["date"], session=meeting.session)
+    return others.exclude(pk=meeting.pk).first()
 
 
 def _refuse_stale(request: HttpRequest, meeting: Meeting) -> HttpResponse:
