@@ -181,3 +181,20 @@ def test_a_second_meeting_that_day_is_made_only_when_a_person_names_its_session(
     assert response["Location"] == f"/meetings/{evening.pk}/"
     assert (evening.session, str(evening)) == ("evening", "Wasmtime project call, 2023-03-30 (evening)")
     assert Meeting.objects.get(pk=first.pk).source_text == WASMTIME_NOTES
+
+
+def test_notes_saved_by_someone_else_for_that_day_during_the_save_are_not_duplicated(
+    client, editor, series, monkeypatch
+):
+    from decisions.meetings import views
+
+    real = views.existing_meeting
+    lookups = iter([None])  # the view looked before the other save committed; the save looks again
+    monkeypatch.setattr(views, "existing_meeting", lambda *a, **k: next(lookups, None) or real(*a, **k))
+    theirs = save_meeting(parse_meeting(WASMTIME_NOTES), series=series, date=DAY, source_text=WASMTIME_NOTES)
+    response = client.post(URL, form(series, AGAIN, "save"))
+    assert response.status_code == 409
+    assert "This series already has a meeting on this date, so nothing was saved" in unescape(
+        response.content.decode()
+    )
+    assert list(Meeting.objects.values_list("pk", "source_text")) == [(theirs.pk, WASMTIME_NOTES)]
