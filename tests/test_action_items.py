@@ -107,9 +107,7 @@ def test_the_list_runs_the_same_queries_for_3_and_60_items(count_queries, items)
     small = count_queries(URL)
     for n in range(57):
         ActionItem.objects.create(
-            owner=make_person(f"Owner {n}"),
-            text=f"Item {n}",
-            meeting=make_meeting(datetime.date(2024, 1, 1) + datetime.timedelta(days=n), title=f"M{n}"),
+            owner=make_person(f"Owner {n}"), text=f"Item {n}", meeting=make_meeting(title=f"M{n}")
         )
     assert count_queries(URL) == small
 

@@ -378,9 +378,18 @@ STALE_MESSAGE = (
     "merge what you need and save again."
 )
 DAY_TAKEN = (
-    "{series} already has a meeting on this date (“{title}”, /meetings/{pk}/): a series meets once a day. "
+    "{series} already has a meeting on this date{which}: a series meets once a day. "
     "Choose another date or series, or paste these notes into that meeting and delete this one."
 )
+
+
+def _day_taken(meeting: Meeting, data: dict[str, Any]) -> str | None:
+    """Why the edit cannot move the notes to that series and date, if another meeting is there."""
+    other = Meeting.objects.filter(series=data["series"], date=data["date"], session=meeting.session)
+    other = other.exclude(pk=meeting.pk).first()
+    if other is None:
+        return None
+    return DAY_TAKEN.format(series=data["series"], which=f" (“{other.title}”, /meetings/{other.pk}/)")
 
 
 def _edit_preview(meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting) -> dict[str, Any]:
@@ -438,10 +447,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("notes", problem)
                 return _render_edit(request, meeting, context, status=200 if request.htmx else 422)
             context.update(_edit_preview(meeting, form, parsed))
-            if other := _other_on_that_day(meeting, data):
-                form.add_error(
-                    "date", DAY_TAKEN.format(series=data["series"], title=other.title, pk=other.pk)
-                )
+            if taken := _day_taken(meeting, data):
+                form.add_error("date", taken)
             elif request.POST.get("action") == "save":
                 return _save_edit(request, meeting, form, parsed, context)
     status = 422 if form.errors else 200
@@ -470,22 +477,10 @@ def _save_edit(
     except StaleMeeting:
         return _refuse_stale(request, meeting)
     except IntegrityError:  # another meeting took the same series and date just now
-        other = _other_on_that_day(meeting, data)
-        form.add_error(
-            "date",
-            DAY_TAKEN.format(
-                series=data["series"], title=other.title if other else "", pk=other.pk if other else ""
-            ),
-        )
+        form.add_error("date", _day_taken(meeting, data) or DAY_TAKEN.format(series=data["series"], which=""))
         return _render_edit(request, meeting, context, status=409)
     messages.success(request, f"Saved your changes to the notes of {saved}.")
     return redirect(saved)
-
-
-def _other_on_that_day(meeting: Meeting, data: dict[str, Any]) -> Meeting | None:
-    """Another meeting of the series and date the edit moves this one to (a series meets once a day)."""
-    others = Meeting.objects.filter(series=data["series"], date=data["date"], session=meeting.session)
-    return others.exclude(pk=meeting.pk).first()
 
 
 def _refuse_stale(request: HttpRequest, meeting: Meeting) -> HttpResponse:
