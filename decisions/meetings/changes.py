@@ -13,7 +13,7 @@ from typing import Any
 
 from decisions.meetings.parsing import ParsedActionItem, ParsedMeeting
 from decisions.models import Meeting
-from decisions.people.names import match_people
+from decisions.people.names import PeopleIndex, match_people
 
 DIFF_CONTEXT = 2
 
@@ -93,15 +93,18 @@ def meeting_changes(
     text: str,
     items: list[ParsedActionItem] | None = None,
     labels: tuple[str, str] = ("on the site", "new notes"),
+    people: PeopleIndex | None = None,
 ) -> MeetingChanges:
-    """What saving `text` (parsed, with `items` when corrected) over `meeting` would change."""
+    """What saving `text` (parsed, with `items` when corrected) over `meeting` would change.
+
+    `people`: an import run's index of people, so a folder does not load everyone per file."""
     changes = MeetingChanges(meeting=meeting)
     if meeting.title != title:
         changes.title = (meeting.title, title)
     before = sorted(meeting.attendees.values_list("name", flat=True))
     names = list(dict.fromkeys([*parsed.attendees, *parsed.speakers]))
-    people = match_people(names)
-    after = sorted({people[name].name if people.get(name) else name for name in names})
+    found = match_people(names, people=people, series=meeting.series)
+    after = sorted({found[name].name if found.get(name) else name for name in names})
     changes.attendees_added, changes.attendees_removed = _difference(before, after)
     stored_topics = list(meeting.topics.order_by("order").values_list("title", flat=True))
     new_topics = [(t.title[:300] or f"Topic {n}") for n, t in enumerate(parsed.topics, start=1)]

@@ -173,7 +173,11 @@ def read_file(
 
 
 def plan_file(
-    result: FileResult, series: MeetingSeries | None = None, *, lock: bool = False
+    result: FileResult,
+    series: MeetingSeries | None = None,
+    *,
+    lock: bool = False,
+    lookups: Lookups | None = None,
 ) -> Meeting | None:
     """The meeting a read file updates (None: it makes one), and what saving it does, in `result`.
 
@@ -194,7 +198,12 @@ def plan_file(
         result.outcome = "updated"
         title = meeting_title(result.parsed, existing.series.name, result.date)
         result.changes = meeting_changes(
-            existing, result.parsed, title=title, text=result.text, labels=("last import", result.path)
+            existing,
+            result.parsed,
+            title=title,
+            text=result.text,
+            labels=("last import", result.path),
+            people=lookups.people if lookups else None,  # an import run's, loaded once
         )
     elif existing.source_text == result.text:
         result.outcome = "unchanged"  # pasted or edited here into exactly this file's notes
@@ -212,7 +221,7 @@ def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> File
     rendered = render_notes(result.parsed, result.text, stored_unchanged=_stored_unchanged(result))
     digest = notes_digest(result.text)
     with transaction.atomic():
-        existing = plan_file(result, series, lock=True)
+        existing = plan_file(result, series, lock=True, lookups=lookups)
         if result.outcome == "kept":
             return result
         if result.outcome == "unchanged":
