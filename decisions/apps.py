@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -14,6 +15,7 @@ class DecisionsConfig(AppConfig):
     def ready(self) -> None:
         from decisions.caching import datastate
         from decisions.markdown import fields
+        from decisions.meetings import checks as meeting_checks
         from decisions.meetings import search as meeting_search
         from decisions.precedents import search as precedent_search
         from decisions.records import references
@@ -34,3 +36,4 @@ class DecisionsConfig(AppConfig):
         # The data state: PostgreSQL connections notice their writes; `migrate` (re)installs it.
         datastate.connect()
         post_migrate.connect(datastate.install, sender=self, dispatch_uid="decisions.datastate")
+        checks.register(meeting_checks.duplicate_days, checks.Tags.database)

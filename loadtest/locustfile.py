@@ -36,6 +36,8 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DIGEST_INPUT = re.compile(r'name="parsed_digest" value="([0-9a-f]+)"')
 MANAGEMENT_INPUT = re.compile(r'name="(items-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)" value="(\d+)"')
 MEETING_URL = re.compile(r"/meetings/(\d+)/$")
+# A series meets once a day: each pasted meeting gets a day of its own, far from the demo's.
+MEETING_DAYS = itertools.count()
 
 
 def configure(config: dict[str, Any]) -> None:
@@ -236,7 +238,7 @@ class SubmitterUser(SiteUser):
         fields = {
             "series": random.choice(setup["series"]),
             "new_series": "",
-            "date": datetime.date.today().isoformat(),
+            "date": (datetime.date(1900, 1, 1) + datetime.timedelta(days=next(MEETING_DAYS))).isoformat(),
             "title": title,
             "attendees": "",
             "agenda": "",

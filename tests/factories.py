@@ -113,11 +113,18 @@ def make_rfc(
     return rfc
 
 
-def make_meeting(date: datetime.date = datetime.date(2023, 3, 30), **fields: Any) -> Meeting:
+def make_meeting(date: datetime.date | None = None, **fields: Any) -> Meeting:
+    """A meeting of the Wasmtime call (or `series`): on `date`, or else on 2023-03-30 or, as a
+    series meets once a day, the first day after it this series has no meeting yet."""
     if "series" not in fields:
         fields["series"], _ = MeetingSeries.objects.get_or_create(
             slug="wasmtime-project-call", defaults={"name": "Wasmtime project call"}
         )
+    if date is None:
+        taken = set(Meeting.objects.filter(series=fields["series"]).values_list("date", flat=True))
+        date = datetime.date(2023, 3, 30)
+        while date in taken:
+            date += datetime.timedelta(days=1)
     return Meeting.objects.create(
         date=date, title=fields.pop("title", f"Wasmtime project call {date}"), **fields
     )

@@ -20,8 +20,7 @@ from decisions.meetings.corrections import (
     remark_anchor,
     topic_anchor,
 )
-from decisions.meetings.parsing import ParsedActionItem, parse_meeting
-from decisions.meetings.parsing.results import FOUND_INFERRED
+from decisions.meetings.parsing import parse_meeting
 from decisions.models import Meeting, MeetingSeries, Person
 from tests.factories import make_person
 

@@ -197,12 +197,16 @@ def test_changing_the_title_and_date_moves_the_meeting(signed_in, meeting):
     assert Meeting.objects.count() == 1
 
 
-def test_a_title_another_meeting_of_that_day_has_is_refused(signed_in, meeting):
-    other = Meeting.objects.create(series=meeting.series, date=meeting.date, title="Cranelift side call")
+def test_moving_the_notes_to_a_day_the_series_already_met_is_refused(signed_in, meeting):
+    other = Meeting.objects.create(
+        series=meeting.series, date=datetime.date(2023, 4, 6), title="Cranelift side call"
+    )
     before = snapshot()
-    response = post(signed_in, meeting, NOTES, title=other.title)
+    response = post(signed_in, meeting, NOTES, date="2023-04-06")
+    body = unescape(response.content.decode())
     assert response.status_code == 422
-    assert "already has this title" in response.content.decode()
+    assert "already has a meeting on this date (“Cranelift side call”" in body
+    assert f"/meetings/{other.pk}/" in body
     assert snapshot() == before
 
 

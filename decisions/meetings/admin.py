@@ -37,7 +37,7 @@ class MeetingLinkInline(TabularInline):
 
 @admin.register(models.Meeting)
 class MeetingAdmin(ModelAdmin):
-    list_display = ["date", "series", "title"]
+    list_display = ["date", "series", "session", "title"]
     list_filter = ["series", "date"]
     search_fields = ["title", "source_text"]
     list_select_related = ["series"]

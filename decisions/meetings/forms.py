@@ -99,6 +99,14 @@ class MeetingNotesForm(ControlFreeForm):
     title = forms.CharField(
         required=False, max_length=300, help_text="Leave empty to take it from the notes."
     )
+    # Shown beside a meeting the day already has: naming a session is how a person says the
+    # notes are of a second meeting that day, never a different title.
+    session = forms.CharField(
+        label="Session",
+        required=False,
+        max_length=100,
+        help_text="Only for a second meeting of the series that day, e.g. “evening”.",
+    )
     attendees = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -123,6 +131,9 @@ class MeetingNotesForm(ControlFreeForm):
     def clean_notes(self) -> str:
         # Browsers send a textarea's line breaks as CRLF whatever was pasted; undo that only.
         return self.cleaned_data["notes"].replace("\r\n", "\n")
+
+    def clean_session(self) -> str:
+        return " ".join(self.cleaned_data["session"].split())
 
     def clean_upload(self) -> str:
         upload = self.cleaned_data.get("upload")

@@ -3,6 +3,10 @@
 A file is read (only inside its folder, as UTF-8), checked against the limits, parsed and saved
 by decisions.meetings.saving in one transaction of its own; a folder's files are all read first,
 so the people of every attendee list exist before any meeting is saved.
+
+A meeting is its series and date: a file updates the meeting imported from it, or else the one of
+its series and date, in place. Notes edited on the site since the last import (their text is not
+what that import read) are never overwritten: the meeting is kept and the difference reported.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from typing import Any
 from django.db import transaction
 from django.urls import NoReverseMatch
 
+from decisions.meetings.changes import MeetingChanges, meeting_changes, notes_diff
 from decisions.meetings.limits import meeting_size_problem, notes_size_problem
+from decisions.meetings.models import notes_digest
 from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
 from decisions.meetings.paths import date_from_path, notes_files, series_from_path, source_key
-from decisions.meetings.saving import Lookups, _save, meeting_title, render_notes
+from decisions.meetings.saving import Lookups, _save, existing_meeting, meeting_title, render_notes
 from decisions.models import Meeting, MeetingSeries, Person, unique_slug
 from decisions.people.names import AMBIGUOUS, display_name, name_key, name_tokens
 from decisions.sources import files as safe_files
@@ -43,10 +49,42 @@ class FileResult:
     created: bool = False
     # Corrections a person made to this meeting in the browser that no longer fit the notes.
     stale_corrections: list[str] = field(default_factory=list)
+    # What saving does (or, in a dry run, would do) to the meeting of that series and date:
+    # "created", "updated", "unchanged" (the notes on the site are already these) or "kept".
+    outcome: str = "created"
+    changes: MeetingChanges | None = None
+    kept_diff: list[str] = field(default_factory=list)
+    previous_path: str = ""
+
+    @property
+    def kept(self) -> str | None:
+        return "edited on the site" if self.outcome == "kept" else None
+
+    def kept_warning(self, dry_run: bool = False) -> str:
+        """A kept meeting's warning: why, the difference (file and lines) and what to do."""
+        url = _meeting_url(self.meeting) if self.meeting else "the meeting"
+        would = "would not be" if dry_run else "was not"
+        lines = [
+            f"warning: kept: {self.path}: {url} was edited on the site since it was last imported, so it "
+            f"{would} overwritten. The site's notes differ from the file:",
+            *self.kept_diff[:KEPT_LINES_SHOWN],
+        ]
+        if len(self.kept_diff) > KEPT_LINES_SHOWN:
+            lines.append(f"... {len(self.kept_diff) - KEPT_LINES_SHOWN} more lines (--json has them)")
+        lines.append(
+            f"To keep the site's notes, copy them into the file; to take the file's, paste it at {url}edit/"
+        )
+        return "\n".join(lines)
 
     def as_json(self) -> dict[str, Any]:
         parsed = self.parsed
         return {
+            "created": self.outcome == "created",
+            "updated": self.outcome == "updated",
+            "kept": self.kept,
+            "changes": self.changes.as_json() if self.changes else None,
+            "diff": self.kept_diff[:KEPT_DIFF_LINES] or None,
+            "previous_path": self.previous_path or None,
             "title": self.meeting.title if self.meeting else meeting_title(parsed, self.series, self.date),
             "date": self.date.isoformat(),
             "series": self.series,
@@ -83,6 +121,11 @@ def _item_json(item: ParsedActionItem) -> dict[str, Any]:
         "found": item.found,
         "confidence": item.confidence,
     }
+
+
+# How much of the difference a kept meeting's report shows: in JSON, and on the terminal.
+KEPT_DIFF_LINES = 200
+KEPT_LINES_SHOWN = 20
 
 
 def _meeting_url(meeting: Meeting) -> str:
@@ -154,8 +197,50 @@ def read_file(
     )
 
 
+def plan_file(
+    result: FileResult,
+    series: MeetingSeries | None = None,
+    *,
+    lock: bool = False,
+    lookups: Lookups | None = None,
+) -> Meeting | None:
+    """The meeting a read file updates (None: it makes one), and what saving it does, in `result`.
+
+    Notes edited on the site since the last import are kept: `outcome` "kept" with the
+    difference from the file in `kept_diff`. Reads only; `lock` (inside the saving
+    transaction) holds the meeting until it commits.
+    """
+    if series is None:
+        series = MeetingSeries.objects.filter(name__iexact=result.series).first()
+    existing = existing_meeting(series, result.date, "", result.path, lock=lock) if series else None
+    result.outcome, result.changes, result.kept_diff = "created", None, []
+    result.created = existing is None
+    if existing is None:
+        return None
+    result.meeting = existing
+    result.previous_path = existing.source_path if existing.source_path != result.path else ""
+    if not existing.notes_edited_on_site():
+        result.outcome = "updated"
+        title = meeting_title(result.parsed, existing.series.name, result.date)
+        result.changes = meeting_changes(
+            existing,
+            result.parsed,
+            title=title,
+            text=result.text,
+            labels=("last import", result.path),
+            people=lookups.people if lookups else None,  # an import run's, loaded once
+        )
+    elif existing.source_text == result.text:
+        result.outcome = "unchanged"  # pasted or edited here into exactly this file's notes
+    else:
+        result.outcome = "kept"
+        result.kept_diff = notes_diff(result.text, existing.source_text, (result.path, "on the site"))
+    return existing
+
+
 def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> FileResult:
-    """Save a read file as its meeting (one transaction), creating its series when new."""
+    """Save a read file as its meeting (one transaction), creating its series when new; a meeting
+    edited on the site is kept as it is (see plan_file)."""
     series = lookups.series.get(result.series.casefold()) or get_series(result.series)
     lookups.series[result.series.casefold()] = series
     result.meeting, result.created = _save(
@@ -171,6 +256,33 @@ def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> File
         rendered=render_notes(result.parsed, result.text, stored_unchanged=_stored_unchanged(result)),
     )
     result.stale_corrections = result.meeting.stale_corrections
+    rendered = render_notes(result.parsed, result.text, stored_unchanged=_stored_unchanged(result))
+    digest = notes_digest(result.text)
+    with transaction.atomic():
+        existing = plan_file(result, series, lock=True, lookups=lookups)
+        if result.outcome == "kept":
+            return result
+        if result.outcome == "unchanged":
+            # The site's notes are this file's: from now on it is the file they were imported from.
+            Meeting.objects.filter(pk=existing.pk).update(
+                source_path=result.path[:500], imported_digest=digest
+            )
+            return result
+        result.meeting, result.created = _save(
+            result.parsed,
+            series=series,
+            date=result.date,
+            source_text=result.text,
+            source_path=result.path,
+            user=user,
+            create_people=True,
+            action_items=None,
+            lookups=lookups,
+            rendered=rendered,
+            target=existing,
+        )
+        Meeting.objects.filter(pk=result.meeting.pk).update(imported_digest=digest)
+        result.meeting.imported_digest = digest
     return result
 
 
@@ -196,7 +308,10 @@ def import_file(
 ) -> FileResult:
     """Parse one notes file and (unless dry_run) save it; raise ImportProblem naming the file."""
     result = read_file(path, series=series, date=date, root=root)
-    return result if dry_run else save_file(result, Lookups(), user=user)
+    if dry_run:
+        plan_file(result)
+        return result
+    return save_file(result, Lookups(), user=user)
 
 
 def get_series(name: str) -> MeetingSeries:
@@ -212,6 +327,9 @@ class FolderReport:
     imported: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
+    kept: list[FileResult] = field(default_factory=list)  # edited on the site: not overwritten
+    changed: list[FileResult] = field(default_factory=list)  # updated, with what changed
     skipped: list[tuple[str, str]] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # not read at all: links out, FIFOs...
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -228,6 +346,21 @@ class FolderReport:
             "imported": self.imported,
             "created": self.created,
             "updated": self.updated,
+            "unchanged": self.unchanged,
+            "kept": [
+                {
+                    "path": r.path,
+                    "meeting": _meeting_url(r.meeting) if r.meeting else None,
+                    "reason": r.kept,
+                    "diff": r.kept_diff[:KEPT_DIFF_LINES],
+                }
+                for r in self.kept
+            ],
+            "changes": [
+                {"path": r.path, "meeting": _meeting_url(r.meeting), "changes": r.changes.as_json()}
+                for r in self.changed
+                if r.meeting and r.changes
+            ],
             "failed": [{"path": path, "error": error} for path, error in self.failed],
             "skipped": len(self.skipped),
             "refused": [{"path": path, "reason": reason} for path, reason in self.refused],
@@ -258,6 +391,7 @@ def import_folder(
     report.skipped = [(source_key(p, root), reason) for p, reason in skipped]
     report.refused = [(p.relative_to(root).as_posix(), reason) for p, reason in refused]
     results = []
+    days: dict[tuple[str, datetime.date], str] = {}
     for path in files:
         key = source_key(path, root)
         try:
@@ -270,7 +404,12 @@ def import_folder(
             continue
         if result is None:
             report.skipped.append((key, "no date in the file name or the notes"))
+        elif (result.series.casefold(), result.date) in days:
+            first = days[(result.series.casefold(), result.date)]
+            report.failed.append((key, f"{key}: {result.series}, {result.date} is also {first}: "
+                                  "one meeting per series and day; merge the two files"))  # fmt: skip
         else:
+            days[(result.series.casefold(), result.date)] = key
             results.append(result)
     lookups = None if dry_run else Lookups.for_run()
     if lookups is not None:
@@ -279,16 +418,23 @@ def import_folder(
     for index, result in enumerate(results, start=1):
         if progress:
             progress(index, len(results), result.path)
-        if lookups is not None:
-            try:
-                save_file(result, lookups)
-            except Exception as error:  # reported with its file; its transaction rolled back
-                report.failed.append((result.path, f"{result.path}: {type(error).__name__}: {error}"))
-                continue
+        try:
+            save_file(result, lookups) if lookups is not None else plan_file(result)
+        except Exception as error:  # reported with its file; its transaction rolled back
+            report.failed.append((result.path, f"{result.path}: {type(error).__name__}: {error}"))
+            continue
+        if result.outcome == "kept":
+            report.kept.append(result)
+            continue
         report.imported += 1
         report.stale_corrections += [(result.path, note) for note in result.stale_corrections]
         report.created += result.created
         report.updated += not result.created and not dry_run
+        report.created += result.outcome == "created"
+        report.updated += result.outcome == "updated"
+        report.unchanged += result.outcome == "unchanged"
+        if result.changes is not None and result.changes.any:
+            report.changed.append(result)
         report.topics += len(result.parsed.topics)
         report.remarks += sum(len(t.remarks) for t in result.parsed.topics)
         report.action_items += len(result.parsed.action_items)
@@ -350,6 +496,7 @@ __all__ = [
     "get_series",
     "import_file",
     "import_folder",
+    "plan_file",
     "read_file",
     "read_notes",
     "save_file",

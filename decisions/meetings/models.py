@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -41,12 +42,25 @@ class Meeting(VersionedMixin, MarkdownFieldsMixin, models.Model):
     series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
     title = models.CharField(max_length=300)
+    # A series meets once a day; a second meeting that day (a morning and an evening session) is
+    # a person's explicit choice, never the accident of a different title.
+    session = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Only when the series met more than once that day, e.g. “evening”; empty otherwise.",
+    )
     agenda = models.TextField(blank=True, help_text="Markdown.")
     agenda_html = models.TextField(blank=True, editable=False)
     attendees = models.ManyToManyField(Person, related_name="meetings_attended", blank=True)
     source_text = models.TextField(blank=True, help_text="The notes exactly as they were submitted.")
     source_html = models.TextField(blank=True, editable=False)
     source_path = models.CharField(max_length=500, blank=True)
+    imported_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the notes the last import read: other notes here were edited on the site.",
+    )
     rfcs = models.ManyToManyField(RFC, related_name="meetings", blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -65,15 +79,24 @@ class Meeting(VersionedMixin, MarkdownFieldsMixin, models.Model):
     class Meta:
         ordering = ["-date", "series__name"]
         constraints = [
-            models.UniqueConstraint(fields=["series", "date", "title"], name="meeting_unique_per_series_day")
+            models.UniqueConstraint(fields=["series", "date", "session"], name="meeting_one_per_series_day")
         ]
         indexes = [models.Index(fields=["-date"], name="meeting_date")]
 
     def __str__(self) -> str:
-        return f"{self.series.name}, {self.date:%Y-%m-%d}"
+        session = f" ({self.session})" if self.session else ""
+        return f"{self.series.name}, {self.date:%Y-%m-%d}{session}"
+
+    def notes_edited_on_site(self) -> bool:
+        """Whether the stored notes are not what an import last read (edited or pasted here)."""
+        return self.imported_digest != notes_digest(self.source_text)
 
     def get_absolute_url(self) -> str:
         return reverse("decisions:meeting-detail", args=[self.pk])
+
+
+def notes_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 class Topic(MarkdownFieldsMixin, models.Model):

@@ -204,6 +204,14 @@ class StaleMeeting(Exception):
     """The meeting was saved by someone else since this edit began; nothing was written."""
 
 
+class MeetingExists(Exception):
+    """New notes were to make a meeting, but their series and date already have one; nothing was written."""
+
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__(f"{meeting} already exists.")
+        self.meeting = meeting
+
+
 @dataclass
 class RenderedNotes:
     """A meeting's Markdown rendered before its transaction: unsaved rows holding text and HTML.
@@ -286,13 +294,16 @@ def save_meeting(
     expected_version: int | None = None,
     rendered: RenderedNotes | None = None,
     corrections: Corrections | None = None,
+    session: str = "",
+    new: bool = False,
 ) -> Meeting:
     """Create or update the meeting these notes describe, with everything parsed from them.
 
-    The same `source_path` (or else the same series, date and title) updates the meeting in
+    The same `source_path` (or else the same series, date and session) updates the meeting in
     place; `meeting` names the one to update instead (an edit in the browser, which may change
     its series, date or title), and `expected_version` the version the edit started from: when
-    someone saved in between, StaleMeeting is raised before anything is written.
+    someone saved in between, StaleMeeting is raised before anything is written. `new` says the
+    notes must make a new meeting: MeetingExists when that series and date have one.
     `action_items` replaces the parsed ones. `corrections` are what a person corrected in the
     preview, already applied to `parsed`: stored, and applied again to the meeting's later parses;
     without them the meeting's stored corrections are applied to `parsed` (see _save).
@@ -314,6 +325,8 @@ def save_meeting(
         expected_version=expected_version,
         rendered=rendered or render_notes(parsed, source_text),
         corrections=corrections,
+        session=session,
+        must_be_new=new,
     )
     return saved
 
@@ -334,6 +347,8 @@ def _save(
     target: Meeting | None = None,
     expected_version: int | None = None,
     corrections: Corrections | None = None,
+    session: str = "",
+    must_be_new: bool = False,
 ) -> tuple[Meeting, bool]:
     """save_meeting's work. `corrections`: those already applied to `parsed` (the preview's), to
     store; None applies the meeting's stored ones again (an import), and sets the ones that no
@@ -342,8 +357,10 @@ def _save(
     meeting = (
         _claim(target, expected_version)
         if target is not None
-        else _existing(series, date, title, source_path)
+        else existing_meeting(series, date, session, source_path, lock=True)
     )
+    if meeting is not None and must_be_new:
+        raise MeetingExists(meeting)
     created = meeting is None
     if corrections is None:  # an import: what people corrected in this meeting's notes before
         corrections = Corrections.from_dict(meeting.corrections if meeting is not None else None)
@@ -356,7 +373,7 @@ def _save(
     kept = KeptState(meeting)
     if meeting is None:
         submitter = user if getattr(user, "is_authenticated", False) else None
-        meeting = Meeting(submitted_by=submitter)
+        meeting = Meeting(submitted_by=submitter, session=session[:100])
     else:
         _clear(meeting)
         if target is None:
@@ -415,13 +432,24 @@ def _claim(meeting: Meeting, expected_version: int | None) -> Meeting:
     return Meeting.objects.select_related("series").get(pk=meeting.pk)
 
 
-def _existing(series: MeetingSeries, date: datetime.date, title: str, source_path: str) -> Meeting | None:
-    meetings = Meeting.objects.select_for_update()
+def existing_meeting(
+    series: MeetingSeries,
+    date: datetime.date,
+    session: str = "",
+    source_path: str = "",
+    *,
+    lock: bool = False,
+) -> Meeting | None:
+    """The meeting notes for this series and date update: the one imported from the same file, or
+    else the one of that series, date and session (a meeting is its series and day)."""
+    meetings = Meeting.objects.select_related("series")
+    if lock:
+        meetings = meetings.select_for_update(of=("self",))
     if source_path:
-        found = meetings.filter(source_path=source_path).order_by("pk").first()
+        found = meetings.filter(source_path=source_path[:500]).order_by("pk").first()
         if found is not None:
             return found
-    return meetings.filter(series=series, date=date, title=title).first()
+    return meetings.filter(series=series, date=date, session=session[:100]).first()
 
 
 class KeptState:
@@ -578,8 +606,10 @@ def _save_discussions(
 __all__ = [
     "KeptState",
     "Lookups",
+    "MeetingExists",
     "RenderedNotes",
     "StaleMeeting",
+    "existing_meeting",
     "meeting_title",
     "people_for",
     "render_notes",

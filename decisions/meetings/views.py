@@ -25,6 +25,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.meetings.changes import meeting_changes
 from decisions.meetings.correcting import preview, read_controls
 from decisions.meetings.corrections import Corrections, apply_corrections
 from decisions.meetings.forms import (
@@ -35,7 +36,15 @@ from decisions.meetings.forms import (
 from decisions.meetings.limits import meeting_size_problem, notes_size_problem
 from decisions.meetings.pages import meeting_page
 from decisions.meetings.parsing import MeetingParseError, ParsedMeeting, parse_meeting
-from decisions.meetings.saving import KeptState, StaleMeeting, meeting_title, render_notes, save_meeting
+from decisions.meetings.saving import (
+    KeptState,
+    MeetingExists,
+    StaleMeeting,
+    existing_meeting,
+    meeting_title,
+    render_notes,
+    save_meeting,
+)
 from decisions.models import (
     RFC,
     ActionItem,
@@ -200,16 +209,94 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 return _render_new(request, context, status=422)
             corrections = read_controls(request.POST, parsed, data["corrections"])
             context.update(_preview_context(parsed, corrections, data.get("series")))
+            corrected, _ = apply_corrections(parsed, corrections)
+            context.update(_existing_context(form, corrected))
             if request.POST.get("action") == "save":
-                corrected, _ = apply_corrections(parsed, corrections)
                 if problem := meeting_size_problem(corrected):
                     form.add_error(None, problem)
                     return _render_new(request, context, status=422)
-                meeting = _save(request, form, corrected, corrections)
-                messages.success(request, f"Saved the notes of {meeting}.")
-                return redirect(meeting)
+                return _save_new(request, form, corrected, corrections, context)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
     return _render_new(request, context, status=status)
+
+
+# A meeting is its series and day: notes for a day that has one update it, never make a second.
+
+EXISTS_UNSEEN = (
+    "This series already has a meeting on this date, so nothing was saved: check what updating it "
+    "changes below, then press “Update the existing meeting”."
+)
+EXISTS_CHANGED = (
+    "Someone saved this meeting after your preview, so nothing was saved: below is what your notes "
+    "change in the meeting as it is now. Press “Update the existing meeting” to save them over it."
+)
+
+
+def _chosen_series(form: MeetingNotesForm) -> MeetingSeries | None:
+    """The series the notes are for, without creating a new one (the preview writes nothing)."""
+    if name := (form.cleaned_data.get("new_series") or "").strip():
+        return MeetingSeries.objects.filter(name__iexact=name).first()
+    return form.cleaned_data.get("series")
+
+
+def _existing_context(form: MeetingNotesForm, parsed: ParsedMeeting) -> dict[str, Any]:
+    """The meeting of the chosen series and day, if any, and what saving these (corrected) notes
+    would change."""
+    data = form.cleaned_data
+    series = _chosen_series(form)
+    existing = existing_meeting(series, data["date"], data.get("session") or "") if series else None
+    if existing is None:
+        return {"existing": None, "session": data.get("session") or ""}
+    title = data.get("title") or meeting_title(parsed, existing.series.name, data["date"])
+    changes = meeting_changes(
+        existing, parsed, title=title, text=data["text"], items=None, labels=("on the site", "your notes")
+    )
+    return {"existing": existing, "changes": changes, "session": data.get("session") or ""}
+
+
+def _save_new(
+    request: HttpRequest,
+    form: MeetingNotesForm,
+    parsed: ParsedMeeting,
+    corrections: Corrections,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Save as a new meeting, or over the one of that day when the preview showed it (at its version).
+
+    Notes that change nothing (a second click, a resubmitted form) lead to the saved meeting.
+    """
+    existing = context["existing"]
+    if existing is not None and not context["changes"].any:
+        messages.info(request, f"These notes are already saved as the notes of {existing}; nothing changed.")
+        return redirect(existing)
+    seen = request.POST.get("update_meeting") or ""
+    if existing is not None and seen != str(existing.pk):
+        return _refuse_existing(request, form, parsed, context, EXISTS_UNSEEN)
+    try:
+        meeting = _save(request, form, parsed, corrections, existing)
+    except (MeetingExists, IntegrityError):  # made by someone else since the lookup above
+        return _refuse_existing(request, form, parsed, context, EXISTS_UNSEEN)
+    except StaleMeeting:
+        return _refuse_existing(request, form, parsed, context, EXISTS_CHANGED)
+    verb = "Updated the notes of" if existing is not None else "Saved the notes of"
+    messages.success(request, f"{verb} {meeting}.")
+    return redirect(meeting)
+
+
+def _refuse_existing(
+    request: HttpRequest,
+    form: MeetingNotesForm,
+    parsed: ParsedMeeting,
+    context: dict[str, Any],
+    notice: str,
+) -> HttpResponse:
+    """The preview again, against the meeting as it is now, saying why nothing was saved (409)."""
+    context.update(_existing_context(form, parsed))
+    if context["existing"] is not None and not context["changes"].any:
+        messages.info(request, f"These notes are already saved as the notes of {context['existing']}.")
+        return redirect(context["existing"])
+    context["exists_notice"] = notice
+    return _render_new(request, context, status=409)
 
 
 def _render_new(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
@@ -222,13 +309,27 @@ def _parse_problem(error: MeetingParseError) -> str:
 
 
 def _save(
-    request: HttpRequest, form: MeetingNotesForm, parsed: ParsedMeeting, corrections: Corrections
+    request: HttpRequest,
+    form: MeetingNotesForm,
+    parsed: ParsedMeeting,
+    corrections: Corrections,
+    existing: Meeting | None,
 ) -> Meeting:
-    """Save the corrected parse, exactly what the preview showed, with the corrections made."""
+    """Save the corrected parse, exactly what the preview showed, with the corrections made: a new
+    meeting (MeetingExists if the day has one by now), or `existing` at the version the preview
+    showed (StaleMeeting if it moved on)."""
     data = form.cleaned_data
     if data.get("title"):
         parsed.title = data["title"]
     rendered = render_notes(parsed, data["text"])  # before the transaction: it holds the write lock
+    update: dict[str, Any] = {"new": True, "session": data.get("session") or ""}
+    if existing is not None:
+        version = request.POST.get("update_version") or ""
+        update = {
+            "meeting": existing,
+            "expected_version": int(version) if version.isdigit() else 0,
+            "source_path": existing.source_path,  # still the file it was imported from
+        }
     with transaction.atomic():
         return save_meeting(
             parsed,
@@ -238,6 +339,7 @@ def _save(
             user=request.user,
             rendered=rendered,
             corrections=corrections,
+            **update,
         )
 
 
@@ -264,7 +366,19 @@ STALE_MESSAGE = (
     "Your text is kept below, and the notes as they are now are shown under it: "
     "merge what you need and save again."
 )
-TITLE_TAKEN = "Another meeting of this series on this date already has this title; choose another."
+DAY_TAKEN = (
+    "{series} already has a meeting on this date{which}: a series meets once a day. "
+    "Choose another date or series, or paste these notes into that meeting and delete this one."
+)
+
+
+def _day_taken(meeting: Meeting, data: dict[str, Any]) -> str | None:
+    """Why the edit cannot move the notes to that series and date, if another meeting is there."""
+    other = Meeting.objects.filter(series=data["series"], date=data["date"], session=meeting.session)
+    other = other.exclude(pk=meeting.pk).first()
+    if other is None:
+        return None
+    return DAY_TAKEN.format(series=data["series"], which=f" (“{other.title}”, /meetings/{other.pk}/)")
 
 
 def _edit_preview(
@@ -325,9 +439,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return _render_edit(request, meeting, context, status=200 if request.htmx else 422)
             corrections = read_controls(request.POST, parsed, data["corrections"])
             context.update(_edit_preview(meeting, form, parsed, corrections))
-            taken = Meeting.objects.filter(series=data["series"], date=data["date"], title=context["title"])
-            if taken.exclude(pk=meeting.pk).exists():
-                form.add_error("title", TITLE_TAKEN)
+            if taken := _day_taken(meeting, data):
+                form.add_error("date", taken)
             elif request.POST.get("action") == "save":
                 return _save_edit(request, meeting, form, parsed, corrections, context)
     status = 422 if form.errors else 200
@@ -362,8 +475,8 @@ def _save_edit(
             )
     except StaleMeeting:
         return _refuse_stale(request, meeting)
-    except IntegrityError:  # another meeting took the same series, date and title just now
-        form.add_error("title", TITLE_TAKEN)
+    except IntegrityError:  # another meeting took the same series and date just now
+        form.add_error("date", _day_taken(meeting, data) or DAY_TAKEN.format(series=data["series"], which=""))
         return _render_edit(request, meeting, context, status=409)
     messages.success(request, f"Saved your changes to the notes of {saved}.")
     return redirect(saved)

@@ -10,6 +10,12 @@ from django.core.management.base import CommandError, CommandParser
 from decisions.management.base import SiteCommand
 from decisions.meetings.importing import FileResult, ImportProblem, import_file
 
+VERBS = {
+    "created": ("Created", "Would create"),
+    "updated": ("Updated in place", "Would update in place"),
+    "unchanged": ("Unchanged (the notes on the site are this file's)", "Would leave unchanged"),
+}
+
 
 def _date(value: str) -> datetime.date:
     try:
@@ -41,8 +47,15 @@ class Command(SiteCommand):
 
     def summary(self, result: FileResult, options: dict[str, Any]) -> None:
         parsed = result.parsed
-        verb = "Would save" if options["dry_run"] else ("Created" if result.created else "Updated")
-        self.stdout.write(f"{verb} “{result.as_json()['title']}”, {result.series}, {result.date:%Y-%m-%d}")
+        where = f"“{result.as_json()['title']}”, {result.series}, {result.date:%Y-%m-%d}"
+        if result.outcome == "kept":
+            self.stderr.write(result.kept_warning(options["dry_run"]))
+            return
+        self.stdout.write(f"{VERBS[result.outcome][options['dry_run']]} {where}")
+        if result.previous_path:
+            self.stdout.write(f"(it was imported from {result.previous_path})")
+        if result.changes is not None:
+            self.stdout.write(f"changes: {result.changes.summary()}")
         self.stdout.write(
             f"{len(parsed.attendees)} attendees, {len(parsed.speakers)} speakers, {len(parsed.topics)} topics, "
             f"{sum(len(t.remarks) for t in parsed.topics)} remarks, {len(parsed.action_items)} action items, "

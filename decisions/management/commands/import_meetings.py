@@ -28,11 +28,16 @@ class Command(SiteCommand):
     def summary(self, report: FolderReport, options: dict[str, Any]) -> None:
         verb = "Would import" if report.dry_run else "Imported"
         self.stdout.write(
-            f"{verb} {report.imported} meeting(s) ({report.created} new, {report.updated} updated) in "
+            f"{verb} {report.imported} meeting(s) ({report.created} new, {report.updated} updated in place, "
+            f"{report.unchanged} unchanged) in "
             f"{report.seconds:.1f} s: {report.topics} topics, {report.remarks} remarks, "
             f"{report.action_items} action items, {report.speakers} distinct speakers."
         )
         self.stdout.write(f"Skipped {len(report.skipped)} file(s) that are not dated meeting notes.")
+        for result in report.changed:
+            self.stdout.write(f"updated: {result.path}: {result.changes.summary()}")
+        for result in report.kept:
+            self.stderr.write(result.kept_warning(report.dry_run))
         for path, reason in report.refused:
             self.stderr.write(f"refused: {path}: {reason}")
         for path, note in report.stale_corrections:
