@@ -11,7 +11,6 @@ from django.contrib.auth.models import User
 
 from decisions.meetings.parsing import parse_meeting
 from decisions.meetings.saving import save_meeting
-from decisions.meetings.views import _digest
 from decisions.models import ActionItem, Meeting, MeetingSeries
 from tests.factories import WASMTIME_NOTES
 
@@ -44,14 +43,10 @@ def editor(client) -> User:
 
 
 def form(series: MeetingSeries, notes: str, action: str = "preview", **extra: str) -> dict[str, str]:
-    """What a browser sends: the fields, and the action items of the preview as they were parsed."""
-    items = parse_meeting(notes).action_items
+    """What a browser sends: the fields, and no corrections made in the preview."""
     data = {
-        "series": str(series.pk), "date": DAY.isoformat(), "notes": notes, "action": action,
-        "parsed_digest": _digest(notes), "items-TOTAL_FORMS": str(len(items)), "items-INITIAL_FORMS": "0",
+        "series": str(series.pk), "date": DAY.isoformat(), "notes": notes, "action": action, "corrections": "",
     }  # fmt: skip
-    for i, item in enumerate(items):
-        data |= {f"items-{i}-owner": item.owner or "", f"items-{i}-text": item.text, f"items-{i}-due": ""}
     return data | extra
 
 

@@ -243,19 +243,6 @@ def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> File
     edited on the site is kept as it is (see plan_file)."""
     series = lookups.series.get(result.series.casefold()) or get_series(result.series)
     lookups.series[result.series.casefold()] = series
-    result.meeting, result.created = _save(
-        result.parsed,
-        series=series,
-        date=result.date,
-        source_text=result.text,
-        source_path=result.path,
-        user=user,
-        create_people=True,
-        action_items=None,
-        lookups=lookups,
-        rendered=render_notes(result.parsed, result.text, stored_unchanged=_stored_unchanged(result)),
-    )
-    result.stale_corrections = result.meeting.stale_corrections
     rendered = render_notes(result.parsed, result.text, stored_unchanged=_stored_unchanged(result))
     digest = notes_digest(result.text)
     with transaction.atomic():
@@ -281,6 +268,7 @@ def save_file(result: FileResult, lookups: Lookups, *, user: Any = None) -> File
             rendered=rendered,
             target=existing,
         )
+        result.stale_corrections = result.meeting.stale_corrections
         Meeting.objects.filter(pk=result.meeting.pk).update(imported_digest=digest)
         result.meeting.imported_digest = digest
     return result
@@ -428,8 +416,6 @@ def import_folder(
             continue
         report.imported += 1
         report.stale_corrections += [(result.path, note) for note in result.stale_corrections]
-        report.created += result.created
-        report.updated += not result.created and not dry_run
         report.created += result.outcome == "created"
         report.updated += result.outcome == "updated"
         report.unchanged += result.outcome == "unchanged"
