@@ -321,3 +321,10 @@ def test_import_decisions_removes_control_characters_written_as_yaml_escapes(tmp
     assert Decision.objects.get().title == "Do we publish nightly builds?"
     assert no_controls()
     feeds_work(client)
+
+
+def test_a_system_file_is_named_as_given_even_when_its_process_number_looks_like_a_year():
+    from decisions.meetings.paths import source_key
+
+    # /proc/self resolves to /proc/<pid>: pid 2077 must not read as a year folder.
+    assert source_key(Path("/proc/self/environ"), None) == "/proc/self/environ"

@@ -149,6 +149,8 @@ def _has_template(folder: Path) -> bool:
 def source_key(path: Path, root: str | Path | None) -> str:
     """Where notes came from, the same whether imported alone or with their folder:
     `wasmtime/2023/wasmtime-03-30.md`, relative to the folder of all series."""
+    if path.resolve().as_posix().startswith(("/proc/", "/sys/", "/dev/")):
+        return path.as_posix()  # refused anyway; /proc/self -> /proc/2077 is no year folder
     if root is not None:
         try:
             relative = path.resolve().relative_to(Path(root).resolve()).as_posix()
