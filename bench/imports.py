@@ -245,7 +245,7 @@ def time_import(folder: Path, command: str = "import_rfcs") -> dict[str, Any]:
     }
 
 
-def measure_imports(reporter: Reporter, rust: int = RUST_FILES) -> dict[str, Any]:
+def measure_imports(reporter: Reporter, rust: int = RUST_FILES, meetings: Path = MEETINGS) -> dict[str, Any]:
     """Time the three imports on the database Django is set up with (migrated here first);
     the JSON structure: {"database", "cores", "load_average", "imports": {name: {...}}}."""
     from django.core.management import call_command
@@ -284,13 +284,13 @@ def measure_imports(reporter: Reporter, rust: int = RUST_FILES) -> dict[str, Any
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     # The meetings corpus (every dated notes file, parsed and saved), then again unchanged.
-    if MEETINGS.is_dir():
-        notes = sum(1 for _ in MEETINGS.rglob("*.md"))
-        record("meetings", notes, MEETINGS, "import_meetings")
-        record("meetings_reimport", notes, MEETINGS, "import_meetings")
+    if meetings.is_dir():
+        notes = sum(1 for _ in meetings.rglob("*.md"))
+        record("meetings", notes, meetings, "import_meetings")
+        record("meetings_reimport", notes, meetings, "import_meetings")
     else:
         for name in ("meetings", "meetings_reimport"):
-            imports[name] = {"skipped": f"{MEETINGS} is not here", "target_s": TARGET_S[name]}
+            imports[name] = {"skipped": f"{meetings} is not here", "target_s": TARGET_S[name]}
     return {
         "database": connection.vendor,
         "cores": os.cpu_count(),
@@ -320,6 +320,9 @@ def table(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.imports", description=__doc__.split("\n")[0])
     parser.add_argument("--rust", type=int, default=RUST_FILES, help="how many Rust RFCs to generate")
+    parser.add_argument(
+        "--meetings", type=Path, default=MEETINGS, help="a folder of meeting notes (default: the corpus)"
+    )
     parser.add_argument("--json", action="store_true", help="no table or progress: only the JSON line")
     parser.add_argument("--keep", action="store_true", help="keep the database and print its URL")
     args = parser.parse_args(argv)
@@ -329,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         try:
-            result = measure_imports(reporter, rust=max(1, args.rust))
+            result = measure_imports(reporter, rust=max(1, args.rust), meetings=args.meetings)
         finally:
             connections.close_all()
     reporter.say(table(result))

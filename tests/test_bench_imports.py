@@ -26,6 +26,8 @@ from decisions.search.results import search
 
 ROOT = Path(__file__).resolve().parent.parent
 
+NOTES = Path(__file__).parent / "data" / "meetings"
+
 
 def run(*paths: Path) -> dict:
     out = StringIO()
@@ -41,7 +43,8 @@ def bench() -> tuple[int, dict, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     done = subprocess.run(
-        [sys.executable, "-m", "bench.imports", "--rust", "20", "--json"],
+        # A few notes of tests/data stand in for the meeting corpus: the run is about the report.
+        [sys.executable, "-m", "bench.imports", "--rust", "20", "--meetings", str(NOTES), "--json"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -57,7 +60,11 @@ def test_the_import_bench_reports_each_import_as_json(bench):
     assert status == 0, (result, stderr)
     assert result["database"] == connection.vendor
     imports = result["imports"]
-    assert set(imports) == {"bytecodealliance", "rust", "rust_reimport"}
+    assert set(imports) == {"bytecodealliance", "rust", "rust_reimport", "meetings", "meetings_reimport"}
+    notes, again = imports["meetings"], imports["meetings_reimport"]
+    assert (notes["imported"], notes["failed"], notes["target_s"]) == (2, 0, 60)
+    # Found in place, none created (unchanged notes are still saved again: incremental sync is later).
+    assert (again["imported"], again["updated"] + again["unchanged"], again["failed"]) == (0, 2, 0)
     rust, again = imports["rust"], imports["rust_reimport"]
     assert (rust["files"], rust["imported"], rust["failed"], rust["target_s"]) == (20, 20, 0, 10)
     assert (again["files"], again["unchanged"], again["imported"], again["updated"]) == (20, 20, 0, 0)
