@@ -40,6 +40,9 @@ class RemarksPass(ReaderBase):
                 attendees=self.attendees,
                 found=d.found,
                 confidence=d.confidence,
+                # Notes written under no subject ("## Notes" over a stand-up round, remarks before
+                # the first topic): kept together, but not a topic of the meeting.
+                loose=d.kind == "default",
             )
             for d in self.drafts
         ]
