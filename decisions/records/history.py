@@ -110,26 +110,26 @@ def lines_of(state: dict[str, Any]) -> list[str]:
             lines.append(f"{label}: {', '.join(state[key])}")
     for key, label in (("owners", "Owners"), ("precedents", "Precedents"), ("meetings", "Discussed in")):
         if state[key]:
-            lines += [f"{label}:", *(f"- {item}" for item in state[key])]
+            lines += [f"{label}:", *(f"  {item}" for item in state[key])]
     lines += long
     options = {o["id"]: o["name"] for o in state["options"]}
     criteria = {c["id"]: c["name"] for c in state["criteria"]}
     if state["options"]:
         lines.append("Options:")
         for o in state["options"]:
-            lines.append(f"- {o['name']}" + (f" — {o['summary']}" if o["summary"] else ""))
+            lines.append(f"  {o['name']}" + (f" — {o['summary']}" if o["summary"] else ""))
             if o["why_not"]:
-                lines.append(f"  Why not chosen: {o['why_not']}")
+                lines.append(f"    Why not chosen: {o['why_not']}")
     if state["criteria"]:
         lines.append("Criteria:")
         lines += [
-            f"- {c['name']} (weight {c['weight']})" + (f" — {c['description']}" if c["description"] else "")
+            f"  {c['name']} (weight {c['weight']})" + (f" — {c['description']}" if c["description"] else "")
             for c in state["criteria"]
         ]
     if state["ratings"]:
         lines.append("Ratings:")
         for r in state["ratings"]:
-            cell = f"- {options.get(r['option_id'], '?')} × {criteria.get(r['criterion_id'], '?')}"
+            cell = f"  {options.get(r['option_id'], '?')} × {criteria.get(r['criterion_id'], '?')}"
             lines.append(f"{cell}: {r['rating']:+d} {Rating(r['rating']).label}" + (f" — {r['note']}" if r["note"] else ""))  # fmt: skip
     return lines
 

@@ -349,7 +349,9 @@ def _ask(request: HttpRequest, decision: Decision, ask: NeedsConfirmation) -> Ht
     if not request.htmx:
         if not ask.message:
             url = reverse("decisions:decision-matrix", args=[decision.number])
-            return redirect(f"{url}?remove={ask.axis.key}&id={ask.row.pk}", status=303)
+            response = redirect(f"{url}?remove={ask.axis.key}&id={ask.row.pk}")
+            response.status_code = 303  # see the question (a GET), the post is done
+            return response
         return _confirm_page(request, decision, ask.axis, ask.row, ask.message, status=409)
     context = editor_context(decision, confirm=_confirmation(ask.axis, ask.row, ask.message))
     return _fragment(
