@@ -251,7 +251,8 @@ def _outcome(decision: Decision, change: Change) -> None:
         decision.decided_on = timezone.localdate()
     decision.save(update_fields=["chosen_option", "status", "decided_on", "updated_at"])
     decision.record_status(previous, user=change.user, on=history.status_date(status, decision.decided_on))
-    change.note = f"Outcome saved: {_outcome_text(decision)}."
+    chosen = f"“{decision.chosen_option.name}”" if decision.chosen_option else "no option chosen"
+    change.note = f"Outcome saved: {chosen}, {decision.get_status_display().lower()}."
 
 
 ACTIONS: dict[str, Callable[[Decision, Change], None]] = {
