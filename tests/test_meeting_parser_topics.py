@@ -359,3 +359,27 @@ def test_a_bold_label_bullet_paired_with_an_agenda_item_keeps_the_notes_title():
         """
     )
     assert titles(meeting) == ["error handling", "time change"]
+
+
+UNFILLED_SLOTS = """
+## June 4 - SIG meeting
+
+## Subgroup Updates
+
+* Go
+    * ...
+* Python
+    * ...
+
+## Packaging
+
+* Go
+    * ...
+* Python
+    * componentize-py 0.14 is out
+"""
+
+
+def test_a_heading_whose_named_slots_all_hold_the_template_placeholder_is_no_topic():
+    # "Go" over "..." is a slot the template left to be filled; one filled slot is an update.
+    assert titles(parse(UNFILLED_SLOTS)) == ["Packaging"]
