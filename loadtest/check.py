@@ -5,16 +5,19 @@
 Meetings: each acknowledged save redirected to /meetings/<pk>/, and that meeting must exist
 with the unique title the client gave it.
 
-Matrix edits: every edit claims the decision's version it started from, and the server moves the
-version on by exactly one in the same transaction as the change (Decision.claim_version), so
-each committed edit owns one step from the initial version to the final one. Hence, per decision:
+Matrix edits: each cell has its own version. Every rating claims the version of the cell it was
+made from (0 for a cell nobody had rated), and the server moves that cell's version on by exactly
+one in the same transaction as the change, so each committed rating owns one step of its cell
+from the initial version to the final one. Hence, per cell:
 - no two acknowledged edits claimed the same version (else one silently overwrote the other);
 - every acknowledged edit's step lies below the final version, and the number of steps is at
   least the number of acknowledged edits and at most that plus the edits whose answer was lost
   (a 503, a cut connection, the end of the run): a step with no client behind it is a phantom;
-- each cell shows the newest acknowledged edit of it (the one with the highest version), unless
-  an edit with a lost answer and a higher version may have landed after it;
-- no edit refused with 409 (or otherwise refused) is visible anywhere.
+- the cell shows its newest acknowledged edit (the one with the highest version), unless an
+  edit with a lost answer and a higher version may have landed after it;
+- no edit refused with 409 (or otherwise refused) is visible anywhere;
+- an edit refused with 409 had a rival on the same cell: another edit that claimed the same
+  version. A refusal without one was a refusal between different cells, which must not happen.
 """
 
 from __future__ import annotations
@@ -55,68 +58,78 @@ def check_meetings(writes: list[dict[str, Any]], problems: list[str]) -> dict[st
 def check_decision(
     initial: dict[str, Any], writes: list[dict[str, Any]], problems: list[str]
 ) -> dict[str, Any]:
-    from decisions.models import Assessment, Decision
+    from decisions.models import Assessment
 
     number = initial["number"]
-    final = Decision.objects.get(number=number).version
-    steps = final - initial["version"]
-    accepted = [w for w in writes if w["outcome"] == "accepted"]
-    lost = [w for w in writes if w["outcome"] in LOST_ANSWER]
-    refused = [w for w in writes if w["outcome"] in {"refused", "rejected"}]
-    cells = {
-        f"{a.option_id}:{a.criterion_id}": (a.note, a.rating)
+    shown = {
+        f"{a.option_id}:{a.criterion_id}": (a.note, a.rating, a.version)
         for a in Assessment.objects.filter(option__decision__number=number)
     }
-    missing: set[int] = set()  # indexes into accepted
+    by_cell: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for w in writes:
+        by_cell[f"{w['option']}:{w['criterion']}"].append(w)
+    totals = Counter()
+    for cell, edits in by_cell.items():
+        start = initial["cells"].get(cell, 0)
+        note, rating, final = shown.get(cell, ("", 0, 0))
+        result = _check_cell(f"DR-{number} cell {cell}", edits, start, (note, rating), final, problems)
+        totals.update(result)
+    notes = {note for note, _, _ in shown.values()}
+    refused = [w for w in writes if w["outcome"] in {"refused", "rejected"}]
+    if shown_refused := [w["note"] for w in refused if w["note"] in notes]:
+        problems.append(f"DR-{number}: refused edits are visible: {shown_refused[:3]}")
+    return {
+        "accepted": sum(w["outcome"] == "accepted" for w in writes),
+        "refused_409": sum(w["outcome"] == "refused" for w in writes),
+        "refused_without_rival": totals["refused_without_rival"],
+        "answer_lost": totals["answer_lost"],
+        "answer_lost_but_saved": totals["answer_lost_but_saved"],
+        "missing": totals["missing"],
+        "cells": len(by_cell),
+    }
 
+
+def _check_cell(
+    where: str,
+    edits: list[dict[str, Any]],
+    initial: int,
+    shown: tuple[str, int],
+    final: int,
+    problems: list[str],
+) -> dict[str, int]:
+    accepted = [w for w in edits if w["outcome"] == "accepted"]
+    lost = [w for w in edits if w["outcome"] in LOST_ANSWER]
+    steps = final - initial
+    missing: set[int] = set()  # indexes into accepted
     claims = Counter(w["version"] for w in accepted)
     for i, w in enumerate(accepted):
         if claims[w["version"]] > 1:
             missing.add(i)
-            problems.append(f"DR-{number}: two acknowledged edits both claimed version {w['version']}")
+            problems.append(f"{where}: two acknowledged edits both claimed version {w['version']}")
         if w["version"] + 1 > final:
             missing.add(i)
-            problems.append(
-                f"DR-{number}: edit from version {w['version']} acknowledged, final version {final}"
-            )
+            problems.append(f"{where}: edit from version {w['version']} acknowledged, final version {final}")
     if steps < len(accepted):
-        problems.append(f"DR-{number}: {len(accepted)} acknowledged edits but only {steps} version steps")
+        problems.append(f"{where}: {len(accepted)} acknowledged edits but only {steps} version steps")
     if steps > len(accepted) + len(lost):
         problems.append(
-            f"DR-{number}: {steps} version steps but only {len(accepted)} acknowledged "
-            f"and {len(lost)} unanswered edits"
+            f"{where}: {steps} version steps but only {len(accepted)} acknowledged and {len(lost)} unanswered edits"
         )
-
-    newest: dict[str, tuple[int, dict[str, Any]]] = {}
-    for i, w in enumerate(accepted):
-        cell = f"{w['option']}:{w['criterion']}"
-        if cell not in newest or w["version"] > newest[cell][1]["version"]:
-            newest[cell] = (i, w)
-    lost_by_cell: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for w in lost:
-        lost_by_cell[f"{w['option']}:{w['criterion']}"].append(w)
-    for cell, (i, w) in newest.items():
-        shown = cells.get(cell)
-        if shown == (w["note"], w["rating"]):
-            continue
-        later = [
-            u for u in lost_by_cell[cell] if u["version"] > w["version"] and shown == (u["note"], u["rating"])
-        ]
-        if later:
-            continue
-        missing.add(i)
-        problems.append(f"DR-{number}: cell {cell} shows {shown!r}, not the acknowledged edit {w['note']!r}")
-    notes = {note for note, _ in cells.values()}
-    if shown_refused := [w["note"] for w in refused if w["note"] in notes]:
-        problems.append(f"DR-{number}: refused edits are visible: {shown_refused[:3]}")
+    if accepted:
+        i, newest = max(enumerate(accepted), key=lambda pair: pair[1]["version"])
+        later = [u for u in lost if u["version"] > newest["version"] and shown == (u["note"], u["rating"])]
+        if shown != (newest["note"], newest["rating"]) and not later:
+            missing.add(i)
+            problems.append(f"{where} shows {shown!r}, not the acknowledged edit {newest['note']!r}")
+    rivals = Counter(w["version"] for w in edits if w["outcome"] == "accepted" or w["outcome"] in LOST_ANSWER)
+    alone = [w for w in edits if w["outcome"] == "refused" and not rivals[w["version"]]]
+    if alone:
+        problems.append(f"{where}: {len(alone)} edits refused with 409 though nobody else saved that cell")
     return {
-        "initial_version": initial["version"],
-        "final_version": final,
-        "accepted": len(accepted),
-        "refused_409": sum(w["outcome"] == "refused" for w in writes),
+        "missing": max(len(missing), len(accepted) - steps),
         "answer_lost": len(lost),
         "answer_lost_but_saved": max(0, steps - len(accepted)),  # each saved edit is one version step
-        "missing": max(len(missing), len(accepted) - steps),
+        "refused_without_rival": len(alone),
     }
 
 
@@ -136,6 +149,7 @@ def main(setup_path: Path, results_path: Path) -> dict[str, Any]:
     }
     refused = [w for w in writes if w["outcome"] == "refused"]
     unclear = sum(not w.get("clear_message") for w in refused)
+    between_cells = sum(d["refused_without_rival"] for d in decisions.values())
     if unclear:
         problems.append(f"{unclear} edits refused with 409 did not say why")
     rejected = sum(w["outcome"] == "rejected" for w in writes)
@@ -146,6 +160,7 @@ def main(setup_path: Path, results_path: Path) -> dict[str, Any]:
         "accepted": meetings["accepted"] + sum(d["accepted"] for d in decisions.values()),
         "refused_409": len(refused),
         "refused_409_with_message": len(refused) - unclear,
+        "refused_between_different_cells": between_cells,
         "missing": meetings["missing"] + sum(d["missing"] for d in decisions.values()),
         "meetings": meetings,
         "matrix": decisions,

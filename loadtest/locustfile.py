@@ -30,7 +30,7 @@ _accounts = {"owners": itertools.count(), "submitters": itertools.count()}
 SIGNED_IN: list[str] = []
 EVERYONE_SIGNED_IN = Event()  # set by drive.py: the measured load starts for all at once
 
-STALE_TEXT = "Someone else changed this decision"
+STALE_TEXT = "Someone else rated this cell"
 UNAVAILABLE_TEXT = "The site is briefly unavailable"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DIGEST_INPUT = re.compile(r'name="parsed_digest" value="([0-9a-f]+)"')
@@ -167,25 +167,28 @@ class OwnerUser(SiteUser):
     @task(3)
     def edit_matrix(self) -> None:
         decision = random.choice(CONFIG["setup"]["decisions"])
+        option, criterion = random.choice(decision["options"]), random.choice(decision["criteria"])
         server = random.randrange(len(self.servers))
         page = self.send("GET", server, f"/decisions/{decision['number']}/edit/", "decision edit page")
-        version = page.headers.get("X-Decision-Version", "")
-        if page.status_code != 200 or not version.isdigit():
+        version = cell_version(page.text or "", option, criterion)
+        if page.status_code != 200 or version is None:
             return
         time.sleep(random.uniform(0, 0.5))  # reading the matrix, choosing a rating
-        refused = self.rate(decision, int(version), self.other(server))
-        if refused is not None:  # "check it and save again", from the version the 409 showed
-            self.rate(decision, refused, server)
+        refused = self.rate(decision, option, criterion, version, self.other(server))
+        if refused is not None:  # "save it to replace theirs", from the version the 409 showed
+            self.rate(decision, option, criterion, refused, server)
 
-    def rate(self, decision: dict[str, Any], version: int, server: int) -> int | None:
-        """Re-rate one cell; the version the server now has when it refused the change as stale."""
+    def rate(
+        self, decision: dict[str, Any], option: int, criterion: int, version: int, server: int
+    ) -> int | None:
+        """Re-rate one cell; the cell's version the server now has when it refused the change."""
         htmx = random.random() < 0.75  # the page uses htmx; without JavaScript it is a form post
         write = {
             "type": "matrix",
             "decision": decision["number"],
             "version": version,
-            "option": random.choice(decision["options"]),
-            "criterion": random.choice(decision["criteria"]),
+            "option": option,
+            "criterion": criterion,
             "rating": random.randint(-2, 2),
             "note": f"load {self.token()}",
             "outcome": "pending",
@@ -203,19 +206,24 @@ class OwnerUser(SiteUser):
         )
         status = write["status"] = response.status_code or 0
         text = response.text or ""
-        redirected = response.headers.get("Location", "").endswith("/edit/#matrix")
+        redirected = "/edit/#cell-" in response.headers.get("Location", "")
         if (htmx and status == 200 and "Rated" in text) or (not htmx and status == 302 and redirected):
             write["outcome"] = "accepted"
         elif status == 409:
             write["outcome"] = "refused"
             write["clear_message"] = STALE_TEXT in text and "Traceback" not in text
-            fresh = response.headers.get("X-Decision-Version", "")
-            return int(fresh) if fresh.isdigit() else None
+            return cell_version(text, option, criterion)
         elif status == 0 or status >= 500:
             write["outcome"] = "unknown"
         else:
             write["outcome"] = "rejected"
         return None
+
+
+def cell_version(html: str, option: int, criterion: int) -> int | None:
+    """The version the editor's form of one cell carries (0: nobody has rated it yet)."""
+    found = re.search(rf'id="cell-{option}-{criterion}">.*?name="version" value="(\d+)"', html, re.DOTALL)
+    return int(found.group(1)) if found else None
 
 
 class SubmitterUser(SiteUser):

@@ -266,7 +266,8 @@ def human(result: dict[str, Any], problems: list[str]) -> str:
         f"{result['signing_in']['seconds']} s before that ({result['signing_in']['requests']} requests)",
         f"  writes acknowledged {writes['accepted']} (meetings {writes['meetings']['accepted']}, "
         f"matrix edits {writes['accepted'] - writes['meetings']['accepted']}), refused with 409 "
-        f"{writes['refused_409']} ({writes['refused_409_with_message']} with the message), "
+        f"{writes['refused_409']} ({writes['refused_409_with_message']} with the message, "
+        f"{writes['refused_between_different_cells']} between different cells), "
         f"missing {writes['missing']}",
         f"  across servers: sessions {cross['sessions_ok']} ok / {cross['sessions_failed']} failed, "
         f"records read back {cross['reads_ok']} ok / {cross['reads_failed']} failed",

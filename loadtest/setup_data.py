@@ -5,7 +5,7 @@ and the accounts' password in LOADTEST_PASSWORD. One process does the migration,
 table, fixtures/demo.json and the accounts (each manage.py start costs a second of shared CPU).
 Half the accounts own every demo decision (so they may edit its matrix), half may submit
 meeting notes. The JSON written lists the accounts, what the clients may read, and each
-decision's version and matrix before the load, which check.py compares against afterwards.
+decision's matrix and its cells' versions before the load, which check.py compares against afterwards.
 """
 
 from __future__ import annotations
@@ -64,13 +64,11 @@ def main(out: Path, users: int, password: str) -> None:
             )
 
     def matrix(decision: Decision) -> dict[str, Any]:
-        notes = {
-            f"{a.option_id}:{a.criterion_id}": a.note
-            for a in Assessment.objects.filter(option__decision=decision)
-        }
+        assessments = list(Assessment.objects.filter(option__decision=decision))
+        notes = {f"{a.option_id}:{a.criterion_id}": a.note for a in assessments}
         return {
             "number": decision.number,
-            "version": decision.version,
+            "cells": {f"{a.option_id}:{a.criterion_id}": a.version for a in assessments},
             "options": list(decision.options.values_list("pk", flat=True)),
             "criteria": list(decision.criteria.values_list("pk", flat=True)),
             "notes": notes,

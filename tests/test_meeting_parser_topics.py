@@ -297,3 +297,89 @@ def test_a_bullet_topics_title_is_its_first_sentence():
     )
     # Near miss: "e.g. the" is no sentence end.
     assert titles(meeting) == ["Replication", "Namespaces e.g. the domain rules"]
+
+
+ORDERED_NOTES = """
+# March 4 | Community call
+
+## Agenda
+
+1. Other agenda items
+    1. Live stream (Bailey)
+    2. Password manager (David)
+    3. Meeting recordings (Karen)
+    4. Travel budget
+
+## Notes
+
+* Live stream (Bailey)
+    * [Divya] we should promote it more
+* Password manager [David]
+    * co-chairs have the details
+* Will the recording get uploaded to Youtube? [Karen]
+    * [David] the co-chairs will upload it
+* Could the budget cover two trips?
+    * [David] we'll see next quarter
+"""
+
+
+def test_an_agenda_item_is_one_topic_with_the_bullet_the_notes_wrote_in_its_place():
+    meeting = parse(ORDERED_NOTES)
+    # The third bullet sits where the third item is expected, shares its presenter and a word:
+    # it is that item's discussion, titled as the agenda names it. The fourth shares a word
+    # with "Travel budget" too, in its place, and is paired the same way.
+    assert titles(meeting) == ["Live stream", "Password manager", "Meeting recordings", "Travel budget"]
+
+
+def test_a_bullet_out_of_its_place_or_by_another_presenter_is_not_the_agenda_items():
+    text = ORDERED_NOTES.replace("Meeting recordings (Karen)", "Meeting recordings (Till)").replace(
+        "* Could the budget cover two trips?", "* Could the office cover two trips?"
+    )
+    meeting = parse(text)
+    # "[Karen]" is not Till's item though both speak of recordings; no word ties "office" to "budget".
+    assert "Meeting recordings" in titles(meeting)
+    assert "Will the recording get uploaded to Youtube?" in " ".join(titles(meeting))
+    assert "Travel budget" in titles(meeting) and "Could the office cover two trips?" in titles(meeting)
+
+
+def test_a_bold_label_bullet_paired_with_an_agenda_item_keeps_the_notes_title():
+    meeting = parse(
+        """
+        # Working group
+
+        ## Agenda
+
+        1. Proposals and discussions
+            1. Discuss moving meeting time due to conflict, Andrew Brown
+
+        ## Notes
+
+        - __error handling__: Stuart discussed his PR for errors.
+        - __time change__: Andrew Brown brought up that the meeting time will conflict with another group.
+        """
+    )
+    assert titles(meeting) == ["error handling", "time change"]
+
+
+UNFILLED_SLOTS = """
+## June 4 - SIG meeting
+
+## Subgroup Updates
+
+* Go
+    * ...
+* Python
+    * ...
+
+## Packaging
+
+* Go
+    * ...
+* Python
+    * componentize-py 0.14 is out
+"""
+
+
+def test_a_heading_whose_named_slots_all_hold_the_template_placeholder_is_no_topic():
+    # "Go" over "..." is a slot the template left to be filled; one filled slot is an update.
+    assert titles(parse(UNFILLED_SLOTS)) == ["Packaging"]

@@ -129,6 +129,7 @@ def generic_kwargs(name: str, pattern: URLPattern, world: SimpleNamespace) -> di
         "alias": "rfc-1",
         "uidb64": "MQ",
         "token": "set-password",
+        "revision": 1,
     }
     missing = [key for key in pattern.pattern.converters if key not in samples]
     assert not missing, f"{name}: give the URL converters {missing} a sample value in generic_kwargs()"
@@ -305,6 +306,19 @@ def on(attribute: str, **extra: Callable[[SimpleNamespace], Any]) -> Callable:
 
 NOWHERE = on("")
 
+
+def removal_revision(world: SimpleNamespace) -> int:
+    """The world's decision loses its option in a revision, which the undo puts back."""
+    from decisions.records import history
+
+    decision = world.decision
+    option = decision.options.get()
+    history.begin(decision)
+    undo = history.removal(option, decision)
+    option.delete()
+    return history.record(decision, message="Removed", undo=undo).number
+
+
 WRITES: dict[str, Write] = {
     "decisions:meeting-new": Write(
         target=NOWHERE,
@@ -366,6 +380,13 @@ WRITES: dict[str, Write] = {
             "new-option-name": "Added by the walk",
         },
         landed=lambda world, decision: decision.options.filter(name="Added by the walk").exists(),
+        lands_at=lambda world, decision: decision.get_absolute_url(),
+    ),
+    "decisions:decision-undo": Write(
+        target=on("decision", number=lambda w: w.decision.number, revision=removal_revision),
+        roles={"owner": decision_role(OwnerRole.OWNER), "driver": decision_role(OwnerRole.DRIVER)},
+        data=lambda world, decision, url: {},
+        landed=lambda world, decision: decision.options.filter(name="Option 0").exists(),
         lands_at=lambda world, decision: decision.get_absolute_url(),
     ),
     "decisions:precedent-new": Write(

@@ -110,7 +110,7 @@ def test_the_editor_labels_name_options_in_plain_words(client, typed):
     client.force_login(user)
     body = client.get(f"/decisions/{typed.number}/edit/").content.decode()
     assert "Rating of Trait &lt;objects&gt; on unsafe code</label>" in body
-    assert 'aria-label="Remove unsafe code"' in body
+    assert 'aria-label="Remove unsafe code…"' in body  # asks first: the link leads to a confirmation
     assert 'value="`unsafe` code"' in body  # the input keeps what was typed
 
 

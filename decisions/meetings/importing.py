@@ -102,7 +102,11 @@ class FileResult:
                     "confidence": t.confidence,
                 }
                 for t in parsed.topics
+                if not t.loose
             ],
+            # Notes written under no subject (a "Notes" heading over a stand-up round): saved and
+            # shown as such, not a topic.
+            "loose_notes": [{"title": t.title, "remarks": len(t.remarks)} for t in parsed.topics if t.loose],
             "action_items": [_item_json(i) for i in parsed.action_items],
             # Inferred items: offered in the preview for a person to accept, never saved as read.
             "suggested_action_items": [_item_json(i) for i in parsed.suggested_items],

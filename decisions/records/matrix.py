@@ -24,8 +24,14 @@ class Cell:
     criterion: Criterion
     assessment: Assessment | None
     footnote: int = 0
-    # A refused edit of this cell, shown again so the person's input is not lost.
+    # A refused edit of this cell, shown again so the person's input is not lost, and why.
     draft: dict | None = None
+    conflict: str = ""
+
+    @property
+    def version(self) -> int:
+        """What the editor's form claims: 0 for a cell nobody has rated yet."""
+        return self.assessment.version if self.assessment else 0
 
     @property
     def rating(self) -> int:
@@ -94,11 +100,15 @@ class Matrix:
         return [row for row in self.rows if not row.chosen]
 
     def find(self, option_id: str | None, criterion_id: str | None) -> Cell | None:
-        for row in self.rows:
-            for cell in row.cells:
-                if str(row.option.pk) == option_id and str(cell.criterion.pk) == criterion_id:
-                    return cell
-        return None
+        row = self.row(option_id)
+        return (
+            next((cell for cell in row.cells if str(cell.criterion.pk) == criterion_id), None)
+            if row
+            else None
+        )
+
+    def row(self, option_id: str | None) -> Row | None:
+        return next((row for row in self.rows if str(row.option.pk) == option_id), None)
 
     @property
     def max_total(self) -> int:

@@ -1,7 +1,8 @@
-"""Decision records: owners, options, criteria and ratings, links, status history."""
+"""Decision records: owners, options, criteria and ratings, links, status history, revisions."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -76,6 +77,9 @@ class Decision(VersionedMixin, MarkdownFieldsMixin, models.Model):
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
     )
+    # The outcome (chosen option, status, decided on) has its own version, so choosing it never
+    # refuses an edit of the record's text, nor the other way round.
+    outcome_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,14 +111,24 @@ class Decision(VersionedMixin, MarkdownFieldsMixin, models.Model):
             self.slug = slugify(self.title)[:100]
         super().save(*args, **kwargs)
 
-    def record_status(self, previous: str, *, user: Any = None, note: str = "") -> None:
-        """Add the status change to the timeline when the status moved."""
+    def claim_outcome(self, version: int) -> bool:
+        """Like claim_version(), for the outcome alone; False when someone chose it in between."""
+        changes = {"outcome_version": models.F("outcome_version") + 1, "updated_at": timezone.now()}
+        updated = Decision.objects.filter(pk=self.pk, outcome_version=version).update(**changes)
+        if updated:
+            self.outcome_version = version + 1
+        return bool(updated)
+
+    def record_status(
+        self, previous: str, *, user: Any = None, note: str = "", on: datetime.date | None = None
+    ) -> None:
+        """Add the status change to the timeline when the status moved, dated `on` (default today)."""
         if previous != self.status:
             DecisionStatusChange.objects.create(
                 decision=self,
                 from_status=previous,
                 to_status=self.status,
-                changed_on=timezone.localdate(),
+                changed_on=on or timezone.localdate(),
                 changed_by=user if getattr(user, "is_authenticated", False) else None,
                 note=note,
             )
@@ -214,7 +228,7 @@ class DecisionStatusChange(models.Model):
         return f"{self.decision.code}: {self.from_status or 'new'} -> {self.to_status}"
 
 
-class Option(MarkdownFieldsMixin, models.Model):
+class Option(VersionedMixin, MarkdownFieldsMixin, models.Model):
     MARKDOWN_FIELDS = {"summary": "summary_html"}
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="options")
@@ -238,7 +252,7 @@ class Option(MarkdownFieldsMixin, models.Model):
         return Rendered(html=render_summary(self.summary))
 
 
-class Criterion(models.Model):
+class Criterion(VersionedMixin, models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -269,7 +283,7 @@ class Rating(models.IntegerChoices):
     STRONG_FOR = 2, "Strongly for"
 
 
-class Assessment(models.Model):
+class Assessment(VersionedMixin, models.Model):
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="assessments")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="assessments")
     rating = models.SmallIntegerField(
@@ -294,3 +308,29 @@ class Assessment(models.Model):
     def clean(self) -> None:
         if self.option_id and self.criterion_id and self.option.decision_id != self.criterion.decision_id:
             raise ValidationError("The option and the criterion must belong to the same decision.")
+
+
+class DecisionRevision(models.Model):
+    """One save of a decision record: who, when, what it said, and the whole record after it.
+
+    `state` is the record (fields, outcome, owners, links, options, criteria, ratings and notes)
+    as decisions.records.history reads it; the history page diffs consecutive states. `undo`
+    holds what a removal took away (an option or criterion with its ratings) so it can be put back.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    message = models.CharField(max_length=300, blank=True)
+    state = models.JSONField()
+    undo = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["decision", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"], name="decision_revision_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.code} revision {self.number}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from decisions.records import api, feeds, views
+from decisions.records import api, feeds, matrix_edit, views
 
 urlpatterns = [
     path("decisions/", views.decision_list, name="decision-list"),
@@ -15,7 +15,9 @@ urlpatterns = [
     path("decisions/<int:number>/", views.decision_detail, name="decision-detail"),
     path("decisions/<int:number>.md", views.decision_markdown, name="decision-markdown"),
     path("decisions/<int:number>/edit/", views.decision_edit, name="decision-edit"),
-    path("decisions/<int:number>/matrix/", views.decision_matrix, name="decision-matrix"),
+    path("decisions/<int:number>/matrix/", matrix_edit.decision_matrix, name="decision-matrix"),
+    path("decisions/<int:number>/history/", views.decision_history, name="decision-history"),
+    path("decisions/<int:number>/history/<int:revision>/undo/", views.decision_undo, name="decision-undo"),
     path("api/decisions/", api.decision_list, name="decision-api-list"),
     path("api/decisions/<int:number>/", api.decision_detail, name="decision-api-detail"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils.text import slugify
 
 from decisions import markdown
 from decisions.concurrency import VersionedMixin
+from decisions.diffs import tagged_diff
 from decisions.markdown.fields import MarkdownFieldsMixin
 from decisions.people.models import Area, Person
 
@@ -229,24 +229,8 @@ class RFCRevision(models.Model):
     def diff_from(self, previous: RFCRevision | None) -> list[tuple[str, str]]:
         """Unified diff lines against the previous revision, tagged for colouring."""
         before = previous.body.splitlines() if previous else []
-        lines = difflib.unified_diff(
-            before, self.body.splitlines(), fromfile=f"revision {previous.number if previous else 0}",
-            tofile=f"revision {self.number}", lineterm="", n=2,
-        )  # fmt: skip
-        tagged = []
-        for line in lines:
-            if line.startswith(("+++", "---")):
-                kind = "file"
-            elif line.startswith("@@"):
-                kind = "hunk"
-            elif line.startswith("+"):
-                kind = "add"
-            elif line.startswith("-"):
-                kind = "del"
-            else:
-                kind = "same"
-            tagged.append((kind, line))
-        return tagged
+        number = previous.number if previous else 0
+        return tagged_diff(before, self.body.splitlines(), f"revision {number}", f"revision {self.number}")
 
 
 class RFCStatusChange(models.Model):

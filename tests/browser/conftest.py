@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +40,26 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def one_request_at_a_time_on_in_memory_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live server's threads share the test's one in-memory SQLite connection, which fails
+    ("database table is locked") when two requests write at once; a real database makes the
+    second wait. So do the same here: requests still arrive together, and are served in turn."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return
+    lock = threading.Lock()
+    original = WSGIHandler.__call__
+
+    def in_turn(self: WSGIHandler, environ: dict, start_response: object) -> object:
+        with lock:
+            return original(self, environ, start_response)
+
+    monkeypatch.setattr(WSGIHandler, "__call__", in_turn)
 
 
 def expected(text: str) -> bool:

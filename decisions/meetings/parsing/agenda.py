@@ -15,16 +15,18 @@ from itertools import pairwise
 
 from decisions.meetings.parsing.actions import ACTION_PREFIX_RE
 from decisions.meetings.parsing.base import ReaderBase, TopicDraft
-from decisions.meetings.parsing.blocks import Item, plain, strip_markup, unescape
-from decisions.meetings.parsing.labels import speaker_like, split_label
+from decisions.meetings.parsing.blocks import Block, Item, block_links, plain, strip_markup, unescape
+from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION
 from decisions.meetings.parsing.words import (
     BOILERPLATE_TOPIC_RE,
     CHECKBOX_RE,
+    COMMON_WORDS,
     DEFERRED_RE,
     PLACEHOLDER_RE,
     TEMPLATE_ITEM_RE,
 )
+from decisions.people.names import name_key
 
 # Agenda items that only hold the template's sub-items: the sub-items are the topics.
 HOLDER_RE = re.compile(
@@ -76,6 +78,7 @@ class AgendaTopicsPass(ReaderBase):
             if -e not in paired and -n not in taken:
                 paired[-e] = notes[-n]
                 taken.add(-n)
+        self._pair_in_order([item for item, _ in entries], notes, paired, taken)
         for e, (item, title) in enumerate(entries):
             match = paired.get(e)
             if match is None:
@@ -95,7 +98,7 @@ class AgendaTopicsPass(ReaderBase):
                     match.title = title
             if match is not None:
                 match.confidence = 1.0  # the agenda and the notes agree
-                if match.kind == "bullet":
+                if match.kind == "bullet" and not self._named_bullet(match):
                     match.title = title  # the agenda names it; a bullet's head is a remark's words
                 continue
             start = item.head.end if item.head else item.line + 1
@@ -105,6 +108,53 @@ class AgendaTopicsPass(ReaderBase):
                 draft.ranges.append((start, item.end))
             self.drafts.append(draft)
         self._sort_drafts()
+
+    def _pair_in_order(
+        self, entries: list[Item], notes: list[TopicDraft], paired: dict[int, TopicDraft], taken: set[int]
+    ) -> None:
+        """An agenda item the notes wrote up in their own words ("Meeting recordings (Karen)" and
+        "Will the recording get uploaded? [Karen]"): the notes follow the agenda's order, so the one
+        notes topic left between the neighbours' topics that shares a word, a link or the presenter.
+        """
+        order = sorted(range(len(notes)), key=lambda n: notes[n].line)
+        position = {n: i for i, n in enumerate(order)}
+        at = {e: position[notes.index(d)] for e, d in paired.items()}
+        keys = [_clues(self._head_words(item.head), item.head) for item in entries]
+        clues = [_clues(self._head_words(self._draft_head(d)), self._draft_head(d)) for d in notes]
+        candidates: dict[int, list[int]] = {}
+        for e, item in enumerate(entries):
+            if e in paired or len(agenda_title(item).split()) > SHORT_TITLE_WORDS:
+                continue  # a sentence of notes in the agenda shares words with anything
+            low = max((p for x, p in at.items() if x < e), default=-1)
+            high = min((p for x, p in at.items() if x > e), default=len(order))
+            candidates[e] = [
+                n
+                for n in order[low + 1 : high]
+                if n not in taken
+                and notes[n].kind == "bullet"
+                and notes[n].line >= item.end  # the notes come after the agenda, not within it
+                and _ties(keys[e] & clues[n])
+                and not _other_presenter(keys[e], clues[n])
+            ]
+        for e, found in candidates.items():
+            rivals = [x for x, other in candidates.items() if x != e and set(other) & set(found)]
+            if len(found) == 1 and not rivals:
+                paired[e] = notes[found[0]]
+                taken.add(found[0])
+
+    def _draft_head(self, draft: TopicDraft) -> Block | None:
+        if draft.item is not None:
+            return self.items[draft.item].head
+        return next((b for b in self.blocks if b.line == draft.line), None)
+
+    def _head_words(self, head: Block | None) -> str:
+        return head.text.split("\n", 1)[0] if head is not None else ""
+
+    def _named_bullet(self, draft: TopicDraft) -> bool:
+        """`- __time change__: Andrew brought up...`: the bold label names the subject in the notes' words."""
+        head = self._draft_head(draft)
+        label = split_label(CHECKBOX_RE.sub("", self._head_words(head).strip())) if head else None
+        return bool(label and label.form == "bold" and label.rest and not speaker_like(label.label))
 
     def _list_topics(self) -> None:
         """Top-level bullets left under a container ("## Notes") that are subjects, not remarks.
@@ -247,6 +297,42 @@ class AgendaTopicsPass(ReaderBase):
         for block in self.blocks:
             if block.topic is not None:
                 block.topic = new_index[block.topic]
+
+
+# Words too common to tie an agenda item to a notes topic on their own.
+_GENERIC = _STOP | {
+    "discuss", "discussion", "meeting", "updates", "new", "next", "status", "proposal", "issue",
+    "list", "topic", "question", "thing", "way", "last", "time",
+}  # fmt: skip
+_TAG_RE = re.compile(r"^\s*[\[(]([^\])]{1,40})[\])]|[\[(]([^\])]{1,40})[\])]\s*:?\s*$")
+
+
+def _clues(line: str, head: Block | None) -> set[str]:
+    """What ties a title to another: its content words (plural aside), links and presenter tag."""
+    text = CHECKBOX_RE.sub("", unescape(line.strip()))
+    clues = {f"link:{link.url.rstrip('/')}" for link in block_links(head)} if head is not None else set()
+    tag = _TAG_RE.search(re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text))
+    if tag and label_shape(tag[1] or tag[2] or ""):
+        clues.add(f"by:{name_key(tag[1] or tag[2])}")
+    plain_text = re.sub(r"\]\([^)]*\)|https?://\S+", " ", strip_markup(text).casefold())
+    for word in re.findall(r"[a-z][\w'’]+", plain_text):
+        word = word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+        if len(word) >= 3 and word not in _GENERIC:
+            clues.add(word)
+    return clues
+
+
+def _ties(shared: set[str]) -> bool:
+    """A link, the presenter, two words, or one word that is not everyday ("recording", not "support")."""
+    if len(shared) >= 2 or any(c.startswith(("link:", "by:")) for c in shared):
+        return True
+    return any(w not in COMMON_WORDS and f"{w}s" not in COMMON_WORDS for w in shared)
+
+
+def _other_presenter(a: set[str], b: set[str]) -> bool:
+    """`[Kairo] TUF questions` is not `[Kyle & Calvin] release commitments`, whatever words they share."""
+    by_a, by_b = {c for c in a if c.startswith("by:")}, {c for c in b if c.startswith("by:")}
+    return bool(by_a and by_b and not by_a & by_b)
 
 
 def _head_text(item: Item) -> str:

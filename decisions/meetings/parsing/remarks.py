@@ -40,6 +40,9 @@ class RemarksPass(ReaderBase):
                 attendees=self.attendees,
                 found=d.found,
                 confidence=d.confidence,
+                # Notes written under no subject ("## Notes" over a stand-up round, remarks before
+                # the first topic): kept together, but not a topic of the meeting.
+                loose=d.kind == "default",
             )
             for d in self.drafts
         ]
@@ -96,7 +99,9 @@ class RemarksPass(ReaderBase):
             topic.links = distinct_links(link for b in blocks for link in block_links(b))
             topic.rfc_mentions, topic.decision_mentions = mentions_in([block_text(b) for b in blocks])
             explicit_empty = draft.kind != "default" and not topic.body.strip()
-            if topic.remarks or topic.action_items or _meaningful(topic.body) or explicit_empty:
+            # Remarks read off a template's slots (`* Go` over `* ...`) are no discussion.
+            said = topic.remarks and not _placeholder_only(topic.body)
+            if said or topic.action_items or _meaningful(topic.body) or explicit_empty:
                 kept.append(topic)
         return kept, loose
 
@@ -245,10 +250,21 @@ class RemarksPass(ReaderBase):
 
 
 def _placeholder_only(body: str) -> bool:
-    """A body left as the template had it: `* TODO`, `* ...`, `_Submit a PR..._`, or nothing."""
-    for line in body.split("\n"):
+    """A body left as the template had it: `* TODO`, `* ...`, `_Submit a PR..._`, or nothing.
+
+    A slot the template names for filling in (`* Go` over `* ...`) is the template's too.
+    """
+    lines = [(len(line) - len(line.lstrip()), line) for line in body.split("\n") if line.strip()]
+    for index, (indent, line) in enumerate(lines):
         text = strip_markup(re.sub(r"^\s*(?:[-*+]|\d+[.)]|[a-z][.)])\s+(?:\[[ xX]\]\s+)?", "", line))
-        if text and not PLACEHOLDER_RE.fullmatch(text):
+        if not text or PLACEHOLDER_RE.fullmatch(text):
+            continue
+        children = []
+        for deeper, child in lines[index + 1 :]:
+            if deeper <= indent:
+                break
+            children.append(child)
+        if not children or not _placeholder_only("\n".join(children)):
             return False
     return True
 

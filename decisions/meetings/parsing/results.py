@@ -70,6 +70,8 @@ class ParsedTopic:
     suggested_items: list[ParsedActionItem] = field(default_factory=list)
     found: str = FOUND_IN_SECTION
     confidence: float = 1.0
+    # The notes written under no subject: saved and shown together, not counted as a topic.
+    loose: bool = False
     rfc_mentions: list[int] = field(default_factory=list)
     decision_mentions: list[int] = field(default_factory=list)
     # Who brought the topic, as its title line says (`[Robin] - OCI`); not the speaker of its bullets.

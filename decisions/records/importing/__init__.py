@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from decisions.records import history
 from decisions.records.importing.reader import read_folder
 from decisions.records.importing.report import ImportFailed, ImportReport, Problem, Unresolved
 from decisions.records.importing.writer import WriteProblem, Writer, render_texts
@@ -40,12 +41,19 @@ def import_folder(
         current = None
         with transaction.atomic():
             writer = Writer(records, report, rendered)
+            for decision in writer.decisions.values():  # how they were before this import
+                history.begin(decision)
             for index, current in enumerate(records, 1):
                 writer.write(current)
                 if progress:
                     progress(index, len(records))
             current = None
             writer.link_supersedes(records)
+            for current in records:
+                history.record(
+                    writer.decisions[current.number], message=f"Imported from {Path(current.path).name}"
+                )
+            current = None
             if dry_run:
                 transaction.set_rollback(True)
     except WriteProblem as error:
