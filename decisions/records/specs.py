@@ -16,8 +16,8 @@ from typing import Any
 @dataclass
 class OwnerSpec:
     name: str
-    slug: str
-    role: str
+    slug: str = field(compare=False)  # MADR files name people; the slug only helps to match them
+    role: str = ""
     line: int = field(default=0, compare=False)
 
 

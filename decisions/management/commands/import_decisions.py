@@ -1,4 +1,4 @@
-"""manage.py import_decisions DIR: read exported decision records back, all of them or none."""
+"""manage.py import_decisions DIR: decision records (the export, MADR, log4brains, adr-tools), all or none."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.core.management.base import CommandError, CommandParser
 
 from decisions.management.base import SiteCommand
 from decisions.records import importing
-
 
 # The fields of a record as a person reading the file calls them.
 FIELD_NAMES = {

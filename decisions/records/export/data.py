@@ -247,8 +247,10 @@ def last_updated(spec: RecordSpec) -> datetime.date | None:
     return max(dates, default=None)
 
 
-def people_lists(owners: list[OwnerSpec]) -> tuple[dict[str, list[str]], dict[str, Any]]:
-    """MADR's decision-makers, consulted and informed, and the roles MADR cannot say."""
+def people_lists(owners: list[OwnerSpec]) -> tuple[dict[str, list[str]], list[dict[str, str]]]:
+    """MADR's decision-makers, consulted and informed, and the roles MADR cannot say: a
+    decision-maker is an owner unless `roles` names them as driver or approver (or as both an
+    owner and one of those)."""
     lists: dict[str, list[str]] = {"decision-makers": [], "consulted": [], "informed": []}
     makers: dict[str, list[str]] = {}
     for owner in owners:
@@ -257,9 +259,12 @@ def people_lists(owners: list[OwnerSpec]) -> tuple[dict[str, list[str]], dict[st
             lists[key].append(owner.name)
         if key == "decision-makers":
             makers.setdefault(owner.name, []).append(owner.role)
-    roles = {
-        name: got[0] if len(got) == 1 else got for name, got in makers.items() if got != [OwnerRole.OWNER]
-    }
+    roles = [
+        {"name": name, "role": role}
+        for name, got in makers.items()
+        if got != [OwnerRole.OWNER]
+        for role in got
+    ]
     return lists, roles
 
 

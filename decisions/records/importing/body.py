@@ -23,11 +23,13 @@ _MARKERS = [
     (2, "context"), (2, "drivers"), (2, "options"), (2, "outcome"), (3, "consequences"),
     (3, "confirmation"), (2, "pros_and_cons"), (2, "matrix"), (2, "precedents"), (2, "more"),
 ]  # fmt: skip
-_DRIVER = re.compile(r"^[*-] \*\*(.*?)(?<!\\)\*\*(?:: (.*))?$")
+# Bold text as strong() writes it: escaped characters (`\*`, `\\`) or any but a backslash.
+_BOLD = r"\*\*((?:\\.|[^\\])*?)\*\*"
+_DRIVER = re.compile(rf"^[*-] {_BOLD}(?:: (.*))?$")
 _ITEM = re.compile(r"^[*-] (.*)$")
 _CHOSEN = re.compile(r'^Chosen option: "(.*)"(?:, because(?: (.*))?|\.)$')
 _ARGUMENT_START = re.compile(r"^[*-] (Good|Neutral|Bad), because \*\*")
-_ARGUMENT = re.compile(r"^[*-] (Good|Neutral|Bad), because \*\*(.*?)(?<!\\)\*\* \(([^()]*)\)(?:: (.*))?$")
+_ARGUMENT = re.compile(rf"^[*-] (Good|Neutral|Bad), because {_BOLD} \(([^()]*)\)(?:: (.*))?$")
 _WEIGHT = re.compile(r"^(.*?)\s*\((?:×|x|X|\*)\s*(\d+)\)$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _TOTALS = re.compile(r"^Weighted totals out of a possible [+-]?\d+\.$")
@@ -173,7 +175,8 @@ class _Reader:
             self.read.chosen, self.read.chosen_line = unescape(match[1]), self.line(section.start + first)
             # MADR's one-line form, "Chosen option: "X", because it is fast.", is kept as two parts.
             rest = ([match[2], ""] if match[2] else []) + lines[end:]
-            paragraph = f'Chosen option: "{match[1]}"' + (", because" if match[2] or rest else ".")
+            reasons = any(text.strip() for text in rest)
+            paragraph = f'Chosen option: "{match[1]}"' + (", because" if reasons else ".")
         else:
             self.problem(
                 section.start + first,

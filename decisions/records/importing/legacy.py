@@ -72,7 +72,7 @@ def read_legacy(top: Fields) -> RecordSpec:
     supersedes = top.integer("supersedes", low=1, high=2**31 - 1, default=None)
     if supersedes is not None and supersedes == number:
         top.problem("supersedes", "a record cannot supersede itself")
-    return RecordSpec(
+    record = RecordSpec(
         path=top.path,
         lines=top.mapping.lines,
         number=number or 0,
@@ -95,6 +95,13 @@ def read_legacy(top: Fields) -> RecordSpec:
         status_history=[read_status(item) for item in top.items("status_history")],
         action_items=[read_action(item) for item in top.items("action_items")],
     )
+    # In the order the export writes them, so an unchanged record compares equal.
+    order = {
+        (o.name, c.name): n
+        for n, (o, c) in enumerate((o, c) for o in record.options for c in record.criteria)
+    }
+    record.assessments.sort(key=lambda a: order.get((a.option, a.criterion), 0))
+    return record
 
 
 def _read_owner(item: Fields) -> OwnerSpec:

@@ -77,21 +77,24 @@ def people(top: Fields, key: str) -> list[tuple[str, int]]:
 
 
 def _owners(top: Fields, site: Fields) -> list[OwnerSpec]:
-    roles = site.mapping.get("roles") or {}
-    if not isinstance(roles, dict):
-        site.problem("roles", "must be a mapping of a decision-maker's name to a role")
-        roles = {}
     makers = people(top, "decision-makers")
-    for name in roles:
-        if name not in {n for n, _ in makers}:
-            site.problem("roles", f"{name!r} is not one of the decision-makers")
-    owners = []
-    for name, line in makers:
-        given = roles.get(name, OwnerRole.OWNER)
-        for role in given if isinstance(given, list) else [given]:
-            if role not in DECISION_MAKER_ROLES:
-                site.problem("roles", f"{name}: {role!r} is not one of {', '.join(DECISION_MAKER_ROLES)}")
-            owners.append(OwnerSpec(name, "", role, line))
+    names = {name for name, _ in makers}
+    roles: dict[str, list[str]] = {}
+    for item in site.items("roles"):
+        item.only(("name", "role"))
+        name = item.text("name", required=True)
+        role = item.choice("role", OwnerRole)
+        if name and name not in names:
+            item.problem("name", f"{name!r} is not one of the decision-makers")
+        elif role and role not in DECISION_MAKER_ROLES:
+            item.problem("role", f"{role!r} is not one of {', '.join(DECISION_MAKER_ROLES)}")
+        elif name and role:
+            roles.setdefault(name, []).append(role)
+    owners = [
+        OwnerSpec(name, "", role, line)
+        for name, line in makers
+        for role in roles.get(name, [OwnerRole.OWNER])
+    ]
     for key, role in LIST_ROLES.items():
         owners += [OwnerSpec(name, "", role, line) for name, line in people(top, key)]
     return owners
@@ -107,7 +110,8 @@ def read_madr(top: Fields, body: str, body_line: int, file_name: str) -> RecordS
         site_map.lines, site_map.line = {}, top.line(SITE_KEY)
     site = Fields(site_map, SITE_KEY, top.path, top.problems)
     site.only(SITE_KEYS)
-    number = site.integer("number", low=1, high=2**31 - 1) or 0
+    # 0 is a number: MADR's own first record is 0000-use-markdown-architectural-decision-records.md.
+    number = site.integer("number", low=0, high=2**31 - 1) or 0
     named = _NUMBER_IN_NAME.match(file_name)
     if number and named and int(named[1]) != number:
         site.problem("number", f"is {number}, but the file name says {int(named[1])}")

@@ -33,7 +33,11 @@ _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _REFERENCE = re.compile(r"\b(?:ADR|DR)[- ]?0*(\d+)\b", re.I)
 _RELATION = re.compile(r"^\s*(?:[*-]\s+)?(supersedes|superseded by)\b\s*:?\s*(.+)$", re.I)
 _NYGARD_NUMBER = re.compile(r"^(\d+)\.\s+")
-_CHOSEN = re.compile(r"^Chosen option:\s*(.+?)(?:,?\s+because\b[,:]?\s*(.*))?$", re.I | re.DOTALL)
+_CHOSEN = re.compile(
+    r'^Chosen option:\s*(?:"(.+?)"(?=[\s,.;:]|$)|“(.+?)”|(.+?))(?:,?\s+because\b[,:]?\s*(.*)|\.?)$',
+    re.I | re.DOTALL,
+)
+_QUOTES = str.maketrans("", "", "\"“”'‘’`")
 _PEOPLE = {
     "deciders": "decision-makers",
     "decision-makers": "decision-makers",
@@ -179,7 +183,8 @@ class _Plain:
     def _options(self, parts: dict[str, list[str]]) -> list[OptionSpec]:
         options: list[OptionSpec] = []
         for text in _items("\n".join(parts.get("options", []))):
-            name = _short(_plain_text(text), Option) or "(unnamed)"
+            # MADR's own records write "[MADR](https://…) 4.0.0, an en dash, The Markdown …": name, dash, words.
+            name = _short(re.split(r"\s[–—]\s", _plain_text(text), maxsplit=1)[0], Option) or "(unnamed)"
             if name not in {o.name for o in options}:
                 options.append(OptionSpec(name, text if text != name else "", ""))
         for text in parts.get("pros_and_cons", []):
@@ -190,7 +195,7 @@ class _Plain:
             for section in sections:
                 assert section.heading is not None
                 name = _plain_text(section.heading.text)
-                option = next((o for o in options if o.name.casefold() == name.casefold()), None)
+                option = next((o for o in options if _same(o.name, name) or _same(name, o.name)), None)
                 if option is None:
                     option = OptionSpec(_short(name, Option) or "(unnamed)", "", "")
                     options.append(option)
@@ -222,13 +227,14 @@ class _Plain:
         text = normal("\n\n".join(filter(None, (normal(t) for t in rationale))))
         chosen, match = "", _CHOSEN.match(text.split("\n\n")[0]) if text else None
         if match:
-            said = _plain_text(match[1]).strip("\"“”'")
-            option = next((o for o in options if o.name.casefold() == said.casefold()), None) or next(
-                (o for o in options if o.name.casefold().startswith(said.casefold())), None
+            said = _plain_text(match[1] or match[2] or match[3])
+            option = next((o for o in options if _same(o.name, said)), None) or next(
+                (o for o in options if _same(o.summary, said)), None
             )
             if option:
                 chosen = option.name
-                text = normal("\n\n".join(filter(None, [match[2] or "", *text.split("\n\n")[1:]])))
+                because = match[4] or ""
+                text = normal("\n\n".join(filter(None, [because, *text.split("\n\n")[1:]])))
             else:
                 self.notes.append(
                     f"the chosen option {said!r} is not one of the considered options; kept as text"
@@ -269,7 +275,9 @@ class _Plain:
             decided_on=date if status in _DECIDED else None,
             owners=_unique_owners(owners),
             areas=[],
-            context=context + ("\n\n" + normal("\n\n".join(parts["context"])) if "context" in parts else ""),
+            context=normal(
+                "\n\n".join(filter(None, [context, *(normal(t) for t in parts.get("context", []))]))
+            ),
             options=options,
             criteria=_drivers(drivers),
             assessments=[],
@@ -286,6 +294,15 @@ class _Plain:
             status_history=[StatusSpec(date, "", status, "")] if date else [],
             action_items=[],
         )
+
+
+def _same(name: str, said: str) -> bool:
+    """Whether an option's name (or its item's text) is what "Chosen option" names."""
+
+    def key(text: str) -> str:
+        return " ".join(_plain_text(text).translate(_QUOTES).split()).casefold()
+
+    return bool(name) and (key(name) == key(said) or key(name).startswith(key(said) + " "))
 
 
 def _items(text: str) -> list[str]:

@@ -29,6 +29,8 @@ from decisions.sources import files as safe_files
 ADR_FOLDERS = ("docs/decisions", "doc/decisions", "docs/adr", "doc/adr", "docs/architecture/decisions")
 _NUMBERED = re.compile(r"^(\d+)(?:-.*)?\.md$", re.IGNORECASE)
 _INDEXES = {"readme.md", "index.md", "toc.md", "_sidebar.md"}
+# Keys only the export before MADR 4 wrote (MADR and Jekyll front matter may say title or status).
+_LEGACY_ONLY = set(FRONT_MATTER_KEYS) - {"title", "status", "areas"}
 _TEMPLATE = re.compile(r"(^|[-_])template([-_.]|$)", re.IGNORECASE)
 
 
@@ -92,7 +94,7 @@ def read_text(
             top = Fields(data, "", path, problems)
             if is_madr_export(data):
                 record = read_madr(top, front.body, front.body_line, file_name)
-            elif "number" in data and set(data) <= set(FRONT_MATTER_KEYS):
+            elif set(data) & _LEGACY_ONLY:
                 record = read_legacy(top)
             else:
                 record = read_plain(
