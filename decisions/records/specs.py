@@ -113,6 +113,8 @@ class RecordSpec:
     superseded_by: list[int] = field(default_factory=list)
     # Things kept in another form than the file gave them, for the report.
     notes: list[str] = field(default_factory=list, compare=False)
+    # The file's text as read (LF line ends), so an import can tell an unchanged file at once.
+    text: str = field(default="", compare=False, repr=False)
     # What the reader could not decide alone: called with the stored record (or None) and the
     # list to add problems to, before anything is written.
     settle: Callable[[RecordSpec | None, list[Any]], None] | None = field(

@@ -28,16 +28,22 @@ from decisions.records.specs import RecordSpec
 __all__ = ["Change", "ImportFailed", "ImportReport", "Problem", "Unresolved", "import_folder", "stored_specs"]
 
 
-def stored_specs(numbers: list[int]) -> dict[int, RecordSpec]:
-    """The stored records of these numbers as their exported file reads back (texts as a file
-    holds them), so an unchanged file compares equal."""
-    scope = Decision.objects.filter(number__in=numbers)
+def stored_specs(records: list[RecordSpec]) -> dict[int, RecordSpec]:
+    """The stored records of these records' numbers as their exported file reads back (texts as
+    a file holds them), so an unchanged file compares equal; a file that is the export itself
+    is taken as it was read."""
+    given = {record.number: record for record in records}
+    scope = Decision.objects.filter(number__in=list(given))
     decisions = list(scope.order_by("number"))
     parts = load_parts(decisions, scope)
     found = {}
     for decision in decisions:
         spec = record_spec(decision, parts[decision.pk])
-        again = read_text(spec_to_markdown(spec), "(stored)", decision_filename(decision), [])
+        text = spec_to_markdown(spec)
+        if text == given[decision.number].text:
+            found[decision.number] = given[decision.number]
+            continue
+        again = read_text(text, "(stored)", decision_filename(decision), [])
         found[decision.number] = again if again is not None else spec
     return found
 
@@ -51,7 +57,7 @@ def import_folder(
     """
     report = ImportReport(dry_run=dry_run)
     records = read_folder(path, report.refused, report.skipped)
-    stored = stored_specs([record.number for record in records])
+    stored = stored_specs(records)
     problems: list[Problem] = []
     for record in records:
         if record.settle:

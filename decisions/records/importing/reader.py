@@ -111,6 +111,8 @@ def read_text(
             text, None, path=path, file_name=file_name, number=number, links=links, problems=problems
         )
     problems[before:] = sorted(problems[before:], key=lambda problem: problem.line or 0)
+    if record is not None:
+        record.text = text
     return record if len(problems) == before else None
 
 
