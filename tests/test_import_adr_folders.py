@@ -226,3 +226,13 @@ def test_a_plain_file_with_a_broken_front_matter_is_refused_by_line(tmp_path):
     with pytest.raises(importing.ImportFailed) as raised:
         importing.import_folder(tmp_path)
     assert [(p.line, "invalid YAML" in p.message) for p in raised.value.problems] == [(3, True)]
+
+
+def test_an_imported_madr_record_shows_its_confirmation_and_no_reasons_drawn_from_an_empty_matrix(
+    tmp_path, client
+):
+    importing.import_folder(copy_of("madr", tmp_path))
+    page = client.get("/decisions/18/").content.decode()
+    assert '<h2 id="confirmation">Confirmation</h2>' in page
+    assert "Before next release; check that there is at least one example" in page
+    assert "Why not chosen:" not in page  # nothing rated: no "weighted total +0 against +0"
