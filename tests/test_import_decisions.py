@@ -126,11 +126,11 @@ def test_it_creates_every_record_of_a_folder(folder):
     assert [option.name for option in decision.options.all()] == ["Nightly", "Weekly"]
 
 
-def test_importing_the_same_folder_again_updates_and_never_duplicates(folder):
+def test_importing_the_same_folder_again_changes_nothing_and_never_duplicates(folder):
     importing.import_folder(folder)
     counts = row_counts()
     report = importing.import_folder(folder)
-    assert report.updated == [7, 8]
+    assert (report.updated, report.unchanged, report.changes) == ([], [7, 8], [])
     assert row_counts() == counts
 
 
@@ -262,9 +262,14 @@ def test_a_broken_file_names_the_file_line_and_reason_and_nothing_is_written(fol
     assert row_counts() == before
 
 
-def test_a_file_without_front_matter_is_refused(folder):
-    broken = write(folder, "0009-notes.md", "# Just notes\n")
-    assert str(failure(folder)) == f"{broken}:1: missing front matter: the file must start with a line ---"
+def test_a_file_without_front_matter_is_read_as_a_plain_adr(folder):
+    write(folder, "0009-notes.md", "# Just notes\n\n## Context\n\nWhy.\n")
+    report = importing.import_folder(folder)
+    assert report.created == [7, 8, 9]
+    assert (Decision.objects.get(number=9).title, Decision.objects.get(number=9).context) == (
+        "Just notes",
+        "Why.",
+    )
 
 
 def test_unterminated_front_matter_is_refused(folder):
@@ -335,7 +340,10 @@ def test_a_failed_import_prints_the_problems_as_json_and_exits_non_zero(folder):
         {
             "path": str(broken),
             "line": 4,
-            "message": "status: 'pending' is not one of open, proposed, accepted, rejected, deferred, superseded",
+            "message": (
+                "status: 'pending' is not one of open, proposed, accepted, rejected, deferred, superseded, "
+                "deprecated"
+            ),
         }
     ]
 
@@ -343,7 +351,7 @@ def test_a_failed_import_prints_the_problems_as_json_and_exits_non_zero(folder):
 def test_without_json_the_command_summarises_what_it_did(folder):
     out = io.StringIO()
     call_command("import_decisions", str(folder), stdout=out)
-    assert "Imported 2 new and 0 updated record(s)." in out.getvalue()
+    assert "Imported 2 new and 0 updated record(s); 0 unchanged." in out.getvalue()
     assert "DR-0007 -> RFC 42" in out.getvalue()
 
 

@@ -66,18 +66,23 @@ class DecisionForm(VersionedForm):
     class Meta:
         model = Decision
         # Status and the chosen option are set in the matrix editor's outcome form.
-        fields = ["title", "context", "rationale", "consequences", "areas", "supersedes"]
+        fields = [
+            "title", "context", "rationale", "consequences", "confirmation", "more_information", "areas",
+            "supersedes",
+        ]  # fmt: skip
         labels = {"title": "Question", "context": "Context and problem statement"}
         widgets = {
             "context": forms.Textarea(attrs={"rows": 8}),
             "rationale": forms.Textarea(attrs={"rows": 5}),
             "consequences": forms.Textarea(attrs={"rows": 4}),
+            "confirmation": forms.Textarea(attrs={"rows": 3}),
+            "more_information": forms.Textarea(attrs={"rows": 3}),
             "areas": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("context", "rationale", "consequences"):
+        for name in ("context", "rationale", "consequences", "confirmation", "more_information"):
             self.fields[name].validators.append(markdown_size_validator)
         decision = self.instance
         self.fields["supersedes"].queryset = Decision.objects.exclude(pk=decision.pk).only("number", "title")

@@ -123,7 +123,8 @@ class Matrix:
         if row.option.why_not:
             return row.option.why_not
         chosen = self.chosen
-        if chosen is None:
+        # Nothing to compare before anything is rated (a plain ADR imported without a matrix).
+        if chosen is None or not any(cell.rated for cell in (*row.cells, *chosen.cells)):
             return ""
         weaker = sorted(
             (

@@ -34,6 +34,8 @@ class DecisionStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     DEFERRED = "deferred", "Deferred"
     SUPERSEDED = "superseded", "Superseded"
+    # MADR's status for a decision that no longer applies and that nothing replaced.
+    DEPRECATED = "deprecated", "Deprecated"
 
 
 class OwnerRole(models.TextChoices):
@@ -41,6 +43,8 @@ class OwnerRole(models.TextChoices):
     DRIVER = "driver", "Driver"
     APPROVER = "approver", "Approver"
     CONTRIBUTOR = "contributor", "Contributor"
+    # MADR's "informed": kept up to date, one-way (RACI).
+    INFORMED = "informed", "Informed"
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -53,6 +57,8 @@ class Decision(VersionedMixin, MarkdownFieldsMixin, models.Model):
         "context": "context_html",
         "rationale": "rationale_html",
         "consequences": "consequences_html",
+        "confirmation": "confirmation_html",
+        "more_information": "more_information_html",
     }
 
     number = models.PositiveIntegerField(unique=True)
@@ -69,6 +75,14 @@ class Decision(VersionedMixin, MarkdownFieldsMixin, models.Model):
     rationale_html = models.TextField(blank=True, editable=False)
     consequences = models.TextField(blank=True, help_text="Markdown.")
     consequences_html = models.TextField(blank=True, editable=False)
+    confirmation = models.TextField(
+        blank=True, help_text="How the decision's implementation will be checked (Markdown)."
+    )
+    confirmation_html = models.TextField(blank=True, editable=False)
+    more_information = models.TextField(
+        blank=True, help_text="Evidence, follow-ups, when to revisit, links (Markdown)."
+    )
+    more_information_html = models.TextField(blank=True, editable=False)
     owners = models.ManyToManyField(Person, through="DecisionOwner", related_name="decisions")
     areas = models.ManyToManyField(Area, related_name="decisions", blank=True)
     related_rfcs = models.ManyToManyField(RFC, related_name="decisions", blank=True)

@@ -126,7 +126,8 @@ def _decision_page_relations(numbers: Any) -> list[Relation]:
         {"number": (INT, "number"), "version": (INT, "version"), "chosen_option_id": (INT, "chosen_option_id"),
          "supersedes_id": (INT, "supersedes_id"), "title": (TEXT, "title"), "status": (TEXT, "status"),
          "context_html": (TEXT, "context_html"), "rationale_html": (TEXT, "rationale_html"),
-         "consequences_html": (TEXT, "consequences_html"), "decided_on": (DATE, "decided_on"),
+         "consequences_html": (TEXT, "consequences_html"), "confirmation_html": (TEXT, "confirmation_html"),
+         "more_information_html": (TEXT, "more_information_html"), "decided_on": (DATE, "decided_on"),
          "updated_at": (DATETIME, "updated_at")},
     )  # fmt: skip
     return [own, *_decision_relations(numbers, by_number=True)]

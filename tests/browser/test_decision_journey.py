@@ -107,7 +107,8 @@ def test_an_editor_builds_a_decision_and_downloads_it(page, editor, tmp_path):
     assert path.name == "0001-which-interpreter-do-we-ship-without-a-jit.md"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("---\n")
-    assert "title: Which interpreter do we ship without a JIT?" in text
-    assert "# DR-0001: Which interpreter do we ship without a JIT?" in text
-    assert "Pulley interpreter" in text and "A C dependency to audit" in text
+    assert text.startswith("---\nstatus: accepted\n") and "\nrfcs-site:\n  number: 1\n" in text
+    assert "\n# Which interpreter do we ship without a JIT?\n" in text
+    assert 'Chosen option: "Pulley interpreter"' in text
+    assert "* Bad, because **Maintenance cost** (" in text and "A C dependency to audit" in text
     assert Decision.objects.get().status == "accepted"

@@ -1,12 +1,12 @@
-"""Decision records to Markdown files: one file per record with YAML front matter, plus an index.
+"""Decision records to Markdown files: one MADR 4 file per record, plus an index.
 
-A decision record file is YAML front matter holding every field needed to rebuild the record,
-then a body for people to read (MADR sections: context, drivers, options, outcome, pros and cons,
-the options matrix, precedents, more information). The front matter is the source of truth:
-import (decisions.records.importing) reads nothing else, and the body is generated again from
-the data on every export, so edit the front matter, never the body. Export, import, export gives
-the same bytes. References kept as written (PendingReference) are exported exactly like
-resolved ones.
+A record file is MADR 4: YAML front matter with MADR's keys (status, date, decision-makers,
+consulted, informed) and this site's data under one key (`rfcs-site`: the number, the date it was
+decided, roles, areas, links, precedents, history: only what the body cannot say), then the body
+in MADR's sections, the options matrix as a table and the precedents. Import
+(decisions.records.importing) reads both back, so an edit of the body in git becomes the
+record's text. Export, import, export gives the same bytes. References kept as written
+(PendingReference) are exported exactly like resolved ones.
 """
 
 from __future__ import annotations
@@ -20,15 +20,17 @@ from django.utils.text import slugify
 from decisions.formats import emitter
 from decisions.models import Decision
 from decisions.records.export import body
-from decisions.records.export.data import FRONT_MATTER_KEYS, Parts, load_parts, options_matrix, record_data
+from decisions.records.export.data import SITE_KEY, Parts, front_matter, load_parts, record_spec
+from decisions.records.specs import RecordSpec
 
 __all__ = [
     "EXPORTED_NAME",
-    "FRONT_MATTER_KEYS",
     "INDEX_NAME",
+    "SITE_KEY",
     "decision_filename",
     "decision_to_markdown",
     "export_all",
+    "spec_to_markdown",
     "write_folder",
 ]
 
@@ -50,15 +52,18 @@ def decision_filename(decision: Decision) -> str:
 
 
 def decision_to_markdown(decision: Decision) -> str:
-    """One record: front matter (the source of truth on import), then the body people read."""
+    """One record: MADR's front matter with the site's key, then the body."""
     parts = load_parts([decision], Decision.objects.filter(pk=decision.pk))
     return _render(decision, parts[decision.pk])
 
 
+def spec_to_markdown(spec: RecordSpec) -> str:
+    """The file of a record given as plain values."""
+    return f"---\n{emitter.dump(front_matter(spec))}---\n\n{body.record_body(spec)}"
+
+
 def _render(decision: Decision, parts: Parts) -> str:
-    table = options_matrix(decision, parts)
-    data = record_data(decision, parts, table)
-    return f"---\n{emitter.dump(data)}---\n\n{body.record_body(decision, parts, data, table)}"
+    return spec_to_markdown(record_spec(decision, parts))
 
 
 def export_all() -> dict[str, str]:
@@ -66,7 +71,14 @@ def export_all() -> dict[str, str]:
     files: dict[str, str] = {}
     rows = []
     scope = Decision.objects.all()
-    decisions = list(scope.defer("context_html", "rationale_html", "consequences_html").order_by("number"))
+    html = (
+        "context_html",
+        "rationale_html",
+        "consequences_html",
+        "confirmation_html",
+        "more_information_html",
+    )
+    decisions = list(scope.defer(*html).order_by("number"))
     parts = load_parts(decisions, scope)
     for decision in decisions:
         name = decision_filename(decision)

@@ -1,5 +1,11 @@
-"""The Markdown body of a decision record (MADR sections) and the folder's index, escaped so user
-text cannot break their structure."""
+"""The Markdown body of a decision record, MADR 4's sections in MADR's words, and the folder's index.
+
+The body is written from a RecordSpec, so the importer can write it again from what it read and
+compare (decisions.records.importing.body). MADR's sections come first (context and problem
+statement, decision drivers, considered options, decision outcome with its consequences and
+confirmation, pros and cons "Good, because" / "Neutral, because" / "Bad, because"), then the
+options matrix as a table, the precedents and MADR's more information.
+"""
 
 from __future__ import annotations
 
@@ -9,85 +15,46 @@ from django.db import models
 
 from decisions.models import ActionItemStatus, Decision, DecisionStatus, PrecedentKind, Rating
 from decisions.records import matrix
-from decisions.records.export.data import Parts, rfc_label
+from decisions.records.export.data import rfc_label
+from decisions.records.export.text import block, cell, inline, strong
+from decisions.records.specs import AssessmentSpec, RecordSpec
 
-_INLINE_SPECIAL = re.compile(r"[\\`*\[\]<>|~$]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?\w+;)|#+(?=\s*$)")
-_MAYBE_SPECIAL = re.compile(r"[\\`*\[\]<>|~$_&#\r\n]")
-_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.*?[^`].*?)(?<!`)\1(?!`)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_HTML_BLOCKS = [
-    (re.compile(r"^ {0,3}<(script|pre|style|textarea)(\s|>|$)", re.IGNORECASE), None),
-    (re.compile(r"^ {0,3}<!--"), "-->"),
-    (re.compile(r"^ {0,3}<\?"), "?>"),
-    (re.compile(r"^ {0,3}<![A-Za-z]"), ">"),
-    (re.compile(r"^ {0,3}<!\[CDATA\["), "]]>"),
-]
+TITLES = {
+    "context": "Context and Problem Statement",
+    "drivers": "Decision Drivers",
+    "options": "Considered Options",
+    "outcome": "Decision Outcome",
+    "consequences": "Consequences",
+    "confirmation": "Confirmation",
+    "pros_and_cons": "Pros and Cons of the Options",
+    "matrix": "Options Matrix",
+    "precedents": "Precedents",
+    "more": "More Information",
+}
+RATING_TEXT = {rating: f"{matrix.SYMBOLS[rating]} {label}" for rating, label in Rating.choices}
+NOT_RATED = "? Not rated"
+VERDICTS = {1: "Good", 0: "Neutral", -1: "Bad"}
+NOT_CHOSEN = "No option has been chosen yet."
+WHY_NOT = "**Why not chosen:** "
+# The labels of the list that ends More Information, written from the front matter.
+LINK_LABELS = (
+    "Related RFCs",
+    "Discussed at",
+    "Supersedes",
+    "Superseded by",
+    "Action items",
+    "Status history",
+)
+_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d{1,9}[.)](?:\s|$))")
 
 
-def _escape(text: str) -> str:
-    return _INLINE_SPECIAL.sub(lambda m: "".join("\\" + ch for ch in m.group()), text)
-
-
-def _inline(text: str, *, in_table: bool = False) -> str:
-    """User text inside a sentence, heading, list item or table cell, on one line.
-
-    Markdown punctuation is escaped, except inside `code spans`, which are kept: people write
-    them in notes, and on one line they cannot break the structure around them.
-    """
-    if not _MAYBE_SPECIAL.search(text):
+def line_start(text: str) -> str:
+    """Inline text that begins a line: a leading `#`, `>`, `-` or `1.` would start a block."""
+    match = _BLOCK_START.match(text)
+    if not match:
         return text
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    parts, start = [], 0
-    for match in _CODE_SPAN.finditer(text):
-        code = match.group().replace("|", "\\|") if in_table else match.group()
-        parts += [_escape(text[start : match.start()]), code]
-        start = match.end()
-    parts.append(_escape(text[start:]))
-    return "".join(parts)
-
-
-def _strong(text: str) -> str:
-    inner = _inline(text).strip()
-    return f"**{inner}**" if inner else "(unnamed)"
-
-
-def _cell(text: str) -> str:
-    return _inline(text, in_table=True).strip() or " "
-
-
-def _html_block_closer(line: str) -> str | None:
-    for pattern, closer in _HTML_BLOCKS:
-        match = pattern.match(line)
-        if match:
-            end = closer or f"</{match.group(1).lower()}>"
-            return None if end in line[match.end() :].lower() else end
-    return None
-
-
-def _block(text: str) -> str:
-    """A Markdown field as written, with a code fence or HTML block left open at its end closed,
-    so it cannot swallow the sections after it."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
-    if not text.strip():
-        return "None."
-    fence, closer = None, None
-    for line in text.split("\n"):
-        if fence:
-            match = _FENCE.match(line)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None if not match.group(2).strip() else fence
-        elif closer:
-            if closer in line.lower():
-                closer = None
-        elif (match := _FENCE.match(line)) and not (match.group(1)[0] == "`" and "`" in match.group(2)):
-            fence = match.group(1)
-        else:
-            closer = _html_block_closer(line)
-    if fence:
-        text += "\n" + fence
-    elif closer:
-        text += "\n" + closer
-    return text
+    end = match.end() - (1 if match.group().endswith((" ", "\t")) else 0)
+    return text[: end - 1] + "\\" + text[end - 1 :]
 
 
 def _label(choices: type[models.TextChoices], value: str) -> str:
@@ -97,127 +64,123 @@ def _label(choices: type[models.TextChoices], value: str) -> str:
         return value
 
 
-def record_body(decision: Decision, parts: Parts, data: dict, table: matrix.Matrix) -> str:
-    sections = [
-        f"# {decision.code}: {_inline(decision.title).strip()}",
-        _status_line(decision, data),
-        "## Context and problem statement",
-        _block(decision.context),
-        "## Decision drivers",
-        _drivers(table),
-        "## Considered options",
-        _considered(table),
-        "## Decision outcome",
-        *_outcome(decision, table),
-        "## Pros and cons of the options",
-        *_pros_and_cons(table),
-        "## Options matrix",
-        _matrix_table(table),
-        "## Precedents",
-        _precedents(parts),
-        "## More information",
-        _more_information(parts, data),
-    ]
-    return "\n\n".join(sections) + "\n"
+def verdict(rating: int) -> str:
+    return VERDICTS[(rating > 0) - (rating < 0)]
 
 
-def _status_line(decision: Decision, data: dict) -> str:
-    decided = decision.decided_on.isoformat() if decision.decided_on else "not yet"
-    line = f"**Status:** {_label(DecisionStatus, decision.status)} · **Decided on:** {decided}"
-    if data["areas"]:
-        line += " · **Areas:** " + ", ".join(_inline(slug) for slug in data["areas"])
-    owners = [f"{_inline(o['name'])} ({o['role']})" for o in data["owners"]]
-    return line + "\n\n**Owners:** " + (", ".join(owners) if owners else "none named")
+def ratings(spec: RecordSpec) -> dict[tuple[str, str], AssessmentSpec]:
+    return {(a.option, a.criterion): a for a in spec.assessments}
 
 
-def _drivers(table: matrix.Matrix) -> str:
+def totals(spec: RecordSpec) -> tuple[dict[str, int], int]:
+    """Each option's weighted total, and the highest total possible."""
+    weights = {c.name: c.weight for c in spec.criteria}
+    sums = {option.name: 0 for option in spec.options}
+    for a in spec.assessments:
+        sums[a.option] = sums.get(a.option, 0) + a.rating * weights.get(a.criterion, 0)
+    return sums, 2 * sum(weights.values())
+
+
+def record_body(spec: RecordSpec, *, holes: bool = False) -> str:
+    """The body; with `holes`, without the options matrix and the arguments (the importer reads
+    those apart and compares the rest of what it read with the file)."""
+    sections = [f"# {inline(spec.title) or '(untitled)'}", f"## {TITLES['context']}", block(spec.context)]
+    if spec.criteria:
+        sections += [f"## {TITLES['drivers']}", drivers(spec)]
+    if spec.options:
+        sections += [f"## {TITLES['options']}", considered(spec)]
+    sections += [f"## {TITLES['outcome']}", chosen_line(spec), block(spec.rationale)]
+    for name in ("consequences", "confirmation"):
+        if block(getattr(spec, name)):
+            sections += [f"### {TITLES[name]}", block(getattr(spec, name))]
+    if spec.options:
+        sections.append(f"## {TITLES['pros_and_cons']}")
+        for option in spec.options:
+            sections += option_section(spec, option.name, holes=holes)
+    table = "" if holes else matrix_table(spec)
+    if table:
+        sections += [f"## {TITLES['matrix']}", table]
+    if spec.precedents:
+        sections += [f"## {TITLES['precedents']}", precedents(spec)]
+    more = more_links(spec)
+    if block(spec.more_information) or more:
+        sections += [f"## {TITLES['more']}", block(spec.more_information), "\n".join(more)]
+    return "\n\n".join(section for section in sections if section) + "\n"
+
+
+def drivers(spec: RecordSpec) -> str:
     lines = []
-    for criterion in table.criteria:
-        line = f"- {_strong(criterion.name)} (weight {criterion.weight})"
-        if criterion.description.strip():
-            line += f": {_inline(criterion.description).strip()}"
-        lines.append(line)
-    return "\n".join(lines) or "None."
+    for criterion in spec.criteria:
+        description = inline(criterion.description)
+        lines.append(f"* {strong(criterion.name)}" + (f": {description}" if description else ""))
+    return "\n".join(lines)
 
 
-def _considered(table: matrix.Matrix) -> str:
-    lines = [
-        f"{index}. {_strong(row.option.name)}" + (" (chosen)" if row.chosen else "")
-        for index, row in enumerate(table.rows, 1)
-    ]
-    return "\n".join(lines) or "None."
+def considered(spec: RecordSpec) -> str:
+    return "\n".join(f"* {line_start(inline(option.name)) or '(unnamed)'}" for option in spec.options)
 
 
-_RATING_TEXT = {rating: f"{matrix.SYMBOLS[rating]} {label}" for rating, label in Rating.choices}
+def chosen_line(spec: RecordSpec) -> str:
+    if not spec.chosen:
+        return NOT_CHOSEN
+    name = inline(spec.chosen).replace('"', '\\"')
+    return f'Chosen option: "{name}", because' if block(spec.rationale) else f'Chosen option: "{name}".'
 
 
-def _cell_text(cell: matrix.Cell) -> str:
-    return _RATING_TEXT[cell.rating] if cell.rated else "? Not rated"
+def bullet(assessment: AssessmentSpec) -> str:
+    line = (
+        f"* {verdict(assessment.rating)}, because {strong(assessment.criterion)} "
+        f"({RATING_TEXT[assessment.rating]})"
+    )
+    note = inline(assessment.note)
+    return line + (f": {note}" if note else "")
 
 
-def _outcome(decision: Decision, table: matrix.Matrix) -> list[str]:
-    chosen = table.chosen
-    parts = []
-    if chosen:
-        parts.append(
-            f"Chosen option: {_strong(chosen.option.name)}, weighted total {chosen.total:+d} "
-            f"of a possible {table.max_total}."
-        )
-    else:
-        parts.append("No option has been chosen yet.")
-    if decision.rationale.strip():
-        parts.append(_block(decision.rationale))
-    if chosen and chosen.pros:
-        strongest = [
-            f"- {_strong(cell.criterion.name)} (×{cell.criterion.weight}): {_cell_text(cell)}"
-            + (f". {_inline(cell.note).strip()}" if cell.note.strip() else "")
-            for cell in chosen.pros[:3]
-        ]
-        parts.append("Strongest points of the chosen option:\n\n" + "\n".join(strongest))
-    parts += ["### Consequences", _block(decision.consequences)]
-    return parts
+def option_bullets(spec: RecordSpec, option: str) -> list[str]:
+    """Good first (heaviest first), then neutral, then bad (heaviest first), as the page lists them."""
+    weights = {c.name: c.weight for c in spec.criteria}
+    rated = ratings(spec)
+    cells = [rated[(option, c.name)] for c in spec.criteria if (option, c.name) in rated]
+    pros = sorted((a for a in cells if a.rating > 0), key=lambda a: -a.rating * weights[a.criterion])
+    neutral = [a for a in cells if a.rating == 0]
+    cons = sorted((a for a in cells if a.rating < 0), key=lambda a: a.rating * weights[a.criterion])
+    return [bullet(a) for a in (*pros, *neutral, *cons)]
 
 
-def _assessment_bullet(verdict: str, cell: matrix.Cell) -> str:
-    line = f"- {verdict}: {_strong(cell.criterion.name)} ({_cell_text(cell)})"
-    return line + (f": {_inline(cell.note).strip()}" if cell.note.strip() else "")
+def option_section(spec: RecordSpec, name: str, *, holes: bool = False) -> list[str]:
+    option = next(option for option in spec.options if option.name == name)
+    parts = [f"### {inline(option.name) or '(unnamed)'}", block(option.summary)]
+    if not holes:
+        parts.append("\n".join(option_bullets(spec, name)))
+    if inline(option.why_not):
+        parts.append(WHY_NOT + inline(option.why_not))
+    return [part for part in parts if part]
 
 
-def _pros_and_cons(table: matrix.Matrix) -> list[str]:
-    if not table.rows:
-        return ["None."]
-    parts = []
-    for row in table.rows:
-        heading = f"### {_inline(row.option.name).strip() or '(unnamed)'}"
-        parts.append(heading + (" (chosen)" if row.chosen else ""))
-        if row.option.summary.strip():
-            parts.append(_block(row.option.summary))
-        neutral = [cell for cell in row.cells if cell.rated and cell.rating == 0]
-        bullets = (
-            [_assessment_bullet("Good", cell) for cell in row.pros]
-            + [_assessment_bullet("Neutral", cell) for cell in neutral]
-            + [_assessment_bullet("Bad", cell) for cell in row.cons]
-        )
-        parts.append("\n".join(bullets) or "No assessments.")
-        why_not = table.why_not(row) if not row.chosen else ""
-        if why_not.strip():
-            parts.append(f"**Why not chosen:** {_inline(why_not).strip()}")
-    return parts
+def matrix_shown(spec: RecordSpec) -> bool:
+    """The table carries ratings and weights; without either it would only repeat the options."""
+    return bool(spec.criteria) and (bool(spec.assessments) or any(c.weight != 1 for c in spec.criteria))
 
 
-def _matrix_table(table: matrix.Matrix) -> str:
-    if not table.rows or not table.criteria:
-        return "None."
-    header = ["Option", *(f"{_cell(c.name)} (×{c.weight})" for c in table.criteria), "Total"]
+def matrix_table(spec: RecordSpec) -> str:
+    if not matrix_shown(spec):
+        return ""
+    rated = ratings(spec)
+    sums, most = totals(spec)
+    header = ["Option", *(f"{cell(c.name)} (×{c.weight})" for c in spec.criteria), "Total"]
     lines = [
         "| " + " | ".join(header) + " |",
-        "| --- | " + " | ".join(":---:" for _ in table.criteria) + " | ---: |",
+        "| --- | " + " | ".join(":---:" for _ in spec.criteria) + " | ---: |",
     ]
-    for row in table.rows:
-        name = f"**{_cell(row.option.name)}**" + (" (chosen)" if row.chosen else "")
-        cells = [_cell_text(cell) for cell in row.cells]
-        lines.append("| " + " | ".join([name, *cells, f"{row.total:+d}"]) + " |")
-    return "\n".join(lines) + f"\n\nWeighted totals out of a possible {table.max_total}."
+    for option in spec.options:
+        cells = [
+            RATING_TEXT[rated[(option.name, c.name)].rating] if (option.name, c.name) in rated else NOT_RATED
+            for c in spec.criteria
+        ]
+        lines.append(
+            "| " + " | ".join([f"**{cell(option.name)}**", *cells, f"{sums[option.name]:+d}"]) + " |"
+        )
+    return "\n".join(lines) + f"\n\nWeighted totals out of a possible {most}."
 
 
 def _link_target(url: str) -> str:
@@ -226,61 +189,67 @@ def _link_target(url: str) -> str:
     return url
 
 
-def _precedents(parts: Parts) -> str:
+def precedents(spec: RecordSpec) -> str:
     lines = []
-    for citation in parts.citations:
-        precedent = citation.precedent
-        details = [_inline(precedent.organization).strip(), _label(PrecedentKind, precedent.kind)]
+    for precedent in spec.precedents:
+        details = [inline(precedent.organization), _label(PrecedentKind, precedent.kind)]
         if precedent.date:
             details.append(precedent.date.isoformat())
-        line = f"- [{_inline(precedent.title).strip() or precedent.url}]({_link_target(precedent.url)})"
+        line = f"* [{inline(precedent.title) or precedent.url}]({_link_target(precedent.url)})"
         line += " (" + ", ".join(part for part in details if part) + ")"
-        if citation.note.strip():
-            line += f": {_inline(citation.note).strip()}"
+        if inline(precedent.note):
+            line += f": {inline(precedent.note)}"
         lines.append(line)
-    return "\n".join(lines) or "None."
+    return "\n".join(lines)
 
 
-def _more_information(parts: Parts, data: dict) -> str:
+def _code(number: int | str) -> str:
+    return f"DR-{number:04d}" if isinstance(number, int) else f"DR-{inline(str(number))}"
+
+
+def more_links(spec: RecordSpec) -> list[str]:
+    """The list that ends More Information: links and history the front matter holds."""
     lines = []
-    if data["related_rfcs"]:
-        lines.append("- **Related RFCs:** " + ", ".join(_inline(rfc_label(n)) for n in data["related_rfcs"]))
-    if data["meetings"]:
-        lines.append("- **Discussed at:**")
-        for meeting in data["meetings"]:
-            where = _inline(meeting["series_name"] or meeting["series"]).strip()
-            line = f"  - {meeting['date']}, {where}"
-            lines.append(line + (f": {_inline(meeting['topic']).strip()}" if meeting["topic"] else ""))
-    supersedes = data["supersedes"]
-    if supersedes is not None:
-        code = f"DR-{supersedes:04d}" if isinstance(supersedes, int) else f"DR-{_inline(str(supersedes))}"
-        lines.append(f"- **Supersedes:** {code}")
-    if parts.superseded_by:
-        lines.append("- **Superseded by:** " + ", ".join(f"DR-{n:04d}" for n in parts.superseded_by))
-    if data["action_items"]:
-        lines.append("- **Action items:**")
-        for item in data["action_items"]:
-            box = "[x]" if item["status"] == ActionItemStatus.DONE else "[ ]"
-            text = f"{_inline(item['owner']).strip()}: " if item["owner"] else ""
-            text += _inline(item["text"]).strip()
-            if item["status"] == ActionItemStatus.DROPPED:
+    if spec.related_rfcs:
+        lines.append("* **Related RFCs:** " + ", ".join(inline(rfc_label(n)) for n in spec.related_rfcs))
+    if spec.meetings:
+        lines.append("* **Discussed at:**")
+        for meeting in spec.meetings:
+            line = f"  * {meeting.date}, {inline(meeting.series_name or meeting.series)}"
+            lines.append(line + (f": {inline(meeting.topic)}" if meeting.topic else ""))
+    if spec.supersedes is not None:
+        lines.append(f"* **Supersedes:** {_code(spec.supersedes)}")
+    if spec.superseded_by:
+        lines.append("* **Superseded by:** " + ", ".join(_code(n) for n in spec.superseded_by))
+    if spec.action_items:
+        lines.append("* **Action items:**")
+        for item in spec.action_items:
+            box = "[x]" if item.status == ActionItemStatus.DONE else "[ ]"
+            text = f"{inline(item.owner)}: " if item.owner else ""
+            text += inline(item.text)
+            if item.status == ActionItemStatus.DROPPED:
                 text += " (dropped)"
-            lines.append(f"  - {box} {text}" + (f" (due {item['due']})" if item["due"] else ""))
-    if data["status_history"]:
-        lines.append("- **Status history:**")
-        for change in data["status_history"]:
-            moved = f"{change['from'] or 'new'} → {change['to']}"
-            note = f" — {_inline(change['note']).strip()}" if change["note"].strip() else ""
-            lines.append(f"  - {change['date']}: {moved}{note}")
-    return "\n".join(lines) or "None."
+            lines.append(f"  * {box} {text}" + (f" (due {item.due})" if item.due else ""))
+    if spec.status_history:
+        lines.append("* **Status history:**")
+        for change in spec.status_history:
+            moved = f"{change.from_status or 'new'} → {change.to_status}"
+            note = f" — {inline(change.note)}" if inline(change.note) else ""
+            lines.append(f"  * {change.date}: {moved}{note}")
+    return lines
 
 
 def index(rows: list[tuple[Decision, str]]) -> str:
     lines = [
         "# Decision records",
         "",
-        "One file per record. The YAML front matter of each file is what `manage.py import_decisions`",
-        "reads back; the text below it is generated from the front matter on every export.",
+        "One file per record, in the MADR 4 format (<https://adr.github.io/madr/>). `manage.py",
+        "import_decisions` reads each file back: MADR's front matter (`status`, `date`,",
+        "`decision-makers`, `consulted`, `informed`), this site's data under `rfcs-site`, and the",
+        "body: edit the text, a driver, an option, an argument or a rating in the options matrix",
+        "and import the folder. The matrix's totals are computed; the precedents and the list at",
+        "the end of More Information are written from `rfcs-site` (edit them there). A change the",
+        "importer cannot take is refused with its file, line and both values; nothing is written.",
         "",
     ]
     if not rows:
@@ -288,7 +257,7 @@ def index(rows: list[tuple[Decision, str]]) -> str:
     lines += ["| Number | Title | Status | Decided on |", "| --- | --- | --- | --- |"]
     for decision, name in rows:
         decided = decision.decided_on.isoformat() if decision.decided_on else "—"
-        title = _cell(decision.title)
+        title = cell(decision.title)
         lines.append(
             f"| {decision.code} | [{title}]({name}) | {_label(DecisionStatus, decision.status)} | {decided} |"
         )

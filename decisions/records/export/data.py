@@ -1,4 +1,4 @@
-"""The front matter of a decision record: every field needed to rebuild it, loaded in a few queries."""
+"""A decision record as the export writes it: loaded in a few queries, as a RecordSpec, and its front matter."""
 
 from __future__ import annotations
 
@@ -20,12 +20,24 @@ from decisions.models import (
     DecisionPrecedent,
     DecisionStatusChange,
     Option,
+    OwnerRole,
     PendingReference,
     ReferenceKind,
     parse_reference,
 )
 from decisions.records import matrix
 from decisions.records.pages import decision_links
+from decisions.records.specs import (
+    ActionSpec,
+    AssessmentSpec,
+    CriterionSpec,
+    MeetingSpec,
+    OptionSpec,
+    OwnerSpec,
+    PrecedentSpec,
+    RecordSpec,
+    StatusSpec,
+)
 from decisions.rfcs.export import rfc_reference_value
 
 
@@ -116,17 +128,13 @@ def rfc_label(value: int | str) -> str:
     return RFC(series=reference[0], number=reference[1]).label if reference else f"RFC {value}"
 
 
-def _meeting_entry(date: Any, series: str, series_name: str | None, topic: str | None) -> dict:
-    return {"date": date, "series": series, "series_name": series_name, "topic": topic}
-
-
-def _pending_meeting(pending: PendingReference) -> dict:
+def _pending_meeting(pending: PendingReference) -> MeetingSpec:
     date_text, _, series = pending.key.partition("/")
     try:
         date: Any = datetime.date.fromisoformat(date_text)
     except ValueError:
         date = date_text
-    return _meeting_entry(date, series, pending.label or None, pending.topic or None)
+    return MeetingSpec(date, series, pending.label, pending.topic)
 
 
 def options_matrix(decision: Decision, parts: Parts) -> matrix.Matrix:
@@ -139,27 +147,40 @@ def options_matrix(decision: Decision, parts: Parts) -> matrix.Matrix:
     return matrix.Matrix(decision, parts.criteria, rows)
 
 
-# The front matter keys, in the order export writes them; import refuses any other key, so a
-# misspelt field is reported instead of silently dropped.
-FRONT_MATTER_KEYS = (
-    "number", "title", "status", "decided_on", "owners", "areas", "context", "options", "criteria",
-    "assessments", "chosen", "rationale", "consequences", "related_rfcs", "meetings", "precedents",
-    "supersedes", "status_history", "action_items",
-)  # fmt: skip
+# The key under which the front matter keeps what MADR has no key for and the body cannot say.
+SITE_KEY = "rfcs-site"
+MADR_KEYS = ("status", "date", "decision-makers", "consulted", "informed", SITE_KEY)
+SITE_KEYS = (
+    "number",
+    "decided-on",
+    "roles",
+    "areas",
+    "related-rfcs",
+    "meetings",
+    "precedents",
+    "supersedes",
+    "superseded-by",
+    "status-history",
+    "action-items",
+)
+# MADR's three lists of people and the site's roles: decision-makers are owners unless
+# rfcs-site.roles says driver or approver.
+DECISION_MAKER_ROLES = (OwnerRole.OWNER, OwnerRole.DRIVER, OwnerRole.APPROVER)
+LIST_ROLES = {"consulted": OwnerRole.CONTRIBUTOR, "informed": OwnerRole.INFORMED}
 
 
-def record_data(decision: Decision, parts: Parts, table: matrix.Matrix) -> dict:
-    """The front matter: every field needed to rebuild the record, in a fixed order.
+def record_spec(decision: Decision, parts: Parts) -> RecordSpec:
+    """The record as plain values, as the file will say it.
 
     References kept as written (PendingReference) are written exactly like resolved ones.
     """
     pending = parts.pending
-    chosen = table.chosen.option.name if table.chosen else None
+    table = options_matrix(decision, parts)
     rfcs: set[Any] = set(parts.rfcs)
     rfcs |= {_reference_number(p.key) for p in pending if p.kind == ReferenceKind.RFC}
     meetings = [
-        _meeting_entry(
-            d.meeting.date, d.meeting.series.slug, d.meeting.series.name, d.topic.title if d.topic else None
+        MeetingSpec(
+            d.meeting.date, d.meeting.series.slug, d.meeting.series.name, d.topic.title if d.topic else ""
         )
         for d in parts.discussions
     ] + [_pending_meeting(p) for p in pending if p.kind == ReferenceKind.MEETING]
@@ -168,60 +189,127 @@ def record_data(decision: Decision, parts: Parts, table: matrix.Matrix) -> dict:
         supersedes = next(
             (_reference_number(p.key) for p in pending if p.kind == ReferenceKind.DECISION), None
         )
-    return {
-        "number": decision.number,
-        "title": decision.title,
-        "status": decision.status,
-        "decided_on": decision.decided_on,
-        "owners": [{"name": o.person.name, "slug": o.person.slug, "role": o.role} for o in parts.ownerships],
-        "areas": sorted(parts.areas),
-        "context": decision.context,
-        "options": [
-            {"name": row.option.name, "summary": row.option.summary, "why_not": row.option.why_not}
-            for row in table.rows
-        ],
-        "criteria": [
-            {"name": c.name, "description": c.description, "weight": c.weight} for c in table.criteria
-        ],
-        "assessments": [
-            {
-                "option": row.option.name,
-                "criterion": cell.criterion.name,
-                "rating": cell.rating,
-                "note": cell.note,
-            }
+    return RecordSpec(
+        path="",
+        lines={},
+        number=decision.number,
+        title=decision.title,
+        status=decision.status,
+        decided_on=decision.decided_on,
+        owners=[OwnerSpec(o.person.name, o.person.slug, o.role) for o in parts.ownerships],
+        areas=sorted(parts.areas),
+        context=decision.context,
+        options=[OptionSpec(row.option.name, row.option.summary, row.option.why_not) for row in table.rows],
+        criteria=[CriterionSpec(c.name, c.description, c.weight) for c in table.criteria],
+        assessments=[
+            AssessmentSpec(row.option.name, cell.criterion.name, cell.rating, cell.note)
             for row in table.rows
             for cell in row.cells
             if cell.rated
         ],
-        "chosen": chosen,
-        "rationale": decision.rationale,
-        "consequences": decision.consequences,
-        "related_rfcs": sorted(rfcs, key=_sortable),
-        "meetings": sorted(meetings, key=lambda m: (str(m["date"]), m["series"], m["topic"] or "")),
-        "precedents": [
-            {
-                "title": c.precedent.title,
-                "url": c.precedent.url,
-                "organization": c.precedent.organization,
-                "kind": c.precedent.kind,
-                "date": c.precedent.date,
-                "note": c.note,
-            }
+        chosen=table.chosen.option.name if table.chosen else "",
+        rationale=decision.rationale,
+        consequences=decision.consequences,
+        confirmation=decision.confirmation,
+        more_information=decision.more_information,
+        related_rfcs=sorted(rfcs, key=_sortable),
+        meetings=sorted(meetings, key=lambda m: (str(m.date), m.series, m.topic)),
+        precedents=[
+            PrecedentSpec(
+                c.precedent.title,
+                c.precedent.url,
+                c.precedent.organization,
+                c.precedent.kind,
+                c.precedent.date,
+                c.note,
+            )
             for c in parts.citations
         ],
-        "supersedes": supersedes,
-        "status_history": [
-            {"date": s.changed_on, "from": s.from_status or None, "to": s.to_status, "note": s.note}
-            for s in parts.status_changes
+        supersedes=supersedes,
+        superseded_by=sorted(parts.superseded_by),
+        status_history=[
+            StatusSpec(s.changed_on, s.from_status, s.to_status, s.note) for s in parts.status_changes
         ],
-        "action_items": [
-            {
-                "owner": item.owner.name if item.owner else (item.owner_name or None),
-                "text": item.text,
-                "status": item.status,
-                "due": item.due_on,
-            }
+        action_items=[
+            ActionSpec(
+                item.owner.name if item.owner else item.owner_name, item.text, item.status, item.due_on
+            )
             for item in parts.action_items
         ],
+    )
+
+
+def last_updated(spec: RecordSpec) -> datetime.date | None:
+    """MADR's `date`: the day the decision last changed, as the record itself dates it."""
+    dates = [change.date for change in spec.status_history]
+    if spec.decided_on:
+        dates.append(spec.decided_on)
+    return max(dates, default=None)
+
+
+def people_lists(owners: list[OwnerSpec]) -> tuple[dict[str, list[str]], list[dict[str, str]]]:
+    """MADR's decision-makers, consulted and informed, and the roles MADR cannot say: a
+    decision-maker is an owner unless `roles` names them as driver or approver (or as both an
+    owner and one of those)."""
+    lists: dict[str, list[str]] = {"decision-makers": [], "consulted": [], "informed": []}
+    makers: dict[str, list[str]] = {}
+    for owner in owners:
+        key = next((k for k, role in LIST_ROLES.items() if role == owner.role), "decision-makers")
+        if owner.name not in lists[key]:
+            lists[key].append(owner.name)
+        if key == "decision-makers":
+            makers.setdefault(owner.name, []).append(owner.role)
+    roles = [
+        {"name": name, "role": role}
+        for name, got in makers.items()
+        if got != [OwnerRole.OWNER]
+        for role in got
+    ]
+    return lists, roles
+
+
+def _compact(entry: dict) -> dict:
+    return {key: value for key, value in entry.items() if value not in (None, "", [])}
+
+
+def front_matter(spec: RecordSpec) -> dict:
+    """MADR 4's keys, then this site's under one key, holding only what the body cannot say."""
+    data: dict[str, Any] = {"status": spec.status, "date": last_updated(spec)}
+    lists, roles = people_lists(spec.owners)
+    data.update(lists)
+    site = {
+        "number": spec.number,
+        "decided-on": spec.decided_on,
+        "roles": roles,
+        "areas": spec.areas,
+        "related-rfcs": spec.related_rfcs,
+        "meetings": [
+            _compact({"date": m.date, "series": m.series, "series-name": m.series_name, "topic": m.topic})
+            for m in spec.meetings
+        ],
+        "precedents": [
+            _compact(
+                {
+                    "title": p.title,
+                    "url": p.url,
+                    "organization": p.organization,
+                    "kind": p.kind,
+                    "date": p.date,
+                    "note": p.note,
+                }
+            )
+            for p in spec.precedents
+        ],
+        "supersedes": spec.supersedes,
+        "superseded-by": spec.superseded_by,
+        "status-history": [
+            _compact({"date": s.date, "from": s.from_status, "to": s.to_status, "note": s.note})
+            for s in spec.status_history
+        ],
+        "action-items": [
+            _compact({"owner": a.owner, "text": a.text, "status": a.status, "due": a.due})
+            for a in spec.action_items
+        ],
     }
+    data[SITE_KEY] = {"number": spec.number, **_compact(site)}
+    return _compact(data)

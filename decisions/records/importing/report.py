@@ -39,12 +39,24 @@ class Unresolved:
     label: str
 
 
+@dataclass(frozen=True)
+class Change:
+    """A record an import changed, and which of its fields (in RecordSpec's names)."""
+
+    decision: int
+    fields: list[str]
+
+
 @dataclass
 class ImportReport:
     """What an import did (in a dry run, what it would have done), for people and --json."""
 
     created: list[int] = field(default_factory=list)
-    updated: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)  # records the files changed
+    unchanged: list[int] = field(default_factory=list)  # records the files say as they are
+    changes: list[Change] = field(default_factory=list)
+    # Things kept in another form than the file wrote them ("status 'draft' kept as open").
+    notes: list[str] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     people_matched: list[str] = field(default_factory=list)
     people_created: list[str] = field(default_factory=list)
@@ -52,11 +64,13 @@ class ImportReport:
     precedents_created: list[str] = field(default_factory=list)
     areas_created: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not read at all
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): indexes, templates
     dry_run: bool = False
 
     def as_json(self) -> dict:
         data = asdict(self)
         data["refused"] = [{"path": path, "reason": reason} for path, reason in self.refused]
+        data["skipped"] = [{"path": path, "reason": reason} for path, reason in self.skipped]
         return data
 
     def note(self, bucket: list[str], value: str) -> None:

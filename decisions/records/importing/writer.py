@@ -27,7 +27,7 @@ from decisions.models import (
 )
 from decisions.records.export.data import rfc_label
 from decisions.records.importing.report import ImportReport, Problem, Unresolved
-from decisions.records.importing.specs import PrecedentSpec, RecordSpec
+from decisions.records.specs import PrecedentSpec, RecordSpec
 from decisions.rfcs.export import rfc_reference_value
 
 
@@ -44,7 +44,14 @@ def render_texts(record: RecordSpec, rendered: dict[str, str]) -> None:
     inside it made every other writer fail with "database is locked". Decisions and options
     render their fields alike (Markdown, no mention links), so one text has one HTML.
     """
-    for text in (record.context, record.rationale, record.consequences, *(o.summary for o in record.options)):
+    texts = (
+        record.context,
+        record.rationale,
+        record.consequences,
+        record.confirmation,
+        record.more_information,
+    )
+    for text in (*texts, *(o.summary for o in record.options)):
         if text not in rendered:
             rendered[text] = Decision(context=text).render_field("context").html
 
@@ -172,7 +179,10 @@ class Writer:
         else:
             decision.version += 1
             self.report.updated.append(record.number)
-        for name in ("title", "status", "decided_on", "context", "rationale", "consequences"):
+        for name in (
+            "title", "status", "decided_on", "context", "rationale", "consequences", "confirmation",
+            "more_information",
+        ):  # fmt: skip
             setattr(decision, name, getattr(record, name))
         self.take_rendered(decision)
         decision.save()
@@ -348,3 +358,12 @@ class Writer:
                 n = record.supersedes
                 pending.append(self.pending(decision, ReferenceKind.DECISION, str(n), f"DR-{n:04d}"))
         PendingReference.objects.bulk_create(pending)
+        # "Superseded by" said only by the older record (adr-tools writes it there): the newer
+        # record, stored and saying nothing of its own, takes the link.
+        in_folder = {record.number for record in records}
+        for record in records:
+            later = [n for n in record.superseded_by if n not in in_folder]
+            if later:
+                Decision.objects.filter(number__in=later, supersedes__isnull=True).update(
+                    supersedes_id=self.decisions[record.number].pk
+                )
