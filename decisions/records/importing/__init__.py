@@ -81,8 +81,9 @@ def import_folder(
         current = None
         with transaction.atomic():
             writer = Writer(records, report, rendered)
-            for decision in writer.decisions.values():  # how they were before this import
-                history.begin(decision)
+            for record in changed:  # how they were before this import; unchanged ones are not touched
+                if record.number in writer.decisions:
+                    history.begin(writer.decisions[record.number])
             for index, current in enumerate(changed, 1):
                 writer.write(current)
                 if progress:
