@@ -18,6 +18,7 @@ from decisions.meetings.parsing.commitments import (
     order_commitment,
     passive_commitment,
     speaker_commitment,
+    unattributed_commitment,
 )
 from decisions.meetings.parsing.labels import has_common_word, is_stop, label_shape, split_label
 from decisions.meetings.parsing.results import (
@@ -46,6 +47,8 @@ OWNER_VERB_RE = re.compile(
 )
 # Capitalised words that open a "X will ..." sentence without being anyone in particular.
 NOT_PEOPLE = {"he", "she", "they", "you", "someone", "somebody", "anyone", "everyone", "nobody", "probably"}
+# Verbs after a name that do not show the word before them is a name: "Happy to", "Ultimately going to".
+BARE_VERBS = {"to", "going to", "plan to", "plan on", "plans on", "planning to", "planning on"}
 TRAILING_OWNER_RE = re.compile(r"\((?P<owner>[^()]{1,40})\)\s*[.;]?\s*$")
 # "Update the docs - Sam": the owner written after the task.
 TRAILING_DASH_OWNER_RE = re.compile(r"\s+[-–—]+\s+@?(?P<owner>[^-–—()\[\]:]{1,40}?)\s*[.;]?\s*$")
@@ -92,8 +95,11 @@ class ActionItemsPass(ReaderBase):
             known = self._owner_name(owner, strict=True)
             if not known and (owner.lower() in NOT_PEOPLE or name_key(owner) in self._affiliations()):
                 continue  # "Someone will...", "Siemens will..." when the notes write "Thomas (Siemens)"
-            # "Happy to help", "Trying to...": a bare "to" needs a name these notes know.
-            guessed = found.verb != "to" and owner[:1].isupper() and self._owner_name(owner, strict=False)
+            # "Happy to help", "Trying to...", "Ultimately going to...": a bare "to" or "going to"
+            # needs a name these notes know.
+            guessed = (
+                found.verb not in BARE_VERBS and owner[:1].isupper() and self._owner_name(owner, strict=False)
+            )
             if known or guessed:
                 found.confidence = found.confidence if known else min(found.confidence, 0.75)
                 named.append(found)
@@ -102,14 +108,22 @@ class ActionItemsPass(ReaderBase):
         if speaker:
             found = speaker_commitment(clause) or order_commitment(clause, first=first)
             if found is None:
-                return []
+                # "Till proposed a policy. An update will be presented to the board": nobody's task.
+                passive = passive_commitment(clause)
+                return [passive] if passive else []
             found.owner = speaker if found.by_speaker else None  # "we agreed to..." is nobody's
             if first and found.suggested and re.match(r"(?i)needs?\s+to\b", clause):
                 # "JB: needs to get a patch ready": a report that opens with what is still to do.
                 found.found, found.confidence = FOUND_BY_PATTERN, 0.65
             return [found]
-        found = order_commitment(clause, first=False) or passive_commitment(clause)
-        if found is not None:  # "Start with #517 next time", "An update will be shared..."
+        found = (
+            order_commitment(clause, first=False)
+            or passive_commitment(clause)
+            or unattributed_commitment(clause)
+        )
+        if (
+            found is not None
+        ):  # "Start with #517 next time", "An update will be shared...", "will file an issue"
             return [found]
         found = speaker_commitment(clause)
         if found is None or not FIRST_PERSON_RE.match(clause):
