@@ -266,3 +266,36 @@ def test_more_ways_to_write_a_named_promise(line, expected):
     attendees = "\n".join(f"- {name}" for name in ["Tomasz", "Robin", "Andrew", "Matthew", "Till"])
     meeting = parse(f"## Attendees\n{attendees}\n\n### Topic\n\n{line}\n")
     assert items(meeting) == expected
+
+
+def test_an_action_line_that_opens_with_a_known_name_is_that_persons():
+    meeting = parse(
+        """
+        ## Attendees
+        - Kate Goldenring
+        - Joel
+        ## Action Items
+        - [ ] Kate connect with Yosh on samples
+        - [ ] Joel add Kushal to the invite
+        - [ ] Docs team review the PR
+        - [ ] Update the rust guide
+        """
+    )
+    assert items(meeting) == [
+        ("Kate", "connect with Yosh on samples"),
+        ("Joel", "add Kushal to the invite"),
+        (None, "Docs team review the PR"),  # not a name these notes know
+        (None, "Update the rust guide"),
+    ]
+
+
+def test_a_question_in_an_action_list_is_no_task():
+    meeting = parse(
+        """
+        ## Action items
+        - What is the duration of an LTS release?
+        - Is there a list of supported platforms? Likely we'll limit it.
+        - Reach out to Dan, meetings for the SDK?
+        """
+    )
+    assert items(meeting) == [(None, "Reach out to Dan, meetings for the SDK?")]

@@ -58,6 +58,10 @@ DONE_MARK_RE = re.compile(
     r"|\s*(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?)\s*$|^(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?|done\s*:)\s*",
     re.I,
 )
+# A line that opens with a question word and ends its first sentence with "?".
+QUESTION_RE = re.compile(
+    r"(?:what|how|why|is|are|does|do|did|should|can|could|which|who|when|where|would|will)\b[^.!?]*\?", re.I
+)
 DUE_RE = re.compile(
     r"\b(?:by|due(?:\s+(?:on|by))?|before|until|no later than)\s*:?\s+(?P<when>.{4,30})", re.I
 )
@@ -202,6 +206,13 @@ class ActionItemsPass(ReaderBase):
         for match in re.finditer(r"\(([^()]{1,40})\)", plain):
             if self._owner_name(match[1].strip(), strict=True):
                 return match[1].strip(), text  # "... (Chris) Markdown on GitHub"
+        # "Kate connect with Yosh on samples", "Joel add Kushal to invite": a known name, then the task.
+        words = plain.split(" ")
+        for size in (3, 2, 1):
+            if len(words) > size + 1 and words[size][:1].islower() and not words[size - 1].endswith(","):
+                name = " ".join(words[:size])
+                if self._owner_name(name, strict=True):  # "Bailey will, now that ..., provide a review"
+                    return name, re.sub(r"^(?:will|to)\b,?\s*", "", " ".join(words[size:]))
         return None, text
 
     def _owner_name(self, name: str, *, strict: bool) -> bool:
@@ -254,6 +265,9 @@ class ActionItemsPass(ReaderBase):
                 action = ParsedActionItem(owner=who, text=text, done=bool(task), line=number)
             if not action.text or PLACEHOLDER_RE.fullmatch(strip_markup(action.text)):
                 previous = None
+                continue
+            if QUESTION_RE.match(strip_markup(action.text)):
+                previous = None  # "What is the duration of an LTS release?": a question, no task
                 continue
             action.owner = action.owner or owner
             action.found, action.confidence = FOUND_IN_SECTION, 1.0
