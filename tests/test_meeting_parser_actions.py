@@ -258,6 +258,8 @@ def test_a_passive_task_in_a_reported_remark_is_nobodys():
         ("- Robin going to propose a demo talk", [("Robin", "propose a demo talk")]),
         ("- Some TODOs: Andrew and Matthew plan to merge their proposals", [("Andrew", "merge their proposals"), ("Matthew", "merge their proposals")]),
         ("- Till: I will work with David on the announcement", [("Till", "work with David on the announcement")]),
+        ("- Tomasz is tasked with preparing the test harness", [("Tomasz", "preparing the test harness")]),
+        ("- Robin has an action item to list the proposals", [("Robin", "list the proposals")]),
         ("- Ultimately going to tuple the version with the hash", []),  # not a name
         ("- Tomasz will also be at the summit", []),  # a fact
     ],

@@ -50,7 +50,8 @@ NAMED_RE = re.compile(
     rf"(?:^|(?<=[,;:(]\s)|(?<=\s[-–—]\s))(?P<who>(?:{_NAME})(?:\s*(?:,|/|&|\band\b)\s*(?:{_NAME}))*)"
     r"(?:\s*\([^()]{1,40}\))?\s+"
     r"(?P<verb>will(?:\s+also)?|(?:is\s+|are\s+)?going\s+to|plans?\s+(?:to|on)|(?:is\s+|are\s+)?planning\s+(?:to|on)|"
-    r"agreed\s+to|offered\s+to|volunteered\s+to|volunteers\s+to|to)\s+" + _NOT_A_TASK + r"(?=\w)"
+    r"agreed\s+to|offered\s+to|volunteered\s+to|volunteers\s+to|(?:has|took)\s+(?:an|the)\s+action\s+item\s+to|"
+    r"is\s+tasked\s+with|to)\s+" + _NOT_A_TASK + r"(?=\w)"
 )
 # Verbs that start a task when written as an order ("send the slides", "Start with #517 next time").
 TASK_VERBS = {
