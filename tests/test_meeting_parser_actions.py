@@ -301,3 +301,18 @@ def test_a_question_in_an_action_list_is_no_task():
         """
     )
     assert items(meeting) == [(None, "Reach out to Dan, meetings for the SDK?")]
+
+
+def test_he_or_she_will_is_the_person_the_sentence_before_named():
+    meeting = parse(
+        """
+        ## Attendees
+        - Stephen
+        - Bailey
+        ### LTS
+        * Currently, Stephen is working out what is missing. He will share some materials shortly.
+        * The draft was reviewed. She plans to complete that work for review.
+        """
+    )
+    # The second line names nobody before "She": whose plan it is cannot be told.
+    assert items(meeting) == [("Stephen", "share some materials shortly")]

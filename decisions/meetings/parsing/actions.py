@@ -47,6 +47,8 @@ OWNER_VERB_RE = re.compile(
 )
 # Capitalised words that open a "X will ..." sentence without being anyone in particular.
 NOT_PEOPLE = {"he", "she", "they", "you", "someone", "somebody", "anyone", "everyone", "nobody", "probably"}
+# "He will...", "She plans to...": the person the sentence before opened with.
+PRONOUN_RE = re.compile(r"^(?:he|she)\s+(?=(?:will|plans|is\s+going|is\s+planning)\b)", re.I)
 # Verbs after a name that do not show the word before them is a name: "Happy to", "Ultimately going to".
 BARE_VERBS = {"to", "going to", "plan to", "plan on", "plans on", "planning to", "planning on"}
 TRAILING_OWNER_RE = re.compile(r"\((?P<owner>[^()]{1,40})\)\s*[.;]?\s*$")
@@ -79,7 +81,15 @@ class ActionItemsPass(ReaderBase):
         # nor does a remark that asks something ("run out of fuel in one path; correctness?").
         line = self.lines[remark.line - 1] if 0 < remark.line <= len(self.lines) else ""
         ordering = bool(remark.speaker) and remark.speaker.lower() in line.lower() and "?" not in remark.text
+        named: str | None = None  # the person the last sentence opened with: who "He will..." is
         for index, clause in enumerate(clauses(remark.text)):
+            pronoun = PRONOUN_RE.match(clause)
+            if pronoun and named:
+                clause = (
+                    f"{named} {clause[pronoun.end() :]}"  # "He will share materials" -> "Stephen will..."
+                )
+            elif subject := self._subject(clause):
+                named = subject
             for found in self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering):
                 item = ParsedActionItem(
                     owner=found.owner,
@@ -89,6 +99,15 @@ class ActionItemsPass(ReaderBase):
                     confidence=found.confidence,
                 )
                 sink.extend(self._each_owner(item))
+
+    def _subject(self, clause: str) -> str | None:
+        """The known person a sentence opens with: "Victor stated that...", "Currently, Stephen is..."."""
+        words = re.sub(r"^(?:currently|now|also|then|so|and|but),?\s+", "", clause, flags=re.I).split(" ")
+        for size in (2, 1):
+            name = " ".join(words[:size]).rstrip(",:")
+            if len(words) > size and self._owner_name(name, strict=True) and label_shape(name) != "list":
+                return name
+        return None
 
     def _clause_commitments(self, clause: str, speaker: str | None, *, first: bool) -> list[Commitment]:
         named = []
