@@ -189,3 +189,130 @@ def test_what_we_agreed_to_do_next_time_is_nobodys_item_not_the_speakers():
     assert [(i.owner, i.text) for i in meeting.action_items] == [
         (None, "continue the discussion in the next meeting")
     ]
+
+
+# Promises written after a report, or by nobody in particular ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- uweigand: thought I got those, will recheck.", [("uweigand", "recheck")]),
+        ("- anton: updated the RFC, will make a motion to finalize soon", [("anton", "make a motion to finalize soon")]),
+        ("- erikrose: none yet but going to start looking into epoch switching", [("erikrose", "start looking into epoch switching")]),
+        ("- Till: once the docs are ready, I will reach out for reviews", [("Till", "reach out for reviews")]),
+        ("- kyle: I'll open an issue for it. who wants to take it?", [("kyle", "open an issue for it")]),
+    ],
+)  # fmt: skip
+def test_a_promise_after_a_report_in_the_same_line_is_the_speakers(line, expected):
+    attendees = "\n".join(f"- {name}" for name in ["uweigand", "anton", "erikrose", "Till", "kyle"])
+    meeting = parse(f"## Attendees\n{attendees}\n\n### Status\n\n{line}\n")
+    assert items(meeting) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- uweigand: the old code was slow, will be faster now",  # a consequence, no task verb
+        "- anton: tried it, will probably work",  # a hedge
+        "- erikrose: the tests pass, and will get worse with more inputs",  # "and" joins a description
+        "- anton: so in this agenda, I will talk about the proposal",  # what is said now
+    ],
+)
+def test_what_follows_a_comma_is_no_promise_without_a_task(line):
+    meeting = parse(f"## Attendees\n- uweigand\n- anton\n- erikrose\n\n### Status\n\n{line}\n")
+    assert meeting.action_items == []
+
+
+def test_a_promise_nobody_speaks_under_a_topic_is_nobodys_item():
+    meeting = parse(
+        """
+        ### Footgun in the rules
+        - fails on main too; will file an issue
+        - will put this up as a PR for discussion
+        - Will free up the abstractions for strings
+        - Core Wasm is getting shared memories and will add tables.
+        - will the recording be uploaded?
+        """
+    )
+    assert items(meeting) == [(None, "file an issue"), (None, "put this up as a PR for discussion")]
+
+
+def test_a_passive_task_in_a_reported_remark_is_nobodys():
+    meeting = parse(
+        """
+        ### Policy
+        Till proposed a policy for tool use. An updated version of the policy will be presented for
+        review by the Board.
+        """
+    )
+    assert items(meeting) == [
+        (None, "An updated version of the policy will be presented for review by the Board")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- Tomasz will also generate types for Preview 3.", [("Tomasz", "generate types for Preview 3")]),
+        ("- Robin going to propose a demo talk", [("Robin", "propose a demo talk")]),
+        ("- Some TODOs: Andrew and Matthew plan to merge their proposals", [("Andrew", "merge their proposals"), ("Matthew", "merge their proposals")]),
+        ("- Till: I will work with David on the announcement", [("Till", "work with David on the announcement")]),
+        ("- Tomasz is tasked with preparing the test harness", [("Tomasz", "preparing the test harness")]),
+        ("- Robin has an action item to list the proposals", [("Robin", "list the proposals")]),
+        ("- Ultimately going to tuple the version with the hash", []),  # not a name
+        ("- Tomasz will also be at the summit", []),  # a fact
+    ],
+)  # fmt: skip
+def test_more_ways_to_write_a_named_promise(line, expected):
+    attendees = "\n".join(f"- {name}" for name in ["Tomasz", "Robin", "Andrew", "Matthew", "Till"])
+    meeting = parse(f"## Attendees\n{attendees}\n\n### Topic\n\n{line}\n")
+    assert items(meeting) == expected
+
+
+def test_an_action_line_that_opens_with_a_known_name_is_that_persons():
+    meeting = parse(
+        """
+        ## Attendees
+        - Kate Goldenring
+        - Joel
+        ## Action Items
+        - [ ] Kate connect with Yosh on samples
+        - [ ] Joel add Kushal to the invite
+        - [ ] Docs team review the PR
+        - [ ] Update the rust guide
+        """
+    )
+    assert items(meeting) == [
+        ("Kate", "connect with Yosh on samples"),
+        ("Joel", "add Kushal to the invite"),
+        (None, "Docs team review the PR"),  # not a name these notes know
+        (None, "Update the rust guide"),
+    ]
+
+
+def test_a_question_in_an_action_list_is_no_task():
+    meeting = parse(
+        """
+        ## Action items
+        - What is the duration of an LTS release?
+        - Is there a list of supported platforms? Likely we'll limit it.
+        - Reach out to Dan, meetings for the SDK?
+        """
+    )
+    assert items(meeting) == [(None, "Reach out to Dan, meetings for the SDK?")]
+
+
+def test_he_or_she_will_is_the_person_the_sentence_before_named():
+    meeting = parse(
+        """
+        ## Attendees
+        - Stephen
+        - Bailey
+        ### LTS
+        * Currently, Stephen is working out what is missing. He will share some materials shortly.
+        * The draft was reviewed. She plans to complete that work for review.
+        """
+    )
+    # The second line names nobody before "She": whose plan it is cannot be told.
+    assert items(meeting) == [("Stephen", "share some materials shortly")]

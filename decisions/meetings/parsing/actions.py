@@ -18,6 +18,7 @@ from decisions.meetings.parsing.commitments import (
     order_commitment,
     passive_commitment,
     speaker_commitment,
+    unattributed_commitment,
 )
 from decisions.meetings.parsing.labels import has_common_word, is_stop, label_shape, split_label
 from decisions.meetings.parsing.results import (
@@ -46,6 +47,10 @@ OWNER_VERB_RE = re.compile(
 )
 # Capitalised words that open a "X will ..." sentence without being anyone in particular.
 NOT_PEOPLE = {"he", "she", "they", "you", "someone", "somebody", "anyone", "everyone", "nobody", "probably"}
+# "He will...", "She plans to...": the person the sentence before opened with.
+PRONOUN_RE = re.compile(r"^(?:he|she)\s+(?=(?:will|plans|is\s+going|is\s+planning)\b)", re.I)
+# Verbs after a name that do not show the word before them is a name: "Happy to", "Ultimately going to".
+BARE_VERBS = {"to", "going to", "plan to", "plan on", "plans on", "planning to", "planning on"}
 TRAILING_OWNER_RE = re.compile(r"\((?P<owner>[^()]{1,40})\)\s*[.;]?\s*$")
 # "Update the docs - Sam": the owner written after the task.
 TRAILING_DASH_OWNER_RE = re.compile(r"\s+[-–—]+\s+@?(?P<owner>[^-–—()\[\]:]{1,40}?)\s*[.;]?\s*$")
@@ -54,6 +59,10 @@ DONE_MARK_RE = re.compile(
     r"\s*[(\[]\s*(?:edit:?\s*)?(?:done|completed?|finished|fixed|merged|landed|shipped)\s*[!.]*\s*[)\]]\s*[.;]?\s*$"
     r"|\s*(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?)\s*$|^(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?|done\s*:)\s*",
     re.I,
+)
+# A line that opens with a question word and ends its first sentence with "?".
+QUESTION_RE = re.compile(
+    r"(?:what|how|why|is|are|does|do|did|should|can|could|which|who|when|where|would|will)\b[^.!?]*\?", re.I
 )
 DUE_RE = re.compile(
     r"\b(?:by|due(?:\s+(?:on|by))?|before|until|no later than)\s*:?\s+(?P<when>.{4,30})", re.I
@@ -72,7 +81,15 @@ class ActionItemsPass(ReaderBase):
         # nor does a remark that asks something ("run out of fuel in one path; correctness?").
         line = self.lines[remark.line - 1] if 0 < remark.line <= len(self.lines) else ""
         ordering = bool(remark.speaker) and remark.speaker.lower() in line.lower() and "?" not in remark.text
+        named: str | None = None  # the person the last sentence opened with: who "He will..." is
         for index, clause in enumerate(clauses(remark.text)):
+            pronoun = PRONOUN_RE.match(clause)
+            if pronoun and named:
+                clause = (
+                    f"{named} {clause[pronoun.end() :]}"  # "He will share materials" -> "Stephen will..."
+                )
+            elif subject := self._subject(clause):
+                named = subject
             for found in self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering):
                 item = ParsedActionItem(
                     owner=found.owner,
@@ -83,6 +100,15 @@ class ActionItemsPass(ReaderBase):
                 )
                 sink.extend(self._each_owner(item))
 
+    def _subject(self, clause: str) -> str | None:
+        """The known person a sentence opens with: "Victor stated that...", "Currently, Stephen is..."."""
+        words = re.sub(r"^(?:currently|now|also|then|so|and|but),?\s+", "", clause, flags=re.I).split(" ")
+        for size in (2, 1):
+            name = " ".join(words[:size]).rstrip(",:")
+            if len(words) > size and self._owner_name(name, strict=True) and label_shape(name) != "list":
+                return name
+        return None
+
     def _clause_commitments(self, clause: str, speaker: str | None, *, first: bool) -> list[Commitment]:
         named = []
         for found in named_commitments(clause):
@@ -92,8 +118,11 @@ class ActionItemsPass(ReaderBase):
             known = self._owner_name(owner, strict=True)
             if not known and (owner.lower() in NOT_PEOPLE or name_key(owner) in self._affiliations()):
                 continue  # "Someone will...", "Siemens will..." when the notes write "Thomas (Siemens)"
-            # "Happy to help", "Trying to...": a bare "to" needs a name these notes know.
-            guessed = found.verb != "to" and owner[:1].isupper() and self._owner_name(owner, strict=False)
+            # "Happy to help", "Trying to...", "Ultimately going to...": a bare "to" or "going to"
+            # needs a name these notes know.
+            guessed = (
+                found.verb not in BARE_VERBS and owner[:1].isupper() and self._owner_name(owner, strict=False)
+            )
             if known or guessed:
                 found.confidence = found.confidence if known else min(found.confidence, 0.75)
                 named.append(found)
@@ -102,14 +131,22 @@ class ActionItemsPass(ReaderBase):
         if speaker:
             found = speaker_commitment(clause) or order_commitment(clause, first=first)
             if found is None:
-                return []
+                # "Till proposed a policy. An update will be presented to the board": nobody's task.
+                passive = passive_commitment(clause)
+                return [passive] if passive else []
             found.owner = speaker if found.by_speaker else None  # "we agreed to..." is nobody's
             if first and found.suggested and re.match(r"(?i)needs?\s+to\b", clause):
                 # "JB: needs to get a patch ready": a report that opens with what is still to do.
                 found.found, found.confidence = FOUND_BY_PATTERN, 0.65
             return [found]
-        found = order_commitment(clause, first=False) or passive_commitment(clause)
-        if found is not None:  # "Start with #517 next time", "An update will be shared..."
+        found = (
+            order_commitment(clause, first=False)
+            or passive_commitment(clause)
+            or unattributed_commitment(clause)
+        )
+        if (
+            found is not None
+        ):  # "Start with #517 next time", "An update will be shared...", "will file an issue"
             return [found]
         found = speaker_commitment(clause)
         if found is None or not FIRST_PERSON_RE.match(clause):
@@ -188,6 +225,13 @@ class ActionItemsPass(ReaderBase):
         for match in re.finditer(r"\(([^()]{1,40})\)", plain):
             if self._owner_name(match[1].strip(), strict=True):
                 return match[1].strip(), text  # "... (Chris) Markdown on GitHub"
+        # "Kate connect with Yosh on samples", "Joel add Kushal to invite": a known name, then the task.
+        words = plain.split(" ")
+        for size in (3, 2, 1):
+            if len(words) > size + 1 and words[size][:1].islower() and not words[size - 1].endswith(","):
+                name = " ".join(words[:size])
+                if self._owner_name(name, strict=True):  # "Bailey will, now that ..., provide a review"
+                    return name, re.sub(r"^(?:will|to)\b,?\s*", "", " ".join(words[size:]))
         return None, text
 
     def _owner_name(self, name: str, *, strict: bool) -> bool:
@@ -240,6 +284,9 @@ class ActionItemsPass(ReaderBase):
                 action = ParsedActionItem(owner=who, text=text, done=bool(task), line=number)
             if not action.text or PLACEHOLDER_RE.fullmatch(strip_markup(action.text)):
                 previous = None
+                continue
+            if QUESTION_RE.match(strip_markup(action.text)):
+                previous = None  # "What is the duration of an LTS release?": a question, no task
                 continue
             action.owner = action.owner or owner
             action.found, action.confidence = FOUND_IN_SECTION, 1.0

@@ -26,7 +26,7 @@ from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_INFERRED
 _NOT_A_TASK = (
     r"(?!(?:not|never|probably|likely|possibly|maybe|perhaps|still|also|always|only|just|even|soon|"
     r"eventually|now|both|either|need|needs|have|has|had|depend|depends|require|requires|become|"
-    r"happen|work(?!\s+on\b)|want|wants|like|do\s+is|be\s+(?!\w+ing\s+(?:it|up|on|the|a|an|this|that|into|out|over|through|back|some|more|our|my)\b)\w+|the|this|that|these|those|we|it|its|there|they|you|a|an|our|"
+    r"happen|work(?!\s+(?:on|with)\b)|want|wants|like|do\s+is|be\s+(?!\w+ing\s+(?:it|up|on|the|a|an|this|that|into|out|over|through|back|some|more|our|my)\b)\w+|the|this|that|these|those|we|it|its|there|they|you|a|an|our|"
     r"your|their|people|anyone|someone|he|she|i|me|us|them|him|her|at|in|on|if|when|then|for|with|"
     r"from|by|as|than|say|note|admit|argue|guess|assume|bet|free|make\s+(?:it|sense|things)|help|"
     r"allow|enable|break|cause|mean|result|lead|give|get\s+(?:us|you|them)|look\s+like|take\s+(?:a|some)\s+"
@@ -49,8 +49,9 @@ _NAME = r"@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}|@?[a-z][a-z0-9_-]{2,30}
 NAMED_RE = re.compile(
     rf"(?:^|(?<=[,;:(]\s)|(?<=\s[-–—]\s))(?P<who>(?:{_NAME})(?:\s*(?:,|/|&|\band\b)\s*(?:{_NAME}))*)"
     r"(?:\s*\([^()]{1,40}\))?\s+"
-    r"(?P<verb>will|is\s+going\s+to|are\s+going\s+to|plans\s+to|is\s+planning\s+to|agreed\s+to|"
-    r"offered\s+to|volunteered\s+to|volunteers\s+to|to)\s+" + _NOT_A_TASK + r"(?=\w)"
+    r"(?P<verb>will(?:\s+also)?|(?:is\s+|are\s+)?going\s+to|plans?\s+(?:to|on)|(?:is\s+|are\s+)?planning\s+(?:to|on)|"
+    r"agreed\s+to|offered\s+to|volunteered\s+to|volunteers\s+to|(?:has|took)\s+(?:an|the)\s+action\s+item\s+to|"
+    r"is\s+tasked\s+with|to)\s+" + _NOT_A_TASK + r"(?=\w)"
 )
 # Verbs that start a task when written as an order ("send the slides", "Start with #517 next time").
 TASK_VERBS = {
@@ -90,7 +91,20 @@ _NOT_AN_ORDER = {
     "on", "of", "from", "about", "regarding", "re", "is", "are", "was", "were", "has", "have", "had",
     "looks", "look", "seems", "went", "results", "done",
 }  # fmt: skip
-_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+")
+# Sentences end before a capital, or before a lowercase word when the stop ends no abbreviation
+# ("done. will file an issue", not "e.g. the runtime").
+_SPLIT_RE = re.compile(
+    r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
+    r"|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\.\.\.)\s+(?=[a-z])"
+)
+# Where a promise may start inside a clause: "thought I got those, will recheck", "none yet but
+# going to start...", "if no one objects, I will self-nominate".
+_MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\s\(|\bbut)\s+", re.I)
+# Verbs a promise made mid-clause, or by nobody in particular, must start with: a task, not a
+# consequence ("and will get worse", "will run again immediately").
+_PROMISE_VERBS = (TASK_VERBS - {"run", "get", "find", "continue", "move", "give", "show", "test"}) | {
+    "dig", "recheck", "put", "land", "rebase", "implement", "take a look", "make a",
+}  # fmt: skip
 
 
 @dataclass
@@ -119,12 +133,44 @@ def speaker_commitment(clause: str) -> Commitment | None:
         return None
     if match := SPEAKER_RE.match(clause):
         return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
+    if task := _promise_inside(clause):
+        return Commitment(task, FOUND_BY_PATTERN, 0.75, by_speaker=True)
     if match := GUESS_RE.match(clause):
         # "we agreed to..." is the group's: nobody in particular, not the person who said it.
         mine = not re.match(r"(?:we|the\s+group)\s+(?:decided|agreed)\b", match["verb"], re.I)
         if NEXT_TIME_RE.search(clause):  # "can demo VTune working at another meeting"
             return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=mine)
         return Commitment(_task(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=mine)
+    return None
+
+
+def _promise_inside(clause: str) -> str | None:
+    """The task of a promise that opens after a comma, a dash or "but" inside the clause, when it
+    starts with a task verb: "updated the RFC, will make a motion to finalize soon"."""
+    for sep in _MID_RE.finditer(clause):
+        rest = clause[sep.end() :]
+        match = SPEAKER_RE.match(rest)
+        if match and _opens_with_task(rest[match.end("verb") :]):
+            return _task(rest[match.end("verb") :])
+    return None
+
+
+def _opens_with_task(text: str) -> bool:
+    text = re.sub(r"^(?:try\s+(?:to|and)\s+)", "", text.strip(), flags=re.I).lower().rstrip(".;,!")
+    if re.match(r"(?:talk|speak)\s+about\b", text):
+        return False  # "so in this agenda, I will talk about...": what the speaker says next, now
+    return any(text == verb or text.startswith(verb + " ") for verb in _PROMISE_VERBS)
+
+
+def unattributed_commitment(clause: str) -> Commitment | None:
+    """A promise with no one named and no one speaking: "- will file an issue" under a topic,
+    "fails on main too; will add a test". Nobody's, and only when the clause opens with it and the
+    words after it with a task ("Core Wasm ... and will add tables" describes a project)."""
+    if clause.rstrip().endswith("?"):
+        return None
+    match = SPEAKER_RE.match(clause)
+    if match and not FIRST_PERSON_RE.match(clause) and _opens_with_task(clause[match.end("verb") :]):
+        return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.6)
     return None
 
 
