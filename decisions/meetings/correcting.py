@@ -28,7 +28,7 @@ from decisions.meetings.corrections import (
 )
 from decisions.meetings.limits import MAX_ACTION_ITEMS
 from decisions.meetings.parsing import ParsedMeeting
-from decisions.meetings.saving import people_for
+from decisions.meetings.resolving import people_for
 from decisions.models import MeetingSeries, Person
 from decisions.people.names import name_key, name_tokens
 from decisions.text import strip_controls
