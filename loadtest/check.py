@@ -43,6 +43,8 @@ def check_meetings(writes: list[dict[str, Any]], problems: list[str]) -> dict[st
     )
     lost = [w["title"] for w in writes if w["outcome"] in LOST_ANSWER]
     landed = Meeting.objects.filter(title__in=lost).count()
+    if broken := [w["title"] for w in writes if w["outcome"] == "no_preview"]:
+        problems.append(f"{len(broken)} meeting previews answered without the form to save them")
     refused = [w["title"] for w in writes if w["outcome"] == "rejected"]
     if visible := Meeting.objects.filter(title__in=refused).count():
         problems.append(f"{visible} meeting saves answered as refused were stored anyway")
@@ -50,6 +52,7 @@ def check_meetings(writes: list[dict[str, Any]], problems: list[str]) -> dict[st
         "accepted": len(accepted),
         "missing": len(missing),
         "rejected": len(refused),
+        "no_preview": len(broken),
         "answer_lost": len(lost),
         "answer_lost_but_saved": landed,
     }

@@ -11,6 +11,7 @@ acknowledged writes with the database.
 from __future__ import annotations
 
 import datetime
+import html
 import itertools
 import random
 import re
@@ -33,8 +34,8 @@ EVERYONE_SIGNED_IN = Event()  # set by drive.py: the measured load starts for al
 STALE_TEXT = "Someone else rated this cell"
 UNAVAILABLE_TEXT = "The site is briefly unavailable"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-DIGEST_INPUT = re.compile(r'name="parsed_digest" value="([0-9a-f]+)"')
-MANAGEMENT_INPUT = re.compile(r'name="(items-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)" value="(\d+)"')
+# The preview carries the corrections made in it (none here) to the save, as the browser does.
+CORRECTIONS_INPUT = re.compile(r'name="corrections" value="([^"]*)"')
 MEETING_URL = re.compile(r"/meetings/(\d+)/$")
 # A series meets once a day: each pasted meeting gets a day of its own, far from the demo's.
 MEETING_DAYS = itertools.count()
@@ -258,19 +259,20 @@ class SubmitterUser(SiteUser):
             "POST", server, "/meetings/new/", "meeting preview",
             data={**fields, "action": "preview"}, headers=self.csrf_headers(htmx=True),
         )  # fmt: skip
-        digest = DIGEST_INPUT.search(preview.text or "")
-        if preview.status_code != 200 or not digest:
-            return
-        management = dict(MANAGEMENT_INPUT.findall(preview.text))
+        corrections = CORRECTIONS_INPUT.search(preview.text or "")
         write = {"type": "meeting", "title": title, "token": token, "outcome": "pending"}
         WRITES.append(write)
+        if preview.status_code != 200 or not corrections:
+            # A preview that answers without its form: the save cannot be tried (the check says so).
+            write["outcome"] = "unknown" if preview.status_code in (0, 503) else "no_preview"
+            return
         server = self.other(server)
         saved = self.send(
             "POST",
             server,
             "/meetings/new/",
             "meeting save",
-            data={**fields, **management, "action": "save", "parsed_digest": digest[1]},
+            data={**fields, "action": "save", "corrections": html.unescape(corrections[1])},
             headers=self.csrf_headers(),
             expect=(302,),
         )

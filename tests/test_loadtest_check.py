@@ -148,9 +148,18 @@ def test_an_acknowledged_meeting_that_is_not_there_is_missing() -> None:
         "accepted": 2,
         "missing": 1,
         "rejected": 0,
+        "no_preview": 0,
         "answer_lost": 1,
         "answer_lost_but_saved": 0,
     }
     assert problems == [
         "meeting “Load test lost” (/meetings/" + str(kept.pk + 1000) + "/) was acknowledged but is missing"
     ]
+
+
+def test_a_preview_without_its_form_is_a_problem_not_a_silent_skip() -> None:
+    # The paste form changed once and the load test quietly stopped saving meetings: never again.
+    writes = [{"type": "meeting", "title": "Load test no form", "outcome": "no_preview"}]
+    problems: list[str] = []
+    assert check_meetings(writes, problems)["no_preview"] == 1
+    assert problems == ["1 meeting previews answered without the form to save them"]
