@@ -264,9 +264,10 @@ def entries(revisions: list[DecisionRevision], before: DecisionRevision | None) 
     """Each revision with its diff against the one before it (`before`: the one preceding the
     first), oldest first."""
     out = []
+    old = lines_of(before.state) if before else []
     for revision in revisions:
-        old = lines_of(before.state) if before else []
-        diff = tagged_diff(old, lines_of(revision.state), f"revision {before.number if before else 0}", f"revision {revision.number}")  # fmt: skip
+        new = lines_of(revision.state)  # each state is read into lines once: it is the next one's "before"
+        diff = tagged_diff(old, new, f"revision {before.number if before else 0}", f"revision {revision.number}")  # fmt: skip
         out.append(
             {
                 "revision": revision,
@@ -275,7 +276,7 @@ def entries(revisions: list[DecisionRevision], before: DecisionRevision | None) 
                 "removed": sum(kind == "del" for kind, _ in diff),
             }
         )
-        before = revision
+        before, old = revision, new
     return out
 
 

@@ -290,14 +290,6 @@ class AgendaTopicsPass(ReaderBase):
         self.drafts = [self.drafts[i] for i in keep]
         return titles
 
-    def _sort_drafts(self) -> None:
-        order = sorted(range(len(self.drafts)), key=lambda i: (self.drafts[i].line, i))
-        new_index = {old: new for new, old in enumerate(order)}
-        self.drafts = [self.drafts[i] for i in order]
-        for block in self.blocks:
-            if block.topic is not None:
-                block.topic = new_index[block.topic]
-
 
 # Words too common to tie an agenda item to a notes topic on their own.
 _GENERIC = _STOP | {

@@ -71,6 +71,15 @@ class ReaderBase:
             item_id = self.items[item_id].parent
         return None, None
 
+    def _sort_drafts(self) -> None:
+        """Topics in the order of the notes, each block still pointing at its own topic."""
+        order = sorted(range(len(self.drafts)), key=lambda i: (self.drafts[i].line, i))
+        new_index = {old: new for new, old in enumerate(order)}
+        self.drafts = [self.drafts[i] for i in order]
+        for block in self.blocks:
+            if block.topic is not None:
+                block.topic = new_index[block.topic]
+
     def _root(self, block: Block) -> int | None:
         item_id = block.item
         while item_id is not None and self.items[item_id].parent is not None:

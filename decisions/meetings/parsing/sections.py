@@ -348,12 +348,7 @@ class SectionsPass(ReaderBase):
                 block.section, block.topic = "topic", draft
                 if block.item == root and block.first_in_item:
                     block.head = _head_mode(block)
-        order = sorted(range(len(self.drafts)), key=lambda i: (self.drafts[i].line, i))
-        new_index = {old: new for new, old in enumerate(order)}
-        self.drafts = [self.drafts[i] for i in order]
-        for block in self.blocks:
-            if block.topic is not None:
-                block.topic = new_index[block.topic]
+        self._sort_drafts()
 
     def _bold_heading(self, block: Block) -> str | None:
         """`**White paper discussion**` on a line of its own starts a topic."""
