@@ -55,6 +55,7 @@ from decisions.rfcs.models import (
     parse_reference,
 )
 from decisions.search.models import SearchEntry, SearchKind
+from decisions.sources.models import Holds, HookDelivery, RecordIn, Source
 
 __all__ = [
     "RATING_MAX",
@@ -78,6 +79,8 @@ __all__ = [
     "DecisionRevision",
     "DecisionStatus",
     "DecisionStatusChange",
+    "Holds",
+    "HookDelivery",
     "MarkdownFieldsMixin",
     "Meeting",
     "MeetingLink",
@@ -96,10 +99,12 @@ __all__ = [
     "RFCStatus",
     "RFCStatusChange",
     "Rating",
+    "RecordIn",
     "ReferenceKind",
     "Remark",
     "SearchEntry",
     "SearchKind",
+    "Source",
     "Topic",
     "VersionedMixin",
     "parse_reference",

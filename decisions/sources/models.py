@@ -1,0 +1,65 @@
+"""Registered sources: a team's git repository (or a local folder) that the site keeps in step with.
+
+A source says where the files are (URL, branch, path inside), what they hold (RFCs of a series and
+format, meeting notes of a series, decision records) and which side is the place of record. Sync
+state (the last commit reached, each file's digest at that commit) lives beside it so that a sync
+reads only what changed.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Holds(models.TextChoices):
+    RFCS = "rfcs", "RFCs"
+    MEETINGS = "meetings", "meeting notes"
+    DECISIONS = "decisions", "decision records"
+
+
+class RecordIn(models.TextChoices):
+    """Which side wins: the repository (records read-only on the site) or the site."""
+
+    REPOSITORY = "repository", "the repository"
+    SITE = "site", "the site"
+
+
+class Source(models.Model):
+    name = models.SlugField(max_length=100, unique=True, help_text="Used in URLs and commands.")
+    url = models.CharField(
+        max_length=500, help_text="Any URL git can fetch (https://, ssh, file://) or a local folder."
+    )
+    branch = models.CharField(max_length=200, blank=True, help_text="Blank: the remote's default.")
+    path = models.CharField(max_length=500, blank=True, help_text="Folder inside the repository.")
+    holds = models.CharField(max_length=20, choices=Holds.choices)
+    format = models.CharField(max_length=30, blank=True, help_text="RFC format; blank: detect.")
+    series = models.CharField(
+        max_length=100, blank=True, help_text="RFC series or meeting series the files belong to."
+    )
+    record_in = models.CharField(max_length=20, choices=RecordIn.choices, default=RecordIn.REPOSITORY)
+    secret = models.CharField(
+        max_length=200, blank=True, help_text="Webhook secret (GitHub HMAC key or GitLab token)."
+    )
+    last_commit = models.CharField(max_length=64, blank=True, editable=False)
+    last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HookDelivery(models.Model):
+    """A webhook delivery already accepted: the same delivery id again is a replay."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="deliveries")
+    delivery_id = models.CharField(max_length=200)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "delivery_id"], name="hook_delivery_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.delivery_id}"
