@@ -55,7 +55,7 @@ from decisions.rfcs.models import (
     parse_reference,
 )
 from decisions.search.models import SearchEntry, SearchKind
-from decisions.sources.models import Holds, HookDelivery, RecordIn, Source
+from decisions.sources.models import Holds, HookDelivery, RecordIn, RecordKind, Source, SourceFile
 
 __all__ = [
     "RATING_MAX",
@@ -100,11 +100,13 @@ __all__ = [
     "RFCStatusChange",
     "Rating",
     "RecordIn",
+    "RecordKind",
     "ReferenceKind",
     "Remark",
     "SearchEntry",
     "SearchKind",
     "Source",
+    "SourceFile",
     "Topic",
     "VersionedMixin",
     "parse_reference",

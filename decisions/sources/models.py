@@ -63,3 +63,35 @@ class HookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.delivery_id}"
+
+
+class RecordKind(models.TextChoices):
+    RFC = "rfc", "RFC"
+    MEETING = "meeting", "meeting"
+    DECISION = "decision", "decision record"
+
+
+class SourceFile(models.Model):
+    """One file of a source as of the last sync, and the record it became.
+
+    The sync compares blobs to skip unchanged files; pages ask it whether a record comes from a
+    repository (read-only there when the repository is the place of record) and where its file is.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="files")
+    path = models.CharField(max_length=500, help_text="Path inside the repository.")
+    blob = models.CharField(max_length=64, blank=True, help_text="git blob id at the last sync.")
+    commit = models.CharField(max_length=64, blank=True, help_text="Commit the file was read at.")
+    kind = models.CharField(max_length=20, choices=RecordKind.choices)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    withdrawn = models.BooleanField(default=False, help_text="Removed upstream; the record is kept.")
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "path"], name="source_file_once"),
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="source_file_record")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.path}"
