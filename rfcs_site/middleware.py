@@ -60,3 +60,30 @@ def too_large_response(size: int, limit: int) -> HttpResponse:
     # The clickjacking middleware sits inside this one and never sees this answer.
     response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
     return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Give a bare 405 (Django's require_POST answers with no body) the site's page.
+
+    Following a form's address by hand, or reloading it after a failed save, is a GET to a
+    POST-only URL: the person should learn what the address is for and where the page is.
+    JSON endpoints keep their own answers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        allowed = response.headers.get("Allow", "POST")
+        parent = request.path.rstrip("/").rsplit("/", 1)[0] + "/"
+        page = loader.render_to_string(
+            "405.html",
+            {"method": request.method, "allowed": allowed, "path": request.path, "parent": parent},
+            request=request,
+        )
+        refusal = HttpResponse(page, status=405)
+        refusal["Allow"] = allowed
+        return refusal
