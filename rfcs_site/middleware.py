@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.urls import Resolver404, resolve
 
 
 class ContentSecurityPolicyMiddleware:
@@ -78,12 +79,28 @@ class MethodNotAllowedPageMiddleware:
         if response.status_code != 405 or response.content or request.path.startswith("/api/"):
             return response
         allowed = response.headers.get("Allow", "POST")
-        parent = request.path.rstrip("/").rsplit("/", 1)[0] + "/"
         page = loader.render_to_string(
             "405.html",
-            {"method": request.method, "allowed": allowed, "path": request.path, "parent": parent},
+            {
+                "method": request.method,
+                "allowed": " or ".join(m for m in allowed.split(", ") if m not in {"OPTIONS", "HEAD"}),
+                "path": request.path,
+                "parent": _page_above(request.path),
+            },
             request=request,
         )
         refusal = HttpResponse(page, status=405)
         refusal["Allow"] = allowed
         return refusal
+
+
+def _page_above(path: str) -> str:
+    """The nearest address above `path` that is a page (a record for /decisions/5/undo/), or /."""
+    while path not in {"", "/"}:
+        path = path.rstrip("/").rsplit("/", 1)[0] + "/"
+        try:
+            resolve(path)
+        except Resolver404:
+            continue
+        return path
+    return "/"
