@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from decisions.forms import ControlFreeModelForm
 from decisions.models import RFCSeries
 from decisions.rfcs.parsing import FORMATS
 from decisions.sources.models import Holds, Source
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(ControlFreeModelForm):
     class Meta:
         model = Source
         fields = ["name", "url", "branch", "path", "holds", "format", "series", "record_in", "secret"]

@@ -72,8 +72,8 @@ class Adapter:
     def withdraw(self, ids: list[int], commit: str) -> None:
         """Records whose files were removed upstream: kept, marked where the kind has a status."""
 
-    def describe(self, record_id: int | None) -> tuple[str, str]:
-        """The record's label and its page's URL ("", "") when it is gone."""
+    def describe(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Each record's label and its page's URL, in one query (records gone are left out)."""
         raise NotImplementedError
 
     def site_text(self, record_id: int) -> str:

@@ -78,9 +78,9 @@ class MeetingAdapter(Adapter):
     def versions(self, ids: list[int]) -> dict[int, int]:
         return {}  # notes edited on the site are told by their digest, in save_file ("kept")
 
-    def describe(self, record_id: int | None) -> tuple[str, str]:
-        meeting = Meeting.objects.filter(pk=record_id).select_related("series").first() if record_id else None
-        return (f"{meeting.title} ({meeting.date})", meeting.get_absolute_url()) if meeting else ("", "")
+    def describe(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        meetings = Meeting.objects.filter(pk__in=ids).only("title", "date")
+        return {m.pk: (f"{m.title} ({m.date})", m.get_absolute_url()) for m in meetings}
 
     def site_text(self, record_id: int) -> str:
         meeting = Meeting.objects.filter(pk=record_id).only("source_text").first()

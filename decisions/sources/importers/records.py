@@ -115,9 +115,9 @@ class DecisionAdapter(Adapter):
         found = {row["decision_id"]: row["n"] for row in rows}
         return {pk: found.get(pk, 0) for pk in ids}
 
-    def describe(self, record_id: int | None) -> tuple[str, str]:
-        decision = Decision.objects.filter(pk=record_id).first() if record_id else None
-        return (str(decision), decision.get_absolute_url()) if decision else ("", "")
+    def describe(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        decisions = Decision.objects.filter(pk__in=ids).only("number", "title")
+        return {d.pk: (str(d), d.get_absolute_url()) for d in decisions}
 
     def site_text(self, record_id: int) -> str:
         scope = Decision.objects.filter(pk=record_id)

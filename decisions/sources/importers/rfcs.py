@@ -6,7 +6,6 @@ from collections import defaultdict
 from pathlib import Path, PurePosixPath
 
 from django.db import transaction
-from django.urls import reverse
 
 from decisions.models import RFC, RFCSeries, RFCStatus
 from decisions.rfcs.importing.records import _Records
@@ -147,14 +146,10 @@ class RFCAdapter(Adapter):
                     message=_message("Withdrawn", commit[:7]), note=f"Removed upstream in {commit[:7]}"
                 )
 
-    def describe(self, record_id: int | None) -> tuple[str, str]:
-        rfc = RFC.objects.filter(pk=record_id).only("series", "number").first() if record_id else None
-        return (rfc.label, rfc.get_absolute_url()) if rfc else ("", "")
+    def describe(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        rfcs = RFC.objects.filter(pk__in=ids).only("series", "number", "title")
+        return {rfc.pk: (f"{rfc.label}: {rfc.title}", rfc.get_absolute_url()) for rfc in rfcs}
 
     def site_text(self, record_id: int) -> str:
         rfc = RFC.objects.filter(pk=record_id).first()
         return rfc.body if rfc else ""
-
-    def edit_url(self, record_id: int) -> str:
-        rfc = RFC.objects.filter(pk=record_id).only("series", "number").first()
-        return reverse("decisions:rfc-edit", args=rfc.url_args()) if rfc else ""
