@@ -98,7 +98,7 @@ class RFCAdapter(Adapter):
         if not files:
             return outcomes
         report = _PathReport()
-        series = context.source.series if context.source.series in RFCSeries.values else None
+        series = context.source.series if context.source.series and context.source.series in RFCSeries.values else None
         with _Workers(files) as workers:
             items = workers.parse()
             for item in items:
