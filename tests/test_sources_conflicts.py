@@ -75,6 +75,9 @@ def test_the_conflict_page_shows_both_versions_and_keeping_the_sites_marks_the_u
     page = admin_client.get(conflict_url(conflict)).content.decode()
     assert "The site&#x27;s own text." in page and "The upstream change." in page
     assert "Take the repository's version" in page and "Keep the site's version" in page
+    # The line-by-line diff compares the text the site keeps: the header became fields, not a change.
+    assert "in the repository: </span>+The upstream change." in page
+    assert "in the repository: </span>+- Feature Name" not in page
     listing = admin_client.get(reverse("decisions:source-detail", args=["rust"])).content.decode()
     assert "Waiting for a choice (1)" in listing
 

@@ -39,12 +39,14 @@ def site_text(conflict: SyncConflict) -> str:
 
 
 def side_by_side(conflict: SyncConflict) -> dict[str, Any]:
-    """Both versions and the diff from the site's to the repository's."""
+    """Both versions, and the diff from the site's to the repository's (of what the site keeps of
+    the file: an RFC's body, its header being fields)."""
     site = site_text(conflict)
+    upstream = adapter_for(conflict.file.source.holds).comparable(conflict.text, conflict.file.path)
     return {
         "site": site,
         "repository": conflict.text,
-        "diff": tagged_diff(site.splitlines(), conflict.text.splitlines(), "on the site", conflict.file.path),
+        "diff": tagged_diff(site.splitlines(), upstream.splitlines(), "on the site", conflict.file.path),
     }
 
 

@@ -36,6 +36,11 @@ class SyncRun(models.Model):
     def __str__(self) -> str:
         return f"{self.source} at {self.started_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def seconds(self) -> float | None:
+        """How long the sync took."""
+        return (self.finished_at - self.started_at).total_seconds() if self.finished_at else None
+
 
 class Choice(models.TextChoices):
     REPOSITORY = "repository", "the repository's version"

@@ -80,6 +80,10 @@ class Adapter:
         """The record as the site has it now, as a file would hold it (for the conflict page)."""
         raise NotImplementedError
 
+    def comparable(self, text: str, path: str) -> str:
+        """The part of a file's text that site_text() shows (an RFC's body without its header)."""
+        return text
+
     def release(self, record_id: int, commit: str) -> None:
         """Before the repository's version is applied over site edits: let the importer overwrite."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 
@@ -13,7 +14,7 @@ from decisions.rfcs.importing.report import RFCImportReport
 from decisions.rfcs.importing.run import _compress_fast, _import_one
 from decisions.rfcs.importing.workers import _Workers
 from decisions.rfcs.importing.writer import _Importer, _message
-from decisions.rfcs.parsing import ParsedRFC, detect_format
+from decisions.rfcs.parsing import ParsedRFC, RFCParseError, detect_format, parse_file
 from decisions.rfcs.parsing.common import PEP_NAME
 from decisions.rfcs.parsing.detect import RFC_FOLDERS, SKIPPED_FOLDERS, _skipped
 from decisions.sources.importers.base import Adapter, Context, Outcome, Unit, below
@@ -98,7 +99,11 @@ class RFCAdapter(Adapter):
         if not files:
             return outcomes
         report = _PathReport()
-        series = context.source.series if context.source.series and context.source.series in RFCSeries.values else None
+        series = (
+            context.source.series
+            if context.source.series and context.source.series in RFCSeries.values
+            else None
+        )
         with _Workers(files) as workers:
             items = workers.parse()
             for item in items:
@@ -149,6 +154,17 @@ class RFCAdapter(Adapter):
     def describe(self, ids: list[int]) -> dict[int, tuple[str, str]]:
         rfcs = RFC.objects.filter(pk__in=ids).only("series", "number", "title")
         return {rfc.pk: (f"{rfc.label}: {rfc.title}", rfc.get_absolute_url()) for rfc in rfcs}
+
+    def comparable(self, text: str, path: str) -> str:
+        """The body the file's parser reads (the header becomes fields), or the whole text if it cannot."""
+        with tempfile.TemporaryDirectory(prefix="rfcs-sync-") as temporary:
+            target = Path(temporary) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            try:
+                return parse_file(target, "auto", Path(temporary)).body
+            except RFCParseError:
+                return text
 
     def site_text(self, record_id: int) -> str:
         rfc = RFC.objects.filter(pk=record_id).first()
