@@ -231,7 +231,7 @@ class _Sync:
             paths = [p for unit in changed for p in [*unit.needs, *unit.context] if p in self.tree.entries]
             materialize(self.tree, paths, root)
             folder = root / self.source.path.strip("/") if self.source.path.strip("/") else root
-            context = Context(root, folder, self.source, self.tree.commit)
+            context = Context(root, folder, self.source, self.tree.commit, progress=self.progress)
             return self.adapter.import_units(context, changed)
 
     def _record(

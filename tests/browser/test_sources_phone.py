@@ -61,17 +61,23 @@ def test_the_source_pages_fit_a_phone_and_have_no_axe_violation(page, conflict):
         for url in pages(conflict):
             page.goto(url)
             assert overflow(page) == {"extra": 0, "out": []}, (viewport["width"], url)
-            screenshot(page, f"{'phone' if viewport is PHONE else 'desktop'}-{url.strip('/').replace('/', '-')}")
+            screenshot(
+                page, f"{'phone' if viewport is PHONE else 'desktop'}-{url.strip('/').replace('/', '-')}"
+            )
             if viewport is PHONE:
                 results = axe.run(page).response
                 assert results["passes"], url
-                assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results["violations"]] == [], url
+                assert [
+                    (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results["violations"]
+                ] == [], url
 
 
 def test_a_staff_member_keeps_the_sites_version_from_the_conflict_page(page, conflict):
     sign_in(page, "/sources/rust/")
     page.get_by_role("link", name="text/0001-first.md").click()
-    assert page.get_by_role("region", name="The repository's version").inner_text().startswith("- Feature Name")
+    assert (
+        page.get_by_role("region", name="The repository's version").inner_text().startswith("- Feature Name")
+    )
     page.get_by_role("button", name="Keep the site's version").click()
     page.wait_for_url("**/sources/rust/")
     assert "text/0001-first.md: the site's version was kept." in page.inner_text("body")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -45,6 +46,11 @@ class Context:
     source: Source
     commit: str
     force: set[str] = field(default_factory=set)  # units whose record is overwritten as chosen
+    progress: Callable[[int, int, str], None] | None = None  # the command's progress line
+
+    def tick(self, done: int, total: int, what: str) -> None:
+        if self.progress:
+            self.progress(done, total, what)
 
     def label(self, path: str) -> str:
         """What a revision says it came from: "from abc1234 (text/0001-x.md)"."""

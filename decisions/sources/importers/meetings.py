@@ -64,7 +64,8 @@ class MeetingAdapter(Adapter):
             results.append((unit.path, result))
         lookups = Lookups.for_run()
         _prepare_people([result for _, result in results], lookups)
-        for path, result in results:
+        for index, (path, result) in enumerate(results, 1):
+            context.tick(index, len(results), path)
             try:
                 save_file(result, lookups)
             except Exception as error:  # one file's transaction rolled back; the others go on

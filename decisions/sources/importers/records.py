@@ -63,7 +63,11 @@ class DecisionAdapter(Adapter):
         return units, skipped
 
     def import_units(self, context: Context, units: list[Unit]) -> dict[str, Outcome]:
-        return {unit.path: self._import(context, unit) for unit in units}
+        outcomes = {}
+        for index, unit in enumerate(units, 1):
+            context.tick(index, len(units), unit.path)
+            outcomes[unit.path] = self._import(context, unit)
+        return outcomes
 
     def _import(self, context: Context, unit: Unit) -> Outcome:
         file = context.root / unit.path

@@ -112,7 +112,11 @@ class RFCAdapter(Adapter):
             stored = _Records()
             stored.preload(items)
             # Rendered before the transaction, which holds SQLite's write lock (see import_rfcs).
-            items = list(workers.render(items, stored.unchanged(items)))
+            rendered = []
+            for index, item in enumerate(workers.render(items, stored.unchanged(items)), 1):
+                rendered.append(item)
+                context.tick(index, len(items), f"read {context.repo_path(item.path)}")
+            items = rendered
         with transaction.atomic():
             _compress_fast()
             importer = _Importer(report)
