@@ -94,6 +94,16 @@ def test_the_source_page_shows_the_last_sync_commit_changes_and_every_skipped_fi
     assert 'href="/sources/rust/"' in listing and "1 imported" in listing
 
 
+def test_a_token_in_the_url_is_never_shown_on_the_page_or_in_a_git_error(admin_client, tmp_path):
+    url = "https://bot:ghp_t0ken@127.0.0.1:9/none.git"
+    source = Source.objects.create(name="private", url=url, holds="rfcs")
+    result = sync_source(source)
+    assert result.error.startswith("git fetch failed") and "ghp_t0ken" not in result.error
+    page = admin_client.get(reverse("decisions:source-detail", args=["private"])).content.decode()
+    assert "ghp_t0ken" not in page and "https://***@127.0.0.1:9/none.git" in page
+    assert "The sync stopped: git fetch failed" in page
+
+
 def test_source_pages_are_for_staff_and_say_so(client):
     Source.objects.create(name="rust", url="https://example.org/rfcs.git", holds="rfcs", secret="x")
     url = reverse("decisions:source-detail", args=["rust"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -36,6 +37,15 @@ _ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "LC_ALL": "C",
 }
+
+
+# A user name or token in a URL git repeats in its messages: not for the sync's report.
+_CREDENTIALS = re.compile(r"(\w+://)[^/@\s]+@")
+
+
+def redact(text: str) -> str:
+    """The text with any user name or token in its URLs replaced by ***."""
+    return _CREDENTIALS.sub(r"\1***@", text)
 
 
 class GitError(Exception):
@@ -87,7 +97,7 @@ def run_git(args: list[str], *, cwd: Path | None = None, data: bytes | None = No
     except OSError as error:
         raise GitError(f"git could not be run: {error}") from error
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        message = redact(done.stderr.decode("utf-8", "replace")).strip().splitlines()
         raise GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
     return done.stdout
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from decisions.sources.conflicts import AlreadyResolved, NotApplied, choose, side_by_side
+from decisions.sources.git import redact
 from decisions.sources.importers import adapter_for
 from decisions.sources.models import Source
 from decisions.sources.runs import Choice, SyncConflict
@@ -56,6 +57,7 @@ def source_detail(request: HttpRequest, name: str) -> HttpResponse:
     records = adapter_for(source.holds).describe([f.object_id for f in withdrawn if f.object_id])
     context = {
         "source": source,
+        "url": redact(source.url),
         "run": run,
         "changes": _changes(source, run.changes) if run else [],
         "conflicts": list(conflicts),
