@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from decisions.sources.conflicts import AlreadyResolved, NotApplied, choose, side_by_side
 from decisions.sources.git import redact
@@ -30,6 +30,7 @@ def _staff(request: HttpRequest) -> None:
 
 
 @login_required
+@require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     rows = [
@@ -46,6 +47,7 @@ def _changes(source: Source, changes: list[dict[str, Any]]) -> list[dict[str, An
 
 
 @login_required
+@require_GET
 def source_detail(request: HttpRequest, name: str) -> HttpResponse:
     _staff(request)
     source = get_object_or_404(Source, name=name)

@@ -60,10 +60,12 @@ class RFCAdapter(Adapter):
             if starts and rel.parts[0] not in starts:
                 skipped.append((path, f"outside the RFC folders ({', '.join(starts)})"))
             elif kep is not None:
-                if rel.name in KEP_NAMES and kep == rel.parent and not _skipped(kep.name):
-                    units.append(Unit(path, sorted(folders[kep])))
-                elif kep != rel.parent or rel.name not in KEP_NAMES:
+                if rel.name not in KEP_NAMES or kep != rel.parent:
                     skipped.append((path, "part of a KEP folder (read with its kep.yaml)"))
+                elif _skipped(kep.name):
+                    skipped.append((path, "a template or placeholder KEP folder"))
+                else:
+                    units.append(Unit(path, sorted(folders[kep])))
             elif any(_skipped(part) or part in SKIPPED_FOLDERS for part in rel.parts[:-1]):
                 skipped.append((path, "in a hidden, template or tooling folder"))
             elif _skipped(rel.name):
