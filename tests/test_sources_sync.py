@@ -200,6 +200,7 @@ def test_a_broken_file_is_reported_with_path_and_line_and_the_rest_goes_on(repo,
 def test_symbolic_links_are_refused_and_never_read(repo, source):
     (repo.work / "text").joinpath("0006-passwd.md").symlink_to("/etc/passwd")
     (repo.work / "text").joinpath("0007-inside.md").symlink_to("0001-first.md")
+    (repo.work / "NOTICE.md").symlink_to("/etc/passwd")  # no RFC file: skipped, not a failure
     repo.commit("links")
     result = sync_source(source)
     assert result.imported == 3
@@ -208,6 +209,7 @@ def test_symbolic_links_are_refused_and_never_read(repo, source):
         ("text/0007-inside.md", "refused: a symbolic link; a sync reads only regular files"),
     ]
     assert not RFC.objects.filter(body__contains="root:").exists()
+    assert {"path": "NOTICE.md", "reason": "outside the RFC folders (text)"} in SyncRun.objects.first().skipped
 
 
 def test_sync_sources_names_an_unknown_source_and_exits_1_when_git_cannot_fetch(repo, source, tmp_path):

@@ -137,8 +137,8 @@ class _Sync:
         tree = snapshot(source.name, source.url, source.branch, source.path)
         self.tree = tree
         self.run_row.commit = self.result.commit = tree.commit
-        regular = self._regular(tree)
-        units, skipped = self.adapter.units(regular, source.path)
+        units, skipped = self.adapter.units(sorted(tree.entries), source.path)
+        units = self._readable(units)
         known = {row.path: row for row in SourceFile.objects.filter(source=source)}
         changed = []
         for unit in units:
@@ -165,25 +165,31 @@ class _Sync:
         Source.objects.filter(pk=source.pk).update(last_commit=tree.commit, last_synced_at=self.now)
         source.last_commit, source.last_synced_at = tree.commit, self.now
 
-    def _regular(self, tree: Tree) -> list[str]:
-        """The regular files of the tree; links, submodules and the too large are reported."""
+    def _readable(self, units: list[Unit]) -> list[Unit]:
+        """The units whose files may be read. A symbolic link, a submodule or a file past the size
+        limit is refused (a failure naming it): the unit it names is left out, a file it only
+        needs (a KEP's diagram) is not written. Files that make no record are not looked at."""
         limit = settings.MARKDOWN_MAX_BYTES * 16
-        regular = []
-        for path, entry in sorted(tree.entries.items()):
-            if entry.mode in REGULAR_MODES:
-                if entry.size > limit:
-                    self.result.failed.append(
-                        (path, f"refused: {too_large(entry.size, limit, '16 × MARKDOWN_MAX_BYTES')}")
-                    )
-                else:
-                    regular.append(path)
-            elif entry.mode == SYMLINK_MODE:
-                self.result.failed.append((path, "refused: a symbolic link; a sync reads only regular files"))
+        refused: dict[str, str] = {}
+        for path, entry in self.tree.entries.items():
+            if entry.mode == SYMLINK_MODE:
+                refused[path] = "refused: a symbolic link; a sync reads only regular files"
             elif entry.mode == SUBMODULE_MODE:
-                self.result.failed.append((path, "refused: a submodule; a sync reads only regular files"))
-            else:
-                self.result.failed.append((path, "refused: not a regular file"))
-        return regular
+                refused[path] = "refused: a submodule; a sync reads only regular files"
+            elif entry.mode not in REGULAR_MODES:
+                refused[path] = "refused: not a regular file"
+            elif entry.size > limit:
+                refused[path] = f"refused: {too_large(entry.size, limit, '16 × MARKDOWN_MAX_BYTES')}"
+        readable = []
+        for unit in units:
+            for path in unit.needs:
+                if path in refused:
+                    self.result.failed.append((path, refused[path]))
+            if unit.path not in refused:
+                unit.needs = [p for p in unit.needs if p not in refused]
+                unit.context = [p for p in unit.context if p not in refused]
+                readable.append(unit)
+        return readable
 
     def _without_conflicts(self, changed: list[Unit], known: dict[str, SourceFile]) -> list[Unit]:
         """The changed units whose record was not edited on the site since the last sync; the
