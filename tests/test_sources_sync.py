@@ -122,6 +122,20 @@ def test_a_second_sync_reads_exactly_what_changed_edit_rename_deletion_and_addit
     }
 
 
+def test_a_dry_run_counts_what_a_sync_would_read_and_writes_nothing(repo, source):
+    sync_source(source)
+    repo.write("text/0001-first.md", rust_rfc(1, "First", "A better text."))
+    repo.write("text/0004-fourth.md", rust_rfc(4, "Fourth"))
+    repo.git("rm", "--quiet", "text/0003-third.md")
+    repo.commit("edit, add, delete")
+    runs, files = SyncRun.objects.count(), list(SourceFile.objects.values_list("path", "blob", "withdrawn"))
+    result = sync_json("--dry-run")["sources"][0]
+    assert (result["imported"], result["updated"], result["unchanged"], result["withdrawn"]) == (1, 1, 1, 1)
+    assert SyncRun.objects.count() == runs
+    assert list(SourceFile.objects.values_list("path", "blob", "withdrawn")) == files
+    assert RFC.objects.count() == 3 and RFC.objects.get(number=3).status != RFCStatus.WITHDRAWN
+
+
 def test_a_sync_with_no_new_commit_writes_nothing(repo, source):
     sync_source(source)
     revisions, updated = RFCRevision.objects.count(), list(RFC.objects.values_list("updated_at", flat=True))
@@ -209,7 +223,10 @@ def test_symbolic_links_are_refused_and_never_read(repo, source):
         ("text/0007-inside.md", "refused: a symbolic link; a sync reads only regular files"),
     ]
     assert not RFC.objects.filter(body__contains="root:").exists()
-    assert {"path": "NOTICE.md", "reason": "outside the RFC folders (text)"} in SyncRun.objects.first().skipped
+    assert {
+        "path": "NOTICE.md",
+        "reason": "outside the RFC folders (text)",
+    } in SyncRun.objects.first().skipped
 
 
 def test_sync_sources_names_an_unknown_source_and_exits_1_when_git_cannot_fetch(repo, source, tmp_path):

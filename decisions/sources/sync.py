@@ -93,11 +93,14 @@ def release(source: Source, marker: datetime.datetime) -> None:
     source.sync_started_at = None
 
 
-def sync_source(source: Source, *, progress: Progress | None = None, **options: Any) -> SyncResult:
+def sync_source(
+    source: Source, *, progress: Progress | None = None, dry_run: bool = False, **options: Any
+) -> SyncResult:
     """Sync one source; the webhook's background task and `sync_sources` both call this.
 
     Never raises for what a person has to fix (git cannot fetch, a file is broken): it is in the
-    result and in the SyncRun the source page shows.
+    result and in the SyncRun the source page shows. A dry run fetches and compares, and counts
+    what a sync would read (new files as imported, changed ones as updated), writing nothing.
     """
     result = SyncResult(source.name, commit=source.last_commit)
     marker = claim(source)
@@ -107,12 +110,13 @@ def sync_source(source: Source, *, progress: Progress | None = None, **options: 
         return result
     run = SyncRun(source=source, started_at=marker, previous_commit=source.last_commit)
     try:
-        _Sync(source, run, result, progress).run()
+        _Sync(source, run, result, progress, dry_run=dry_run).run()
     except GitError as error:
         run.error = result.error = str(error)
     finally:
         run.finished_at = timezone.now()
-        run.save()
+        if not dry_run:
+            run.save()
         release(source, marker)
     result.run = run
     return result
@@ -127,8 +131,17 @@ def materialize(tree: Tree, paths: list[str], folder: Path) -> None:
 
 
 class _Sync:
-    def __init__(self, source: Source, run: SyncRun, result: SyncResult, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        source: Source,
+        run: SyncRun,
+        result: SyncResult,
+        progress: Progress | None,
+        *,
+        dry_run: bool = False,
+    ) -> None:
         self.source, self.run_row, self.result, self.progress = source, run, result, progress
+        self.dry_run = dry_run
         self.adapter: Adapter = adapter_for(source.holds)
         self.now = timezone.now()
 
@@ -155,6 +168,9 @@ class _Sync:
             else:
                 self.result.unchanged += 1
         changed = self._without_conflicts(changed, known)
+        if self.dry_run:
+            self._plan(changed, set(self.tree.entries), known)
+            return
         self.run_row.skipped = [{"path": path, "reason": reason} for path, reason in skipped]
         outcomes = self._import(changed)
         self._record(changed, outcomes, known)
@@ -213,8 +229,27 @@ class _Sync:
             )
             (conflicts if edited or unit.path in open_ else keep).append(unit)
         for unit in conflicts:
-            self._conflict(rows[unit.path], unit.path)
+            if self.dry_run:
+                self.result.conflicts += 1
+            else:
+                self._conflict(rows[unit.path], unit.path)
         return keep
+
+    def _plan(self, changed: list[Unit], present: set[str], known: dict[str, SourceFile]) -> None:
+        """A dry run's counts: what would be read, and the records no file would make any more."""
+        for unit in changed:
+            row = known.get(unit.path)
+            if row is None or row.object_id is None or row.withdrawn:
+                self.result.imported += 1
+            else:
+                self.result.updated += 1
+        kept = {row.object_id for path, row in known.items() if path in present and row.object_id}
+        gone = {
+            row.object_id
+            for path, row in known.items()
+            if path not in present and row.object_id and not row.withdrawn
+        }
+        self.result.withdrawn = len(gone - kept)
 
     def _conflict(self, row: SourceFile, path: str) -> None:
         """Keep the upstream text beside the record until a person chooses (one open conflict per file)."""

@@ -19,6 +19,8 @@ class Command(SiteCommand):
         "fetched; a broken file is reported (path and line) and the rest goes on."
     )
     json_options = {"ensure_ascii": False}
+    dry_run = True
+    dry_run_help = "fetch and compare, count the files a sync would read; write nothing"
 
     def add_command_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--source", metavar="NAME", help="only this source (default: every one)")
@@ -30,7 +32,8 @@ class Command(SiteCommand):
             if not sources.exists():
                 names = ", ".join(Source.objects.values_list("name", flat=True)) or "none yet (add_source)"
                 raise CommandError(f"No source is named {options['source']!r}; sources: {names}")
-        results = [sync_source(source, progress=self.progress()) for source in sources]
+        dry_run = options["dry_run"]
+        results = [sync_source(source, progress=self.progress(), dry_run=dry_run) for source in sources]
         self.results = results
         return results
 
@@ -65,8 +68,9 @@ class Command(SiteCommand):
             if result.error:
                 self.stdout.write(f"{result.name}: not synced.")
             else:
+                would = "would be " if options["dry_run"] else ""
                 self.stdout.write(
-                    f"{result.name} at {result.commit[:12]}: {result.imported} imported, {result.updated} updated, "
+                    f"{result.name} at {result.commit[:12]}: {would}{result.imported} imported, {result.updated} updated, "
                     f"{result.unchanged} unchanged, {result.withdrawn} withdrawn, {result.conflicts} conflict(s), "
                     f"{len(result.failed)} failed."
                 )
