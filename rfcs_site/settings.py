@@ -133,6 +133,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    # Background tasks (the django-tasks backport of Django 6.0's django.tasks): queued in the
+    # database, run by `manage.py db_worker`; see TASKS below.
+    "django_tasks",
+    "django_tasks.backends.database",
     "decisions",
 ]
 
@@ -210,6 +214,16 @@ PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SKIP = ["/admin/", "/accounts/", "/static/"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (a webhook's sync, later e-mail notices) is queued in the site's own database
+# and run by `manage.py db_worker`: no broker or extra server. Without a worker running, tasks
+# wait in the queue (the demo needs none). On Django 6.0 this becomes django.tasks unchanged.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.database.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
