@@ -73,8 +73,9 @@ def site(tmp_path: Path) -> Iterator[dict]:
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
     script = (
-        "from decisions.models import Source; Source.objects.create(name='rust', url=%r, branch='main',"
-        " path='text', holds='rfcs', format='rust', series='rust', secret=%r)" % (repo.as_uri(), SECRET)
+        "from decisions.models import Source; Source.objects.create(name='rust', url="
+        f"{repo.as_uri()!r}, branch='main', path='text', holds='rfcs', format='rust', series='rust',"
+        f" secret={SECRET!r})"
     )
     subprocess.run([*manage, "shell", "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
     yield {"repo": repo, "database": database, "env": env, "manage": manage}
@@ -126,7 +127,11 @@ def task_row(database: Path, task_id: str) -> sqlite3.Row:
 def test_a_signed_push_is_run_by_the_real_worker_and_the_source_is_synced(site, tmp_path):
     head = git(site["repo"], "rev-parse", "HEAD")
     port = free_port()
-    server = start([*site["manage"], "runserver", "--noreload", f"127.0.0.1:{port}"], site["env"], tmp_path / "server.log")
+    server = start(
+        [*site["manage"], "runserver", "--noreload", f"127.0.0.1:{port}"],
+        site["env"],
+        tmp_path / "server.log",
+    )
     try:
         status, answer = post_push(port, head)
     finally:
@@ -151,7 +156,9 @@ def test_a_signed_push_is_run_by_the_real_worker_and_the_source_is_synced(site, 
     assert json.loads(row["worker_ids"]), "no worker claimed the task"
     assert row["started_at"] and row["finished_at"]
     if row["status"] == "FAILED" and row["exception_class_path"] == "builtins.NotImplementedError":
-        pytest.xfail("decisions.sources.sync.sync_source is still the stub on this branch (the sync branch builds it)")
+        pytest.xfail(
+            "decisions.sources.sync.sync_source is still the stub on this branch (the sync branch builds it)"
+        )
     assert row["status"] == "SUCCEEDED", row["traceback"]
     with sqlite3.connect(site["database"]) as db:
         last_commit, last_synced_at = db.execute(
