@@ -81,6 +81,7 @@ EXEMPT = {
     "password_change": "changes the signed-in account's own password and nothing else",
     "password_reset": "sends a reset mail to the address's owner; changes nothing",
     "password_reset_confirm": "sets a password only with the token mailed to the account's owner",
+    "git-hook": "a webhook: the source's secret (HMAC or token) says who sent it (tests/test_sources_hooks.py)",
 }
 
 
@@ -130,6 +131,7 @@ def generic_kwargs(name: str, pattern: URLPattern, world: SimpleNamespace) -> di
         "uidb64": "MQ",
         "token": "set-password",
         "revision": 1,
+        "source": "no-such-source",
     }
     missing = [key for key in pattern.pattern.converters if key not in samples]
     assert not missing, f"{name}: give the URL converters {missing} a sample value in generic_kwargs()"
