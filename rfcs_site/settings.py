@@ -282,6 +282,11 @@ EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rfcs-site@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# `manage.py write_source` (sources whose place of record is the site): where it keeps a clone
+# of each source, and who the commits it makes are by (--author overrides it).
+SOURCES_CLONES_DIR = Path(os.environ.get("SOURCES_CLONES_DIR", BASE_DIR / "clones"))
+SOURCES_COMMIT_AUTHOR = os.environ.get("SOURCES_COMMIT_AUTHOR", f"rfcs_site <{DEFAULT_FROM_EMAIL}>")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = False
