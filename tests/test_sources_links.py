@@ -145,8 +145,8 @@ def test_a_synced_rfc_links_to_its_pull_request_and_its_file_at_the_synced_commi
     }
     assert "Pull request" in facts
     found = links(response)
-    assert found["github.com/rust-lang/rfcs/pull/3600"] == "https://github.com/rust-lang/rfcs/pull/3600"
-    assert found["text/3600-unsafe-fields.md at 0123456"] == (
+    assert found["rust-lang/rfcs#3600"] == "https://github.com/rust-lang/rfcs/pull/3600"
+    assert found["3600-unsafe-fields.md at 0123456"] == (
         f"https://github.com/rust-lang/rfcs/blob/{COMMIT}/text/3600-unsafe-fields.md"
     )
 
@@ -201,3 +201,18 @@ def test_a_meeting_held_in_its_repository_is_edited_there(client, staff):
     assert response.status_code == 403
     assert "The meeting of 2023-03-30 is edited in its repository" in response.content.decode()
     assert Meeting.objects.get(pk=meeting.pk).source_text == "# Notes\n\n- Alex: hello\n"
+
+
+@pytest.mark.parametrize(
+    ("url", "label", "text"),
+    [
+        ("https://github.com/rust-lang/rfcs/pull/3600", "Pull request", "rust-lang/rfcs#3600"),
+        ("https://github.com/kubernetes/enhancements/issues/753", "Tracking issue", "kubernetes/enhancements#753"),
+        ("https://gitlab.com/team/sub/rfcs/-/merge_requests/7", "Pull request", "team/sub/rfcs!7"),
+        ("https://discuss.python.org/t/pep-634/12", "Discussion", "discuss.python.org/t/pep-634/12"),
+    ],
+)  # fmt: skip
+def test_how_a_discussion_link_is_named(url, label, text):
+    from decisions.sources.links import discussion_label, discussion_text
+
+    assert (discussion_label(url), discussion_text(url)) == (label, text)

@@ -30,7 +30,7 @@ from decisions.rfcs.export import rfc_to_markdown
 from decisions.rfcs.forms import RFCEditForm, RFCFilterForm
 from decisions.rfcs.pages import rfc_list_rows, rfc_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS
-from decisions.sources.links import discussion_label
+from decisions.sources.links import discussion_label, discussion_text
 from decisions.sources.models import RecordKind
 from decisions.sources.readonly import ensure_editable
 
@@ -118,6 +118,7 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
         # Held in a repository that is its place of record: "Edit in the repository" instead.
         "home": page.home,
         "discussion_label": discussion_label(rfc.discussion_url),
+        "discussion_text": discussion_text(rfc.discussion_url),
         "can_edit": not (page.home and page.home.read_only)
         and can_edit_rfc(request.user, rfc, editor_user_ids=page.editor_user_ids),
         # Whether a referenced RFC exists decides a link: part of what the cached page shows.

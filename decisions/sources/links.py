@@ -55,6 +55,10 @@ class RecordHome:
         return web_base(self.url) is not None
 
     @property
+    def file_name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
     def branch_label(self) -> str:
         return self.branch or "the default branch"
 
@@ -84,6 +88,11 @@ def record_home(kind: str, object_id: int) -> RecordHome | None:
 
 _PULL = re.compile(r"/(?:pull|pulls|merge_requests)/\d+/?$")
 _ISSUE = re.compile(r"/issues/\d+/?$")
+# https://github.com/rust-lang/rfcs/pull/3600, https://gitlab.com/g/sub/p/-/merge_requests/7
+_NUMBERED = re.compile(
+    r"^https://(?:github\.com|gitlab\.[\w.]+)/(?P<repo>[\w.-]+(?:/[\w.-]+)+?)(?:/-)?"
+    r"/(?P<what>pull|issues|merge_requests)/(?P<number>\d+)/?$"
+)
 
 
 def discussion_label(url: str) -> str:
@@ -93,3 +102,11 @@ def discussion_label(url: str) -> str:
     if _ISSUE.search(url):
         return "Tracking issue"
     return "Discussion"
+
+
+def discussion_text(url: str) -> str:
+    """How the link reads: "rust-lang/rfcs#3600" for a pull request or issue, else the address."""
+    if match := _NUMBERED.match(url):
+        sign = "!" if match["what"] == "merge_requests" else "#"
+        return f"{match['repo']}{sign}{match['number']}"
+    return url.removeprefix("https://").removeprefix("http://")
