@@ -8,31 +8,48 @@ values a person can read in the admin's task results.
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django_tasks import task
 
 from decisions.sources.models import Source
 from decisions.sources.sync import sync_source
 
+# A push that arrives while another sync of the source runs (that sync may have fetched before
+# the push) is synced again once that one is over: tried again this much later, this many times.
+RETRY_AFTER = datetime.timedelta(seconds=30)
+RETRIES = 40
+
 
 @task()
-def sync_source_task(source_name: str) -> dict[str, Any]:
+def sync_source_task(source_name: str, attempt: int = 1) -> dict[str, Any]:
     """Sync the source named `source_name`; what the sync reported, as JSON values.
 
     A source deleted between the push and the worker is not an error: there is nothing to sync.
-    Sync failures raise, so the task result is FAILED with the error (the admin shows it).
+    What the sync reports (a file that failed, git that could not fetch) is in the result and on
+    the source's page; anything it raises marks the task FAILED with the error (the admin shows it).
     """
     source = Source.objects.filter(name=source_name).first()
     if source is None:
         return {"source": source_name, "skipped": "no such source any more"}
-    return {"source": source_name, "result": as_json(sync_source(source))}
+    result = sync_source(source)
+    answer: dict[str, Any] = {"source": source_name, "attempt": attempt, "result": as_json(result)}
+    if getattr(result, "skipped", "") and attempt < RETRIES:
+        later = sync_source_task.using(run_after=timezone.now() + RETRY_AFTER).enqueue(
+            source_name, attempt + 1
+        )
+        answer["retry"] = str(later.id)
+    return answer
 
 
 def as_json(value: Any) -> Any:
-    """`value` as JSON values: dates as ISO text, other objects by their text (the task row keeps it)."""
+    """`value` as JSON values: its own as_json() if it has one, dates as ISO text, others as text."""
+    if hasattr(value, "as_json"):
+        value = value.as_json()
     return json.loads(json.dumps(value, cls=_Encoder))
 
 
@@ -41,6 +58,4 @@ class _Encoder(DjangoJSONEncoder):
         try:
             return super().default(o)
         except TypeError:
-            if hasattr(o, "__dict__"):
-                return {key: val for key, val in vars(o).items() if not key.startswith("_")}
             return str(o)
