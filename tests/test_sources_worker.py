@@ -164,5 +164,10 @@ def test_a_signed_push_is_run_by_the_real_worker_and_the_source_is_synced(site, 
         last_commit, last_synced_at = db.execute(
             "SELECT last_commit, last_synced_at FROM decisions_source WHERE name = 'rust'"
         ).fetchone()
+        files = db.execute("SELECT path, kind, object_id, withdrawn FROM decisions_sourcefile").fetchall()
     assert last_synced_at, "the sync ran but recorded no time"
     assert last_commit == head
+    # The file's path is the repository's (what "Edit in the repository" links to), and it
+    # became a record.
+    [(path, kind, object_id, withdrawn)] = files
+    assert (path, kind, withdrawn) == ("text/3600-unsafe-fields.md", "rfc", 0) and object_id
