@@ -321,6 +321,22 @@ def removal_revision(world: SimpleNamespace) -> int:
     return history.record(decision, message="Removed", undo=undo).number
 
 
+def site_source(world: SimpleNamespace) -> str:
+    """A source whose place of record is the site (its records may be written back)."""
+    from decisions.models import Source
+
+    source, _ = Source.objects.get_or_create(
+        name="site-rfcs", defaults={"url": "file:///nowhere", "holds": "rfcs", "record_in": "site"}
+    )
+    return source.name
+
+
+def write_queued(world: SimpleNamespace, record: Any) -> bool:
+    from django_tasks.backends.database.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path="decisions.sources.tasks.write_source_task").exists()
+
+
 WRITES: dict[str, Write] = {
     "decisions:meeting-new": Write(
         target=NOWHERE,
@@ -418,6 +434,14 @@ WRITES: dict[str, Write] = {
         data=rfc_edit_data,
         landed=lambda world, rfc: RFC.objects.get(pk=rfc.pk).title == "Renamed by the walk",
         lands_at=lambda world, rfc: RFC.objects.get(pk=rfc.pk).get_absolute_url(),
+    ),
+    # Writing the site's records to a source's repository (a task for the worker): staff only.
+    "decisions:source-write": Write(
+        target=on("", name=site_source),
+        roles={},
+        data=lambda world, _, url: {"branch": "from-the-walk"},
+        landed=write_queued,
+        lands_at=lambda world, _: "/sources/site-rfcs/write/",
     ),
 }
 

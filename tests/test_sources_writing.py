@@ -182,3 +182,46 @@ def test_a_failed_commit_leaves_the_clone_as_it_was(world):
     lock.unlink()
     assert git(world["clone"], "status", "--porcelain") == ""  # no half-written file left behind
     assert [w["path"] for w in write(world)["written"]] == ["text/0001-first.md", "text/0004-fourth.md"]
+
+
+# The staff page: the same, queued for the worker ---------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_queue_the_write_and_see_its_outcome_after_the_worker_ran(world, client, settings):
+    from django.contrib.auth.models import User
+
+    settings.SOURCES_CLONES_DIR = world["clone"].parent / "clones"
+    staff = User.objects.create_superuser(
+        "grace", "grace@example.org", "pw", first_name="Grace", last_name="Hopper"
+    )
+    client.force_login(staff)
+    edit(world["first"], "# Summary\n\nFrom the button.\n")
+    url = "/sources/team-rfcs/write/"
+
+    page = client.get(url).content.decode()
+    assert "RFC 1: <code>text/0001-first.md</code>" in page and "RFC 2" not in page
+
+    response = client.post(url, {"branch": "from-the-button"})
+    assert response.status_code == 302 and response["Location"] == url
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+
+    clone = settings.SOURCES_CLONES_DIR / "team-rfcs"
+    assert (
+        git(clone, "log", "-1", "--format=%an <%ae>", "from-the-button") == "Grace Hopper <grace@example.org>"
+    )
+    page = client.get(url).content.decode()
+    assert "Committed" in page and "push origin from-the-button" in page
+
+
+def test_the_page_is_for_staff_and_for_sources_the_site_holds(world, client):
+    from django.contrib.auth.models import User
+
+    url = "/sources/team-rfcs/write/"
+    client.force_login(User.objects.create_user("someone", password="pw"))
+    assert client.get(url).status_code == 403
+    client.force_login(User.objects.create_superuser("staff", "s@example.org", "pw"))
+    assert client.post(url, {"branch": "-bad..name"}).status_code == 422
+    Source.objects.filter(pk=world["source"].pk).update(record_in="repository")
+    refusal = client.post(url, {"branch": "ok"})
+    assert refusal.status_code == 403 and "place of record" in refusal.content.decode()

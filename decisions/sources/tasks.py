@@ -18,6 +18,7 @@ from django_tasks import task
 
 from decisions.sources.models import Source
 from decisions.sources.sync import sync_source
+from decisions.sources.writing import WriteError, write_source
 
 # A push that arrives while another sync of the source runs (that sync may have fetched before
 # the push) is synced again once that one is over: tried again this much later, this many times.
@@ -44,6 +45,22 @@ def sync_source_task(source_name: str, attempt: int = 1) -> dict[str, Any]:
         )
         answer["retry"] = str(later.id)
     return answer
+
+
+@task()
+def write_source_task(source_name: str, branch: str, push: bool = False, author: str = "") -> dict[str, Any]:
+    """`manage.py write_source` for the staff button: commit the site's changes to `branch`.
+
+    What a person must fix (a dirty clone, a source the repository holds) is the result's
+    `error`, shown on the page; the clone is left as it was.
+    """
+    source = Source.objects.filter(name=source_name).first()
+    if source is None:
+        return {"source": source_name, "error": "no such source any more"}
+    try:
+        return write_source(source, branch, author=author, push=push).as_json()
+    except WriteError as error:
+        return {"source": source_name, "branch": branch, "error": str(error)}
 
 
 def as_json(value: Any) -> Any:

@@ -93,3 +93,22 @@ def test_the_synced_rfc_and_its_refused_editor_at_1280_and_390_px(page, synced_r
         assert page.get_by_role("link", name="rust-lang/rfcs#3600").is_visible()
         at_commit = page.get_by_role("link", name="3600-unsafe-fields-on-structs-and-enums.md at 4d1f0a5")
         assert at_commit.get_attribute("href") == f"https://github.com/rust-lang/rfcs/blob/{COMMIT}/{FILE}"
+
+
+def test_the_write_page_at_390_px(page, synced_rfc):
+    Source.objects.create(name="team-rfcs", url="/srv/git/rfcs", holds="rfcs", record_in="site", path="text")
+    make_rfc("Written on the site", number=77)
+    sign_in(page)
+    axe = Axe()
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        page.goto("/sources/team-rfcs/write/")
+        assert page.get_by_text("text/0077-written-on-the-site.md").is_visible()
+        assert overflow(page) == {"extra": 0, "out": []}, viewport["width"]
+        screenshot(page, f"{'phone' if viewport is PHONE else 'desktop'}-source-write")
+    violations = axe.run(page).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
+    page.get_by_role("textbox", name="Branch").fill("site-edits")
+    page.get_by_role("button", name="Commit to the branch").click()
+    assert page.get_by_role("status").get_by_text("Queued").is_visible()
+    assert page.get_by_text("for the worker").is_visible()
