@@ -281,6 +281,8 @@ class LoginRequiredEverywhereMiddleware:
         "/accounts/reset/",
         "/static/",
         "/admin/login/",
+        # Webhooks prove who sent them with the source's secret, not a session.
+        "/hooks/",
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -133,6 +133,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    # Background tasks (the django-tasks backport of Django 6.0's django.tasks): queued in the
+    # database, run by `manage.py db_worker`; see TASKS below.
+    "django_tasks",
+    "django_tasks.backends.database",
     "decisions",
 ]
 
@@ -213,6 +217,16 @@ PAGE_CACHE_SKIP = ["/admin/", "/accounts/", "/static/"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background work (a webhook's sync, later e-mail notices) is queued in the site's own database
+# and run by `manage.py db_worker`: no broker or extra server. Without a worker running, tasks
+# wait in the queue (the demo needs none). On Django 6.0 this becomes django.tasks unchanged.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.database.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -269,6 +283,11 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rfcs-site@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# `manage.py write_source` (sources whose place of record is the site): where it keeps a clone
+# of each source, and who the commits it makes are by (--author overrides it).
+SOURCES_CLONES_DIR = Path(os.environ.get("SOURCES_CLONES_DIR", BASE_DIR / "clones"))
+SOURCES_COMMIT_AUTHOR = os.environ.get("SOURCES_COMMIT_AUTHOR", f"rfcs_site <{DEFAULT_FROM_EMAIL}>")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")

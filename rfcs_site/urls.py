@@ -7,6 +7,9 @@ from decisions.accounts import LimitedPasswordResetView
 
 admin.site.site_header = "rfcs_site administration"
 
+# Django's 403 page, or, for a record whose place of record is a repository, where to edit it.
+handler403 = "decisions.sources.readonly.permission_denied"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Sign-in limits apply to every sign-in form through the authentication backend

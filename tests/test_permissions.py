@@ -84,6 +84,7 @@ EXEMPT = {
     "password_change": "changes the signed-in account's own password and nothing else",
     "password_reset": "sends a reset mail to the address's owner; changes nothing",
     "password_reset_confirm": "sets a password only with the token mailed to the account's owner",
+    "git-hook": "a webhook: the source's secret (HMAC or token) says who sent it (tests/test_sources_hooks.py)",
 }
 
 
@@ -134,6 +135,7 @@ def generic_kwargs(name: str, pattern: URLPattern, world: SimpleNamespace) -> di
         "token": "set-password",
         "revision": 1,
         "name": "walk",
+        "source": "no-such-source",
     }
     missing = [key for key in pattern.pattern.converters if key not in samples]
     assert not missing, f"{name}: give the URL converters {missing} a sample value in generic_kwargs()"
@@ -340,6 +342,22 @@ def sync_conflict(world: SimpleNamespace, converters: set[str]) -> tuple[SyncCon
     return conflict, {"name": "walk", "pk": conflict.pk}
 
 
+def site_source(world: SimpleNamespace) -> str:
+    """A source whose place of record is the site (its records may be written back)."""
+    from decisions.models import Source
+
+    source, _ = Source.objects.get_or_create(
+        name="site-rfcs", defaults={"url": "file:///nowhere", "holds": "rfcs", "record_in": "site"}
+    )
+    return source.name
+
+
+def write_queued(world: SimpleNamespace, record: Any) -> bool:
+    from django_tasks.backends.database.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path="decisions.sources.tasks.write_source_task").exists()
+
+
 WRITES: dict[str, Write] = {
     # Choosing a version of a record changed on the site and upstream: staff only.
     "decisions:sync-conflict": Write(
@@ -445,6 +463,14 @@ WRITES: dict[str, Write] = {
         data=rfc_edit_data,
         landed=lambda world, rfc: RFC.objects.get(pk=rfc.pk).title == "Renamed by the walk",
         lands_at=lambda world, rfc: RFC.objects.get(pk=rfc.pk).get_absolute_url(),
+    ),
+    # Writing the site's records to a source's repository (a task for the worker): staff only.
+    "decisions:source-write": Write(
+        target=on("", name=site_source),
+        roles={},
+        data=lambda world, _, url: {"branch": "from-the-walk"},
+        landed=write_queued,
+        lands_at=lambda world, _: "/sources/site-rfcs/write/",
     ),
 }
 

@@ -92,6 +92,15 @@ def test_the_source_page_shows_the_last_sync_commit_changes_and_every_skipped_fi
     assert "hook-secret-value" not in page and "set (not shown)" in page
     listing = admin_client.get(reverse("decisions:source-list")).content.decode()
     assert 'href="/sources/rust/"' in listing and "1 imported" in listing
+    # The repository is the place of record: nothing to write back, so no way offered to.
+    assert "read-only here" in page and "/sources/rust/write/" not in page
+
+
+def test_a_source_held_on_the_site_offers_writing_its_changes_to_a_branch(admin_client):
+    Source.objects.create(name="ours", url="file:///nowhere", holds="rfcs", record_in="site")
+    page = admin_client.get(reverse("decisions:source-detail", args=["ours"])).content.decode()
+    assert '<a href="/sources/ours/write/">write the site\'s changes to a branch</a>' in page
+    assert admin_client.get("/sources/ours/write/").status_code == 200
 
 
 def test_a_token_in_the_url_is_never_shown_on_the_page_or_in_a_git_error(admin_client, tmp_path):

@@ -41,7 +41,12 @@ STATE = "rfcs_data_state"  # the SQLite table, the PostgreSQL sequence
 _BUMP_FUNCTION = "rfcs_bump_data_state"
 _TRIGGER = "rfcs_state_"
 # Tables whose rows no page shows: a sign-in or a cache write must not empty the page cache.
-UNWATCHED = {STATE, "django_session", "django_migrations"}
+# The background task queue (django-tasks) and webhook deliveries count as unwatched too: the
+# worker writes a task's status as it runs, which changes no page.
+UNWATCHED = {
+    STATE, "django_session", "django_migrations",
+    "django_tasks_database_dbtaskresult", "decisions_hookdelivery",
+}  # fmt: skip
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|TRUNCATE|MERGE)\b", re.IGNORECASE)
 
 

@@ -19,6 +19,8 @@ from decisions.models import (
     Remark,
     Topic,
 )
+from decisions.sources.links import RecordHome, home_from_rows, home_relation
+from decisions.sources.models import RecordKind
 
 
 @dataclass
@@ -27,6 +29,11 @@ class MeetingPage:
 
     meeting: Meeting
     rows: Rows
+
+    @cached_property
+    def home(self) -> RecordHome | None:
+        """The file its notes were synced from (decisions.sources.links), if any."""
+        return home_from_rows(self.rows)
 
     @cached_property
     def attendees(self) -> list[Person]:
@@ -153,6 +160,7 @@ def _meeting_relations(ids: Any) -> list[Relation]:
                  {"id": (INT, "pk"), "topic_id": (INT, "topic_id"), "decision_id": (INT, "decision_id"),
                   "number": (INT, "decision__number"), "title": (TEXT, "decision__title"),
                   "status": (TEXT, "decision__status")}),
+        home_relation(RecordKind.MEETING, ids),
     ]  # fmt: skip
 
 

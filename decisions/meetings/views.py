@@ -65,6 +65,8 @@ from decisions.permissions import (
     can_submit_meeting,
 )
 from decisions.shortcuts import RECORD_CACHE_SECONDS, action_item_order, filtered_list
+from decisions.sources.models import RecordKind
+from decisions.sources.readonly import ensure_editable
 
 
 @require_safe
@@ -99,6 +101,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": SimpleLazyObject(lambda: page.links),
         "rfcs": SimpleLazyObject(lambda: page.rfcs),
         "decisions": SimpleLazyObject(lambda: page.decisions),
+        "home": page.home,
         "may_link": can_link_decisions_to(request.user, page.meeting),
         "can_start_decision": request.user.has_perm("decisions.add_decision"),
         "record_key": rows_key,
@@ -418,6 +421,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             "Only whoever submitted these notes, their attendees and editors may edit them."
         )
+    ensure_editable(RecordKind.MEETING, meeting.pk, f"The meeting of {meeting.date:%Y-%m-%d}")
     if request.method != "POST":
         form = MeetingEditForm(initial=_edit_initial(meeting))
         return _render_edit(request, meeting, {"form": form})

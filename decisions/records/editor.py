@@ -25,6 +25,8 @@ from decisions.records.forms import (
     OptionForm,
     OwnerFormSet,
 )
+from decisions.sources.models import RecordKind
+from decisions.sources.readonly import ensure_editable
 
 VERSION_HEADER = "X-Decision-Version"
 
@@ -33,6 +35,7 @@ def get_decision_for_edit(request: HttpRequest, number: int) -> Decision:
     decision = get_object_or_404(Decision.objects.select_related("chosen_option"), number=number)
     if not can_edit_decision(request.user, decision):
         raise PermissionDenied("You may read this decision but not edit it.")
+    ensure_editable(RecordKind.DECISION, decision.pk, decision.code)
     return decision
 
 

@@ -39,6 +39,8 @@ from decisions.models import (
     Precedent,
     Topic,
 )
+from decisions.sources.links import RecordHome, home_from_rows, home_relation
+from decisions.sources.models import RecordKind
 
 
 @dataclass
@@ -130,7 +132,8 @@ def _decision_page_relations(numbers: Any) -> list[Relation]:
          "more_information_html": (TEXT, "more_information_html"), "decided_on": (DATE, "decided_on"),
          "updated_at": (DATETIME, "updated_at")},
     )  # fmt: skip
-    return [own, *_decision_relations(numbers, by_number=True)]
+    held = home_relation(RecordKind.DECISION, Decision.objects.filter(number__in=numbers).values("pk"))
+    return [own, *_decision_relations(numbers, by_number=True), held]
 
 
 _DECISION_PAGE = PreparedUnion(_decision_page_relations)
@@ -146,6 +149,11 @@ class DecisionPage:
     @cached_property
     def links(self) -> DecisionLinks:
         return _decision_links(self.rows).get(self.decision.pk, DecisionLinks())
+
+    @cached_property
+    def home(self) -> RecordHome | None:
+        """The file it was synced from (decisions.sources.links), if any."""
+        return home_from_rows(self.rows)
 
 
 def decision_page(number: int) -> tuple[DecisionPage | None, str]:

@@ -35,6 +35,8 @@ from decisions.records.editor import editor_context, formsets, get_decision_for_
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
 from decisions.records.pages import decision_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS, action_item_order, filtered_list
+from decisions.sources.links import record_home
+from decisions.sources.models import RecordKind
 
 
 @require_safe
@@ -81,7 +83,8 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         ),
         "pending": SimpleLazyObject(lambda: sorted(page.links.pending, key=lambda ref: (ref.kind, ref.key))),
         "action_items": SimpleLazyObject(lambda: sorted(page.links.action_items, key=action_item_order)),
-        "can_edit": can_edit_decision(request.user, decision),
+        "home": page.home,
+        "can_edit": not (page.home and page.home.read_only) and can_edit_decision(request.user, decision),
         "record_key": rows_key,
         "record_seconds": RECORD_CACHE_SECONDS,
     }
@@ -216,6 +219,11 @@ def _refuse_stale_record(request: HttpRequest, decision: Decision, form: Decisio
 REVISIONS_PER_PAGE = 50
 
 
+def _held_in_repository(decision: Decision) -> bool:
+    home = record_home(RecordKind.DECISION, decision.pk)
+    return bool(home and home.read_only)
+
+
 @require_safe
 def decision_history(request: HttpRequest, number: int) -> HttpResponse:
     """Every save of the record, newest first, each with who, when, what and its diff."""
@@ -225,7 +233,8 @@ def decision_history(request: HttpRequest, number: int) -> HttpResponse:
     revisions = list(page.object_list)[::-1]
     before = newest_first.filter(number__lt=revisions[0].number).first() if revisions else None
     entries = history.entries(revisions, before)[::-1]
-    can_edit = can_edit_decision(request.user, decision)
+    # No undo offered for a record its repository holds (decisions.sources.readonly refuses it).
+    can_edit = can_edit_decision(request.user, decision) and not _held_in_repository(decision)
     if can_edit and any(entry["revision"].undo for entry in entries):
         now = newest_first.first().state
         for entry in entries:

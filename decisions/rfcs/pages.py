@@ -13,6 +13,8 @@ from django.db.models.functions import Cast
 
 from decisions.caching.union import DATE, DATETIME, INT, TEXT, PreparedUnion, Relation, Rows, fingerprint
 from decisions.models import RFC, Area, Decision, Meeting, MeetingSeries, Person, RFCAlias, RFCStatusChange
+from decisions.sources.links import RecordHome, home_from_rows, home_relation
+from decisions.sources.models import RecordKind
 
 
 @dataclass
@@ -95,6 +97,7 @@ def _rfc_relations(numbers: Any, series: str) -> list[Relation]:
                   "changed_at": (DATETIME, "changed_at")}),
         Relation("alias", RFCAlias.objects.filter(**of_rfc), "rfc_id",
                  {"id": (INT, "pk"), "alias": (TEXT, "alias")}),
+        home_relation(RecordKind.RFC, RFC.objects.filter(**own).values("pk")),
     ]  # fmt: skip
 
 
@@ -149,6 +152,11 @@ class RFCPage:
     @cached_property
     def aliases(self) -> list[RFCAlias]:
         return [RFCAlias(pk=r["id"], alias=r["alias"]) for r in self._sorted("alias", lambda r: r["alias"])]
+
+    @cached_property
+    def home(self) -> RecordHome | None:
+        """The file it was synced from (decisions.sources.links), if any."""
+        return home_from_rows(self.rows)
 
     @property
     def editor_user_ids(self) -> set[int]:

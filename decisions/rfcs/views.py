@@ -30,6 +30,9 @@ from decisions.rfcs.export import rfc_to_markdown
 from decisions.rfcs.forms import RFCEditForm, RFCFilterForm
 from decisions.rfcs.pages import rfc_list_rows, rfc_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS
+from decisions.sources.links import discussion_label, discussion_text
+from decisions.sources.models import RecordKind
+from decisions.sources.readonly import ensure_editable
 
 
 @require_safe
@@ -112,7 +115,12 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
             lambda: metadata_rows(rfc, bool(rfc.supersedes_id or page.superseded_by), references)
         ),
         "aliases": SimpleLazyObject(lambda: page.aliases),
-        "can_edit": can_edit_rfc(request.user, rfc, editor_user_ids=page.editor_user_ids),
+        # Held in a repository that is its place of record: "Edit in the repository" instead.
+        "home": page.home,
+        "discussion_label": discussion_label(rfc.discussion_url),
+        "discussion_text": discussion_text(rfc.discussion_url),
+        "can_edit": not (page.home and page.home.read_only)
+        and can_edit_rfc(request.user, rfc, editor_user_ids=page.editor_user_ids),
         # Whether a referenced RFC exists decides a link: part of what the cached page shows.
         "record_key": rows_key + repr(sorted(references[1])),
         "record_seconds": RECORD_CACHE_SECONDS,
@@ -216,6 +224,7 @@ def rfc_edit(request: HttpRequest, number: int, series: str = "") -> HttpRespons
     rfc = get_rfc(number, series)
     if not can_edit_rfc(request.user, rfc):
         raise PermissionDenied("Only this RFC's authors, its shepherd and staff may edit it.")
+    ensure_editable(RecordKind.RFC, rfc.pk, rfc.label)
     if request.method != "POST":
         return _render(request, rfc, RFCEditForm(instance=rfc))
     form = RFCEditForm(request.POST, instance=rfc)
