@@ -103,7 +103,7 @@ def test_guesses_are_suggested_not_saved():
         ### Topic
         - fitzgen: add a cargo flag to include the positions
         - Kevin volunteers to investigate Fortran options
-        - We decided to create a new calendar poll.
+        - We decided to keep the two-week cadence.
         - Brett: we need to tell the anaconda folks
         """
     )
@@ -111,7 +111,7 @@ def test_guesses_are_suggested_not_saved():
     assert suggested(meeting) == [
         ("fitzgen", "add a cargo flag to include the positions"),
         ("Kevin", "investigate Fortran options"),
-        (None, "create a new calendar poll"),
+        (None, "keep the two-week cadence"),
         ("Brett", "tell the anaconda folks"),
     ]
     assert all(i.suggested and i.found == FOUND_INFERRED for i in meeting.suggested_items)
@@ -316,3 +316,54 @@ def test_he_or_she_will_is_the_person_the_sentence_before_named():
     )
     # The second line names nobody before "She": whose plan it is cannot be told.
     assert items(meeting) == [("Stephen", "share some materials shortly")]
+
+
+# Tasks of the group, written with no one named -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "Pat said there was a need to contact the packaging team, and there was also a need to"
+            " identify the main targets. It would be great to have a standard.",
+            [(None, "contact the packaging team"), (None, "identify the main targets")],
+        ),
+        ("There remains a need to update the website with the new logo.", [(None, "update the website with the new logo")]),
+        ("The group discussed slots. We decided to schedule a poll for a new time.", [(None, "schedule a poll for a new time")]),
+        ("The TSC agreed to raise the budget with the board.", [(None, "raise the budget with the board")]),
+        ("Sam asked about next steps. The response was to collect use cases before the next meeting.", [(None, "collect use cases before the next meeting")]),
+        ("Near the end, Pat pointed out that the naming question should be raised at the next call.", [(None, "the naming question should be raised at the next call")]),
+        ("This topic will be revisited at the next TSC meeting.", [(None, "This topic will be revisited at the next TSC meeting")]),
+    ],
+)  # fmt: skip
+def test_a_task_the_group_took_on_is_an_item_without_an_owner(paragraph, expected):
+    meeting = parse(f"## Attendees\n- Pat\n- Sam\n\n### Planning\n\n{paragraph}\n")
+    assert items(meeting) == expected
+    assert all(i.found == FOUND_BY_PATTERN and i.confidence < 1 for i in meeting.action_items)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "We decided to keep the current cadence.",  # a decision nobody has to act on
+        "So we decided to remove the old pass because it was too complex.",  # how the code came to be
+        "There is a need to step up as a community.",  # no task
+        "The naming question should be raised with care.",  # no meeting to raise it at
+        "Is there a need to update the website?",  # a question
+    ],
+)
+def test_a_group_decision_or_need_without_a_task_is_not_saved(paragraph):
+    assert parse(f"### Planning\n\n{paragraph}\n").action_items == []
+
+
+def test_the_orders_in_a_summary_are_the_groups_tasks():
+    meeting = parse(
+        """
+        # Notes
+        - Kim: the long pole is the Fortran toolchain
+        - Summary: Fortran is the hard part. Talk to e.g. Lee (LFortran) about how to speed it up. Hiring might help.
+        - Resolution: GET requests should return the package
+        """
+    )
+    assert items(meeting) == [(None, "Talk to e.g. Lee (LFortran) about how to speed it up")]

@@ -20,6 +20,7 @@ from decisions.meetings.parsing.commitments import (
     speaker_commitment,
     unattributed_commitment,
 )
+from decisions.meetings.parsing.group_tasks import SUMMARY_RE, group_commitments, summary_order
 from decisions.meetings.parsing.labels import has_common_word, is_stop, label_shape, split_label
 from decisions.meetings.parsing.results import (
     FOUND_BY_PATTERN,
@@ -82,6 +83,7 @@ class ActionItemsPass(ReaderBase):
         line = self.lines[remark.line - 1] if 0 < remark.line <= len(self.lines) else ""
         ordering = bool(remark.speaker) and remark.speaker.lower() in line.lower() and "?" not in remark.text
         named: str | None = None  # the person the last sentence opened with: who "He will..." is
+        summary = not remark.speaker and bool(SUMMARY_RE.match(remark.text))
         for index, clause in enumerate(clauses(remark.text)):
             pronoun = PRONOUN_RE.match(clause)
             if pronoun and named:
@@ -90,7 +92,10 @@ class ActionItemsPass(ReaderBase):
                 )
             elif subject := self._subject(clause):
                 named = subject
-            for found in self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering):
+            found_here = self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering)
+            if not found_here and summary and (order := summary_order(clause)):
+                found_here = [order]  # "Summary: ... Talk to Hood about how to accelerate."
+            for found in found_here:
                 item = ParsedActionItem(
                     owner=found.owner,
                     text=found.text,
@@ -128,6 +133,8 @@ class ActionItemsPass(ReaderBase):
                 named.append(found)
         if named:
             return named
+        if group := group_commitments(clause):
+            return group  # "there was a need to...", "we decided to create...": nobody's in particular
         if speaker:
             found = speaker_commitment(clause) or order_commitment(clause, first=first)
             if found is None:

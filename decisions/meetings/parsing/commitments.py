@@ -10,6 +10,9 @@ A remark is cut into clauses (sentences, and `;`-separated parts); each clause i
 - guesses, offered as suggestions only (FOUND_INFERRED): `needs to ...`, `can demo it at another
   meeting`, `we decided to ...`, `I will ...` in notes nobody is speaking.
 
+Tasks the group takes on with no one named ("there was a need to...", "we decided to create...",
+"should be raised at the next meeting") are read by group_tasks.py.
+
 What only sounds like a promise is left: questions, `will be annoying`, `will probably...`, `the
 runtime will call the hook` (a description: its subject is not a person), `it would be nice to`.
 """
@@ -91,10 +94,10 @@ _NOT_AN_ORDER = {
     "on", "of", "from", "about", "regarding", "re", "is", "are", "was", "were", "has", "have", "had",
     "looks", "look", "seems", "went", "results", "done",
 }  # fmt: skip
-# Sentences end before a capital, or before a lowercase word when the stop ends no abbreviation
-# ("done. will file an issue", not "e.g. the runtime").
+# Sentences end before a capital, or before a lowercase word, when the stop ends no abbreviation
+# ("done. will file an issue", not "e.g. the runtime" or "talk to e.g. Hood").
 _SPLIT_RE = re.compile(
-    r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
+    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
     r"|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\.\.\.)\s+(?=[a-z])"
 )
 # Where a promise may start inside a clause: "thought I got those, will recheck", "none yet but

@@ -1,0 +1,110 @@
+"""Tasks written in prose that nobody in particular owns: what the group decided, found it needs, or
+left for the next meeting. Minutes write them without a name, so each is an item with no owner:
+
+- a need: `there was a need to get in touch with the Mozilla team` (and more than one in a sentence);
+- a decision to act: `We decided to create a new calendar poll` (not `we decided to keep the
+  cadence`: a decision that needs nobody to act);
+- an answer about next steps: `The response was to think offline about...`;
+- an item for the next meeting: `this question should also be raised at the next meeting`;
+- an order in a summary: `Summary: ... Talk to Hood about how to accelerate.`
+"""
+
+from __future__ import annotations
+
+import re
+
+from decisions.meetings.parsing.commitments import (
+    _LEAD,
+    _NOT_A_TASK,
+    _NOT_AN_ORDER,
+    ORDER_VERBS,
+    TASK_VERBS,
+    Commitment,
+    _task,
+)
+from decisions.meetings.parsing.results import FOUND_BY_PATTERN
+
+# Verbs that start a task the group is to do; "keep", "take it offline" and "stay" decide, they ask
+# nobody to act.
+GROUP_VERBS = (TASK_VERBS - {"continue", "move", "give", "show", "run", "try"}) | {
+    "identify", "set", "setup", "arrange", "determine", "define", "write", "return",
+}  # fmt: skip
+# What a group decides to do that still needs doing: organising, not a design choice ("we decided
+# to remove program-move recognition" tells how the code came to be).
+DECIDED_VERBS = ORDER_VERBS | {
+    "create", "return", "revisit", "review", "discuss", "draft", "write", "open", "set", "setup",
+    "arrange", "merge", "announce", "post", "talk", "check", "raise",
+}  # fmt: skip
+NEED_RE = re.compile(
+    r"\bthere\s+(?:is|was|remains|['’]s)\s+(?:also\s+|still\s+)*an?\s+(?:clear\s+|real\s+|strong\s+)?need\s+to\s+",
+    re.I,
+)
+DECIDED_RE = re.compile(
+    _LEAD
+    + r"(?:we|the\s+(?:group|team|sig|subgroup|committee|tsc))\s+(?:(?:also|then)\s+)?(?:decided|agreed)\s+to\s+",
+    re.I,
+)
+ANSWER_RE = re.compile(
+    _LEAD + r"(?:the|our)\s+(?:response|answer|decision|conclusion|consensus|outcome|agreement|resolution|"
+    r"next\s+steps?)\s+(?:was|is|were|are)\s+to\s+" + _NOT_A_TASK + r"(?=\w)",
+    re.I,
+)
+NEXT_MEETING_RE = re.compile(
+    r"\bnext\s+time\b|\b(?:next|upcoming|future|later|following)\s+(?:(?:set\s+of|few|couple\s+of)\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:meetings?|calls?|syncs?|sessions?)\b",
+    re.I,
+)
+LATER_RE = re.compile(
+    r"\b(?:should|will|shall|must)\s+(?:also\s+)?be\s+(?:raised|discussed|revisited|re-?visited|"
+    r"brought\s+(?:up|back)|covered|continued|taken\s+up|picked\s+up|followed\s+up)\b",
+    re.I,
+)
+# "Chris pointed out that ...": the reporting words before the task.
+REPORTING_RE = re.compile(
+    r"^.*?\b(?:said|noted|pointed\s+out|suggested|mentioned|agreed|proposed|added|felt|thought)\s+that\s+",
+    re.I,
+)
+# A remark that sums up: its orders are the group's ("Summary: ... Talk to Hood about...").
+SUMMARY_RE = re.compile(r"^\W*(?:summary|outcomes?|takeaways?|next\s+steps?)\W*:\s*", re.I)
+
+
+def group_commitments(clause: str) -> list[Commitment]:
+    """The tasks a clause gives the group, each with no owner (see the module's docstring)."""
+    if clause.rstrip().endswith("?"):
+        return []
+    needs = list(NEED_RE.finditer(clause))
+    if needs:
+        found = []
+        for index, match in enumerate(needs):
+            end = needs[index + 1].start() if index + 1 < len(needs) else len(clause)
+            task = re.sub(r"[\s,;]+(?:and|but)?\s*$", "", clause[match.end() : end])
+            if _opens_with(task, GROUP_VERBS):
+                found.append(Commitment(_task(task), FOUND_BY_PATTERN, 0.7))
+        return found
+    decided = DECIDED_RE.match(clause)
+    if decided and _opens_with(clause[decided.end() :], DECIDED_VERBS):
+        return [Commitment(_task(clause[decided.end() :]), FOUND_BY_PATTERN, 0.7)]
+    if answer := ANSWER_RE.match(clause):
+        return [Commitment(_task(clause[answer.end() :]), FOUND_BY_PATTERN, 0.7)]
+    if LATER_RE.search(clause) and NEXT_MEETING_RE.search(clause):
+        reported = REPORTING_RE.match(clause)
+        return [Commitment(_task(clause[reported.end() :] if reported else clause), FOUND_BY_PATTERN, 0.65)]
+    return []
+
+
+def summary_order(clause: str) -> Commitment | None:
+    """An order in a summary (`Talk to Hood about how to accelerate`): the group's task."""
+    clause = SUMMARY_RE.sub("", clause)
+    if clause.rstrip().endswith("?"):
+        return None
+    words = clause.split()
+    if len(words) < 3 or words[0].lower() not in TASK_VERBS or words[1].lower() in _NOT_AN_ORDER:
+        return None
+    if words[0].isupper():
+        return None  # "GET request should return...": a name, not an order
+    return Commitment(_task(clause), FOUND_BY_PATTERN, 0.7, verb="order")
+
+
+def _opens_with(text: str, verbs: set[str]) -> bool:
+    first = re.match(r"\s*([A-Za-z]+)", text)
+    return bool(first) and first[1].lower() in verbs
