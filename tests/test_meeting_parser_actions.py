@@ -367,3 +367,21 @@ def test_the_orders_in_a_summary_are_the_groups_tasks():
         """
     )
     assert items(meeting) == [(None, "Talk to e.g. Lee (LFortran) about how to speed it up")]
+
+
+def test_contacting_the_same_person_said_twice_is_one_item():
+    meeting = parse(
+        """
+        ## Attendees
+        - Robin
+        ### Examples
+        - We need examples for the registry. Robin will talk to Morgan about who can add some.
+        - Robin will talk to Kim about the logo.
+        ## Action Items
+        - [ ] Robin: Reach out to Morgan about pushing the examples to the registry
+        """
+    )
+    assert items(meeting) == [
+        ("Robin", "talk to Kim about the logo"),
+        ("Robin", "Reach out to Morgan about pushing the examples to the registry"),
+    ]

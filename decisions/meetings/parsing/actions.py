@@ -65,6 +65,11 @@ DONE_MARK_RE = re.compile(
 QUESTION_RE = re.compile(
     r"(?:what|how|why|is|are|does|do|did|should|can|could|which|who|when|where|would|will)\b[^.!?]*\?", re.I
 )
+# A task of getting in touch with someone, and who: "talk to Lann", "reach out to Dan Gohman".
+CONTACT_RE = re.compile(
+    r"^(?i:(?:talk|speak|reach\s+out|write|reply|go\s+back)\s+to|(?:sync|connect|check|follow\s+up|"
+    r"get\s+in\s+touch|meet)\s+with|ping|ask|contact|email|e-mail|call)\s+@?(?P<who>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\b"
+)
 DUE_RE = re.compile(
     r"\b(?:by|due(?:\s+(?:on|by))?|before|until|no later than)\s*:?\s+(?P<when>.{4,30})", re.I
 )
@@ -347,6 +352,11 @@ def settle_items(items: list[ParsedActionItem]) -> tuple[list[ParsedActionItem],
 def _same_task(a: ParsedActionItem, b: ParsedActionItem) -> bool:
     if bool(a.owner) != bool(b.owner) or (a.owner and b.owner and not _same_owner(a.owner, b.owner)):
         return False
+    # "Danny will talk to Lann about examples" ... "Danny: Reach out to Lann about the quickstart":
+    # the same person to contact is the same task.
+    contact_a, contact_b = CONTACT_RE.search(a.text), CONTACT_RE.search(b.text)
+    if contact_a and contact_b and _same_owner(contact_a["who"], contact_b["who"]):
+        return True
     words_a, words_b = _content_words(a.text), _content_words(b.text)
     if not words_a or not words_b:
         return False
