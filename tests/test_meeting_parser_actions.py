@@ -385,3 +385,25 @@ def test_contacting_the_same_person_said_twice_is_one_item():
         ("Robin", "talk to Kim about the logo"),
         ("Robin", "Reach out to Morgan about pushing the examples to the registry"),
     ]
+
+
+def test_a_plan_with_no_subject_under_someones_bullet_is_that_persons():
+    meeting = parse(
+        """
+        ## Attendees
+        - Robin
+        - Kim
+        ### Status
+        - Robin: cleaned up the parser
+          - https://example.com/pull/1
+          - Going to split the big PR into two
+        - Kim: tried the new profiler?
+          - will print a flame graph -- nice
+        - Kim: reviewed the docs
+          - Plan is to ask for more reviewers
+        """
+    )
+    # "Plan is to..." may be anyone's plan: a task, but not Kim's.
+    assert items(meeting) == [("Robin", "split the big PR into two"), (None, "ask for more reviewers")]
+    # The sub-bullet is still nobody's words: only the task is given to the person above it.
+    assert [r.speaker for r in meeting.topics[0].remarks if "split" in r.text] == [None]

@@ -14,6 +14,7 @@ from decisions.meetings.parsing.commitments import (
     FIRST_PERSON_RE,
     Commitment,
     clauses,
+    continued_commitment,
     named_commitments,
     order_commitment,
     passive_commitment,
@@ -80,9 +81,15 @@ class ActionItemsPass(ReaderBase):
 
     _affiliation_keys: set[str] | None = None
 
-    def _commitment(self, remark: ParsedRemark, sink: list[ParsedActionItem]) -> None:
+    def _commitment(
+        self, remark: ParsedRemark, sink: list[ParsedActionItem], *, under: str | None = None
+    ) -> None:
         """The tasks a remark's clauses promise: `Alex: I'll file an issue`, `Nick: will add it`,
-        `Chris will make a proposal`, `Start with #517 next time` (commitments.py says how)."""
+        `Chris will make a proposal`, `Start with #517 next time` (commitments.py says how).
+
+        `under` is the speaker of the bullet an unattributed sub-bullet sits under: a sub-bullet
+        that opens with a promise and no subject ("Going to regroup the PRs") is that person's plan.
+        """
         # `Victor: send some documents...` gives an order; `Nick:` above a list of his issues does not,
         # nor does a remark that asks something ("run out of fuel in one path; correctness?").
         line = self.lines[remark.line - 1] if 0 < remark.line <= len(self.lines) else ""
@@ -97,7 +104,11 @@ class ActionItemsPass(ReaderBase):
                 )
             elif subject := self._subject(clause):
                 named = subject
-            found_here = self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering)
+            if index == 0 and under and not remark.speaker and (plan := continued_commitment(clause)):
+                plan.owner = under
+                found_here = [plan]
+            else:
+                found_here = self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering)
             if not found_here and summary and (order := summary_order(clause)):
                 found_here = [order]  # "Summary: ... Talk to Hood about how to accelerate."
             for found in found_here:

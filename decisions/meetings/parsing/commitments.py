@@ -177,6 +177,17 @@ def unattributed_commitment(clause: str) -> Commitment | None:
     return None
 
 
+def continued_commitment(clause: str) -> Commitment | None:
+    """A promise with no subject (`Going to regroup the PRs`, `Will send the slides`): in a
+    sub-bullet under someone's bullet, that person's plan; the reader gives the owner."""
+    if clause.rstrip().endswith("?") or FIRST_PERSON_RE.match(clause):
+        return None
+    match = SPEAKER_RE.match(clause)
+    if match is None or re.match(r"(?:the\s+)?plan\s+is\b", match["verb"], re.I):
+        return None  # "Plan is to..." under a bullet may be anyone's plan
+    return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7)
+
+
 def passive_commitment(clause: str) -> Commitment | None:
     """`A general update will be shared at the board meeting`: minutes' way of writing a task
     nobody in particular owns. Only verbs of organising count: `the hook will be called` does not."""
