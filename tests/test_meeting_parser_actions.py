@@ -407,3 +407,17 @@ def test_a_plan_with_no_subject_under_someones_bullet_is_that_persons():
     assert items(meeting) == [("Robin", "split the big PR into two"), (None, "ask for more reviewers")]
     # The sub-bullet is still nobody's words: only the task is given to the person above it.
     assert [r.speaker for r in meeting.topics[0].remarks if "split" in r.text] == [None]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- Robin: Writing a design doc for the cache that she'll share with the group next week.", [("Robin", "share a design doc for the cache with the group next week")]),
+        ("- Kim: fixed the flaky test. Working on ARM64 support starting next week", [("Kim", "Working on ARM64 support starting next week")]),
+        ("- Kim: Working on ARM64 support, about half done", []),  # ongoing, nothing still to come
+        ("- Robin: Working on a cache that will speed up builds", []),  # what the work will do
+    ],
+)  # fmt: skip
+def test_ongoing_work_with_a_step_still_to_come_is_a_task(line, expected):
+    meeting = parse(f"## Attendees\n- Robin\n- Kim\n\n### Status\n\n{line}\n")
+    assert items(meeting) == expected

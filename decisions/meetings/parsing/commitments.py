@@ -136,7 +136,7 @@ def speaker_commitment(clause: str) -> Commitment | None:
         return None
     if match := SPEAKER_RE.match(clause):
         return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
-    if task := _promise_inside(clause):
+    if task := _promise_inside(clause) or _work_to_come(clause):
         return Commitment(task, FOUND_BY_PATTERN, 0.75, by_speaker=True)
     if match := GUESS_RE.match(clause):
         # "we agreed to..." is the group's: nobody in particular, not the person who said it.
@@ -156,6 +156,33 @@ def _promise_inside(clause: str) -> str | None:
         if match and _opens_with_task(rest[match.end("verb") :]):
             return _task(rest[match.end("verb") :])
     return None
+
+
+def _work_to_come(clause: str) -> str | None:
+    """Work reported as ongoing that is still to happen: "Working on an explainer that he'll share
+    for feedback" (the sharing), "working on RISC-V SIMD starting next week"."""
+    match = _SHARE_LATER_RE.match(clause)
+    if match and _opens_with_task(f"{match['verb']} {match['rest']}"):
+        return _task(f"{match['verb']} {match['object']}{match['rest']}")
+    if _STARTING_RE.match(clause):
+        return _task(clause)
+    return None
+
+
+_WORKING_ON = (
+    r"(?:(?:i['’]m|i\s+am|am|is)\s+)?(?:working\s+on|writing|drafting|preparing|putting\s+together)\s+"
+)
+_SHARE_LATER_RE = re.compile(
+    _LEAD + _WORKING_ON + r"(?P<object>.+?)\s+(?:that|which)\s+(?:he|she|they|i|we)\s*(?:['’]ll|\s+will)\s+"
+    r"(?P<verb>[a-z]+)(?P<rest>\b.*)$",
+    re.I,
+)
+_STARTING_RE = re.compile(
+    _LEAD
+    + _WORKING_ON
+    + r".+?\bstarting\s+(?:next\s+(?:week|month|sprint)|tomorrow|on\s+monday|after\s+the\s+\w+)\b",
+    re.I,
+)
 
 
 def _opens_with_task(text: str) -> bool:
