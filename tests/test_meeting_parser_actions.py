@@ -421,3 +421,22 @@ def test_a_plan_with_no_subject_under_someones_bullet_is_that_persons():
 def test_ongoing_work_with_a_step_still_to_come_is_a_task(line, expected):
     meeting = parse(f"## Attendees\n- Robin\n- Kim\n\n### Status\n\n{line}\n")
     assert items(meeting) == expected
+
+
+def test_a_hedged_offer_is_only_suggested():
+    meeting = parse(
+        """
+        ## Attendees
+        - Robin
+        - Kim
+        ### Ideas
+        - Robin: page coloring in the allocator, may experiment with this
+        - Kim: Will probably need guidance but happy to try.
+        - Kim: Happy to help
+        """
+    )
+    assert meeting.action_items == []
+    assert suggested(meeting) == [
+        ("Robin", "experiment with this"),
+        ("Kim", "Will probably need guidance but happy to try"),
+    ]

@@ -144,7 +144,23 @@ def speaker_commitment(clause: str) -> Commitment | None:
         if NEXT_TIME_RE.search(clause):  # "can demo VTune working at another meeting"
             return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=mine)
         return Commitment(_task(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=mine)
+    if (hedge := _HEDGE_RE.search(clause)) and len(clause.split()) > 3:  # not a bare "Happy to help"
+        # "may experiment with this", "probably need guidance but happy to try": maybe a task.
+        task = _task(clause[hedge.end("verb") :])
+        # "happy to help" alone says too little: the whole clause tells the person what was offered.
+        return Commitment(
+            task if len(task.split()) > 2 else _task(clause), FOUND_INFERRED, 0.3, by_speaker=True
+        )
     return None
+
+
+# A hedged offer by the speaker, at the start or after a comma or "but": a suggestion at most.
+_HEDGE_RE = re.compile(
+    r"(?:^|(?:,|\bbut|\band|\s--?|\s[–—])\s+)(?:i\s+)?(?P<verb>(?:may|might)\s+(?:also\s+)?|(?:am\s+|i['’]m\s+)?"
+    r"(?:happy|glad|willing)\s+to\s+|will\s+probably\s+|(?:can|could)\s+try\s+to\s+)"
+    r"(?=(?:try|experiment|help|dig|look|investigate|take\s+a\s+look|write|send|review|prototype|ping)\b)",
+    re.I,
+)
 
 
 def _promise_inside(clause: str) -> str | None:
