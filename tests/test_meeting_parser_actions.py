@@ -440,3 +440,19 @@ def test_a_hedged_offer_is_only_suggested():
         ("Robin", "experiment with this"),
         ("Kim", "Will probably need guidance but happy to try"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- Update the changelog - Sam", [("Sam", "Update the changelog")]),
+        ("- Review of the changelog - Sam", []),  # a subject and who brought it, no order
+        ("- Sam: I will haunt whoever merges this without tests :)", []),
+        ("- Alex: we will all be replaced by robots lol", []),
+        ("- Alex: I'll send the slides. Just kidding, Sam will.", []),
+        ("- Sam: I'll send the slides", [("Sam", "send the slides")]),
+    ],
+)  # fmt: skip
+def test_an_owner_after_the_task_counts_in_the_discussion_and_a_joke_does_not(line, expected):
+    meeting = parse(f"## Attendees\n- Alex\n- Sam\n\n### Topic\n\n{line}\n")
+    assert items(meeting) == expected

@@ -12,6 +12,7 @@ from decisions.meetings.parsing.base import ReaderBase
 from decisions.meetings.parsing.blocks import Block, strip_markup, unescape
 from decisions.meetings.parsing.commitments import (
     FIRST_PERSON_RE,
+    JOKE_RE,
     Commitment,
     clauses,
     continued_commitment,
@@ -21,7 +22,7 @@ from decisions.meetings.parsing.commitments import (
     speaker_commitment,
     unattributed_commitment,
 )
-from decisions.meetings.parsing.group_tasks import SUMMARY_RE, group_commitments, summary_order
+from decisions.meetings.parsing.group_tasks import SUMMARY_RE, group_commitments, plain_order
 from decisions.meetings.parsing.labels import has_common_word, is_stop, label_shape, split_label
 from decisions.meetings.parsing.results import (
     FOUND_BY_PATTERN,
@@ -96,7 +97,10 @@ class ActionItemsPass(ReaderBase):
         ordering = bool(remark.speaker) and remark.speaker.lower() in line.lower() and "?" not in remark.text
         named: str | None = None  # the person the last sentence opened with: who "He will..." is
         summary = not remark.speaker and bool(SUMMARY_RE.match(remark.text))
-        for index, clause in enumerate(clauses(remark.text)):
+        parts = clauses(remark.text)
+        for index, clause in enumerate(parts):
+            if JOKE_RE.search(clause) or (index + 1 < len(parts) and JOKE_RE.match(parts[index + 1])):
+                continue  # "I will haunt whoever merges this :)", "... Just kidding": a joke, no task
             pronoun = PRONOUN_RE.match(clause)
             if pronoun and named:
                 clause = (
@@ -109,7 +113,7 @@ class ActionItemsPass(ReaderBase):
                 found_here = [plan]
             else:
                 found_here = self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering)
-            if not found_here and summary and (order := summary_order(clause)):
+            if not found_here and summary and (order := plain_order(clause)):
                 found_here = [order]  # "Summary: ... Talk to Hood about how to accelerate."
             for found in found_here:
                 item = ParsedActionItem(
@@ -162,6 +166,12 @@ class ActionItemsPass(ReaderBase):
                 # "JB: needs to get a patch ready": a report that opens with what is still to do.
                 found.found, found.confidence = FOUND_BY_PATTERN, 0.65
             return [found]
+        # "- Update the changelog - Sam" in the discussion: Sam's task, as in an action list.
+        dash = TRAILING_DASH_OWNER_RE.search(clause)
+        owned = dash and dash.start() > 0 and self._owner_name(dash["owner"].strip(), strict=True)
+        if owned and (order := plain_order(clause[: dash.start()])):
+            order.owner, order.confidence = dash["owner"].strip(), 0.75
+            return [order]
         found = (
             order_commitment(clause, first=False)
             or passive_commitment(clause)

@@ -45,6 +45,12 @@ SPEAKER_RE = re.compile(
     + r"\w",
     re.I,
 )
+# What the notes mark as said in jest: a smiley, "lol", "(joking)", "/s".
+JOKE_RE = re.compile(
+    r"(?:^|\s)[:;]-?[)pPD](?=\s|$)|\b(?:lol|haha\w*|jk)\b|\b(?:just\s+)?(?:joking|kidding)\b|(?:^|\s)/s\b"
+    r"|[\U0001F600-\U0001F606\U0001F609\U0001F602\U0001F923\U0001F61C\U0001F61D]",
+    re.I,
+)
 FIRST_PERSON_RE = re.compile(_LEAD + r"(?:i\b|i['’]|my\b|we\s+(?:decided|agreed)\b)", re.I)
 # Guesses: obligations and abilities are not promises, but often become tasks.
 # Someone named commits: "Chris will make a proposal", "Sam to review", "Alex and Sam to sync".

@@ -92,8 +92,9 @@ def group_commitments(clause: str) -> list[Commitment]:
     return []
 
 
-def summary_order(clause: str) -> Commitment | None:
-    """An order in a summary (`Talk to Hood about how to accelerate`): the group's task."""
+def plain_order(clause: str) -> Commitment | None:
+    """An order that opens with a task verb (`Talk to Hood about how to accelerate`), read only
+    where the notes say it is a task: in a summary (the group's), or with `- Name` after it."""
     clause = SUMMARY_RE.sub("", clause)
     if clause.rstrip().endswith("?"):
         return None
