@@ -456,3 +456,22 @@ def test_a_hedged_offer_is_only_suggested():
 def test_an_owner_after_the_task_counts_in_the_discussion_and_a_joke_does_not(line, expected):
     meeting = parse(f"## Attendees\n- Alex\n- Sam\n\n### Topic\n\n{line}\n")
     assert items(meeting) == expected
+
+
+def test_a_task_repeated_in_the_action_items_in_other_word_forms_is_one_item():
+    meeting = parse(
+        """
+        ## Attendees
+        - Kim
+        - Robin
+        ### Language matrix
+        - Kim to open an issue; Robin to implement
+        ## Action Items
+        - [ ] Kim: open an issue for the language matrix
+        - [ ] Robin: take on the implementation of the matrix
+        """
+    )
+    assert items(meeting) == [
+        ("Kim", "open an issue for the language matrix"),
+        ("Robin", "take on the implementation of the matrix"),
+    ]

@@ -391,7 +391,9 @@ def _same_owner(a: str, b: str) -> bool:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2 and w not in _FILLER}
+    # Long words compared by their first six letters: "implement" and "implementation".
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {w[:6] if len(w) > 6 else w for w in words if len(w) > 2 and w not in _FILLER}
 
 
 _FILLER = {
