@@ -335,6 +335,8 @@ def test_he_or_she_will_is_the_person_the_sentence_before_named():
         ("Sam asked about next steps. The response was to collect use cases before the next meeting.", [(None, "collect use cases before the next meeting")]),
         ("Near the end, Pat pointed out that the naming question should be raised at the next call.", [(None, "the naming question should be raised at the next call")]),
         ("This topic will be revisited at the next TSC meeting.", [(None, "This topic will be revisited at the next TSC meeting")]),
+        ("Issue to begin at next time: 2048", [(None, "Issue to begin at next time: 2048")]),
+        ("We ran out of time, discussion to continue at the next meeting.", [(None, "We ran out of time, discussion to continue at the next meeting")]),
     ],
 )  # fmt: skip
 def test_a_task_the_group_took_on_is_an_item_without_an_owner(paragraph, expected):
@@ -351,6 +353,9 @@ def test_a_task_the_group_took_on_is_an_item_without_an_owner(paragraph, expecte
         "There is a need to step up as a community.",  # no task
         "The naming question should be raised with care.",  # no meeting to raise it at
         "Is there a need to update the website?",  # a question
+        "This tells us where to begin the triage next time.",  # explains the template
+        "We started with #2000 last time and continued up to the next meeting's slot.",  # done
+        "How about we continue this in the next meeting?",  # a proposal
     ],
 )
 def test_a_group_decision_or_need_without_a_task_is_not_saved(paragraph):

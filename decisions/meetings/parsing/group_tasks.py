@@ -17,7 +17,9 @@ from decisions.meetings.parsing.commitments import (
     _LEAD,
     _NOT_A_TASK,
     _NOT_AN_ORDER,
+    FIRST_PERSON_RE,
     ORDER_VERBS,
+    SPEAKER_RE,
     TASK_VERBS,
     Commitment,
     _task,
@@ -59,6 +61,13 @@ LATER_RE = re.compile(
     r"brought\s+(?:up|back)|covered|continued|taken\s+up|picked\s+up|followed\s+up)\b",
     re.I,
 )
+# Where the next meeting is to pick up: "Issue to begin at next time: 1150".
+RESUME_RE = re.compile(r"\b(?:begin|start|resume|continue|pick\s+up)\b", re.I)
+PAST_RE = re.compile(r"\b(?:began|started|resumed|continued|picked\s+up|last\s+time|previous\s+time)\b", re.I)
+# "This tells us where to begin next time" explains; "how about we continue..." proposes.
+NOT_DECIDED_RE = re.compile(
+    r"\b(?:where|how|when|what|which)\s+to\b|\b(?:how|what)\s+about\b|\bmaybe\b|\bperhaps\b", re.I
+)
 # "Chris pointed out that ...": the reporting words before the task.
 REPORTING_RE = re.compile(
     r"^.*?\b(?:said|noted|pointed\s+out|suggested|mentioned|agreed|proposed|added|felt|thought)\s+that\s+",
@@ -86,6 +95,9 @@ def group_commitments(clause: str) -> list[Commitment]:
         return [Commitment(_task(clause[decided.end() :]), FOUND_BY_PATTERN, 0.7)]
     if answer := ANSWER_RE.match(clause):
         return [Commitment(_task(clause[answer.end() :]), FOUND_BY_PATTERN, 0.7)]
+    if RESUME_RE.search(clause) and NEXT_MEETING_RE.search(clause) and not _own_or_past(clause):
+        # "Issue to begin at next time: 1150", "discussion to continue at the next meeting"
+        return [Commitment(_task(clause), FOUND_BY_PATTERN, 0.65)]
     if LATER_RE.search(clause) and NEXT_MEETING_RE.search(clause):
         reported = REPORTING_RE.match(clause)
         return [Commitment(_task(clause[reported.end() :] if reported else clause), FOUND_BY_PATTERN, 0.65)]
@@ -104,6 +116,13 @@ def plain_order(clause: str) -> Commitment | None:
     if words[0].isupper():
         return None  # "GET request should return...": a name, not an order
     return Commitment(_task(clause), FOUND_BY_PATTERN, 0.7, verb="order")
+
+
+def _own_or_past(clause: str) -> bool:
+    """Someone's own promise ("will continue next time"), what was done last time, an explanation
+    or a proposal: not the group's task for the next meeting."""
+    own = SPEAKER_RE.match(clause) or FIRST_PERSON_RE.match(clause)
+    return bool(own or PAST_RE.search(clause) or NOT_DECIDED_RE.search(clause))
 
 
 def _opens_with(text: str, verbs: set[str]) -> bool:
