@@ -336,7 +336,7 @@ def test_he_or_she_will_is_the_person_the_sentence_before_named():
         ("Near the end, Pat pointed out that the naming question should be raised at the next call.", [(None, "the naming question should be raised at the next call")]),
         ("This topic will be revisited at the next TSC meeting.", [(None, "This topic will be revisited at the next TSC meeting")]),
         ("Issue to begin at next time: 2048", [(None, "Issue to begin at next time: 2048")]),
-        ("We ran out of time, discussion to continue at the next meeting.", [(None, "We ran out of time, discussion to continue at the next meeting")]),
+        ("Good progress, discussion to continue at the next meeting.", [(None, "Good progress, discussion to continue at the next meeting")]),
     ],
 )  # fmt: skip
 def test_a_task_the_group_took_on_is_an_item_without_an_owner(paragraph, expected):
