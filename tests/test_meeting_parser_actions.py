@@ -262,6 +262,8 @@ def test_a_passive_task_in_a_reported_remark_is_nobodys():
         ("- Robin has an action item to list the proposals", [("Robin", "list the proposals")]),
         ("- Ultimately going to tuple the version with the hash", []),  # not a name
         ("- Tomasz will also be at the summit", []),  # a fact
+        ("- Tensor layout (#67): Andrew to summarize in the issue", [("Andrew", "summarize in the issue")]),
+        ("- Tensor layout: went to Andrew to ask", []),  # "to" inside a clause gives nobody a task
     ],
 )  # fmt: skip
 def test_more_ways_to_write_a_named_promise(line, expected):

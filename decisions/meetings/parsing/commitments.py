@@ -255,8 +255,10 @@ def named_commitments(clause: str) -> list[Commitment]:
     found: list[Commitment] = []
     matches = list(NAMED_RE.finditer(clause))
     for index, match in enumerate(matches):
-        if match["verb"] == "to" and match.start() > 0 and clause[match.start() - 2] not in ",;":
-            continue  # "to" alone must open its clause: "Sam to review", not "went to Alex to ask"
+        if match["verb"] == "to" and match.start() > 0 and clause[match.start() - 2] not in ",;:":
+            # "to" alone must open its clause or follow a subject's label ("GGML (#66): Sam to ask
+            # in the issue"): "Sam to review", not "went to Alex to ask".
+            continue
         end = matches[index + 1].start() if index + 1 < len(matches) else len(clause)
         task = re.sub(r"[\s,;]+(?:and|but)?\s*$", "", clause[match.end("verb") : end])
         if task.strip():
