@@ -338,6 +338,8 @@ def test_he_or_she_will_is_the_person_the_sentence_before_named():
         ("Near the end, Pat pointed out that the naming question should be raised at the next call.", [(None, "the naming question should be raised at the next call")]),
         ("This topic will be revisited at the next TSC meeting.", [(None, "This topic will be revisited at the next TSC meeting")]),
         ("Issue to begin at next time: 2048", [(None, "Issue to begin at next time: 2048")]),
+        ("The TSC will provide an update at the next board meeting.", [(None, "The TSC will provide an update at the next board meeting")]),
+        ("Pat: the video comes out Friday and the co-chairs will need to upload it", [(None, "the co-chairs will need to upload it")]),
         ("Good progress, discussion to continue at the next meeting.", [(None, "Good progress, discussion to continue at the next meeting")]),
     ],
 )  # fmt: skip
@@ -358,6 +360,7 @@ def test_a_task_the_group_took_on_is_an_item_without_an_owner(paragraph, expecte
         "This tells us where to begin the triage next time.",  # explains the template
         "We started with #2000 last time and continued up to the next meeting's slot.",  # done
         "How about we continue this in the next meeting?",  # a proposal
+        "The team will need to decide between the two designs.",  # a decision, no task verb
     ],
 )
 def test_a_group_decision_or_need_without_a_task_is_not_saved(paragraph):

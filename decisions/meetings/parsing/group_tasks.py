@@ -29,7 +29,7 @@ from decisions.meetings.parsing.results import FOUND_BY_PATTERN
 # Verbs that start a task the group is to do; "keep", "take it offline" and "stay" decide, they ask
 # nobody to act.
 GROUP_VERBS = (TASK_VERBS - {"continue", "move", "give", "show", "run", "try"}) | {
-    "identify", "set", "setup", "arrange", "determine", "define", "write", "return",
+    "identify", "set", "setup", "arrange", "determine", "define", "write", "return", "provide",
 }  # fmt: skip
 # What a group decides to do that still needs doing: organising, not a design choice ("we decided
 # to remove program-move recognition" tells how the code came to be).
@@ -44,6 +44,13 @@ NEED_RE = re.compile(
 DECIDED_RE = re.compile(
     _LEAD
     + r"(?:we|the\s+(?:group|team|sig|subgroup|committee|tsc))\s+(?:(?:also|then)\s+)?(?:decided|agreed)\s+to\s+",
+    re.I,
+)
+# A body of people, not a person: "The TSC will...", "the co-chairs will need to...".
+BODY_RE = re.compile(
+    r"(?:^|,\s+|\band\s+|\bso\s+)(?P<who>(?:the\s+)?(?:tsc(?:\s+members)?|team|group|sig|subgroup|board|committee|"
+    r"co-?chairs|chairs|maintainers|organi[sz]ers|reviewers|[\w-]+\s+team))\s+(?:(?:will\s+)?needs?\s+to|will|shall|"
+    r"is\s+to|are\s+to|(?:is|are)\s+going\s+to)\s+(?:also\s+)?",
     re.I,
 )
 ANSWER_RE = re.compile(
@@ -90,6 +97,10 @@ def group_commitments(clause: str) -> list[Commitment]:
             if _opens_with(task, GROUP_VERBS):
                 found.append(Commitment(_task(task), FOUND_BY_PATTERN, 0.7))
         return found
+    body = BODY_RE.search(clause)
+    if body and _opens_with(clause[body.end() :], GROUP_VERBS):
+        # "The TSC will provide an update...", "the co-chairs will need to upload it": a body, no person.
+        return [Commitment(_task(clause[body.start("who") :]), FOUND_BY_PATTERN, 0.65)]
     decided = DECIDED_RE.match(clause)
     if decided and _opens_with(clause[decided.end() :], DECIDED_VERBS):
         return [Commitment(_task(clause[decided.end() :]), FOUND_BY_PATTERN, 0.7)]
