@@ -485,3 +485,19 @@ def test_a_task_repeated_in_the_action_items_in_other_word_forms_is_one_item():
         ("Kim", "open an issue for the language matrix"),
         ("Robin", "take on the implementation of the matrix"),
     ]
+
+
+def test_the_steps_of_a_plan_in_a_remark_are_the_groups_tasks():
+    meeting = parse(
+        """
+        ## Attendees
+        - Robin
+        ### Toolchain
+        - Robin: short term: ask the LLVM folks about the linker; long term: define a better cross-compile story
+        - Robin: short term: it is slow
+        """
+    )
+    assert items(meeting) == [
+        (None, "ask the LLVM folks about the linker"),
+        (None, "define a better cross-compile story"),
+    ]

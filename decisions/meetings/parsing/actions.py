@@ -22,7 +22,7 @@ from decisions.meetings.parsing.commitments import (
     speaker_commitment,
     unattributed_commitment,
 )
-from decisions.meetings.parsing.group_tasks import SUMMARY_RE, group_commitments, plain_order
+from decisions.meetings.parsing.group_tasks import STEP_RE, SUMMARY_RE, group_commitments, plain_order
 from decisions.meetings.parsing.labels import has_common_word, is_stop, label_shape, split_label
 from decisions.meetings.parsing.results import (
     FOUND_BY_PATTERN,
@@ -108,7 +108,10 @@ class ActionItemsPass(ReaderBase):
                 )
             elif subject := self._subject(clause):
                 named = subject
-            if index == 0 and under and not remark.speaker and (plan := continued_commitment(clause)):
+            step = STEP_RE.match(clause)
+            if step and (order := plain_order(clause[step.end() :])):
+                found_here = [order]  # "short term: ask Hood about...": a step for the group, whoever says it
+            elif index == 0 and under and not remark.speaker and (plan := continued_commitment(clause)):
                 plan.owner = under
                 found_here = [plan]
             else:

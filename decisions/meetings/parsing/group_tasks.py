@@ -115,14 +115,23 @@ def group_commitments(clause: str) -> list[Commitment]:
     return []
 
 
+# A step of a plan inside a remark: "short term: ask Hood...; long term: determine...".
+STEP_RE = re.compile(r"^\W*(?:short[- ]term|long[- ]term|next\s+steps?|first\s+step)\s*:\s*", re.I)
+
+
 def plain_order(clause: str) -> Commitment | None:
     """An order that opens with a task verb (`Talk to Hood about how to accelerate`), read only
-    where the notes say it is a task: in a summary (the group's), or with `- Name` after it."""
+    where the notes say it is a task: in a summary or a plan's step (the group's), or with
+    `- Name` after it."""
     clause = SUMMARY_RE.sub("", clause)
     if clause.rstrip().endswith("?"):
         return None
     words = clause.split()
-    if len(words) < 3 or words[0].lower() not in TASK_VERBS or words[1].lower() in _NOT_AN_ORDER:
+    if (
+        len(words) < 3
+        or words[0].lower() not in TASK_VERBS | GROUP_VERBS
+        or words[1].lower() in _NOT_AN_ORDER
+    ):
         return None
     if words[0].isupper():
         return None  # "GET request should return...": a name, not an order
