@@ -334,6 +334,7 @@ def test_he_or_she_will_is_the_person_the_sentence_before_named():
         ("There remains a need to update the website with the new logo.", [(None, "update the website with the new logo")]),
         ("The group discussed slots. We decided to schedule a poll for a new time.", [(None, "schedule a poll for a new time")]),
         ("The TSC agreed to raise the budget with the board.", [(None, "raise the budget with the board")]),
+        ("The team agreed to merge the quick fix but noted a real fix is needed.", [(None, "merge the quick fix")]),
         ("Sam asked about next steps. The response was to collect use cases before the next meeting.", [(None, "collect use cases before the next meeting")]),
         ("Near the end, Pat pointed out that the naming question should be raised at the next call.", [(None, "the naming question should be raised at the next call")]),
         ("This topic will be revisited at the next TSC meeting.", [(None, "This topic will be revisited at the next TSC meeting")]),

@@ -103,7 +103,9 @@ def group_commitments(clause: str) -> list[Commitment]:
         return [Commitment(_task(clause[body.start("who") :]), FOUND_BY_PATTERN, 0.65)]
     decided = DECIDED_RE.match(clause)
     if decided and _opens_with(clause[decided.end() :], DECIDED_VERBS):
-        return [Commitment(_task(clause[decided.end() :]), FOUND_BY_PATTERN, 0.7)]
+        # "agreed to merge the fix but acknowledged a fuller one is needed": the task ends at "but".
+        task = re.split(r",?\s+but\s+", clause[decided.end() :], maxsplit=1)[0]
+        return [Commitment(_task(task), FOUND_BY_PATTERN, 0.7)]
     if answer := ANSWER_RE.match(clause):
         return [Commitment(_task(clause[answer.end() :]), FOUND_BY_PATTERN, 0.7)]
     if RESUME_RE.search(clause) and NEXT_MEETING_RE.search(clause) and not _own_or_past(clause):
