@@ -14,15 +14,15 @@ from __future__ import annotations
 import re
 
 from decisions.meetings.parsing.commitments import (
-    _LEAD,
-    _NOT_A_TASK,
-    _NOT_AN_ORDER,
     FIRST_PERSON_RE,
+    LEAD,
+    NOT_A_TASK,
+    NOT_AN_ORDER,
     ORDER_VERBS,
     SPEAKER_RE,
     TASK_VERBS,
     Commitment,
-    _task,
+    task_text,
 )
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN
 
@@ -42,7 +42,7 @@ NEED_RE = re.compile(
     re.I,
 )
 DECIDED_RE = re.compile(
-    _LEAD
+    LEAD
     + r"(?:we|the\s+(?:group|team|sig|subgroup|committee|tsc))\s+(?:(?:also|then)\s+)?(?:decided|agreed)\s+to\s+",
     re.I,
 )
@@ -54,8 +54,8 @@ BODY_RE = re.compile(
     re.I,
 )
 ANSWER_RE = re.compile(
-    _LEAD + r"(?:the|our)\s+(?:response|answer|decision|conclusion|consensus|outcome|agreement|resolution|"
-    r"next\s+steps?)\s+(?:was|is|were|are)\s+to\s+" + _NOT_A_TASK + r"(?=\w)",
+    LEAD + r"(?:the|our)\s+(?:response|answer|decision|conclusion|consensus|outcome|agreement|resolution|"
+    r"next\s+steps?)\s+(?:was|is|were|are)\s+to\s+" + NOT_A_TASK + r"(?=\w)",
     re.I,
 )
 NEXT_MEETING_RE = re.compile(
@@ -95,25 +95,27 @@ def group_commitments(clause: str) -> list[Commitment]:
             end = needs[index + 1].start() if index + 1 < len(needs) else len(clause)
             task = re.sub(r"[\s,;]+(?:and|but)?\s*$", "", clause[match.end() : end])
             if _opens_with(task, GROUP_VERBS):
-                found.append(Commitment(_task(task), FOUND_BY_PATTERN, 0.7))
+                found.append(Commitment(task_text(task), FOUND_BY_PATTERN, 0.7))
         return found
     body = BODY_RE.search(clause)
     if body and _opens_with(clause[body.end() :], GROUP_VERBS):
         # "The TSC will provide an update...", "the co-chairs will need to upload it": a body, no person.
-        return [Commitment(_task(clause[body.start("who") :]), FOUND_BY_PATTERN, 0.65)]
+        return [Commitment(task_text(clause[body.start("who") :]), FOUND_BY_PATTERN, 0.65)]
     decided = DECIDED_RE.match(clause)
     if decided and _opens_with(clause[decided.end() :], DECIDED_VERBS):
         # "agreed to merge the fix but acknowledged a fuller one is needed": the task ends at "but".
         task = re.split(r",?\s+but\s+", clause[decided.end() :], maxsplit=1)[0]
-        return [Commitment(_task(task), FOUND_BY_PATTERN, 0.7)]
+        return [Commitment(task_text(task), FOUND_BY_PATTERN, 0.7)]
     if answer := ANSWER_RE.match(clause):
-        return [Commitment(_task(clause[answer.end() :]), FOUND_BY_PATTERN, 0.7)]
+        return [Commitment(task_text(clause[answer.end() :]), FOUND_BY_PATTERN, 0.7)]
     if RESUME_RE.search(clause) and NEXT_MEETING_RE.search(clause) and not _own_or_past(clause):
         # "Issue to begin at next time: 1150", "discussion to continue at the next meeting"
-        return [Commitment(_task(clause), FOUND_BY_PATTERN, 0.65)]
+        return [Commitment(task_text(clause), FOUND_BY_PATTERN, 0.65)]
     if LATER_RE.search(clause) and NEXT_MEETING_RE.search(clause):
         reported = REPORTING_RE.match(clause)
-        return [Commitment(_task(clause[reported.end() :] if reported else clause), FOUND_BY_PATTERN, 0.65)]
+        return [
+            Commitment(task_text(clause[reported.end() :] if reported else clause), FOUND_BY_PATTERN, 0.65)
+        ]
     return []
 
 
@@ -129,15 +131,11 @@ def plain_order(clause: str) -> Commitment | None:
     if clause.rstrip().endswith("?"):
         return None
     words = clause.split()
-    if (
-        len(words) < 3
-        or words[0].lower() not in TASK_VERBS | GROUP_VERBS
-        or words[1].lower() in _NOT_AN_ORDER
-    ):
+    if len(words) < 3 or words[0].lower() not in TASK_VERBS | GROUP_VERBS or words[1].lower() in NOT_AN_ORDER:
         return None
     if words[0].isupper():
         return None  # "GET request should return...": a name, not an order
-    return Commitment(_task(clause), FOUND_BY_PATTERN, 0.7, verb="order")
+    return Commitment(task_text(clause), FOUND_BY_PATTERN, 0.7, verb="order")
 
 
 def _own_or_past(clause: str) -> bool:
