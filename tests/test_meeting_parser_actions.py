@@ -415,6 +415,20 @@ def test_a_plan_with_no_subject_under_someones_bullet_is_that_persons():
         """
     )
     # "Plan is to..." may be anyone's plan: a task, but not Kim's.
+    meeting_later = parse(
+        """
+        ## Attendees
+        - Robin
+        ### Status
+        - Robin: reviewing code
+          - RA2: Kim has a nice speedup; will review and hopefully land it
+          - 128-bit ops: plan to move it to phase 2 in October
+        """
+    )
+    assert items(meeting_later) == [
+        ("Robin", "review and hopefully land it"),
+        ("Robin", "move it to phase 2 in October"),
+    ]
     assert items(meeting) == [("Robin", "split the big PR into two"), (None, "ask for more reviewers")]
     # The sub-bullet is still nobody's words: only the task is given to the person above it.
     assert [r.speaker for r in meeting.topics[0].remarks if "split" in r.text] == [None]

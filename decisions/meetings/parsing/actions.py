@@ -13,6 +13,7 @@ from decisions.meetings.parsing.blocks import Block, strip_markup, unescape
 from decisions.meetings.parsing.commitments import (
     FIRST_PERSON_RE,
     JOKE_RE,
+    SPEAKER_RE,
     Commitment,
     clauses,
     continued_commitment,
@@ -55,6 +56,8 @@ PRONOUN_RE = re.compile(r"^(?:he|she)\s+(?=(?:will|plans|is\s+going|is\s+plannin
 # Verbs after a name that do not show the word before them is a name: "Happy to", "Ultimately going to".
 BARE_VERBS = {"to", "going to", "plan to", "plan on", "plans on", "planning to", "planning on"}
 TRAILING_OWNER_RE = re.compile(r"\((?P<owner>[^()]{1,40})\)\s*[.;]?\s*$")
+# "RA2: will review it", "128-bit arithmetic: plan to...": the subject a promise is about.
+SUBJECT_LABEL_RE = re.compile(r"^(?P<label>[\w#/().+-]+(?:\s+[\w#/().+-]+){0,3}):\s+")
 # "Update the docs - Sam": the owner written after the task.
 TRAILING_DASH_OWNER_RE = re.compile(r"\s+[-–—]+\s+@?(?P<owner>[^-–—()\[\]:]{1,40}?)\s*[.;]?\s*$")
 # "(edit: done!)", "(done)", "✅": the notes say the task is done.
@@ -109,9 +112,13 @@ class ActionItemsPass(ReaderBase):
             elif subject := self._subject(clause):
                 named = subject
             step = STEP_RE.match(clause)
+            label = SUBJECT_LABEL_RE.match(clause)
+            about = label and not step and not self._owner_name(label["label"], strict=True)
+            if about and (remark.speaker or under) and SPEAKER_RE.match(clause[label.end() :]):
+                clause = clause[label.end() :]  # "alexcrichton: 128-bit arithmetic: plan to move it..."
             if step and (order := plain_order(clause[step.end() :])):
                 found_here = [order]  # "short term: ask Hood about...": a step for the group, whoever says it
-            elif index == 0 and under and not remark.speaker and (plan := continued_commitment(clause)):
+            elif under and not remark.speaker and (plan := continued_commitment(clause)):
                 plan.owner = under
                 found_here = [plan]
             else:
