@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from decisions.meetings.parsing import MeetingParseError, ParsedMeeting, parse_meeting
+from decisions.meetings.parsing.blocks import strip_markup
 from decisions.meetings.paths import date_from_path, series_name
 
 
@@ -653,3 +654,13 @@ def test_notes_over_the_size_limit_are_refused(settings):
 def test_hostile_input_is_parsed_without_an_exception():
     text = "[" * 5000 + "*" * 5000 + "\n- " * 300 + "`" * 3000 + "\x00 <script>x</script> \udcff"
     assert isinstance(parse_meeting(text), ParsedMeeting)
+
+
+def test_emphasis_is_set_aside_in_labels_and_the_speaker_still_found():
+    # Emphasis spans are read up to a bound (so "_a _a _a ..." with no closer stays cheap); a
+    # long bold stretch in a remark still loses its markers.
+    long = "really " * 35
+    meeting = parse_meeting(f"## Attendees\n- Till\n\n### Topic\n\n- **Till**: **{long}**done\n")
+    assert meeting.topics[0].remarks[0].speaker == "Till"
+    assert strip_markup(f"**{long}**") == long.strip()
+    assert strip_markup("_a " * 2000) == ("_a " * 2000).strip()

@@ -103,7 +103,7 @@ def test_guesses_are_suggested_not_saved():
         ### Topic
         - fitzgen: add a cargo flag to include the positions
         - Kevin volunteers to investigate Fortran options
-        - We decided to create a new calendar poll.
+        - We decided to keep the two-week cadence.
         - Brett: we need to tell the anaconda folks
         """
     )
@@ -111,7 +111,7 @@ def test_guesses_are_suggested_not_saved():
     assert suggested(meeting) == [
         ("fitzgen", "add a cargo flag to include the positions"),
         ("Kevin", "investigate Fortran options"),
-        (None, "create a new calendar poll"),
+        (None, "keep the two-week cadence"),
         ("Brett", "tell the anaconda folks"),
     ]
     assert all(i.suggested and i.found == FOUND_INFERRED for i in meeting.suggested_items)
@@ -262,6 +262,8 @@ def test_a_passive_task_in_a_reported_remark_is_nobodys():
         ("- Robin has an action item to list the proposals", [("Robin", "list the proposals")]),
         ("- Ultimately going to tuple the version with the hash", []),  # not a name
         ("- Tomasz will also be at the summit", []),  # a fact
+        ("- Tensor layout (#67): Andrew to summarize in the issue", [("Andrew", "summarize in the issue")]),
+        ("- Tensor layout: went to Andrew to ask", []),  # "to" inside a clause gives nobody a task
     ],
 )  # fmt: skip
 def test_more_ways_to_write_a_named_promise(line, expected):
@@ -316,3 +318,201 @@ def test_he_or_she_will_is_the_person_the_sentence_before_named():
     )
     # The second line names nobody before "She": whose plan it is cannot be told.
     assert items(meeting) == [("Stephen", "share some materials shortly")]
+
+
+# Tasks of the group, written with no one named -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "Pat said there was a need to contact the packaging team, and there was also a need to"
+            " identify the main targets. It would be great to have a standard.",
+            [(None, "contact the packaging team"), (None, "identify the main targets")],
+        ),
+        ("There remains a need to update the website with the new logo.", [(None, "update the website with the new logo")]),
+        ("The group discussed slots. We decided to schedule a poll for a new time.", [(None, "schedule a poll for a new time")]),
+        ("The TSC agreed to raise the budget with the board.", [(None, "raise the budget with the board")]),
+        ("The team agreed to merge the quick fix but noted a real fix is needed.", [(None, "merge the quick fix")]),
+        ("Sam asked about next steps. The response was to collect use cases before the next meeting.", [(None, "collect use cases before the next meeting")]),
+        ("Near the end, Pat pointed out that the naming question should be raised at the next call.", [(None, "the naming question should be raised at the next call")]),
+        ("This topic will be revisited at the next TSC meeting.", [(None, "This topic will be revisited at the next TSC meeting")]),
+        ("Issue to begin at next time: 2048", [(None, "Issue to begin at next time: 2048")]),
+        ("The TSC will provide an update at the next board meeting.", [(None, "The TSC will provide an update at the next board meeting")]),
+        ("Pat: the video comes out Friday and the co-chairs will need to upload it", [(None, "the co-chairs will need to upload it")]),
+        ("Good progress, discussion to continue at the next meeting.", [(None, "Good progress, discussion to continue at the next meeting")]),
+    ],
+)  # fmt: skip
+def test_a_task_the_group_took_on_is_an_item_without_an_owner(paragraph, expected):
+    meeting = parse(f"## Attendees\n- Pat\n- Sam\n\n### Planning\n\n{paragraph}\n")
+    assert items(meeting) == expected
+    assert all(i.found == FOUND_BY_PATTERN and i.confidence < 1 for i in meeting.action_items)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "We decided to keep the current cadence.",  # a decision nobody has to act on
+        "So we decided to remove the old pass because it was too complex.",  # how the code came to be
+        "There is a need to step up as a community.",  # no task
+        "The naming question should be raised with care.",  # no meeting to raise it at
+        "Is there a need to update the website?",  # a question
+        "This tells us where to begin the triage next time.",  # explains the template
+        "We started with #2000 last time and continued up to the next meeting's slot.",  # done
+        "How about we continue this in the next meeting?",  # a proposal
+        "The team will need to decide between the two designs.",  # a decision, no task verb
+    ],
+)
+def test_a_group_decision_or_need_without_a_task_is_not_saved(paragraph):
+    assert parse(f"### Planning\n\n{paragraph}\n").action_items == []
+
+
+def test_the_orders_in_a_summary_are_the_groups_tasks():
+    meeting = parse(
+        """
+        # Notes
+        - Kim: the long pole is the Fortran toolchain
+        - Summary: Fortran is the hard part. Talk to e.g. Lee (LFortran) about how to speed it up. Hiring might help.
+        - Resolution: GET requests should return the package
+        """
+    )
+    assert items(meeting) == [(None, "Talk to e.g. Lee (LFortran) about how to speed it up")]
+
+
+def test_contacting_the_same_person_said_twice_is_one_item():
+    meeting = parse(
+        """
+        ## Attendees
+        - Robin
+        ### Examples
+        - We need examples for the registry. Robin will talk to Morgan about who can add some.
+        - Robin will talk to Kim about the logo.
+        ## Action Items
+        - [ ] Robin: Reach out to Morgan about pushing the examples to the registry
+        """
+    )
+    assert items(meeting) == [
+        ("Robin", "talk to Kim about the logo"),
+        ("Robin", "Reach out to Morgan about pushing the examples to the registry"),
+    ]
+
+
+def test_a_plan_with_no_subject_under_someones_bullet_is_that_persons():
+    meeting = parse(
+        """
+        ## Attendees
+        - Robin
+        - Kim
+        ### Status
+        - Robin: cleaned up the parser
+          - https://example.com/pull/1
+          - Going to split the big PR into two
+        - Kim: tried the new profiler?
+          - will print a flame graph -- nice
+        - Kim: reviewed the docs
+          - Plan is to ask for more reviewers
+        """
+    )
+    # "Plan is to..." may be anyone's plan: a task, but not Kim's.
+    meeting_later = parse(
+        """
+        ## Attendees
+        - Robin
+        ### Status
+        - Robin: reviewing code
+          - RA2: Kim has a nice speedup; will review and hopefully land it
+          - 128-bit ops: plan to move it to phase 2 in October
+        """
+    )
+    assert items(meeting_later) == [
+        ("Robin", "review and hopefully land it"),
+        ("Robin", "move it to phase 2 in October"),
+    ]
+    assert items(meeting) == [("Robin", "split the big PR into two"), (None, "ask for more reviewers")]
+    # The sub-bullet is still nobody's words: only the task is given to the person above it.
+    assert [r.speaker for r in meeting.topics[0].remarks if "split" in r.text] == [None]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- Robin: Writing a design doc for the cache that she'll share with the group next week.", [("Robin", "share a design doc for the cache with the group next week")]),
+        ("- Kim: fixed the flaky test. Working on ARM64 support starting next week", [("Kim", "Working on ARM64 support starting next week")]),
+        ("- Kim: Working on ARM64 support, about half done", []),  # ongoing, nothing still to come
+        ("- Robin: Working on a cache that will speed up builds", []),  # what the work will do
+    ],
+)  # fmt: skip
+def test_ongoing_work_with_a_step_still_to_come_is_a_task(line, expected):
+    meeting = parse(f"## Attendees\n- Robin\n- Kim\n\n### Status\n\n{line}\n")
+    assert items(meeting) == expected
+
+
+def test_a_hedged_offer_is_only_suggested():
+    meeting = parse(
+        """
+        ## Attendees
+        - Robin
+        - Kim
+        ### Ideas
+        - Robin: page coloring in the allocator, may experiment with this
+        - Kim: Will probably need guidance but happy to try.
+        - Kim: Happy to help
+        """
+    )
+    assert meeting.action_items == []
+    assert suggested(meeting) == [
+        ("Robin", "experiment with this"),
+        ("Kim", "Will probably need guidance but happy to try"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- Update the changelog - Sam", [("Sam", "Update the changelog")]),
+        ("- Review of the changelog - Sam", []),  # a subject and who brought it, no order
+        ("- Sam: I will haunt whoever merges this without tests :)", []),
+        ("- Alex: we will all be replaced by robots lol", []),
+        ("- Alex: I'll send the slides. Just kidding, Sam will.", []),
+        ("- Sam: I'll send the slides", [("Sam", "send the slides")]),
+    ],
+)  # fmt: skip
+def test_an_owner_after_the_task_counts_in_the_discussion_and_a_joke_does_not(line, expected):
+    meeting = parse(f"## Attendees\n- Alex\n- Sam\n\n### Topic\n\n{line}\n")
+    assert items(meeting) == expected
+
+
+def test_a_task_repeated_in_the_action_items_in_other_word_forms_is_one_item():
+    meeting = parse(
+        """
+        ## Attendees
+        - Kim
+        - Robin
+        ### Language matrix
+        - Kim to open an issue; Robin to implement
+        ## Action Items
+        - [ ] Kim: open an issue for the language matrix
+        - [ ] Robin: take on the implementation of the matrix
+        """
+    )
+    assert items(meeting) == [
+        ("Kim", "open an issue for the language matrix"),
+        ("Robin", "take on the implementation of the matrix"),
+    ]
+
+
+def test_the_steps_of_a_plan_in_a_remark_are_the_groups_tasks():
+    meeting = parse(
+        """
+        ## Attendees
+        - Robin
+        ### Toolchain
+        - Robin: short term: ask the LLVM folks about the linker; long term: define a better cross-compile story
+        - Robin: short term: it is slow
+        """
+    )
+    assert items(meeting) == [
+        (None, "ask the LLVM folks about the linker"),
+        (None, "define a better cross-compile story"),
+    ]

@@ -22,14 +22,14 @@ TRUTH = Path(__file__).parent / "data" / "meetings-truth"
 FLOORS = {
     "dev": {
         "topics": (0.90, 0.93),
-        "speakers": (0.97, 0.97),
-        "action_items": (0.92, 0.75),
+        "speakers": (0.98, 0.97),
+        "action_items": (0.95, 0.94),
         "links": (1.0, 1.0),
     },
     "check": {
-        "topics": (0.90, 0.88),
-        "speakers": (0.99, 0.91),
-        "action_items": (0.94, 0.52),
+        "topics": (0.91, 0.89),
+        "speakers": (1.0, 0.91),
+        "action_items": (0.95, 0.52),
         "links": (1.0, 1.0),
     },
 }

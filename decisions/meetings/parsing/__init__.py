@@ -14,7 +14,8 @@ four passes read it, each a mixin of the Reader (reader.py):
 2. speaker labels (labels.py): a label must look like a short name and, when it could also be an
    ordinary phrase (`Target Audience:`), be backed by the attendee list or by being used twice;
 3. agenda items the discussion was written under become topics (sections.py);
-4. remarks (remarks.py), action items (actions.py), links and RFC / decision mentions, topic by
+4. remarks (remarks.py), action items (actions.py; promises in prose in commitments.py, the group's
+   tasks with no owner in group_tasks.py), links and RFC / decision mentions, topic by
    topic.
 
 Everything here is pure: no database access, so the preview, the commands and the tests agree.

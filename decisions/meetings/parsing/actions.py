@@ -12,14 +12,18 @@ from decisions.meetings.parsing.base import ReaderBase
 from decisions.meetings.parsing.blocks import Block, strip_markup, unescape
 from decisions.meetings.parsing.commitments import (
     FIRST_PERSON_RE,
+    JOKE_RE,
+    SPEAKER_RE,
     Commitment,
     clauses,
+    continued_commitment,
     named_commitments,
     order_commitment,
     passive_commitment,
     speaker_commitment,
     unattributed_commitment,
 )
+from decisions.meetings.parsing.group_tasks import STEP_RE, SUMMARY_RE, group_commitments, plain_order
 from decisions.meetings.parsing.labels import has_common_word, is_stop, label_shape, split_label
 from decisions.meetings.parsing.results import (
     FOUND_BY_PATTERN,
@@ -52,6 +56,8 @@ PRONOUN_RE = re.compile(r"^(?:he|she)\s+(?=(?:will|plans|is\s+going|is\s+plannin
 # Verbs after a name that do not show the word before them is a name: "Happy to", "Ultimately going to".
 BARE_VERBS = {"to", "going to", "plan to", "plan on", "plans on", "planning to", "planning on"}
 TRAILING_OWNER_RE = re.compile(r"\((?P<owner>[^()]{1,40})\)\s*[.;]?\s*$")
+# "RA2: will review it", "128-bit arithmetic: plan to...": the subject a promise is about.
+SUBJECT_LABEL_RE = re.compile(r"^(?P<label>[\w#/().+-]+(?:\s+[\w#/().+-]+){0,3}):\s+")
 # "Update the docs - Sam": the owner written after the task.
 TRAILING_DASH_OWNER_RE = re.compile(r"\s+[-–—]+\s+@?(?P<owner>[^-–—()\[\]:]{1,40}?)\s*[.;]?\s*$")
 # "(edit: done!)", "(done)", "✅": the notes say the task is done.
@@ -64,6 +70,11 @@ DONE_MARK_RE = re.compile(
 QUESTION_RE = re.compile(
     r"(?:what|how|why|is|are|does|do|did|should|can|could|which|who|when|where|would|will)\b[^.!?]*\?", re.I
 )
+# A task of getting in touch with someone, and who: "talk to Lann", "reach out to Dan Gohman".
+CONTACT_RE = re.compile(
+    r"^(?i:(?:talk|speak|reach\s+out|write|reply|go\s+back)\s+to|(?:sync|connect|check|follow\s+up|"
+    r"get\s+in\s+touch|meet)\s+with|ping|ask|contact|email|e-mail|call)\s+@?(?P<who>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\b"
+)
 DUE_RE = re.compile(
     r"\b(?:by|due(?:\s+(?:on|by))?|before|until|no later than)\s*:?\s+(?P<when>.{4,30})", re.I
 )
@@ -74,15 +85,25 @@ class ActionItemsPass(ReaderBase):
 
     _affiliation_keys: set[str] | None = None
 
-    def _commitment(self, remark: ParsedRemark, sink: list[ParsedActionItem]) -> None:
+    def _commitment(
+        self, remark: ParsedRemark, sink: list[ParsedActionItem], *, under: str | None = None
+    ) -> None:
         """The tasks a remark's clauses promise: `Alex: I'll file an issue`, `Nick: will add it`,
-        `Chris will make a proposal`, `Start with #517 next time` (commitments.py says how)."""
+        `Chris will make a proposal`, `Start with #517 next time` (commitments.py says how).
+
+        `under` is the speaker of the bullet an unattributed sub-bullet sits under: a sub-bullet
+        that opens with a promise and no subject ("Going to regroup the PRs") is that person's plan.
+        """
         # `Victor: send some documents...` gives an order; `Nick:` above a list of his issues does not,
         # nor does a remark that asks something ("run out of fuel in one path; correctness?").
         line = self.lines[remark.line - 1] if 0 < remark.line <= len(self.lines) else ""
         ordering = bool(remark.speaker) and remark.speaker.lower() in line.lower() and "?" not in remark.text
         named: str | None = None  # the person the last sentence opened with: who "He will..." is
-        for index, clause in enumerate(clauses(remark.text)):
+        summary = not remark.speaker and bool(SUMMARY_RE.match(remark.text))
+        parts = clauses(remark.text)
+        for index, clause in enumerate(parts):
+            if JOKE_RE.search(clause) or (index + 1 < len(parts) and JOKE_RE.match(parts[index + 1])):
+                continue  # "I will haunt whoever merges this :)", "... Just kidding": a joke, no task
             pronoun = PRONOUN_RE.match(clause)
             if pronoun and named:
                 clause = (
@@ -90,7 +111,21 @@ class ActionItemsPass(ReaderBase):
                 )
             elif subject := self._subject(clause):
                 named = subject
-            for found in self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering):
+            step = STEP_RE.match(clause)
+            label = SUBJECT_LABEL_RE.match(clause)
+            about = label and not step and not self._owner_name(label["label"], strict=True)
+            if about and (remark.speaker or under) and SPEAKER_RE.match(clause[label.end() :]):
+                clause = clause[label.end() :]  # "alexcrichton: 128-bit arithmetic: plan to move it..."
+            if step and (order := plain_order(clause[step.end() :])):
+                found_here = [order]  # "short term: ask Hood about...": a step for the group, whoever says it
+            elif under and not remark.speaker and (plan := continued_commitment(clause)):
+                plan.owner = under
+                found_here = [plan]
+            else:
+                found_here = self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering)
+            if not found_here and summary and (order := plain_order(clause)):
+                found_here = [order]  # "Summary: ... Talk to Hood about how to accelerate."
+            for found in found_here:
                 item = ParsedActionItem(
                     owner=found.owner,
                     text=found.text,
@@ -128,6 +163,8 @@ class ActionItemsPass(ReaderBase):
                 named.append(found)
         if named:
             return named
+        if group := group_commitments(clause):
+            return group  # "there was a need to...", "we decided to create...": nobody's in particular
         if speaker:
             found = speaker_commitment(clause) or order_commitment(clause, first=first)
             if found is None:
@@ -139,6 +176,12 @@ class ActionItemsPass(ReaderBase):
                 # "JB: needs to get a patch ready": a report that opens with what is still to do.
                 found.found, found.confidence = FOUND_BY_PATTERN, 0.65
             return [found]
+        # "- Update the changelog - Sam" in the discussion: Sam's task, as in an action list.
+        dash = TRAILING_DASH_OWNER_RE.search(clause)
+        owned = dash and dash.start() > 0 and self._owner_name(dash["owner"].strip(), strict=True)
+        if owned and (order := plain_order(clause[: dash.start()])):
+            order.owner, order.confidence = dash["owner"].strip(), 0.75
+            return [order]
         found = (
             order_commitment(clause, first=False)
             or passive_commitment(clause)
@@ -340,6 +383,11 @@ def settle_items(items: list[ParsedActionItem]) -> tuple[list[ParsedActionItem],
 def _same_task(a: ParsedActionItem, b: ParsedActionItem) -> bool:
     if bool(a.owner) != bool(b.owner) or (a.owner and b.owner and not _same_owner(a.owner, b.owner)):
         return False
+    # "Danny will talk to Lann about examples" ... "Danny: Reach out to Lann about the quickstart":
+    # the same person to contact is the same task.
+    contact_a, contact_b = CONTACT_RE.search(a.text), CONTACT_RE.search(b.text)
+    if contact_a and contact_b and _same_owner(contact_a["who"], contact_b["who"]):
+        return True
     words_a, words_b = _content_words(a.text), _content_words(b.text)
     if not words_a or not words_b:
         return False
@@ -353,7 +401,9 @@ def _same_owner(a: str, b: str) -> bool:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2 and w not in _FILLER}
+    # Long words compared by their first six letters: "implement" and "implementation".
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {w[:6] if len(w) > 6 else w for w in words if len(w) > 2 and w not in _FILLER}
 
 
 _FILLER = {

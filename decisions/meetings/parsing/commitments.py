@@ -10,6 +10,9 @@ A remark is cut into clauses (sentences, and `;`-separated parts); each clause i
 - guesses, offered as suggestions only (FOUND_INFERRED): `needs to ...`, `can demo it at another
   meeting`, `we decided to ...`, `I will ...` in notes nobody is speaking.
 
+Tasks the group takes on with no one named ("there was a need to...", "we decided to create...",
+"should be raised at the next meeting") are read by group_tasks.py.
+
 What only sounds like a promise is left: questions, `will be annoying`, `will probably...`, `the
 runtime will call the hook` (a description: its subject is not a person), `it would be nice to`.
 """
@@ -23,7 +26,7 @@ from decisions.meetings.parsing.blocks import strip_markup
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_INFERRED
 
 # What may follow "will"/"going to" when the words are no promise: hedges, descriptions, states.
-_NOT_A_TASK = (
+NOT_A_TASK = (
     r"(?!(?:not|never|probably|likely|possibly|maybe|perhaps|still|also|always|only|just|even|soon|"
     r"eventually|now|both|either|need|needs|have|has|had|depend|depends|require|requires|become|"
     r"happen|work(?!\s+(?:on|with)\b)|want|wants|like|do\s+is|be\s+(?!\w+ing\s+(?:it|up|on|the|a|an|this|that|into|out|over|through|back|some|more|our|my)\b)\w+|the|this|that|these|those|we|it|its|there|they|you|a|an|our|"
@@ -32,17 +35,23 @@ _NOT_A_TASK = (
     r"allow|enable|break|cause|mean|result|lead|give|get\s+(?:us|you|them)|look\s+like|take\s+(?:a|some)\s+"
     r"(?:time|while)|cost|fail|panic|trap|crash|win|lose|die|kill|fire|hate|love)\b)"
 )
-_LEAD = r"^(?:(?:so|and|but|ok|okay|then|yes|yeah|sure|also|afterwards|short[- ]term|long[- ]term)[,:]?\s+)*"
+LEAD = r"^(?:(?:so|and|but|ok|okay|then|yes|yeah|sure|also|afterwards|short[- ]term|long[- ]term)[,:]?\s+)*"
 # The speaker's own promise; the group names the verb phrase that goes.
 SPEAKER_RE = re.compile(
-    _LEAD + r"(?P<verb>(?:i\s+will|i['’]ll|i\s+am\s+going\s+to|i['’]m\s+going\s+to|i\s+(?:plan|intend)\s+to|"
+    LEAD + r"(?P<verb>(?:i\s+will|i['’]ll|i\s+am\s+going\s+to|i['’]m\s+going\s+to|i\s+(?:plan|intend)\s+to|"
     r"i['’]m\s+planning\s+(?:to|on)|my\s+plan\s+is\s+to|will|going\s+to|plans?\s+to|planning\s+(?:to|on)|"
     r"(?:the\s+)?plan\s+is\s+to|intends?\s+to|next\s+(?:up|work|step)\s+is(?:\s+to)?)\s+)"
-    + _NOT_A_TASK
+    + NOT_A_TASK
     + r"\w",
     re.I,
 )
-FIRST_PERSON_RE = re.compile(_LEAD + r"(?:i\b|i['’]|my\b|we\s+(?:decided|agreed)\b)", re.I)
+# What the notes mark as said in jest: a smiley, "lol", "(joking)", "/s".
+JOKE_RE = re.compile(
+    r"(?:^|\s)[:;]-?[)pPD](?=\s|$)|\b(?:lol|haha\w*|jk)\b|\b(?:just\s+)?(?:joking|kidding)\b|(?:^|\s)/s\b"
+    r"|[\U0001F600-\U0001F606\U0001F609\U0001F602\U0001F923\U0001F61C\U0001F61D]",
+    re.I,
+)
+FIRST_PERSON_RE = re.compile(LEAD + r"(?:i\b|i['’]|my\b|we\s+(?:decided|agreed)\b)", re.I)
 # Guesses: obligations and abilities are not promises, but often become tasks.
 # Someone named commits: "Chris will make a proposal", "Sam to review", "Alex and Sam to sync".
 _NAME = r"@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}|@?[a-z][a-z0-9_-]{2,30}"
@@ -51,7 +60,7 @@ NAMED_RE = re.compile(
     r"(?:\s*\([^()]{1,40}\))?\s+"
     r"(?P<verb>will(?:\s+also)?|(?:is\s+|are\s+)?going\s+to|plans?\s+(?:to|on)|(?:is\s+|are\s+)?planning\s+(?:to|on)|"
     r"agreed\s+to|offered\s+to|volunteered\s+to|volunteers\s+to|(?:has|took)\s+(?:an|the)\s+action\s+item\s+to|"
-    r"is\s+tasked\s+with|to)\s+" + _NOT_A_TASK + r"(?=\w)"
+    r"is\s+tasked\s+with|to)\s+" + NOT_A_TASK + r"(?=\w)"
 )
 # Verbs that start a task when written as an order ("send the slides", "Start with #517 next time").
 TASK_VERBS = {
@@ -64,8 +73,8 @@ TASK_VERBS = {
     "test", "triage", "try", "update", "upload", "verify", "write",
 }  # fmt: skip
 GUESS_RE = re.compile(
-    _LEAD + r"(?P<verb>(?:(?:i\s+|we\s+)?needs?\s+to|(?:we|the\s+group)\s+(?:decided|agreed)\s+to|"
-    r"(?:i\s+)?can(?=\s+(?:" + "|".join(sorted(TASK_VERBS)) + r")\b))\s+)" + _NOT_A_TASK + r"\w",
+    LEAD + r"(?P<verb>(?:(?:i\s+|we\s+)?needs?\s+to|(?:we|the\s+group)\s+(?:decided|agreed)\s+to|"
+    r"(?:i\s+)?can(?=\s+(?:" + "|".join(sorted(TASK_VERBS)) + r")\b))\s+)" + NOT_A_TASK + r"\w",
     re.I,
 )
 NEXT_TIME_RE = re.compile(
@@ -87,14 +96,14 @@ ORDER_VERBS = {
     "share", "sync", "tell", "upload",
 }  # fmt: skip
 # Words after a task verb that make it a noun: "Update on...", "Review of...", "Test results are...".
-_NOT_AN_ORDER = {
+NOT_AN_ORDER = {
     "on", "of", "from", "about", "regarding", "re", "is", "are", "was", "were", "has", "have", "had",
     "looks", "look", "seems", "went", "results", "done",
 }  # fmt: skip
-# Sentences end before a capital, or before a lowercase word when the stop ends no abbreviation
-# ("done. will file an issue", not "e.g. the runtime").
+# Sentences end before a capital, or before a lowercase word, when the stop ends no abbreviation
+# ("done. will file an issue", not "e.g. the runtime" or "talk to e.g. Hood").
 _SPLIT_RE = re.compile(
-    r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
+    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
     r"|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\.\.\.)\s+(?=[a-z])"
 )
 # Where a promise may start inside a clause: "thought I got those, will recheck", "none yet but
@@ -132,16 +141,32 @@ def speaker_commitment(clause: str) -> Commitment | None:
     if clause.rstrip().endswith("?"):
         return None
     if match := SPEAKER_RE.match(clause):
-        return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
-    if task := _promise_inside(clause):
+        return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
+    if task := _promise_inside(clause) or _work_to_come(clause):
         return Commitment(task, FOUND_BY_PATTERN, 0.75, by_speaker=True)
     if match := GUESS_RE.match(clause):
         # "we agreed to..." is the group's: nobody in particular, not the person who said it.
         mine = not re.match(r"(?:we|the\s+group)\s+(?:decided|agreed)\b", match["verb"], re.I)
         if NEXT_TIME_RE.search(clause):  # "can demo VTune working at another meeting"
-            return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=mine)
-        return Commitment(_task(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=mine)
+            return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=mine)
+        return Commitment(task_text(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=mine)
+    if (hedge := _HEDGE_RE.search(clause)) and len(clause.split()) > 3:  # not a bare "Happy to help"
+        # "may experiment with this", "probably need guidance but happy to try": maybe a task.
+        task = task_text(clause[hedge.end("verb") :])
+        # "happy to help" alone says too little: the whole clause tells the person what was offered.
+        return Commitment(
+            task if len(task.split()) > 2 else task_text(clause), FOUND_INFERRED, 0.3, by_speaker=True
+        )
     return None
+
+
+# A hedged offer by the speaker, at the start or after a comma or "but": a suggestion at most.
+_HEDGE_RE = re.compile(
+    r"(?:^|(?:,|\bbut|\band|\s--?|\s[–—])\s+)(?:i\s+)?(?P<verb>(?:may|might)\s+(?:also\s+)?|(?:am\s+|i['’]m\s+)?"
+    r"(?:happy|glad|willing)\s+to\s+|will\s+probably\s+|(?:can|could)\s+try\s+to\s+)"
+    r"(?=(?:try|experiment|help|dig|look|investigate|take\s+a\s+look|write|send|review|prototype|ping)\b)",
+    re.I,
+)
 
 
 def _promise_inside(clause: str) -> str | None:
@@ -151,8 +176,35 @@ def _promise_inside(clause: str) -> str | None:
         rest = clause[sep.end() :]
         match = SPEAKER_RE.match(rest)
         if match and _opens_with_task(rest[match.end("verb") :]):
-            return _task(rest[match.end("verb") :])
+            return task_text(rest[match.end("verb") :])
     return None
+
+
+def _work_to_come(clause: str) -> str | None:
+    """Work reported as ongoing that is still to happen: "Working on an explainer that he'll share
+    for feedback" (the sharing), "working on RISC-V SIMD starting next week"."""
+    match = _SHARE_LATER_RE.match(clause)
+    if match and _opens_with_task(f"{match['verb']} {match['rest']}"):
+        return task_text(f"{match['verb']} {match['object']}{match['rest']}")
+    if _STARTING_RE.match(clause):
+        return task_text(clause)
+    return None
+
+
+_WORKING_ON = (
+    r"(?:(?:i['’]m|i\s+am|am|is)\s+)?(?:working\s+on|writing|drafting|preparing|putting\s+together)\s+"
+)
+_SHARE_LATER_RE = re.compile(
+    LEAD + _WORKING_ON + r"(?P<object>.+?)\s+(?:that|which)\s+(?:he|she|they|i|we)\s*(?:['’]ll|\s+will)\s+"
+    r"(?P<verb>[a-z]+)(?P<rest>\b.*)$",
+    re.I,
+)
+_STARTING_RE = re.compile(
+    LEAD
+    + _WORKING_ON
+    + r".+?\bstarting\s+(?:next\s+(?:week|month|sprint)|tomorrow|on\s+monday|after\s+the\s+\w+)\b",
+    re.I,
+)
 
 
 def _opens_with_task(text: str) -> bool:
@@ -170,8 +222,19 @@ def unattributed_commitment(clause: str) -> Commitment | None:
         return None
     match = SPEAKER_RE.match(clause)
     if match and not FIRST_PERSON_RE.match(clause) and _opens_with_task(clause[match.end("verb") :]):
-        return Commitment(_task(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.6)
+        return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.6)
     return None
+
+
+def continued_commitment(clause: str) -> Commitment | None:
+    """A promise with no subject (`Going to regroup the PRs`, `Will send the slides`): in a
+    sub-bullet under someone's bullet, that person's plan; the reader gives the owner."""
+    if clause.rstrip().endswith("?") or FIRST_PERSON_RE.match(clause):
+        return None
+    match = SPEAKER_RE.match(clause)
+    if match is None or re.match(r"(?:the\s+)?plan\s+is\b", match["verb"], re.I):
+        return None  # "Plan is to..." under a bullet may be anyone's plan
+    return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7)
 
 
 def passive_commitment(clause: str) -> Commitment | None:
@@ -179,7 +242,7 @@ def passive_commitment(clause: str) -> Commitment | None:
     nobody in particular owns. Only verbs of organising count: `the hook will be called` does not."""
     if clause.rstrip().endswith("?") or not PASSIVE_RE.search(clause) or RECURRING_RE.search(clause):
         return None  # "the meetings will be organized once a month" is an arrangement, not a task
-    return Commitment(_task(clause), FOUND_BY_PATTERN, 0.6)
+    return Commitment(task_text(clause), FOUND_BY_PATTERN, 0.6)
 
 
 def named_commitments(clause: str) -> list[Commitment]:
@@ -192,16 +255,18 @@ def named_commitments(clause: str) -> list[Commitment]:
     found: list[Commitment] = []
     matches = list(NAMED_RE.finditer(clause))
     for index, match in enumerate(matches):
-        if match["verb"] == "to" and match.start() > 0 and clause[match.start() - 2] not in ",;":
-            continue  # "to" alone must open its clause: "Sam to review", not "went to Alex to ask"
+        if match["verb"] == "to" and match.start() > 0 and clause[match.start() - 2] not in ",;:":
+            # "to" alone must open its clause or follow a subject's label ("GGML (#66): Sam to ask
+            # in the issue"): "Sam to review", not "went to Alex to ask".
+            continue
         end = matches[index + 1].start() if index + 1 < len(matches) else len(clause)
         task = re.sub(r"[\s,;]+(?:and|but)?\s*$", "", clause[match.end("verb") : end])
         if task.strip():
             who, verb = match["who"].strip().lstrip("@"), " ".join(match["verb"].split())
             if verb in {"offered to", "volunteered to", "volunteers to"}:  # an offer, not yet a promise
-                found.append(Commitment(_task(task), FOUND_INFERRED, 0.6, owner=who, verb=verb))
+                found.append(Commitment(task_text(task), FOUND_INFERRED, 0.6, owner=who, verb=verb))
             else:
-                found.append(Commitment(_task(task), FOUND_BY_PATTERN, 0.85, owner=who, verb=verb))
+                found.append(Commitment(task_text(task), FOUND_BY_PATTERN, 0.85, owner=who, verb=verb))
     return found
 
 
@@ -211,20 +276,20 @@ def order_commitment(clause: str, *, first: bool) -> Commitment | None:
     if clause.rstrip().endswith("?"):
         return None
     word = re.match(r"([A-Za-z]+)\s+(\S+)", clause)
-    if not word or word[1].lower() not in TASK_VERBS or word[2].lower() in _NOT_AN_ORDER:
+    if not word or word[1].lower() not in TASK_VERBS or word[2].lower() in NOT_AN_ORDER:
         return None  # "Update on the OOM project" names a report, it gives no order
     if NEXT_TIME_RE.search(clause):
-        return Commitment(_task(clause), FOUND_BY_PATTERN, 0.7, by_speaker=True, verb="order")
+        return Commitment(task_text(clause), FOUND_BY_PATTERN, 0.7, by_speaker=True, verb="order")
     if not first:
         return None
     # "Victor: send some documents on..." is a task; "fitzgen: add a cargo flag..." in a discussion
     # is as often a proposal, and "merge conflict", "Open question" are nouns: suggestions only.
     if word[1].lower() in ORDER_VERBS and len(clause.split()) >= 3:
-        return Commitment(_task(clause), FOUND_BY_PATTERN, 0.7, by_speaker=True, verb="order")
-    return Commitment(_task(clause), FOUND_INFERRED, 0.5, by_speaker=True, verb="order")
+        return Commitment(task_text(clause), FOUND_BY_PATTERN, 0.7, by_speaker=True, verb="order")
+    return Commitment(task_text(clause), FOUND_INFERRED, 0.5, by_speaker=True, verb="order")
 
 
-def _task(text: str) -> str:
+def task_text(text: str) -> str:
     """The task in the notes' words, without a leading `to` or the clause's closing stop."""
     text = re.sub(r"^(?:to\s+)", "", text.strip(), flags=re.I)
     return re.sub(r"\s*[.;,]+$", "", text).strip()

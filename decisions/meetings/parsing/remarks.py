@@ -205,10 +205,15 @@ class RemarksPass(ReaderBase):
                 )
                 action = None
                 made.append(current)
-        for remark in made:
+        # "* Danny: talked to Ivan" then "  * Going to regroup the PRs": whose plan, though not whose words.
+        parent = self.items[block.item].parent if block.item is not None and block.first_in_item else None
+        head = self.items[parent].head if parent is not None else None
+        # Under a question ("tried llvm-mca?", "should X be a maintainer?") it is an answer, anyone's.
+        under = passes.get(-1 - parent) if parent is not None and head and "?" not in head.text else None
+        for index, remark in enumerate(made):
             if remark.text.strip():
                 topic.remarks.append(remark)
-                self._commitment(remark, topic.action_items)
+                self._commitment(remark, topic.action_items, under=under if index == 0 else None)
         if block.item is not None and block.first_in_item:
             if bare:
                 passes[block.item] = bare
