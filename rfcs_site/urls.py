@@ -7,6 +7,9 @@ from decisions.accounts import LimitedPasswordResetView
 
 admin.site.site_header = "rfcs_site administration"
 
+# A refusal says what may not be done, why and who can grant it (decisions.permissions).
+handler403 = "decisions.permissions.pages.permission_denied"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Sign-in limits apply to every sign-in form through the authentication backend
