@@ -43,7 +43,13 @@ def signed_in(client: Client, contributor: User) -> Client:
 
 
 def submission(**changes: str) -> dict[str, str]:
-    return {"series": "site", "layout": "site", "title": "Shared WASI crates", "body": BODY, "action": "save"} | changes
+    return {
+        "series": "site",
+        "layout": "site",
+        "title": "Shared WASI crates",
+        "body": BODY,
+        "action": "save",
+    } | changes
 
 
 def test_the_form_starts_from_the_sites_own_layout_in_the_sites_own_series(signed_in):
@@ -131,7 +137,10 @@ def test_imported_series_do_not_take_the_sites_numbers(signed_in):
 def test_an_imported_series_cannot_be_chosen(signed_in):
     response = signed_in.post(URL, submission(series="rust"))
     assert response.status_code == 422
-    assert "Series" in response.content.decode() and "not one of the available choices" in response.content.decode()
+    assert (
+        "Series" in response.content.decode()
+        and "not one of the available choices" in response.content.decode()
+    )
     assert not RFC.objects.exists()
 
 
