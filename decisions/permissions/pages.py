@@ -27,7 +27,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 def _cell(action: Any, role: Role) -> dict[str, str]:
     if not action.allows(role):
         return {"allowed": "", "text": "No"}
-    if role == Role.OWNER:
+    if role == Role.OWNER and action.owners:
         return {"allowed": "yes", "text": f"Yes: {action.owners}"}
     if role == Role.CONTRIBUTOR and action.contributor_note:
         return {"allowed": "yes", "text": f"Yes. {action.contributor_note}"}

@@ -170,5 +170,6 @@ def _preview(form: NewRFCForm) -> dict[str, Any] | None:
 
 
 def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    context["layouts"] = list(LAYOUTS.items())
     template = "decisions/rfc_new.html#preview" if request.htmx else "decisions/rfc_new.html"
     return render(request, template, context, status=200 if request.htmx else status)
