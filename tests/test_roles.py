@@ -168,6 +168,23 @@ def test_a_contributor_proposes_a_decision_and_may_edit_but_not_decide_it():
     assert Decision.objects.get().status == "proposed"
 
 
+def test_a_contributor_cannot_make_themselves_an_owner_by_posting_the_owners_form():
+    contributor = client_as("contributor")
+    contributor.post("/decisions/new/", {"title": "Which interpreter?", "context": "We need one."})
+    decision = Decision.objects.get()
+    person = decision.ownerships.get().person
+    form = contributor.get("/decisions/1/edit/").context["form"]
+    data = {name: form[name].value() or "" for name in ("title", "context", "version")}
+    data |= {"citations-TOTAL_FORMS": "0", "citations-INITIAL_FORMS": "0"}
+    data |= {"discussions-TOTAL_FORMS": "0", "discussions-INITIAL_FORMS": "0"}
+    data |= {"owners-TOTAL_FORMS": "1", "owners-INITIAL_FORMS": "0", "owners-0-person": str(person.pk)}
+    data |= {"owners-0-role": "owner", "title": "Which interpreter, really?"}
+    response = contributor.post("/decisions/1/edit/", data)
+    assert response.status_code == 302
+    assert Decision.objects.get().title == "Which interpreter, really?"  # the text is theirs to edit
+    assert list(decision.ownerships.values_list("role", flat=True)) == [OwnerRole.CONTRIBUTOR]
+
+
 def test_the_owner_of_a_proposed_decision_accepts_it():
     decision = make_decision(number=1, options=1, criteria=1)
     owner = User.objects.create_user("olive", password="pw")
