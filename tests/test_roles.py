@@ -116,6 +116,10 @@ def test_a_contributors_notes_wait_until_an_editor_accepts_them(series):
     assert "Waiting for an editor" in page and "Accept these notes" not in page
     refused = contributor.post(f"/meetings/{meeting.pk}/accept/")
     assert refused.status_code == 403 and Meeting.objects.get().awaiting_review
+    assert (
+        "You are signed in as contributor (Contributors): not a role that may do this."
+        in refused.content.decode()
+    )
     editor = client_as("editor")
     assert "Accept these notes" in editor.get(meeting.get_absolute_url()).content.decode()
     editor.post(f"/meetings/{meeting.pk}/accept/")
@@ -238,7 +242,7 @@ def test_a_refusal_names_the_action_the_reason_and_who_can_grant_it():
     assert 'class="site-header"' in body  # the site's design, not a bare "403 Forbidden"
     assert "You may not edit RFC 6" in body
     assert "Only its authors and its shepherd, editors and staff may." in body
-    assert "You are signed in as account, with no role for this." in body
+    assert "You are signed in as account, with no role given." in body
     assert "Ada Author" in body and "Stella Staff" in body
     assert 'href="/about/permissions/"' in body
 

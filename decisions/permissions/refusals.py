@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from decisions.models import RFC, ActionItem, Decision, Meeting, Person
-from decisions.permissions.rules import DECIDING_ROLES, held_role, signed_in
+from decisions.permissions.rules import DECIDING_ROLES, signed_in
 from decisions.permissions.table import TABLE, Action, Role
 
 STAFF_SHOWN = 10
@@ -86,29 +86,27 @@ def explain(user: Any, refused: PermissionDenied) -> Explanation:
         .order_by("username")[:STAFF_SHOWN]
     ]
     if not isinstance(refused, Refused):
-        return Explanation(
-            "make this change",
-            str(refused) or "Your account may not do this.",
-            _yours(user, None),
-            [],
-            staff,
-            [],
-        )
+        why = str(refused) or "Your account may not do this."
+        return Explanation("make this change", why, _yours(user), [], staff, [])
     action = refused.action
     grantable = [role.label.lower() for role in (Role.CONTRIBUTOR, Role.EDITOR) if action.allows(role)]
     return Explanation(
         what=refused.what,
         why=refused.reason or who_may(action),
-        yours=_yours(user, action),
+        yours=_yours(user),
         people=record_people(refused.record, action),
         staff=staff,
         roles=grantable,
-    )  # fmt: skip
+    )
 
 
-def _yours(user: Any, action: Action | None) -> str:
+def _yours(user: Any) -> str:
+    """Who the site takes the person to be: their account and the roles it was given."""
     if not signed_in(user):
         return "You are not signed in."
-    role = held_role(user, action.key) if action else None
-    held = f"a {role.label.lower()} for this" if role and role != Role.ACCOUNT else "no role for this"
-    return f"You are signed in as {user.get_username()}, with {held}."
+    groups = [group.name for group in user.groups.all()]
+    if user.is_staff:
+        groups.insert(0, "staff")
+    if not groups:
+        return f"You are signed in as {user.get_username()}, with no role given."
+    return f"You are signed in as {user.get_username()} ({', '.join(groups)}): not a role that may do this."
