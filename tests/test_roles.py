@@ -114,6 +114,7 @@ def test_a_contributors_notes_wait_until_an_editor_accepts_them(series):
     assert response.status_code == 302 and meeting.awaiting_review
     page = contributor.get(meeting.get_absolute_url()).content.decode()
     assert "Waiting for an editor" in page and "Accept these notes" not in page
+    assert "waiting for an editor" in contributor.get("/meetings/").content.decode()
     refused = contributor.post(f"/meetings/{meeting.pk}/accept/")
     assert refused.status_code == 403 and Meeting.objects.get().awaiting_review
     assert (
