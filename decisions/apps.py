@@ -17,6 +17,7 @@ class DecisionsConfig(AppConfig):
         from decisions.markdown import fields
         from decisions.meetings import checks as meeting_checks
         from decisions.meetings import search as meeting_search
+        from decisions.permissions import groups
         from decisions.precedents import search as precedent_search
         from decisions.records import references
         from decisions.records import search as decision_search
@@ -37,3 +38,6 @@ class DecisionsConfig(AppConfig):
         datastate.connect()
         post_migrate.connect(datastate.install, sender=self, dispatch_uid="decisions.datastate")
         checks.register(meeting_checks.duplicate_days, checks.Tags.database)
+        # The role groups hold permissions, which auth's own post_migrate receiver (connected
+        # before this one) has created by then.
+        post_migrate.connect(groups.install_groups, sender=self, dispatch_uid="decisions.groups")

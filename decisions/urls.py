@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from decisions.api.docs import api_docs
+from decisions.permissions.pages import permissions_page
 from decisions.views import home
 
 app_name = "decisions"
@@ -22,4 +23,5 @@ urlpatterns = [
     path("", include("decisions.search.urls")),
     path("", include("decisions.sources.urls")),
     path("api/", api_docs, name="api"),
+    path("about/permissions/", permissions_page, name="permissions"),
 ]

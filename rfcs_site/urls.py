@@ -7,7 +7,8 @@ from decisions.accounts import LimitedPasswordResetView
 
 admin.site.site_header = "rfcs_site administration"
 
-# Django's 403 page, or, for a record whose place of record is a repository, where to edit it.
+# A refusal says what may not be done, why and who can grant it (decisions.permissions); a record
+# whose place of record is a repository says where to edit it (decisions.sources.readonly).
 handler403 = "decisions.sources.readonly.permission_denied"
 
 urlpatterns = [

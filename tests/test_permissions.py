@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -167,6 +167,23 @@ def staff(world: SimpleNamespace, record: Any) -> User:
 
 def editor(*permissions: str) -> Callable[[SimpleNamespace, Any], User]:
     return lambda world, record: account("editor", *permissions)
+
+
+def in_group(name: str) -> Callable[[SimpleNamespace, Any], User]:
+    """An account in one of the role groups made after migrate (Contributors, Editors)."""
+
+    def make(world: SimpleNamespace, record: Any) -> User:
+        user = account(name.lower())
+        user.groups.add(Group.objects.get(name=name))
+        return User.objects.get(pk=user.pk)
+
+    return make
+
+
+def awaiting(world: SimpleNamespace) -> int:
+    """The world's meeting, as a contributor's notes waiting for an editor."""
+    Meeting.objects.filter(pk=world.meeting.pk).update(awaiting_review=True)
+    return world.meeting.pk
 
 
 def rfc_author(world: SimpleNamespace, rfc: RFC) -> User:
@@ -369,12 +386,32 @@ WRITES: dict[str, Write] = {
     ),
     "decisions:meeting-new": Write(
         target=NOWHERE,
-        roles={"editor": editor("add_meeting")},
+        roles={"editor": editor("add_meeting"), "contributor": in_group("Contributors")},
         data=meeting_new_data,
         landed=lambda world, _: Meeting.objects.filter(
             title="Cranelift weekly", action_items__text="publish the numbers"
         ).exists(),
         lands_at=lambda world, _: "/meetings/",
+    ),
+    "decisions:meeting-accept": Write(
+        target=on("meeting", pk=awaiting),
+        roles={"editor": editor("change_meeting"), "editors group": in_group("Editors")},
+        data=lambda world, meeting, url: {},
+        landed=lambda world, meeting: not Meeting.objects.get(pk=meeting.pk).awaiting_review,
+        lands_at=lambda world, meeting: meeting.get_absolute_url(),
+    ),
+    "decisions:rfc-new": Write(
+        target=NOWHERE,
+        roles={"contributor": in_group("Contributors"), "editor": editor("add_rfc")},
+        data=lambda world, _, url: {
+            "series": "site",
+            "layout": "site",
+            "title": "Written by the walk",
+            "body": "# Summary\n\nA new RFC.\n",
+            "action": "save",
+        },
+        landed=lambda world, _: RFC.objects.filter(title="Written by the walk", status="draft").exists(),
+        lands_at=lambda world, _: "/rfcs/",
     ),
     "decisions:meeting-edit": Write(
         target=on("meeting", pk=lambda w: w.meeting.pk),
@@ -406,7 +443,7 @@ WRITES: dict[str, Write] = {
     ),
     "decisions:decision-new": Write(
         target=NOWHERE,
-        roles={"editor": editor("add_decision")},
+        roles={"editor": editor("add_decision"), "contributor": in_group("Contributors")},
         data=lambda world, _, url: {"title": "Which interpreter?", "context": "We need one."},
         landed=lambda world, _: Decision.objects.filter(title="Which interpreter?").exists(),
         lands_at=lambda world, _: "/decisions/",

@@ -18,16 +18,19 @@ def duplicate_days(app_configs: Any = None, databases: Any = None, **kwargs: Any
     from decisions.models import Meeting
 
     try:
+        # Only the columns this check reads: it also runs on a database migrated halfway, before
+        # later migrations add theirs.
         marked = list(
             Meeting.objects.filter(session__startswith=DUPLICATE_PREFIX)
             .select_related("series")
+            .only("title", "date", "session", "series__name")
             .order_by("series__name", "date", "pk")[:100]
         )
         firsts = {
-            (m.series_id, m.date): m.pk
-            for m in Meeting.objects.filter(
+            (series, date): pk
+            for series, date, pk in Meeting.objects.filter(
                 session="", series__in={m.series_id for m in marked}, date__in={m.date for m in marked}
-            )
+            ).values_list("series_id", "date", "pk")
         }
     except DatabaseError:  # before the migration that adds sessions (migrate runs checks first)
         return []

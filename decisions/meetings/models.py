@@ -69,6 +69,10 @@ class Meeting(VersionedMixin, MarkdownFieldsMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="meetings_submitted",
     )
+    # Notes a contributor submitted are shown as waiting until an editor accepts them.
+    awaiting_review = models.BooleanField(
+        default=False, help_text="Submitted by a contributor; an editor has not accepted the notes yet."
+    )
     # What a person corrected in the preview (decisions.meetings.corrections), applied again to
     # every later parse of these notes: an edit or a re-import keeps it.
     corrections = models.JSONField(default=dict, blank=True, editable=False)
@@ -78,6 +82,7 @@ class Meeting(VersionedMixin, MarkdownFieldsMixin, models.Model):
 
     class Meta:
         ordering = ["-date", "series__name"]
+        permissions = [("submit_meeting", "Can submit meeting notes for an editor to accept (contributor)")]
         constraints = [
             models.UniqueConstraint(fields=["series", "date", "session"], name="meeting_one_per_series_day")
         ]

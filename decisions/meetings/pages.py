@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.db.models import BigIntegerField, Case, Value, When
+
 from decisions.caching.union import DATE, INT, TEXT, PreparedUnion, Relation, Rows, fingerprint
 from decisions.models import (
     RFC,
@@ -128,12 +130,16 @@ class MeetingPage:
         return sorted(topics.values(), key=lambda topic: (topic.order, topic.pk))
 
 
+# A boolean in an integer column: PostgreSQL's UNION will not mix boolean and bigint.
+AWAITING = Case(When(awaiting_review=True, then=Value(1)), default=Value(0), output_field=BigIntegerField())
+
+
 def _meeting_relations(ids: Any) -> list[Relation]:
     """The meeting's own row (tag "meeting"), its notes and everything listed beside them."""
     return [
         Relation("meeting", Meeting.objects.filter(pk__in=ids), "pk",
                  {"version": (INT, "version"), "series_id": (INT, "series_id"), "series": (TEXT, "series__name"),
-                  "submitted_by_id": (INT, "submitted_by_id"),
+                  "submitted_by_id": (INT, "submitted_by_id"), "awaiting_review": (INT, AWAITING),
                   "title": (TEXT, "title"), "agenda_html": (TEXT, "agenda_html"),
                   "source_html": (TEXT, "source_html"), "date": (DATE, "date")}),
         Relation("topic", Topic.objects.filter(meeting__in=ids), "meeting_id",

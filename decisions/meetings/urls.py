@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/new/", views.meeting_new, name="meeting-new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
+    path("meetings/<int:pk>/accept/", views.meeting_accept, name="meeting-accept"),
     path(
         "meetings/<int:pk>/topics/<int:topic>/decision/",
         views.topic_link_decision,

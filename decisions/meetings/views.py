@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -58,11 +57,16 @@ from decisions.models import (
     unique_slug,
 )
 from decisions.permissions import (
+    Refused,
+    allowed,
+    can_accept_meeting,
     can_change_action_item,
+    can_create_decision,
     can_edit_meeting,
     can_link_decision_to_meeting,
     can_link_decisions_to,
     can_submit_meeting,
+    waits_for_acceptance,
 )
 from decisions.shortcuts import RECORD_CACHE_SECONDS, action_item_order, filtered_list
 from decisions.sources.models import RecordKind
@@ -79,7 +83,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-date", "series__name")
     )
-    can_submit = request.user.has_perm("decisions.add_meeting")
+    can_submit = can_submit_meeting(request.user)
     return filtered_list(request, form, meetings, "decisions/meeting_list.html", 30, can_submit=can_submit)
 
 
@@ -103,7 +107,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": SimpleLazyObject(lambda: page.decisions),
         "home": page.home,
         "may_link": can_link_decisions_to(request.user, page.meeting),
-        "can_start_decision": request.user.has_perm("decisions.add_decision"),
+        "can_start_decision": can_create_decision(request.user),
+        "may_accept": can_accept_meeting(request.user, page.meeting),
         "record_key": rows_key,
         "record_seconds": RECORD_CACHE_SECONDS,
         "record_cache": "none" if request.user.is_authenticated else "pages",
@@ -140,7 +145,7 @@ def action_item_list(request: HttpRequest) -> HttpResponse:
 def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ActionItem.objects.select_related("owner", "meeting__series", "decision"), pk=pk)
     if not can_change_action_item(request.user, item):
-        raise PermissionDenied("Only the owner of this action item or an editor may change it.")
+        raise Refused("action-item.status", what="change this action item", record=item)
     status = request.POST.get("status")
     if status not in ActionItemStatus.values:
         return HttpResponse(f"“{status}” is not a status.", status=422)
@@ -194,9 +199,9 @@ def _series(form: MeetingNotesForm) -> MeetingSeries:
 @login_required
 def meeting_new(request: HttpRequest) -> HttpResponse:
     if not can_submit_meeting(request.user):
-        raise PermissionDenied("Your account may not submit meeting notes.")
+        raise Refused("meeting.new", what="submit meeting notes")
     form = MeetingNotesForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {"form": form, "waits": waits_for_acceptance(request.user, "meeting.new")}
     if request.method == "POST" and form.is_valid():
         text, data = form.cleaned_data["text"], form.cleaned_data
         if problem := notes_size_problem(text):
@@ -213,7 +218,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             corrections = read_controls(request.POST, parsed, data["corrections"])
             context.update(_preview_context(parsed, corrections, data.get("series")))
             corrected, _ = apply_corrections(parsed, corrections)
-            context.update(_existing_context(form, corrected))
+            context.update(_existing_context(form, corrected, request.user))
             if request.POST.get("action") == "save":
                 if problem := meeting_size_problem(corrected):
                     form.add_error(None, problem)
@@ -242,19 +247,24 @@ def _chosen_series(form: MeetingNotesForm) -> MeetingSeries | None:
     return form.cleaned_data.get("series")
 
 
-def _existing_context(form: MeetingNotesForm, parsed: ParsedMeeting) -> dict[str, Any]:
-    """The meeting of the chosen series and day, if any, and what saving these (corrected) notes
-    would change."""
+def _existing_context(form: MeetingNotesForm, parsed: ParsedMeeting, user: Any) -> dict[str, Any]:
+    """The meeting of the chosen series and day, if any, whether this person may update it, and
+    what saving these (corrected) notes would change."""
     data = form.cleaned_data
     series = _chosen_series(form)
     existing = existing_meeting(series, data["date"], data.get("session") or "") if series else None
     if existing is None:
-        return {"existing": None, "session": data.get("session") or ""}
+        return {"existing": None, "session": data.get("session") or "", "may_update": True}
     title = data.get("title") or meeting_title(parsed, existing.series.name, data["date"])
     changes = meeting_changes(
         existing, parsed, title=title, text=data["text"], items=None, labels=("on the site", "your notes")
     )
-    return {"existing": existing, "changes": changes, "session": data.get("session") or ""}
+    return {
+        "existing": existing,
+        "changes": changes,
+        "session": data.get("session") or "",
+        "may_update": can_edit_meeting(user, existing),
+    }
 
 
 def _save_new(
@@ -272,6 +282,8 @@ def _save_new(
     if existing is not None and not context["changes"].any:
         messages.info(request, f"These notes are already saved as the notes of {existing}; nothing changed.")
         return redirect(existing)
+    if existing is not None and not context["may_update"]:
+        raise Refused("meeting.edit", what=f"update the notes of {existing}", record=existing)
     seen = request.POST.get("update_meeting") or ""
     if existing is not None and seen != str(existing.pk):
         return _refuse_existing(request, form, parsed, context, EXISTS_UNSEEN)
@@ -294,7 +306,7 @@ def _refuse_existing(
     notice: str,
 ) -> HttpResponse:
     """The preview again, against the meeting as it is now, saying why nothing was saved (409)."""
-    context.update(_existing_context(form, parsed))
+    context.update(_existing_context(form, parsed, request.user))
     if context["existing"] is not None and not context["changes"].any:
         messages.info(request, f"These notes are already saved as the notes of {context['existing']}.")
         return redirect(context["existing"])
@@ -334,7 +346,7 @@ def _save(
             "source_path": existing.source_path,  # still the file it was imported from
         }
     with transaction.atomic():
-        return save_meeting(
+        meeting = save_meeting(
             parsed,
             series=_series(form),
             date=data["date"],
@@ -344,6 +356,10 @@ def _save(
             corrections=corrections,
             **update,
         )
+        if existing is None and waits_for_acceptance(request.user, "meeting.new"):
+            Meeting.objects.filter(pk=meeting.pk).update(awaiting_review=True)
+            meeting.awaiting_review = True
+        return meeting
 
 
 @login_required
@@ -353,9 +369,12 @@ def topic_link_decision(request: HttpRequest, pk: int, topic: int) -> HttpRespon
     topic_row = get_object_or_404(Topic.objects.select_related("meeting"), pk=topic, meeting_id=pk)
     decision = get_object_or_404(Decision, number=request.POST.get("decision") or 0)
     if not can_link_decision_to_meeting(request.user, decision, topic_row.meeting):
-        raise PermissionDenied(
-            f"Only editors, and the owners of {decision.code} who submitted or attended this meeting, "
-            "may link the two."
+        raise Refused(
+            "decision.link",
+            what=f"link {decision.code} to this meeting",
+            record=decision,
+            reason=f"Only editors, and the owners of {decision.code} who submitted or attended this "
+            "meeting, may link the two.",
         )
     DecisionMeeting.objects.get_or_create(decision=decision, meeting=topic_row.meeting, topic=topic_row)
     messages.success(request, f"Linked “{topic_row.title}” to {decision.code}.")
@@ -418,9 +437,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit saved notes: preview what is understood, then replace what was parsed in one transaction."""
     meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
     if not can_edit_meeting(request.user, meeting):
-        raise PermissionDenied(
-            "Only whoever submitted these notes, their attendees and editors may edit them."
-        )
+        raise Refused("meeting.edit", what=f"edit the notes of {meeting}", record=meeting)
     ensure_editable(RecordKind.MEETING, meeting.pk, f"The meeting of {meeting.date:%Y-%m-%d}")
     if request.method != "POST":
         form = MeetingEditForm(initial=_edit_initial(meeting))
@@ -502,3 +519,18 @@ def _render_edit(
 ) -> HttpResponse:
     template = "decisions/meeting_edit.html#preview" if request.htmx else "decisions/meeting_edit.html"
     return render(request, template, {"meeting": meeting, **context}, status=status)
+
+
+@login_required
+@require_POST
+def meeting_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor accepts notes a contributor submitted: they stop being shown as waiting."""
+    meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
+    if not allowed(request.user, "meeting.accept"):
+        raise Refused("meeting.accept", what=f"accept the notes of {meeting}", record=meeting)
+    if not meeting.awaiting_review:
+        messages.info(request, f"The notes of {meeting} were already accepted.")
+        return redirect(meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(awaiting_review=False)
+    messages.success(request, f"Accepted the notes of {meeting}.")
+    return redirect(meeting)

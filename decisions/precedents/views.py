@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_safe
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import Precedent
-from decisions.permissions import can_edit_precedent
+from decisions.permissions import Refused, can_edit_precedent
 from decisions.precedents.forms import PrecedentForm
 
 
@@ -47,7 +46,8 @@ STALE_MESSAGE = (
 def precedent_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     precedent = get_object_or_404(Precedent, pk=pk) if pk else None
     if not can_edit_precedent(request.user, precedent):
-        raise PermissionDenied("Your account may not edit precedents.")
+        key = "precedent.edit" if precedent else "precedent.new"
+        raise Refused(key, what="edit this precedent" if precedent else "add a precedent")
     form = PrecedentForm(request.POST or None, instance=precedent)
     if request.method != "POST":
         return _render(request, form, precedent)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from decisions.models import Decision, DecisionStatus, Meeting, Rating, Topic
-from decisions.permissions import can_edit_decision, meetings_linkable_by
+from decisions.permissions import Refused, can_decide_decision, can_edit_decision, meetings_linkable_by
 from decisions.records import matrix as matrix_module
 from decisions.records.forms import (
     CitationFormSet,
@@ -34,8 +33,10 @@ VERSION_HEADER = "X-Decision-Version"
 def get_decision_for_edit(request: HttpRequest, number: int) -> Decision:
     decision = get_object_or_404(Decision.objects.select_related("chosen_option"), number=number)
     if not can_edit_decision(request.user, decision):
-        raise PermissionDenied("You may read this decision but not edit it.")
+        raise Refused("decision.edit", what=f"edit {decision.code}", record=decision)
     ensure_editable(RecordKind.DECISION, decision.pk, decision.code)
+    # Read by the editor's templates and the outcome action: contributors edit, owners decide.
+    decision.may_decide = can_decide_decision(request.user, decision)
     return decision
 
 
@@ -49,11 +50,20 @@ def formsets(decision: Decision, user: Any, data: Any = None) -> dict[str, Any]:
         form.fields["meeting"].queryset = meetings
         form.fields["topic"].queryset = topics.distinct()
         form.fields["topic"].label_from_instance = lambda t: f"{t.meeting.date:%Y-%m-%d}: {t.title}"
+    # Who owns the record is the deciders' call: a contributor may not make themselves an owner.
+    owners = (
+        {"owners": OwnerFormSet(data, instance=decision, prefix="owners")} if _decides(decision, user) else {}
+    )
     return {
-        "owners": OwnerFormSet(data, instance=decision, prefix="owners"),
+        **owners,
         "citations": CitationFormSet(data, instance=decision, prefix="citations"),
         "discussions": discussions,
     }
+
+
+def _decides(decision: Decision, user: Any) -> bool:
+    may = getattr(decision, "may_decide", None)
+    return can_decide_decision(user, decision) if may is None else may
 
 
 def editor_context(
@@ -85,6 +95,7 @@ def editor_context(
         if axis and conflict
         else None,
         "outcome_attempt": attempt if action == "outcome" else None,
+        "may_decide": getattr(decision, "may_decide", False),
         **extra,
     }
 

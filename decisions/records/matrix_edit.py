@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from decisions.models import Assessment, Criterion, Decision, DecisionStatus, Option
+from decisions.permissions import Refused
 from decisions.records import history
 from decisions.records.editor import (
     VERSION_HEADER,
@@ -282,6 +283,8 @@ def decision_matrix(request: HttpRequest, number: int) -> HttpResponse:
     if request.method != "POST":
         return _show(request, decision)
     name, _, direction = request.POST.get("action", "").partition(":")
+    if name == "outcome" and not decision.may_decide:
+        raise Refused("decision.decide", what=f"choose the outcome of {decision.code}", record=decision)
     data = request.POST.copy()
     data["direction"] = direction
     change = Change(data, request.user)

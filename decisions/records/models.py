@@ -102,6 +102,9 @@ class Decision(VersionedMixin, MarkdownFieldsMixin, models.Model):
     class Meta:
         ordering = ["-number"]
         indexes = [models.Index(fields=["status", "-number"], name="decision_status_number")]
+        permissions = [
+            ("propose_decision", "Can propose decision records for owners to accept (contributor)")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max, Prefetch
@@ -26,14 +25,23 @@ from django.views.decorators.http import require_POST, require_safe
 
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
-from decisions.models import Decision, DecisionMeeting, DecisionOwner, DecisionRevision, OwnerRole, Topic
-from decisions.permissions import can_create_decision, can_edit_decision
+from decisions.models import (
+    Decision,
+    DecisionMeeting,
+    DecisionOwner,
+    DecisionRevision,
+    DecisionStatus,
+    OwnerRole,
+    Topic,
+)
+from decisions.permissions import Refused, can_create_decision, can_edit_decision, waits_for_acceptance
 from decisions.records import export as exporting
 from decisions.records import history
 from decisions.records import matrix as matrix_module
 from decisions.records.editor import editor_context, formsets, get_decision_for_edit, render_edit
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
 from decisions.records.pages import decision_page
+from decisions.rfcs.drafting import author_person
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS, action_item_order, filtered_list
 from decisions.sources.links import record_home
 from decisions.sources.models import RecordKind
@@ -48,7 +56,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         .annotate(last_discussed=Max("discussions__meeting__date"))
         .order_by("-number")
     )
-    can_create = request.user.has_perm("decisions.add_decision")
+    can_create = can_create_decision(request.user)
     return filtered_list(request, form, decisions, "decisions/decision_list.html", 50, can_create=can_create)
 
 
@@ -128,7 +136,7 @@ def _stale_message(decision: Decision) -> str:
 @login_required
 def decision_new(request: HttpRequest) -> HttpResponse:
     if not can_create_decision(request.user):
-        raise PermissionDenied("Your account may not create decision records.")
+        raise Refused("decision.new", what="open a decision record")
     topic = _topic_from(request)
     initial = {"context": _quote_topic(topic)} if topic else None
     form = NewDecisionForm(request.POST or None, initial=initial)
@@ -137,11 +145,16 @@ def decision_new(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             decision = form.save(commit=False)
             decision.number = (Decision.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
+            # A contributor proposes: the record waits, as proposed, for its owners or an editor.
+            proposing = waits_for_acceptance(request.user, "decision.new")
+            if proposing:
+                decision.status = DecisionStatus.PROPOSED
             decision.save()
-            decision.record_status("", user=request.user, note="Opened")
-            person = getattr(request.user, "person", None)
+            decision.record_status("", user=request.user, note="Proposed" if proposing else "Opened")
+            person = author_person(request.user) if proposing else getattr(request.user, "person", None)
             if person is not None:
-                DecisionOwner.objects.create(decision=decision, person=person, role=OwnerRole.OWNER)
+                role = OwnerRole.CONTRIBUTOR if proposing else OwnerRole.OWNER
+                DecisionOwner.objects.create(decision=decision, person=person, role=role)
             if topic is not None:
                 DecisionMeeting.objects.create(decision=decision, meeting=topic.meeting, topic=topic)
             history.record(decision, user=request.user, message="Created")

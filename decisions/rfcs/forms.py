@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
@@ -98,8 +100,10 @@ class RFCEditForm(ControlFreeModelForm):
             "areas": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, statuses: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if statuses is not None:  # the ones this person may choose (decisions.permissions.rfc_statuses_for)
+            self.fields["status"].choices = statuses
         limit = settings.MARKDOWN_MAX_BYTES
         self.fields["body"].validators.append(markdown_size_validator)
         self.fields["body"].help_text = (

@@ -119,6 +119,8 @@ class RFC(VersionedMixin, MarkdownFieldsMixin, models.Model):
     class Meta:
         ordering = ["series", "-number"]
         verbose_name = "RFC"
+        # The contributor's permission (decisions.permissions.table); editors hold add_rfc.
+        permissions = [("propose_rfc", "Can write new RFC drafts (contributor)")]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="rfc_unique_number_per_series")
         ]
@@ -271,3 +273,20 @@ class RFCAlias(models.Model):
         """Lower case, anything but letters, digits, dots and dashes as one dash: it goes in a URL
         path segment (/rfcs/<alias>/), so no slash, space or question mark survives."""
         return re.sub(r"[^\w.-]+|_+", "-", text.strip().lower()).strip("-")[:200]
+
+
+class RFCNumberCounter(models.Model):
+    """The last number given in a series the site numbers itself (decisions.rfcs.drafting).
+
+    Numbers are never given twice, even after the RFC that had one is deleted: the next number
+    is one more than this counter or than the highest number in the series, whichever is larger.
+    """
+
+    series = models.CharField(max_length=10, choices=RFCSeries.choices, unique=True, blank=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "RFC number counter"
+
+    def __str__(self) -> str:
+        return f"{self.get_series_display()}: {self.last_number}"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.urls import URLPattern, path, register_converter
 
-from decisions.rfcs import api, feeds, views
+from decisions.rfcs import api, drafting, feeds, views
 
 
 class SeriesConverter:
@@ -42,6 +42,7 @@ urlpatterns = [
     path("rfcs/feed/", feeds.RFCFeed(), name="rfc-feed"),
     path("rfcs/status/feed/", feeds.RFCStatusFeed(), name="rfc-status-feed"),
     path("rfcs/export.csv", api.rfc_export_csv, name="rfc-export-csv"),
+    path("rfcs/new/", drafting.rfc_new, name="rfc-new"),
     *in_every_series("rfcs/<int:number>/", views.rfc_detail, "rfc-detail"),
     *in_every_series("rfcs/<int:number>/history/", views.rfc_history, "rfc-history"),
     *in_every_series("rfcs/<int:number>/edit/", views.rfc_edit, "rfc-edit"),

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import RFC, RFCAlias, parse_reference
-from decisions.permissions import can_edit_rfc
+from decisions.permissions import Refused, can_create_rfc, can_edit_rfc, rfc_statuses_for
 from decisions.rfcs.export import rfc_to_markdown
 from decisions.rfcs.forms import RFCEditForm, RFCFilterForm
 from decisions.rfcs.pages import rfc_list_rows, rfc_page
@@ -65,6 +65,7 @@ def rfc_list(request: HttpRequest) -> HttpResponse:
             repr([rows_key, page.paginator.count, page.number, query.urlencode(), filtered])
         ),
         "record_seconds": RECORD_CACHE_SECONDS,
+        "can_create": can_create_rfc(request.user),
     }
     template = "decisions/rfc_list.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
@@ -223,11 +224,12 @@ def rfc_edit(request: HttpRequest, number: int, series: str = "") -> HttpRespons
     """Title, status, text and links of an RFC; every save is a revision with a message."""
     rfc = get_rfc(number, series)
     if not can_edit_rfc(request.user, rfc):
-        raise PermissionDenied("Only this RFC's authors, its shepherd and staff may edit it.")
+        raise Refused("rfc.edit", what=f"edit {rfc.label}", record=rfc)
     ensure_editable(RecordKind.RFC, rfc.pk, rfc.label)
+    statuses = rfc_statuses_for(request.user, rfc)
     if request.method != "POST":
-        return _render(request, rfc, RFCEditForm(instance=rfc))
-    form = RFCEditForm(request.POST, instance=rfc)
+        return _render(request, rfc, RFCEditForm(instance=rfc, statuses=statuses))
+    form = RFCEditForm(request.POST, instance=rfc, statuses=statuses)
     if not form.is_valid():
         return _render(request, rfc, form, status=422)
     prerender(form.instance)
@@ -248,7 +250,8 @@ def _refuse_stale(request: HttpRequest, rfc: RFC) -> HttpResponse:
     def message(current: RFC) -> str:
         return STALE_MESSAGE.format(time=timezone.localtime(current.updated_at).strftime("%H:%M:%S"))
 
-    form = form_over_current(RFCEditForm, request.POST, rfc, message)
+    statuses = rfc_statuses_for(request.user, rfc)
+    form = form_over_current(partial(RFCEditForm, statuses=statuses), request.POST, rfc, message)
     return _render(request, form.instance, form, status=409)
 
 

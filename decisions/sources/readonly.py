@@ -13,8 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.views import defaults
 
+from decisions.permissions.pages import permission_denied as explained_refusal
 from decisions.sources.links import RecordHome, record_home
 
 
@@ -34,9 +34,9 @@ def ensure_editable(kind: str, object_id: int, label: str) -> None:
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    """The site's 403: Django's own page (templates/403.html), or where a repository's record lives."""
+    """The site's 403: where a repository's record lives, or what was refused, why and who can grant it."""
     if isinstance(exception, LivesInRepository):
         context = {"label": exception.label, "home": exception.home}
         response = TemplateResponse(request, "decisions/lives_in_repository.html", context, status=403)
         return response.render()
-    return defaults.permission_denied(request, exception)
+    return explained_refusal(request, exception)
