@@ -6,10 +6,11 @@ room's admin.py holds its own.
 
 from __future__ import annotations
 
+from decisions.accounts import admin as accounts
 from decisions.meetings import admin as meetings
 from decisions.people import admin as people
 from decisions.precedents import admin as precedents
 from decisions.records import admin as records
 from decisions.rfcs import admin as rfcs
 
-__all__ = ["meetings", "people", "precedents", "records", "rfcs"]
+__all__ = ["accounts", "meetings", "people", "precedents", "records", "rfcs"]
