@@ -106,7 +106,11 @@ def social_providers(environ: Mapping[str, str]) -> dict[str, dict]:
             raise ImproperlyConfigured(f"{prefix} sign-in is half set up: set {', '.join(missing)} too")
         return values
 
-    providers: dict[str, dict] = {}
+    # allauth reads provider_class once, when it first loads its providers: always set, so the
+    # checked client is the one in use even when a test turns the provider on later.
+    providers: dict[str, dict] = {
+        "openid_connect": {"provider_class": "decisions.accounts.oidc.CheckedOIDCProvider", "APPS": []}
+    }
     if github := app("GITHUB", "CLIENT_SECRET"):
         providers["github"] = {
             "APPS": [{"client_id": github["CLIENT_ID"], "secret": github["CLIENT_SECRET"]}],
@@ -128,9 +132,7 @@ def social_providers(environ: Mapping[str, str]) -> dict[str, dict]:
             "OAUTH_PKCE_ENABLED": True,
         }
     if oidc := app("OIDC", "CLIENT_SECRET", "SERVER_URL"):
-        providers["openid_connect"] = {
-            # Checks the id token's signature, nonce, issuer, audience and expiry every time.
-            "provider_class": "decisions.accounts.oidc.CheckedOIDCProvider",
+        providers["openid_connect"] |= {
             "OAUTH_PKCE_ENABLED": True,
             "APPS": [
                 {
