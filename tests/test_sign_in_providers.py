@@ -176,3 +176,13 @@ def test_a_sign_up_with_a_taken_address_makes_no_second_account(client, settings
     EmailAddress.objects.create(user=User.objects.get(), email="newcomer@example.org", verified=True)
     client.post("/accounts/signup/", SIGN_UP)
     assert not User.objects.filter(username="newcomer").exists()
+
+
+def test_the_sign_in_limits_hold_on_the_page_with_providers(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers(GITHUB)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    User.objects.create_user("till", "till@example.org", "a long passphrase 1")
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "till", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "till", "password": "a long passphrase 1"})
+    assert response.status_code == 429 and "Too many failed sign-ins" in response.content.decode()

@@ -116,6 +116,7 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect("account")
     query = request.GET.get("q", "")[:200]
     linked = person_for(user)
+    accounts = list(SocialAccount.objects.filter(user=user))
     context = {
         "person": linked,
         "pending": list(
@@ -128,10 +129,13 @@ def account(request: HttpRequest) -> HttpResponse:
         "query": query,
         "results": [] if linked else _search(query),
         "sign_ins": [
-            {"provider": claims.provider_label(a), "login": claims.provider_login(a)}
-            for a in SocialAccount.objects.filter(user=user)
+            {"provider": claims.provider_label(a), "login": claims.provider_login(a)} for a in accounts
         ],
-        "connect": provider_buttons(request, reverse("account"), process="connect"),
+        "connect": [
+            button
+            for button in provider_buttons(request, reverse("account"), process="connect")
+            if button["id"] not in {a.provider for a in accounts}
+        ],
         "problem": problem,
     }
     return render(request, "account/account.html", context, status=409 if problem else 200)
