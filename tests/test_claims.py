@@ -165,3 +165,9 @@ def test_one_login_at_one_provider_is_one_person():
     Handle.objects.create(person=Person.objects.create(name="A"), provider="github", login="fitzgen")
     with pytest.raises(IntegrityError), transaction.atomic():
         Handle.objects.create(person=Person.objects.create(name="B"), provider="github", login="FITZGEN")
+
+
+def test_staff_see_evidence_the_site_worked_out_not_what_the_form_said(client, nick):
+    person = Person.objects.create(name="Nick Fitzgerald")
+    client.post(ACCOUNT, {"person": person.pk, "evidence": "my GitHub login is recorded on this person"})
+    assert PersonClaim.objects.get().evidence == "your name is written this way"

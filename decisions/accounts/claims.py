@@ -133,8 +133,13 @@ def _link(claim: PersonClaim, by: Any, evidence: str = "") -> PersonClaim:
     return claim
 
 
-def claim(user: Any, person: Person, evidence: str = "") -> PersonClaim:
-    """File this account's claim on a person; approved at once when a verified handle proves it."""
+def claim(user: Any, person: Person) -> PersonClaim:
+    """File this account's claim on a person; approved at once when a verified handle proves it.
+
+    What staff read as the claim's evidence is worked out here, never taken from the form.
+    """
+    reasons = next((s.reasons for s in suggestions(user) if s.person.pk == person.pk), [])
+    evidence = "; ".join(reasons) or "chosen by the account: no match by name, e-mail or login"
     with transaction.atomic():
         if Person.objects.filter(user_id=user.pk).exists():
             raise ClaimRefused("This account is already linked to a person; one account is one person.")

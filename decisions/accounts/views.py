@@ -100,7 +100,7 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect("account")
         person = get_object_or_404(Person, pk=_int(request.POST.get("person")))
         try:
-            claim = claims.claim(user, person, evidence=request.POST.get("evidence", ""))
+            claim = claims.claim(user, person)
         except claims.ClaimRefused as refused:
             problem = str(refused)
         else:
