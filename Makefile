@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := rfcs_site.settings
 
-.PHONY: install run test lint format bench bench-http bench-imports bench-notes loadtest clean
+.PHONY: install run test lint format bench bench-http bench-imports bench-notes bench-hostile bench-sync loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -54,10 +54,22 @@ bench: $(VENV)/.runtime
 bench-imports: $(VENV)/.runtime
 	$(BIN)/python -m bench.imports $(if $(RUST),--rust $(RUST)) $(BENCH_ARGS)
 
+## bench-sync: time sync_sources on a throwaway database: a git repository of RUST generated Rust-style
+## RFCs (650 unless given), the first sync, a sync after one changed file (target: under 1 s), and
+## one with nothing new. JSON on the last line; exits 1 when the sync after one change is slower.
+bench-sync: $(VENV)/.runtime
+	$(BIN)/python -m bench.sync $(if $(RUST),--rust $(RUST)) $(BENCH_ARGS)
+
 ## bench-notes: precision and recall of the meeting notes parser against the hand-labelled notes in
 ## tests/data/meetings-truth (SET=dev|check|all, dev unless given); needs ../shared. JSON last line.
 bench-notes: $(VENV)/.runtime
 	$(BIN)/python -m bench.notes --set $(or $(SET),dev) $(BENCH_ARGS)
+
+## bench-hostile: every hostile input (generated, ../shared/security/hostile-inputs, 30,000 equal
+## headings, a search over 80,000 repeats) rendered or searched RUNS times (3 unless given); exits 1
+## when a median is over its limit (a second for a render). JSON on the last line.
+bench-hostile: $(VENV)/.dev
+	$(BIN)/python -m bench.hostile $(if $(RUNS),--runs $(RUNS)) $(BENCH_ARGS)
 
 ## bench-http: gunicorn (sync workers, 2 per core) on loopback driven by wrk for DURATION seconds
 ## per page (10 unless given), on a throwaway database seeded at SCALE (small unless given).

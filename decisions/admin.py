@@ -12,5 +12,6 @@ from decisions.people import admin as people
 from decisions.precedents import admin as precedents
 from decisions.records import admin as records
 from decisions.rfcs import admin as rfcs
+from decisions.sources import admin as sources
 
-__all__ = ["accounts", "meetings", "people", "precedents", "records", "rfcs"]
+__all__ = ["accounts", "meetings", "people", "precedents", "records", "rfcs", "sources"]

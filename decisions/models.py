@@ -57,6 +57,7 @@ from decisions.rfcs.models import (
 )
 from decisions.search.models import SearchEntry, SearchKind
 from decisions.sources.models import Holds, HookDelivery, RecordIn, RecordKind, Source, SourceFile
+from decisions.sources.runs import SyncConflict, SyncRun
 
 __all__ = [
     "RATING_MAX",
@@ -111,6 +112,8 @@ __all__ = [
     "SearchKind",
     "Source",
     "SourceFile",
+    "SyncConflict",
+    "SyncRun",
     "Topic",
     "VersionedMixin",
     "parse_reference",

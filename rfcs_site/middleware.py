@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.urls import Resolver404, resolve
 
 
 class ContentSecurityPolicyMiddleware:
@@ -60,3 +61,46 @@ def too_large_response(size: int, limit: int) -> HttpResponse:
     # The clickjacking middleware sits inside this one and never sees this answer.
     response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
     return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Give a bare 405 (Django's require_POST answers with no body) the site's page.
+
+    Following a form's address by hand, or reloading it after a failed save, is a GET to a
+    POST-only URL: the person should learn what the address is for and where the page is.
+    JSON endpoints keep their own answers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        allowed = response.headers.get("Allow", "POST")
+        page = loader.render_to_string(
+            "405.html",
+            {
+                "method": request.method,
+                "allowed": " or ".join(m for m in allowed.split(", ") if m not in {"OPTIONS", "HEAD"}),
+                "path": request.path,
+                "parent": _page_above(request.path),
+            },
+            request=request,
+        )
+        refusal = HttpResponse(page, status=405)
+        refusal["Allow"] = allowed
+        return refusal
+
+
+def _page_above(path: str) -> str:
+    """The nearest address above `path` that is a page (a record for /decisions/5/undo/), or /."""
+    while path not in {"", "/"}:
+        path = path.rstrip("/").rsplit("/", 1)[0] + "/"
+        try:
+            resolve(path)
+        except Resolver404:
+            continue
+        return path
+    return "/"

@@ -236,6 +236,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A bare 405 (a GET to a form's POST-only address) becomes a page that says where to go.
+    "rfcs_site.middleware.MethodNotAllowedPageMiddleware",
     "decisions.accounts.LoginRequiredEverywhereMiddleware",
     # Signed-in pages must not be kept by browsers or proxies (they hold the person's data).
     "decisions.accounts.PrivatePagesMiddleware",

@@ -207,13 +207,9 @@ def test_the_whole_bytecodealliance_corpus_imports_and_reimports_cleanly():
         assert RFC.objects.filter(body_html="").count() == 0
 
 
-def test_every_shared_hostile_input_imports_or_is_refused_quickly_in_each_format(tmp_path):
+def test_every_shared_hostile_input_imports_or_is_refused_in_each_format(tmp_path):
     """Deep nesting, pathological emphasis, NUL, invalid UTF-8, BOM, bidi... as RFC files of
     every kind: each is imported or reported with a reason; none crashes the run."""
-    import time
-
-    from decisions.markdown.rst import render_rst
-
     folder = shared_path("security", "hostile-inputs")
     files = sorted(p for p in folder.iterdir() if p.name != "README.md")
     for index, path in enumerate(files):
@@ -229,16 +225,7 @@ def test_every_shared_hostile_input_imports_or_is_refused_quickly_in_each_format
     report = run(tmp_path / "ba", tmp_path / "peps")
     assert report["imported"] + len(report["failed"]) == 2 * len(files)
     assert all(entry["error"] for entry in report["failed"])
-    slow = []
-    for path in files:
-        started = time.perf_counter()
-        try:
-            render_rst(path.read_bytes().decode("utf-8", errors="replace"))
-        except ValueError:  # MarkdownTooLarge: refused with the limit
-            continue
-        if time.perf_counter() - started >= 1.0:
-            slow.append(path.name)
-    assert slow == []
+    # How long each takes to render (under a second) is held by `make bench-hostile`.
 
 
 def test_header_values_read_as_text_and_link_only_to_what_exists(client):

@@ -7,7 +7,6 @@ second save meanwhile failed with "database is locked".
 
 from __future__ import annotations
 
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -21,24 +20,20 @@ from tests.test_decision_edit import make_editor, record_data
 from tests.test_rfc_edit import form_data as rfc_form_data
 
 
-def test_thirty_thousand_equal_headings_render_in_seconds_with_distinct_anchors():
-    started = time.monotonic()
+def test_thirty_thousand_equal_headings_render_with_distinct_anchors():
+    # How long this takes (25 s before, about 1 s now) is held by `make bench-hostile`.
     rendered = markdown.render_document("## T\n" * 30_000)
-    elapsed = time.monotonic() - started
     ids = [heading.id for heading in rendered.toc]
     assert ids[:3] == ["user-content-t", "user-content-t-1", "user-content-t-2"]
     assert ids[-1] == "user-content-t-29999"
     assert len(set(ids)) == 30_000
-    assert elapsed < 15, f"{elapsed:.1f} s (25 s before)"
 
 
-def test_anchoring_forty_thousand_equal_headings_takes_well_under_a_second():
+def test_anchoring_forty_thousand_equal_headings_numbers_each_one():
     tokens = parser().parse("## T\n" * 40_000)
     for token in tokens:
         token.attrs.pop("id", None)
-    started = time.monotonic()
-    heading_anchors(SimpleNamespace(tokens=tokens))
-    assert time.monotonic() - started < 5  # quadratic before: 51 s for 20,000 here
+    heading_anchors(SimpleNamespace(tokens=tokens))  # timed by `make bench-hostile`
     assert tokens[-3].attrGet("id") == "t-39999"
 
 

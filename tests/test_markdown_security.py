@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import time
 from pathlib import Path
 
 import html5lib
@@ -111,10 +110,13 @@ GENERATED_HOSTILE = {
 
 
 @pytest.mark.parametrize("name", list(GENERATED_HOSTILE))
-def test_pathological_input_renders_within_a_second(name):
-    started = time.perf_counter()
-    render(GENERATED_HOSTILE[name])
-    assert time.perf_counter() - started < 1.0
+def test_pathological_input_renders_safely_or_is_refused(name):
+    # How long each takes (under a second) is held by `make bench-hostile`.
+    try:
+        output = render(GENERATED_HOSTILE[name])
+    except MarkdownTooLarge:
+        return
+    assert dangers(output) == []
 
 
 def hostile_files() -> list[Path]:
@@ -122,20 +124,14 @@ def hostile_files() -> list[Path]:
     return sorted(path for path in folder.iterdir() if path.name != "README.md")
 
 
-def test_every_shared_hostile_input_renders_within_a_second_or_is_refused():
-    slow = []
+def test_every_shared_hostile_input_renders_safely_or_is_refused():
     for path in hostile_files():
         text = path.read_bytes().decode("utf-8", errors="replace")
-        started = time.perf_counter()
         try:
             output = render(text)
         except MarkdownTooLarge:
             continue
-        elapsed = time.perf_counter() - started
-        if elapsed >= 1.0:
-            slow.append(f"{path.name}: {elapsed:.2f}s")
         assert dangers(output) == [], path.name
-    assert slow == []
 
 
 # Ids and form elements ---------------------------------------------------------------------

@@ -68,6 +68,35 @@ def test_a_person_page_lists_what_they_own_wrote_and_must_do(client):
     )
 
 
+def test_a_person_page_costs_the_same_queries_for_two_records_or_twenty(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from decisions.models import Meeting, RFCSeries
+
+    till, other = make_person("Till S"), make_person("Nick F")
+
+    def give(person, start: int, count: int) -> None:
+        for n in range(start, start + count):
+            make_rfc(f"RFC by {person.name} {n}", number=n, authors=[person], series=RFCSeries.PEP)
+            make_rfc(f"Shepherded {n}", number=n, shepherd=person)
+            make_decision(number=n, owner=person)
+            meeting = make_meeting()
+            Meeting.attendees.through.objects.create(meeting=meeting, person=person)
+            ActionItem.objects.create(owner=person, text=f"Item {n}", meeting=meeting)
+
+    def queries(person) -> int:
+        url = reverse("decisions:person-detail", args=[person.slug])
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url, HTTP_COOKIE="sessionid=x").content.decode()
+        assert f"PEP {200 if person == till else 300}" in body  # the series is in each label
+        return len(captured.captured_queries)
+
+    give(till, 200, 2)
+    give(other, 300, 20)
+    assert queries(till) == queries(other)
+
+
 def test_unknown_records_are_404s(client):
     for url in ("/meetings/999/", "/decisions/999/", "/precedents/999/", "/people/nobody/"):
         assert client.get(url).status_code == 404, url

@@ -32,6 +32,9 @@ from decisions.models import (
     MeetingSeries,
     OwnerRole,
     Precedent,
+    Source,
+    SourceFile,
+    SyncConflict,
 )
 from tests.factories import WASMTIME_NOTES, make_decision, make_person, make_rfc
 
@@ -154,6 +157,7 @@ def generic_kwargs(name: str, pattern: URLPattern, world: SimpleNamespace) -> di
         "revision": 1,
         "provider_id": "oidc",
         "key": "not-a-key",
+        "name": "walk",
     }
     missing = [key for key in pattern.pattern.converters if key not in samples]
     assert not missing, f"{name}: give the URL converters {missing} a sample value in generic_kwargs()"
@@ -343,7 +347,32 @@ def removal_revision(world: SimpleNamespace) -> int:
     return history.record(decision, message="Removed", undo=undo).number
 
 
+def sync_conflict(world: SimpleNamespace, converters: set[str]) -> tuple[SyncConflict, dict[str, Any]]:
+    """The world's Rust RFC, changed on the site and in its source's repository."""
+    source = Source.objects.create(
+        name="walk", url="https://example.org/rfcs.git", holds="rfcs", record_in="site"
+    )
+    file = SourceFile.objects.create(
+        source=source,
+        path="text/0001-x.md",
+        kind="rfc",
+        object_id=world.rust_rfc.pk,
+        blob="a",
+        record_version=1,
+    )
+    conflict = SyncConflict.objects.create(file=file, blob="b", commit="c" * 40, text="- Feature Name: x\n")
+    return conflict, {"name": "walk", "pk": conflict.pk}
+
+
 WRITES: dict[str, Write] = {
+    # Choosing a version of a record changed on the site and upstream: staff only.
+    "decisions:sync-conflict": Write(
+        target=sync_conflict,
+        roles={},
+        data=lambda world, conflict, url: {"choice": "site"},
+        landed=lambda world, conflict: SyncConflict.objects.filter(pk=conflict.pk, choice="site").exists(),
+        lands_at=lambda world, conflict: "/sources/walk/",
+    ),
     "decisions:meeting-new": Write(
         target=NOWHERE,
         roles={"editor": editor("add_meeting")},

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from decisions.models import ActionItemStatus, Person, Topic
+from decisions.models import ActionItem, ActionItemStatus, Meeting, Person, Remark, Topic
+
+
+def _count(rows: QuerySet, link: str) -> Coalesce:
+    """COUNT(*) of `rows` whose `link` is the person, as a column of the person's own query."""
+    counted = rows.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
 @require_safe
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    person = get_object_or_404(Person, slug=slug)
+    # The three counts ride on the person's own query: the page's query count stays under ten.
+    person = get_object_or_404(
+        Person.objects.annotate(
+            closed_item_count=_count(ActionItem.objects.exclude(status=ActionItemStatus.OPEN), "owner"),
+            attendance=_count(Meeting.attendees.through.objects, "person"),
+            remark_count=_count(Remark.objects, "speaker"),
+        ),
+        slug=slug,
+    )
     spoke_in = (
         Topic.objects.filter(remarks__speaker=person)
         .select_related("meeting__series")
@@ -21,14 +36,14 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {
         "person": person,
-        "authored": list(person.rfcs_authored.only("number", "title", "status")),
-        "shepherded": list(person.rfcs_shepherded.only("number", "title", "status")),
+        "authored": list(person.rfcs_authored.only("series", "number", "title", "status")),
+        "shepherded": list(person.rfcs_shepherded.only("series", "number", "title", "status", "shepherd")),
         "ownerships": list(person.ownerships.select_related("decision")),
         "open_items": list(person.action_items.open().select_related("meeting__series", "decision", "owner")),
-        "closed_item_count": person.action_items.exclude(status=ActionItemStatus.OPEN).count(),
+        "closed_item_count": person.closed_item_count,
         "meetings": list(person.meetings_attended.select_related("series").order_by("-date")[:12]),
-        "attendance": person.meetings_attended.count(),
-        "remark_count": person.remarks.count(),
+        "attendance": person.attendance,
+        "remark_count": person.remark_count,
         "spoke_in": list(spoke_in),
     }
     return render(request, "decisions/person_detail.html", context)

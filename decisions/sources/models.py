@@ -42,6 +42,8 @@ class Source(models.Model):
     )
     last_commit = models.CharField(max_length=64, blank=True, editable=False)
     last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set while a sync runs (claimed by a conditional UPDATE, so two servers never sync at once).
+    sync_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -86,6 +88,10 @@ class SourceFile(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     withdrawn = models.BooleanField(default=False, help_text="Removed upstream; the record is kept.")
     synced_at = models.DateTimeField(null=True, blank=True)
+    # The record's version right after the sync wrote it: a higher one means edited on the site.
+    record_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Why a file of the path holds no record (read, and not a record this source holds).
+    note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [

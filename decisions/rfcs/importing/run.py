@@ -137,7 +137,11 @@ def _compress_fast() -> None:
         )
 
 
-def _import_one(importer: _Importer, item: _Prepared, roots: list[Path], report: RFCImportReport) -> None:
+def _import_one(
+    importer: _Importer, item: _Prepared, roots: list[Path], report: RFCImportReport, label: str = ""
+) -> None:
+    """Save one parsed file; `label` (what the revision says it came from) defaults to its path
+    below the folder given (a sync passes the commit and the path in the repository)."""
     path, parsed = item.path, item.parsed
     if parsed is not None:
         report.warnings += [(str(path), message) for message in parsed.warnings]
@@ -147,7 +151,7 @@ def _import_one(importer: _Importer, item: _Prepared, roots: list[Path], report:
     if item.rendered is not None and item.blocks is not None:
         search_text.prepare_blocks(item.rendered.html, item.blocks)
     importer.make_room(parsed)
-    source = _source(path, roots)
+    source = label or _source(path, roots)
     staging = importer.stages(parsed)  # a new record: save() only stages it, writing nothing
     try:
         if staging:
