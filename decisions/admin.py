@@ -6,6 +6,7 @@ room's admin.py holds its own.
 
 from __future__ import annotations
 
+from decisions.accounts import admin as accounts
 from decisions.meetings import admin as meetings
 from decisions.people import admin as people
 from decisions.precedents import admin as precedents
@@ -13,4 +14,4 @@ from decisions.records import admin as records
 from decisions.rfcs import admin as rfcs
 from decisions.sources import admin as sources
 
-__all__ = ["meetings", "people", "precedents", "records", "rfcs", "sources"]
+__all__ = ["accounts", "meetings", "people", "precedents", "records", "rfcs", "sources"]

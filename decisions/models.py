@@ -6,6 +6,7 @@ models under the same app label (no migration moves). Receivers are connected in
 
 from __future__ import annotations
 
+from decisions.accounts.models import ClaimStatus, Handle, PersonClaim
 from decisions.concurrency import VersionedMixin
 from decisions.markdown.fields import MarkdownFieldsMixin
 from decisions.meetings.models import (
@@ -72,6 +73,7 @@ __all__ = [
     "ActionItemStatus",
     "Area",
     "Assessment",
+    "ClaimStatus",
     "Criterion",
     "Decision",
     "DecisionMeeting",
@@ -81,6 +83,7 @@ __all__ = [
     "DecisionRevision",
     "DecisionStatus",
     "DecisionStatusChange",
+    "Handle",
     "Holds",
     "HookDelivery",
     "MarkdownFieldsMixin",
@@ -92,6 +95,7 @@ __all__ = [
     "OwnerRole",
     "PendingReference",
     "Person",
+    "PersonClaim",
     "Precedent",
     "PrecedentKind",
     "RFCAlias",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
@@ -88,6 +89,81 @@ def email_from_url(url: str) -> dict[str, object]:
     }
 
 
+def social_providers(environ: Mapping[str, str]) -> dict[str, dict]:
+    """SOCIALACCOUNT_PROVIDERS from the environment: each provider is on when its client id is set.
+
+    GITHUB_CLIENT_ID/_SECRET (GITHUB_URL for GitHub Enterprise), GITLAB_CLIENT_ID/_SECRET
+    (GITLAB_URL for a self-hosted GitLab), OIDC_CLIENT_ID/_SECRET/_SERVER_URL (OIDC_NAME is the
+    button's label, OIDC_PROVIDER_ID the name in its URLs). A half-set provider stops the start.
+    """
+
+    def app(prefix: str, *required: str) -> dict[str, str] | None:
+        values = {name: environ.get(f"{prefix}_{name}", "").strip() for name in ("CLIENT_ID", *required)}
+        if not any(values.values()):
+            return None
+        missing = [f"{prefix}_{name}" for name, value in values.items() if not value]
+        if missing:
+            raise ImproperlyConfigured(f"{prefix} sign-in is half set up: set {', '.join(missing)} too")
+        return values
+
+    # allauth reads provider_class once, when it first loads its providers: always set, so the
+    # checked client is the one in use even when a test turns the provider on later.
+    providers: dict[str, dict] = {
+        "openid_connect": {"provider_class": "decisions.accounts.oidc.CheckedOIDCProvider", "APPS": []}
+    }
+    if github := app("GITHUB", "CLIENT_SECRET"):
+        providers["github"] = {
+            "APPS": [{"client_id": github["CLIENT_ID"], "secret": github["CLIENT_SECRET"]}],
+            # The verified addresses come from /user/emails, which needs user:email.
+            "SCOPE": ["read:user", "user:email"],
+        }
+        if environ.get("GITHUB_URL"):
+            providers["github"]["GITHUB_URL"] = environ["GITHUB_URL"].rstrip("/")
+    if gitlab := app("GITLAB", "CLIENT_SECRET"):
+        providers["gitlab"] = {
+            "APPS": [
+                {
+                    "client_id": gitlab["CLIENT_ID"],
+                    "secret": gitlab["CLIENT_SECRET"],
+                    "settings": {"gitlab_url": environ.get("GITLAB_URL", "https://gitlab.com").rstrip("/")},
+                }
+            ],
+            "SCOPE": ["read_user"],
+            "OAUTH_PKCE_ENABLED": True,
+        }
+    if oidc := app("OIDC", "CLIENT_SECRET", "SERVER_URL"):
+        providers["openid_connect"] |= {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": environ.get("OIDC_PROVIDER_ID", "oidc"),
+                    "name": environ.get("OIDC_NAME", "OpenID Connect"),
+                    "client_id": oidc["CLIENT_ID"],
+                    "secret": oidc["CLIENT_SECRET"],
+                    "settings": {"server_url": oidc["SERVER_URL"].rstrip("/"), "oauth_pkce_enabled": True},
+                }
+            ],
+        }
+    return providers
+
+
+def provider_origins(providers: dict[str, dict]) -> list[str]:
+    """Where the sign-in buttons' forms end up: CSP form-action must let the redirect through."""
+    urls = []
+    if "github" in providers:
+        urls.append(providers["github"].get("GITHUB_URL", "https://github.com"))
+    for name in ("gitlab", "openid_connect"):
+        for entry in providers.get(name, {}).get("APPS", []):
+            urls.append(entry["settings"].get("gitlab_url") or entry["settings"].get("server_url"))
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins
+
+
 def pages_cache(page_cache_url: str, cache_url: str) -> dict:
     """Where rendered pages go: PAGE_CACHE_URL, else beside CACHE_URL but never in the same store.
 
@@ -137,6 +213,12 @@ INSTALLED_APPS = [
     # database, run by `manage.py db_worker`; see TASKS below.
     "django_tasks",
     "django_tasks.backends.database",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.gitlab",
+    "allauth.socialaccount.providers.openid_connect",
     "decisions",
 ]
 
@@ -156,13 +238,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A bare 405 (a GET to a form's POST-only address) becomes a page that says where to go.
     "rfcs_site.middleware.MethodNotAllowedPageMiddleware",
     "decisions.accounts.LoginRequiredEverywhereMiddleware",
     # Signed-in pages must not be kept by browsers or proxies (they hold the person's data).
     "decisions.accounts.PrivatePagesMiddleware",
-    # Last: turns a sign-in refused by the limit (decisions/accounts.py) into the site's page.
+    # Last: turns a sign-in refused by the limit (decisions/accounts/limits.py) into the site's page.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -247,7 +330,7 @@ PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
 
 # Sign-in limits (django-axes, counters in the database so every worker and server agrees):
 # ten failures lock one account name from one address for 15 minutes; per account name alone,
-# failures from anywhere only slow sign-in down (decisions/accounts.py), so nobody can lock an
+# failures from anywhere only slow sign-in down (decisions/accounts/limits.py), so nobody can lock an
 # account out from everywhere. Hooked on authenticate(), so every sign-in form is covered.
 AUTHENTICATION_BACKENDS = [
     "decisions.accounts.SignInLimitBackend",
@@ -265,6 +348,36 @@ AXES_LOCKOUT_CALLABLE = "decisions.accounts.refused_sign_in"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Signing in through GitHub, GitLab or an OpenID Connect provider (django-allauth), each on when its
+# client id is set (README, "Signing in"). The site's own sign-in page and its limits stay.
+SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
+ACCOUNT_ADAPTER = "decisions.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "decisions.accounts.adapters.SocialAccountAdapter"
+# Local sign-up (name, e-mail, password) is off unless RFCS_SITE_SIGNUP=1; a new account signs in
+# once its e-mail address is confirmed through the link mailed to it (EMAIL_URL).
+SIGNUP_OPEN = env_bool("RFCS_SITE_SIGNUP", False)
+# Accounts made by a first sign-in through a provider; 0 lets only existing accounts connect one.
+SOCIAL_SIGNUP_OPEN = env_bool("RFCS_SITE_SOCIAL_SIGNUP", True)
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[rfcs_site] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# The provider vouches for the person; an address it does not call verified links nothing.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_QUERY_EMAIL = True
+# A provider's verified address that is a confirmed address of an account here signs in to that
+# account (decisions/accounts/adapters.py requires both sides verified).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# Access tokens are used once, to read who signed in, and never stored.
+SOCIALACCOUNT_STORE_TOKENS = False
+# Starting a provider sign-in is a POST (with the CSRF token), never a link another site can use.
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 # Password-reset requests: per client address and per e-mail address, within the window.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
@@ -340,7 +453,9 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     "DJANGO_CSP",
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'",
+    "form-action 'self'{}; frame-ancestors 'none'".format(
+        "".join(f" {origin}" for origin in provider_origins(SOCIALACCOUNT_PROVIDERS))
+    ),
 )
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -1,9 +1,7 @@
-"""Root URLs: the admin, sign-in (limited by django-axes) and password reset, then the app."""
+"""Root URLs: the admin, the accounts (sign-in, password, allauth's providers and sign-up), the app."""
 
 from django.contrib import admin
 from django.urls import include, path
-
-from decisions.accounts import LimitedPasswordResetView
 
 admin.site.site_header = "rfcs_site administration"
 
@@ -13,9 +11,11 @@ handler403 = "decisions.sources.readonly.permission_denied"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Sign-in limits apply to every sign-in form through the authentication backend
-    # (decisions.accounts.SignInLimitBackend); reset mails have a limit of their own.
-    path("accounts/password_reset/", LimitedPasswordResetView.as_view(), name="password_reset"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # The site's own account pages first: where allauth has a page at the same address (login,
+    # logout) or a second flow (password reset, change), the site's answers (decisions/accounts/).
+    path("accounts/", include("decisions.accounts.urls")),
+    # allauth's provider pages (errors, first sign-in, connections); its account pages and the
+    # providers' routes the site uses are in decisions/accounts/urls.py.
+    path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
     path("", include("decisions.urls")),
 ]

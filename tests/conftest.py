@@ -13,6 +13,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+pytest_plugins = ["tests.oidc_provider.fixtures"]
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from decisions import models
+from decisions.accounts.admin import HandleInline
 from decisions.admin_base import ModelAdmin
 
 
@@ -14,6 +15,7 @@ class PersonAdmin(ModelAdmin):
     search_fields = ["name", "slug", "aliases", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
+    inlines = [HandleInline]
 
 
 @admin.register(models.Area)

@@ -275,10 +275,10 @@ class PrivatePagesMiddleware:
 class LoginRequiredEverywhereMiddleware:
     """With RFCS_SITE_PUBLIC_READ=0 every page asks for a sign-in first."""
 
+    # Everything under /accounts/ is about signing in (or asks for it itself): sign-in, sign-up,
+    # e-mail confirmation, password reset, the providers' callbacks.
     OPEN_PREFIXES = (
-        "/accounts/login/",
-        "/accounts/password_reset/",
-        "/accounts/reset/",
+        "/accounts/",
         "/static/",
         "/admin/login/",
         # Webhooks prove who sent them with the source's secret, not a session.
