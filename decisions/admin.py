@@ -11,5 +11,6 @@ from decisions.people import admin as people
 from decisions.precedents import admin as precedents
 from decisions.records import admin as records
 from decisions.rfcs import admin as rfcs
+from decisions.signoff import admin as signoff
 
-__all__ = ["meetings", "people", "precedents", "records", "rfcs"]
+__all__ = ["meetings", "people", "precedents", "records", "rfcs", "signoff"]

@@ -157,3 +157,42 @@ def can_create(user: Any, kind: str) -> bool:
     """May this account add a new record of the kind ("decision", "meeting", "precedent")?"""
     rule = CREATE_RULES.get(kind)
     return bool(rule and rule(user))
+
+
+# Sign-off (issue 17) ----------------------------------------------------------------------------
+# Who may propose or withdraw a motion, take a position, resolve a concern. Kept in one block so
+# the permission table can take it in whole.
+
+
+def can_propose_motion(user: Any, record: RFC | Decision, *, editor_user_ids: set[int] | None = None) -> bool:
+    """Whoever may edit the record (its authors and shepherd, its owners and drivers, staff)."""
+    if isinstance(record, RFC):
+        return can_edit_rfc(user, record, editor_user_ids=editor_user_ids)
+    return can_edit_decision(user, record)
+
+
+def can_withdraw_motion(user: Any, motion: Any, *, may_edit_record: bool | None = None) -> bool:
+    """The proposer, and whoever may propose on the record."""
+    if not _signed_in(user):
+        return False
+    if motion.proposed_by_id is not None and motion.proposed_by_id == _person_id(user):
+        return True
+    return may_edit_record if may_edit_record is not None else can_propose_motion(user, motion.record)
+
+
+def can_take_position(user: Any, motion: Any, *, member_user_ids: set[int] | None = None) -> bool:
+    """The members of the teams the motion asks, each for themselves (nobody for someone else)."""
+    if not _signed_in(user):
+        return False
+    if member_user_ids is not None:
+        return user.pk in member_user_ids
+    return motion.teams.filter(members__user=user).exists()
+
+
+def can_resolve_concern(user: Any, concern: Any) -> bool:
+    """The person who raised the concern, and staff."""
+    if not _signed_in(user):
+        return False
+    if _staff(user, "decisions.change_concern"):
+        return True
+    return concern.raised_by.user_id is not None and concern.raised_by.user_id == user.pk

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("decisions.precedents.urls")),
     path("", include("decisions.people.urls")),
     path("", include("decisions.search.urls")),
+    path("", include("decisions.signoff.urls")),
     path("api/", api_docs, name="api"),
 ]

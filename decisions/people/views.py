@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from decisions.models import ActionItemStatus, Person, Topic
+from decisions.signoff.waiting import waiting_on
 
 
 @require_safe
@@ -30,5 +32,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "attendance": person.meetings_attended.count(),
         "remark_count": person.remarks.count(),
         "spoke_in": list(spoke_in),
+        "teams": list(person.teams.all()),
+        "waiting": waiting_on(person, timezone.localdate()),
     }
     return render(request, "decisions/person_detail.html", context)

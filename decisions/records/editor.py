@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from decisions.models import Decision, DecisionStatus, Meeting, Rating, Topic
 from decisions.permissions import can_edit_decision, meetings_linkable_by
@@ -25,12 +26,15 @@ from decisions.records.forms import (
     OptionForm,
     OwnerFormSet,
 )
+from decisions.signoff.flow import advance_due
 
 VERSION_HEADER = "X-Decision-Version"
 
 
 def get_decision_for_edit(request: HttpRequest, number: int) -> Decision:
     decision = get_object_or_404(Decision.objects.select_related("chosen_option"), number=number)
+    if advance_due(decision, timezone.now()):  # a period that ended may have changed its status
+        decision = get_object_or_404(Decision.objects.select_related("chosen_option"), number=number)
     if not can_edit_decision(request.user, decision):
         raise PermissionDenied("You may read this decision but not edit it.")
     return decision
