@@ -39,6 +39,7 @@ from decisions.models import (
     Precedent,
     Topic,
 )
+from decisions.signoff.pages import relations as signoff_relations
 
 
 @dataclass
@@ -130,7 +131,12 @@ def _decision_page_relations(numbers: Any) -> list[Relation]:
          "more_information_html": (TEXT, "more_information_html"), "decided_on": (DATE, "decided_on"),
          "updated_at": (DATETIME, "updated_at")},
     )  # fmt: skip
-    return [own, *_decision_relations(numbers, by_number=True)]
+    # The sign-off panel's motions, teams, positions and concerns (decisions.signoff.pages).
+    return [
+        own,
+        *_decision_relations(numbers, by_number=True),
+        *signoff_relations("decision", {"number__in": numbers}),
+    ]
 
 
 _DECISION_PAGE = PreparedUnion(_decision_page_relations)

@@ -68,7 +68,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
     page, rows_key = decision_page(number)
     if page is None:
         raise Http404(f"No decision DR-{number:04d}.")
-    signoff = panel(page.decision, timezone.now())
+    signoff = panel(page.decision, timezone.now(), page.rows)
     if signoff.advanced:  # the period's end changed the record's status: read it again
         page, rows_key = decision_page(number)
         signoff.record = page.decision

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 
 from decisions.caching.union import DATE, DATETIME, INT, TEXT, PreparedUnion, Relation, Rows, fingerprint
 from decisions.models import RFC, Area, Decision, Meeting, MeetingSeries, Person, RFCAlias, RFCStatusChange
+from decisions.signoff.pages import relations as signoff_relations
 
 
 @dataclass
@@ -95,6 +96,8 @@ def _rfc_relations(numbers: Any, series: str) -> list[Relation]:
                   "changed_at": (DATETIME, "changed_at")}),
         Relation("alias", RFCAlias.objects.filter(**of_rfc), "rfc_id",
                  {"id": (INT, "pk"), "alias": (TEXT, "alias")}),
+        # The sign-off panel's motions, teams, positions and concerns (decisions.signoff.pages).
+        *signoff_relations("rfc", {"series": series, "number__in": numbers}),
     ]  # fmt: skip
 
 

@@ -100,7 +100,7 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
     page, rows_key = rfc_page(series, number)
     if page is None:
         raise Http404(f"No {RFC(series=series, number=number).label}.")
-    signoff = panel(page.rfc, timezone.now())
+    signoff = panel(page.rfc, timezone.now(), page.rows)
     if signoff.advanced:  # the period's end changed the RFC's status: read it again
         page, rows_key = rfc_page(series, number)
         signoff.record = page.rfc

@@ -35,11 +35,14 @@ def _flag(name: str) -> Case:
     return Case(When(**{name: True}, then=Value(1)), default=Value(0))
 
 
-def _relations(ids: Any, record: str) -> list[Relation]:
-    """`record` is "rfc" or "decision"; rows are grouped by that record's id."""
+def relations(record: str, lookup: dict[str, Any]) -> list[Relation]:
+    """The panel's rows of the records `lookup` finds ("rfc" or "decision" records, by pk or as a
+    page finds them), grouped by the record's id. A record page adds them to its own query."""
     motion = f"motion__{record}"
+    mine = {f"{record}__{key}": value for key, value in lookup.items()}
+    theirs = {f"{motion}__{key}": value for key, value in lookup.items()}
     return [
-        Relation("motion", Motion.objects.filter(**{f"{record}__in": ids}), f"{record}_id",
+        Relation("so_motion", Motion.objects.filter(**mine), f"{record}_id",
                  {"id": (INT, "pk"), "version": (INT, "version"), "fcp_runs": (INT, "fcp_runs"),
                   "max_outstanding": (INT, "max_outstanding"), "min_teams": (INT, "min_teams"),
                   "fcp_days": (INT, "fcp_days"), "auto_apply": (INT, _flag("auto_apply")),
@@ -52,17 +55,17 @@ def _relations(ids: Any, record: str) -> list[Relation]:
                   "proposed_at": (DATETIME, "proposed_at"), "fcp_starts_at": (DATETIME, "fcp_starts_at"),
                   "fcp_ends_at": (DATETIME, "fcp_ends_at"), "closed_at": (DATETIME, "closed_at")}),
         # One row per team asked and member (a team without members gives one row without one).
-        Relation("member", Motion.teams.through.objects.filter(**{f"{motion}__in": ids}), f"{motion}_id",
+        Relation("so_member", Motion.teams.through.objects.filter(**theirs), f"{motion}_id",
                  {"motion_id": (INT, "motion_id"), "team_id": (INT, "team_id"),
                   "person_id": (INT, "team__members__id"), "user_id": (INT, "team__members__user_id"),
                   "team_name": (TEXT, "team__name"), "team_slug": (TEXT, "team__slug"),
                   "name": (TEXT, "team__members__name"), "slug": (TEXT, "team__members__slug")}),
-        Relation("position", Position.objects.filter(**{f"{motion}__in": ids}), f"{motion}_id",
+        Relation("so_position", Position.objects.filter(**theirs), f"{motion}_id",
                  {"id": (INT, "pk"), "motion_id": (INT, "motion_id"), "person_id": (INT, "person_id"),
                   "number": (INT, "number"), "concern_id": (INT, "concern_id"), "kind": (TEXT, "kind"),
                   "note": (TEXT, "note"), "name": (TEXT, "person__name"), "slug": (TEXT, "person__slug"),
                   "created_at": (DATETIME, "created_at")}),
-        Relation("concern", Concern.objects.filter(**{f"{motion}__in": ids}), f"{motion}_id",
+        Relation("so_concern", Concern.objects.filter(**theirs), f"{motion}_id",
                  {"id": (INT, "pk"), "motion_id": (INT, "motion_id"), "raised_by_id": (INT, "raised_by_id"),
                   "raiser_user_id": (INT, "raised_by__user_id"), "name": (TEXT, "name"), "text": (TEXT, "text"),
                   "raiser_name": (TEXT, "raised_by__name"), "raiser_slug": (TEXT, "raised_by__slug"),
@@ -74,9 +77,10 @@ def _relations(ids: Any, record: str) -> list[Relation]:
 
 
 _UNIONS = {
-    "rfc": PreparedUnion(lambda ids: _relations(ids, "rfc")),
-    "decision": PreparedUnion(lambda ids: _relations(ids, "decision")),
+    "rfc": PreparedUnion(lambda ids: relations("rfc", {"pk__in": ids})),
+    "decision": PreparedUnion(lambda ids: relations("decision", {"pk__in": ids})),
 }
+TAGS = ("so_motion", "so_member", "so_position", "so_concern")
 
 
 @dataclass
@@ -185,10 +189,10 @@ def build(rows: Rows, record: RFC | Decision) -> list[MotionView]:
     """Every motion of the record, newest first, from the rows of one query."""
     rows = _aware(rows)
     views: dict[int, MotionView] = {}
-    for _, row in sorted(rows["motion"], key=lambda item: (item[1]["proposed_at"], item[1]["id"])):
+    for _, row in sorted(rows["so_motion"], key=lambda item: (item[1]["proposed_at"], item[1]["id"])):
         views[row["id"]] = MotionView(_motion(row, record, row["id"]), [], [], [])
     teams: dict[tuple[int, int], TeamRows] = {}
-    for _, row in sorted(rows["member"], key=lambda item: (item[1]["team_name"], item[1]["name"] or "")):
+    for _, row in sorted(rows["so_member"], key=lambda item: (item[1]["team_name"], item[1]["name"] or "")):
         key = (row["motion_id"], row["team_id"])
         if key not in teams:
             teams[key] = TeamRows(Team(pk=row["team_id"], name=row["team_name"], slug=row["team_slug"]), [])
@@ -196,7 +200,7 @@ def build(rows: Rows, record: RFC | Decision) -> list[MotionView]:
         if row["person_id"]:
             person = Person(pk=row["person_id"], name=row["name"], slug=row["slug"], user_id=row["user_id"])
             teams[key].members.append(Member(person, row["user_id"]))
-    for _, row in sorted(rows["position"], key=lambda item: (item[1]["created_at"], item[1]["number"])):
+    for _, row in sorted(rows["so_position"], key=lambda item: (item[1]["created_at"], item[1]["number"])):
         view = views[row["motion_id"]]
         position = Position(
             pk=row["id"], motion_id=row["motion_id"], person_id=row["person_id"], number=row["number"],
@@ -209,7 +213,7 @@ def build(rows: Rows, record: RFC | Decision) -> list[MotionView]:
                 if member.person.pk == row["person_id"]:
                     member.history.append(position)
                     member.position = position
-    for _, row in sorted(rows["concern"], key=lambda item: (item[1]["raised_at"], item[1]["id"])):
+    for _, row in sorted(rows["so_concern"], key=lambda item: (item[1]["raised_at"], item[1]["id"])):
         concern = Concern(
             pk=row["id"], motion_id=row["motion_id"], raised_by_id=row["raised_by_id"], name=row["name"],
             text=row["text"], raised_at=row["raised_at"], resolved_at=row["resolved_at"],
@@ -252,12 +256,13 @@ class Panel:
         return current.motion.fcp_ends_at if current and current.motion.state == MotionState.FCP else None
 
 
-def panel(record: RFC | Decision, now: datetime.datetime) -> Panel:
-    """The record's motions in one query (two more, and a write, only when a period's end has passed)."""
+def panel(record: RFC | Decision, now: datetime.datetime, rows: Rows | None = None) -> Panel:
+    """The record's motions in one query, none when the page's own query brought their `rows`
+    (more, and a write, only when a period's end has passed)."""
     from decisions.signoff import flow  # flow imports the models through decisions.models too
 
     kind = "rfc" if isinstance(record, RFC) else "decision"
-    motions = build(_UNIONS[kind].rows(record.pk), record)
+    motions = build(rows if rows is not None else _UNIONS[kind].rows(record.pk), record)
     current = motions[0] if motions else None
     if current and current.motion.state == MotionState.FCP and current.motion.fcp_ends_at <= now:
         flow.advance(now, Motion.objects.filter(pk=current.motion.pk))

@@ -77,7 +77,7 @@ def values_for(records: list[RFC] | list[Decision]) -> dict[int, list[dict[str, 
         return {}
     kind = "rfc" if isinstance(records[0], RFC) else "decision"
     rows = _UNIONS[kind].rows_of([record.pk for record in records])
-    if not rows["motion"]:
+    if not rows["so_motion"]:
         return {}
     by_record: dict[int, dict[str, list]] = {}
     for tag, tagged in rows.items():
@@ -87,7 +87,7 @@ def values_for(records: list[RFC] | list[Decision]) -> dict[int, list[dict[str, 
     return {
         pk: [motion_values(view) for view in reversed(build(own, records_by_pk[pk]))]
         for pk, own in by_record.items()
-        if own["motion"]
+        if own["so_motion"]
     }
 
 

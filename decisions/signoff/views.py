@@ -17,9 +17,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.caching.datastate import SECONDS_HEADER
 from decisions.models import RFC, Concern, Decision, Motion, PositionKind
 from decisions.permissions import (
     can_propose_motion,
@@ -73,11 +73,11 @@ def propose_url(record: RFC | Decision) -> str:
 
 
 def bound_cache(response: HttpResponse, the_panel: Panel) -> HttpResponse:
-    """A page showing a running period is cached for visitors at most until the period's end."""
+    """A page showing a running period is cached for visitors at most until the period's end
+    (rfcs_site.pagecache reads the header; browsers never see it)."""
     ends = the_panel.ends_soonest
     if ends is not None:
-        seconds = max(0, int((ends - timezone.now()).total_seconds()))
-        patch_cache_control(response, max_age=seconds)
+        response[SECONDS_HEADER] = str(max(0, int((ends - timezone.now()).total_seconds())))
     return response
 
 
