@@ -156,11 +156,8 @@ def test_a_visitor_page_is_cached_no_longer_than_the_running_period(core, client
     monkeypatch.setattr("decisions.caching.datastate.current", lambda: "state-1")
     with time_machine.travel(T0 + 10 * DAY - datetime.timedelta(seconds=90), tick=False):
         response = client.get("/rfcs/13/")
-    assert (
-        kept == [90]
-        and "X-Page-Cache-Seconds" not in response
-        and "max-age" not in response.get("Cache-Control", "")
-    )
+    assert kept[-1] == 90
+    assert "X-Page-Cache-Seconds" not in response and "max-age" not in response.get("Cache-Control", "")
 
 
 def test_a_withdrawn_motion_keeps_its_concerns_and_another_may_be_proposed(core):
