@@ -71,10 +71,8 @@ def test_a_position_from_a_stale_page_is_refused_with_409_and_the_choice_kept(cl
     body = response.content.decode()
     assert response.status_code == 409 and "changed (in another tab or window)" in body
     assert (
-        'value="conflict"' in body
-        and 'value="recuse" checked' in body.replace("\n", " ").replace("  ", " ")
-        or "checked" in body
-    )
+        'value="conflict"' in body and 'value="recuse" checked' in body.replace("\n", " ").replace("  ", " ")
+    ) or "checked" in body
     assert Position.objects.count() == 1
 
 
