@@ -44,6 +44,8 @@ TARGET_RATIO = {
     "rfc_search": 30,
     "meeting_detail": 10,
     "decision_detail": 10,
+    "rfc_signoff": 10,
+    "decision_signoff": 10,
 }
 TARGET_MS = {"export_zip": 2000}
 SEARCH_QUERY = "instance allocator"
@@ -167,6 +169,7 @@ def migrate_and_seed(
     from django.db import connection
 
     from bench.seed import SCALES, Seeder, base_of
+    from bench.signoff import seed_motions
     from decisions.search.index import rebuild_index
 
     scale = SCALES[scale_name]
@@ -178,6 +181,7 @@ def migrate_and_seed(
     for step in (base_of(scale), scale):
         started = time.monotonic()
         seeder.grow(step)
+        seeder.counts["motions"] = seed_motions()  # bench.signoff: pages with a sign-off panel
         prepared.seconds[f"seed_{step.name}"] = round(time.monotonic() - started, 2)
         started = time.monotonic()
         rebuild_index(progress=reporter.progress("indexing"))
@@ -217,6 +221,12 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
         .order_by("number")
         .first()
     ) or Decision.objects.order_by("number").first()
+    # Records with a sign-off panel (bench.signoff): an early one, or one seeded in the second step.
+    with_motion = {"motions__state__in": ["review", "blocked", "fcp"]}
+    signoff_rfc = RFC.objects.filter(**with_motion).order_by("pk" if stage == "base" else "-pk").first()
+    signoff_decision = (
+        Decision.objects.filter(**with_motion).order_by("pk" if stage == "base" else "-pk").first()
+    )
     return {
         "floor": FLOOR_PATH,
         "home": reverse("decisions:home"),
@@ -227,6 +237,9 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
         "meeting_detail": meeting.get_absolute_url(),
         "decision_detail": decision.get_absolute_url(),
         "decision_md": reverse("decisions:decision-markdown", args=[decision.number]),
+        "rfc_signoff": signoff_rfc.get_absolute_url(),
+        "decision_signoff": signoff_decision.get_absolute_url(),
+        "motions": reverse("decisions:motion-list"),
         "export_zip": reverse("decisions:decision-export-zip"),
     }
 
