@@ -108,3 +108,24 @@ def test_a_hand_edited_sign_off_section_is_refused_naming_the_file(demo, tmp_pat
 def test_records_without_a_motion_export_without_any_sign_off(demo):
     text = export.decision_to_markdown(Decision.objects.get(number=2))
     assert "sign-off" not in text and "## Sign-off" not in text
+
+
+def test_the_demo_tells_the_story_and_loading_it_again_adds_nothing(demo):
+    with time_machine.travel(LOADED + datetime.timedelta(hours=1), tick=False):
+        out = StringIO()
+        call_command("demo_signoff", "--json", stdout=out)
+    assert out.getvalue().strip().splitlines()[-1] == '{"added": []}'
+    rfc_motion = Motion.objects.get(rfc__number=8)
+    latest = {p.person_id: p.kind for p in rfc_motion.positions.order_by("number")}
+    assert rfc_motion.state == "fcp" and rfc_motion.fcp_ends_at > LOADED
+    assert (len(latest), rfc_motion.teams.get().members.count()) == (3, 5)
+    assert rfc_motion.concerns.get().resolved_at is not None
+    dr_motion = Motion.objects.get(decision__number=1)
+    concern = dr_motion.concerns.get()
+    assert (dr_motion.state, dr_motion.disposition, concern.raised_by.name) == (
+        "blocked",
+        "accept",
+        "Victor Lindqvist",
+    )
+    assert "Kubernetes" in concern.text and "KEP #178" in concern.text and concern.resolved_at is None
+    assert "In-tree subproject behind feature flags" in dr_motion.summary

@@ -26,7 +26,8 @@
       });
       time.title = end.toISOString().replace(".000Z", "Z") + " (UTC)";
       const note = time.parentElement.querySelector("[data-time-left]");
-      if (note) note.textContent = " (" + left(end - Date.now()) + ")";
+      if (note) note.textContent = note.previousElementSibling && note.previousElementSibling.tagName === "BR"
+        ? left(end - Date.now()) : " (" + left(end - Date.now()) + ")";
     });
   }
 
