@@ -152,3 +152,12 @@ def test_the_record_pages_cost_the_same_queries_with_a_bigger_motion(client, mot
     flow.record_position(motion, person=ann, kind="approve", after=0, now=timezone.now())
     flow.record_position(motion, person=ann, kind="abstain", after=1, now=timezone.now())
     assert count_queries("/rfcs/8/") == before
+
+
+def test_staff_manage_teams_in_the_admin_and_can_never_delete_a_motion_or_concern(client, motion):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "pw"))
+    assert client.get("/admin/decisions/team/add/").status_code == 200
+    assert client.get("/admin/decisions/signoffrule/add/").status_code == 200
+    assert client.get(f"/admin/decisions/motion/{motion.pk}/change/").status_code == 200
+    assert client.get(f"/admin/decisions/motion/{motion.pk}/delete/").status_code == 403
+    assert client.get("/admin/decisions/concern/").status_code == 404  # not in the admin at all

@@ -23,7 +23,7 @@ class ProposeForm(ControlFreeForm):
 
 
 class PositionForm(ControlFreeForm):
-    kind = forms.ChoiceField(label="Your position", choices=PositionKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label="Position", choices=PositionKind.choices, widget=forms.RadioSelect)
     note = forms.CharField(max_length=500, required=False, label="Note (optional)")
     concern_name = forms.CharField(
         max_length=100,
@@ -32,7 +32,11 @@ class PositionForm(ControlFreeForm):
         help_text="A few words, e.g. migration cost.",
     )
     concern_text = forms.CharField(
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What blocks it"
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What blocks it",
+        help_text="Only for a concern. It blocks the motion until it is resolved.",
     )
     after = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
