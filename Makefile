@@ -24,6 +24,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 install: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata fixtures/demo.json
+	$(BIN)/python manage.py demo_signoff
 
 ## run: install, then serve on http://127.0.0.1:$(PORT)
 run: install

@@ -44,6 +44,8 @@ TARGET_RATIO = {
     "rfc_search": 30,
     "meeting_detail": 10,
     "decision_detail": 10,
+    "rfc_signoff": 10,
+    "decision_signoff": 10,
 }
 TARGET_MS = {"export_zip": 2000}
 # Goals for the page built for each request (a signed-in person, the first visitor after an edit),
@@ -55,6 +57,9 @@ BUILT_GOAL_RATIO = {
     "decision_detail": 3,
     "person_detail": 3,
     "rfc_history": 3,
+    "rfc_signoff": 3,
+    "decision_signoff": 3,
+    "motions": 8,
     "rfc_list": 8,
     "rfc_list_q": 10,
     "meeting_list": 8,
@@ -189,6 +194,7 @@ def migrate_and_seed(
     from django.db import connection
 
     from bench.seed import SCALES, Seeder, base_of
+    from bench.signoff import seed_motions
     from decisions.search.index import rebuild_index
 
     scale = SCALES[scale_name]
@@ -200,6 +206,7 @@ def migrate_and_seed(
     for step in (base_of(scale), scale):
         started = time.monotonic()
         seeder.grow(step)
+        seeder.counts["motions"] = seed_motions()  # bench.signoff: pages with a sign-off panel
         prepared.seconds[f"seed_{step.name}"] = round(time.monotonic() - started, 2)
         started = time.monotonic()
         rebuild_index(progress=reporter.progress("indexing"))
@@ -241,6 +248,12 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
     ) or Decision.objects.order_by("number").first()
     people = Person.objects.order_by("pk")
     person = people[1] if stage == "base" else people[people.count() // 2]
+    # Records with a sign-off panel (bench.signoff): an early one, or one seeded in the second step.
+    with_motion = {"motions__state__in": ["review", "blocked", "fcp"]}
+    signoff_rfc = RFC.objects.filter(**with_motion).order_by("pk" if stage == "base" else "-pk").first()
+    signoff_decision = (
+        Decision.objects.filter(**with_motion).order_by("pk" if stage == "base" else "-pk").first()
+    )
     return {
         "floor": FLOOR_PATH,
         "home": reverse("decisions:home"),
@@ -251,6 +264,9 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
         "meeting_detail": meeting.get_absolute_url(),
         "decision_detail": decision.get_absolute_url(),
         "decision_md": reverse("decisions:decision-markdown", args=[decision.number]),
+        "rfc_signoff": signoff_rfc.get_absolute_url(),
+        "decision_signoff": signoff_decision.get_absolute_url(),
+        "motions": reverse("decisions:motion-list"),
         "export_zip": reverse("decisions:decision-export-zip"),
         # Every other page a person uses: lists, history, feeds, API, CSV.
         "meeting_list": reverse("decisions:meeting-list"),

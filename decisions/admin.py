@@ -12,6 +12,7 @@ from decisions.people import admin as people
 from decisions.precedents import admin as precedents
 from decisions.records import admin as records
 from decisions.rfcs import admin as rfcs
+from decisions.signoff import admin as signoff
 from decisions.sources import admin as sources
 
-__all__ = ["accounts", "meetings", "people", "precedents", "records", "rfcs", "sources"]
+__all__ = ["accounts", "meetings", "people", "precedents", "records", "rfcs", "signoff", "sources"]

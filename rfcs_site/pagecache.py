@@ -55,10 +55,18 @@ class PageCacheMiddleware:
             response[HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if request.method == "GET" and _storable(request, response):
+        # A page that changes at a known time (a final comment period's end) says how long it holds;
+        # the header is for this cache only and never leaves the server.
+        limit = response.get(datastate.SECONDS_HEADER)
+        if limit is not None:
+            del response[datastate.SECONDS_HEADER]
+        seconds = (
+            settings.PAGE_CACHE_SECONDS if limit is None else min(int(limit), settings.PAGE_CACHE_SECONDS)
+        )
+        if request.method == "GET" and seconds > 0 and _storable(request, response):
             headers = {name: value for name, value in response.items() if name != HEADER}
             try:
-                cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+                cache.set(key, (response.status_code, headers, response.content), seconds)
             except Exception:
                 logger.warning("Could not cache the page %s", request.path, exc_info=True)
             else:

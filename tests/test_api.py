@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.html import escape
 from decisions.api.docs import ENDPOINTS
 from decisions.api.plumbing import MAX_PER_PAGE
 from decisions.models import (
+    RFC,
     ActionItem,
     Assessment,
     Criterion,
@@ -398,6 +400,20 @@ def test_the_api_page_documents_every_endpoint_in_a_table(client):
     assert 'href="/api/">API, feeds and CSV</a>' in body
 
 
+def motion_on(record: Any) -> Any:
+    """An open motion with one team of one member (sign-off, issue 17)."""
+    from django.utils import timezone
+
+    from decisions.models import Team
+    from decisions.signoff import flow
+
+    team = Team.objects.create(name="Core", slug="core")
+    team.members.add(make_person("Member M"))
+    return flow.propose(
+        record, person=None, disposition="accept", teams=[team], summary="", now=timezone.now()
+    )
+
+
 def test_the_documented_examples_have_the_fields_of_real_responses(client, catalogue, decided, meeting):
     real = {
         "/api/rfcs/": "/api/rfcs/",
@@ -409,6 +425,8 @@ def test_the_documented_examples_have_the_fields_of_real_responses(client, catal
         "/api/precedents/": "/api/precedents/",
         "/api/precedents/<id>/": f"/api/precedents/{Precedent.objects.get().pk}/",
         "/api/search/": "/api/search/?q=wasi",
+        "/api/motions/": "/api/motions/",
+        "/api/motions/<id>/": f"/api/motions/{motion_on(RFC.objects.get(number=1)).pk}/",
     }
     assert set(real) == {endpoint.path for endpoint in ENDPOINTS}
     for endpoint in ENDPOINTS:

@@ -144,6 +144,8 @@ def generic_kwargs(name: str, pattern: URLPattern, world: SimpleNamespace) -> di
     pk = world.meeting.pk
     if "precedent" in name:
         pk = world.precedent.pk
+    elif "motion" in name:
+        pk = world_motion(world).pk
     elif "action-item" in name:
         pk = world.item.pk
     samples = {
@@ -258,6 +260,66 @@ def decision_driver_who_submitted(world: SimpleNamespace, topic: Any) -> User:
 
 def item_owner(world: SimpleNamespace, item: ActionItem) -> User:
     return linked("owner", item.owner)[0]
+
+
+# Sign-off (issue 17): a motion on the world's RFC asking one team, and who acts on it -----------
+
+
+def world_motion(world: SimpleNamespace) -> Any:
+    """An open motion on the world's RFC asking the team "Core" (made once per world)."""
+    from django.utils import timezone
+
+    from decisions.models import Team
+    from decisions.signoff import flow
+
+    if not hasattr(world, "motion"):
+        team = Team.objects.create(name="Core", slug="core")
+        team.members.add(make_person("Member of core"), make_person("Raiser of a concern"))
+        world.team = team
+        world.motion = flow.propose(world.rfc, person=None, disposition="accept", teams=[team], summary="",
+                                    now=timezone.now())  # fmt: skip
+    return world.motion
+
+
+def world_concern(world: SimpleNamespace) -> Any:
+    from django.utils import timezone
+
+    from decisions.signoff import flow
+
+    if not hasattr(world, "concern"):
+        motion = world_motion(world)
+        raiser = world.team.members.get(name="Raiser of a concern")
+        flow.record_position(motion, person=raiser, kind="concern", after=0, now=timezone.now(),
+                             concern_name="scope", concern_text="Too broad.")  # fmt: skip
+        world.concern = motion.concerns.get()
+    return world.concern
+
+
+def team_member(world: SimpleNamespace, motion: Any) -> User:
+    return linked("member", world.team.members.get(name="Member of core"))[0]
+
+
+def staff_member(world: SimpleNamespace, motion: Any) -> User:
+    """Staff take a position only as members of a team asked: nobody takes one for someone else."""
+    user = User.objects.create_superuser("staff", "staff@example.org", "pw")
+    return linked_account(user, world.team.members.get(name="Member of core"))
+
+
+def concern_raiser(world: SimpleNamespace, concern: Any) -> User:
+    return linked("raiser", concern.raised_by)[0]
+
+
+def linked_account(user: User, person: Any) -> User:
+    person.user = user
+    person.save()
+    return User.objects.get(pk=user.pk)
+
+
+def motion_propose_data(world: SimpleNamespace, record: Any, url: str) -> dict[str, Any]:
+    from decisions.models import Team
+
+    team, _ = Team.objects.get_or_create(name="Proposal team", slug="proposal-team")
+    return {"disposition": "accept", "teams": [str(team.pk)], "summary": "Ship it."}
 
 
 # What a valid change looks like -----------------------------------------------------------------
@@ -518,6 +580,46 @@ WRITES: dict[str, Write] = {
     ),
     # The RFC editor (/rfcs/<number>/edit/ and /rfcs/<series>/<number>/edit/): its authors and its
     # shepherd. Every entry here is walked as soon as its URL name resolves.
+    # Sign-off (issue 17): the record's editors propose and withdraw, members of the teams asked take
+    # positions (each for themselves), whoever raised a concern (and staff) resolves it.
+    "decisions:motion-propose-rfc": Write(
+        target=on("rfc", pk=lambda w: w.rfc.pk),
+        roles={"author": rfc_author, "shepherd": rfc_shepherd},
+        data=motion_propose_data,
+        landed=lambda world, rfc: rfc.motions.exists(),
+        lands_at=lambda world, rfc: rfc.get_absolute_url(),
+    ),
+    "decisions:motion-propose-decision": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={"owner": decision_role(OwnerRole.OWNER), "driver": decision_role(OwnerRole.DRIVER)},
+        data=motion_propose_data,
+        landed=lambda world, decision: decision.motions.exists(),
+        lands_at=lambda world, decision: decision.get_absolute_url(),
+    ),
+    "decisions:motion-position": Write(
+        target=lambda world, converters: (world_motion(world), {"pk": world_motion(world).pk}),
+        roles={"member of a team asked": team_member, "staff": staff_member},
+        data=lambda world, motion, url: {"kind": "approve", "after": "0"},
+        landed=lambda world, motion: motion.positions.filter(kind="approve").exists(),
+        lands_at=lambda world, motion: world.rfc.get_absolute_url(),
+    ),
+    "decisions:motion-withdraw": Write(
+        target=lambda world, converters: (world_motion(world), {"pk": world_motion(world).pk}),
+        roles={"author": lambda world, motion: rfc_author(world, world.rfc)},
+        data=lambda world, motion, url: {"version": str(type(motion).objects.get(pk=motion.pk).version)},
+        landed=lambda world, motion: type(motion).objects.get(pk=motion.pk).state == "withdrawn",
+        lands_at=lambda world, motion: world.rfc.get_absolute_url(),
+    ),
+    "decisions:concern-resolve": Write(
+        target=lambda world, converters: (
+            world_concern(world),
+            {"pk": world_motion(world).pk, "concern": world_concern(world).pk},
+        ),
+        roles={"who raised it": concern_raiser},
+        data=lambda world, concern, url: {"note": "Answered."},
+        landed=lambda world, concern: type(concern).objects.get(pk=concern.pk).resolved_at is not None,
+        lands_at=lambda world, concern: world.rfc.get_absolute_url(),
+    ),
     "decisions:rfc-edit": Write(
         target=rfc_target,
         roles={"author": rfc_author, "shepherd": rfc_shepherd},
@@ -538,7 +640,9 @@ WRITES: dict[str, Write] = {
 WRITE_PATTERNS = [(name, p) for name, p in PATTERNS if name in WRITES]
 WRITE_IDS = [f"{name.split(':')[-1]}[{','.join(p.pattern.converters) or '-'}]" for name, p in WRITE_PATTERNS]
 ROLE_CASES = [
-    (name, pattern, role) for name, pattern in WRITE_PATTERNS for role in [*WRITES[name].roles, "staff"]
+    (name, pattern, role)
+    for name, pattern in WRITE_PATTERNS
+    for role in dict.fromkeys([*WRITES[name].roles, "staff"])  # a table entry may say what staff is there
 ]
 ROLE_IDS = [
     f"{name.split(':')[-1]}[{','.join(p.pattern.converters) or '-'}]-{role}" for name, p, role in ROLE_CASES

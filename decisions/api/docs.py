@@ -108,6 +108,46 @@ _CELL = {
 }
 
 
+_MOTION = {
+    "id": 3,
+    "record": _RFC_REF,
+    "disposition": "accept",
+    "state": "fcp",
+    "state_label": "Final comment period",
+    "needs": 0,
+    "proposed_by": _PERSON,
+    "proposed_at": "2024-01-02T10:00:00Z",
+    "summary": "Ship it as written.",
+    "summary_html": "<p>Ship it as written.</p>\n",
+    "rule": {"kind": "majority", "max_outstanding": 2, "min_teams": 2, "fcp_days": 10, "auto_apply": True},
+    "fcp_starts_at": "2024-01-05T09:30:00Z",
+    "fcp_ends_at": "2024-01-15T09:30:00Z",
+    "fcp_runs": 1,
+    "closed_at": None,
+    "applied": False,
+    "withdrawn_note": None,
+    "teams": [
+        {
+            "name": "Wasmtime core",
+            "slug": "wasmtime-core",
+            "needs": 0,
+            "members": [{"person": _PERSON, "position": "approve"}],
+        }
+    ],
+    "positions": [
+        {"person": _PERSON, "number": 1, "position": "approve", "note": None, "concern": None,
+         "at": "2024-01-05T09:30:00Z"}
+    ],
+    "concerns": [
+        {"id": 4, "name": "migration cost", "text": "Embedders migrate at once.", "raised_by": _PERSON,
+         "raised_at": "2024-01-03T12:00:00Z", "resolved_at": "2024-01-04T08:00:00Z", "resolved_by": "Till Schneidereit",
+         "resolution": "A deprecation window was added."}
+    ],
+    "url": f"{SITE}/motions/3/",
+    "api_url": f"{SITE}/api/motions/3/",
+}  # fmt: skip
+
+
 @dataclass
 class Endpoint:
     path: str
@@ -173,6 +213,7 @@ ENDPOINTS = [
             ],
             "decisions": [_DECISION_REF],
             "meetings": [_MEETING_REF],
+            "motion": _MOTION,
         },
     ),
     Endpoint(
@@ -235,6 +276,7 @@ ENDPOINTS = [
             ],
             "status_changes": [{"from": "open", "to": "accepted", "changed_on": "2023-04-20", "note": ""}],
             "markdown_url": f"{SITE}/decisions/7.md",
+            "motion": None,
         },
     ),
     Endpoint(
@@ -309,6 +351,30 @@ ENDPOINTS = [
             "lessons_html": "",
             "cited_by": [{**_DECISION_REF, "note": "The same move, from in-tree to shared."}],
         },
+    ),
+    Endpoint(
+        "/api/motions/",
+        "Motions",
+        "Motions to decide an RFC or a decision record (open ones unless `state` says otherwise), the "
+        "period ending soonest first. Times are ISO 8601 in UTC: `fcp_starts_at` and `fcp_ends_at` "
+        "are the running final comment period (null when none runs). Each RFC and decision answer "
+        "has its open (or latest) motion under `motion`.",
+        [
+            ("state", "review, blocked, fcp, ended, withdrawn, or all (default: the open ones)."),
+            ("disposition", "accept, close or postpone."),
+            ("record", "rfc or decision."),
+            ("team", "A team's slug: motions that ask it."),
+            *_PAGE_PARAMS,
+        ],
+        _envelope("/api/motions/", _MOTION, count=2),
+    ),
+    Endpoint(
+        "/api/motions/<id>/",
+        "One motion",
+        "The motion with its rule, the teams asked and each member's latest position, every position "
+        "ever recorded (oldest first) and every concern, resolved or not.",
+        [],
+        _MOTION,
     ),
     Endpoint(
         "/api/search/",

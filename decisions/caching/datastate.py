@@ -38,6 +38,9 @@ from django.db.utils import DatabaseError
 logger = logging.getLogger(__name__)
 
 STATE = "rfcs_data_state"  # the SQLite table, the PostgreSQL sequence
+# A view whose page changes at a known time (a final comment period's end) sets this response
+# header to the seconds the page holds; the page cache keeps it no longer and removes the header.
+SECONDS_HEADER = "X-Page-Cache-Seconds"
 _BUMP_FUNCTION = "rfcs_bump_data_state"
 _TRIGGER = "rfcs_state_"
 # Tables whose rows no page shows: a sign-in or a cache write must not empty the page cache.

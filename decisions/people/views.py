@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from decisions.models import ActionItem, ActionItemStatus, Meeting, Person, Remark, Topic
+from decisions.models import RFC, ActionItem, ActionItemStatus, Meeting, Person, Remark, Topic
+from decisions.signoff.waiting import waiting_on
 
 
 def _count(rows: QuerySet, link: str) -> Coalesce:
@@ -34,16 +36,27 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(remark_count=Count("remarks", filter=Q(remarks__speaker=person)))
         .order_by("-meeting__date", "order")[:30]
     )
+    ownerships = list(person.ownerships.select_related("decision"))
+    # The RFCs they wrote and the ones they shepherd, in one query.
+    rfcs = list(
+        RFC.objects.filter(Q(authors=person) | Q(shepherd=person))
+        .annotate(is_author=Exists(RFC.authors.through.objects.filter(rfc_id=OuterRef("pk"), person=person)))
+        .only("series", "number", "title", "status", "shepherd")
+        .distinct()
+    )
+    open_items = list(person.action_items.open().select_related("meeting__series", "decision", "owner"))
     context = {
         "person": person,
-        "authored": list(person.rfcs_authored.only("series", "number", "title", "status")),
-        "shepherded": list(person.rfcs_shepherded.only("series", "number", "title", "status", "shepherd")),
-        "ownerships": list(person.ownerships.select_related("decision")),
-        "open_items": list(person.action_items.open().select_related("meeting__series", "decision", "owner")),
+        "ownerships": ownerships,
+        "open_items": open_items,
+        "authored": [rfc for rfc in rfcs if rfc.is_author],
+        "shepherded": [rfc for rfc in rfcs if rfc.shepherd_id == person.pk],
         "closed_item_count": person.closed_item_count,
         "meetings": list(person.meetings_attended.select_related("series").order_by("-date")[:12]),
         "attendance": person.attendance,
         "remark_count": person.remark_count,
         "spoke_in": list(spoke_in),
+        "teams": list(person.teams.all()),
+        "waiting": waiting_on(person, timezone.localdate(), open_items=open_items, ownerships=ownerships),
     }
     return render(request, "decisions/person_detail.html", context)

@@ -29,6 +29,12 @@ from decisions.permissions.rules import (
     rfc_statuses_for,
     waits_for_acceptance,
 )
+from decisions.permissions.signoff import (
+    can_propose_motion,
+    can_resolve_concern,
+    can_take_position,
+    can_withdraw_motion,
+)
 from decisions.permissions.table import ACTIONS, TABLE, Action, Role
 
 __all__ = [
@@ -55,7 +61,11 @@ __all__ = [
     "can_edit_rfc",
     "can_link_decision_to_meeting",
     "can_link_decisions_to",
+    "can_propose_motion",
+    "can_resolve_concern",
     "can_submit_meeting",
+    "can_take_position",
+    "can_withdraw_motion",
     "held_role",
     "meetings_linkable_by",
     "rfc_statuses_for",

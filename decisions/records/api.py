@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from decisions.api.csv import csv_response, iso
@@ -28,6 +29,7 @@ from decisions.api.plumbing import (
 from decisions.models import Area, Decision, DecisionOwner
 from decisions.records import matrix, pages
 from decisions.records.forms import DecisionFilterForm
+from decisions.signoff.api import record_motion
 
 
 def decision_summary(request: HttpRequest, decision: Decision) -> dict:
@@ -141,6 +143,7 @@ def decision_detail(request: HttpRequest, number: int) -> JsonResponse:
             for d in links.discussions
         ],
         "precedents": [{**precedent_ref(request, c.precedent), "note": c.note} for c in links.citations],
+        "motion": record_motion(request, decision, timezone.now()),
         "status_changes": [
             {"from": c.from_status or None, "to": c.to_status, "changed_on": c.changed_on, "note": c.note}
             for c in links.status_changes

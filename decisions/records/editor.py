@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from decisions.models import Decision, DecisionStatus, Meeting, Rating, Topic
 from decisions.permissions import Refused, can_decide_decision, can_edit_decision, meetings_linkable_by
@@ -24,6 +25,7 @@ from decisions.records.forms import (
     OptionForm,
     OwnerFormSet,
 )
+from decisions.signoff.flow import advance_due
 from decisions.sources.models import RecordKind
 from decisions.sources.readonly import ensure_editable
 
@@ -32,6 +34,8 @@ VERSION_HEADER = "X-Decision-Version"
 
 def get_decision_for_edit(request: HttpRequest, number: int) -> Decision:
     decision = get_object_or_404(Decision.objects.select_related("chosen_option"), number=number)
+    if advance_due(decision, timezone.now()):  # a period that ended may have changed its status
+        decision = get_object_or_404(Decision.objects.select_related("chosen_option"), number=number)
     if not can_edit_decision(request.user, decision):
         raise Refused("decision.edit", what=f"edit {decision.code}", record=decision)
     ensure_editable(RecordKind.DECISION, decision.pk, decision.code)

@@ -39,6 +39,7 @@ from decisions.models import (
     Precedent,
     Topic,
 )
+from decisions.signoff.pages import relations as signoff_relations
 from decisions.sources.links import RecordHome, home_from_rows, home_relation
 from decisions.sources.models import RecordKind
 
@@ -133,7 +134,13 @@ def _decision_page_relations(numbers: Any) -> list[Relation]:
          "updated_at": (DATETIME, "updated_at")},
     )  # fmt: skip
     held = home_relation(RecordKind.DECISION, Decision.objects.filter(number__in=numbers).values("pk"))
-    return [own, *_decision_relations(numbers, by_number=True), held]
+    # The sign-off panel's motions, teams, positions and concerns (decisions.signoff.pages).
+    return [
+        own,
+        *_decision_relations(numbers, by_number=True),
+        held,
+        *signoff_relations("decision", {"number__in": numbers}),
+    ]
 
 
 _DECISION_PAGE = PreparedUnion(_decision_page_relations)

@@ -111,6 +111,9 @@ class RecordSpec:
     # Records that say they supersede this one; the writer links them when they do not say it
     # themselves (adr-tools writes "Superseded by" on the older record too).
     superseded_by: list[int] = field(default_factory=list)
+    # The record's motions as the export writes them (decisions.signoff.written); the site keeps
+    # its own once it has any, so they take no part in telling what a file changes.
+    signoff: list[dict[str, Any]] = field(default_factory=list, compare=False)
     # Things kept in another form than the file gave them, for the report.
     notes: list[str] = field(default_factory=list, compare=False)
     # The file's text as read (LF line ends), so an import can tell an unchanged file at once.

@@ -43,6 +43,8 @@ from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisio
 from decisions.records.pages import decision_page
 from decisions.rfcs.drafting import author_person
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS, action_item_order, filtered_list
+from decisions.signoff.pages import panel
+from decisions.signoff.views import bound_cache, panel_context
 from decisions.sources.links import record_home
 from decisions.sources.models import RecordKind
 
@@ -76,6 +78,10 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
     page, rows_key = decision_page(number)
     if page is None:
         raise Http404(f"No decision DR-{number:04d}.")
+    signoff = panel(page.decision, timezone.now(), page.rows)
+    if signoff.advanced:  # the period's end changed the record's status: read it again
+        page, rows_key = decision_page(number)
+        signoff.record = page.decision
     decision = page.decision
     context = {
         "decision": decision,
@@ -93,10 +99,11 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "action_items": SimpleLazyObject(lambda: sorted(page.links.action_items, key=action_item_order)),
         "home": page.home,
         "can_edit": not (page.home and page.home.read_only) and can_edit_decision(request.user, decision),
+        "signoff": panel_context(request, signoff),
         "record_key": rows_key,
         "record_seconds": RECORD_CACHE_SECONDS,
     }
-    return render(request, "decisions/decision_detail.html", context)
+    return bound_cache(render(request, "decisions/decision_detail.html", context), signoff)
 
 
 @require_safe

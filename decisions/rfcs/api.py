@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from decisions.api.csv import csv_response, iso
@@ -21,6 +22,7 @@ from decisions.api.plumbing import (
 )
 from decisions.models import RFC
 from decisions.rfcs.forms import RFCFilterForm
+from decisions.signoff.api import record_motion
 
 
 def rfc_summary(request: HttpRequest, rfc: RFC) -> dict:
@@ -79,6 +81,7 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> JsonRespo
         ],
         "decisions": [decision_ref(request, d) for d in rfc.decisions.only("number", "title", "status")],
         "meetings": [meeting_ref(request, m) for m in meetings],
+        "motion": record_motion(request, rfc, timezone.now()),
     }
     return JsonResponse(data)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decisions.formats import emitter
 from decisions.rfcs.models import RFC
+from decisions.signoff.written import KEY as SIGN_OFF
+from decisions.signoff.written import with_section
 
 
 def front_matter(data: dict) -> str:
@@ -12,7 +14,14 @@ def front_matter(data: dict) -> str:
 
 
 def rfc_to_markdown(rfc: RFC) -> str:
-    """The RFC as one Markdown file: metadata in front matter, then the body as written."""
+    """The RFC as one Markdown file: metadata in front matter, then the body as written.
+
+    An RFC with motions also has them under `sign-off` and a "Sign-off" section after the body
+    (decisions.signoff.transfer); one without is written exactly as before.
+    """
+    from decisions.signoff.transfer import values_for  # it reads the models; this module is imported by them
+
+    motions = values_for([rfc]).get(rfc.pk, [])
     data = {
         "series": rfc.series or None,
         "number": rfc.number,
@@ -28,8 +37,10 @@ def rfc_to_markdown(rfc: RFC) -> str:
         else None,
         "body_format": rfc.body_format if rfc.body_format != "markdown" else None,
         "metadata": rfc.metadata or None,
+        SIGN_OFF: motions,
     }
     body = rfc.body if rfc.body.endswith("\n") or not rfc.body else rfc.body + "\n"
+    body = with_section(body, motions)
     return front_matter({k: v for k, v in data.items() if v not in (None, [])}) + "\n" + body
 
 

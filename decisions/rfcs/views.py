@@ -30,6 +30,9 @@ from decisions.rfcs.export import rfc_to_markdown
 from decisions.rfcs.forms import RFCEditForm, RFCFilterForm
 from decisions.rfcs.pages import rfc_list_rows, rfc_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS
+from decisions.signoff.flow import advance_due
+from decisions.signoff.pages import panel
+from decisions.signoff.views import bound_cache, panel_context
 from decisions.sources.links import discussion_label, discussion_text
 from decisions.sources.models import RecordKind
 from decisions.sources.readonly import ensure_editable
@@ -101,6 +104,10 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
     page, rows_key = rfc_page(series, number)
     if page is None:
         raise Http404(f"No {RFC(series=series, number=number).label}.")
+    signoff = panel(page.rfc, timezone.now(), page.rows)
+    if signoff.advanced:  # the period's end changed the RFC's status: read it again
+        page, rows_key = rfc_page(series, number)
+        signoff.record = page.rfc
     rfc = page.rfc
     references = metadata_references(rfc)
     context = {
@@ -122,11 +129,12 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
         "discussion_text": discussion_text(rfc.discussion_url),
         "can_edit": not (page.home and page.home.read_only)
         and can_edit_rfc(request.user, rfc, editor_user_ids=page.editor_user_ids),
+        "signoff": panel_context(request, signoff, editor_user_ids=page.editor_user_ids),
         # Whether a referenced RFC exists decides a link: part of what the cached page shows.
         "record_key": rows_key + repr(sorted(references[1])),
         "record_seconds": RECORD_CACHE_SECONDS,
     }
-    return render(request, "decisions/rfc_detail.html", context)
+    return bound_cache(render(request, "decisions/rfc_detail.html", context), signoff)
 
 
 def metadata_references(rfc: RFC) -> tuple[dict[str, tuple[str, int]], set[tuple[str, int]]]:
@@ -223,6 +231,8 @@ STALE_MESSAGE = (
 def rfc_edit(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
     """Title, status, text and links of an RFC; every save is a revision with a message."""
     rfc = get_rfc(number, series)
+    if advance_due(rfc, timezone.now()):  # a period that ended may have changed its status
+        rfc = get_rfc(number, series)
     if not can_edit_rfc(request.user, rfc):
         raise Refused("rfc.edit", what=f"edit {rfc.label}", record=rfc)
     ensure_editable(RecordKind.RFC, rfc.pk, rfc.label)

@@ -22,6 +22,7 @@ from decisions.models import Decision
 from decisions.records.export import body
 from decisions.records.export.data import SITE_KEY, Parts, front_matter, load_parts, record_spec
 from decisions.records.specs import RecordSpec
+from decisions.signoff.written import with_section
 
 __all__ = [
     "EXPORTED_NAME",
@@ -59,7 +60,8 @@ def decision_to_markdown(decision: Decision) -> str:
 
 def spec_to_markdown(spec: RecordSpec) -> str:
     """The file of a record given as plain values."""
-    return f"---\n{emitter.dump(front_matter(spec))}---\n\n{body.record_body(spec)}"
+    text = with_section(body.record_body(spec), spec.signoff)  # the body alone for a record without motions
+    return f"---\n{emitter.dump(front_matter(spec))}---\n\n{text}"
 
 
 def _render(decision: Decision, parts: Parts) -> str:

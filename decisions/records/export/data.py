@@ -39,6 +39,7 @@ from decisions.records.specs import (
     StatusSpec,
 )
 from decisions.rfcs.export import rfc_reference_value
+from decisions.signoff.transfer import values_for
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Parts:
     action_items: list[ActionItem] = field(default_factory=list)
     supersedes: int | None = None
     superseded_by: list[int] = field(default_factory=list)
+    signoff: list[dict[str, Any]] = field(default_factory=list)  # decisions.signoff.transfer
 
 
 class _Rated(NamedTuple):
@@ -112,6 +114,8 @@ def load_parts(decisions: list[Decision], scope: models.QuerySet) -> dict[int, P
         part.action_items = links.action_items
         part.supersedes = links.supersedes.number if links.supersedes else None
         part.superseded_by = [other.number for other in links.superseded_by]
+    for decision_id, motions in values_for(decisions).items():  # one query for every record
+        parts[decision_id].signoff = motions
     return parts
 
 
@@ -162,6 +166,7 @@ SITE_KEYS = (
     "superseded-by",
     "status-history",
     "action-items",
+    "sign-off",
 )
 # MADR's three lists of people and the site's roles: decision-makers are owners unless
 # rfcs-site.roles says driver or approver.
@@ -227,6 +232,7 @@ def record_spec(decision: Decision, parts: Parts) -> RecordSpec:
         ],
         supersedes=supersedes,
         superseded_by=sorted(parts.superseded_by),
+        signoff=parts.signoff,
         status_history=[
             StatusSpec(s.changed_on, s.from_status, s.to_status, s.note) for s in parts.status_changes
         ],
@@ -310,6 +316,7 @@ def front_matter(spec: RecordSpec) -> dict:
             _compact({"owner": a.owner, "text": a.text, "status": a.status, "due": a.due})
             for a in spec.action_items
         ],
+        "sign-off": spec.signoff,
     }
     data[SITE_KEY] = {"number": spec.number, **_compact(site)}
     return _compact(data)

@@ -90,6 +90,7 @@ def import_folder(
                     progress(index, len(changed))
             current = None
             writer.link_supersedes(records)
+            writer.restore_signoff(records)
             for current in changed:  # an unchanged file writes nothing, so no revision
                 history.record(
                     writer.decisions[current.number], message=f"Imported from {Path(current.path).name}"

@@ -50,6 +50,7 @@ from decisions.records.specs import (
     RecordSpec,
     StatusSpec,
 )
+from decisions.signoff import written as signoff
 
 _NUMBER_IN_NAME = re.compile(r"^(\d+)(?:-|\.md$)")
 
@@ -116,6 +117,7 @@ def read_madr(top: Fields, body: str, body_line: int, file_name: str) -> RecordS
     if number and named and int(named[1]) != number:
         site.problem("number", f"is {number}, but the file name says {int(named[1])}")
     status = madr_status(top)
+    motions, body = _signoff(site, body)
     read = read_body(body, body_line, top.path, top.problems)
     spec = RecordSpec(
         path=top.path,
@@ -149,12 +151,34 @@ def read_madr(top: Fields, body: str, body_line: int, file_name: str) -> RecordS
         status_history=[read_status(item, hyphens) for item in site.items("status-history")],
         action_items=[read_action(item, hyphens) for item in site.items("action-items")],
     )
+    spec.signoff = motions
     _check(spec, read, top)
     cells = claims(read)
     spec.assessments = _agreed(cells, read)
     date = top.date("date")
     spec.settle = lambda stored, problems: _settle(spec, cells, read, stored, date, top, problems)
     return spec
+
+
+def _signoff(site: Fields, body: str) -> tuple[list[dict[str, Any]], str]:
+    """The record's motions (`rfcs-site.sign-off`) and the body without the section written from them."""
+    value = site.mapping.get(signoff.KEY)
+    if value is None:
+        return [], body
+    try:
+        motions = signoff.check(value)
+    except signoff.SignOffProblem as problem:
+        site.problem(signoff.KEY, str(problem))
+        return [], body
+    stripped = signoff.without_section(body, motions)
+    if stripped is None:
+        site.problem(
+            signoff.KEY, f"the body's '{signoff.HEADING}' section is not the one this sign-off gives; the "
+            "section is written from the front matter, so change the front matter instead",
+        )  # fmt: skip
+        heading = body.rfind(f"\n{signoff.HEADING}\n")
+        return motions, body[: heading + 1] if heading >= 0 else body
+    return motions, stripped
 
 
 def madr_status(top: Fields) -> str:

@@ -29,6 +29,7 @@ from decisions.records.export.data import rfc_label
 from decisions.records.importing.report import ImportReport, Problem, Unresolved
 from decisions.records.specs import PrecedentSpec, RecordSpec
 from decisions.rfcs.export import rfc_reference_value
+from decisions.signoff.transfer import restore as restore_signoff
 
 
 class WriteProblem(Exception):
@@ -198,6 +199,13 @@ class Writer:
         self._write_status_history(decision, record)
         self._write_action_items(decision, record)
         return decision
+
+    def restore_signoff(self, records: list[RecordSpec]) -> None:
+        """The motions of this site's export, for records that have none yet (also unchanged ones)."""
+        for record in records:
+            decision = self.decisions.get(record.number)
+            if record.signoff and decision is not None:
+                restore_signoff(decision, record.signoff, lambda name: self.person(name))
 
     def _write_options(self, decision: Decision, record: RecordSpec) -> dict[str, Option]:
         existing = {option.name: option for option in decision.options.all()}

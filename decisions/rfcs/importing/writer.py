@@ -28,6 +28,7 @@ from decisions.rfcs.importing.records import _Records
 from decisions.rfcs.importing.report import RFCImportReport
 from decisions.rfcs.parsing import ParsedRFC
 from decisions.search import index as search_index
+from decisions.signoff.transfer import restore as restore_signoff
 
 # New records written together: one INSERT per table for this many files.
 BATCH = 50
@@ -345,6 +346,8 @@ class _Importer(_Records):
                 newer = self._resolve(reference, parsed)
                 if newer and newer.pk != rfc.pk and newer.supersedes_id is None:
                     RFC.objects.filter(pk=newer.pk).update(supersedes=rfc)
+            if parsed.signoff:  # the motions of this site's export, when the RFC has none yet
+                restore_signoff(rfc, parsed.signoff, lambda name, parsed=parsed: self.person(name, parsed))
 
     def _resolve(self, reference: str, parsed: ParsedRFC) -> RFC | None:
         target = parse_reference(reference)

@@ -89,6 +89,8 @@ class ParsedRFC:
     aliases: list[str] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # This site's export: the record's motions (decisions.signoff.written), restored on import.
+    signoff: list = field(default_factory=list)
 
 
 # Reading files ------------------------------------------------------------------------------

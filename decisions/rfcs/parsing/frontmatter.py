@@ -34,13 +34,14 @@ from decisions.rfcs.parsing.references import (
     _URL,
     _references,
 )
+from decisions.signoff import written as signoff
 
 FRONTMATTER_KEYS = {
     key: key
     for key in (
         "number", "title", "status", "authors", "shepherd", "areas", "created", "created_on",
         "discussion_url", "supersedes", "superseded_by", "replaces", "see_also", "series", "slug",
-        "body_format", "aliases", "metadata",
+        "body_format", "aliases", "metadata", "sign_off",
     )
 }  # fmt: skip
 FRONTMATTER_KEYS = {**{_fold(key): key for key in FRONTMATTER_KEYS}, "created-on": "created_on"}
@@ -121,6 +122,8 @@ def parse_frontmatter(path: Path) -> ParsedRFC:
         parsed.metadata.update(_plain(metadata))
     elif metadata is not None:
         warnings.append(f"line {lines['metadata']}: metadata must be a mapping; left out")
+    if values.get("sign_off") is not None:
+        _set_signoff(parsed, values["sign_off"], path, lines.get("sign_off", first_line))
     for key, (line, value) in rest.items():
         warnings.append(f"line {line}: unknown key '{key}' kept in metadata")
         parsed.metadata[_readable(key)] = _plain(value)
@@ -131,6 +134,21 @@ def parse_frontmatter(path: Path) -> ParsedRFC:
         aliases.append(path.stem.lower())
     parsed.aliases = _unique(aliases)
     return parsed
+
+
+def _set_signoff(parsed: ParsedRFC, value: Any, path: Path, line: int) -> None:
+    """The motions of this site's export, and the body without the section written from them."""
+    try:
+        parsed.signoff = signoff.check(value)
+    except signoff.SignOffProblem as problem:
+        raise RFCParseError(path, line, str(problem)) from problem
+    body = signoff.without_section(parsed.body, parsed.signoff)
+    if body is None:
+        raise RFCParseError(
+            path, line, f"the body's '{signoff.HEADING}' section is not the one the front matter's sign-off "
+            "gives; the section is written from the front matter, so change the front matter instead",
+        )  # fmt: skip
+    parsed.body = body
 
 
 def _front_number(value: Any, path: Path, line: int, warnings: list[str]) -> int | None:
