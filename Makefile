@@ -30,9 +30,11 @@ install: $(VENV)/.runtime
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## test: the whole suite (browser journeys need /usr/bin/chromium)
+## test: the whole suite (browser journeys need /usr/bin/chromium), in TEST_WORKERS processes
+## (pytest-xdist; 2 unless given, TEST_WORKERS=0 for one process): each has its own test database.
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
