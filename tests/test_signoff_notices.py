@@ -48,7 +48,7 @@ def mailbox(settings) -> Iterator[Mailbox]:
 
 def person_with_account(name: str, notices: str = "immediate") -> Person:
     login = name.split()[0].lower()
-    user = User.objects.create_user(login, f"{login}@example.org", "pw")
+    user = User.objects.create_user(login, f"{login}@example.org")
     return make_person(name, user=user, notices=notices)
 
 
