@@ -236,3 +236,12 @@ def test_the_motions_feed_shows_each_event_once(client, motion):
     assert feed.status_code == 200
     titles = re.findall(rb"<title>(.*?)</title>", feed.content)[1:]
     assert titles == [b"RFC 8: your position on the motion to accept is asked", b"RFC 8: motion to accept"]
+
+
+def test_your_account_page_links_to_the_same_choice(client):
+    ann = person_with_account("Ann A", notices="digest")
+    client.force_login(ann.user)
+    page = client.get("/accounts/you/").content.decode()
+    assert "Sign-off e-mail: one daily digest (to ann@example.org)." in page
+    [url] = re.findall(r'href="(/notices/[^"]+/)"', page)
+    assert notices.person_from_token(url.split("/")[2]) == ann
