@@ -8,13 +8,16 @@ The clock is passed in (`now`) or moved with time-machine; nothing sleeps.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from io import StringIO
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django_tasks.backends.database.models import DBTaskResult
 
 from decisions.models import MotionEvent, Person, RuleKind, SignOffRule, Team
@@ -107,7 +110,7 @@ def test_each_event_goes_to_each_immediate_person_in_its_own_message(mailbox, mo
 
 def test_a_digest_person_gets_one_message_with_every_event_and_never_the_single_ones(mailbox, motion):
     notices.deliver(T0)
-    flow.withdraw(motion, version=Motion_version(motion), note="Too early", now=T0 + MINUTE)
+    flow.withdraw(motion, version=version_of(motion), note="Too early", now=T0 + MINUTE)
     notices.deliver(T0 + 2 * MINUTE)
     assert not mailbox.to("cat@example.org")
 
@@ -131,7 +134,7 @@ def test_a_digest_person_gets_one_message_with_every_event_and_never_the_single_
     }
 
 
-def Motion_version(motion) -> int:
+def version_of(motion) -> int:
     motion.refresh_from_db()
     return motion.version
 
@@ -245,3 +248,19 @@ def test_your_account_page_links_to_the_same_choice(client):
     assert "Sign-off e-mail: one daily digest (to ann@example.org)." in page
     [url] = re.findall(r'href="(/notices/[^"]+/)"', page)
     assert notices.person_from_token(url.split("/")[2]) == ann
+
+
+def test_send_notices_does_one_pass_and_reports_it_as_json(mailbox, motion):
+    def run(*args: str) -> dict:
+        out = StringIO()
+        call_command("send_notices", "--json", *args, stdout=out)
+        return json.loads(out.getvalue().splitlines()[-1])
+
+    with time_machine.travel(T0, tick=False):
+        first = run()
+        digest = run("--digest")
+        again = run()
+    assert first == {"sent": 4, "digests": 0, "events": 4, "skipped": 1, "failed": 0, "errors": [],
+                     "next_attempt_at": None}  # fmt: skip
+    assert (digest["digests"], digest["events"]) == (1, 2)
+    assert again["sent"] == 0 and len(mailbox.messages) == 5
