@@ -171,7 +171,7 @@ def _context(person: Person) -> dict[str, Any]:
 def _message(person: Person, subject: str, body: str, msgid: str, unsubscribe: str) -> EmailMessage:
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     return EmailMessage(
-        subject=f"{prefix}{subject}"[:250],
+        subject=" ".join(f"{prefix}{subject}".split())[:250],  # a header: one line, always
         body=body,
         to=[address_of(person)],
         headers={
