@@ -20,7 +20,7 @@ from decisions.meetings.models import (
     Remark,
     Topic,
 )
-from decisions.people.models import Area, Person, unique_slug
+from decisions.people.models import Area, NoticeChoice, Person, unique_slug
 from decisions.precedents.models import Precedent, PrecedentKind
 from decisions.records.models import (
     RATING_MAX,
@@ -67,6 +67,7 @@ from decisions.signoff.models import (
     Position,
     PositionKind,
     RuleKind,
+    SentAs,
     SignOffRule,
     Team,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "Motion",
     "MotionEvent",
     "MotionState",
+    "NoticeChoice",
     "Option",
     "OwnerRole",
     "PendingReference",
@@ -134,6 +136,7 @@ __all__ = [
     "RuleKind",
     "SearchEntry",
     "SearchKind",
+    "SentAs",
     "SignOffRule",
     "Source",
     "SourceFile",

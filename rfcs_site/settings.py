@@ -396,6 +396,8 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rfcs-site@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Where the site is seen from outside: links in mail the worker sends (no request to ask).
+RFCS_SITE_URL = os.environ.get("RFCS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # `manage.py write_source` (sources whose place of record is the site): where it keeps a clone
 # of each source, and who the commits it makes are by (--author overrides it).

@@ -85,6 +85,8 @@ EXEMPT = {
     "password_reset": "sends a reset mail to the address's owner; changes nothing",
     "password_reset_confirm": "sets a password only with the token mailed to the account's owner",
     "git-hook": "a webhook: the source's secret (HMAC or token) says who sent it (tests/test_sources_hooks.py)",
+    "notices": "changes only how the person its signed token names hears of sign-off, the e-mail's "
+    "unsubscribe link (tests/test_signoff_notices.py)",
 }
 
 # Account pages (decisions/accounts/ and django-allauth): each acts on the poster's own account,
@@ -728,6 +730,7 @@ GET_ANSWERS = {
         for step in ("login", "callback")
     },
     "socialaccount_login_error": (401,),  # "Sign-in failed", in the site's design
+    "decisions:notices": (404,),  # a token this site did not sign: "This link does not work"
 }
 
 

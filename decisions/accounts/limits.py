@@ -283,6 +283,8 @@ class LoginRequiredEverywhereMiddleware:
         "/admin/login/",
         # Webhooks prove who sent them with the source's secret, not a session.
         "/hooks/",
+        # An e-mail's unsubscribe link: its signed token says who, no sign-in needed.
+        "/notices/",
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

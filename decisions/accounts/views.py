@@ -24,6 +24,7 @@ from decisions.accounts import claims
 from decisions.accounts.models import ClaimStatus, PersonClaim
 from decisions.people.linking import person_for
 from decisions.people.models import Person
+from decisions.signoff.notices import unsubscribe_token
 
 SEARCH_LIMIT = 20
 
@@ -137,6 +138,8 @@ def account(request: HttpRequest) -> HttpResponse:
             if button["id"] not in {a.provider for a in accounts}
         ],
         "problem": problem,
+        # The same page an e-mail's link opens, so there is one place to change it.
+        "notices_url": reverse("decisions:notices", args=[unsubscribe_token(linked)]) if linked else "",
     }
     return render(request, "account/account.html", context, status=409 if problem else 200)
 

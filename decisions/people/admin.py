@@ -11,7 +11,8 @@ from decisions.admin_base import ModelAdmin
 
 @admin.register(models.Person)
 class PersonAdmin(ModelAdmin):
-    list_display = ["name", "slug", "affiliation", "user"]
+    list_display = ["name", "slug", "affiliation", "user", "notices"]
+    list_filter = ["notices"]
     search_fields = ["name", "slug", "aliases", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]

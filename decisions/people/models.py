@@ -25,6 +25,14 @@ def unique_slug(model: type[models.Model], text: str, field: str = "slug", max_l
 # People and areas ------------------------------------------------------------------------
 
 
+class NoticeChoice(models.TextChoices):
+    """How a person hears of sign-off events by e-mail (decisions.signoff.notices)."""
+
+    IMMEDIATE = "immediate", "Each event in its own message"
+    DIGEST = "digest", "One daily digest"
+    NONE = "none", "No e-mail"
+
+
 class Person(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -37,6 +45,13 @@ class Person(models.Model):
     url = models.URLField(blank=True, help_text="Home page or profile.")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    # On the person, not the account: the outbox has a row per person, and person_for() links them.
+    notices = models.CharField(
+        max_length=10,
+        choices=NoticeChoice.choices,
+        default=NoticeChoice.IMMEDIATE,
+        help_text="Sign-off e-mail, sent to the linked account's address.",
     )
 
     class Meta:

@@ -63,6 +63,15 @@ class MotionAdmin(ReadOnly, ModelAdmin):
 
 @admin.register(models.MotionEvent)
 class MotionEventAdmin(ReadOnly, ModelAdmin):
-    list_display = ["created_at", "kind", "person", "motion", "delivered_at"]
-    list_filter = ["kind", "delivered_at"]
+    list_display = [
+        "created_at",
+        "kind",
+        "person",
+        "motion",
+        "delivered_at",
+        "sent_as",
+        "attempts",
+        "next_attempt_at",
+    ]
+    list_filter = ["kind", "sent_as", "delivered_at"]
     list_select_related = ["person", "motion"]

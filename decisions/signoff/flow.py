@@ -39,6 +39,7 @@ from decisions.models import (
 )
 from decisions.signoff import rules
 from decisions.signoff.models import scope_of
+from decisions.signoff.tasks import queue_delivery
 
 BY_RULE = "by the sign-off rule"
 RFC_STATUS = {
@@ -147,6 +148,7 @@ def _outbox(
         ],
         ignore_conflicts=True,
     )
+    queue_delivery()  # the mail worker runs once the change commits
 
 
 def settle(motion: Motion, now: datetime.datetime) -> Change | None:

@@ -252,12 +252,23 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", "Motion withdrawn"
 
 
+class SentAs(models.TextChoices):
+    """How a delivered row went out (decisions.signoff.notices); each row goes one way, once."""
+
+    IMMEDIATE = "immediate", "In its own message"
+    DIGEST = "digest", "In a daily digest"
+    OFF = "off", "Not sent: the person turned notices off"
+    NO_ADDRESS = "no-address", "Not sent: no e-mail address"
+
+
 class MotionEvent(models.Model):
     """The outbox: one row per event and person, written in the transaction of the change.
 
     A worker delivers the rows whose `delivered_at` is empty and sets it; `key` names the event
     (the same for every person it goes to), and (key, person) is unique, so an event is never
-    written twice for one person, also when two servers advance the same motion.
+    written twice for one person, also when two servers advance the same motion. A pass claims a
+    row by setting `claim` and moving `next_attempt_at` past the send (a lease), so no other pass
+    takes it; a failed send leaves it undelivered with `attempts` and a later `next_attempt_at`.
     """
 
     key = models.CharField(max_length=100)
@@ -268,6 +279,15 @@ class MotionEvent(models.Model):
     text = models.CharField(max_length=500)
     created_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)
+    sent_as = models.CharField(max_length=12, choices=SentAs.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Not before this time: after a failed send, or while a pass holds it.",
+    )
+    claim = models.CharField(max_length=32, blank=True, help_text="The pass that holds the row.")
+    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

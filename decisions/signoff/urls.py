@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from decisions.signoff import api, views, waiting
+from decisions.signoff import api, feeds, unsubscribe, views, waiting
 
 urlpatterns = [
     path("motions/", views.motion_list, name="motion-list"),
+    path("motions/feed/", feeds.MotionEventFeed(), name="motion-feed"),
+    path("people/<slug:slug>/motions/feed/", feeds.PersonMotionEventFeed(), name="person-motion-feed"),
+    path("notices/<str:token>/", unsubscribe.notices, name="notices"),
     path("motions/<int:pk>/", views.motion_detail, name="motion-detail"),
     path("motions/propose/rfc/<int:pk>/", views.motion_propose, name="motion-propose-rfc"),
     path("motions/propose/decision/<int:number>/", views.motion_propose, name="motion-propose-decision"),
