@@ -97,6 +97,7 @@ EXEMPT |= {
     "account_reset_password": "a redirect to the site's limited password reset",
     "account_change_password": "a redirect to the site's password change",
     "account": "files or withdraws the poster's own claim on a person; it links only when staff approve it or a verified handle proves it",
+    "account-add-me": 'makes the poster\'s own person ("I am not in the records yet"), only while the account has none and no claim waits',
     "account_signup": "makes an account when RFCS_SITE_SIGNUP=1, signed in once its address is confirmed",
     "account_confirm_email": "confirms an address only with the key mailed to it",
     "account_email": "the signed-in account's own e-mail addresses",
@@ -497,6 +498,7 @@ WRITES: dict[str, Write] = {
             "title": "Written by the walk",
             "body": "# Summary\n\nA new RFC.\n",
             "action": "save",
+            "add_me": "on",  # an account without a person says it is not in the records yet
         },
         landed=lambda world, _: RFC.objects.filter(title="Written by the walk", status="draft").exists(),
         lands_at=lambda world, _: "/rfcs/",
@@ -532,7 +534,7 @@ WRITES: dict[str, Write] = {
     "decisions:decision-new": Write(
         target=NOWHERE,
         roles={"editor": editor("add_decision"), "contributor": in_group("Contributors")},
-        data=lambda world, _, url: {"title": "Which interpreter?", "context": "We need one."},
+        data=lambda world, _, url: {"title": "Which interpreter?", "context": "We need one.", "add_me": "on"},
         landed=lambda world, _: Decision.objects.filter(title="Which interpreter?").exists(),
         lands_at=lambda world, _: "/decisions/",
     ),

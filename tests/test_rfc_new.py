@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
+from decisions.accounts import claims
 from decisions.models import RFC, Area, Person, RFCNumberCounter, RFCRevision, RFCStatusChange
-from decisions.rfcs.drafting import author_person
 from decisions.rfcs.layouts import LAYOUTS
 from tests.factories import make_person, make_rfc
 
@@ -49,6 +49,7 @@ def submission(**changes: str) -> dict[str, str]:
         "title": "Shared WASI crates",
         "body": BODY,
         "action": "save",
+        "add_me": "on",  # the account has no person yet and says it is not in the records
     } | changes
 
 
@@ -176,7 +177,7 @@ def test_the_author_is_the_person_linked_to_the_account(signed_in, contributor):
 
 def test_a_person_with_the_same_name_is_not_taken_over(contributor):
     stranger = make_person("Cora Contributor")
-    person = author_person(contributor)
+    person = claims.add_me(contributor)
     assert person != stranger and person.user == contributor
     assert Person.objects.get(pk=stranger.pk).user is None
 

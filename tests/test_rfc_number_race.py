@@ -25,9 +25,11 @@ import json, threading, django
 django.setup()
 from django.contrib.auth.models import User
 from django.db import connection
+from decisions.accounts import claims
 from decisions.rfcs.drafting import NewRFCForm, submit_draft
 
 users = [User.objects.get_or_create(username=f"writer{i}")[0] for i in range(2)]
+authors = [claims.add_me(user) for user in users]
 connection.close()
 barrier = threading.Barrier(2)
 numbers, errors = [], []
@@ -37,7 +39,7 @@ def write(i):
         form = NewRFCForm({"series": "site", "title": f"Race {i}", "body": "# Summary\\n\\nRace.\\n"})
         assert form.is_valid(), form.errors
         barrier.wait()
-        numbers.append(submit_draft(form, users[i]).number)
+        numbers.append(submit_draft(form, users[i], authors[i]).number)
     except Exception as error:
         errors.append(repr(error))
     finally:

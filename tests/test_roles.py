@@ -156,7 +156,9 @@ def test_a_contributor_may_not_save_over_a_meeting_they_had_no_part_in(series):
 
 def test_a_contributor_proposes_a_decision_and_may_edit_but_not_decide_it():
     contributor = client_as("contributor")
-    contributor.post("/decisions/new/", {"title": "Which interpreter?", "context": "We need one."})
+    contributor.post(
+        "/decisions/new/", {"title": "Which interpreter?", "context": "We need one.", "add_me": "on"}
+    )
     decision = Decision.objects.get()
     assert decision.status == "proposed"
     assert decision.ownerships.get().role == OwnerRole.CONTRIBUTOR
@@ -175,7 +177,9 @@ def test_a_contributor_proposes_a_decision_and_may_edit_but_not_decide_it():
 
 def test_a_contributor_cannot_make_themselves_an_owner_by_posting_the_owners_form():
     contributor = client_as("contributor")
-    contributor.post("/decisions/new/", {"title": "Which interpreter?", "context": "We need one."})
+    contributor.post(
+        "/decisions/new/", {"title": "Which interpreter?", "context": "We need one.", "add_me": "on"}
+    )
     decision = Decision.objects.get()
     person = decision.ownerships.get().person
     form = contributor.get("/decisions/1/edit/").context["form"]

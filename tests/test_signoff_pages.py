@@ -154,6 +154,49 @@ def test_the_record_pages_cost_the_same_queries_with_a_bigger_motion(client, mot
     assert count_queries("/rfcs/8/") == before
 
 
+def motions_on_new_records(count: int, team: Team) -> list[Motion]:
+    """Open motions, every other one on a decision, each with a position and a concern."""
+    ann, ben = team.members.get(name="Ann A"), team.members.get(name="Ben B")
+    motions = []
+    for index in range(count):
+        record = make_rfc(title=f"RFC {index}") if index % 2 else make_decision(title=f"Record {index}")
+        motion = flow.propose(
+            record, person=None, disposition="accept", teams=[team], summary="", now=timezone.now()
+        )
+        flow.record_position(motion, person=ann, kind="approve", after=0, now=timezone.now())
+        flow.record_position(
+            motion, person=ben, kind="concern", after=0, now=timezone.now(), concern_name=f"scope {index}",
+            concern_text="Too wide.",
+        )  # fmt: skip
+        motions.append(motion)
+    return motions
+
+
+def test_the_motions_api_costs_the_same_queries_for_2_and_15_motions(client, motion, count_queries):
+    team = Team.objects.get()
+    motions_on_new_records(1, team)  # with the fixture's motion: 2
+    two = count_queries("/api/motions/")
+    motions_on_new_records(13, team)
+    assert count_queries("/api/motions/") == two
+    results = client.get("/api/motions/").json()["results"]
+    assert len(results) == 15
+    # Read together, each motion says what its own page of the API says.
+    for result in results[:3]:
+        assert result == client.get(result["api_url"]).json()
+    assert {result["record"]["api_url"].split("/")[-3] for result in results} == {"rfcs", "decisions"}
+
+
+def test_the_motions_api_settles_a_period_that_ended_while_the_timer_was_late(client, motion):
+    ended = timezone.now() - datetime.timedelta(days=1)
+    Motion.objects.filter(pk=motion.pk).update(
+        state="fcp", fcp_starts_at=ended - datetime.timedelta(days=10), fcp_ends_at=ended
+    )
+    [result] = client.get("/api/motions/").json()["results"]
+    motion.refresh_from_db()
+    assert motion.state != "fcp" and result["state"] == motion.state
+    assert result["record"]["status"] == motion.record.status
+
+
 def test_staff_manage_teams_in_the_admin_and_can_never_delete_a_motion_or_concern(client, motion):
     client.force_login(User.objects.create_superuser("root", "root@example.org", "pw"))
     assert client.get("/admin/decisions/team/add/").status_code == 200

@@ -16,11 +16,12 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from decisions.accounts.models import EMAIL, ClaimStatus, Handle, PersonClaim
+from decisions.people.linking import person_for
 from decisions.people.models import Person
 from decisions.people.names import name_key
 
@@ -177,3 +178,56 @@ def withdraw(user: Any, claim_id: int) -> None:
     PersonClaim.objects.filter(pk=claim_id, user=user, status=ClaimStatus.PENDING).update(
         status=ClaimStatus.WITHDRAWN, decided_at=timezone.now()
     )
+
+
+# Not in the records yet ------------------------------------------------------------------------
+# Writing needs a person (an RFC's author, a proposal's contributor). An account that has none is
+# asked first who it is: claiming the person the notes already know keeps one person per account;
+# a new person is made only when the account says it is not in the records.
+
+
+@dataclass
+class WhoStep:
+    """What the "Who are you in the records?" step shows to an account without a person."""
+
+    name: str  # the name a new person would get
+    pending: PersonClaim | None  # a claim waiting for staff: no new person meanwhile
+
+
+def new_person_name(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()).strip()[:200]
+
+
+def who_step(user: Any) -> WhoStep | None:
+    """None when the account is a person already (person_for), else what the step shows."""
+    if person_for(user) is not None:
+        return None
+    pending = (
+        PersonClaim.objects.filter(user=user, status=ClaimStatus.PENDING).select_related("person").first()
+    )
+    return WhoStep(new_person_name(user), pending)
+
+
+def waiting_message(claim_: PersonClaim) -> str:
+    return (
+        f"Your claim to be {claim_.person.name} waits for staff: you can submit once they approve it, "
+        "or withdraw it on Your account if you are not in the records."
+    )
+
+
+def add_me(user: Any) -> Person:
+    """A new person for this account, linked to it, on its explicit choice ("I am not in the
+    records yet"); the account's person when it has one already (a second click changes nothing)."""
+    person = person_for(user)
+    if person is not None:
+        return person
+    pending = (
+        PersonClaim.objects.filter(user=user, status=ClaimStatus.PENDING).select_related("person").first()
+    )
+    if pending is not None:
+        raise ClaimRefused(waiting_message(pending))
+    try:
+        with transaction.atomic():
+            return Person.objects.create(name=new_person_name(user), user=user)
+    except IntegrityError:  # a second click at the same time: the account's person is made once
+        return Person.objects.get(user=user)

@@ -87,6 +87,7 @@ urlpatterns = [
         name="account_change_password",
     ),
     path("you/", views.account, name="account"),
+    path("you/add-me/", views.add_me, name="account-add-me"),
     path(f"{OIDC}/<str:provider_id>/login/", oidc.login, name="openid_connect_login"),
     path(f"{OIDC}/<str:provider_id>/login/callback/", oidc.callback, name="openid_connect_callback"),
     # allauth's pages the site uses: sign-up and confirming its address, the switched-off

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from decisions.accounts import claims
 from decisions.accounts.models import ClaimStatus, PersonClaim
@@ -142,6 +142,20 @@ def account(request: HttpRequest) -> HttpResponse:
         "notices_url": reverse("decisions:notices", args=[unsubscribe_token(linked)]) if linked else "",
     }
     return render(request, "account/account.html", context, status=409 if problem else 200)
+
+
+@login_required
+@require_POST
+def add_me(request: HttpRequest) -> HttpResponse:
+    """ "I am not in the records yet": a new person for this account, then back to the form."""
+    back = _safe_next(request) or reverse("account")
+    try:
+        person = claims.add_me(request.user)
+    except claims.ClaimRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
+    messages.success(request, f"You are {person.name} in the records from now on.")
+    return redirect(back)
 
 
 def _int(value: str | None) -> int:

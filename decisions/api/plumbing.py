@@ -26,6 +26,7 @@ from decisions.models import RFC, Area, Decision, Meeting, Person, Precedent
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 Serializer = Callable[[HttpRequest, Any], dict]
+PageSerializer = Callable[[HttpRequest, list[Any]], list[dict]]  # a whole page at once
 
 
 class ApiError(Exception):
@@ -86,14 +87,29 @@ def page_url(request: HttpRequest, number: int) -> str:
     return absolute(request, f"{request.path}?{query.urlencode()}")
 
 
-def paginated(request: HttpRequest, rows: QuerySet, serialize: Serializer) -> JsonResponse:
-    """One page of rows as {count, page, pages, next, previous, results}: two queries plus prefetches."""
+def paginated(
+    request: HttpRequest,
+    rows: QuerySet,
+    serialize: Serializer | None = None,
+    *,
+    page_of: PageSerializer | None = None,
+) -> JsonResponse:
+    """One page of rows as {count, page, pages, next, previous, results}: two queries plus prefetches.
+
+    `serialize` answers for one row; `page_of` for the whole page, when it reads what the rows
+    need together (the motions of a page come in one query, not one each)."""
     number = whole_number(request, "page", 1)
     per_page = min(whole_number(request, "per_page", PER_PAGE), MAX_PER_PAGE)
     paginator = Paginator(rows, per_page)
     if number > paginator.num_pages:
         raise ApiError(400, f"There is no page {number}; the last page is {paginator.num_pages}.")
     page = paginator.page(number)
+    if page_of is not None:
+        results = page_of(request, list(page.object_list))
+    elif serialize is not None:
+        results = [serialize(request, row) for row in page.object_list]
+    else:
+        raise TypeError("paginated() needs serialize or page_of")
     return JsonResponse(
         {
             "count": paginator.count,
@@ -101,7 +117,7 @@ def paginated(request: HttpRequest, rows: QuerySet, serialize: Serializer) -> Js
             "pages": paginator.num_pages,
             "next": page_url(request, number + 1) if page.has_next() else None,
             "previous": page_url(request, number - 1) if page.has_previous() else None,
-            "results": [serialize(request, row) for row in page.object_list],
+            "results": results,
         }
     )
 

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.accounts import claims
+from decisions.accounts.writer import offer_add_me, writer
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import (
@@ -32,6 +34,7 @@ from decisions.models import (
     DecisionRevision,
     DecisionStatus,
     OwnerRole,
+    Person,
     Topic,
 )
 from decisions.permissions import Refused, can_create_decision, can_edit_decision, waits_for_acceptance
@@ -41,7 +44,6 @@ from decisions.records import matrix as matrix_module
 from decisions.records.editor import editor_context, formsets, get_decision_for_edit, render_edit
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
 from decisions.records.pages import decision_page
-from decisions.rfcs.drafting import author_person
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS, action_item_order, filtered_list
 from decisions.signoff.pages import panel
 from decisions.signoff.views import bound_cache, panel_context
@@ -147,27 +149,39 @@ def decision_new(request: HttpRequest) -> HttpResponse:
     topic = _topic_from(request)
     initial = {"context": _quote_topic(topic)} if topic else None
     form = NewDecisionForm(request.POST or None, initial=initial)
+    # A contributor proposes: the record waits, as proposed, for its owners or an editor.
+    proposing = waits_for_acceptance(request.user, "decision.new")
+    who = claims.who_step(request.user) if proposing else None
+    offer_add_me(form, who)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        prerender(form.instance)
-        with transaction.atomic():
-            decision = form.save(commit=False)
-            decision.number = (Decision.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
-            # A contributor proposes: the record waits, as proposed, for its owners or an editor.
-            proposing = waits_for_acceptance(request.user, "decision.new")
-            if proposing:
-                decision.status = DecisionStatus.PROPOSED
-            decision.save()
-            decision.record_status("", user=request.user, note="Proposed" if proposing else "Opened")
-            person = author_person(request.user) if proposing else getattr(request.user, "person", None)
-            if person is not None:
-                role = OwnerRole.CONTRIBUTOR if proposing else OwnerRole.OWNER
-                DecisionOwner.objects.create(decision=decision, person=person, role=role)
-            if topic is not None:
-                DecisionMeeting.objects.create(decision=decision, meeting=topic.meeting, topic=topic)
-            history.record(decision, user=request.user, message="Created")
-        messages.success(request, f"{decision.code} created. Now add its options and criteria.")
-        return redirect("decisions:decision-edit", decision.number)
-    return render(request, "decisions/decision_new.html", {"form": form, "topic": topic})
+        person = writer(form, request.user, who)
+        if person is not None or not proposing:
+            return _create_decision(request, form, topic, person, proposing)
+        status = 422
+    context = {"form": form, "topic": topic, "who": who}
+    return render(request, "decisions/decision_new.html", context, status=status)
+
+
+def _create_decision(
+    request: HttpRequest, form: NewDecisionForm, topic: Topic | None, person: Person | None, proposing: bool
+) -> HttpResponse:
+    prerender(form.instance)
+    with transaction.atomic():
+        decision = form.save(commit=False)
+        decision.number = (Decision.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
+        if proposing:
+            decision.status = DecisionStatus.PROPOSED
+        decision.save()
+        decision.record_status("", user=request.user, note="Proposed" if proposing else "Opened")
+        if person is not None:
+            role = OwnerRole.CONTRIBUTOR if proposing else OwnerRole.OWNER
+            DecisionOwner.objects.create(decision=decision, person=person, role=role)
+        if topic is not None:
+            DecisionMeeting.objects.create(decision=decision, meeting=topic.meeting, topic=topic)
+        history.record(decision, user=request.user, message="Created")
+    messages.success(request, f"{decision.code} created. Now add its options and criteria.")
+    return redirect("decisions:decision-edit", decision.number)
 
 
 def _topic_from(request: HttpRequest) -> Topic | None:

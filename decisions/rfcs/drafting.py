@@ -21,6 +21,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from decisions import markdown
+from decisions.accounts import claims
+from decisions.accounts.writer import offer_add_me, writer
 from decisions.forms import ControlFreeForm, markdown_size_validator
 from decisions.markdown.fields import prerender
 from decisions.models import RFC, Area, Person, RFCNumberCounter, RFCSeries, RFCStatus
@@ -78,19 +80,6 @@ class NewRFCForm(ControlFreeForm):
         return body
 
 
-def author_person(user: Any) -> Person:
-    """The person an account writes as: the one linked to it, or a new person named after it.
-
-    A person found by name alone is never linked here, since that would let an account act as
-    someone else; claiming an existing person (staff-approved) replaces this function.
-    """
-    person = Person.objects.filter(user=user).first()
-    if person is not None:
-        return person
-    name = (user.get_full_name() or user.get_username()).strip()[:200]
-    return Person.objects.create(name=name, user=user)
-
-
 def next_number(series: str) -> int:
     """Take the next number of `series`; call inside the transaction that saves the RFC."""
     counter, _ = RFCNumberCounter.objects.select_for_update().get_or_create(series=series)
@@ -100,7 +89,7 @@ def next_number(series: str) -> int:
     return counter.last_number
 
 
-def submit_draft(form: NewRFCForm, user: Any) -> RFC:
+def submit_draft(form: NewRFCForm, user: Any, author: Person) -> RFC:
     """Save a valid form as a draft RFC, numbered, authored by the account's person, in one transaction."""
     data = form.cleaned_data
     rfc = RFC(
@@ -115,7 +104,7 @@ def submit_draft(form: NewRFCForm, user: Any) -> RFC:
     with transaction.atomic():
         rfc.number = next_number(rfc.series)
         rfc.record_change(user=user, message="Submitted as a draft", note="Submitted")
-        rfc.authors.add(author_person(user))
+        rfc.authors.add(author)
         rfc.areas.set(data["areas"])
     return rfc
 
@@ -139,18 +128,23 @@ def rfc_new(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: `action` = layout (start from another), preview, or save."""
     if not can_create_rfc(request.user):
         raise Refused("rfc.new", what="write a new RFC")
+    who = claims.who_step(request.user)
     if request.method != "POST":
-        return _render(request, {"form": NewRFCForm()})
+        return _render(request, {"form": NewRFCForm()}, who)
     form = NewRFCForm(request.POST)
     action = request.POST.get("action")
     if action == "layout":
         form, notice = _switch_layout(request, form)
-        return _render(request, {"form": form, "layout_notice": notice, "unchecked": True})
+        return _render(request, {"form": form, "layout_notice": notice, "unchecked": True}, who)
+    offer_add_me(form, who)
     if not form.is_valid():
-        return _render(request, {"form": form, "preview": _preview(form)}, status=422)
+        return _render(request, {"form": form, "preview": _preview(form)}, who, status=422)
     if action != "save":
-        return _render(request, {"form": form, "preview": _preview(form)})
-    rfc = submit_draft(form, request.user)
+        return _render(request, {"form": form, "preview": _preview(form)}, who)
+    author = writer(form, request.user, who)
+    if author is None:
+        return _render(request, {"form": form, "preview": _preview(form)}, who, status=422)
+    rfc = submit_draft(form, request.user, author)
     messages.success(request, f"{rfc.label} submitted as a draft. You can edit it from its page.")
     return redirect(rfc)
 
@@ -169,7 +163,11 @@ def _preview(form: NewRFCForm) -> dict[str, Any] | None:
     }
 
 
-def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, context: dict[str, Any], who: claims.WhoStep | None, status: int = 200
+) -> HttpResponse:
     context["layouts"] = list(LAYOUTS.items())
+    context["who"] = who
+    offer_add_me(context["form"], who)
     template = "decisions/rfc_new.html#preview" if request.htmx else "decisions/rfc_new.html"
     return render(request, template, context, status=200 if request.htmx else status)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from decisions.api.plumbing import (
     ApiError,
@@ -21,7 +22,7 @@ from decisions.api.plumbing import (
 )
 from decisions.models import RFC, Decision, Motion
 from decisions.signoff.forms import MotionFilterForm
-from decisions.signoff.pages import MotionView, motion_view, panel
+from decisions.signoff.pages import MotionView, motion_view, motion_views, panel
 
 
 def motion_data(request: HttpRequest, view: MotionView) -> dict[str, Any]:
@@ -107,7 +108,15 @@ def motion_list(request: HttpRequest) -> JsonResponse:
     """Open motions by default; ?state=, ?disposition=, ?record=rfc|decision, ?team= as on /motions/."""
     form = checked(MotionFilterForm(request.GET))
     motions = form.filter(Motion.objects.select_related("rfc", "decision")).order_by("fcp_ends_at", "-pk")
-    return paginated(request, motions, lambda request, motion: motion_data(request, motion_view(motion)))
+    # The page's motions are read together (motion_views), not one query each.
+    return paginated(request, motions, page_of=motions_data)
+
+
+def motions_data(request: HttpRequest, motions: list[Motion]) -> list[dict[str, Any]]:
+    """A page of motions as motion_data, their teams, positions and concerns read together."""
+    motions = [motion for motion in motions if motion.record is not None]
+    views = motion_views(motions, timezone.now())
+    return [motion_data(request, views[motion.pk]) for motion in motions]
 
 
 @api_view

@@ -272,6 +272,42 @@ def panel(record: RFC | Decision, now: datetime.datetime, rows: Rows | None = No
     return Panel(record, motions)
 
 
+def _read_views(motions: list[Motion]) -> dict[int, MotionView]:
+    """The views of `motions`, from one query per kind of record (two at most)."""
+    views: dict[int, MotionView] = {}
+    for kind in ("rfc", "decision"):
+        records = {getattr(m, kind).pk: getattr(m, kind) for m in motions if getattr(m, f"{kind}_id")}
+        if not records:
+            continue
+        rows = _UNIONS[kind].rows_of(sorted(records))
+        by_record: dict[int, Rows] = {pk: {tag: [] for tag in rows} for pk in records}
+        for tag, tagged in rows.items():
+            for owner, row in tagged:
+                by_record[owner][tag].append((owner, row))
+        for pk, own in by_record.items():
+            views.update((view.motion.pk, view) for view in build(own, records[pk]))
+    return views
+
+
+def motion_views(motions: list[Motion], now: datetime.datetime) -> dict[int, MotionView]:
+    """Each motion's view by its pk, for a page of motions of many records: two queries, not one
+    per motion (more, and a write, only when a period's end has passed, as for panel())."""
+    from decisions.signoff import flow
+
+    views = _read_views(motions)
+    due = [
+        pk for pk, view in views.items()
+        if view.motion.state == MotionState.FCP and view.motion.fcp_ends_at <= now
+    ]  # fmt: skip
+    if not due:
+        return views
+    flow.advance(now, Motion.objects.filter(pk__in=due))
+    for motion in motions:
+        if motion.record is not None:
+            motion.record.refresh_from_db(fields=["status"])
+    return _read_views(motions)
+
+
 def motion_view(motion: Motion) -> MotionView:
     """One motion with its teams, positions and concerns (its record's rows, one query)."""
     record = motion.record

@@ -54,6 +54,17 @@ def test_a_contributor_writes_a_new_rfc_and_submits_it_as_a_draft(page, demo):
     sign_in(page, "cora", "/rfcs/")
     page.get_by_role("link", name="Write an RFC").click()
     expect(page).to_have_url(re.compile(r"/rfcs/new/$"))
+    # Cora is nobody in the records yet: she is asked who she is before the form.
+    step = page.get_by_role("region", name="Who are you in the records?")
+    expect(step.get_by_role("link", name="claim your person on Your account")).to_have_attribute(
+        "href", "/accounts/you/"
+    )
+    check_page(page, "rfc-new-who-are-you")
+    page.set_viewport_size(PHONE)
+    step.get_by_role("button", name="I am not in the records yet: add me as Cora Contributor").click()
+    expect(page).to_have_url(re.compile(r"/rfcs/new/$"))
+    expect(page.locator(".messages")).to_contain_text("You are Cora Contributor in the records from now on.")
+    expect(page.get_by_role("region", name="Who are you in the records?")).to_have_count(0)
     page.get_by_label("rust-lang/rfcs").check()
     page.get_by_role("button", name="Start from this template").click()
     expect(page.get_by_label("Text")).to_have_value(re.compile(r"# Guide-level explanation"))
@@ -87,6 +98,19 @@ def test_a_mistake_is_shown_where_it_is_and_nothing_is_saved(page, demo):
     expect(alert.get_by_role("link", name="Title")).to_have_attribute("href", "#id_title")
     expect(alert).to_contain_text("still the template")
     assert RFC.objects.count() == 11
+
+
+def test_a_contributor_who_is_nobody_yet_is_asked_before_proposing_a_decision(page, demo):
+    sign_in(page, "cora", "/decisions/new/")
+    page.set_viewport_size(PHONE)
+    page.get_by_label("Question").fill("Which interpreter?")
+    page.get_by_label("Context and problem statement").fill("We need one.")
+    page.get_by_role("button", name="Create and add options").click()
+    expect(page.locator(".add-me .errorlist")).to_contain_text("Say who you are in the records first")
+    check_page(page, "decision-new-who-are-you")
+    page.get_by_label("I am not in the records yet: add me as Cora Contributor when I submit").check()
+    page.get_by_role("button", name="Create and add options").click()
+    expect(page).to_have_url(re.compile(r"/decisions/\d+/edit/$"))
 
 
 @pytest.fixture

@@ -123,7 +123,7 @@ def considered(spec: RecordSpec) -> str:
 def chosen_line(spec: RecordSpec) -> str:
     if not spec.chosen:
         return NOT_CHOSEN
-    name = inline(spec.chosen).replace('"', '\\"')
+    name = inline(spec.chosen, quoted=True)
     return f'Chosen option: "{name}", because' if block(spec.rationale) else f'Chosen option: "{name}".'
 
 

@@ -23,25 +23,28 @@ _HTML_BLOCKS = [
 ]
 
 
-def _escape(text: str) -> str:
-    return _INLINE_SPECIAL.sub(lambda m: "".join("\\" + ch for ch in m.group()), text)
+def _escape(text: str, *, quoted: bool = False) -> str:
+    text = _INLINE_SPECIAL.sub(lambda m: "".join("\\" + ch for ch in m.group()), text)
+    return text.replace('"', '\\"') if quoted else text
 
 
-def inline(text: str, *, in_table: bool = False) -> str:
+def inline(text: str, *, in_table: bool = False, quoted: bool = False) -> str:
     """User text inside a sentence, heading, list item or table cell, on one line, stripped.
 
     Markdown punctuation is escaped, except inside `code spans`, which are kept: people write
-    them in notes, and on one line they cannot break the structure around them.
+    them in notes, and on one line they cannot break the structure around them. quoted=True
+    also escapes `"` (the text sits between quotes), again only outside code spans, where a
+    backslash is a character of the code and would not read back.
     """
-    if not _MAYBE_SPECIAL.search(text):
+    if not _MAYBE_SPECIAL.search(text) and not (quoted and '"' in text):
         return text.strip()
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     parts, start = [], 0
     for match in _CODE_SPAN.finditer(text):
         code = match.group().replace("|", "\\|") if in_table else match.group()
-        parts += [_escape(text[start : match.start()]), code]
+        parts += [_escape(text[start : match.start()], quoted=quoted), code]
         start = match.end()
-    parts.append(_escape(text[start:]))
+    parts.append(_escape(text[start:], quoted=quoted))
     return "".join(parts).strip()
 
 
