@@ -24,6 +24,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.caching.fragments import reads_state
 from decisions.meetings.changes import meeting_changes
 from decisions.meetings.correcting import preview, read_controls
 from decisions.meetings.corrections import Corrections, apply_corrections
@@ -74,6 +75,7 @@ from decisions.sources.readonly import ensure_editable
 
 
 @require_safe
+@reads_state
 def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingFilterForm(request.GET)
     meetings = (
@@ -88,6 +90,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reads_state
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One query: the meeting, its topics, remarks and relations (decisions.meetings.pages).
 
@@ -117,6 +120,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@reads_state
 def action_item_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ActionItemStatus.OPEN)
     items = ActionItem.objects.select_related("owner", "meeting__series", "decision").order_by(
