@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from decisions.models import ActionItem
-from tests.factories import make_meeting, make_person
+from tests.factories import make_meeting, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ITEMS = reverse("decisions:action-item-list")
@@ -80,3 +80,15 @@ def test_the_status_buttons_stay_with_the_person_who_may_use_them():
         body, _ = get(client, ITEMS)
         assert "Get the RFC written" in body
         assert ("Mark done" in body) is (client is till)
+
+
+def test_a_feed_is_built_once_and_shows_an_edit_at_once(client):
+    rfc = make_rfc("Shared WASI implementations")
+    url = reverse("decisions:rfc-feed")
+    first, built = get(client, url)
+    again, cached = get(client, url)
+    assert again == first and cached < built
+    rfc.title = "Shared WASI hosts"
+    rfc.save()
+    body, _ = get(client, url)
+    assert "Shared WASI hosts" in body and "Shared WASI implementations" not in body
