@@ -8,6 +8,7 @@ any committed write renews them, with no invalidation code to forget.
 The state must be read before the rows a fragment shows (read after, a write in between could
 store the old rows under the new state): a view that renders cached fragments calls
 `state(request)` first (`@reads_state` does), and the page cache's own read of it is reused.
+`{% statecache %}` never reads it itself: in a view that did not, it renders its fragment.
 Nothing that differs between people may go inside one: edit buttons, forms and CSRF tokens stay
 outside, rendered for each request. Without a state (inside a transaction: tests, an atomic
 block) nothing is cached and every fragment is rendered.
@@ -46,12 +47,13 @@ def remember(request: HttpRequest, value: str | None) -> None:
     setattr(request, ATTRIBUTE, value)
 
 
-def key(request: HttpRequest, name: str, *vary: object) -> str | None:
+def key(request: HttpRequest, name: str, *vary: object, read: bool = True) -> str | None:
     """The cache key of a fragment of this request, or None when it must be rendered.
 
-    The day is part of it, as pages show "overdue" and periods that end.
+    The day is part of it, as pages show "overdue" and periods that end. With `read` False, a
+    state not read yet (the view did not ask for one before reading its rows) gives None.
     """
-    current = state(request)
+    current = state(request) if read else getattr(request, ATTRIBUTE, None)
     if current is None:
         return None
     parts = [current, timezone.localdate().isoformat(), name, *map(repr, vary)]

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.caching.fragments import reads_state
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import (
@@ -67,6 +68,7 @@ def _get_decision(number: int) -> Decision:
 
 
 @require_safe
+@reads_state
 def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
     """One query when the record is cached, four when not (the query count `make bench` holds constant).
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from decisions.caching.fragments import reads_state
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import RFC, RFCAlias, parse_reference
@@ -94,6 +95,7 @@ def rfc_alias(request: HttpRequest, alias: str) -> HttpResponse:
 
 
 @require_safe
+@reads_state
 def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
     """One query when the page is cached, two when not (its text is read only then).
 

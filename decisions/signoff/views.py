@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from decisions.caching.datastate import SECONDS_HEADER
+from decisions.caching.fragments import reads_state
 from decisions.models import RFC, Concern, Decision, Motion, PositionKind
 from decisions.permissions import (
     can_propose_motion,
@@ -100,6 +101,7 @@ def motion_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reads_state
 def motion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One motion with every position ever recorded (the history) and every concern."""
     motion = get_object_or_404(Motion.objects.select_related("rfc", "decision"), pk=pk)

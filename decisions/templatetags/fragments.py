@@ -1,7 +1,8 @@
 """`{% statecache "name" vary... %}...{% endstatecache %}`: a fragment kept under the data state.
 
 For parts of a page that are the same for everyone (decisions.caching.fragments): the key is the
-request's data state, the day, the name and the values after it. Never put a form, a CSRF token
+request's data state, the day, the name and the values after it. The view must have read the
+state before its rows (`@reads_state`); otherwise the fragment is rendered, not cached. Never put a form, a CSRF token
 or anything that depends on who is signed in inside.
 """
 
@@ -27,7 +28,9 @@ class StateCacheNode(template.Node):
     def render(self, context: Context) -> str:
         request = context.get("request")
         key = (
-            fragments.key(request, self.name.resolve(context), *(v.resolve(context) for v in self.vary))
+            fragments.key(
+                request, self.name.resolve(context), *(v.resolve(context) for v in self.vary), read=False
+            )
             if request is not None
             else None
         )
