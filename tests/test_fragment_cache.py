@@ -92,3 +92,14 @@ def test_a_feed_is_built_once_and_shows_an_edit_at_once(client):
     rfc.save()
     body, _ = get(client, url)
     assert "Shared WASI hosts" in body and "Shared WASI implementations" not in body
+
+
+def test_the_api_list_is_built_once_and_shows_an_edit_at_once(client):
+    rfc = make_rfc("Shared WASI implementations")
+    url = reverse("decisions:rfc-api-list")
+    first, built = get(client, url)
+    again, cached = get(client, url)
+    assert again == first and cached < built
+    rfc.title = "Shared WASI hosts"
+    rfc.save()
+    assert [row["title"] for row in client.get(url).json()["results"]] == ["Shared WASI hosts"]

@@ -23,6 +23,7 @@ from decisions.api.plumbing import (
     paginated,
     person_data,
     rfc_ref,
+    shared,
 )
 from decisions.models import RFC, RFCStatus
 from decisions.rfcs.forms import RFCFilterForm
@@ -49,6 +50,7 @@ def rfc_summary(request: HttpRequest, rfc: RFC) -> dict:
 
 
 @api_view
+@shared
 def rfc_list(request: HttpRequest) -> JsonResponse:
     form = checked(RFCFilterForm(request.GET))
     return paginated(request, form.filter(RFC.objects.for_list()), rfc_summary)
