@@ -22,6 +22,7 @@ from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
+from decisions.caching import fragments
 from decisions.text import strip_controls
 
 FEED_LENGTH = 50
@@ -53,6 +54,10 @@ class ControlFreeAtom1Feed(Atom1Feed):
         )
 
 
+def _stored(response: HttpResponse) -> tuple[int, dict[str, str], bytes]:
+    return response.status_code, dict(response.items()), response.content
+
+
 class AtomFeed(Feed):
     """An Atom feed that only reads and takes its list page's filters from the query string."""
 
@@ -60,8 +65,19 @@ class AtomFeed(Feed):
 
     @method_decorator(require_safe)
     def __call__(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        """A feed only reads, so other methods get 405 like every other read-only URL."""
-        return super().__call__(request, *args, **kwargs)
+        """A feed only reads, so other methods get 405 like every other read-only URL.
+
+        A feed is the same for everyone who asks for the URL: built once per state of the data
+        (decisions.caching.fragments), for signed-in readers too.
+        """
+        built = fragments.cached(
+            request,
+            "feed",
+            (request.build_absolute_uri(),),
+            lambda: _stored(super(AtomFeed, self).__call__(request, *args, **kwargs)),
+        )
+        status, headers, content = built
+        return HttpResponse(content, status=status, headers=headers)
 
     def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> QueryDict:
         """The query string: list feeds take the same filters as their list page."""

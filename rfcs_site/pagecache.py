@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 
-from decisions.caching import datastate
+from decisions.caching import datastate, fragments
 
 HEADER = "X-Page-Cache"
 logger = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ def page_key(request: HttpRequest) -> str | None:
     if request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP)):
         return None
     state = datastate.current()
+    fragments.remember(request, state)  # the built page's fragments are keyed by it too
     if state is None:
         return None
     # Partial responses for htmx depend on its headers (target, trigger...).

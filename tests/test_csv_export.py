@@ -22,7 +22,7 @@ def rows(client, url: str, **params: str) -> list[list[str]]:
     response = client.get(url, params)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from decisions.api.plumbing import (
     paginated,
     person_data,
     rfc_ref,
+    shared,
 )
 from decisions.meetings.forms import MeetingFilterForm
 from decisions.models import Meeting, Remark
@@ -35,6 +36,7 @@ def meeting_summary(request: HttpRequest, meeting: Meeting) -> dict:
 
 
 @api_view
+@shared
 def meeting_list(request: HttpRequest) -> JsonResponse:
     form = checked(MeetingFilterForm(request.GET))
     meetings = Meeting.objects.for_list().annotate(

@@ -38,19 +38,26 @@ class CorrectionsField(forms.CharField):
             ) from error
 
 
+FilterChoices = tuple[list[tuple[str, str]], list[int]]
+
+
+def filter_choices() -> FilterChoices:
+    """Every series (slug, name) and every year with a meeting, newest first."""
+    series = list(MeetingSeries.objects.values_list("slug", "name"))
+    return series, [day.year for day in Meeting.objects.dates("date", "year", order="DESC")]
+
+
 class MeetingFilterForm(forms.Form):
     q = forms.CharField(label="Search titles and topics", required=False, max_length=200)
     series = forms.ChoiceField(label="Series", required=False)
     year = forms.TypedChoiceField(label="Year", required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, choices: FilterChoices | None = None, **kwargs: object) -> None:
+        """`choices`: the series and years already read (filter_choices(), cached by the page)."""
         super().__init__(*args, **kwargs)
-        self.fields["series"].choices = [
-            ("", "Every series"),
-            *MeetingSeries.objects.values_list("slug", "name"),
-        ]
-        years = Meeting.objects.dates("date", "year", order="DESC")
-        self.fields["year"].choices = [("", "Any year"), *((d.year, d.year) for d in years)]
+        series, years = choices or filter_choices()
+        self.fields["series"].choices = [("", "Every series"), *series]
+        self.fields["year"].choices = [("", "Any year"), *((year, year) for year in years)]
 
     def filter(self, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
         self.is_valid()

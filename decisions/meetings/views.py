@@ -16,7 +16,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.caching import fragments
+from decisions.caching.fragments import reads_state
 from decisions.meetings.changes import meeting_changes
 from decisions.meetings.correcting import preview, read_controls
 from decisions.meetings.corrections import Corrections, apply_corrections
@@ -31,6 +34,7 @@ from decisions.meetings.forms import (
     MeetingEditForm,
     MeetingFilterForm,
     MeetingNotesForm,
+    filter_choices,
 )
 from decisions.meetings.limits import meeting_size_problem, notes_size_problem
 from decisions.meetings.pages import meeting_page
@@ -74,12 +78,18 @@ from decisions.sources.readonly import ensure_editable
 
 
 @require_safe
+@reads_state
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    form = MeetingFilterForm(request.GET)
+    # The years come from every meeting's date: read once per state of the data.
+    choices = fragments.cached(request, "meeting-filter-choices", (), filter_choices)
+    form = MeetingFilterForm(request.GET, choices=choices)
+    # Counted by correlated subqueries, not JOINs with COUNT(DISTINCT): the paginator's COUNT
+    # then leaves them out, and they run for the page's rows only.
     meetings = (
         Meeting.objects.for_list()
         .annotate(
-            topic_count=Count("topics", distinct=True), attendee_count=Count("attendees", distinct=True)
+            topic_count=_count(Topic.objects, "meeting"),
+            attendee_count=_count(Meeting.attendees.through.objects, "meeting"),
         )
         .order_by("-date", "series__name")
     )
@@ -87,7 +97,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return filtered_list(request, form, meetings, "decisions/meeting_list.html", 30, can_submit=can_submit)
 
 
+def _count(rows: QuerySet, link: str) -> Coalesce:
+    """COUNT(*) of `rows` whose `link` is the meeting, as a column of the meetings' query."""
+    counted = rows.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
 @require_safe
+@reads_state
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One query: the meeting, its topics, remarks and relations (decisions.meetings.pages).
 
@@ -117,6 +134,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@reads_state
 def action_item_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ActionItemStatus.OPEN)
     items = ActionItem.objects.select_related("owner", "meeting__series", "decision").order_by(

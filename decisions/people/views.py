@@ -7,8 +7,10 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from decisions.caching.fragments import reads_state
 from decisions.models import RFC, ActionItem, ActionItemStatus, Meeting, Person, Remark, Topic
 from decisions.signoff.waiting import waiting_on
 
@@ -20,6 +22,7 @@ def _count(rows: QuerySet, link: str) -> Coalesce:
 
 
 @require_safe
+@reads_state
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The three counts ride on the person's own query: the page's query count stays under ten.
     person = get_object_or_404(
@@ -36,27 +39,40 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(remark_count=Count("remarks", filter=Q(remarks__speaker=person)))
         .order_by("-meeting__date", "order")[:30]
     )
-    ownerships = list(person.ownerships.select_related("decision"))
+    # Read only when a fragment is not in the cache (decisions.caching.fragments): a cached page
+    # runs the person's query alone.
+    ownerships = SimpleLazyObject(lambda: list(person.ownerships.select_related("decision")))
     # The RFCs they wrote and the ones they shepherd, in one query.
-    rfcs = list(
-        RFC.objects.filter(Q(authors=person) | Q(shepherd=person))
-        .annotate(is_author=Exists(RFC.authors.through.objects.filter(rfc_id=OuterRef("pk"), person=person)))
-        .only("series", "number", "title", "status", "shepherd")
-        .distinct()
+    rfcs = SimpleLazyObject(
+        lambda: list(
+            RFC.objects.filter(Q(authors=person) | Q(shepherd=person))
+            .annotate(
+                is_author=Exists(RFC.authors.through.objects.filter(rfc_id=OuterRef("pk"), person=person))
+            )
+            .only("series", "number", "title", "status", "shepherd")
+            .distinct()
+        )
     )
-    open_items = list(person.action_items.open().select_related("meeting__series", "decision", "owner"))
+    open_items = SimpleLazyObject(
+        lambda: list(person.action_items.open().select_related("meeting__series", "decision", "owner"))
+    )
+    today = timezone.localdate()
     context = {
         "person": person,
         "ownerships": ownerships,
         "open_items": open_items,
-        "authored": [rfc for rfc in rfcs if rfc.is_author],
-        "shepherded": [rfc for rfc in rfcs if rfc.shepherd_id == person.pk],
+        "authored": SimpleLazyObject(lambda: [rfc for rfc in rfcs if rfc.is_author]),
+        "shepherded": SimpleLazyObject(lambda: [rfc for rfc in rfcs if rfc.shepherd_id == person.pk]),
         "closed_item_count": person.closed_item_count,
-        "meetings": list(person.meetings_attended.select_related("series").order_by("-date")[:12]),
+        "meetings": SimpleLazyObject(
+            lambda: list(person.meetings_attended.select_related("series").order_by("-date")[:12])
+        ),
         "attendance": person.attendance,
         "remark_count": person.remark_count,
-        "spoke_in": list(spoke_in),
-        "teams": list(person.teams.all()),
-        "waiting": waiting_on(person, timezone.localdate(), open_items=open_items, ownerships=ownerships),
+        "spoke_in": SimpleLazyObject(lambda: list(spoke_in)),
+        "teams": SimpleLazyObject(lambda: list(person.teams.all())),
+        "waiting": SimpleLazyObject(
+            lambda: waiting_on(person, today, open_items=list(open_items), ownerships=list(ownerships))
+        ),
     }
     return render(request, "decisions/person_detail.html", context)

@@ -25,6 +25,7 @@ from decisions.api.plumbing import (
     person_data,
     precedent_ref,
     rfc_ref,
+    shared,
 )
 from decisions.models import Area, Decision, DecisionOwner
 from decisions.records import matrix, pages
@@ -106,6 +107,7 @@ def _decisions() -> QuerySet[Decision]:
 
 
 @api_view
+@shared
 def decision_list(request: HttpRequest) -> JsonResponse:
     form = checked(DecisionFilterForm(request.GET))
     return paginated(request, form.filter(_decisions()).order_by("-number"), decision_summary)

@@ -118,7 +118,10 @@ def decision_links(ids: Any, *, light: bool = False) -> dict[int, DecisionLinks]
 
     Lists come in a fixed order: areas by name, RFCs by series and number, owners and citations
     as ordered on the record, meetings by date, status changes by day, everything else by id.
+    A list of one id (a record's Markdown) runs SQL compiled once, as the pages do.
     """
+    if isinstance(ids, list) and len(ids) == 1:
+        return _decision_links(_ONE_DECISION_LINKS.rows_of(ids), light=light)
     return _decision_links(load(_decision_relations(ids)), light=light)
 
 
@@ -144,6 +147,7 @@ def _decision_page_relations(numbers: Any) -> list[Relation]:
 
 
 _DECISION_PAGE = PreparedUnion(_decision_page_relations)
+_ONE_DECISION_LINKS = PreparedUnion(_decision_relations)
 
 
 @dataclass

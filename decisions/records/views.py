@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from decisions.accounts import claims
 from decisions.accounts.writer import offer_add_me, writer
+from decisions.caching.fragments import reads_state
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import (
@@ -69,6 +70,7 @@ def _get_decision(number: int) -> Decision:
 
 
 @require_safe
+@reads_state
 def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
     """One query when the record is cached, four when not (the query count `make bench` holds constant).
 

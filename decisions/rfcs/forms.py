@@ -20,6 +20,17 @@ RFC_SORTS = {
 }
 
 
+FilterChoices = tuple[list[tuple[str, str]], list[tuple[str, str]]]
+
+
+def filter_choices() -> FilterChoices:
+    """Every area and every person who wrote an RFC, as (slug, name)."""
+    areas = list(Area.objects.values_list("slug", "name"))
+    # EXISTS per person, not DISTINCT over every (RFC, author) pair: 1 ms instead of 15 at 10,000 RFCs.
+    authored = RFC.authors.through.objects.filter(person=OuterRef("pk"))
+    return areas, list(Person.objects.filter(Exists(authored)).values_list("slug", "name"))
+
+
 class RFCFilterForm(forms.Form):
     """The filters of /rfcs/; every field is optional and a bad value is simply ignored."""
 
@@ -32,7 +43,8 @@ class RFCFilterForm(forms.Form):
         label="Sort by", required=False, choices=[(key, label) for key, (label, _) in RFC_SORTS.items()]
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, choices: FilterChoices | None = None, **kwargs: object) -> None:
+        """`choices`: the areas and authors already read (filter_choices(), cached by the page)."""
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *RFCStatus.choices]
         # "site" stands for the site's own RFCs, whose stored series is blank.
@@ -43,10 +55,7 @@ class RFCFilterForm(forms.Form):
                 for value, label in RFCSeries.choices
             ],
         ]
-        areas = list(Area.objects.values_list("slug", "name"))
-        # EXISTS per person, not DISTINCT over every (RFC, author) pair: 1 ms instead of 15 at 10,000 RFCs.
-        authored = RFC.authors.through.objects.filter(person=OuterRef("pk"))
-        authors = list(Person.objects.filter(Exists(authored)).values_list("slug", "name"))
+        areas, authors = choices or filter_choices()
         # Callables: Django normalises hundreds of choices on assignment (2 ms at 800 authors); a
         # callable is only expanded when the form is rendered or an author is chosen.
         self.fields["area"].choices = lambda: [("", "Any area"), *areas]

@@ -22,12 +22,14 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from decisions.caching import fragments
+from decisions.caching.fragments import reads_state
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import RFC, RFCAlias, parse_reference
 from decisions.permissions import Refused, can_create_rfc, can_edit_rfc, rfc_statuses_for
 from decisions.rfcs.export import rfc_to_markdown
-from decisions.rfcs.forms import RFCEditForm, RFCFilterForm
+from decisions.rfcs.forms import RFCEditForm, RFCFilterForm, filter_choices
 from decisions.rfcs.pages import rfc_list_rows, rfc_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS
 from decisions.signoff.flow import advance_due
@@ -39,6 +41,7 @@ from decisions.sources.readonly import ensure_editable
 
 
 @require_safe
+@reads_state
 def rfc_list(request: HttpRequest) -> HttpResponse:
     """Six queries whatever the page shows; the filters and the rows render from the cache.
 
@@ -46,10 +49,14 @@ def rfc_list(request: HttpRequest) -> HttpResponse:
     results are cached under a fingerprint of those rows, and the filter form (hundreds of
     author options) under its choices and values, so an edit anywhere shows at once.
     """
-    form = RFCFilterForm(request.GET)
+    form = RFCFilterForm(
+        request.GET, choices=fragments.cached(request, "rfc-filter-choices", (), filter_choices)
+    )
     # The series filter only appears once another series (PEPs, KEPs...) has been imported;
     # series > '' reads the series index instead of scanning every row.
-    series_shown = bool(request.GET.get("series")) or RFC.objects.filter(series__gt="").exists()
+    series_shown = bool(request.GET.get("series")) or fragments.cached(
+        request, "rfc-other-series", (), RFC.objects.filter(series__gt="").exists
+    )
     page = Paginator(form.filter(RFC.objects.all()), settings.RFCS_PER_PAGE).get_page(request.GET.get("page"))
     rows, rows_key = rfc_list_rows(list(page.object_list.values_list("pk", flat=True)))
     page.object_list = SimpleLazyObject(lambda: rows.rfcs)
@@ -94,6 +101,7 @@ def rfc_alias(request: HttpRequest, alias: str) -> HttpResponse:
 
 
 @require_safe
+@reads_state
 def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
     """One query when the page is cached, two when not (its text is read only then).
 

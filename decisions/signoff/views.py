@@ -14,12 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from decisions.caching.datastate import SECONDS_HEADER
+from decisions.caching.fragments import reads_state
 from decisions.models import RFC, Concern, Decision, Motion, PositionKind
 from decisions.permissions import (
     can_propose_motion,
@@ -85,11 +87,14 @@ def bound_cache(response: HttpResponse, the_panel: Panel) -> HttpResponse:
 
 
 @require_safe
+@reads_state
 def motion_list(request: HttpRequest) -> HttpResponse:
     """Open motions (or the ones the filters ask for), ending soonest first."""
     form = MotionFilterForm(request.GET)
     motions = form.filter(
-        Motion.objects.select_related("rfc", "decision", "proposed_by").prefetch_related("teams")
+        Motion.objects.select_related("rfc", "decision", "proposed_by")
+        .defer(*_texts(RFC, "rfc"), *_texts(Decision, "decision"))
+        .prefetch_related("teams")
     ).order_by("fcp_ends_at", "-proposed_at", "-pk")
     page = Paginator(motions, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -99,7 +104,14 @@ def motion_list(request: HttpRequest) -> HttpResponse:
     return render(request, f"{template}#results" if request.htmx else template, context)
 
 
+def _texts(model: type[RFC | Decision], prefix: str) -> list[str]:
+    """The record's long text columns, which the list never shows: left out of its JOIN."""
+    long = (models.TextField, models.JSONField)
+    return [f"{prefix}__{field.name}" for field in model._meta.concrete_fields if isinstance(field, long)]
+
+
 @require_safe
+@reads_state
 def motion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One motion with every position ever recorded (the history) and every concern."""
     motion = get_object_or_404(Motion.objects.select_related("rfc", "decision"), pk=pk)

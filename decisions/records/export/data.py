@@ -102,7 +102,8 @@ def load_parts(decisions: list[Decision], scope: models.QuerySet) -> dict[int, P
     ):
         option_owner[option_id].ratings.setdefault(option_id, {})[criterion_id] = _Rated(rating, note)
     # The short lists, one UNION query for all of them (decisions.records.pages).
-    for decision_id, links in decision_links(ids, light=True).items():
+    # One record (its Markdown page): its id, for SQL compiled once; many: the subquery.
+    for decision_id, links in decision_links(list(parts) if len(parts) == 1 else ids, light=True).items():
         part = parts[decision_id]
         part.ownerships = links.ownerships
         part.areas = [area.slug for area in links.areas]

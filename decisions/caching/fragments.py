@@ -1,0 +1,84 @@
+"""Rendered fragments of built pages, cached under the data state (decisions.caching.datastate).
+
+The whole-page cache serves visitors; signed-in people and the first visitor after an edit get
+the page built, and most of that time goes to rendering rows that are the same for everyone (a
+list's rows, a feed, a CSV). Those parts are cached under the state of the whole database, so
+any committed write renews them, with no invalidation code to forget.
+
+The state must be read before the rows a fragment shows (read after, a write in between could
+store the old rows under the new state): a view that renders cached fragments calls
+`state(request)` first (`@reads_state` does), and the page cache's own read of it is reused.
+`{% statecache %}` never reads it itself: in a view that did not, it renders its fragment.
+Nothing that differs between people may go inside one: edit buttons, forms and CSRF tokens stay
+outside, rendered for each request. Without a state (inside a transaction: tests, an atomic
+block) nothing is cached and every fragment is rendered.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from decisions.caching import datastate
+
+ATTRIBUTE = "_rfcs_data_state"
+# Keys change with the data, so old fragments are never read again and simply age out.
+FRAGMENT_SECONDS = 24 * 60 * 60
+
+
+def state(request: HttpRequest | None) -> str | None:
+    """The data state this request's fragments are keyed by, read once per request."""
+    if request is None:
+        return None
+    if not hasattr(request, ATTRIBUTE):
+        setattr(request, ATTRIBUTE, datastate.current())
+    return getattr(request, ATTRIBUTE)
+
+
+def remember(request: HttpRequest, value: str | None) -> None:
+    """Keep a state read elsewhere (the page cache reads it first) for this request's fragments."""
+    setattr(request, ATTRIBUTE, value)
+
+
+def key(request: HttpRequest, name: str, *vary: object, read: bool = True) -> str | None:
+    """The cache key of a fragment of this request, or None when it must be rendered.
+
+    The day is part of it, as pages show "overdue" and periods that end. With `read` False, a
+    state not read yet (the view did not ask for one before reading its rows) gives None.
+    """
+    current = state(request) if read else getattr(request, ATTRIBUTE, None)
+    if current is None:
+        return None
+    parts = [current, timezone.localdate().isoformat(), name, *map(repr, vary)]
+    return "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cached(request: HttpRequest, name: str, vary: tuple[object, ...], build: Callable[[], Any]) -> Any:
+    """build()'s value, kept under the data state and `vary` (picklable values only)."""
+    fragment_key = key(request, name, *vary)
+    if fragment_key is None:
+        return build()
+    store = caches[settings.PAGE_CACHE_ALIAS]
+    value = store.get(fragment_key)
+    if value is None:
+        value = build()
+        store.set(fragment_key, value, FRAGMENT_SECONDS)
+    return value
+
+
+def reads_state(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Read the data state before the view reads any row (see the module doc)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        state(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper

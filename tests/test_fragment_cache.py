@@ -1,0 +1,105 @@
+"""Built pages (signed-in people, the first visitor after an edit) render the parts that are the
+same for everyone from fragments kept under the data state (decisions.caching.fragments).
+
+These tests commit for real (transaction=True): fragments are keyed by the committed state of
+the database, which a test wrapped in one transaction never moves. The whole-page cache is off,
+so every request builds its page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from decisions.models import ActionItem
+from tests.factories import make_meeting, make_person, make_rfc
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ITEMS = reverse("decisions:action-item-list")
+
+
+@pytest.fixture(autouse=True)
+def built_pages(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    for store in caches.all():
+        store.clear()
+    yield
+    for store in caches.all():
+        store.clear()
+
+
+def get(client: Client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode(), len(queries.captured_queries)
+
+
+def test_an_edited_action_item_shows_at_once_on_every_page_that_lists_it(client):
+    owner = make_person("Till S")
+    meeting = make_meeting()
+    item = ActionItem.objects.create(owner=owner, text="Get the RFC written", meeting=meeting)
+    pages = [ITEMS, owner.get_absolute_url(), meeting.get_absolute_url()]
+    first = {url: get(client, url) for url in pages}
+    again = {url: get(client, url) for url in pages}
+    # Built again from the fragments: the same page, without reading the rows again.
+    assert again[ITEMS][0] == first[ITEMS][0] and again[ITEMS][1] < first[ITEMS][1]
+    assert again[pages[1]][1] < first[pages[1]][1]
+    item.text = "Get the RFC reviewed"
+    item.save()
+    for url in pages:
+        body, _ = get(client, url)
+        assert "Get the RFC reviewed" in body and "Get the RFC written" not in body, url
+
+
+def test_a_retitled_meeting_shows_at_once_on_the_meetings_list(client):
+    meeting = make_meeting(title="Wasmtime call: the component model")
+    url = reverse("decisions:meeting-list")
+    assert "the component model" in get(client, url)[0]
+    meeting.title = "Wasmtime call: WASI preview 3"
+    meeting.save()
+    body, _ = get(client, url)
+    assert "WASI preview 3" in body and "the component model" not in body
+
+
+def test_the_status_buttons_stay_with_the_person_who_may_use_them():
+    """The rows are shared, the owner's buttons are not: whoever builds the row first, each
+    person sees only the buttons they may use."""
+    till_user, other_user = User.objects.create_user("till"), User.objects.create_user("someone")
+    owner = make_person("Till S", user=till_user)
+    ActionItem.objects.create(owner=owner, text="Get the RFC written")
+    till, other, visitor = Client(), Client(), Client()
+    till.force_login(till_user)
+    other.force_login(other_user)
+    for client in (till, other, visitor, till):
+        body, _ = get(client, ITEMS)
+        assert "Get the RFC written" in body
+        assert ("Mark done" in body) is (client is till)
+
+
+def test_a_feed_is_built_once_and_shows_an_edit_at_once(client):
+    rfc = make_rfc("Shared WASI implementations")
+    url = reverse("decisions:rfc-feed")
+    first, built = get(client, url)
+    again, cached = get(client, url)
+    assert again == first and cached < built
+    rfc.title = "Shared WASI hosts"
+    rfc.save()
+    body, _ = get(client, url)
+    assert "Shared WASI hosts" in body and "Shared WASI implementations" not in body
+
+
+def test_the_api_list_is_built_once_and_shows_an_edit_at_once(client):
+    rfc = make_rfc("Shared WASI implementations")
+    url = reverse("decisions:rfc-api-list")
+    first, built = get(client, url)
+    again, cached = get(client, url)
+    assert again == first and cached < built
+    rfc.title = "Shared WASI hosts"
+    rfc.save()
+    assert [row["title"] for row in client.get(url).json()["results"]] == ["Shared WASI hosts"]
