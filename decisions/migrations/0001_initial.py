@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -15,986 +16,435 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Area",
+            name='Area',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, unique=True)),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                ("description", models.TextField(blank=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('description', models.TextField(blank=True)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Meeting",
+            name='Meeting',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField()),
-                ("title", models.CharField(max_length=300)),
-                ("agenda", models.TextField(blank=True, help_text="Markdown.")),
-                ("agenda_html", models.TextField(blank=True, editable=False)),
-                (
-                    "source_text",
-                    models.TextField(blank=True, help_text="The notes exactly as they were submitted."),
-                ),
-                ("source_html", models.TextField(blank=True, editable=False)),
-                ("source_path", models.CharField(blank=True, max_length=500)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('title', models.CharField(max_length=300)),
+                ('agenda', models.TextField(blank=True, help_text='Markdown.')),
+                ('agenda_html', models.TextField(blank=True, editable=False)),
+                ('source_text', models.TextField(blank=True, help_text='The notes exactly as they were submitted.')),
+                ('source_html', models.TextField(blank=True, editable=False)),
+                ('source_path', models.CharField(blank=True, max_length=500)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "ordering": ["-date", "series__name"],
+                'ordering': ['-date', 'series__name'],
             },
         ),
         migrations.CreateModel(
-            name="Precedent",
+            name='Precedent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=300)),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                ("url", models.URLField(max_length=1000, unique=True)),
-                ("organization", models.CharField(blank=True, max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("proposal", "Proposal"),
-                            ("blog-post", "Blog post"),
-                            ("issue", "Issue"),
-                            ("rfc", "RFC"),
-                            ("paper", "Paper"),
-                        ],
-                        default="proposal",
-                        max_length=20,
-                    ),
-                ),
-                ("date", models.DateField(blank=True, null=True)),
-                ("summary", models.TextField(blank=True)),
-                ("summary_html", models.TextField(blank=True, editable=False)),
-                ("lessons", models.TextField(blank=True, help_text="What it teaches us.")),
-                ("lessons_html", models.TextField(blank=True, editable=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=300)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('url', models.URLField(max_length=1000, unique=True)),
+                ('organization', models.CharField(blank=True, max_length=200)),
+                ('kind', models.CharField(choices=[('proposal', 'Proposal'), ('blog-post', 'Blog post'), ('issue', 'Issue'), ('rfc', 'RFC'), ('paper', 'Paper')], default='proposal', max_length=20)),
+                ('date', models.DateField(blank=True, null=True)),
+                ('summary', models.TextField(blank=True)),
+                ('summary_html', models.TextField(blank=True, editable=False)),
+                ('lessons', models.TextField(blank=True, help_text='What it teaches us.')),
+                ('lessons_html', models.TextField(blank=True, editable=False)),
             ],
             options={
-                "ordering": ["-date", "title"],
+                'ordering': ['-date', 'title'],
             },
         ),
         migrations.CreateModel(
-            name="Decision",
+            name='Decision',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.PositiveIntegerField(unique=True)),
-                (
-                    "title",
-                    models.CharField(help_text="The question, e.g. “Where do … live?”", max_length=300),
-                ),
-                ("slug", models.SlugField(max_length=100)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Open"),
-                            ("proposed", "Proposed"),
-                            ("accepted", "Accepted"),
-                            ("rejected", "Rejected"),
-                            ("deferred", "Deferred"),
-                            ("superseded", "Superseded"),
-                        ],
-                        default="open",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "context",
-                    models.TextField(blank=True, help_text="Context and problem statement (Markdown)."),
-                ),
-                ("context_html", models.TextField(blank=True, editable=False)),
-                ("decided_on", models.DateField(blank=True, null=True)),
-                ("rationale", models.TextField(blank=True, help_text="Why the chosen option (Markdown).")),
-                ("rationale_html", models.TextField(blank=True, editable=False)),
-                ("consequences", models.TextField(blank=True, help_text="Markdown.")),
-                ("consequences_html", models.TextField(blank=True, editable=False)),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, help_text="Bumped on every save; stale edits are refused."
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("areas", models.ManyToManyField(blank=True, related_name="decisions", to="decisions.area")),
-                (
-                    "supersedes",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="superseded_by",
-                        to="decisions.decision",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField(unique=True)),
+                ('title', models.CharField(help_text='The question, e.g. “Where do … live?”', max_length=300)),
+                ('slug', models.SlugField(max_length=100)),
+                ('status', models.CharField(choices=[('open', 'Open'), ('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('superseded', 'Superseded')], default='open', max_length=20)),
+                ('context', models.TextField(blank=True, help_text='Context and problem statement (Markdown).')),
+                ('context_html', models.TextField(blank=True, editable=False)),
+                ('decided_on', models.DateField(blank=True, null=True)),
+                ('rationale', models.TextField(blank=True, help_text='Why the chosen option (Markdown).')),
+                ('rationale_html', models.TextField(blank=True, editable=False)),
+                ('consequences', models.TextField(blank=True, help_text='Markdown.')),
+                ('consequences_html', models.TextField(blank=True, editable=False)),
+                ('version', models.PositiveIntegerField(default=1, help_text='Bumped on every save; stale edits are refused.')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('areas', models.ManyToManyField(blank=True, related_name='decisions', to='decisions.area')),
+                ('supersedes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='superseded_by', to='decisions.decision')),
             ],
             options={
-                "ordering": ["-number"],
+                'ordering': ['-number'],
             },
         ),
         migrations.CreateModel(
-            name="Criterion",
+            name='Criterion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("description", models.TextField(blank=True)),
-                (
-                    "weight",
-                    models.PositiveSmallIntegerField(
-                        default=1,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(10),
-                        ],
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0)),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="criteria",
-                        to="decisions.decision",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('description', models.TextField(blank=True)),
+                ('weight', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
+                ('order', models.PositiveIntegerField(default=0)),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='decisions.decision')),
             ],
             options={
-                "verbose_name_plural": "criteria",
-                "ordering": ["decision", "order", "pk"],
+                'verbose_name_plural': 'criteria',
+                'ordering': ['decision', 'order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="DecisionStatusChange",
+            name='DecisionStatusChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "from_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("open", "Open"),
-                            ("proposed", "Proposed"),
-                            ("accepted", "Accepted"),
-                            ("rejected", "Rejected"),
-                            ("deferred", "Deferred"),
-                            ("superseded", "Superseded"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Open"),
-                            ("proposed", "Proposed"),
-                            ("accepted", "Accepted"),
-                            ("rejected", "Rejected"),
-                            ("deferred", "Deferred"),
-                            ("superseded", "Superseded"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("changed_on", models.DateField()),
-                ("note", models.CharField(blank=True, max_length=300)),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="status_changes",
-                        to="decisions.decision",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_status', models.CharField(blank=True, choices=[('open', 'Open'), ('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('superseded', 'Superseded')], max_length=20)),
+                ('to_status', models.CharField(choices=[('open', 'Open'), ('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('superseded', 'Superseded')], max_length=20)),
+                ('changed_on', models.DateField()),
+                ('note', models.CharField(blank=True, max_length=300)),
+                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='decisions.decision')),
             ],
             options={
-                "ordering": ["decision", "changed_on", "pk"],
+                'ordering': ['decision', 'changed_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="DecisionMeeting",
+            name='DecisionMeeting',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="discussions",
-                        to="decisions.decision",
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="decision_discussions",
-                        to="decisions.meeting",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discussions', to='decisions.decision')),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decision_discussions', to='decisions.meeting')),
             ],
             options={
-                "ordering": ["decision", "meeting__date"],
+                'ordering': ['decision', 'meeting__date'],
             },
         ),
         migrations.AddField(
-            model_name="decision",
-            name="meetings",
-            field=models.ManyToManyField(
-                related_name="decisions", through="decisions.DecisionMeeting", to="decisions.meeting"
-            ),
+            model_name='decision',
+            name='meetings',
+            field=models.ManyToManyField(related_name='decisions', through='decisions.DecisionMeeting', to='decisions.meeting'),
         ),
         migrations.CreateModel(
-            name="MeetingSeries",
+            name='MeetingSeries',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, unique=True)),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                ("description", models.TextField(blank=True)),
-                (
-                    "areas",
-                    models.ManyToManyField(blank=True, related_name="meeting_series", to="decisions.area"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, unique=True)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('description', models.TextField(blank=True)),
+                ('areas', models.ManyToManyField(blank=True, related_name='meeting_series', to='decisions.area')),
             ],
             options={
-                "verbose_name_plural": "meeting series",
-                "ordering": ["name"],
+                'verbose_name_plural': 'meeting series',
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="meeting",
-            name="series",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="meetings",
-                to="decisions.meetingseries",
-            ),
+            model_name='meeting',
+            name='series',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='decisions.meetingseries'),
         ),
         migrations.CreateModel(
-            name="Option",
+            name='Option',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("summary", models.TextField(blank=True)),
-                ("summary_html", models.TextField(blank=True, editable=False)),
-                ("order", models.PositiveIntegerField(default=0)),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="options",
-                        to="decisions.decision",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('summary', models.TextField(blank=True)),
+                ('summary_html', models.TextField(blank=True, editable=False)),
+                ('order', models.PositiveIntegerField(default=0)),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='decisions.decision')),
             ],
             options={
-                "ordering": ["decision", "order", "pk"],
+                'ordering': ['decision', 'order', 'pk'],
             },
         ),
         migrations.AddField(
-            model_name="decision",
-            name="chosen_option",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="decisions.option",
-            ),
+            model_name='decision',
+            name='chosen_option',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='decisions.option'),
         ),
         migrations.CreateModel(
-            name="Assessment",
+            name='Assessment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "rating",
-                    models.SmallIntegerField(
-                        choices=[
-                            (-2, "Strongly against"),
-                            (-1, "Against"),
-                            (0, "Neutral"),
-                            (1, "For"),
-                            (2, "Strongly for"),
-                        ],
-                        default=0,
-                        validators=[
-                            django.core.validators.MinValueValidator(-2),
-                            django.core.validators.MaxValueValidator(2),
-                        ],
-                    ),
-                ),
-                ("note", models.CharField(blank=True, max_length=500)),
-                (
-                    "criterion",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="assessments",
-                        to="decisions.criterion",
-                    ),
-                ),
-                (
-                    "option",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="assessments",
-                        to="decisions.option",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('rating', models.SmallIntegerField(choices=[(-2, 'Strongly against'), (-1, 'Against'), (0, 'Neutral'), (1, 'For'), (2, 'Strongly for')], default=0, validators=[django.core.validators.MinValueValidator(-2), django.core.validators.MaxValueValidator(2)])),
+                ('note', models.CharField(blank=True, max_length=500)),
+                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='decisions.criterion')),
+                ('option', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='decisions.option')),
             ],
             options={
-                "ordering": ["option", "criterion__order"],
+                'ordering': ['option', 'criterion__order'],
             },
         ),
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("slug", models.SlugField(max_length=80, unique=True)),
-                (
-                    "aliases",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text='Names and handles as written in notes, e.g. ["Till", "tschneidereit"].',
-                    ),
-                ),
-                ("affiliation", models.CharField(blank=True, max_length=200)),
-                ("url", models.URLField(blank=True, help_text="Home page or profile.")),
-                (
-                    "user",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="person",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('slug', models.SlugField(max_length=80, unique=True)),
+                ('aliases', models.JSONField(blank=True, default=list, help_text='Names and handles as written in notes, e.g. ["Till", "tschneidereit"].')),
+                ('affiliation', models.CharField(blank=True, max_length=200)),
+                ('url', models.URLField(blank=True, help_text='Home page or profile.')),
+                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "people",
-                "ordering": ["name"],
+                'verbose_name_plural': 'people',
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="meeting",
-            name="attendees",
-            field=models.ManyToManyField(blank=True, related_name="meetings_attended", to="decisions.person"),
+            model_name='meeting',
+            name='attendees',
+            field=models.ManyToManyField(blank=True, related_name='meetings_attended', to='decisions.person'),
         ),
         migrations.CreateModel(
-            name="DecisionOwner",
+            name='DecisionOwner',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("owner", "Owner"),
-                            ("driver", "Driver"),
-                            ("approver", "Approver"),
-                            ("contributor", "Contributor"),
-                        ],
-                        default="owner",
-                        max_length=20,
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0)),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="ownerships",
-                        to="decisions.decision",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="ownerships",
-                        to="decisions.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('owner', 'Owner'), ('driver', 'Driver'), ('approver', 'Approver'), ('contributor', 'Contributor')], default='owner', max_length=20)),
+                ('order', models.PositiveIntegerField(default=0)),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ownerships', to='decisions.decision')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ownerships', to='decisions.person')),
             ],
             options={
-                "ordering": ["decision", "order", "pk"],
+                'ordering': ['decision', 'order', 'pk'],
             },
         ),
         migrations.AddField(
-            model_name="decision",
-            name="owners",
-            field=models.ManyToManyField(
-                related_name="decisions", through="decisions.DecisionOwner", to="decisions.person"
-            ),
+            model_name='decision',
+            name='owners',
+            field=models.ManyToManyField(related_name='decisions', through='decisions.DecisionOwner', to='decisions.person'),
         ),
         migrations.CreateModel(
-            name="DecisionPrecedent",
+            name='DecisionPrecedent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "note",
-                    models.TextField(blank=True, help_text="How the precedent applies to this decision."),
-                ),
-                ("order", models.PositiveIntegerField(default=0)),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="citations",
-                        to="decisions.decision",
-                    ),
-                ),
-                (
-                    "precedent",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="citations",
-                        to="decisions.precedent",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('note', models.TextField(blank=True, help_text='How the precedent applies to this decision.')),
+                ('order', models.PositiveIntegerField(default=0)),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='decisions.decision')),
+                ('precedent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='decisions.precedent')),
             ],
             options={
-                "ordering": ["decision", "order", "pk"],
+                'ordering': ['decision', 'order', 'pk'],
             },
         ),
         migrations.AddField(
-            model_name="decision",
-            name="precedents",
-            field=models.ManyToManyField(
-                related_name="decisions", through="decisions.DecisionPrecedent", to="decisions.precedent"
-            ),
+            model_name='decision',
+            name='precedents',
+            field=models.ManyToManyField(related_name='decisions', through='decisions.DecisionPrecedent', to='decisions.precedent'),
         ),
         migrations.CreateModel(
-            name="RFC",
+            name='RFC',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.PositiveIntegerField(unique=True)),
-                ("title", models.CharField(max_length=300)),
-                ("slug", models.SlugField(max_length=100)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("proposed", "Proposed"),
-                            ("fcp", "Final comment period"),
-                            ("accepted", "Accepted"),
-                            ("rejected", "Rejected"),
-                            ("postponed", "Postponed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("implemented", "Implemented"),
-                            ("superseded", "Superseded"),
-                        ],
-                        default="draft",
-                        max_length=20,
-                    ),
-                ),
-                ("body", models.TextField(blank=True, help_text="Markdown.")),
-                ("body_html", models.TextField(blank=True, editable=False)),
-                ("toc", models.JSONField(blank=True, default=list, editable=False)),
-                ("discussion_url", models.URLField(blank=True)),
-                ("created_on", models.DateField(help_text="When the RFC was first proposed.")),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "source",
-                    models.CharField(
-                        blank=True, help_text="Where it was imported from (path or URL).", max_length=500
-                    ),
-                ),
-                ("areas", models.ManyToManyField(blank=True, related_name="rfcs", to="decisions.area")),
-                (
-                    "authors",
-                    models.ManyToManyField(blank=True, related_name="rfcs_authored", to="decisions.person"),
-                ),
-                (
-                    "shepherd",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="rfcs_shepherded",
-                        to="decisions.person",
-                    ),
-                ),
-                (
-                    "supersedes",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="superseded_by",
-                        to="decisions.rfc",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField(unique=True)),
+                ('title', models.CharField(max_length=300)),
+                ('slug', models.SlugField(max_length=100)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('fcp', 'Final comment period'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('postponed', 'Postponed'), ('withdrawn', 'Withdrawn'), ('implemented', 'Implemented'), ('superseded', 'Superseded')], default='draft', max_length=20)),
+                ('body', models.TextField(blank=True, help_text='Markdown.')),
+                ('body_html', models.TextField(blank=True, editable=False)),
+                ('toc', models.JSONField(blank=True, default=list, editable=False)),
+                ('discussion_url', models.URLField(blank=True)),
+                ('created_on', models.DateField(help_text='When the RFC was first proposed.')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('source', models.CharField(blank=True, help_text='Where it was imported from (path or URL).', max_length=500)),
+                ('areas', models.ManyToManyField(blank=True, related_name='rfcs', to='decisions.area')),
+                ('authors', models.ManyToManyField(blank=True, related_name='rfcs_authored', to='decisions.person')),
+                ('shepherd', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rfcs_shepherded', to='decisions.person')),
+                ('supersedes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='superseded_by', to='decisions.rfc')),
             ],
             options={
-                "verbose_name": "RFC",
-                "ordering": ["-number"],
+                'verbose_name': 'RFC',
+                'ordering': ['-number'],
             },
         ),
         migrations.AddField(
-            model_name="meeting",
-            name="rfcs",
-            field=models.ManyToManyField(blank=True, related_name="meetings", to="decisions.rfc"),
+            model_name='meeting',
+            name='rfcs',
+            field=models.ManyToManyField(blank=True, related_name='meetings', to='decisions.rfc'),
         ),
         migrations.AddField(
-            model_name="decision",
-            name="related_rfcs",
-            field=models.ManyToManyField(blank=True, related_name="decisions", to="decisions.rfc"),
+            model_name='decision',
+            name='related_rfcs',
+            field=models.ManyToManyField(blank=True, related_name='decisions', to='decisions.rfc'),
         ),
         migrations.CreateModel(
-            name="RFCRevision",
+            name='RFCRevision',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.PositiveIntegerField()),
-                ("title", models.CharField(max_length=300)),
-                ("body", models.TextField(blank=True)),
-                ("message", models.CharField(blank=True, max_length=300)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "rfc",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="revisions",
-                        to="decisions.rfc",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField()),
+                ('title', models.CharField(max_length=300)),
+                ('body', models.TextField(blank=True)),
+                ('message', models.CharField(blank=True, max_length=300)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('rfc', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='decisions.rfc')),
             ],
             options={
-                "ordering": ["rfc", "-number"],
+                'ordering': ['rfc', '-number'],
             },
         ),
         migrations.CreateModel(
-            name="RFCStatusChange",
+            name='RFCStatusChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "from_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("draft", "Draft"),
-                            ("proposed", "Proposed"),
-                            ("fcp", "Final comment period"),
-                            ("accepted", "Accepted"),
-                            ("rejected", "Rejected"),
-                            ("postponed", "Postponed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("implemented", "Implemented"),
-                            ("superseded", "Superseded"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("proposed", "Proposed"),
-                            ("fcp", "Final comment period"),
-                            ("accepted", "Accepted"),
-                            ("rejected", "Rejected"),
-                            ("postponed", "Postponed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("implemented", "Implemented"),
-                            ("superseded", "Superseded"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("changed_at", models.DateTimeField(auto_now_add=True)),
-                ("note", models.CharField(blank=True, max_length=300)),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "rfc",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="status_changes",
-                        to="decisions.rfc",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('fcp', 'Final comment period'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('postponed', 'Postponed'), ('withdrawn', 'Withdrawn'), ('implemented', 'Implemented'), ('superseded', 'Superseded')], max_length=20)),
+                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('fcp', 'Final comment period'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('postponed', 'Postponed'), ('withdrawn', 'Withdrawn'), ('implemented', 'Implemented'), ('superseded', 'Superseded')], max_length=20)),
+                ('changed_at', models.DateTimeField(auto_now_add=True)),
+                ('note', models.CharField(blank=True, max_length=300)),
+                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('rfc', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='decisions.rfc')),
             ],
             options={
-                "ordering": ["rfc", "changed_at", "pk"],
+                'ordering': ['rfc', 'changed_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Topic",
+            name='Topic',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0)),
-                ("title", models.CharField(max_length=300)),
-                ("body", models.TextField(blank=True)),
-                ("body_html", models.TextField(blank=True, editable=False)),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="topics",
-                        to="decisions.meeting",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0)),
+                ('title', models.CharField(max_length=300)),
+                ('body', models.TextField(blank=True)),
+                ('body_html', models.TextField(blank=True, editable=False)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topics', to='decisions.meeting')),
             ],
             options={
-                "ordering": ["meeting", "order"],
+                'ordering': ['meeting', 'order'],
             },
         ),
         migrations.CreateModel(
-            name="Remark",
+            name='Remark',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0)),
-                (
-                    "speaker_name",
-                    models.CharField(blank=True, help_text="As written in the notes.", max_length=200),
-                ),
-                ("text", models.TextField()),
-                ("text_html", models.TextField(blank=True, editable=False)),
-                ("depth", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "speaker",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="remarks",
-                        to="decisions.person",
-                    ),
-                ),
-                (
-                    "topic",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="remarks",
-                        to="decisions.topic",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0)),
+                ('speaker_name', models.CharField(blank=True, help_text='As written in the notes.', max_length=200)),
+                ('text', models.TextField()),
+                ('text_html', models.TextField(blank=True, editable=False)),
+                ('depth', models.PositiveSmallIntegerField(default=0)),
+                ('speaker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='remarks', to='decisions.person')),
+                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='remarks', to='decisions.topic')),
             ],
             options={
-                "ordering": ["topic", "order"],
+                'ordering': ['topic', 'order'],
             },
         ),
         migrations.CreateModel(
-            name="MeetingLink",
+            name='MeetingLink',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("url", models.URLField(max_length=1000)),
-                ("text", models.CharField(blank=True, max_length=500)),
-                ("order", models.PositiveIntegerField(default=0)),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="links",
-                        to="decisions.meeting",
-                    ),
-                ),
-                (
-                    "topic",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="links",
-                        to="decisions.topic",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('url', models.URLField(max_length=1000)),
+                ('text', models.CharField(blank=True, max_length=500)),
+                ('order', models.PositiveIntegerField(default=0)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='decisions.meeting')),
+                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='links', to='decisions.topic')),
             ],
             options={
-                "ordering": ["meeting", "order"],
+                'ordering': ['meeting', 'order'],
             },
         ),
         migrations.AddField(
-            model_name="decisionmeeting",
-            name="topic",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="decision_discussions",
-                to="decisions.topic",
-            ),
+            model_name='decisionmeeting',
+            name='topic',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decision_discussions', to='decisions.topic'),
         ),
         migrations.CreateModel(
-            name="ActionItem",
+            name='ActionItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "owner_name",
-                    models.CharField(blank=True, help_text="As written in the notes.", max_length=200),
-                ),
-                ("text", models.TextField()),
-                ("due_on", models.DateField(blank=True, null=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("open", "Open"), ("done", "Done"), ("dropped", "Dropped")],
-                        default="open",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="action_items",
-                        to="decisions.decision",
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="action_items",
-                        to="decisions.meeting",
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="action_items",
-                        to="decisions.person",
-                    ),
-                ),
-                (
-                    "topic",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="action_items",
-                        to="decisions.topic",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('owner_name', models.CharField(blank=True, help_text='As written in the notes.', max_length=200)),
+                ('text', models.TextField()),
+                ('due_on', models.DateField(blank=True, null=True)),
+                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('dropped', 'Dropped')], default='open', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='action_items', to='decisions.decision')),
+                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='action_items', to='decisions.meeting')),
+                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='action_items', to='decisions.person')),
+                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='action_items', to='decisions.topic')),
             ],
             options={
-                "ordering": ["status", "due_on", "pk"],
+                'ordering': ['status', 'due_on', 'pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="criterion",
-            constraint=models.UniqueConstraint(fields=("decision", "name"), name="criterion_unique_name"),
+            model_name='criterion',
+            constraint=models.UniqueConstraint(fields=('decision', 'name'), name='criterion_unique_name'),
         ),
         migrations.AddConstraint(
-            model_name="criterion",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("weight__gte", 0), ("weight__lte", 10)), name="criterion_weight_range"
-            ),
+            model_name='criterion',
+            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 0), ('weight__lte', 10)), name='criterion_weight_range'),
         ),
         migrations.AddConstraint(
-            model_name="option",
-            constraint=models.UniqueConstraint(fields=("decision", "name"), name="option_unique_name"),
+            model_name='option',
+            constraint=models.UniqueConstraint(fields=('decision', 'name'), name='option_unique_name'),
         ),
         migrations.AddConstraint(
-            model_name="assessment",
-            constraint=models.UniqueConstraint(
-                fields=("option", "criterion"), name="assessment_one_per_cell"
-            ),
+            model_name='assessment',
+            constraint=models.UniqueConstraint(fields=('option', 'criterion'), name='assessment_one_per_cell'),
         ),
         migrations.AddConstraint(
-            model_name="assessment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("rating__gte", -2), ("rating__lte", 2)), name="assessment_rating_range"
-            ),
+            model_name='assessment',
+            constraint=models.CheckConstraint(condition=models.Q(('rating__gte', -2), ('rating__lte', 2)), name='assessment_rating_range'),
         ),
         migrations.AddConstraint(
-            model_name="decisionowner",
-            constraint=models.UniqueConstraint(
-                fields=("decision", "person", "role"), name="decision_owner_unique_role"
-            ),
+            model_name='decisionowner',
+            constraint=models.UniqueConstraint(fields=('decision', 'person', 'role'), name='decision_owner_unique_role'),
         ),
         migrations.AddConstraint(
-            model_name="decisionprecedent",
-            constraint=models.UniqueConstraint(
-                fields=("decision", "precedent"), name="decision_precedent_unique"
-            ),
+            model_name='decisionprecedent',
+            constraint=models.UniqueConstraint(fields=('decision', 'precedent'), name='decision_precedent_unique'),
         ),
         migrations.AddIndex(
-            model_name="rfc",
-            index=models.Index(fields=["status", "-number"], name="rfc_status_number"),
+            model_name='rfc',
+            index=models.Index(fields=['status', '-number'], name='rfc_status_number'),
         ),
         migrations.AddIndex(
-            model_name="rfc",
-            index=models.Index(fields=["-updated_at"], name="rfc_updated"),
+            model_name='rfc',
+            index=models.Index(fields=['-updated_at'], name='rfc_updated'),
         ),
         migrations.AddIndex(
-            model_name="rfc",
-            index=models.Index(fields=["title"], name="rfc_title"),
+            model_name='rfc',
+            index=models.Index(fields=['title'], name='rfc_title'),
         ),
         migrations.AddIndex(
-            model_name="rfc",
-            index=models.Index(fields=["-created_on"], name="rfc_created"),
+            model_name='rfc',
+            index=models.Index(fields=['-created_on'], name='rfc_created'),
         ),
         migrations.AddIndex(
-            model_name="meeting",
-            index=models.Index(fields=["-date"], name="meeting_date"),
+            model_name='meeting',
+            index=models.Index(fields=['-date'], name='meeting_date'),
         ),
         migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.UniqueConstraint(
-                fields=("series", "date", "title"), name="meeting_unique_per_series_day"
-            ),
+            model_name='meeting',
+            constraint=models.UniqueConstraint(fields=('series', 'date', 'title'), name='meeting_unique_per_series_day'),
         ),
         migrations.AddIndex(
-            model_name="decision",
-            index=models.Index(fields=["status", "-number"], name="decision_status_number"),
+            model_name='decision',
+            index=models.Index(fields=['status', '-number'], name='decision_status_number'),
         ),
         migrations.AddConstraint(
-            model_name="rfcrevision",
-            constraint=models.UniqueConstraint(fields=("rfc", "number"), name="rfc_revision_unique_number"),
+            model_name='rfcrevision',
+            constraint=models.UniqueConstraint(fields=('rfc', 'number'), name='rfc_revision_unique_number'),
         ),
         migrations.AddConstraint(
-            model_name="topic",
-            constraint=models.UniqueConstraint(fields=("meeting", "order"), name="topic_unique_order"),
+            model_name='topic',
+            constraint=models.UniqueConstraint(fields=('meeting', 'order'), name='topic_unique_order'),
         ),
         migrations.AddConstraint(
-            model_name="decisionmeeting",
-            constraint=models.UniqueConstraint(
-                fields=("decision", "meeting", "topic"), name="decision_meeting_unique"
-            ),
+            model_name='decisionmeeting',
+            constraint=models.UniqueConstraint(fields=('decision', 'meeting', 'topic'), name='decision_meeting_unique'),
         ),
         migrations.AddIndex(
-            model_name="actionitem",
-            index=models.Index(fields=["status", "due_on"], name="action_status_due"),
+            model_name='actionitem',
+            index=models.Index(fields=['status', 'due_on'], name='action_status_due'),
         ),
     ]

@@ -5,64 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("decisions", "0001_initial"),
+        ('decisions', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="option",
-            name="why_not",
-            field=models.TextField(
-                blank=True,
-                help_text="Why it was not chosen, when another option was (shown under Alternatives).",
-            ),
+            model_name='option',
+            name='why_not',
+            field=models.TextField(blank=True, help_text='Why it was not chosen, when another option was (shown under Alternatives).'),
         ),
         migrations.CreateModel(
-            name="PendingReference",
+            name='PendingReference',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("rfc", "RFC"), ("meeting", "Meeting"), ("decision", "Decision")],
-                        max_length=10,
-                    ),
-                ),
-                ("key", models.CharField(max_length=200)),
-                (
-                    "label",
-                    models.CharField(
-                        blank=True, help_text="The reference as the record wrote it.", max_length=300
-                    ),
-                ),
-                (
-                    "topic",
-                    models.CharField(
-                        blank=True, help_text="For meetings: the topic, as written.", max_length=300
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="pending_references",
-                        to="decisions.decision",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('rfc', 'RFC'), ('meeting', 'Meeting'), ('decision', 'Decision')], max_length=10)),
+                ('key', models.CharField(max_length=200)),
+                ('label', models.CharField(blank=True, help_text='The reference as the record wrote it.', max_length=300)),
+                ('topic', models.CharField(blank=True, help_text='For meetings: the topic, as written.', max_length=300)),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pending_references', to='decisions.decision')),
             ],
             options={
-                "ordering": ["decision", "kind", "key"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("decision", "kind", "key"), name="pending_reference_unique"
-                    )
-                ],
+                'ordering': ['decision', 'kind', 'key'],
+                'constraints': [models.UniqueConstraint(fields=('decision', 'kind', 'key'), name='pending_reference_unique')],
             },
         ),
     ]

@@ -6,26 +6,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("decisions", "0002_option_why_not_pending_references"),
+        ('decisions', '0002_option_why_not_pending_references'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="meeting",
-            name="submitted_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="meetings_submitted",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='meeting',
+            name='submitted_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meetings_submitted', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="topic",
-            name="anchor",
-            field=models.SlugField(blank=True, help_text="Fragment id on the meeting page.", max_length=120),
+            model_name='topic',
+            name='anchor',
+            field=models.SlugField(blank=True, help_text='Fragment id on the meeting page.', max_length=120),
         ),
     ]

@@ -80,36 +80,26 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("decisions", "0003_meeting_submitter_topic_anchor"),
+        ('decisions', '0003_meeting_submitter_topic_anchor'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SearchEntry",
+            name='SearchEntry',
             fields=[
-                ("id", models.BigIntegerField(primary_key=True, serialize=False)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("rfc", "RFC"),
-                            ("meeting", "Meeting"),
-                            ("decision", "Decision"),
-                            ("precedent", "Precedent"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("object_id", models.BigIntegerField()),
-                ("date", models.DateField(blank=True, null=True)),
-                ("url", models.CharField(max_length=500)),
-                ("title", models.TextField()),
-                ("summary", models.TextField(blank=True)),
-                ("body", models.TextField(blank=True)),
+                ('id', models.BigIntegerField(primary_key=True, serialize=False)),
+                ('kind', models.CharField(choices=[('rfc', 'RFC'), ('meeting', 'Meeting'), ('decision', 'Decision'), ('precedent', 'Precedent')], max_length=10)),
+                ('object_id', models.BigIntegerField()),
+                ('date', models.DateField(blank=True, null=True)),
+                ('url', models.CharField(max_length=500)),
+                ('title', models.TextField()),
+                ('summary', models.TextField(blank=True)),
+                ('body', models.TextField(blank=True)),
             ],
             options={
-                "verbose_name_plural": "search entries",
+                'verbose_name_plural': 'search entries',
             },
         ),
         migrations.RunPython(create_index, drop_index),

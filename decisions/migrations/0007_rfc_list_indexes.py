@@ -4,21 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("decisions", "0006_meeting_version"),
+        ('decisions', '0006_meeting_version'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="rfc",
-            name="rfc_status_number",
+            model_name='rfc',
+            name='rfc_status_number',
         ),
         migrations.AddIndex(
-            model_name="rfc",
-            index=models.Index(fields=["series", "-number"], name="rfc_series_number"),
+            model_name='rfc',
+            index=models.Index(fields=['series', '-number'], name='rfc_series_number'),
         ),
         migrations.AddIndex(
-            model_name="rfc",
-            index=models.Index(fields=["status", "series", "-number"], name="rfc_status_series_number"),
+            model_name='rfc',
+            index=models.Index(fields=['status', 'series', '-number'], name='rfc_status_series_number'),
         ),
     ]

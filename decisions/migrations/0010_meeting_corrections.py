@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("decisions", "0009_rfc_text_columns_last"),
+        ('decisions', '0009_rfc_text_columns_last'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="meeting",
-            name="corrections",
+            model_name='meeting',
+            name='corrections',
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
     ]

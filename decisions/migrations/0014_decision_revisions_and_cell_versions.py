@@ -7,77 +7,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("decisions", "0013_meeting_one_per_series_day"),
+        ('decisions', '0013_meeting_one_per_series_day'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="assessment",
-            name="version",
-            field=models.PositiveIntegerField(
-                default=1, editable=False, help_text="Bumped on every save; stale edits are refused."
-            ),
+            model_name='assessment',
+            name='version',
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save; stale edits are refused.'),
         ),
         migrations.AddField(
-            model_name="criterion",
-            name="version",
-            field=models.PositiveIntegerField(
-                default=1, editable=False, help_text="Bumped on every save; stale edits are refused."
-            ),
+            model_name='criterion',
+            name='version',
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save; stale edits are refused.'),
         ),
         migrations.AddField(
-            model_name="decision",
-            name="outcome_version",
+            model_name='decision',
+            name='outcome_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name="option",
-            name="version",
-            field=models.PositiveIntegerField(
-                default=1, editable=False, help_text="Bumped on every save; stale edits are refused."
-            ),
+            model_name='option',
+            name='version',
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save; stale edits are refused.'),
         ),
         migrations.CreateModel(
-            name="DecisionRevision",
+            name='DecisionRevision',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.PositiveIntegerField()),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("message", models.CharField(blank=True, max_length=300)),
-                ("state", models.JSONField()),
-                ("undo", models.JSONField(blank=True, null=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="revisions",
-                        to="decisions.decision",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField()),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('message', models.CharField(blank=True, max_length=300)),
+                ('state', models.JSONField()),
+                ('undo', models.JSONField(blank=True, null=True)),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='decisions.decision')),
             ],
             options={
-                "ordering": ["decision", "-number"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("decision", "number"), name="decision_revision_unique_number"
-                    )
-                ],
+                'ordering': ['decision', '-number'],
+                'constraints': [models.UniqueConstraint(fields=('decision', 'number'), name='decision_revision_unique_number')],
             },
         ),
     ]

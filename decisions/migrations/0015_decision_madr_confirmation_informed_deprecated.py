@@ -4,98 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("decisions", "0014_decision_revisions_and_cell_versions"),
+        ('decisions', '0014_decision_revisions_and_cell_versions'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="decision",
-            name="confirmation",
-            field=models.TextField(
-                blank=True, help_text="How the decision's implementation will be checked (Markdown)."
-            ),
+            model_name='decision',
+            name='confirmation',
+            field=models.TextField(blank=True, help_text="How the decision's implementation will be checked (Markdown)."),
         ),
         migrations.AddField(
-            model_name="decision",
-            name="confirmation_html",
+            model_name='decision',
+            name='confirmation_html',
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name="decision",
-            name="more_information",
-            field=models.TextField(
-                blank=True, help_text="Evidence, follow-ups, when to revisit, links (Markdown)."
-            ),
+            model_name='decision',
+            name='more_information',
+            field=models.TextField(blank=True, help_text='Evidence, follow-ups, when to revisit, links (Markdown).'),
         ),
         migrations.AddField(
-            model_name="decision",
-            name="more_information_html",
+            model_name='decision',
+            name='more_information_html',
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name="decision",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("open", "Open"),
-                    ("proposed", "Proposed"),
-                    ("accepted", "Accepted"),
-                    ("rejected", "Rejected"),
-                    ("deferred", "Deferred"),
-                    ("superseded", "Superseded"),
-                    ("deprecated", "Deprecated"),
-                ],
-                default="open",
-                max_length=20,
-            ),
+            model_name='decision',
+            name='status',
+            field=models.CharField(choices=[('open', 'Open'), ('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('superseded', 'Superseded'), ('deprecated', 'Deprecated')], default='open', max_length=20),
         ),
         migrations.AlterField(
-            model_name="decisionowner",
-            name="role",
-            field=models.CharField(
-                choices=[
-                    ("owner", "Owner"),
-                    ("driver", "Driver"),
-                    ("approver", "Approver"),
-                    ("contributor", "Contributor"),
-                    ("informed", "Informed"),
-                ],
-                default="owner",
-                max_length=20,
-            ),
+            model_name='decisionowner',
+            name='role',
+            field=models.CharField(choices=[('owner', 'Owner'), ('driver', 'Driver'), ('approver', 'Approver'), ('contributor', 'Contributor'), ('informed', 'Informed')], default='owner', max_length=20),
         ),
         migrations.AlterField(
-            model_name="decisionstatuschange",
-            name="from_status",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("open", "Open"),
-                    ("proposed", "Proposed"),
-                    ("accepted", "Accepted"),
-                    ("rejected", "Rejected"),
-                    ("deferred", "Deferred"),
-                    ("superseded", "Superseded"),
-                    ("deprecated", "Deprecated"),
-                ],
-                max_length=20,
-            ),
+            model_name='decisionstatuschange',
+            name='from_status',
+            field=models.CharField(blank=True, choices=[('open', 'Open'), ('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('superseded', 'Superseded'), ('deprecated', 'Deprecated')], max_length=20),
         ),
         migrations.AlterField(
-            model_name="decisionstatuschange",
-            name="to_status",
-            field=models.CharField(
-                choices=[
-                    ("open", "Open"),
-                    ("proposed", "Proposed"),
-                    ("accepted", "Accepted"),
-                    ("rejected", "Rejected"),
-                    ("deferred", "Deferred"),
-                    ("superseded", "Superseded"),
-                    ("deprecated", "Deprecated"),
-                ],
-                max_length=20,
-            ),
+            model_name='decisionstatuschange',
+            name='to_status',
+            field=models.CharField(choices=[('open', 'Open'), ('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('superseded', 'Superseded'), ('deprecated', 'Deprecated')], max_length=20),
         ),
     ]
