@@ -46,6 +46,10 @@ def ids(decision, row: int, column: int) -> tuple[str, int, int]:
     return f"rating-{option.pk}-{criterion.pk}", option.pk, criterion.pk
 
 
+def matrix_post(response) -> bool:
+    return response.request.method == "POST" and "/matrix/" in response.url
+
+
 def rating(option: int, criterion: int) -> int:
     return Assessment.objects.get(option_id=option, criterion_id=criterion).rating
 
@@ -77,10 +81,14 @@ def test_two_people_rate_two_cells_at_the_same_instant_and_both_are_kept(browser
 def test_a_conflict_on_one_cell_shows_theirs_beside_mine_and_keeps_mine(browser, live_server, decision):
     ana, ben = editor_page(browser, live_server, "ana"), editor_page(browser, live_server, "ben")
     cell, option, criterion = ids(decision, 0, 0)
-    ben.locator(f"#{cell}").select_option("2")
+    # Wait for each answer, not only for htmx to look idle: the request may not have left yet.
+    with ben.expect_response(matrix_post):
+        ben.locator(f"#{cell}").select_option("2")
     settled(ben)
+    assert rating(option, criterion) == 2
     ana.locator(f"#note-{option}-{criterion}").fill("Mine, typed at length")
-    ana.locator(f"#{cell}").select_option("-1")
+    with ana.expect_response(matrix_post):
+        ana.locator(f"#{cell}").select_option("-1")
     settled(ana)
     conflict = ana.locator(f"#cell-{option}-{criterion} .cell-conflict")
     expect(conflict).to_contain_text("Someone else rated this cell")
@@ -89,7 +97,8 @@ def test_a_conflict_on_one_cell_shows_theirs_beside_mine_and_keeps_mine(browser,
     expect(ana.locator(f"#note-{option}-{criterion}")).to_have_value("Mine, typed at length")
     screenshot(ana, "decision-matrix-conflict")
     other, *_ = ids(decision, 1, 1)
-    ana.locator(f"#{other}").select_option("1")  # another cell's answer leaves the conflict shown
+    with ana.expect_response(matrix_post):
+        ana.locator(f"#{other}").select_option("1")  # another cell's answer leaves the conflict shown
     settled(ana)
     expect(conflict).to_be_visible()
     assert rating(option, criterion) == 2
