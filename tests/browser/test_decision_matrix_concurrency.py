@@ -34,6 +34,9 @@ def editor_page(browser, live_server, name: str):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Options matrix")).to_be_visible()
+    # htmx (a deferred script) binds the cells once the page has loaded: a change before that is
+    # a plain select with no request, which a slow machine showed as a lost rating in this test.
+    page.wait_for_function("() => !!document.querySelector('form.cell-form')?.['htmx-internal-data']")
     return page
 
 
