@@ -14,4 +14,6 @@ def person_for(user: Any) -> Person | None:
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return Person.objects.filter(user_id=user.pk).first()
+    # The reverse one-to-one: Django keeps the answer (even "none") on the account for the rest
+    # of the request, so permission checks per row cost no query; linking a person sets it too.
+    return getattr(user, "person", None)  # RelatedObjectDoesNotExist is an AttributeError

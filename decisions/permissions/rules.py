@@ -32,6 +32,7 @@ from decisions.models import (
     Precedent,
     RFCStatus,
 )
+from decisions.people.linking import person_for
 from decisions.permissions.table import TABLE, Role
 
 DECIDING_ROLES = (OwnerRole.OWNER, OwnerRole.DRIVER, OwnerRole.APPROVER)
@@ -70,8 +71,8 @@ def waits_for_acceptance(user: Any, key: str) -> bool:
 
 
 def _person_id(user: Any) -> int | None:
-    """The id of the Person linked to this account (Django caches the answer, even "none")."""
-    person = getattr(user, "person", None)  # RelatedObjectDoesNotExist is an AttributeError
+    """The id of the Person linked to this account (person_for), or None."""
+    person = person_for(user)
     return person.pk if person is not None else None
 
 

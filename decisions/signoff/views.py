@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from decisions.caching.datastate import SECONDS_HEADER
 from decisions.caching.fragments import reads_state
 from decisions.models import RFC, Concern, Decision, Motion, PositionKind
+from decisions.people.linking import person_for
 from decisions.permissions import (
     can_propose_motion,
     can_resolve_concern,
@@ -32,7 +33,6 @@ from decisions.permissions import (
 from decisions.signoff import flow
 from decisions.signoff.forms import MotionFilterForm, PositionForm, ProposeForm, ResolveForm, WithdrawForm
 from decisions.signoff.pages import MotionView, Panel, motion_view, panel
-from decisions.signoff.people import acting_person
 
 
 def panel_context(
@@ -44,7 +44,7 @@ def panel_context(
     view = view or the_panel.current
     record = the_panel.record
     may_edit = can_propose_motion(user, record, editor_user_ids=editor_user_ids)
-    person = acting_person(user)
+    person = person_for(user)
     context: dict[str, Any] = {
         "panel": the_panel,
         "view": view,
@@ -168,7 +168,7 @@ def motion_propose(request: HttpRequest, pk: int | None = None, number: int | No
         data = form.cleaned_data
         try:
             motion = flow.propose(
-                record, person=acting_person(request.user), disposition=data["disposition"],
+                record, person=person_for(request.user), disposition=data["disposition"],
                 teams=list(data["teams"]), summary=data["summary"], now=timezone.now(),
             )  # fmt: skip
         except flow.Refused as refusal:
@@ -184,7 +184,7 @@ def motion_propose(request: HttpRequest, pk: int | None = None, number: int | No
 def motion_position(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the signed-in member's next position (a concern opens a named, blocking objection)."""
     motion = get_object_or_404(Motion.objects.select_related("rfc", "decision"), pk=pk)
-    person = acting_person(request.user)
+    person = person_for(request.user)
     if person is None or not can_take_position(request.user, motion):
         raise PermissionDenied(
             "Only members of the teams this motion asks may take a position on it, each for "
@@ -222,7 +222,7 @@ def concern_resolve(request: HttpRequest, pk: int, concern: int) -> HttpResponse
         return _refuse(request, motion, "Say how the concern was resolved: the note is kept with it.", 422)
     try:
         flow.resolve(
-            found, person=acting_person(request.user), user=request.user, note=form.cleaned_data["note"],
+            found, person=person_for(request.user), user=request.user, note=form.cleaned_data["note"],
             now=timezone.now(),
         )  # fmt: skip
     except flow.Refused as refusal:

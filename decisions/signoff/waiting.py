@@ -29,7 +29,7 @@ from decisions.models import (
     OwnerRole,
     Person,
 )
-from decisions.signoff.people import acting_person
+from decisions.people.linking import person_for
 
 DUE_WITHIN = datetime.timedelta(days=7)
 
@@ -110,7 +110,7 @@ def waiting_on(
 @require_safe
 def me(request: HttpRequest) -> HttpResponse:
     """The signed-in person's "Waiting on me"; an account linked to nobody is told how to be."""
-    person = acting_person(request.user)
+    person = person_for(request.user)
     today = timezone.localdate()
     context = {"person": person, "waiting": waiting_on(person, today) if person else None, "today": today}
     return render(request, "decisions/me.html", context)
