@@ -51,7 +51,12 @@ WORDINGS = [
         r"^\W{0,3}(?:resolved|decision|decided|agreed|agreement|conclusion)\b[^:]{0,25}:\s*\S",
     ),
     _w("outcome", RECORDS, 0.85, r"^\W{0,3}(?:outcome|result)\s*:\s*\S"),
-    _w("decided", RECORDS, 0.9, r"\b(?:decided|decides)\b(?!\s+(?:yet|whether|if)\b)"),
+    _w(
+        "decided",
+        RECORDS,
+        0.9,
+        r"\b(?:decided|decides)\b(?!\s+(?:yet|whether|if)\b)|\bdid (?:we|they|you|the group) decide\b",
+    ),
     _w(
         "consensus",
         RECORDS,

@@ -90,11 +90,13 @@ def _bullets_under(remarks: list, index: int) -> list[str]:
 
 def _options_in_text(text: str) -> list[str]:
     out: list[str] = []
+    pairs = (_EITHER_RE, _BETWEEN_RE, _COLON_OR_RE)
     if match := _LIST_RE.search(text):
         out.extend(re.split(r"\s*(?:,|;|\bor\b|\band\b|/)\s*", match.group(1).rstrip(".")))
+        pairs = ()  # the list said it all: "Options: A, B or C" is not also the pair "A, B" or "C"
     for match in _VS_RE.finditer(text):
         out.extend([_tail(match.group(1)), _head(match.group(2))])
-    for pattern in (_EITHER_RE, _BETWEEN_RE, _COLON_OR_RE):
+    for pattern in pairs:
         if match := pattern.search(text):
             out.extend([match.group(1), match.group(2)])
     for tree in _TREE_RE.finditer(text):
