@@ -133,7 +133,7 @@ class NewDecisionForm(ControlFreeModelForm):
     # Prefilled when the record is opened from a decision found in notes (records/from_notes.py).
     options = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="One a line; criteria and ratings come next. Leave empty to add options later.",
     )
     contributors = forms.ModelMultipleChoiceField(
