@@ -149,3 +149,29 @@ def test_the_form_offers_only_the_people_the_link_names(client, editor):
     # A plain new record asks for no options or people.
     plain = client.get("/decisions/new/").content.decode()
     assert 'name="options"' not in plain and 'name="contributors"' not in plain
+
+
+def test_the_saved_meeting_page_offers_the_decision_its_topic_calls_for(
+    client, series, editor, count_queries, monkeypatch
+):
+    parsed = parse_meeting(demo_notes(), path="wasmtime/2023/wasmtime-03-30.md")
+    meeting = save_meeting(parsed, series=series, date=parsed.date, source_text=demo_notes())
+    url = meeting.get_absolute_url()
+    body = unescape(client.get(url).content.decode())
+    assert "Calls for a decision" in body
+    links = [unescape(h) for h in re.findall(r'href="(/decisions/new/\?question=[^"]+)"', body)]
+    topic = meeting.topics.get(title=WASI)
+    wasi = next(link for link in links if f"topic={topic.pk}" in link)
+    query = parse_qs(urlparse(wasi).query)
+    assert query["question"] == [WASI]
+    assert {"in-tree", "dylib", "RPC", "trait object"} <= set(query["option"])
+    till = meeting.topics.get(title=WASI).remarks.filter(speaker__name="Till Brennecke").first().speaker
+    assert str(till.pk) in query["contributor"]
+    # The form starts from the topic (so the record lists it) with the found sentence as context.
+    page = unescape(client.get(wasi).content.decode())
+    assert "Starting from the topic" in page
+    assert "> **Till Brennecke**: Will write an RFC that lays out" in page
+    # Finding them costs no query: the page reads what it already loaded.
+    with_offers = count_queries(url)
+    monkeypatch.setattr("decisions.meetings.views.can_create_decision", lambda user: False)
+    assert count_queries(url) == with_offers

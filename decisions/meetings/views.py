@@ -48,7 +48,7 @@ from decisions.meetings.saving import (
     render_notes,
     save_meeting,
 )
-from decisions.meetings.suggesting import decision_rows, people_of
+from decisions.meetings.suggesting import decision_rows, mark_saved_topics, people_of
 from decisions.models import (
     RFC,
     ActionItem,
@@ -115,9 +115,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page, rows_key = meeting_page(pk)
     if page is None:
         raise Http404(f"No meeting {pk}.")
+    may_start = can_create_decision(request.user)
     context = {
         "meeting": page.meeting,
-        "topics": SimpleLazyObject(lambda: page.topics),
+        # For those who may open a record: each topic with the decision its remarks record or call for.
+        "topics": SimpleLazyObject(
+            lambda: mark_saved_topics(page.meeting, page.topics) if may_start else page.topics
+        ),
         "attendees": SimpleLazyObject(lambda: page.attendees),
         "action_items": SimpleLazyObject(lambda: sorted(page.action_items, key=action_item_order)),
         "links": SimpleLazyObject(lambda: page.links),
@@ -125,7 +129,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": SimpleLazyObject(lambda: page.decisions),
         "home": page.home,
         "may_link": can_link_decisions_to(request.user, page.meeting),
-        "can_start_decision": can_create_decision(request.user),
+        "can_start_decision": may_start,
         "may_accept": can_accept_meeting(request.user, page.meeting),
         "record_key": rows_key,
         "record_seconds": RECORD_CACHE_SECONDS,

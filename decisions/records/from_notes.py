@@ -38,7 +38,8 @@ def context_from_notes(
     notes give it (none when they give it to no one), and who spoke on the topic."""
     origin = f"From the notes of {where}" if where else "From meeting notes"
     topic = f", “{suggestion.topic}”" if suggestion.topic else ""
-    lines = [f"{origin}{topic} (line {suggestion.line}):", ""]
+    line = f" (line {suggestion.line})" if suggestion.line else ""
+    lines = [f"{origin}{topic}{line}:", ""]
     quote = f"**{said_by}**: {suggestion.sentence}" if said_by else suggestion.sentence
     lines.append(f"> {quote}")
     if not said_by:

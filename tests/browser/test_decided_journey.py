@@ -103,8 +103,27 @@ def test_a_decision_in_the_notes_opens_a_prefilled_decision_record(page, editor)
     decision = Decision.objects.get()
     assert decision.title == QUESTION
     assert "dylib" in set(decision.options.values_list("name", flat=True))
-    assert set(decision.ownerships.filter(role=OwnerRole.CONTRIBUTOR).values_list("person__name", flat=True)) == {
-        "Till Brennecke"
-    }
+    assert set(
+        decision.ownerships.filter(role=OwnerRole.CONTRIBUTOR).values_list("person__name", flat=True)
+    ) == {"Till Brennecke"}
     assert not Meeting.objects.exists()  # the preview saved nothing; the notes are still there to save
     expect(page.locator(".decision-suggestion")).to_have_count(1)
+
+
+def test_the_saved_meeting_page_offers_its_decision_too(page, editor):
+    from decisions.meetings.parsing import parse_meeting
+    from decisions.meetings.saving import save_meeting
+
+    parsed = parse_meeting(NOTES, path="wasmtime/2023/wasmtime-03-30.md")
+    series = MeetingSeries.objects.get()
+    meeting = save_meeting(parsed, series=series, date=parsed.date, source_text=NOTES)
+    page.goto(f"/accounts/login/?next={meeting.get_absolute_url()}")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Sign in").click()
+    found = page.locator(".found-decision")
+    expect(found).to_contain_text("Calls for a decision")
+    look(page, "decisions-found-meeting")
+    found.get_by_role("link", name=re.compile("Open a decision record from it")).click()
+    expect(page.get_by_label("Question")).to_have_value(QUESTION)
+    expect(page.get_by_text("Starting from the topic")).to_be_visible()

@@ -227,6 +227,20 @@ def find_decisions(parsed: ParsedMeeting) -> list[SuggestedDecision]:
     return suggestions
 
 
+def find_in_topic(topic: ParsedTopic) -> SuggestedDecision | None:
+    """One topic's suggestion, read from it alone (the saved meeting page's topics)."""
+    found = _found_in(topic)
+    if not found:
+        return None
+    best = max(found, key=lambda s: (s.confidence, -s.line))
+    return _suggestion(
+        ParsedMeeting("", None, [], "", [topic], [], [], [], [], []),
+        topic,
+        best,
+        [s for s in found if s is not best],
+    )
+
+
 def sentence_wording(sentence: str) -> Wording | None:
     """The wording that makes this sentence record or call for a decision, or None; a negated
     record is a call, a record asked as a question a less sure call."""
