@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench import decided as bench
 from tests.conftest import shared_path
 
-FLOOR = {"precision": 0.85, "recall": 0.75}
+# dev: the 15 files the detector was improved on (measured 0.892 / 0.786; 0.811 / 0.714 at its
+# first run, before any change). check: 11 files labelled before it ever ran on them and never
+# tuned on (measured 0.692 / 0.321): what it does on notes it has not seen. Its recall is low:
+# decisions worded without a decision word, in agenda lines, or as "Agreed to ..." with no subject.
+FLOORS = {"dev": (0.85, 0.75), "check": (0.65, 0.30)}
 
 
 def test_the_scorer_counts_hits_false_alarms_and_misses_by_line(tmp_path):
@@ -32,10 +38,11 @@ def test_the_scorer_counts_hits_false_alarms_and_misses_by_line(tmp_path):
     assert result["by_file"]["x/2024/x-01-02.md"] == {"missed": [10], "wrong": [9]}
 
 
-def test_the_detector_holds_its_floor_on_the_labelled_notes():
+@pytest.mark.parametrize(("name", "files", "labelled"), [("dev", 15, 42), ("check", 11, 28)])
+def test_the_detector_holds_its_floor_on_the_labelled_notes(name, files, labelled):
     corpus = shared_path("corpora", "bytecodealliance-meetings")
-    result = bench.score(corpus)
-    assert result["files"] == 15
-    assert result["labelled"] == 42
-    assert result["precision"] >= FLOOR["precision"], result["by_file"]
-    assert result["recall"] >= FLOOR["recall"], result["by_file"]
+    result = bench.score(corpus, bench.SETS[name])
+    assert (result["files"], result["labelled"]) == (files, labelled)
+    precision, recall = FLOORS[name]
+    assert result["precision"] >= precision, result["by_file"]
+    assert result["recall"] >= recall, result["by_file"]
