@@ -223,7 +223,7 @@ def find_decisions(parsed: ParsedMeeting) -> list[SuggestedDecision]:
         groups = [[s] for s in found] if topic.loose else [found]
         for group in groups:
             best = max(group, key=lambda s: (s.confidence, -s.line))
-            suggestions.append(_suggestion(parsed, topic, best, [s for s in group if s is not best]))
+            suggestions.append(_suggestion(parsed.aliases, topic, best, [s for s in group if s is not best]))
     return suggestions
 
 
@@ -234,7 +234,7 @@ def find_in_topic(topic: ParsedTopic) -> SuggestedDecision | None:
         return None
     best = max(found, key=lambda s: (s.confidence, -s.line))
     return _suggestion(
-        ParsedMeeting("", None, [], "", [topic], [], [], [], [], []),
+        {},
         topic,
         best,
         [s for s in found if s is not best],
@@ -304,13 +304,13 @@ def _found_in_remark(remark: ParsedRemark) -> list[FoundSentence]:
 
 
 def _suggestion(
-    parsed: ParsedMeeting, topic: ParsedTopic, best: FoundSentence, also: list[FoundSentence]
+    aliases: dict[str, str], topic: ParsedTopic, best: FoundSentence, also: list[FoundSentence]
 ) -> SuggestedDecision:
     kind = CALLS if any(s.kind == CALLS for s in [best, *also]) else RECORDS
     title = None if topic.loose else _plain(topic.title)
-    speakers = [parsed.aliases.get(name, name) for name in topic.speakers]
+    speakers = [aliases.get(name, name) for name in topic.speakers]
     if topic.loose:
-        speakers = [parsed.aliases.get(best.speaker, best.speaker)] if best.speaker else []
+        speakers = [aliases.get(best.speaker, best.speaker)] if best.speaker else []
     return SuggestedDecision(
         question=question_for(title, best.raw or best.text, [s.text for s in also]),
         sentence=best.text,
