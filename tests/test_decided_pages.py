@@ -175,3 +175,19 @@ def test_the_saved_meeting_page_offers_the_decision_its_topic_calls_for(
     with_offers = count_queries(url)
     monkeypatch.setattr("decisions.meetings.views.can_create_decision", lambda user: False)
     assert count_queries(url) == with_offers
+
+
+def test_the_edit_preview_links_its_records_to_the_meeting_being_edited(client, series, editor):
+    parsed = parse_meeting(demo_notes(), path="wasmtime/2023/wasmtime-03-30.md")
+    meeting = save_meeting(parsed, series=series, date=parsed.date, source_text=demo_notes())
+    data = {
+        "series": series.pk,
+        "date": "2023-03-30",
+        "title": meeting.title,
+        "notes": demo_notes(),
+        "version": meeting.version,
+        "action": "preview",
+    }
+    body = client.post(f"/meetings/{meeting.pk}/edit/", data).content.decode()
+    links = [unescape(h) for h in re.findall(r'href="(/decisions/new/\?[^"]+)"', body)]
+    assert links and all(parse_qs(urlparse(link).query)["meeting"] == [str(meeting.pk)] for link in links)
