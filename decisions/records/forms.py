@@ -158,6 +158,9 @@ class NewDecisionForm(ControlFreeModelForm):
             del self.fields["contributors"]
         if not self.is_bound and not self.initial.get("options"):
             del self.fields["options"]
+        elif not self.is_bound:  # every option the link names in view, one a line
+            lines = str(self.initial["options"]).count("\n") + 2
+            self.fields["options"].widget.attrs["rows"] = min(max(lines, 4), 14)
 
 
 OwnerFormSet = forms.inlineformset_factory(
