@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decisions.accounts.models import ClaimStatus, Handle, PersonClaim
 from decisions.concurrency import VersionedMixin
+from decisions.graph.models import Link, LinkKind, NodeKind
 from decisions.markdown.fields import MarkdownFieldsMixin
 from decisions.meetings.models import (
     ActionItem,
@@ -75,6 +76,9 @@ from decisions.sources.models import Holds, HookDelivery, RecordIn, RecordKind, 
 from decisions.sources.runs import SyncConflict, SyncRun
 
 __all__ = [
+    "Link",
+    "LinkKind",
+    "NodeKind",
     "RATING_MAX",
     "RATING_MIN",
     "REFERENCE",

@@ -53,6 +53,7 @@ def _summary(
         "areas": areas_data(areas),
         "chosen_option": decision.chosen_option.name if decision.chosen_option else None,
         "decided_on": decision.decided_on,
+        "revisit_by": decision.revisit_by,
         "last_discussed": decision.last_discussed,
         "created": decision.created_at,
         "updated": decision.updated_at,

@@ -39,6 +39,7 @@ from decisions.models import (
     Topic,
 )
 from decisions.permissions import Refused, can_create_decision, can_edit_decision, waits_for_acceptance
+from decisions.records import review
 from decisions.records import export as exporting
 from decisions.records import history
 from decisions.records import matrix as matrix_module
@@ -106,6 +107,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "signoff": panel_context(request, signoff),
         "record_key": rows_key,
         "record_seconds": RECORD_CACHE_SECONDS,
+        "revisit_due": review.is_due(decision, timezone.localdate()),
     }
     return bound_cache(render(request, "decisions/decision_detail.html", context), signoff)
 
