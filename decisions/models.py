@@ -76,9 +76,6 @@ from decisions.sources.models import Holds, HookDelivery, RecordIn, RecordKind, 
 from decisions.sources.runs import SyncConflict, SyncRun
 
 __all__ = [
-    "Link",
-    "LinkKind",
-    "NodeKind",
     "RATING_MAX",
     "RATING_MIN",
     "REFERENCE",
@@ -107,6 +104,8 @@ __all__ = [
     "Handle",
     "Holds",
     "HookDelivery",
+    "Link",
+    "LinkKind",
     "MarkdownFieldsMixin",
     "Meeting",
     "MeetingLink",
@@ -115,6 +114,7 @@ __all__ = [
     "Motion",
     "MotionEvent",
     "MotionState",
+    "NodeKind",
     "NoticeChoice",
     "Option",
     "OwnerRole",

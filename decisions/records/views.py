@@ -39,9 +39,8 @@ from decisions.models import (
     Topic,
 )
 from decisions.permissions import Refused, can_create_decision, can_edit_decision, waits_for_acceptance
-from decisions.records import review
 from decisions.records import export as exporting
-from decisions.records import history
+from decisions.records import history, review
 from decisions.records import matrix as matrix_module
 from decisions.records.editor import editor_context, formsets, get_decision_for_edit, render_edit
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
