@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -158,6 +159,7 @@ def graph_panel(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@login_required
 def link_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     record = _record(kind, pk)
     if not can_edit(request.user, record):
@@ -183,6 +185,7 @@ def link_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@login_required
 def link_remove(request: HttpRequest, link: int) -> HttpResponse:
     stated = Link.objects.filter(pk=link).first()
     if stated is None:
