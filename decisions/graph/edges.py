@@ -331,7 +331,9 @@ def neighbourhood(focus: NodeKey, depth: int = 1) -> View:
     frontier = dict(ids)
     edges: set[Edge] = set()
     for _ in range(depth):
-        found = load_edges(frontier, both=False)
+        # An empty step still asks (for an id no record has), so the count of queries is the same
+        # whatever the neighbourhood holds.
+        found = load_edges(frontier or {focus[0]: {-1}}, both=False)
         edges |= found
         frontier = {}
         for edge in found:
@@ -339,7 +341,5 @@ def neighbourhood(focus: NodeKey, depth: int = 1) -> View:
                 if pk not in ids.setdefault(kind, set()):
                     ids[kind].add(pk)
                     frontier.setdefault(kind, set()).add(pk)
-        if not frontier:
-            break
     nodes = load_nodes(ids)
     return View(nodes, _sorted_edges(edges, nodes), focus=focus if focus in nodes else None)

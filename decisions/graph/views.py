@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.caching import fragments
 from decisions.caching.fragments import reads_state
 from decisions.graph import edges as graph
 from decisions.graph.layout import draw
@@ -79,16 +80,19 @@ def graph_page(request: HttpRequest) -> HttpResponse:
     if not data.getlist("kinds"):  # every kind unless some are chosen, and the boxes say so
         data.setlist("kinds", list(graph.KIND_ORDER))
     form = GraphFilterForm(data)
-    if focus:
-        view = graph.neighbourhood(focus, depth=2)
-        if view.focus is None:
-            raise Http404("There is no such record to show in the graph.")
-    else:
-        view = graph.select(form.wanted())
+
+    def build() -> tuple[graph.View, Any]:
+        view = graph.neighbourhood(focus, depth=2) if focus else graph.select(form.wanted())
+        return view, draw(view.nodes, view.edges)
+
+    # Kept under the data state (any write gives a new key): a signed-in person's page skips the queries.
+    view, drawing = fragments.cached(request, "graph", (request.get_full_path(),), build)
+    if focus and view.focus is None:
+        raise Http404("There is no such record to show in the graph.")
     context = {
         "form": form,
         "view": view,
-        "drawing": draw(view.nodes, view.edges),
+        "drawing": drawing,
         "focus_node": view.nodes.get(view.focus) if view.focus else None,
         "kinds": LinkKind,
         "capped_labels": [NodeKind(k).label for k in view.capped],
@@ -131,12 +135,16 @@ class LinkForm(forms.Form):
 
 
 def _panel_context(request: HttpRequest, kind: str, pk: int, form: LinkForm | None = None) -> dict[str, Any]:
-    view = graph.neighbourhood((kind, pk), depth=1)
+    def build() -> tuple[graph.View, Any]:
+        view = graph.neighbourhood((kind, pk), depth=1)
+        return view, draw(view.nodes, view.edges)
+
+    view, drawing = fragments.cached(request, "graph-panel", (kind, pk), build)
     record = _record(kind, pk) if request.user.is_authenticated else None
     editable = record is not None and can_edit(request.user, record)
     return {
         "view": view,
-        "drawing": draw(view.nodes, view.edges),
+        "drawing": drawing,
         "node": view.nodes.get((kind, pk)),
         "kind": kind,
         "pk": pk,
@@ -147,6 +155,7 @@ def _panel_context(request: HttpRequest, kind: str, pk: int, form: LinkForm | No
 
 
 @require_safe
+@reads_state
 def graph_panel(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """A record's links, for the panel its page loads (a page of its own without JavaScript)."""
     if kind not in MODELS:
