@@ -64,6 +64,7 @@ _DECISION = {
     "areas": [{"slug": "wasi", "name": "wasi"}],
     "chosen_option": "In-tree subproject",
     "decided_on": "2023-04-20",
+    "revisit_by": "2025-04-20",
     "last_discussed": "2023-04-13",
     "created": "2023-03-30T12:00:00Z",
     "updated": "2023-04-20T16:02:11Z",
@@ -311,6 +312,7 @@ ENDPOINTS = [
                     "url": f"{SITE}/meetings/31/#t1-shared-wasi-implementations",
                     "remark_count": 4,
                     "speakers": [_PERSON],
+                    "loose": False,
                 }
             ],
             "action_items": [
