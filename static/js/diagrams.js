@@ -122,6 +122,8 @@ function siteTheme() {
     suppressErrorRendering: true, // a syntax error is said in words beside the source instead
     theme: "base",
     fontFamily: font,
+    // Labels as SVG text, not HTML in a foreignObject: what a label says stays text.
+    htmlLabels: false,
     flowchart: { htmlLabels: false },
     themeVariables: {
       fontFamily: font,
