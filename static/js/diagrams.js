@@ -125,6 +125,7 @@ function siteTheme() {
     // Labels as SVG text, not HTML in a foreignObject: what a label says stays text.
     htmlLabels: false,
     flowchart: { htmlLabels: false },
+    sequence: { diagramMarginX: 8, diagramMarginY: 8 }, // the box has its own padding
     themeVariables: {
       fontFamily: font,
       background: value("--paper", "#ffffff"),
@@ -200,8 +201,8 @@ async function draw(block, mermaid) {
   }
 }
 
-async function drawAll(root = document) {
-  const blocks = [...root.querySelectorAll("pre.mermaid:not([data-diagram])")];
+async function drawAll() {
+  const blocks = [...document.querySelectorAll("pre.mermaid:not([data-diagram])")];
   if (!blocks.length) return;
   const mermaid = await loadMermaid();
   // One at a time: Mermaid keeps render state between calls.
@@ -210,4 +211,5 @@ async function drawAll(root = document) {
 
 drawAll();
 // Previews swapped in by htmx (a new RFC, a record's fields) may hold diagrams too.
-document.addEventListener("htmx:afterSettle", (event) => drawAll(event.target));
+// (The whole page is searched: an outerHTML swap leaves event.target out of the document.)
+document.addEventListener("htmx:afterSettle", () => drawAll());

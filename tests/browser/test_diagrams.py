@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_decision_phone import DESKTOP, PHONE, overflow
-from tests.factories import make_rfc
+from tests.factories import make_person, make_rfc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -145,3 +146,33 @@ def test_a_broken_diagram_says_so_and_keeps_its_source_and_a_hostile_label_runs_
     reports = page.evaluate("window.__csp")
     assert reports and all(report.startswith("script-src-attr") for report in reports), reports
     context.close()
+
+
+def test_a_diagram_in_the_preview_of_a_new_rfc_is_drawn_when_htmx_swaps_it_in(page, demo):
+    cora = User.objects.create_user("cora", password="a-long-test-password")
+    cora.groups.add(Group.objects.get(name="Contributors"))
+    cora_person = make_person("Cora Contributor")
+    cora_person.user = cora
+    cora_person.save()
+    page.add_init_script(LISTEN)
+    page.goto("/accounts/login/?next=/rfcs/new/")
+    page.get_by_label("Username").fill("cora")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/rfcs/new/")
+    page.get_by_label("Title").fill("Diagrams in RFCs")
+    page.get_by_label("Text").fill(
+        "# Summary\n\nThe flow:\n\n```mermaid\nsequenceDiagram\n  accTitle: A host call\n"
+        "  Wasm->>Host: array call\n  Host-->>Wasm: results\n```\n"
+    )
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#preview")
+    preview.locator("pre.mermaid[data-diagram=drawn] svg").wait_for(timeout=30_000)
+    assert page.url.endswith("/rfcs/new/")  # swapped in place by htmx
+    assert preview.locator("svg[role=img]").get_attribute("aria-label").startswith("A host call")
+    assert "Wasm->>Host: array call" in preview.locator("details.diagram-source code").text_content()
+    assert page.evaluate("window.__csp") == []
+    page.set_viewport_size(PHONE)
+    assert overflow(page)["extra"] == 0
+    preview.locator("pre.mermaid").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "diagram-preview-phone")), full_page=False)
