@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_decision_phone import DESKTOP, PHONE, overflow
-from tests.factories import make_person, make_rfc
+from tests.factories import make_decision, make_person, make_rfc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -176,3 +176,27 @@ def test_a_diagram_in_the_preview_of_a_new_rfc_is_drawn_when_htmx_swaps_it_in(pa
     assert overflow(page)["extra"] == 0
     preview.locator("pre.mermaid").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot(page, "diagram-preview-phone")), full_page=False)
+
+
+def test_a_diagram_in_a_decision_record_is_drawn_on_a_phone_with_no_axe_violation(page):
+    decision = make_decision(
+        number=1,
+        context="Where the code would live:\n\n```mermaid\nflowchart LR\n  cli[wasmtime CLI] --> intree[in-tree crate]\n"
+        "  cli --> dylib[dynamic library]\n  cli --> rpc[RPC host]\n```\n",
+    )
+    page.add_init_script(LISTEN)
+    page.set_viewport_size(PHONE)
+    page.goto(decision.get_absolute_url())
+    page.locator("pre.mermaid[data-diagram=drawn] svg").wait_for(timeout=30_000)
+    assert page.locator("pre.mermaid svg .node").count() == 4
+    assert (
+        page.locator("pre.mermaid svg[role=img]")
+        .get_attribute("aria-label")
+        .startswith("Diagram (flowchart)")
+    )
+    assert page.evaluate("window.__csp") == []
+    assert overflow(page)["extra"] == 0
+    results = Axe().run(page).response
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results["violations"]] == []
+    page.locator("pre.mermaid").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "diagram-decision-phone")), full_page=False)
