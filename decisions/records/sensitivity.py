@@ -335,3 +335,102 @@ def for_matrix(matrix: object) -> Sensitivity | None:
     grid = [[cell.rating if cell.rated else None for cell in row.cells] for row in rows]
     chosen = next((i for i, row in enumerate(rows) if row.chosen), None)
     return analyse(weights, grid, chosen)
+
+
+# The page's panel --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RangeRow:
+    criterion: str
+    weight: int
+    stays: str  # e.g. "2-10" with an en dash, "(any weight)" for the whole scale, or "none"
+    outside: str  # who leads outside the range
+
+
+@dataclass(frozen=True)
+class Panel:
+    subject: str
+    chosen: bool
+    first: bool
+    close_call: bool
+    summary: str
+    sentence: str
+    rows: tuple[RangeRow, ...]
+
+
+def range_words(span: WeightRange, options: Sequence[str]) -> tuple[str, str]:
+    """What the table of weight ranges says for one criterion: the range, and outside it."""
+    if span.empty:
+        return "none", "no weight from 0 to 10 puts it first"
+    stays = f"{span.low}–{span.high}" + (" (any weight)" if span.whole_scale else "")
+    outside = []
+    if span.below is not None:
+        outside.append(f"below {span.low}: {options[span.below]} leads")
+    if span.above is not None:
+        outside.append(f"above {span.high}: {options[span.above]} leads")
+    text = "; ".join(outside)
+    return stays, text[:1].upper() + text[1:] if text else "—"
+
+
+def panel(matrix: object) -> Panel | None:
+    """The decision page's panel: the words and the table of weight ranges (no query)."""
+    result = for_matrix(matrix)
+    if result is None or not matrix.criteria:  # type: ignore[attr-defined]
+        return None
+    options = [row.option.name for row in matrix.rows]  # type: ignore[attr-defined]
+    criteria = [criterion.name for criterion in matrix.criteria]  # type: ignore[attr-defined]
+    words = describe(result, options, criteria)
+    rows = tuple(
+        RangeRow(criteria[span.criterion], span.weight, *range_words(span, options)) for span in result.ranges
+    )
+    return Panel(
+        options[result.subject], result.chosen, result.first, result.close_call,
+        words["summary"], words["sentence"], rows,
+    )  # fmt: skip
+
+
+def as_data(result: Sensitivity | None, options: Sequence[str], criteria: Sequence[str]) -> dict | None:
+    """The API's `sensitivity` object: names, numbers and the same words as the page."""
+    if result is None:
+        return None
+
+    def change(c: Change | None) -> dict | None:
+        if c is None:
+            return None
+        return {
+            "kind": c.kind,
+            "criterion": criteria[c.criterion],
+            "option": None if c.option is None else options[c.option],
+            "from": c.old,
+            "to": c.new,
+            "steps": c.steps,
+            "first_after": options[c.winner],
+        }
+
+    return {
+        "option": options[result.subject],
+        "basis": "chosen" if result.chosen else "leader",
+        "first": result.first,
+        "total": result.total,
+        "runner_up": None if result.runner_up is None else options[result.runner_up],
+        "margin": result.margin,
+        "best_possible": result.best_possible,
+        "tied_with": [options[k] for k in result.rivals] if result.tied else [],
+        "close_call": result.close_call,
+        "weight_ranges": [
+            {
+                "criterion": criteria[span.criterion],
+                "weight": span.weight,
+                "stays_first_from": None if span.empty else span.low,
+                "stays_first_to": None if span.empty else span.high,
+                "below": None if span.below is None else options[span.below],
+                "above": None if span.above is None else options[span.above],
+            }
+            for span in result.ranges
+        ],
+        "smallest_weight_change": change(result.weight_change),
+        "smallest_rating_change": change(result.rating_change),
+        "smallest_change": change(result.smallest),
+        **describe(result, options, criteria),
+    }
