@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 480  # the viewBox; the SVG scales to its box, down to a 390 px phone
+WIDTH = 360  # the viewBox; the SVG scales to its box (27rem at most), down to a 390 px phone
 PAD = 8
-ROW = 46  # the name's line, then the bar
+ROW = 44  # the name's line, then the bar
 BAR = 16
-NAME_CHARS = 52
+NAME_CHARS = 36
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,19 @@ class Bar:
     width: float
     subject: bool  # the chosen option or, while open, the leader
     negative: bool
+
+    @property
+    def height(self) -> int:
+        return BAR
+
+    @property
+    def axis_top(self) -> float:
+        """The zero line is drawn beside each bar only, so it never crosses a name."""
+        return self.y_bar - 3
+
+    @property
+    def axis_bottom(self) -> float:
+        return self.y_bar + BAR + 3
 
     @property
     def signed(self) -> str:

@@ -344,7 +344,7 @@ def for_matrix(matrix: object) -> Sensitivity | None:
 class RangeRow:
     criterion: str
     weight: int
-    stays: str  # e.g. "2-10" with an en dash, "(any weight)" for the whole scale, or "none"
+    stays: str  # e.g. "2-10" with an en dash, "any (0-10)" for the whole scale, or "none"
     outside: str  # who leads outside the range
 
 
@@ -363,7 +363,7 @@ def range_words(span: WeightRange, options: Sequence[str]) -> tuple[str, str]:
     """What the table of weight ranges says for one criterion: the range, and outside it."""
     if span.empty:
         return "none", "no weight from 0 to 10 puts it first"
-    stays = f"{span.low}–{span.high}" + (" (any weight)" if span.whole_scale else "")
+    stays = f"any ({WEIGHT_MIN}–{WEIGHT_MAX})" if span.whole_scale else f"{span.low}–{span.high}"
     outside = []
     if span.below is not None:
         outside.append(f"below {span.low}: {options[span.below]} leads")
