@@ -1,6 +1,6 @@
 """The options matrix as a chart of weighted totals: geometry for a server-rendered SVG (no script).
 
-The template (decisions/partials/matrix_chart.html) draws it with classes only, as the strict
+The template (decisions/partials/matrix_sensitivity.html) draws it with classes only, as the strict
 CSP allows no inline style; the numbers are also the chart's text, its <desc> and the matrix's
 "Weighted total" column. The scale runs from the lowest total (or 0) to the highest (or 0), so a
 chart of modest totals is not a row of stubs; drawing coordinates are the only floats here.
@@ -9,6 +9,10 @@ chart of modest totals is not a row of stubs; drawing coordinates are the only f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from decisions.records.matrix import Matrix
 
 WIDTH = 360  # the viewBox; the SVG scales to its box (27rem at most), down to a 390 px phone
 PAD = 8
@@ -61,10 +65,10 @@ def _short(name: str) -> str:
     return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
 
 
-def totals_chart(matrix: object) -> Chart | None:
+def totals_chart(matrix: Matrix) -> Chart | None:
     """The chart of `matrix` (decisions.records.matrix.Matrix); None without options or criteria."""
-    rows = matrix.rows  # type: ignore[attr-defined]
-    if not rows or not matrix.criteria:  # type: ignore[attr-defined]
+    rows = matrix.rows
+    if not rows or not matrix.criteria:
         return None
     totals = [row.total for row in rows]
     low, high = min(0, *totals), max(0, *totals)
@@ -90,7 +94,7 @@ def totals_chart(matrix: object) -> Chart | None:
                 negative=total < 0,
             )
         )
-    best = matrix.max_total  # type: ignore[attr-defined]
+    best = matrix.max_total
     which = "chosen option" if chosen is not None else "current leader"
     description = (
         f"Weighted totals out of a possible {best}: "

@@ -23,8 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from decisions.models import RATING_MAX, RATING_MIN, WEIGHT_MAX, WEIGHT_MIN, Rating
+
+if TYPE_CHECKING:
+    from decisions.records.matrix import Matrix
 
 WEIGHT, RATING = "weight", "rating"
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
@@ -326,12 +330,12 @@ def for_names(
     return analyse(weights, grid, index)
 
 
-def for_matrix(matrix: object) -> Sensitivity | None:
+def for_matrix(matrix: Matrix) -> Sensitivity | None:
     """From the page's Matrix (decisions.records.matrix): no query, only what it holds."""
-    rows = matrix.rows  # type: ignore[attr-defined]
+    rows = matrix.rows
     if not rows:
         return None
-    weights = [criterion.weight for criterion in matrix.criteria]  # type: ignore[attr-defined]
+    weights = [criterion.weight for criterion in matrix.criteria]
     grid = [[cell.rating if cell.rated else None for cell in row.cells] for row in rows]
     chosen = next((i for i, row in enumerate(rows) if row.chosen), None)
     return analyse(weights, grid, chosen)
@@ -373,13 +377,13 @@ def range_words(span: WeightRange, options: Sequence[str]) -> tuple[str, str]:
     return stays, text[:1].upper() + text[1:] if text else "—"
 
 
-def panel(matrix: object) -> Panel | None:
+def panel(matrix: Matrix) -> Panel | None:
     """The decision page's panel: the words and the table of weight ranges (no query)."""
     result = for_matrix(matrix)
-    if result is None or not matrix.criteria:  # type: ignore[attr-defined]
+    if result is None or not matrix.criteria:
         return None
-    options = [row.option.name for row in matrix.rows]  # type: ignore[attr-defined]
-    criteria = [criterion.name for criterion in matrix.criteria]  # type: ignore[attr-defined]
+    options = [row.option.name for row in matrix.rows]
+    criteria = [criterion.name for criterion in matrix.criteria]
     words = describe(result, options, criteria)
     rows = tuple(
         RangeRow(criteria[span.criterion], span.weight, *range_words(span, options)) for span in result.ranges
