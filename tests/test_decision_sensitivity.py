@@ -108,6 +108,18 @@ def test_a_tie_is_flagged_as_a_close_call_in_words(client):
     assert "How robust is the lead?" in panel
 
 
+def test_a_chosen_option_behind_another_is_flagged_and_told_what_would_put_it_first(client, decided):
+    decided.chosen_option = decided.options.get(name="RPC service")
+    decided.save()
+    panel = text_of(panel_html(client, decided))
+    assert "Not first" in panel and "Close call" not in panel
+    assert (
+        "The chosen option, RPC service, is not first: In-tree subproject leads it by 7 (+11 against +4)."
+        in panel
+    )
+    assert "RPC service would be first if the weight of Supply-chain cost fell to 1 or less" in panel
+
+
 def test_a_record_without_criteria_shows_no_panel(client):
     decision = make_decision(number=3, options=2, criteria=0)
     body = client.get(decision.get_absolute_url()).content.decode()
