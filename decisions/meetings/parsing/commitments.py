@@ -113,7 +113,36 @@ _MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\s\(|\bbut)\s+", re.I)
 # consequence ("and will get worse", "will run again immediately").
 _PROMISE_VERBS = (TASK_VERBS - {"run", "get", "find", "continue", "move", "give", "show", "test"}) | {
     "dig", "recheck", "put", "land", "rebase", "implement", "take a look", "make a",
+    # "though, will get back with more data": a promise to report, not "will get worse".
+    "get back to", "get back with", "get back on",
 }  # fmt: skip
+# A deadline or a near time, which turns an aim or a bare order into a plan: "by end of month",
+# "for WasmCon", "fix later today", "before Friday's release".
+DEADLINE_RE = re.compile(
+    r"\b(?:by|before)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|week|month|year|quarter)|eo[dw]\b|"
+    r"(?:next|this)\s+\w+|(?:mon|tues|wednes|thurs|fri)day|tomorrow|[\w-]+['’]s\s+release|"
+    r"the\s+(?:next\s+)?(?:release|meeting))"
+    r"|\b(?:later\s+today|tomorrow|(?:this|next)\s+week|end\s+of\s+(?:the\s+)?(?:day|week|month))\b"
+    r"|\b(?:for|at|before)\s+(?:wasmcon|kubecon|wasm\s?i/?o|the\s+(?:next\s+)?release)\b"
+    r"|\bwithin\s+(?:a|the\s+next)\s+(?:few\s+|couple\s+(?:of\s+)?)?(?:days|weeks?)\b",
+    re.I,
+)
+# An aim the speaker states: "Aiming to tag ... by end of month", "Trying to get this up this week",
+# "Hoping to merge one last PR before Friday's release". With no deadline it is a hope or ongoing
+# work ("hoping to do PCA", "trying to understand the blowup") and is left.
+AIM_RE = re.compile(
+    LEAD + r"(?:i['’]m\s+|i\s+am\s+|am\s+|we['’]re\s+|we\s+are\s+)?(?P<verb>(?:aiming|aim|hoping|hope|trying|"
+    r"expecting|expect)\s+to\s+)(?!(?:be|see|understand|figure|learn|know|hear)\b)(?=\w)",
+    re.I,
+)
+# The speaker's own offer: "Yes, I can take that on", "I can make a sketch ... and put in a github
+# issue". Not "can ask Python for..." (what a program can do), not "if I can take a bit".
+OFFER_RE = re.compile(LEAD + r"i\s+(?P<verb>can\s+(?:also\s+)?)(?=\w)", re.I)
+_OFFER_TASK_RE = re.compile(
+    r"(?:take\s+(?:that|this|it)\s+on|take\s+(?:a\s+)?look|take\s+\w+ing|make\s+(?:a|an|sure)\b|"
+    r"do\s+(?:this|that|it)\b)",
+    re.I,
+)
 
 
 @dataclass
@@ -144,6 +173,8 @@ def speaker_commitment(clause: str) -> Commitment | None:
         return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
     if task := _promise_inside(clause) or _work_to_come(clause):
         return Commitment(task, FOUND_BY_PATTERN, 0.75, by_speaker=True)
+    if found := aim_commitment(clause) or offer_commitment(clause) or deadline_order(clause):
+        return found
     if match := GUESS_RE.match(clause):
         # "we agreed to..." is the group's: nobody in particular, not the person who said it.
         mine = not re.match(r"(?:we|the\s+group)\s+(?:decided|agreed)\b", match["verb"], re.I)
@@ -167,6 +198,44 @@ _HEDGE_RE = re.compile(
     r"(?=(?:try|experiment|help|dig|look|investigate|take\s+a\s+look|write|send|review|prototype|ping)\b)",
     re.I,
 )
+
+
+def aim_commitment(clause: str) -> Commitment | None:
+    """`Aiming to tag the release by end of month`: an aim with a deadline is a plan."""
+    match = AIM_RE.match(clause)
+    if match is None or clause.rstrip().endswith("?") or not DEADLINE_RE.search(clause):
+        return None
+    return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+
+
+def offer_commitment(clause: str) -> Commitment | None:
+    """`I can take that on`, `I can look at that`: the speaker offers, in so many words, to do it."""
+    match = OFFER_RE.match(clause)
+    if match is None or clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    rest = clause[match.end("verb") :]
+    if not (_opens_with_task(rest) or _OFFER_TASK_RE.match(rest)):
+        return None  # "I can do whatever I want": no task offered
+    return Commitment(task_text(rest), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+
+
+# What makes a clause a condition or a wish rather than a promise.
+_HYPOTHETICAL_RE = re.compile(r"\b(?:if|whether|wonder(?:ing)?|unless|would|could)\b", re.I)
+
+
+def deadline_order(clause: str) -> Commitment | None:
+    """A task verb with a near time after a dash or comma in the speaker's remark: "new alias
+    analysis bug -- fix later today". Without the time it is a note ("bug -- fix pending")."""
+    if clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    for sep in _MID_RE.finditer(clause):
+        rest = clause[sep.end() :]
+        deadline = DEADLINE_RE.search(rest)
+        if deadline is None or not _opens_with_task(rest) or JOKE_RE.search(rest):
+            continue
+        verb_only = len(rest[: deadline.start()].split()) <= 1  # "fix later today": fix what?
+        return Commitment(task_text(clause if verb_only else rest), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+    return None
 
 
 def _promise_inside(clause: str) -> str | None:
@@ -232,7 +301,10 @@ def continued_commitment(clause: str) -> Commitment | None:
     if clause.rstrip().endswith("?") or FIRST_PERSON_RE.match(clause):
         return None
     match = SPEAKER_RE.match(clause)
-    if match is None or re.match(r"(?:the\s+)?plan\s+is\b", match["verb"], re.I):
+    if match is None:
+        # "Aiming to land it by Friday", "new alias analysis bug -- fix later today" under "fitzgen:".
+        return aim_commitment(clause) or deadline_order(clause)
+    if re.match(r"(?:the\s+)?plan\s+is\b", match["verb"], re.I):
         return None  # "Plan is to..." under a bullet may be anyone's plan
     return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7)
 
@@ -292,4 +364,6 @@ def order_commitment(clause: str, *, first: bool) -> Commitment | None:
 def task_text(text: str) -> str:
     """The task in the notes' words, without a leading `to` or the clause's closing stop."""
     text = re.sub(r"^(?:to\s+)", "", text.strip(), flags=re.I)
+    # "put everything together into one thing but." -> the task ends where the sentence broke off.
+    text = re.sub(r"(?:[\s,;]+(?:but|and|so))+[\s.;,]*$", "", text, flags=re.I)
     return re.sub(r"\s*[.;,]+$", "", text).strip()
