@@ -185,9 +185,14 @@ def speaker_commitment(clause: str) -> Commitment | None:
         # "may experiment with this", "probably need guidance but happy to try": maybe a task.
         task = task_text(clause[hedge.end("verb") :])
         # "happy to help" alone says too little: the whole clause tells the person what was offered.
-        return Commitment(
-            task if len(task.split()) > 2 else task_text(clause), FOUND_INFERRED, 0.3, by_speaker=True
-        )
+        text = task if len(task.split()) > 2 else task_text(clause)
+        if re.match(r"(?:am\s+|i['’]m\s+)?(?:happy|glad|willing)\b", hedge["verb"], re.I) and not re.match(
+            r"help\b", task, re.I
+        ):
+            # "happy to prototype that", "happy to take on this issue": an offer of a piece of work,
+            # where "may experiment" and "happy to help review" stay maybes.
+            return Commitment(text, FOUND_BY_PATTERN, 0.65, by_speaker=True)
+        return Commitment(text, FOUND_INFERRED, 0.3, by_speaker=True)
     return None
 
 
@@ -198,6 +203,54 @@ _HEDGE_RE = re.compile(
     r"(?=(?:try|experiment|help|dig|look|investigate|take\s+a\s+look|write|send|review|prototype|ping)\b)",
     re.I,
 )
+
+
+# A sentence that says what a thing (not a person) is: "Another is a job that runs every night".
+DESCRIBES_RE = re.compile(
+    r"\b(?:is|are|was|would\s+be)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:job|tool|bot|script|service|system|"
+    r"thing|process|program|workflow|action|check|pass|hook|daemon|cron(?:job)?)\s+(?:that|which)\b",
+    re.I,
+)
+# "... and expects to work with them", "..., and plans to publish it": a plan later in a sentence
+# about a named person ("David reported he's reached out ... and expects to ..."); the reader gives
+# the owner, the person the sentence opens with.
+SUBJECT_PLAN_RE = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:(?:he|she|they)\s+)?(?P<verb>(?:expects|plans|intends|aims|hopes\s+to\s+be\s+able|"
+    r"offered|agreed|volunteered|is\s+going)\s+to|will)\s+" + NOT_A_TASK + r"(?=\w)",
+    re.I,
+)
+# An offer that opens a reply to a request ("take a look?" -> "can take a look at some point").
+ANSWER_RE = re.compile(
+    r"^(?:(?:yes|yeah|yep|sure|ok(?:ay)?)\b[,!.]?\s+)*(?:i\s+)?(?P<verb>(?:can|could|will|['’]ll|(?:am\s+)?"
+    r"(?:happy|glad|willing)\s+to)\s+(?:also\s+)?)(?=(?:take|look|do|handle|fix|review|investigate|check|"
+    r"try|dig|help\s+(?:with|review)|write|send|file|open|ping|prototype)\b)",
+    re.I,
+)
+# Requests a reply may accept: "take a look?", "can someone review?", "anyone want to write it up?".
+REQUEST_RE = re.compile(
+    r"(?:^|[;:.,]\s*|\s-\s)(?:(?:can|could|would)\s+(?:someone|somebody|anyone|you)\b|(?:any|some)one\s+"
+    r"(?:want|willing|able|have\s+time|interested)\b|who\s+(?:can|will|wants|would)\b|(?:take\s+a\s+look|look\s+into\s+"
+    r"(?:it|this|that)|investigate|review\s+(?:it|this|that))\b)[^?]{0,80}\?",
+    re.I,
+)
+
+
+def answer_commitment(clause: str) -> Commitment | None:
+    """`can take a look at some point`, `Sure, I'll review it` in reply to a request: accepted."""
+    match = ANSWER_RE.match(clause)
+    if match is None or clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+
+
+def subject_plan(clause: str) -> Commitment | None:
+    """The plan in `... and expects to work with them to arrange a follow-up meeting`."""
+    if clause.rstrip().endswith("?"):
+        return None
+    match = SUBJECT_PLAN_RE.search(clause)
+    if match is None or not _opens_with_task(clause[match.end() :]) and match["verb"].lower() == "will":
+        return None  # "and will get worse": a consequence
+    return Commitment(task_text(clause[match.end() :]), FOUND_BY_PATTERN, 0.7)
 
 
 def aim_commitment(clause: str) -> Commitment | None:

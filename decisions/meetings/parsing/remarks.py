@@ -13,6 +13,7 @@ from decisions.meetings.parsing.blocks import (
     mentions_in,
     strip_markup,
 )
+from decisions.meetings.parsing.commitments import REQUEST_RE
 from decisions.meetings.parsing.labels import Label, is_common_word, split_label
 from decisions.meetings.parsing.results import (
     SPEAKER_BY_LABEL,
@@ -210,10 +211,14 @@ class RemarksPass(ReaderBase):
         head = self.items[parent].head if parent is not None else None
         # Under a question ("tried llvm-mca?", "should X be a maintainer?") it is an answer, anyone's.
         under = passes.get(-1 - parent) if parent is not None and head and "?" not in head.text else None
+        # Under a request ("more timeouts on OSS-fuzz; take a look?"), an offer is the task accepted.
+        answering = bool(parent is not None and head and REQUEST_RE.search(head.text))
         for index, remark in enumerate(made):
             if remark.text.strip():
                 topic.remarks.append(remark)
-                self._commitment(remark, topic.action_items, under=under if index == 0 else None)
+                self._commitment(
+                    remark, topic.action_items, under=under if index == 0 else None, answering=answering
+                )
         if block.item is not None and block.first_in_item:
             if bare:
                 passes[block.item] = bare
