@@ -103,7 +103,7 @@ NOT_AN_ORDER = {
 # Sentences end before a capital, or before a lowercase word, when the stop ends no abbreviation
 # ("done. will file an issue", not "e.g. the runtime" or "talk to e.g. Hood").
 _SPLIT_RE = re.compile(
-    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
+    r"(?<=[.!?][\])])\s+(?=[A-Z])|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
     r"|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\.\.\.)\s+(?=[a-z])"
 )
 # Where a promise may start inside a clause: "thought I got those, will recheck", "none yet but
@@ -114,7 +114,7 @@ _MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\s\(|\bbut)\s+", re.I)
 _PROMISE_VERBS = (TASK_VERBS - {"run", "get", "find", "continue", "move", "give", "show", "test"}) | {
     "dig", "recheck", "put", "land", "rebase", "implement", "take a look", "make a",
     # "though, will get back with more data": a promise to report, not "will get worse".
-    "get back to", "get back with", "get back on",
+    "get back to", "get back with", "get back on", "release",
 }  # fmt: skip
 # A deadline or a near time, which turns an aim or a bare order into a plan: "by end of month",
 # "for WasmCon", "fix later today", "before Friday's release".
@@ -122,14 +122,22 @@ DEADLINE_RE = re.compile(
     r"\b(?:by|before)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|week|month|year|quarter)|eo[dw]\b|"
     r"(?:next|this)\s+\w+|(?:mon|tues|wednes|thurs|fri)day|tomorrow|[\w-]+['’]s\s+release|"
     r"the\s+(?:next\s+)?(?:release|meeting))"
-    r"|\b(?:later\s+today|tomorrow|(?:this|next)\s+week|end\s+of\s+(?:the\s+)?(?:day|week|month))\b"
-    r"|\b(?:for|at|before)\s+(?:wasmcon|kubecon|wasm\s?i/?o|the\s+(?:next\s+)?release)\b"
+    r"|\b(?:later\s+today|this\s+afternoon|tonight|tomorrow|(?:this|next)\s+week|"
+    r"end\s+of\s+(?:the\s+)?(?:day|week|month))\b"
+    r"|\b(?:for|at|before|after)\s+(?:wasmcon|kubecon|wasm\s?i/?o|the\s+(?:next\s+)?release)\b"
     r"|\bwithin\s+(?:a|the\s+next)\s+(?:few\s+|couple\s+(?:of\s+)?)?(?:days|weeks?)\b",
     re.I,
 )
 # An aim the speaker states: "Aiming to tag ... by end of month", "Trying to get this up this week",
 # "Hoping to merge one last PR before Friday's release". With no deadline it is a hope or ongoing
 # work ("hoping to do PCA", "trying to understand the blowup") and is left.
+# "I'll have a draft PR ... this afternoon", "plan to have enough by next mtg": "have" is a plan
+# only with a deadline ("will have to", "will have more data" otherwise).
+HAVE_BY_RE = re.compile(
+    LEAD + r"(?P<verb>(?:i\s+will|i['’]ll|will|(?:i['’]m\s+|i\s+am\s+)?going\s+to|(?:i\s+)?plan(?:s|ning)?\s+to)\s+)"
+    r"(?=have\s+(?!to\b)\w)",
+    re.I,
+)
 AIM_RE = re.compile(
     LEAD + r"(?:i['’]m\s+|i\s+am\s+|am\s+|we['’]re\s+|we\s+are\s+)?(?P<verb>(?:aiming|aim|hoping|hope|trying|"
     r"expecting|expect)\s+to\s+)(?!(?:be|see|understand|figure|learn|know|hear)\b)(?=\w)",
@@ -255,7 +263,7 @@ def subject_plan(clause: str) -> Commitment | None:
 
 def aim_commitment(clause: str) -> Commitment | None:
     """`Aiming to tag the release by end of month`: an aim with a deadline is a plan."""
-    match = AIM_RE.match(clause)
+    match = AIM_RE.match(clause) or HAVE_BY_RE.match(clause)
     if match is None or clause.rstrip().endswith("?") or not DEADLINE_RE.search(clause):
         return None
     return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
