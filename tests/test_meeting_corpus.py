@@ -95,7 +95,10 @@ HAND_COUNTED = [
         3,  # StarlingMonkey, ComponentizeJS, JCO (the agenda's two items sit under them); "Node WASI
         # subgroup" holds only the template's "notes ... go here"
         {"Tomasz", "Guy", "Till", "Victor", "Calvin"},
-        ["Till", "Guy", "Victor"],  # "will think about this", "Will look to add", "I'll be picking up"
+        # "will think about this", "Will look to add", "I'll be picking up", and the pairing session
+        # Tomasz asked for: "Yup, let's get something scheduled early next week" (nobody's; the
+        # first count missed it).
+        ["Till", "Guy", "Victor", ""],
     ),
     Counted(
         "SIG-Guest-Languages/Python/2023/guest-python-03-10.md",

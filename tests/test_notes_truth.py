@@ -18,18 +18,19 @@ from tests.conftest import shared_path
 TRUTH = Path(__file__).parent / "data" / "meetings-truth"
 
 # precision, recall: the development set (the parser was changed while looking at it) and the
-# check set (never looked at; what the parser does on notes it was not tuned on).
+# check set (at first never looked at; since its action-item recall showed the rules overfit to dev,
+# its misses were read too, so it is no longer unseen: the holdout set is).
 FLOORS = {
     "dev": {
         "topics": (0.90, 0.93),
         "speakers": (0.98, 0.97),
-        "action_items": (0.95, 0.94),
+        "action_items": (0.95, 0.95),
         "links": (1.0, 1.0),
     },
     "check": {
         "topics": (0.91, 0.89),
         "speakers": (1.0, 0.91),
-        "action_items": (0.95, 0.52),
+        "action_items": (0.97, 0.82),
         "links": (1.0, 1.0),
     },
 }

@@ -11,10 +11,10 @@ from decisions.formats.dates import first_date
 from decisions.meetings.parsing.base import ReaderBase
 from decisions.meetings.parsing.blocks import Block, strip_markup, unescape
 from decisions.meetings.parsing.commitments import (
+    DESCRIBES_RE,
     FIRST_PERSON_RE,
     JOKE_RE,
     SPEAKER_RE,
-    DESCRIBES_RE,
     Commitment,
     answer_commitment,
     clauses,

@@ -134,7 +134,8 @@ DEADLINE_RE = re.compile(
 # "I'll have a draft PR ... this afternoon", "plan to have enough by next mtg": "have" is a plan
 # only with a deadline ("will have to", "will have more data" otherwise).
 HAVE_BY_RE = re.compile(
-    LEAD + r"(?P<verb>(?:i\s+will|i['’]ll|will|(?:i['’]m\s+|i\s+am\s+)?going\s+to|(?:i\s+)?plan(?:s|ning)?\s+to)\s+)"
+    LEAD
+    + r"(?P<verb>(?:i\s+will|i['’]ll|will|(?:i['’]m\s+|i\s+am\s+)?going\s+to|(?:i\s+)?plan(?:s|ning)?\s+to)\s+)"
     r"(?=have\s+(?!to\b)\w)",
     re.I,
 )
@@ -147,7 +148,7 @@ AIM_RE = re.compile(
 # issue". Not "can ask Python for..." (what a program can do), not "if I can take a bit".
 OFFER_RE = re.compile(LEAD + r"i\s+(?P<verb>can\s+(?:also\s+)?)(?=\w)", re.I)
 _OFFER_TASK_RE = re.compile(
-    r"(?:take\s+(?:that|this|it)\s+on|take\s+(?:a\s+)?look|take\s+\w+ing|make\s+(?:a|an|sure)\b|"
+    r"(?:take\s+(?:that|this|it)\s+on|take\s+(?:a\s+)?look|take\s+\w+ing|make\s+(?:a|an)\b|"
     r"do\s+(?:this|that|it)\b)",
     re.I,
 )
@@ -256,7 +257,7 @@ def subject_plan(clause: str) -> Commitment | None:
     if clause.rstrip().endswith("?"):
         return None
     match = SUBJECT_PLAN_RE.search(clause)
-    if match is None or not _opens_with_task(clause[match.end() :]) and match["verb"].lower() == "will":
+    if match is None or (not _opens_with_task(clause[match.end() :]) and match["verb"].lower() == "will"):
         return None  # "and will get worse": a consequence
     return Commitment(task_text(clause[match.end() :]), FOUND_BY_PATTERN, 0.7)
 
@@ -277,6 +278,8 @@ def offer_commitment(clause: str) -> Commitment | None:
     rest = clause[match.end("verb") :]
     if not (_opens_with_task(rest) or _OFFER_TASK_RE.match(rest)):
         return None  # "I can do whatever I want": no task offered
+    if this := re.match(r"do\s+(?:this|that|it)\b(?=\s*[,:;])", rest, re.I):
+        rest = this[0]  # "I can do this, generally the process is:": the offer, not the explanation
     return Commitment(task_text(rest), FOUND_BY_PATTERN, 0.7, by_speaker=True)
 
 

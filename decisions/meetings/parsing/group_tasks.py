@@ -112,7 +112,8 @@ def group_commitments(clause: str) -> list[Commitment]:
     if clause.rstrip().endswith("?"):
         return []
     if CONTINUED_RE.match(clause):
-        return [Commitment(task_text(clause), FOUND_BY_PATTERN, 0.65)]
+        # The whole line: "To be continued" is what the next meeting is to do, its leading "To" kept.
+        return [Commitment(re.sub(r"\s*[.;,]+$", "", clause.strip()), FOUND_BY_PATTERN, 0.65)]
     if (lets := LETS_RE.search(clause)) and not NOT_DECIDED_RE.search(clause):
         return [Commitment(task_text(lets["task"]), FOUND_BY_PATTERN, 0.7)]
     if NEXT_MEETING_RE.search(clause) and not PAST_RE.search(clause):
