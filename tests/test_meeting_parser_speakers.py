@@ -112,6 +112,39 @@ def test_a_bare_handle_over_sub_bullets_is_that_persons_update():
     assert ("elliottt", "RA2 work") in said(meeting) and ("cfallin", "code review") in said(meeting)
 
 
+def test_a_person_in_a_stand_up_round_with_no_updates_still_spoke():
+    meeting = parse(
+        """
+        ### Attendees
+        * Erik Rose
+        * Alex Crichton
+        * Ulrich Weigand
+
+        ### Notes
+        * Erik
+          * working on the epoch stuff
+        * Alex
+          * no updates
+        * Ulrich
+          * No updates.
+        """
+    )
+    # As "Alex: no updates" would: the round gives Alex those words.
+    assert meeting.speakers == ["Erik", "Alex", "Ulrich"]
+    assert ("Alex", "no updates") in said(meeting)
+
+
+def test_a_no_updates_line_under_nobody_is_no_ones():
+    meeting = parse(
+        """
+        ### Notes
+        * Updates
+          * no updates
+        """
+    )
+    assert meeting.speakers == []
+
+
 def test_a_bare_word_over_sub_bullets_is_not_a_person():
     meeting = parse(
         """

@@ -26,6 +26,9 @@ from decisions.meetings.parsing.results import (
 from decisions.meetings.parsing.words import CHECKBOX_RE, PLACEHOLDER_RE, REPORTING_VERBS
 from decisions.people.names import name_key
 
+# "no updates" in a stand-up round: a placeholder, but said by the person the round names.
+NO_UPDATES_RE = re.compile(r"(?i)\(?(?:no|nothing)\s+(?:new\s+)?(?:updates?|news|to\s+report)\)?[.!]?")
+
 # A sub-bullet in the first person goes on with the words of the speaker above it.
 FIRST_PERSON_RE = re.compile(r"(?:I|I['’](?:m|ll|ve|d)|[Mm]y|[Mm]e)\b")
 
@@ -191,7 +194,11 @@ class RemarksPass(ReaderBase):
                 action.text = f"{action.text} {before}"
             elif current is not None:
                 current.text = f"{current.text}\n{before}" if current.text else before
-            elif not PLACEHOLDER_RE.fullmatch(strip_markup(before)):
+            elif not PLACEHOLDER_RE.fullmatch(strip_markup(before)) or (
+                # "* Alex" over "  * no updates": the round gives Alex those words, as "Alex: no
+                # updates" would; a template's "no updates" under nobody stays out.
+                speaker and how == SPEAKER_STANDUP and NO_UPDATES_RE.fullmatch(strip_markup(before))
+            ):
                 if speaker and self._names_someone(before):
                     # "Dominik suggested..." under "Marcin: ..." is not Marcin speaking.
                     speaker, head_other = None, head_other or index == 0
