@@ -383,3 +383,30 @@ UNFILLED_SLOTS = """
 def test_a_heading_whose_named_slots_all_hold_the_template_placeholder_is_no_topic():
     # "Go" over "..." is a slot the template left to be filled; one filled slot is an update.
     assert titles(parse(UNFILLED_SLOTS)) == ["Packaging"]
+
+
+def test_a_short_question_heading_a_discussion_is_its_topic():
+    meeting = parse(
+        """
+        ### Attendees
+        - alexcrichton
+        - cfallin
+        - abrown
+
+        ### Notes
+        - alexcrichton: more timeouts on OSS-fuzz; take a look?
+          - cfallin: can take a look at some point
+        - alexcrichton: rename x64 to x86, `x86_64`, or something else?
+          - cfallin: x86 has a "32-bit flavor" to me
+        - calvin: does this sound like the path we should take?
+          - abrown: it is a little early to know
+        - abrown: Next steps?
+          - cfallin: land the PR
+        - abrown: why no div?
+        """
+    )
+    titles = [t.title for t in meeting.topics if not t.loose]
+    assert titles == [
+        "more timeouts on OSS-fuzz; take a look?",
+        "rename x64 to x86, `x86_64`, or something else?",
+    ]

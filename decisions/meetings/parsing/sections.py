@@ -9,7 +9,7 @@ from decisions.formats.dates import first_date
 from decisions.meetings.parsing.actions import ACTION_PREFIX_RE
 from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, plain, strip_markup, unescape
-from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
+from decisions.meetings.parsing.labels import is_stop, label_shape, speaker_like, split_label
 from decisions.meetings.parsing.people import looks_like_names
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION, FOUND_INFERRED
 from decisions.meetings.parsing.words import (
@@ -270,13 +270,14 @@ class SectionsPass(ReaderBase):
             item = self.items[root]
             head = item.head
             start = (head.line + 1) if head else item.line
-            presented = _presented_title(head)
+            presented = _presented_title(head, asks=self.items[root].has_sublist)
             state.bullet = self._new_topic(presented or _topic_title(head), item.line, "bullet", start)
             self.drafts[state.bullet].item = root
             self.drafts[state.bullet].end = item.end
         if block.item == root and block.first_in_item:
             # `Chris: Summary of the release` stays Chris's remark: the sub-bullets are Chris's too.
-            block.head = "" if _presented_title(block) else _head_mode(block)
+            asks = self.items[root].has_sublist
+            block.head = "" if _presented_title(block, asks=asks) else _head_mode(block)
         block.section, block.topic = "topic", state.bullet
 
     def _container_topic(self, root: int) -> bool:
@@ -296,7 +297,7 @@ class SectionsPass(ReaderBase):
             return False
         if ACTION_PREFIX_RE.match(unescape(first)) or PLACEHOLDER_RE.fullmatch(strip_markup(first)):
             return False
-        if _presented_title(item.head):
+        if _presented_title(item.head, asks=True):
             return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
 
@@ -455,12 +456,14 @@ def _topic_title(head: Block | None) -> str:
     return re.sub(r"[\s:]+$", "", first).strip()[:300] or "Untitled topic"
 
 
-def _presented_title(head: Block | None) -> str | None:
+def _presented_title(head: Block | None, *, asks: bool = False) -> str | None:
     """`Chris: Summary of [recent security release](...)`: a speaker naming the subject they bring.
 
     The subject is the first sentence after the name ("Alex: looking at XNNPACK. With egraphs...").
     Only a short noun-like phrase counts: `Guy: I fixed the bug`, `fitzgen: tail-call PRs landed`
-    or a question is what was said, not a subject.
+    or a question is what was said, not a subject; but with `asks` (the bullet heads sub-bullets),
+    a short question opens the discussion below it and is its subject: `alexcrichton: rename x64
+    to x86, or something else?` over the answers.
     """
     if head is None or head.kind != "para":
         return None
@@ -470,6 +473,8 @@ def _presented_title(head: Block | None) -> str | None:
         return None
     rest = " ".join([label.rest, *(line.strip() for line in lines[1:])])
     text = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", rest)).strip()
+    if asks and (question := _opening_question(text)):
+        return question
     sentence = re.split(r"(?<=[.?!;])\s+", text, maxsplit=1)
     if len(sentence) == 1 and len(lines) > 1:
         return None  # a long remark wrapped over lines, not a subject
@@ -481,6 +486,26 @@ def _presented_title(head: Block | None) -> str | None:
     if first in _PRONOUNS or first.endswith("ed") or any(w.lower() in _REPORT_WORDS for w in words):
         return None
     return title
+
+
+def _opening_question(text: str) -> str | None:
+    """`more timeouts on OSS-fuzz; take a look?`: the whole text, when it is one short question
+    (a subject and what is asked about it); not `I think we should... right?` (an opinion)."""
+    if not text.endswith("?") or "?" in text[:-1] or re.search(r"(?<=[.!])\s", text):
+        return None
+    words = text.split()
+    if not 2 <= len(words) <= TITLE_MAX_WORDS + 2 or words[0].lower() in _PRONOUNS | _AUXILIARIES:
+        return None  # "does this sound like the path?", "is this the test that...": about what was just said
+    if is_stop(text.rstrip("?").strip()):
+        return None  # "Next steps?", "Maintainers?": a container or a label, not a subject
+    return text
+
+
+# A question opening with one of these asks about what was just said, it names no subject.
+_AUXILIARIES = {
+    "do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "shall",
+    "has", "have", "had", "am", "may", "might", "must",
+}  # fmt: skip
 
 
 def _head_mode(head: Block) -> str:
