@@ -134,6 +134,29 @@ def test_a_person_in_a_stand_up_round_with_no_updates_still_spoke():
     assert ("Alex", "no updates") in said(meeting)
 
 
+def test_a_handle_written_once_in_a_round_of_speakers_is_a_speaker_too():
+    meeting = parse(
+        """
+        ### Attendees
+        - fitzgen
+        - cfallin
+        - alexcrichton
+
+        ### Notes
+        - Updates
+          - cfallin: exception handling work
+          - alexcrichton: no updates
+          - bjorn3: no updates
+          - fitzgen: inlining supported now
+        - Labels
+          - Goal: faster builds
+          - Status: on track
+          - Owner: nobody yet
+        """
+    )
+    assert meeting.speakers == ["cfallin", "alexcrichton", "bjorn3", "fitzgen"]
+
+
 def test_a_no_updates_line_under_nobody_is_no_ones():
     meeting = parse(
         """
