@@ -71,7 +71,10 @@ REPORTED_VERBS = (
     r"|requested|inquired|talked|spoke|outlined|walked\s+through|showed|voiced|warned|discussed"
     r"|thinks|thought|believes|feels|felt|wants|wanted\s+to\s+know|went\s+on\s+to\s+explain"
     r"|(?:called|drew)\s+attention"
-    r"|(?:provided|gave)\s+(?:an?\s+)?(?:brief\s+|short\s+|quick\s+)?(?:update|overview|summary|recap|report|demo)"
+    r"|indicated|reiterated"
+    # "provided an update", "gave an Elected Delegate special election update", "provided a debrief"
+    r"|(?:provided|gave)\s+(?:an?\s+)?(?:[\w-]+\s+){0,4}?(?:update|overview|summary|recap|report|demo|debrief"
+    r"|briefing|presentation|status)\b"
 )
 REPORTED_RE = re.compile(
     rf"(?:^|(?<=[.!?;]\s)|(?<=[.!?;]\s\s)|(?<=[.!?;][)\]\"”]\s))[*_]*@?"
