@@ -410,3 +410,26 @@ def test_a_short_question_heading_a_discussion_is_its_topic():
         "more timeouts on OSS-fuzz; take a look?",
         "rename x64 to x86, `x86_64`, or something else?",
     ]
+
+
+def test_a_tools_recap_of_the_whole_meeting_and_a_done_thing_are_no_topics():
+    meeting = parse(
+        """
+        # Meeting summary
+        ## Quick recap
+        The team provided updates on multiple projects.
+        ## Summary
+        ### Spider Monkey Memory Bug Investigation
+        Victor and Tomasz discussed a bug related to memory management.
+
+        ## Notes
+        - Brett: gave recap on Guest Languages SIG meeting
+            - https://github.com/bytecodealliance/meetings/blob/main/x.md
+        - Joel: Resource types in Python
+            - Brett: sounds good
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == [
+        "Spider Monkey Memory Bug Investigation",
+        "Resource types in Python",
+    ]

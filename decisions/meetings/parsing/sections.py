@@ -26,6 +26,12 @@ from decisions.people.names import name_key
 
 # A topic started by a line (`Updates:`, `**White paper discussion**`) ranks below every heading.
 LINE_TOPIC_LEVEL = 7
+# "Brett: gave recap on the SIG meeting": a past tense opens what was done, not a subject.
+_IRREGULAR_PAST = {
+    "gave", "made", "did", "got", "took", "wrote", "sent", "saw", "found", "built", "ran", "began",
+    "led", "brought", "met", "spoke", "told", "thought", "held", "went", "came", "heard", "knew",
+    "said", "showed", "spent", "taught", "understood",
+}  # fmt: skip
 # A subject a speaker brings is named in a few words ("Update on OOM handling project").
 TITLE_MAX_WORDS = 10
 # First words of a remark, not of a subject ("nothing this week", "we should...").
@@ -483,7 +489,12 @@ def _presented_title(head: Block | None, *, asks: bool = False) -> str | None:
     if not 0 < len(words) <= TITLE_MAX_WORDS or re.search(r"[?!;,:]$", title):
         return None
     first = words[0].lower()
-    if first in _PRONOUNS or first.endswith("ed") or any(w.lower() in _REPORT_WORDS for w in words):
+    if (
+        first in _PRONOUNS
+        or first.endswith("ed")
+        or first in _IRREGULAR_PAST
+        or any(w.lower() in _REPORT_WORDS for w in words)
+    ):
         return None
     return title
 
