@@ -186,3 +186,26 @@ def test_what_a_job_is_to_do_is_not_the_speakers_promise():
 )  # fmt: skip
 def test_the_next_meetings_business_in_minutes_is_the_groups_task(paragraph, expected):
     assert saved(parse(paragraph)) == expected
+
+
+def test_an_action_list_by_a_longer_name_inside_the_discussion_is_read_as_one():
+    meeting = parse(
+        """
+        * CLI breakage
+          * lots of discussion
+          * Agreed upon action items:
+            * Make old parser work again and make a patch release (Nick)
+            * Communicate an update (Kate)
+        """
+    )
+    assert saved(meeting) == [
+        ("Nick", "Make old parser work again and make a patch release"),
+        ("Kate", "Communicate an update"),
+    ]
+
+
+def test_a_promise_in_parentheses_is_the_speakers():
+    meeting = parse("- cfallin: finishing up the e-graphs RFC (will post an initial PR soon)")
+    assert saved(meeting) == [("cfallin", "post an initial PR soon")]
+    # A description in parentheses promises nothing.
+    assert saved(parse("- cfallin: the hook (will be called at exit) is fine")) == []

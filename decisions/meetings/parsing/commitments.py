@@ -108,7 +108,7 @@ _SPLIT_RE = re.compile(
 )
 # Where a promise may start inside a clause: "thought I got those, will recheck", "none yet but
 # going to start...", "if no one objects, I will self-nominate".
-_MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\s\(|\bbut)\s+", re.I)
+_MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\bbut)\s+|\s\(\s*", re.I)
 # Verbs a promise made mid-clause, or by nobody in particular, must start with: a task, not a
 # consequence ("and will get worse", "will run again immediately").
 _PROMISE_VERBS = (TASK_VERBS - {"run", "get", "find", "continue", "move", "give", "show", "test"}) | {
@@ -307,6 +307,8 @@ def _promise_inside(clause: str) -> str | None:
     starts with a task verb: "updated the RFC, will make a motion to finalize soon"."""
     for sep in _MID_RE.finditer(clause):
         rest = clause[sep.end() :]
+        if sep[0].strip() == "(":
+            rest = rest.split(")", 1)[0]  # "finishing up the RFC (will post an initial PR soon)"
         match = SPEAKER_RE.match(rest)
         if match and _opens_with_task(rest[match.end("verb") :]):
             return task_text(rest[match.end("verb") :])
