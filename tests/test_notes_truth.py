@@ -28,8 +28,8 @@ FLOORS = {
         "links": (1.0, 1.0),
     },
     "check": {
-        "topics": (0.91, 0.89),
-        "speakers": (1.0, 0.91),
+        "topics": (0.93, 0.91),
+        "speakers": (1.0, 0.96),
         "action_items": (0.97, 0.82),
         "links": (1.0, 1.0),
     },
