@@ -209,3 +209,22 @@ def test_a_promise_in_parentheses_is_the_speakers():
     assert saved(meeting) == [("cfallin", "post an initial PR soon")]
     # A description in parentheses promises nothing.
     assert saved(parse("- cfallin: the hook (will be called at exit) is fine")) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- fitzgen: TODO: file an issue about the spill heuristics", [("fitzgen", "file an issue about the spill heuristics")]),
+        ("- cfallin: AI: write up the RFC", [("cfallin", "write up the RFC")]),
+        ("- Nick: Action item (Kate): ping the LLVM folks", [("Kate", "ping the LLVM folks")]),
+        # A word, not a marker.
+        ("- Nick: todo list is long this week", []),
+        ("- Nick: AI is a hot topic at the summit", []),
+    ],
+)  # fmt: skip
+def test_an_explicit_marker_after_a_speakers_name_is_an_item_once(line, expected):
+    meeting = parse(line)
+    assert saved(meeting) == expected
+    assert meeting.suggested_items == []
+    # The words stay the speaker's remark.
+    assert [r.speaker for t in meeting.topics for r in t.remarks] == [line.split(":")[0].lstrip("- ")]

@@ -148,6 +148,7 @@ class RemarksPass(ReaderBase):
         head_other = False
         lines = block.text.split("\n")
         made: list[ParsedRemark] = []
+        explicit: set[int] = set()  # remarks that are an explicit action item ("Name: AI: ...")
         for index, raw in enumerate(lines):
             number = block.line + index + 1
             line = raw.strip()
@@ -180,6 +181,14 @@ class RemarksPass(ReaderBase):
                     None,
                 )
                 made.append(current)
+                if label.rest and (marked := self._action_line(label.rest, number, None)) is not None:
+                    # "fitzgen: TODO: file an issue", "cfallin: AI: write up the RFC": the speaker's
+                    # own words (kept as the remark) and an explicit item, theirs unless it names another.
+                    if marked.text:
+                        marked.owner = marked.owner or speaker
+                        topic.action_items.extend(self._each_owner(marked))
+                        explicit.add(id(current))
+                    action, current = marked, None
                 continue
             following = lines[index + 1].strip() if index + 1 < len(lines) else ""
             reported = self._reported_in(line, following)
@@ -223,6 +232,8 @@ class RemarksPass(ReaderBase):
         for index, remark in enumerate(made):
             if remark.text.strip():
                 topic.remarks.append(remark)
+                if id(remark) in explicit:
+                    continue  # its task is already the explicit item
                 self._commitment(
                     remark, topic.action_items, under=under if index == 0 else None, answering=answering
                 )
