@@ -228,3 +228,21 @@ def test_an_explicit_marker_after_a_speakers_name_is_an_item_once(line, expected
     assert meeting.suggested_items == []
     # The words stay the speaker's remark.
     assert [r.speaker for t in meeting.topics for r in t.remarks] == [line.split(":")[0].lstrip("- ")]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- Nick: Please comment on the RFC", [(None, "comment on the RFC")]),
+        ("- Joel: See above proposal to contribute `componentize-py` to BA and leave comments",
+         [(None, "See above proposal to contribute `componentize-py` to BA and leave comments")]),
+        ("- Calvin: Many breaking changes over the past week, so update to the latest and delete your local CLI cache",
+         [(None, "update to the latest and delete your local CLI cache")]),
+        # An invitation, a "so" that explains, a question.
+        ("- Nick: Let me know if you have ideas!", []),
+        ("- Nick: the cache grew, so delete was slow for your build", []),
+        ("- Nick: Could you please review it?", []),
+    ],
+)  # fmt: skip
+def test_a_request_to_everyone_at_the_meeting_is_nobodys_item(line, expected):
+    assert saved(parse(line)) == expected

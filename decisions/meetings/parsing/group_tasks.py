@@ -11,7 +11,9 @@ left for the next meeting. Minutes write them without a name, so each is an item
   something scheduled early next week` (only verbs of meeting again: `let's talk about X` is now);
 - the purpose or the suggestion of the next meeting: `... in order to provide a response at the
   next board meeting`, `a suggestion that time be spent at the next TSC meeting brainstorming...`;
-- `To be continued (Merkle construction of package layers)`.
+- `To be continued (Merkle construction of package layers)`;
+- a request to everyone: `Please comment on the RFC`, `... and leave comments`, `..., so update
+  to the latest and delete your local CLI cache`.
 """
 
 from __future__ import annotations
@@ -105,12 +107,34 @@ SUGGESTED_THAT_RE = re.compile(
     re.I,
 )
 CONTINUED_RE = re.compile(r"^\W*to\s+be\s+continued\b", re.I)
+# A request to everyone at the meeting: "please review the proposal", "leave comments and/or let
+# me know if you want to be listed", "so update to the latest and delete your local CLI cache".
+# Not "let me know if you have ideas": an invitation, nobody is asked to do anything.
+AUDIENCE_RE = re.compile(
+    r"(?:^|[,;:]\s*|\bso\s+)(?P<task>please\s+(?:review|comment|take\s+a\s+look|check|try|fill|add|vote|read|"
+    r"give|leave|send|update|reach\s+out)\b.*|.*\bleave\s+(?:comments|feedback)\b.*)",
+    re.I,
+)
+YOUR_ORDER_RE = re.compile(r"(?:,\s*|;\s*)so\s+(?P<task>(?P<verb>[a-z]+)\s+(?P<next>\S+).*\byour\b.*)", re.I)
 
 
 def group_commitments(clause: str) -> list[Commitment]:
     """The tasks a clause gives the group, each with no owner (see the module's docstring)."""
     if clause.rstrip().endswith("?"):
         return []
+    if (asked := AUDIENCE_RE.search(clause)) and not NOT_DECIDED_RE.search(clause):
+        return [
+            Commitment(
+                task_text(re.sub(r"^please\s+", "", asked["task"], flags=re.I)), FOUND_BY_PATTERN, 0.65
+            )
+        ]
+    yours = YOUR_ORDER_RE.search(clause)
+    if (
+        yours
+        and yours["verb"].lower() in GROUP_VERBS | {"delete", "upgrade"}
+        and yours["next"].lower() not in NOT_AN_ORDER  # "so delete was slow for your build" explains
+    ):
+        return [Commitment(task_text(yours["task"]), FOUND_BY_PATTERN, 0.65)]
     if CONTINUED_RE.match(clause):
         # The whole line: "To be continued" is what the next meeting is to do, its leading "To" kept.
         return [Commitment(re.sub(r"\s*[.;,]+$", "", clause.strip()), FOUND_BY_PATTERN, 0.65)]
