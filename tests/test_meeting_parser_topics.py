@@ -433,3 +433,25 @@ def test_a_tools_recap_of_the_whole_meeting_and_a_done_thing_are_no_topics():
         "Spider Monkey Memory Bug Investigation",
         "Resource types in Python",
     ]
+
+
+def test_a_name_in_a_stand_up_round_is_no_topic_though_not_an_attendee():
+    meeting = parse(
+        """
+        ### Attendees
+        - abrown
+        - elliottt
+        - cfallin
+
+        ### Notes
+        * abrown
+          * reviewed the verifier PR
+        * elliottt
+          * removed safepoint support from regalloc2
+        * alexa
+          * pull request is up for the verifier
+        * cfallin
+          * exceptions discussion
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == []

@@ -293,7 +293,7 @@ class SectionsPass(ReaderBase):
             return False
         first = CHECKBOX_RE.sub("", item.head.text.split("\n", 1)[0].strip())
         label = split_label(first)
-        if self._standup_head(first):
+        if self._standup_head(first) or self._standup_sibling(root, first):
             return False
         if label and label.form == "bold" and label.rest and not speaker_like(label.label):
             return len(label.label.split()) <= 8  # "* **Promoting documentation:** We now have..."
@@ -306,6 +306,20 @@ class SectionsPass(ReaderBase):
         if _presented_title(item.head, asks=True):
             return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
+
+    def _standup_sibling(self, root: int, first: str) -> bool:
+        """`* alexa` over sub-bullets among `* abrown`, `* elliottt`, `* cfallin`: one more person's
+        update in the round, though not on the attendee list."""
+        text = strip_markup(unescape(first)).rstrip(": ").strip().lstrip("@")
+        if not re.fullmatch(r"[\w'’.-]+", text) or not speaker_like(text):
+            return False
+        parent = self.items[root].parent
+        heads = [
+            CHECKBOX_RE.sub("", i.head.text.split("\n", 1)[0].strip())
+            for i in self.items.values()
+            if i.parent == parent and i.id != root and i.head is not None and i.has_sublist
+        ]
+        return sum(1 for head in heads if self._standup_head(head)) >= 2
 
     def _standup_head(self, first: str) -> bool:
         """`* abrown` or `* Joel's update:` over sub-bullets: a person's part of a stand-up round."""
