@@ -455,3 +455,23 @@ def test_a_name_in_a_stand_up_round_is_no_topic_though_not_an_attendee():
         """
     )
     assert [t.title for t in meeting.topics if not t.loose] == []
+
+
+def test_a_bracketed_name_over_a_sentence_is_a_remark_and_over_a_title_a_topic():
+    meeting = parse(
+        """
+        ## Notes
+        * [Lann] Public Registry Name Policy - https://hackmd.io/@lann/B1M7L1epj
+            * The idea is that the last slash splits the namespace.
+        * [Peter] barrier to creating a namespace, have to own a domain
+            * Need an account on a public forge
+        * [Guy] Doesn't eliminate cyber squatting.
+            * Assuming the site was hacked, someone could validate
+        * [Radu] Quick presentation of Kubecon slides.
+            * slides are linked
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == [
+        "Public Registry Name Policy - https://hackmd.io/@lann/B1M7L1epj",
+        "Quick presentation of Kubecon slides.",
+    ]

@@ -298,6 +298,8 @@ class SectionsPass(ReaderBase):
         if label and label.form == "bold" and label.rest and not speaker_like(label.label):
             return len(label.label.split()) <= 8  # "* **Promoting documentation:** We now have..."
         if label and label.form in {"bracket", "paren"} and label.rest and label_shape(label.label):
+            if not title_like(label.rest):
+                return False  # "[Guy] Doesn't eliminate cyber squatting." over sub-bullets: a remark
             return item.has_sublist or (label.form == "bracket" and label.sep[:1] in {"-", "–", "—"})
         if not item.has_sublist or CHECKBOX_RE.match(item.head.text.strip()):
             return False
@@ -511,6 +513,24 @@ def _presented_title(head: Block | None, *, asks: bool = False) -> str | None:
     ):
         return None
     return title
+
+
+def title_like(text: str) -> bool:
+    """`Public Registry Name Policy - https://...`, `Quick presentation of Kubecon slides.`; not a
+    remark: `Doesn't eliminate cyber squatting.`, `barrier to creating a namespace, have to own a
+    domain`, `it might share code...`."""
+    text = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text))
+    text = re.sub(r"\s*[-–—:]?\s*<?https?://\S+>?\s*$", "", text).strip()
+    words = text.split()
+    if not words:
+        return True
+    first = words[0].lower()
+    return not (
+        re.search(r",\s+(?:have|has|need|needs|will|would|should|can|could|is|are|was|were)\b", text, re.I)
+        or re.match(r"[a-z]+n['’]t$", first)
+        or first in _PRONOUNS
+        or first in _IRREGULAR_PAST
+    )
 
 
 def _opening_question(text: str) -> str | None:
