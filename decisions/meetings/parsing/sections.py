@@ -74,6 +74,8 @@ class _State:
 class SectionsPass(ReaderBase):
     """Pass 1 (and 3: agenda items the discussion was written under become topics)."""
 
+    _standup_heads_under: dict[int | None, int] | None = None  # parent item -> stand-up heads below it
+
     # Pass 1: title, sections, topics, attendees ----------------------------------------------
 
     def _structure(self) -> None:
@@ -315,13 +317,17 @@ class SectionsPass(ReaderBase):
         text = strip_markup(unescape(first)).rstrip(": ").strip().lstrip("@")
         if not re.fullmatch(r"[\w'’.-]+", text) or not speaker_like(text):
             return False
-        parent = self.items[root].parent
-        heads = [
-            CHECKBOX_RE.sub("", i.head.text.split("\n", 1)[0].strip())
-            for i in self.items.values()
-            if i.parent == parent and i.id != root and i.head is not None and i.has_sublist
-        ]
-        return sum(1 for head in heads if self._standup_head(head)) >= 2
+        # How many bullets heading sub-lists under each parent are stand-up heads: counted once per
+        # reading, so a long list costs one pass, not one per bullet.
+        counts = self._standup_heads_under
+        if counts is None:
+            counts = {}
+            for i in self.items.values():
+                if i.head is not None and i.has_sublist:
+                    head = CHECKBOX_RE.sub("", i.head.text.split("\n", 1)[0].strip())
+                    counts[i.parent] = counts.get(i.parent, 0) + int(self._standup_head(head))
+            self._standup_heads_under = counts
+        return counts.get(self.items[root].parent, 0) >= 2  # the bullet itself is not one
 
     def _standup_head(self, first: str) -> bool:
         """`* abrown` or `* Joel's update:` over sub-bullets: a person's part of a stand-up round."""
