@@ -71,6 +71,7 @@ BUILT_GOAL_RATIO = {
     "decision_md": 10,
     "rfc_search": 15,
     "api_search": 15,
+    "decision_review": 8,
 }
 BUILT_GOAL_MS = {"export_zip": 300, "rfc_csv": 300}
 ENFORCE_SLACK = 1.25
@@ -281,6 +282,11 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
         "api_search": reverse("decisions:search-api") + f"?q={quote(SEARCH_QUERY)}",
         "rfc_csv": reverse("decisions:rfc-export-csv"),
         "decision_csv": reverse("decisions:decision-export-csv"),
+        # The decision graph (issue 18): the whole graph, one record's panel, its neighbourhood.
+        "graph": reverse("decisions:graph"),
+        "graph_panel": reverse("decisions:graph-panel", args=["decision", decision.pk]),
+        "graph_focus": reverse("decisions:graph") + f"?focus=rfc:{rfc.pk}",
+        "decision_review": reverse("decisions:decision-review"),
     }
 
 

@@ -14,6 +14,7 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from decisions.caching import datastate
+        from decisions.graph import cleanup as graph_cleanup
         from decisions.markdown import fields
         from decisions.meetings import checks as meeting_checks
         from decisions.meetings import search as meeting_search
@@ -34,6 +35,7 @@ class DecisionsConfig(AppConfig):
             decision_search.SEARCHABLE,
             precedent_search.SEARCHABLE,
         )
+        graph_cleanup.connect()
         # The data state: PostgreSQL connections notice their writes; `migrate` (re)installs it.
         datastate.connect()
         post_migrate.connect(datastate.install, sender=self, dispatch_uid="decisions.datastate")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decisions.accounts.models import ClaimStatus, Handle, PersonClaim
 from decisions.concurrency import VersionedMixin
+from decisions.graph.models import Link, LinkKind, NodeKind
 from decisions.markdown.fields import MarkdownFieldsMixin
 from decisions.meetings.models import (
     ActionItem,
@@ -103,6 +104,8 @@ __all__ = [
     "Handle",
     "Holds",
     "HookDelivery",
+    "Link",
+    "LinkKind",
     "MarkdownFieldsMixin",
     "Meeting",
     "MeetingLink",
@@ -111,6 +114,7 @@ __all__ = [
     "Motion",
     "MotionEvent",
     "MotionState",
+    "NodeKind",
     "NoticeChoice",
     "Option",
     "OwnerRole",

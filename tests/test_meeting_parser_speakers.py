@@ -112,6 +112,78 @@ def test_a_bare_handle_over_sub_bullets_is_that_persons_update():
     assert ("elliottt", "RA2 work") in said(meeting) and ("cfallin", "code review") in said(meeting)
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("David provided an election update. The call for nominations closed at midnight.", ["David"]),
+        ("Till provided a debrief on a meeting he held recently.", ["Till"]),
+        ("Oscar gave an Elected Delegate special election update.", ["Oscar"]),
+        ("Ralph indicated the string-based version might be simpler.", ["Ralph"]),
+        # Not a person reporting: a thing "provided", a buffer the caller provides.
+        ("Caller provided buffers need to be unified with WASI.", []),
+        ("Fastly provided the hardware for the runners.", []),
+    ],
+)
+def test_minutes_that_say_someone_gave_an_update_give_that_person_words(paragraph, expected):
+    assert parse(f"## Topic\n{paragraph}\n").speakers == expected
+
+
+def test_a_person_in_a_stand_up_round_with_no_updates_still_spoke():
+    meeting = parse(
+        """
+        ### Attendees
+        * Erik Rose
+        * Alex Crichton
+        * Ulrich Weigand
+
+        ### Notes
+        * Erik
+          * working on the epoch stuff
+        * Alex
+          * no updates
+        * Ulrich
+          * No updates.
+        """
+    )
+    # As "Alex: no updates" would: the round gives Alex those words.
+    assert meeting.speakers == ["Erik", "Alex", "Ulrich"]
+    assert ("Alex", "no updates") in said(meeting)
+
+
+def test_a_handle_written_once_in_a_round_of_speakers_is_a_speaker_too():
+    meeting = parse(
+        """
+        ### Attendees
+        - fitzgen
+        - cfallin
+        - alexcrichton
+
+        ### Notes
+        - Updates
+          - cfallin: exception handling work
+          - alexcrichton: no updates
+          - bjorn3: no updates
+          - fitzgen: inlining supported now
+        - Labels
+          - Goal: faster builds
+          - Status: on track
+          - Owner: nobody yet
+        """
+    )
+    assert meeting.speakers == ["cfallin", "alexcrichton", "bjorn3", "fitzgen"]
+
+
+def test_a_no_updates_line_under_nobody_is_no_ones():
+    meeting = parse(
+        """
+        ### Notes
+        * Updates
+          * no updates
+        """
+    )
+    assert meeting.speakers == []
+
+
 def test_a_bare_word_over_sub_bullets_is_not_a_person():
     meeting = parse(
         """

@@ -383,3 +383,95 @@ UNFILLED_SLOTS = """
 def test_a_heading_whose_named_slots_all_hold_the_template_placeholder_is_no_topic():
     # "Go" over "..." is a slot the template left to be filled; one filled slot is an update.
     assert titles(parse(UNFILLED_SLOTS)) == ["Packaging"]
+
+
+def test_a_short_question_heading_a_discussion_is_its_topic():
+    meeting = parse(
+        """
+        ### Attendees
+        - alexcrichton
+        - cfallin
+        - abrown
+
+        ### Notes
+        - alexcrichton: more timeouts on OSS-fuzz; take a look?
+          - cfallin: can take a look at some point
+        - alexcrichton: rename x64 to x86, `x86_64`, or something else?
+          - cfallin: x86 has a "32-bit flavor" to me
+        - calvin: does this sound like the path we should take?
+          - abrown: it is a little early to know
+        - abrown: Next steps?
+          - cfallin: land the PR
+        - abrown: why no div?
+        """
+    )
+    titles = [t.title for t in meeting.topics if not t.loose]
+    assert titles == [
+        "more timeouts on OSS-fuzz; take a look?",
+        "rename x64 to x86, `x86_64`, or something else?",
+    ]
+
+
+def test_a_tools_recap_of_the_whole_meeting_and_a_done_thing_are_no_topics():
+    meeting = parse(
+        """
+        # Meeting summary
+        ## Quick recap
+        The team provided updates on multiple projects.
+        ## Summary
+        ### Spider Monkey Memory Bug Investigation
+        Victor and Tomasz discussed a bug related to memory management.
+
+        ## Notes
+        - Brett: gave recap on Guest Languages SIG meeting
+            - https://github.com/bytecodealliance/meetings/blob/main/x.md
+        - Joel: Resource types in Python
+            - Brett: sounds good
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == [
+        "Spider Monkey Memory Bug Investigation",
+        "Resource types in Python",
+    ]
+
+
+def test_a_name_in_a_stand_up_round_is_no_topic_though_not_an_attendee():
+    meeting = parse(
+        """
+        ### Attendees
+        - abrown
+        - elliottt
+        - cfallin
+
+        ### Notes
+        * abrown
+          * reviewed the verifier PR
+        * elliottt
+          * removed safepoint support from regalloc2
+        * alexa
+          * pull request is up for the verifier
+        * cfallin
+          * exceptions discussion
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == []
+
+
+def test_a_bracketed_name_over_a_sentence_is_a_remark_and_over_a_title_a_topic():
+    meeting = parse(
+        """
+        ## Notes
+        * [Lann] Public Registry Name Policy - https://hackmd.io/@lann/B1M7L1epj
+            * The idea is that the last slash splits the namespace.
+        * [Peter] barrier to creating a namespace, have to own a domain
+            * Need an account on a public forge
+        * [Guy] Doesn't eliminate cyber squatting.
+            * Assuming the site was hacked, someone could validate
+        * [Radu] Quick presentation of Kubecon slides.
+            * slides are linked
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == [
+        "Public Registry Name Policy - https://hackmd.io/@lann/B1M7L1epj",
+        "Quick presentation of Kubecon slides.",
+    ]

@@ -28,6 +28,7 @@ from decisions.models import (
     Decision,
     DecisionMeeting,
     DecisionOwner,
+    Link,
     Meeting,
     MeetingSeries,
     OwnerRole,
@@ -165,6 +166,8 @@ def generic_kwargs(name: str, pattern: URLPattern, world: SimpleNamespace) -> di
         "key": "not-a-key",
         "name": "walk",
         "source": "no-such-source",
+        "kind": "meeting",
+        "link": 1,
     }
     missing = [key for key in pattern.pattern.converters if key not in samples]
     assert not missing, f"{name}: give the URL converters {missing} a sample value in generic_kwargs()"
@@ -464,7 +467,32 @@ def write_queued(world: SimpleNamespace, record: Any) -> bool:
     return DBTaskResult.objects.filter(task_path="decisions.sources.tasks.write_source_task").exists()
 
 
+def stated_link(world: SimpleNamespace, converters: set[str]) -> tuple[Any, dict[str, Any]]:
+    """A link the world's decision states (it amends the world's RFC), to be removed."""
+    link = Link.objects.create(
+        kind="amends", from_kind="decision", from_id=world.decision.pk, to_kind="rfc", to_id=world.rfc.pk
+    )
+    return link, {"link": link.pk}
+
+
 WRITES: dict[str, Write] = {
+    # The decision graph: a stated link is added or removed by whoever may edit the record it starts from.
+    "decisions:graph-link-add": Write(
+        target=on("decision", kind=lambda w: "decision", pk=lambda w: w.decision.pk),
+        roles={"owner": decision_role(OwnerRole.OWNER), "driver": decision_role(OwnerRole.DRIVER)},
+        data=lambda world, decision, url: {"kind": "implements", "target": f"RFC {world.rfc.number}"},
+        landed=lambda world, decision: Link.objects.filter(
+            from_kind="decision", from_id=decision.pk, kind="implements"
+        ).exists(),
+        lands_at=lambda world, decision: f"/graph/decision/{decision.pk}/",
+    ),
+    "decisions:graph-link-remove": Write(
+        target=stated_link,
+        roles={"owner": decision_role(OwnerRole.OWNER)},
+        data=lambda world, link, url: {},
+        landed=lambda world, link: not Link.objects.filter(pk=link.pk).exists(),
+        lands_at=lambda world, link: f"/graph/decision/{world.decision.pk}/",
+    ),
     # Choosing a version of a record changed on the site and upstream: staff only.
     "decisions:sync-conflict": Write(
         target=sync_conflict,

@@ -64,6 +64,7 @@ _DECISION = {
     "areas": [{"slug": "wasi", "name": "wasi"}],
     "chosen_option": "In-tree subproject",
     "decided_on": "2023-04-20",
+    "revisit_by": "2025-04-20",
     "last_discussed": "2023-04-13",
     "created": "2023-03-30T12:00:00Z",
     "updated": "2023-04-20T16:02:11Z",
@@ -232,7 +233,11 @@ ENDPOINTS = [
         "/api/decisions/<number>/",
         "One decision record",
         "The record with its options matrix: criteria and weights, every assessment, each option's "
-        "weighted total and rank (the same numbers as the page), and the chosen option.",
+        "weighted total and rank (the same numbers as the page), and the chosen option; the sensitivity object: "
+        "for the chosen option (or the leader while none is), the weights of each criterion at which it "
+        "stays first, the smallest single weight or rating change that would put another option first "
+        "(steps, and which option), and whether it is a close call (a tie, or a lead under a tenth of "
+        "the best possible total).",
         [],
         {
             **_DECISION,
@@ -277,6 +282,33 @@ ENDPOINTS = [
             "status_changes": [{"from": "open", "to": "accepted", "changed_on": "2023-04-20", "note": ""}],
             "markdown_url": f"{SITE}/decisions/7.md",
             "motion": None,
+            # How robust the outcome is (decisions.records.sensitivity); null without a matrix.
+            "sensitivity": {
+                "option": "In-tree subproject",
+                "basis": "chosen",
+                "first": True,
+                "total": 5,
+                "runner_up": None,
+                "margin": None,
+                "best_possible": 10,
+                "tied_with": [],
+                "close_call": False,
+                "weight_ranges": [
+                    {
+                        "criterion": "Stability",
+                        "weight": 5,
+                        "stays_first_from": 0,
+                        "stays_first_to": 10,
+                        "below": None,
+                        "above": None,
+                    }
+                ],
+                "smallest_weight_change": None,
+                "smallest_rating_change": None,
+                "smallest_change": None,
+                "summary": "In-tree subproject is the only option.",
+                "sentence": "No other option can come first.",
+            },
         },
     ),
     Endpoint(
@@ -311,6 +343,7 @@ ENDPOINTS = [
                     "url": f"{SITE}/meetings/31/#t1-shared-wasi-implementations",
                     "remark_count": 4,
                     "speakers": [_PERSON],
+                    "loose": False,
                 }
             ],
             "action_items": [

@@ -114,6 +114,9 @@ class Topic(MarkdownFieldsMixin, models.Model):
     anchor = models.SlugField(max_length=120, blank=True, help_text="Fragment id on the meeting page.")
     body = models.TextField(blank=True)
     body_html = models.TextField(blank=True, editable=False)
+    # The notes written under no subject ("Notes", a closing list): kept and shown in their
+    # place, but not a subject the meeting took up, so no count or list of topics includes it.
+    loose = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["meeting", "order"]

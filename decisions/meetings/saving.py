@@ -113,7 +113,10 @@ def render_notes(parsed: ParsedMeeting, source_text: str, *, stored_unchanged: b
         meeting.render_markdown()
     topics, remarks = [], []
     for order, parsed_topic in enumerate(parsed.topics, start=1):
-        topic = Topic(order=order, title=parsed_topic.title[:300] or f"Topic {order}", body=parsed_topic.body)
+        topic = Topic(
+            order=order, title=parsed_topic.title[:300] or f"Topic {order}", body=parsed_topic.body,
+            loose=parsed_topic.loose,
+        )  # fmt: skip
         topic.render_markdown()
         topics.append(topic)
         rows = []

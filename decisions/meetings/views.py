@@ -89,7 +89,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = (
         Meeting.objects.for_list()
         .annotate(
-            topic_count=_count(Topic.objects, "meeting"),
+            topic_count=_count(Topic.objects.filter(loose=False), "meeting"),
             attendee_count=_count(Meeting.attendees.through.objects, "meeting"),
         )
         .order_by("-date", "series__name")

@@ -28,7 +28,7 @@ from decisions.api.plumbing import (
     shared,
 )
 from decisions.models import Area, Decision, DecisionOwner
-from decisions.records import matrix, pages
+from decisions.records import matrix, pages, sensitivity
 from decisions.records.forms import DecisionFilterForm
 from decisions.signoff.api import record_motion
 
@@ -53,6 +53,7 @@ def _summary(
         "areas": areas_data(areas),
         "chosen_option": decision.chosen_option.name if decision.chosen_option else None,
         "decided_on": decision.decided_on,
+        "revisit_by": decision.revisit_by,
         "last_discussed": decision.last_discussed,
         "created": decision.created_at,
         "updated": decision.updated_at,
@@ -123,13 +124,14 @@ def decision_detail(request: HttpRequest, number: int) -> JsonResponse:
     )
     links = pages.decision_links([decision.pk]).get(decision.pk, pages.DecisionLinks())
     decision.last_discussed = max((d.meeting.date for d in links.discussions), default=None)
+    table = matrix.for_decision(decision)
     data = {
         **_summary(request, decision, links.ownerships, links.areas),
         "context": decision.context,
         "context_html": decision.context_html,
         "rationale_html": decision.rationale_html,
         "consequences_html": decision.consequences_html,
-        "matrix": matrix_data(matrix.for_decision(decision)),
+        "matrix": matrix_data(table),
         "supersedes": decision_ref(request, decision.supersedes) if decision.supersedes else None,
         # Newest first, as Decision orders itself; RFCs by number, as the API always listed them.
         "superseded_by": [
@@ -151,8 +153,18 @@ def decision_detail(request: HttpRequest, number: int) -> JsonResponse:
             for c in links.status_changes
         ],
         "markdown_url": absolute(request, reverse("decisions:decision-markdown", args=[decision.number])),
+        "sensitivity": sensitivity_data(table),
     }
     return JsonResponse(data)
+
+
+def sensitivity_data(table: matrix.Matrix) -> dict | None:
+    """How robust the outcome is (decisions.records.sensitivity); None without options or criteria."""
+    if not table.rows or not table.criteria:
+        return None
+    options = [row.option.name for row in table.rows]
+    criteria = [criterion.name for criterion in table.criteria]
+    return sensitivity.as_data(sensitivity.for_matrix(table), options, criteria)
 
 
 @require_safe

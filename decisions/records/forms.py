@@ -69,7 +69,7 @@ class DecisionForm(VersionedForm):
         # Status and the chosen option are set in the matrix editor's outcome form.
         fields = [
             "title", "context", "rationale", "consequences", "confirmation", "more_information", "areas",
-            "supersedes",
+            "supersedes", "revisit_by",
         ]  # fmt: skip
         labels = {"title": "Question", "context": "Context and problem statement"}
         widgets = {
@@ -79,6 +79,7 @@ class DecisionForm(VersionedForm):
             "confirmation": forms.Textarea(attrs={"rows": 3}),
             "more_information": forms.Textarea(attrs={"rows": 3}),
             "areas": forms.CheckboxSelectMultiple,
+            "revisit_by": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:

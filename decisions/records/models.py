@@ -91,6 +91,9 @@ class Decision(VersionedMixin, MarkdownFieldsMixin, models.Model):
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
     )
+    revisit_by = models.DateField(
+        null=True, blank=True, help_text="When an accepted decision should be looked at again."
+    )
     # The outcome (chosen option, status, decided on) has its own version, so choosing it never
     # refuses an edit of the record's text, nor the other way round.
     outcome_version = models.PositiveIntegerField(default=1, editable=False)

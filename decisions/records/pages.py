@@ -134,7 +134,7 @@ def _decision_page_relations(numbers: Any) -> list[Relation]:
          "context_html": (TEXT, "context_html"), "rationale_html": (TEXT, "rationale_html"),
          "consequences_html": (TEXT, "consequences_html"), "confirmation_html": (TEXT, "confirmation_html"),
          "more_information_html": (TEXT, "more_information_html"), "decided_on": (DATE, "decided_on"),
-         "updated_at": (DATETIME, "updated_at")},
+         "revisit_by": (DATE, "revisit_by"), "updated_at": (DATETIME, "updated_at")},
     )  # fmt: skip
     held = home_relation(RecordKind.DECISION, Decision.objects.filter(number__in=numbers).values("pk"))
     # The sign-off panel's motions, teams, positions and concerns (decisions.signoff.pages).

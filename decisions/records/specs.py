@@ -108,6 +108,7 @@ class RecordSpec:
     action_items: list[ActionSpec]
     confirmation: str = ""
     more_information: str = ""
+    revisit_by: datetime.date | None = None
     # Records that say they supersede this one; the writer links them when they do not say it
     # themselves (adr-tools writes "Superseded by" on the older record too).
     superseded_by: list[int] = field(default_factory=list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from decisions.records import api, feeds, matrix_edit, views
+from decisions.records import api, feeds, matrix_edit, review, views
 
 urlpatterns = [
     path("decisions/", views.decision_list, name="decision-list"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("decisions/export.zip", views.decision_export_zip, name="decision-export-zip"),
     path("decisions/export.csv", api.decision_export_csv, name="decision-export-csv"),
     path("decisions/feed/", feeds.DecisionFeed(), name="decision-feed"),
+    path("decisions/review/", review.review_list, name="decision-review"),
+    path("decisions/review/feed/", review.ReviewFeed(), name="decision-review-feed"),
     path("decisions/<int:number>/", views.decision_detail, name="decision-detail"),
     path("decisions/<int:number>.md", views.decision_markdown, name="decision-markdown"),
     path("decisions/<int:number>/edit/", views.decision_edit, name="decision-edit"),

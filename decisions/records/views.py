@@ -41,7 +41,7 @@ from decisions.models import (
 )
 from decisions.permissions import Refused, can_create_decision, can_edit_decision, waits_for_acceptance
 from decisions.records import export as exporting
-from decisions.records import from_notes, history
+from decisions.records import from_notes, history, review
 from decisions.records import matrix as matrix_module
 from decisions.records.editor import editor_context, formsets, get_decision_for_edit, render_edit
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
@@ -107,6 +107,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "signoff": panel_context(request, signoff),
         "record_key": rows_key,
         "record_seconds": RECORD_CACHE_SECONDS,
+        "revisit_due": review.is_due(decision, timezone.localdate()),
     }
     return bound_cache(render(request, "decisions/decision_detail.html", context), signoff)
 

@@ -18,6 +18,7 @@ from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, Item, block_links, plain, strip_markup, unescape
 from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION
+from decisions.meetings.parsing.sections import title_like
 from decisions.meetings.parsing.words import (
     BOILERPLATE_TOPIC_RE,
     CHECKBOX_RE,
@@ -242,7 +243,9 @@ class AgendaTopicsPass(ReaderBase):
         if not text or PLACEHOLDER_RE.fullmatch(text):
             return False
         label = split_label(CHECKBOX_RE.sub("", first))
-        if label is None or (label.form in {"bracket", "paren"} and not flat):
+        if label is not None and label.form in {"bracket", "paren"} and not flat:
+            return title_like(label.rest)  # "[Peter] barrier to ..., have to own a domain" is a remark
+        if label is None:
             return True
         return self._speaker(first) is None and not speaker_like(label.label)
 

@@ -103,17 +103,55 @@ NOT_AN_ORDER = {
 # Sentences end before a capital, or before a lowercase word, when the stop ends no abbreviation
 # ("done. will file an issue", not "e.g. the runtime" or "talk to e.g. Hood").
 _SPLIT_RE = re.compile(
-    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
+    r"(?<=[.!?][\])])\s+(?=[A-Z])|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
     r"|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\.\.\.)\s+(?=[a-z])"
 )
 # Where a promise may start inside a clause: "thought I got those, will recheck", "none yet but
 # going to start...", "if no one objects, I will self-nominate".
-_MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\s\(|\bbut)\s+", re.I)
+_MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\bbut)\s+|\s\(\s*", re.I)
 # Verbs a promise made mid-clause, or by nobody in particular, must start with: a task, not a
 # consequence ("and will get worse", "will run again immediately").
 _PROMISE_VERBS = (TASK_VERBS - {"run", "get", "find", "continue", "move", "give", "show", "test"}) | {
     "dig", "recheck", "put", "land", "rebase", "implement", "take a look", "make a",
+    # "though, will get back with more data": a promise to report, not "will get worse".
+    "get back to", "get back with", "get back on", "release",
 }  # fmt: skip
+# A deadline or a near time, which turns an aim or a bare order into a plan: "by end of month",
+# "for WasmCon", "fix later today", "before Friday's release".
+DEADLINE_RE = re.compile(
+    r"\b(?:by|before)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|week|month|year|quarter)|eo[dw]\b|"
+    r"(?:next|this)\s+\w+|(?:mon|tues|wednes|thurs|fri)day|tomorrow|[\w-]+['’]s\s+release|"
+    r"the\s+(?:next\s+)?(?:release|meeting))"
+    r"|\b(?:later\s+today|this\s+afternoon|tonight|tomorrow|(?:this|next)\s+week|"
+    r"end\s+of\s+(?:the\s+)?(?:day|week|month))\b"
+    r"|\b(?:for|at|before|after)\s+(?:wasmcon|kubecon|wasm\s?i/?o|the\s+(?:next\s+)?release)\b"
+    r"|\bwithin\s+(?:a|the\s+next)\s+(?:few\s+|couple\s+(?:of\s+)?)?(?:days|weeks?)\b",
+    re.I,
+)
+# An aim the speaker states: "Aiming to tag ... by end of month", "Trying to get this up this week",
+# "Hoping to merge one last PR before Friday's release". With no deadline it is a hope or ongoing
+# work ("hoping to do PCA", "trying to understand the blowup") and is left.
+# "I'll have a draft PR ... this afternoon", "plan to have enough by next mtg": "have" is a plan
+# only with a deadline ("will have to", "will have more data" otherwise).
+HAVE_BY_RE = re.compile(
+    LEAD
+    + r"(?P<verb>(?:i\s+will|i['’]ll|will|(?:i['’]m\s+|i\s+am\s+)?going\s+to|(?:i\s+)?plan(?:s|ning)?\s+to)\s+)"
+    r"(?=have\s+(?!to\b)\w)",
+    re.I,
+)
+AIM_RE = re.compile(
+    LEAD + r"(?:i['’]m\s+|i\s+am\s+|am\s+|we['’]re\s+|we\s+are\s+)?(?P<verb>(?:aiming|aim|hoping|hope|trying|"
+    r"expecting|expect)\s+to\s+)(?!(?:be|see|understand|figure|learn|know|hear)\b)(?=\w)",
+    re.I,
+)
+# The speaker's own offer: "Yes, I can take that on", "I can make a sketch ... and put in a github
+# issue". Not "can ask Python for..." (what a program can do), not "if I can take a bit".
+OFFER_RE = re.compile(LEAD + r"i\s+(?P<verb>can\s+(?:also\s+)?)(?=\w)", re.I)
+_OFFER_TASK_RE = re.compile(
+    r"(?:take\s+(?:that|this|it)\s+on|take\s+(?:a\s+)?look|take\s+\w+ing|make\s+(?:a|an)\b|"
+    r"do\s+(?:this|that|it)\b)",
+    re.I,
+)
 
 
 @dataclass
@@ -144,6 +182,8 @@ def speaker_commitment(clause: str) -> Commitment | None:
         return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
     if task := _promise_inside(clause) or _work_to_come(clause):
         return Commitment(task, FOUND_BY_PATTERN, 0.75, by_speaker=True)
+    if found := aim_commitment(clause) or offer_commitment(clause) or deadline_order(clause):
+        return found
     if match := GUESS_RE.match(clause):
         # "we agreed to..." is the group's: nobody in particular, not the person who said it.
         mine = not re.match(r"(?:we|the\s+group)\s+(?:decided|agreed)\b", match["verb"], re.I)
@@ -154,9 +194,14 @@ def speaker_commitment(clause: str) -> Commitment | None:
         # "may experiment with this", "probably need guidance but happy to try": maybe a task.
         task = task_text(clause[hedge.end("verb") :])
         # "happy to help" alone says too little: the whole clause tells the person what was offered.
-        return Commitment(
-            task if len(task.split()) > 2 else task_text(clause), FOUND_INFERRED, 0.3, by_speaker=True
-        )
+        text = task if len(task.split()) > 2 else task_text(clause)
+        if re.match(r"(?:am\s+|i['’]m\s+)?(?:happy|glad|willing)\b", hedge["verb"], re.I) and not re.match(
+            r"help\b", task, re.I
+        ):
+            # "happy to prototype that", "happy to take on this issue": an offer of a piece of work,
+            # where "may experiment" and "happy to help review" stay maybes.
+            return Commitment(text, FOUND_BY_PATTERN, 0.65, by_speaker=True)
+        return Commitment(text, FOUND_INFERRED, 0.3, by_speaker=True)
     return None
 
 
@@ -169,11 +214,101 @@ _HEDGE_RE = re.compile(
 )
 
 
+# A sentence that says what a thing (not a person) is: "Another is a job that runs every night".
+DESCRIBES_RE = re.compile(
+    r"\b(?:is|are|was|would\s+be)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:job|tool|bot|script|service|system|"
+    r"thing|process|program|workflow|action|check|pass|hook|daemon|cron(?:job)?)\s+(?:that|which)\b",
+    re.I,
+)
+# "... and expects to work with them", "..., and plans to publish it": a plan later in a sentence
+# about a named person ("David reported he's reached out ... and expects to ..."); the reader gives
+# the owner, the person the sentence opens with.
+SUBJECT_PLAN_RE = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:(?:he|she|they)\s+)?(?P<verb>(?:expects|plans|intends|aims|hopes\s+to\s+be\s+able|"
+    r"offered|agreed|volunteered|is\s+going)\s+to|will)\s+" + NOT_A_TASK + r"(?=\w)",
+    re.I,
+)
+# An offer that opens a reply to a request ("take a look?" -> "can take a look at some point").
+ANSWER_RE = re.compile(
+    r"^(?:(?:yes|yeah|yep|sure|ok(?:ay)?)\b[,!.]?\s+)*(?:i\s+)?(?P<verb>(?:can|could|will|['’]ll|(?:am\s+)?"
+    r"(?:happy|glad|willing)\s+to)\s+(?:also\s+)?)(?=(?:take|look|do|handle|fix|review|investigate|check|"
+    r"try|dig|help\s+(?:with|review)|write|send|file|open|ping|prototype)\b)",
+    re.I,
+)
+# Requests a reply may accept: "take a look?", "can someone review?", "anyone want to write it up?".
+REQUEST_RE = re.compile(
+    r"(?:^|[;:.,]\s*|\s-\s)(?:(?:can|could|would)\s+(?:someone|somebody|anyone|you)\b|(?:any|some)one\s+"
+    r"(?:want|willing|able|have\s+time|interested)\b|who\s+(?:can|will|wants|would)\b|(?:take\s+a\s+look|look\s+into\s+"
+    r"(?:it|this|that)|investigate|review\s+(?:it|this|that))\b)[^?]{0,80}\?",
+    re.I,
+)
+
+
+def answer_commitment(clause: str) -> Commitment | None:
+    """`can take a look at some point`, `Sure, I'll review it` in reply to a request: accepted."""
+    match = ANSWER_RE.match(clause)
+    if match is None or clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+
+
+def subject_plan(clause: str) -> Commitment | None:
+    """The plan in `... and expects to work with them to arrange a follow-up meeting`."""
+    if clause.rstrip().endswith("?"):
+        return None
+    match = SUBJECT_PLAN_RE.search(clause)
+    if match is None or (not _opens_with_task(clause[match.end() :]) and match["verb"].lower() == "will"):
+        return None  # "and will get worse": a consequence
+    return Commitment(task_text(clause[match.end() :]), FOUND_BY_PATTERN, 0.7)
+
+
+def aim_commitment(clause: str) -> Commitment | None:
+    """`Aiming to tag the release by end of month`: an aim with a deadline is a plan."""
+    match = AIM_RE.match(clause) or HAVE_BY_RE.match(clause)
+    if match is None or clause.rstrip().endswith("?") or not DEADLINE_RE.search(clause):
+        return None
+    return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+
+
+def offer_commitment(clause: str) -> Commitment | None:
+    """`I can take that on`, `I can look at that`: the speaker offers, in so many words, to do it."""
+    match = OFFER_RE.match(clause)
+    if match is None or clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    rest = clause[match.end("verb") :]
+    if not (_opens_with_task(rest) or _OFFER_TASK_RE.match(rest)):
+        return None  # "I can do whatever I want": no task offered
+    if this := re.match(r"do\s+(?:this|that|it)\b(?=\s*[,:;])", rest, re.I):
+        rest = this[0]  # "I can do this, generally the process is:": the offer, not the explanation
+    return Commitment(task_text(rest), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+
+
+# What makes a clause a condition or a wish rather than a promise.
+_HYPOTHETICAL_RE = re.compile(r"\b(?:if|whether|wonder(?:ing)?|unless|would|could)\b", re.I)
+
+
+def deadline_order(clause: str) -> Commitment | None:
+    """A task verb with a near time after a dash or comma in the speaker's remark: "new alias
+    analysis bug -- fix later today". Without the time it is a note ("bug -- fix pending")."""
+    if clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    for sep in _MID_RE.finditer(clause):
+        rest = clause[sep.end() :]
+        deadline = DEADLINE_RE.search(rest)
+        if deadline is None or not _opens_with_task(rest) or JOKE_RE.search(rest):
+            continue
+        verb_only = len(rest[: deadline.start()].split()) <= 1  # "fix later today": fix what?
+        return Commitment(task_text(clause if verb_only else rest), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+    return None
+
+
 def _promise_inside(clause: str) -> str | None:
     """The task of a promise that opens after a comma, a dash or "but" inside the clause, when it
     starts with a task verb: "updated the RFC, will make a motion to finalize soon"."""
     for sep in _MID_RE.finditer(clause):
         rest = clause[sep.end() :]
+        if sep[0].strip() == "(":
+            rest = rest.split(")", 1)[0]  # "finishing up the RFC (will post an initial PR soon)"
         match = SPEAKER_RE.match(rest)
         if match and _opens_with_task(rest[match.end("verb") :]):
             return task_text(rest[match.end("verb") :])
@@ -232,7 +367,10 @@ def continued_commitment(clause: str) -> Commitment | None:
     if clause.rstrip().endswith("?") or FIRST_PERSON_RE.match(clause):
         return None
     match = SPEAKER_RE.match(clause)
-    if match is None or re.match(r"(?:the\s+)?plan\s+is\b", match["verb"], re.I):
+    if match is None:
+        # "Aiming to land it by Friday", "new alias analysis bug -- fix later today" under "fitzgen:".
+        return aim_commitment(clause) or deadline_order(clause)
+    if re.match(r"(?:the\s+)?plan\s+is\b", match["verb"], re.I):
         return None  # "Plan is to..." under a bullet may be anyone's plan
     return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7)
 
@@ -292,4 +430,6 @@ def order_commitment(clause: str, *, first: bool) -> Commitment | None:
 def task_text(text: str) -> str:
     """The task in the notes' words, without a leading `to` or the clause's closing stop."""
     text = re.sub(r"^(?:to\s+)", "", text.strip(), flags=re.I)
+    # "put everything together into one thing but." -> the task ends where the sentence broke off.
+    text = re.sub(r"(?:[\s,;]+(?:but|and|so))+[\s.;,]*$", "", text, flags=re.I)
     return re.sub(r"\s*[.;,]+$", "", text).strip()

@@ -7,6 +7,13 @@ left for the next meeting. Minutes write them without a name, so each is an item
 - an answer about next steps: `The response was to think offline about...`;
 - an item for the next meeting: `this question should also be raised at the next meeting`;
 - an order in a summary: `Summary: ... Talk to Hood about how to accelerate.`
+- a proposal for everyone: `let's just reconvene at Wasmtime 47 and revisit this`, `let's get
+  something scheduled early next week` (only verbs of meeting again: `let's talk about X` is now);
+- the purpose or the suggestion of the next meeting: `... in order to provide a response at the
+  next board meeting`, `a suggestion that time be spent at the next TSC meeting brainstorming...`;
+- `To be continued (Merkle construction of package layers)`;
+- a request to everyone: `Please comment on the RFC`, `... and leave comments`, `..., so update
+  to the latest and delete your local CLI cache`.
 """
 
 from __future__ import annotations
@@ -84,10 +91,62 @@ REPORTING_RE = re.compile(
 SUMMARY_RE = re.compile(r"^\W*(?:summary|outcomes?|takeaways?|next\s+steps?)\W*:\s*", re.I)
 
 
+# "let's" with a verb of picking the subject up again later: the group's next step.
+LETS_RE = re.compile(
+    r"(?:^|\bi\s+think\s+|[,;]\s*|\bso\s+|\bok(?:ay)?,?\s+|\byup,?\s+|\byes,?\s+)let['’]?s\s+(?:just\s+)?"
+    r"(?P<task>(?:reconvene|revisit|follow\s+up|circle\s+back|come\s+back\s+to|pick\s+(?:this|it|that)\s+"
+    r"(?:back\s+)?up|get\s+(?:\w+\s+){1,2}scheduled|schedule|set\s+up\s+a\s+(?:meeting|call|sync))\b.*)",
+    re.I,
+)
+# "... in order to provide a response at the next board meeting": what the next meeting is for.
+IN_ORDER_RE = re.compile(r"\b(?:in\s+order|so\s+as)\s+to\s+", re.I)
+# "a suggestion that time be spent at the next TSC meeting brainstorming...": the subjunctive.
+SUGGESTED_THAT_RE = re.compile(
+    r"\b(?:suggest(?:ed|ion|s)?|propos(?:ed|al|es)|recommend(?:ed|ation|s)?|agreed|asked)\s+that\s+"
+    r"(?P<task>(?:the\s+|some\s+|more\s+)?[\w-]+(?:\s+[\w-]+)?\s+be\s+[a-z]+\b.*)",
+    re.I,
+)
+CONTINUED_RE = re.compile(r"^\W*to\s+be\s+continued\b", re.I)
+# A request to everyone at the meeting: "please review the proposal", "leave comments and/or let
+# me know if you want to be listed", "so update to the latest and delete your local CLI cache".
+# Not "let me know if you have ideas": an invitation, nobody is asked to do anything.
+AUDIENCE_RE = re.compile(
+    r"(?:^|[,;:]\s*|\bso\s+)(?P<task>please\s+(?:review|comment|take\s+a\s+look|check|try|fill|add|vote|read|"
+    r"give|leave|send|update|reach\s+out)\b.*|.*\bleave\s+(?:comments|feedback)\b.*)",
+    re.I,
+)
+YOUR_ORDER_RE = re.compile(r"(?:,\s*|;\s*)so\s+(?P<task>(?P<verb>[a-z]+)\s+(?P<next>\S+).*\byour\b.*)", re.I)
+
+
 def group_commitments(clause: str) -> list[Commitment]:
     """The tasks a clause gives the group, each with no owner (see the module's docstring)."""
     if clause.rstrip().endswith("?"):
         return []
+    if (asked := AUDIENCE_RE.search(clause)) and not NOT_DECIDED_RE.search(clause):
+        return [
+            Commitment(
+                task_text(re.sub(r"^please\s+", "", asked["task"], flags=re.I)), FOUND_BY_PATTERN, 0.65
+            )
+        ]
+    yours = YOUR_ORDER_RE.search(clause)
+    if (
+        yours
+        and yours["verb"].lower() in GROUP_VERBS | {"delete", "upgrade"}
+        and yours["next"].lower() not in NOT_AN_ORDER  # "so delete was slow for your build" explains
+    ):
+        return [Commitment(task_text(yours["task"]), FOUND_BY_PATTERN, 0.65)]
+    if CONTINUED_RE.match(clause):
+        # The whole line: "To be continued" is what the next meeting is to do, its leading "To" kept.
+        return [Commitment(re.sub(r"\s*[.;,]+$", "", clause.strip()), FOUND_BY_PATTERN, 0.65)]
+    if (lets := LETS_RE.search(clause)) and not NOT_DECIDED_RE.search(clause):
+        return [Commitment(task_text(lets["task"]), FOUND_BY_PATTERN, 0.7)]
+    if NEXT_MEETING_RE.search(clause) and not PAST_RE.search(clause):
+        purpose = IN_ORDER_RE.search(clause)
+        if purpose and _opens_with(clause[purpose.end() :], GROUP_VERBS):
+            return [Commitment(task_text(clause[purpose.end() :]), FOUND_BY_PATTERN, 0.65)]
+        suggested = SUGGESTED_THAT_RE.search(clause)
+        if suggested and NEXT_MEETING_RE.search(suggested["task"]):
+            return [Commitment(task_text(suggested["task"]), FOUND_BY_PATTERN, 0.65)]
     needs = list(NEED_RE.finditer(clause))
     if needs:
         found = []

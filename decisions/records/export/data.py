@@ -158,6 +158,7 @@ MADR_KEYS = ("status", "date", "decision-makers", "consulted", "informed", SITE_
 SITE_KEYS = (
     "number",
     "decided-on",
+    "revisit-by",
     "roles",
     "areas",
     "related-rfcs",
@@ -218,6 +219,7 @@ def record_spec(decision: Decision, parts: Parts) -> RecordSpec:
         consequences=decision.consequences,
         confirmation=decision.confirmation,
         more_information=decision.more_information,
+        revisit_by=decision.revisit_by,
         related_rfcs=sorted(rfcs, key=_sortable),
         meetings=sorted(meetings, key=lambda m: (str(m.date), m.series, m.topic)),
         precedents=[
@@ -287,6 +289,7 @@ def front_matter(spec: RecordSpec) -> dict:
     site = {
         "number": spec.number,
         "decided-on": spec.decided_on,
+        "revisit-by": spec.revisit_by,
         "roles": roles,
         "areas": spec.areas,
         "related-rfcs": spec.related_rfcs,

@@ -143,6 +143,7 @@ def read_madr(top: Fields, body: str, body_line: int, file_name: str) -> RecordS
         consequences=read.consequences,
         confirmation=read.confirmation,
         more_information=read.more_information,
+        revisit_by=site.date("revisit-by"),
         related_rfcs=read_rfcs(site, "related-rfcs"),
         meetings=[read_meeting(item, hyphens) for item in site.items("meetings")],
         precedents=[read_precedent(item, hyphens) for item in site.items("precedents")],

@@ -182,7 +182,7 @@ class Writer:
             self.report.updated.append(record.number)
         for name in (
             "title", "status", "decided_on", "context", "rationale", "consequences", "confirmation",
-            "more_information",
+            "more_information", "revisit_by",
         ):  # fmt: skip
             setattr(decision, name, getattr(record, name))
         self.take_rendered(decision)
