@@ -324,3 +324,25 @@ def test_an_offer_the_action_items_list_writes_again_is_one_item():
         ("David", "Check if there is a place we can call out our two volumes of documentation"),
         ("Eric", "publish the books"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # A plan before a question about something else.
+        ("- Brett: About to take up some benchmarking work, has the stuff you've been working on gone in?",
+         [("Brett", "take up some benchmarking work")]),
+        ("- Brett: That landed, has the stuff you've been working on gone in?", []),
+        ("- Brett: will you file an issue, does that work?", []),
+        # "maybe going to <task>": a hedged plan is still the speaker's plan.
+        ("- cfallin: no immediate updates; maybe going to start removing safepoint support",
+         [("cfallin", "start removing safepoint support")]),
+        ("- cfallin: Probably going to be a desire for a small set of machines.", []),
+        # "good next step -- <task>": the group's step, whoever says it.
+        ("- cfallin: good next step -- figure out why XNNPACK gets better",
+         [(None, "figure out why XNNPACK gets better")]),
+        ("- cfallin: good next step -- the PR is up", []),
+    ],
+)  # fmt: skip
+def test_holdout_wordings_hedged_or_beside_a_question(line, expected):
+    assert saved(parse(line)) == expected

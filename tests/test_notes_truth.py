@@ -36,7 +36,7 @@ FLOORS = {
     "holdout": {
         "topics": (0.89, 0.83),
         "speakers": (0.96, 0.89),
-        "action_items": (0.96, 0.74),
+        "action_items": (0.96, 0.80),
         "links": (1.0, 1.0),
     },
 }

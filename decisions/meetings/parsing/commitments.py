@@ -185,7 +185,10 @@ def clauses(text: str) -> list[str]:
 def speaker_commitment(clause: str) -> Commitment | None:
     """`will switch to Zoom`, `I'll file an issue`, `plan is to...`: the speaker's promise."""
     if clause.rstrip().endswith("?"):
-        return None
+        # "About to take up some benchmarking work, has the stuff you've been working on gone in?":
+        # the plan before the comma stands; the question after it asks something else.
+        tail = _QUESTION_TAIL_RE.search(clause)
+        return speaker_commitment(clause[: tail.start()]) if tail and tail.start() > 0 else None
     if match := SPEAKER_RE.match(clause):
         return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
     if task := _promise_inside(clause) or _work_to_come(clause):
@@ -198,6 +201,9 @@ def speaker_commitment(clause: str) -> Commitment | None:
         if NEXT_TIME_RE.search(clause):  # "can demo VTune working at another meeting"
             return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=mine)
         return Commitment(task_text(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=mine)
+    if (maybe := _MAYBE_GOING_RE.match(clause)) and _opens_with_task(clause[maybe.end() :]):
+        # "no immediate updates; maybe going to start removing safepoint support": a plan, hedged.
+        return Commitment(task_text(clause[maybe.end() :]), FOUND_BY_PATTERN, 0.6, by_speaker=True)
     if (hedge := _HEDGE_RE.search(clause)) and len(clause.split()) > 3:  # not a bare "Happy to help"
         # "may experiment with this", "probably need guidance but happy to try": maybe a task.
         task = task_text(clause[hedge.end("verb") :])
@@ -213,6 +219,8 @@ def speaker_commitment(clause: str) -> Commitment | None:
     return None
 
 
+_QUESTION_TAIL_RE = re.compile(r",\s+(?:has|have|is|are|does|do|did|any|what|how|why)\b[^,]*\?\s*$", re.I)
+_MAYBE_GOING_RE = re.compile(LEAD + r"(?:maybe|probably|likely)\s+going\s+to\s+", re.I)
 # A hedged offer by the speaker, at the start or after a comma or "but": a suggestion at most.
 _HEDGE_RE = re.compile(
     r"(?:^|(?:,|\bbut|\band|\s--?|\s[–—])\s+)(?:i\s+)?(?P<verb>(?:may|might)\s+(?:also\s+)?|(?:am\s+|i['’]m\s+)?"

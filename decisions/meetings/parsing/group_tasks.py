@@ -37,7 +37,7 @@ from decisions.meetings.parsing.results import FOUND_BY_PATTERN
 # Verbs that start a task the group is to do; "keep", "take it offline" and "stay" decide, they ask
 # nobody to act.
 GROUP_VERBS = (TASK_VERBS - {"continue", "move", "give", "show", "run", "try"}) | {
-    "identify", "set", "setup", "arrange", "determine", "define", "write", "return", "provide",
+    "identify", "set", "setup", "arrange", "determine", "define", "write", "return", "provide", "figure",
 }  # fmt: skip
 # What a group decides to do that still needs doing: organising, not a design choice ("we decided
 # to remove program-move recognition" tells how the code came to be).
@@ -203,7 +203,12 @@ def group_commitments(clause: str) -> list[Commitment]:
 
 
 # A step of a plan inside a remark: "short term: ask Hood...; long term: determine...".
-STEP_RE = re.compile(r"^\W*(?:short[- ]term|long[- ]term|next\s+steps?|first\s+step)\s*:\s*", re.I)
+# "good next step -- figure out why XNNPACK gets better": a step named with a dash.
+STEP_RE = re.compile(
+    r"^\W*(?:short[- ]term|long[- ]term|next\s+steps?|first\s+step)\s*:\s*"
+    r"|^\W*(?:(?:a\s+)?good|the)\s+next\s+step\s*(?:--?|[–—])\s*",
+    re.I,
+)
 
 
 def plain_order(clause: str) -> Commitment | None:
