@@ -475,3 +475,34 @@ def test_a_bracketed_name_over_a_sentence_is_a_remark_and_over_a_title_a_topic()
         "Public Registry Name Policy - https://hackmd.io/@lann/B1M7L1epj",
         "Quick presentation of Kubecon slides.",
     ]
+
+
+def test_an_agenda_item_that_only_groups_short_subjects_gives_way_to_them():
+    meeting = parse(
+        """
+        ## Agenda
+
+        1. Opening, welcome and roll call
+        1. Announcements
+            1. Issues concerning core-wasm
+               1. Shared Memory
+               2. Stack Switching
+               3. Threading
+                  Note that for threading there have been requests for input on embedded use cases.
+            2. Issues concerning WASI and binding
+
+               This discussion detailed some important qualities for realtime systems.
+        1. Other agenda items
+            1. Implementing community meeting changes.
+                1. New static time rather than rotating: 2PM EST last Tuesday of month
+                2. Use zoom or restream?
+        """
+    )
+    assert titles(meeting) == [
+        "Shared Memory",
+        "Stack Switching",
+        "Threading",
+        "Issues concerning WASI and binding",
+        # Its sub-items are the points of one subject (a question, a proposal): it stays one topic.
+        "Implementing community meeting changes.",
+    ]
