@@ -475,7 +475,9 @@ def _topic_title(head: Block | None) -> str:
         if first == whole
         else head.text.split("\n", 1)[0]
     )
-    match = re.match(r"^[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip()))
+    match = re.match(
+        r"^(?:(?:\.\.\.|…)\s*)?[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip())
+    )
     if match and match[1].strip():
         first = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match[1]))
     # "Replication. Discussion thread": the first sentence names the subject, the rest is notes.
