@@ -35,7 +35,7 @@ FLOORS = {
     },
     "holdout": {
         "topics": (0.90, 0.93),
-        "speakers": (0.96, 0.91),
+        "speakers": (0.96, 0.93),
         "action_items": (0.96, 0.80),
         "links": (1.0, 1.0),
     },
