@@ -102,7 +102,6 @@ def test_guesses_are_suggested_not_saved():
         - fitzgen
         ### Topic
         - fitzgen: add a cargo flag to include the positions
-        - Kevin volunteers to investigate Fortran options
         - We decided to keep the two-week cadence.
         - Brett: we need to tell the anaconda folks
         """
@@ -110,7 +109,6 @@ def test_guesses_are_suggested_not_saved():
     assert meeting.action_items == []
     assert suggested(meeting) == [
         ("fitzgen", "add a cargo flag to include the positions"),
-        ("Kevin", "investigate Fortran options"),
         (None, "keep the two-week cadence"),
         ("Brett", "tell the anaconda folks"),
     ]

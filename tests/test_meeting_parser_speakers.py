@@ -267,3 +267,36 @@ def test_a_first_name_ties_to_the_only_handle_starting_with_it_and_says_so():
     assert meeting.alias_matches == {"alex": "handle prefix"}
     two = parse(text.replace("- cfallin\n", "- cfallin\n        - alexa\n", 1))
     assert "alex" not in two.aliases  # two handles start so: no guess
+
+
+def test_a_bracketed_presenter_after_an_ellipsis_is_still_the_speaker():
+    meeting = parse(
+        """
+        * Updates:
+            * [Lann] - v0 preview Registry is up
+        * ... [Luke] - Prototyping a PR on how import names are defined in the component model binary.
+        * ... and then the call ended
+        """
+    )
+    assert meeting.speakers == ["Lann", "Luke"]
+    # The title is the subject, without the ellipsis or the presenter's tag.
+    assert [t.title for t in meeting.topics][:2] == [
+        "Updates",
+        "Prototyping a PR on how import names are defined in the component model binary.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "speakers"),
+    [
+        ("In the interest of time, David highlighted two agenda items.", ["David"]),
+        ("Among old business carried forward, Bailey reintroduced her proposal.", ["Bailey"]),
+        ("For the next meeting, Stuart volunteered to present.", ["Stuart"]),
+        # A lead-in that runs on, a name that is only mentioned: nobody speaks.
+        ("After a long and winding discussion about the many proposals, Bailey reintroduced hers.", []),
+        ("For coordination, the draft from Eric was mentioned.", []),
+    ],
+)
+def test_reported_speech_after_a_short_lead_in(line, speakers):
+    meeting = parse(f"## Attendees\n\n- David\n- Bailey\n- Stuart\n- Eric\n\n### Topic #1\n\n{line}\n")
+    assert meeting.speakers == speakers

@@ -475,3 +475,66 @@ def test_a_bracketed_name_over_a_sentence_is_a_remark_and_over_a_title_a_topic()
         "Public Registry Name Policy - https://hackmd.io/@lann/B1M7L1epj",
         "Quick presentation of Kubecon slides.",
     ]
+
+
+def test_an_agenda_item_that_only_groups_short_subjects_gives_way_to_them():
+    meeting = parse(
+        """
+        ## Agenda
+
+        1. Opening, welcome and roll call
+        1. Announcements
+            1. Issues concerning core-wasm
+               1. Shared Memory
+               2. Stack Switching
+               3. Threading
+                  Note that for threading there have been requests for input on embedded use cases.
+            2. Issues concerning WASI and binding
+
+               This discussion detailed some important qualities for realtime systems.
+        1. Other agenda items
+            1. Implementing community meeting changes.
+                1. New static time rather than rotating: 2PM EST last Tuesday of month
+                2. Use zoom or restream?
+        """
+    )
+    assert titles(meeting) == [
+        "Shared Memory",
+        "Stack Switching",
+        "Threading",
+        "Issues concerning WASI and binding",
+        # Its sub-items are the points of one subject (a question, a proposal): it stays one topic.
+        "Implementing community meeting changes.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # A short subject that wrapped onto a second line.
+        ("- alexcrichton: new math ops in core Wasm for wide multiplies,\n  add-with-overflow",
+         "new math ops in core Wasm for wide multiplies, add-with-overflow"),
+        # A one-word question over its discussion.
+        ("- alexcrichton: exceptions?", "exceptions?"),
+        # A subject, then the question about it, wrapped, with "vs." inside.
+        ("- alexcrichton: exceptions: if we have a custom format should we write a\n  dumper (vs. using DWARF)?",
+         "exceptions: if we have a custom format should we write a dumper (vs. using DWARF)?"),
+    ],
+)  # fmt: skip
+def test_a_persons_short_subject_over_the_discussion_is_a_topic(head, title):
+    meeting = parse(f"## Notes\n\n{head}\n  - cfallin: yes, definitely\n  - fitzgen: agreed, we should\n")
+    assert titles(meeting) == [title]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # A long remark wrapped over lines, a floor-opening question: remarks, not subjects.
+        "- alexcrichton: I looked at the new math ops in core Wasm for wide multiplies and found\n"
+        "  that the carry flag is always reified",
+        "- alexcrichton: thoughts?",
+    ],
+)
+def test_a_wrapped_remark_or_an_open_floor_question_is_no_topic(head):
+    meeting = parse(f"## Notes\n\n{head}\n  - cfallin: yes, definitely\n  - fitzgen: agreed, we should\n")
+    assert not any(t.startswith(("I looked", "thoughts")) for t in titles(meeting))

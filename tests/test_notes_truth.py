@@ -19,7 +19,8 @@ TRUTH = Path(__file__).parent / "data" / "meetings-truth"
 
 # precision, recall: the development set (the parser was changed while looking at it), the
 # check set (first never looked at, then read to find what action-item rules missed) and the
-# holdout set (labelled after that, never read by whoever changes the parser).
+# holdout set (labelled after that, measured once unread, then read in the third round to find what
+# rules still missed; the fresh set, labelled before that reading, is the one nobody has read).
 FLOORS = {
     "dev": {
         "topics": (0.92, 0.93),
@@ -34,9 +35,9 @@ FLOORS = {
         "links": (1.0, 1.0),
     },
     "holdout": {
-        "topics": (0.89, 0.83),
-        "speakers": (0.96, 0.89),
-        "action_items": (0.96, 0.60),
+        "topics": (0.90, 0.93),
+        "speakers": (0.96, 0.93),
+        "action_items": (0.96, 0.80),
         "links": (1.0, 1.0),
     },
     "fresh": {

@@ -14,6 +14,7 @@ from decisions.meetings.parsing.commitments import (
     DESCRIBES_RE,
     FIRST_PERSON_RE,
     JOKE_RE,
+    OFFER_VERBS,
     SPEAKER_RE,
     Commitment,
     answer_commitment,
@@ -161,15 +162,20 @@ class ActionItemsPass(ReaderBase):
             line=remark.line,
             found=found.found,
             confidence=found.confidence,
+            offer=found.verb in OFFER_VERBS,
         )
 
     def _subject(self, clause: str) -> str | None:
         """The known person a sentence opens with: "Victor stated that...", "Currently, Stephen is..."."""
-        words = re.sub(r"^(?:currently|now|also|then|so|and|but),?\s+", "", clause, flags=re.I).split(" ")
-        for size in (2, 1):
-            name = " ".join(words[:size]).rstrip(",:")
-            if len(words) > size and self._owner_name(name, strict=True) and label_shape(name) != "list":
-                return name
+        opened = re.sub(r"^(?:currently|now|also|then|so|and|but),?\s+", "", clause, flags=re.I)
+        # "Among old business carried forward, Bailey reintroduced...": a short lead-in, then the name.
+        lead_in = re.match(r"^(?:[\w'’-]+\s+){1,5}[\w'’-]+,\s+(?=[A-Z])", opened)
+        for text in (opened, opened[lead_in.end() :] if lead_in else ""):
+            words = text.split(" ")
+            for size in (2, 1):
+                name = " ".join(words[:size]).rstrip(",:")
+                if len(words) > size and self._owner_name(name, strict=True) and label_shape(name) != "list":
+                    return name
         return None
 
     def _clause_commitments(self, clause: str, speaker: str | None, *, first: bool) -> list[Commitment]:
@@ -397,6 +403,10 @@ def settle_items(items: list[ParsedActionItem]) -> tuple[list[ParsedActionItem],
     Fortran options` ... `Kevin will investigate ... Fortran`) is one: the surer reading is kept.
     """
     rank = {FOUND_IN_SECTION: 0, FOUND_BY_PATTERN: 1, FOUND_INFERRED: 2}
+    listed = [i.owner for i in items if i.found == FOUND_IN_SECTION and i.owner]
+    # "David offered to think about it ..." and "[ ] David: Check if there is a place ...": the list
+    # writes the offer down as the task, in other words.
+    items = [i for i in items if not (i.offer and i.owner and any(_same_owner(i.owner, o) for o in listed))]
     kept: list[ParsedActionItem] = []
     for item in sorted(items, key=lambda i: (rank.get(i.found, 1), -i.confidence, i.line)):
         # Only a surer kind covers an item: two promises in the discussion are two tasks.

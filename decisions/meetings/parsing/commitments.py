@@ -40,9 +40,8 @@ LEAD = r"^(?:(?:so|and|but|ok|okay|then|yes|yeah|sure|also|afterwards|short[- ]t
 SPEAKER_RE = re.compile(
     LEAD + r"(?P<verb>(?:i\s+will|i['’]ll|i\s+am\s+going\s+to|i['’]m\s+going\s+to|i\s+(?:plan|intend)\s+to|"
     r"i['’]m\s+planning\s+(?:to|on)|my\s+plan\s+is\s+to|will|going\s+to|plans?\s+to|planning\s+(?:to|on)|"
-    r"(?:the\s+)?plan\s+is\s+to|intends?\s+to|next\s+(?:up|work|step)\s+is(?:\s+to)?)\s+)"
-    + NOT_A_TASK
-    + r"\w",
+    r"(?:the\s+)?plan\s+is\s+to|intends?\s+to|next\s+(?:up|work|step)\s+is(?:\s+to)?|next\s+steps\s+are(?:\s+to)?|"
+    r"(?:i['’]m\s+|i\s+am\s+|am\s+)?about\s+to)\s+)" + NOT_A_TASK + r"\w",
     re.I,
 )
 # What the notes mark as said in jest: a smiley, "lol", "(joking)", "/s".
@@ -54,12 +53,18 @@ JOKE_RE = re.compile(
 FIRST_PERSON_RE = re.compile(LEAD + r"(?:i\b|i['’]|my\b|we\s+(?:decided|agreed)\b)", re.I)
 # Guesses: obligations and abilities are not promises, but often become tasks.
 # Someone named commits: "Chris will make a proposal", "Sam to review", "Alex and Sam to sync".
+# "Joel is meeting with the Emscripten folks on Monday": an arrangement, when a near day is written.
+_SOON = r"\b(?i:on\s+(?:mon|tues|wednes|thurs|fri)day|tomorrow|next\s+week|later\s+(?:today|this\s+week))\b"
 _NAME = r"@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}|@?[a-z][a-z0-9_-]{2,30}"
 NAMED_RE = re.compile(
-    rf"(?:^|(?<=[,;:(]\s)|(?<=\s[-–—]\s))(?P<who>(?:{_NAME})(?:\s*(?:,|/|&|\band\b)\s*(?:{_NAME}))*)"
+    rf"(?:^|(?<=[,;:(]\s)|(?<=\s\()|(?<=\s[-–—]\s))(?P<who>(?:{_NAME})(?:\s*(?:,|/|&|\band\b)\s*(?:{_NAME}))*)"
     r"(?:\s*\([^()]{1,40}\))?\s+"
     r"(?P<verb>will(?:\s+also)?|(?:is\s+|are\s+)?going\s+to|plans?\s+(?:to|on)|(?:is\s+|are\s+)?planning\s+(?:to|on)|"
-    r"agreed\s+to|offered\s+to|volunteered\s+to|volunteers\s+to|(?:has|took)\s+(?:an|the)\s+action\s+item\s+to|"
+    r"agreed\s+to|offered\s+to|offers\s+to|volunteered\s+to|volunteers\s+to|"
+    r"(?:is|are)(?=\s+(?:meeting|syncing|talking|presenting|demoing|sending|publishing)\b[^.;]*?"
+    + _SOON
+    + r")|"
+    r"(?:has|took)\s+(?:an|the)\s+action\s+item\s+to|"
     r"is\s+tasked\s+with|to)\s+" + NOT_A_TASK + r"(?=\w)"
 )
 # Verbs that start a task when written as an order ("send the slides", "Start with #517 next time").
@@ -112,7 +117,7 @@ _MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\bbut)\s+|\s\(\s*", re.I)
 # Verbs a promise made mid-clause, or by nobody in particular, must start with: a task, not a
 # consequence ("and will get worse", "will run again immediately").
 _PROMISE_VERBS = (TASK_VERBS - {"run", "get", "find", "continue", "move", "give", "show", "test"}) | {
-    "dig", "recheck", "put", "land", "rebase", "implement", "take a look", "make a",
+    "dig", "recheck", "put", "land", "rebase", "implement", "take a look", "make a", "make an",
     # "though, will get back with more data": a promise to report, not "will get worse".
     "get back to", "get back with", "get back on", "release",
 }  # fmt: skip
@@ -154,6 +159,9 @@ _OFFER_TASK_RE = re.compile(
 )
 
 
+OFFER_VERBS = frozenset({"offered to", "offers to", "volunteered to", "volunteers to"})
+
+
 @dataclass
 class Commitment:
     text: str
@@ -177,7 +185,10 @@ def clauses(text: str) -> list[str]:
 def speaker_commitment(clause: str) -> Commitment | None:
     """`will switch to Zoom`, `I'll file an issue`, `plan is to...`: the speaker's promise."""
     if clause.rstrip().endswith("?"):
-        return None
+        # "About to take up some benchmarking work, has the stuff you've been working on gone in?":
+        # the plan before the comma stands; the question after it asks something else.
+        tail = _QUESTION_TAIL_RE.search(clause)
+        return speaker_commitment(clause[: tail.start()]) if tail and tail.start() > 0 else None
     if match := SPEAKER_RE.match(clause):
         return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
     if task := _promise_inside(clause) or _work_to_come(clause):
@@ -190,6 +201,9 @@ def speaker_commitment(clause: str) -> Commitment | None:
         if NEXT_TIME_RE.search(clause):  # "can demo VTune working at another meeting"
             return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=mine)
         return Commitment(task_text(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=mine)
+    if (maybe := _MAYBE_GOING_RE.match(clause)) and _opens_with_task(clause[maybe.end() :]):
+        # "no immediate updates; maybe going to start removing safepoint support": a plan, hedged.
+        return Commitment(task_text(clause[maybe.end() :]), FOUND_BY_PATTERN, 0.6, by_speaker=True)
     if (hedge := _HEDGE_RE.search(clause)) and len(clause.split()) > 3:  # not a bare "Happy to help"
         # "may experiment with this", "probably need guidance but happy to try": maybe a task.
         task = task_text(clause[hedge.end("verb") :])
@@ -205,6 +219,8 @@ def speaker_commitment(clause: str) -> Commitment | None:
     return None
 
 
+_QUESTION_TAIL_RE = re.compile(r",\s+(?:has|have|is|are|does|do|did|any|what|how|why)\b[^,]*\?\s*$", re.I)
+_MAYBE_GOING_RE = re.compile(LEAD + r"(?:maybe|probably|likely)\s+going\s+to\s+", re.I)
 # A hedged offer by the speaker, at the start or after a comma or "but": a suggestion at most.
 _HEDGE_RE = re.compile(
     r"(?:^|(?:,|\bbut|\band|\s--?|\s[–—])\s+)(?:i\s+)?(?P<verb>(?:may|might)\s+(?:also\s+)?|(?:am\s+|i['’]m\s+)?"
@@ -259,7 +275,8 @@ def subject_plan(clause: str) -> Commitment | None:
     match = SUBJECT_PLAN_RE.search(clause)
     if match is None or (not _opens_with_task(clause[match.end() :]) and match["verb"].lower() == "will"):
         return None  # "and will get worse": a consequence
-    return Commitment(task_text(clause[match.end() :]), FOUND_BY_PATTERN, 0.7)
+    verb = " ".join(match["verb"].lower().split())
+    return Commitment(task_text(clause[match.end() :]), FOUND_BY_PATTERN, 0.7, verb=verb)
 
 
 def aim_commitment(clause: str) -> Commitment | None:
@@ -312,7 +329,20 @@ def _promise_inside(clause: str) -> str | None:
         match = SPEAKER_RE.match(rest)
         if match and _opens_with_task(rest[match.end("verb") :]):
             return task_text(rest[match.end("verb") :])
+    # "Once we have more stability there I'll change my focus to...": the speaker's own "I'll" after
+    # a condition written without a comma is a plan, whatever its verb (NOT_A_TASK still applies).
+    if (cond := _CONDITION_RE.match(clause)) and (match := SPEAKER_RE.match(clause[cond.end() :])):
+        return task_text(clause[cond.end() + match.end("verb") :])
+    # "..., other than (ed: ...) Next steps are turning the fuzzer into...": wherever it stands.
+    if steps := _NEXT_STEPS_RE.search(clause):
+        return task_text(clause[steps.end() :])
     return None
+
+
+_CONDITION_RE = re.compile(
+    r"^(?:once|when|after|as\s+soon\s+as)\s+[^,;]{3,80}?\s(?=i\s*(?:['’]ll|will)\s)", re.I
+)
+_NEXT_STEPS_RE = re.compile(r"\bnext\s+steps?\s+(?:is|are)\s+(?:to\s+)?" + NOT_A_TASK + r"(?=\w)", re.I)
 
 
 def _work_to_come(clause: str) -> str | None:
@@ -401,8 +431,12 @@ def named_commitments(clause: str) -> list[Commitment]:
         task = re.sub(r"[\s,;]+(?:and|but)?\s*$", "", clause[match.end("verb") : end])
         if task.strip():
             who, verb = match["who"].strip().lstrip("@"), " ".join(match["verb"].split())
-            if verb in {"offered to", "volunteered to", "volunteers to"}:  # an offer, not yet a promise
-                found.append(Commitment(task_text(task), FOUND_INFERRED, 0.6, owner=who, verb=verb))
+            if verb in OFFER_VERBS:
+                # The minutes record an offer taken up ("Bailey ... offered to draft a statement"):
+                # a task, a little less sure than "will".
+                found.append(Commitment(task_text(task), FOUND_BY_PATTERN, 0.7, owner=who, verb=verb))
+            elif verb in {"is", "are"}:
+                found.append(Commitment(task_text(task), FOUND_BY_PATTERN, 0.7, owner=who, verb=verb))
             else:
                 found.append(Commitment(task_text(task), FOUND_BY_PATTERN, 0.85, owner=who, verb=verb))
     return found
@@ -432,4 +466,6 @@ def task_text(text: str) -> str:
     text = re.sub(r"^(?:to\s+)", "", text.strip(), flags=re.I)
     # "put everything together into one thing but." -> the task ends where the sentence broke off.
     text = re.sub(r"(?:[\s,;]+(?:but|and|so))+[\s.;,]*$", "", text, flags=re.I)
+    if text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1]  # "(Brett offers to provide pointers when ready)": the aside's own bracket
     return re.sub(r"\s*[.;,]+$", "", text).strip()

@@ -29,6 +29,7 @@ from decisions.meetings.parsing.commitments import (
     SPEAKER_RE,
     TASK_VERBS,
     Commitment,
+    _opens_with_task,
     task_text,
 )
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN
@@ -36,7 +37,7 @@ from decisions.meetings.parsing.results import FOUND_BY_PATTERN
 # Verbs that start a task the group is to do; "keep", "take it offline" and "stay" decide, they ask
 # nobody to act.
 GROUP_VERBS = (TASK_VERBS - {"continue", "move", "give", "show", "run", "try"}) | {
-    "identify", "set", "setup", "arrange", "determine", "define", "write", "return", "provide",
+    "identify", "set", "setup", "arrange", "determine", "define", "write", "return", "provide", "figure",
 }  # fmt: skip
 # What a group decides to do that still needs doing: organising, not a design choice ("we decided
 # to remove program-move recognition" tells how the code came to be).
@@ -50,6 +51,8 @@ NEED_RE = re.compile(
 )
 DECIDED_RE = re.compile(
     LEAD
+    # "After discussion the group decided to revisit...": a short lead-in before the decision.
+    + r"(?:(?:after|following)\s+(?:\w+\s+){0,3}?\w+,?\s+)?"
     + r"(?:we|the\s+(?:group|team|sig|subgroup|committee|tsc))\s+(?:(?:also|then)\s+)?(?:decided|agreed)\s+to\s+",
     re.I,
 )
@@ -60,6 +63,13 @@ BODY_RE = re.compile(
     r"is\s+to|are\s+to|(?:is|are)\s+going\s+to)\s+(?:also\s+)?",
     re.I,
 )
+# "We will make an announcement soon", "we'll talk more about it next week": the group's promise,
+# nobody's in particular; only with a verb of doing ("we will do it manually", "we'll need to" are not).
+# "We'll look at optimization later", "write more lowering over time": put off, not taken on.
+PUT_OFF_RE = re.compile(
+    r"\b(?:later|eventually|at\s+some\s+point|some\s?day|in\s+the\s+future|over\s+time)\b", re.I
+)
+WE_WILL_RE = re.compile(LEAD + r"we\s*(?:will|['’]ll)\s+(?:also\s+)?(?=\w)", re.I)
 ANSWER_RE = re.compile(
     LEAD + r"(?:the|our)\s+(?:response|answer|decision|conclusion|consensus|outcome|agreement|resolution|"
     r"next\s+steps?)\s+(?:was|is|were|are)\s+to\s+" + NOT_A_TASK + r"(?=\w)",
@@ -163,8 +173,22 @@ def group_commitments(clause: str) -> list[Commitment]:
     decided = DECIDED_RE.match(clause)
     if decided and _opens_with(clause[decided.end() :], DECIDED_VERBS):
         # "agreed to merge the fix but acknowledged a fuller one is needed": the task ends at "but".
-        task = re.split(r",?\s+but\s+", clause[decided.end() :], maxsplit=1)[0]
+        # "..., allowing members time to decide": why, not part of the task.
+        task = re.split(
+            r",?\s+but\s+|,\s+(?:allowing|giving|since|because)\b", clause[decided.end() :], maxsplit=1
+        )[0]
         return [Commitment(task_text(task), FOUND_BY_PATTERN, 0.7)]
+    we_will = WE_WILL_RE.match(clause)
+    if (
+        we_will
+        and _opens_with_task(clause[we_will.end() :])
+        and not NOT_DECIDED_RE.search(clause)
+        and not PUT_OFF_RE.search(clause)
+    ):
+        task = re.split(r",?\s+but\s+", clause[we_will.end() :], maxsplit=1)[
+            0
+        ]  # "..., but the old backend..."
+        return [Commitment(task_text(task), FOUND_BY_PATTERN, 0.6)]
     if answer := ANSWER_RE.match(clause):
         return [Commitment(task_text(clause[answer.end() :]), FOUND_BY_PATTERN, 0.7)]
     if RESUME_RE.search(clause) and NEXT_MEETING_RE.search(clause) and not _own_or_past(clause):
@@ -179,7 +203,12 @@ def group_commitments(clause: str) -> list[Commitment]:
 
 
 # A step of a plan inside a remark: "short term: ask Hood...; long term: determine...".
-STEP_RE = re.compile(r"^\W*(?:short[- ]term|long[- ]term|next\s+steps?|first\s+step)\s*:\s*", re.I)
+# "good next step -- figure out why XNNPACK gets better": a step named with a dash.
+STEP_RE = re.compile(
+    r"^\W*(?:short[- ]term|long[- ]term|next\s+steps?|first\s+step)\s*:\s*"
+    r"|^\W*(?:(?:a\s+)?good|the)\s+next\s+step\s*(?:--?|[–—])\s*",
+    re.I,
+)
 
 
 def plain_order(clause: str) -> Commitment | None:

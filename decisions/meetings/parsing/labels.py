@@ -26,7 +26,7 @@ BOLD_LABEL_RE = re.compile(
 )
 ITALIC_LABEL_RE = re.compile(rf"^[*_](?P<label>{LABEL_BODY})(?::[*_]|[*_]\s*:)\s*(?P<rest>.*)$")
 BRACKET_LABEL_RE = re.compile(
-    r"^\[(?P<label>[^\]\[\n]{1,60})\](?![(\[])\s*(?P<sep>:|-+|–|—)?\s*(?P<rest>.*)$"
+    r"^(?:(?:\.\.\.|…)\s*)?\[(?P<label>[^\]\[\n]{1,60})\](?![(\[])\s*(?P<sep>:|-+|–|—)?\s*(?P<rest>.*)$"
 )
 PAREN_LABEL_RE = re.compile(r"^\((?P<label>[^()\n]{1,40})\)\s*(?P<sep>:|-+|–|—)?\s*(?P<rest>.*)$")
 SAYS_LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,60}?)\s+says\s*:\s*(?P<rest>.*)$")
@@ -71,13 +71,15 @@ REPORTED_VERBS = (
     r"|requested|inquired|talked|spoke|outlined|walked\s+through|showed|voiced|warned|discussed"
     r"|thinks|thought|believes|feels|felt|wants|wanted\s+to\s+know|went\s+on\s+to\s+explain"
     r"|(?:called|drew)\s+attention"
-    r"|indicated|reiterated"
+    r"|indicated|reiterated|re-?introduced"
     # "provided an update", "gave an Elected Delegate special election update", "provided a debrief"
     r"|(?:provided|gave)\s+(?:an?\s+)?(?:[\w-]+\s+){0,4}?(?:update|overview|summary|recap|report|demo|debrief"
     r"|briefing|presentation|status)\b"
 )
 REPORTED_RE = re.compile(
-    rf"(?:^|(?<=[.!?;]\s)|(?<=[.!?;]\s\s)|(?<=[.!?;][)\]\"”]\s))[*_]*@?"
+    rf"(?:^|(?<=[.!?;]\s)|(?<=[.!?;]\s\s)|(?<=[.!?;][)\]\"”]\s))"
+    # "Among old business carried forward, Bailey reintroduced her proposal": a short lead-in.
+    rf"(?:[A-Z][a-z]+(?:\s+[a-z][\w'’-]*){{1,4}},\s+)?[*_]*@?"
     rf"(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?|[a-z][a-z0-9_\-]{{2,}})[*_]*"
     rf"\s+(?:also\s+|then\s+|further\s+|briefly\s+)?(?:{REPORTED_VERBS})\b"
 )

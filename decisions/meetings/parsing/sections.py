@@ -475,7 +475,9 @@ def _topic_title(head: Block | None) -> str:
         if first == whole
         else head.text.split("\n", 1)[0]
     )
-    match = re.match(r"^[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip()))
+    match = re.match(
+        r"^(?:(?:\.\.\.|…)\s*)?[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip())
+    )
     if match and match[1].strip():
         first = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match[1]))
     # "Replication. Discussion thread": the first sentence names the subject, the rest is notes.
@@ -504,8 +506,10 @@ def _presented_title(head: Block | None, *, asks: bool = False) -> str | None:
     if asks and (question := _opening_question(text)):
         return question
     sentence = re.split(r"(?<=[.?!;])\s+", text, maxsplit=1)
-    if len(sentence) == 1 and len(lines) > 1:
-        return None  # a long remark wrapped over lines, not a subject
+    if len(sentence) == 1 and len(lines) > 1 and len(text.split()) > TITLE_MAX_WORDS:
+        # A long remark wrapped over lines, not a subject; "alexcrichton: new math ops in core Wasm
+        # for wide multiplies,\n add-with-overflow" is a short title that just wrapped.
+        return None
     title = sentence[0].rstrip(".").strip()
     words = title.split()
     if not 0 < len(words) <= TITLE_MAX_WORDS or re.search(r"[?!;,:]$", title):
@@ -542,16 +546,24 @@ def title_like(text: str) -> bool:
 def _opening_question(text: str) -> str | None:
     """`more timeouts on OSS-fuzz; take a look?`: the whole text, when it is one short question
     (a subject and what is asked about it); not `I think we should... right?` (an opinion)."""
-    if not text.endswith("?") or "?" in text[:-1] or re.search(r"(?<=[.!])\s", text):
+    bare = re.sub(r"\b(?:vs|e\.g|i\.e|etc|cf)\.", "", text)  # "(vs. using DWARF)?" ends no sentence
+    if not text.endswith("?") or "?" in text[:-1] or re.search(r"(?<=[.!])\s", bare):
         return None
     words = text.split()
-    if not 2 <= len(words) <= TITLE_MAX_WORDS + 2 or words[0].lower() in _PRONOUNS | _AUXILIARIES:
+    # "exceptions: if we have a custom format should we write a dumper?": a subject, then the question.
+    longest = TITLE_MAX_WORDS + (8 if re.match(r"[\w-]+(?:\s[\w-]+)?:\s", text) else 2)
+    if len(words) == 1 and words[0].lower().rstrip("?") not in _OPEN_FLOOR and words[0][:1].islower():
+        return text  # "alexcrichton: exceptions?" over the discussion of exceptions
+    if not 2 <= len(words) <= longest or words[0].lower() in _PRONOUNS | _AUXILIARIES:
         return None  # "does this sound like the path?", "is this the test that...": about what was just said
     if is_stop(text.rstrip("?").strip()):
         return None  # "Next steps?", "Maintainers?": a container or a label, not a subject
     return text
 
 
+# One-word questions that open the floor, they name no subject.
+_OPEN_FLOOR = {"thoughts", "questions", "objections", "comments", "ideas", "anyone", "anything", "ok", "okay",
+               "right", "yes", "no", "agreed", "consensus", "concerns", "feedback", "others", "else"}  # fmt: skip
 # A question opening with one of these asks about what was just said, it names no subject.
 _AUXILIARIES = {
     "do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "shall",
