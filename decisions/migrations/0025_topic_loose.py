@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0025_graph_links_revisit'),
+        ('decisions', '0024_graph_links_revisit'),
     ]
 
     operations = [
