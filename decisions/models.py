@@ -43,6 +43,7 @@ from decisions.records.models import (
     Rating,
     ReferenceKind,
 )
+from decisions.records.ratings.models import RatingRound, RatingSheet, SheetRating
 from decisions.rfcs.models import (
     REFERENCE,
     RFC,
@@ -129,6 +130,8 @@ __all__ = [
     "RFCStatus",
     "RFCStatusChange",
     "Rating",
+    "RatingRound",
+    "RatingSheet",
     "RecordIn",
     "RecordKind",
     "ReferenceKind",
@@ -137,6 +140,7 @@ __all__ = [
     "SearchEntry",
     "SearchKind",
     "SentAs",
+    "SheetRating",
     "SignOffRule",
     "Source",
     "SourceFile",
