@@ -206,7 +206,7 @@ def test_spread_median_farthest_and_discussion_points(client, people):
     # Medians: O0 = +1, +1 -> 1*1 + 1*2 = 3; O1 = 0, 0 -> 0.
     assert [r["weighted_total"] for r in consensus["rows"]] == [3, 0]
     page = client.get(URL).content.decode()
-    assert "Discussion points" in page and "Farthest from the median: Ben (-2)" in page
+    assert "Discussion points" in page and "Farthest from the median: Ben (−2)" in page
 
 
 def test_an_even_number_of_raters_gives_a_half_step_median(client, people):
