@@ -181,7 +181,7 @@ class Comparison:
     criteria: list[Criterion]
     rows: list[ConsensusRow]
     voters: int
-    distance: list[tuple[Person, int]] = field(default_factory=list)
+    distance: list[tuple[Person, str]] = field(default_factory=list)  # steps from the medians, in all
 
     @cached_property
     def disputed(self) -> list[CellSpread]:
@@ -196,7 +196,8 @@ def compare(
     """The consensus of `sheets` (the visible ones) beside the record's matrix.
 
     `ratings` maps a sheet id to {(option id, criterion id): rating}. Per person, `distance` is the
-    sum over cells of how far (in half steps) their rating is from the median: most apart first.
+    sum over cells of how far their rating is from the median (in steps, halves shown as ½):
+    most apart first.
     """
     rows: list[ConsensusRow] = []
     apart: dict[int, int] = {sheet.person_id: 0 for sheet in sheets}
@@ -213,6 +214,9 @@ def compare(
     for rank, row in enumerate(sorted(rows, key=lambda r: -r.total2), 1):
         row.rank = rank
     people = {sheet.person_id: sheet.person for sheet in sheets}
-    distance = sorted(((people[pk], d) for pk, d in apart.items()), key=lambda pair: (-pair[1], pair[0].name))
+    distance = sorted(
+        ((people[pk], half_steps(d).lstrip("+")) for pk, d in apart.items()),
+        key=lambda pair: (-apart[pair[0].pk], pair[0].name),
+    )
     voters = sum(1 for sheet in sheets if ratings.get(sheet.pk))
     return Comparison(list(matrix.criteria), rows, voters, distance)
