@@ -317,3 +317,18 @@ def test_the_ratings_page_costs_the_same_queries_with_more_raters(
     with CaptureQueriesContext(connection) as many:
         assert client.get(URL).status_code == 200
     assert len(few.captured_queries) == len(many.captured_queries) <= 10
+
+
+def test_htmx_gets_the_rated_cell_with_the_status_and_the_rater_list_out_of_band(client, people):
+    decision, owner, ana, _ = people
+    invite(client, owner, ana)
+    signed_in(client, ana)
+    option, criterion = cells(decision)[0]
+    form = {"option": option, "criterion": criterion, "rating": 1, "version": 0}
+    answer = client.post(f"{URL}rate/", form, HTTP_HX_REQUEST="true").content.decode()
+    assert answer.lstrip().startswith(f'<td class="cell r-pos1" id="sheet-{option}-{criterion}">')
+    assert 'id="sheet-status"' in answer and "Rated “Option 0” on Criterion 0: For." in answer
+    assert 'id="rater-list" hx-swap-oob="true"' in answer and "Ana</a>: <span" in answer
+    stale = client.post(f"{URL}rate/", {**form, "rating": -1}, HTTP_HX_REQUEST="true")
+    assert stale.status_code == 409 and "in another window" in stale.content.decode()
+    assert "<html" not in stale.content.decode()
