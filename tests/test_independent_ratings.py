@@ -332,3 +332,32 @@ def test_htmx_gets_the_rated_cell_with_the_status_and_the_rater_list_out_of_band
     stale = client.post(f"{URL}rate/", {**form, "rating": -1}, HTTP_HX_REQUEST="true")
     assert stale.status_code == 409 and "in another window" in stale.content.decode()
     assert "<html" not in stale.content.decode()
+
+
+def test_an_owner_sees_the_page_in_a_constant_number_of_queries(client, people):
+    decision, owner, ana, _ = people
+    invite(client, owner, ana)
+    for user, values in ((owner, [2, 0, 0, 0]), (ana, [-1, 0, 0, 0])):
+        signed_in(client, user)
+        rate_all(client, decision, values)
+        client.post(f"{URL}submit/")
+    MeetingSeries.objects.create(name="Wasmtime project call", slug="wasmtime-project-call")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    signed_in(client, owner)
+    with CaptureQueriesContext(connection) as few:
+        assert "Put on the agenda" in client.get(URL).content.decode()
+    for n in range(5):
+        extra = account(f"Extra {n}")
+        RatingSheet.objects.create(
+            round=decision.rating_round, person=extra.person, submitted_at=timezone.now()
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(URL).status_code == 200
+    assert len(few.captured_queries) == len(many.captured_queries), [
+        q["sql"][:90] for q in many.captured_queries
+    ]
+    # Constant: the page's own reads, the session, the account and its person, and for an owner
+    # the people to invite and the meeting series of the agenda form.
+    assert len(many.captured_queries) == 12, [q["sql"][:90] for q in many.captured_queries]

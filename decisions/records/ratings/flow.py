@@ -58,6 +58,15 @@ def round_for(decision: Decision) -> RatingRound:
         return RatingRound.objects.get(decision=decision)
 
 
+def sheet_for(round_: RatingRound, person: Person) -> RatingSheet:
+    """The person's sheet, made on their first rating (two first ratings at once make one)."""
+    try:
+        with transaction.atomic():
+            return RatingSheet.objects.get_or_create(round=round_, person=person)[0]
+    except IntegrityError:
+        return RatingSheet.objects.get(round=round_, person=person)
+
+
 def invite(decision: Decision, person: Person, user: Any) -> bool:
     """Give `person` a sheet; False when they have one already."""
     if person.user_id is None:
@@ -112,8 +121,10 @@ def rate(
     option_row, criterion_row = _cell(decision, option, criterion)
     round_ = round_for(decision)
     now = timezone.now()
+    made = sheet_for(round_, person)
     with transaction.atomic():
-        sheet, _ = RatingSheet.objects.select_for_update().get_or_create(round=round_, person=person)
+        # Locked: one person's saves from two windows run one after the other.
+        sheet = RatingSheet.objects.select_for_update().get(pk=made.pk)
         if sheet.submitted and not round_.revealed:
             raise RatingConflict(
                 "You submitted your ratings; you may revise them once the owners reveal everyone's."

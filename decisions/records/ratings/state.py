@@ -32,6 +32,8 @@ class Rater:
 
     @property
     def state(self) -> str:
+        if self.sheet is None and self.person.user_id is None:
+            return "no account yet"  # an owner nobody can sign in as: they cannot rate
         if self.sheet is None or not self.sheet.ratings_count:
             return "not started"
         return "submitted" if self.sheet.submitted else "rating"
