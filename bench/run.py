@@ -59,6 +59,7 @@ BUILT_GOAL_RATIO = {
     "rfc_history": 3,
     "rfc_signoff": 3,
     "decision_signoff": 3,
+    "decision_ratings": 3,
     "motions": 8,
     "rfc_list": 8,
     "rfc_list_q": 10,
@@ -195,6 +196,7 @@ def migrate_and_seed(
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.ratings import seed_ratings
     from bench.seed import SCALES, Seeder, base_of
     from bench.signoff import seed_motions
     from decisions.search.index import rebuild_index
@@ -209,6 +211,7 @@ def migrate_and_seed(
         started = time.monotonic()
         seeder.grow(step)
         seeder.counts["motions"] = seed_motions()  # bench.signoff: pages with a sign-off panel
+        seeder.counts["rating_rounds"] = seed_ratings()  # bench.ratings: sheets to compare
         prepared.seconds[f"seed_{step.name}"] = round(time.monotonic() - started, 2)
         started = time.monotonic()
         rebuild_index(progress=reporter.progress("indexing"))
@@ -256,6 +259,12 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
     signoff_decision = (
         Decision.objects.filter(**with_motion).order_by("pk" if stage == "base" else "-pk").first()
     )
+    # A record with revealed independent ratings (bench.ratings), early or seeded later.
+    rated = (
+        Decision.objects.filter(rating_round__isnull=False)
+        .order_by("pk" if stage == "base" else "-pk")
+        .first()
+    )
     return {
         "floor": FLOOR_PATH,
         "home": reverse("decisions:home"),
@@ -268,6 +277,7 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
         "decision_md": reverse("decisions:decision-markdown", args=[decision.number]),
         "rfc_signoff": signoff_rfc.get_absolute_url(),
         "decision_signoff": signoff_decision.get_absolute_url(),
+        "decision_ratings": reverse("decisions:decision-ratings", args=[rated.number]),
         "motions": reverse("decisions:motion-list"),
         "export_zip": reverse("decisions:decision-export-zip"),
         # Every other page a person uses: lists, history, feeds, API, CSV.

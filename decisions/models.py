@@ -44,6 +44,7 @@ from decisions.records.models import (
     Rating,
     ReferenceKind,
 )
+from decisions.records.ratings.models import RatingRound, RatingSheet, SheetRating
 from decisions.rfcs.models import (
     REFERENCE,
     RFC,
@@ -133,6 +134,8 @@ __all__ = [
     "RFCStatus",
     "RFCStatusChange",
     "Rating",
+    "RatingRound",
+    "RatingSheet",
     "RecordIn",
     "RecordKind",
     "ReferenceKind",
@@ -141,6 +144,7 @@ __all__ = [
     "SearchEntry",
     "SearchKind",
     "SentAs",
+    "SheetRating",
     "SignOffRule",
     "Source",
     "SourceFile",

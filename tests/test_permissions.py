@@ -33,6 +33,9 @@ from decisions.models import (
     MeetingSeries,
     OwnerRole,
     Precedent,
+    RatingRound,
+    RatingSheet,
+    SheetRating,
     Source,
     SourceFile,
     SyncConflict,
@@ -473,6 +476,85 @@ def stated_link(world: SimpleNamespace, converters: set[str]) -> tuple[Any, dict
         kind="amends", from_kind="decision", from_id=world.decision.pk, to_kind="rfc", to_id=world.rfc.pk
     )
     return link, {"link": link.pk}
+# Independent ratings: each rater rates their own sheet; the record's deciders (and editors)
+# invite, reveal and put a disagreement on a planned meeting's agenda.
+
+
+def _sheet_with_the_cell_rated(world: SimpleNamespace, person: Any, rating: int = 1) -> None:
+    round_, _ = RatingRound.objects.get_or_create(decision=world.decision)
+    sheet, _ = RatingSheet.objects.get_or_create(round=round_, person=person)
+    decision = world.decision
+    SheetRating.objects.create(
+        sheet=sheet, option=decision.options.get(), criterion=decision.criteria.get(), rating=rating
+    )
+
+
+def invited_rater(world: SimpleNamespace, record: Any) -> User:
+    user, person = linked("invited")
+    round_, _ = RatingRound.objects.get_or_create(decision=world.decision)
+    RatingSheet.objects.create(round=round_, person=person)
+    return user
+
+
+def staff_rater(world: SimpleNamespace, record: Any) -> User:
+    """Staff rate only on a sheet of their own: nobody rates for someone else."""
+    user = User.objects.create_superuser("staff", "staff@example.org", "pw")
+    person = make_person("Staff who rates")
+    round_, _ = RatingRound.objects.get_or_create(decision=world.decision)
+    RatingSheet.objects.create(round=round_, person=person)
+    return linked_account(user, person)
+
+
+def who_rated(make: Callable[[SimpleNamespace, Any], User]) -> Callable[[SimpleNamespace, Any], User]:
+    """A rater whose sheet has every cell rated (submitting needs it)."""
+
+    def rated(world: SimpleNamespace, record: Any) -> User:
+        user = make(world, record)
+        _sheet_with_the_cell_rated(world, User.objects.get(pk=user.pk).person)
+        return user
+
+    return rated
+
+
+def rating_cell(world: SimpleNamespace, decision: Any, url: str) -> dict[str, Any]:
+    return {
+        "option": decision.options.get().pk,
+        "criterion": decision.criteria.get().pk,
+        "rating": "2",
+        "version": "0",
+    }
+
+
+def invitee(world: SimpleNamespace, decision: Any, url: str) -> dict[str, Any]:
+    person = make_person("Invitee") if not hasattr(world, "invitee") else world.invitee
+    if not hasattr(world, "invitee"):
+        linked("invitee", person)
+        world.invitee = person
+    return {"person": person.pk}
+
+
+def disagreement(world: SimpleNamespace, converters: set[str]) -> tuple[Any, dict[str, Any]]:
+    """The world's decision rated +2 and -2 by two people, revealed: one discussion point."""
+    from django.utils import timezone
+
+    if not hasattr(world, "rated"):
+        _sheet_with_the_cell_rated(world, make_person("Rater one"), 2)
+        _sheet_with_the_cell_rated(world, make_person("Rater two"), -2)
+        RatingRound.objects.filter(decision=world.decision).update(revealed_at=timezone.now())
+        world.rated = True
+    return world.decision, {"number": world.decision.number}
+
+
+def agenda_data(world: SimpleNamespace, decision: Any, url: str) -> dict[str, Any]:
+    from django.utils import timezone
+
+    cell = f"{decision.options.get().pk}-{decision.criteria.get().pk}"
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    return {"point": cell, "series": world.series.pk, "date": day.isoformat()}
+
+
+def ratings_url(world: SimpleNamespace, decision: Any) -> str:
+    return f"/decisions/{decision.number}/ratings/"
 
 
 WRITES: dict[str, Write] = {
@@ -666,6 +748,52 @@ WRITES: dict[str, Write] = {
         data=lambda world, _, url: {"branch": "from-the-walk"},
         landed=write_queued,
         lands_at=lambda world, _: "/sources/site-rfcs/write/",
+    ),
+    # Independent ratings (issue 18).
+    "decisions:decision-ratings-rate": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={"owner": decision_role(OwnerRole.OWNER), "invited": invited_rater, "staff": staff_rater},
+        data=rating_cell,
+        landed=lambda world, decision: SheetRating.objects.filter(
+            option__decision=decision, rating=2
+        ).exists(),
+        lands_at=ratings_url,
+    ),
+    "decisions:decision-ratings-submit": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={
+            "owner": who_rated(decision_role(OwnerRole.OWNER)),
+            "invited": who_rated(invited_rater),
+            "staff": who_rated(staff_rater),
+        },
+        data=lambda world, decision, url: {},
+        landed=lambda world, decision: RatingSheet.objects.filter(submitted_at__isnull=False).exists(),
+        lands_at=ratings_url,
+    ),
+    "decisions:decision-ratings-invite": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={
+            "owner": decision_role(OwnerRole.OWNER),
+            "approver": decision_role(OwnerRole.APPROVER),
+            "editor": editor("change_decision"),
+        },
+        data=invitee,
+        landed=lambda world, decision: RatingSheet.objects.filter(person__name="Invitee").exists(),
+        lands_at=ratings_url,
+    ),
+    "decisions:decision-ratings-reveal": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={"owner": decision_role(OwnerRole.OWNER), "driver": decision_role(OwnerRole.DRIVER)},
+        data=lambda world, decision, url: {},
+        landed=lambda world, decision: RatingRound.objects.filter(revealed_at__isnull=False).exists(),
+        lands_at=ratings_url,
+    ),
+    "decisions:decision-ratings-agenda": Write(
+        target=disagreement,
+        roles={"owner": decision_role(OwnerRole.OWNER), "editor": editor("change_decision")},
+        data=agenda_data,
+        landed=lambda world, decision: Meeting.objects.filter(planned=True, decisions=decision).exists(),
+        lands_at=lambda world, decision: "/meetings/",
     ),
 }
 

@@ -312,6 +312,61 @@ ENDPOINTS = [
         },
     ),
     Endpoint(
+        "/api/decisions/<number>/ratings/",
+        "Independent ratings of a decision",
+        "Each rater's sheet as the caller may see it: a sheet still blind to the caller has "
+        "`ratings: null` (their own always shows; others once the caller submitted and they did, or "
+        "once the owners revealed). `consensus` is null until the caller may compare: per cell the "
+        "median (x.5 for an even count), lowest and highest rating, the record's own rating, who is "
+        "farthest from the median, and whether it is a discussion point (spread of "
+        "`disagreement_spread` steps or more). The same as CSV: /decisions/<number>/ratings.csv.",
+        [],
+        {
+            **_DECISION_REF,
+            "revealed": True,
+            "revealed_at": "2024-01-15T09:30:00Z",
+            "disagreement_spread": 2,
+            "sheets": [
+                {
+                    "person": "Ana",
+                    "state": "submitted",
+                    "submitted_at": "2024-01-14T10:00:00Z",
+                    "revised_at": None,
+                    "ratings": [
+                        {
+                            "option": "In-tree subproject",
+                            "criterion": "Stability",
+                            "rating": 2,
+                            "submitted_rating": 2,
+                        }
+                    ],
+                }
+            ],
+            "consensus": {
+                "voters": 2,
+                "rows": [
+                    {
+                        "option": "In-tree subproject",
+                        "weighted_total": 2.5,
+                        "recorded_total": 10,
+                        "cells": [
+                            {
+                                "criterion": "Stability",
+                                "median": 0.5,
+                                "low": -1,
+                                "high": 2,
+                                "recorded": 2,
+                                "farthest": ["Ana", "Ben"],
+                                "discussion_point": True,
+                            }
+                        ],
+                    }
+                ],
+            },
+            "page_url": f"{SITE}/decisions/7/ratings/",
+        },
+    ),
+    Endpoint(
         "/api/meetings/",
         "Meetings",
         "Meetings, newest first, with the filters of the meetings page.",

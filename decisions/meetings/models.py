@@ -76,6 +76,11 @@ class Meeting(VersionedMixin, MarkdownFieldsMixin, models.Model):
     # What a person corrected in the preview (decisions.meetings.corrections), applied again to
     # every later parse of these notes: an edit or a re-import keeps it.
     corrections = models.JSONField(default=dict, blank=True, editable=False)
+    # Made ahead of its date to hold an agenda only (decisions.meetings.planning); the notes,
+    # when they come, are saved over it as over any meeting of that series and day.
+    planned = models.BooleanField(
+        default=False, help_text="Planned ahead of its date: an agenda, no notes yet."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeetingQuerySet.as_manager()

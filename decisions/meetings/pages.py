@@ -133,6 +133,7 @@ class MeetingPage:
 
 # A boolean in an integer column: PostgreSQL's UNION will not mix boolean and bigint.
 AWAITING = Case(When(awaiting_review=True, then=Value(1)), default=Value(0), output_field=BigIntegerField())
+PLANNED = Case(When(planned=True, then=Value(1)), default=Value(0), output_field=BigIntegerField())
 
 
 def _meeting_relations(ids: Any) -> list[Relation]:
@@ -141,7 +142,7 @@ def _meeting_relations(ids: Any) -> list[Relation]:
         Relation("meeting", Meeting.objects.filter(pk__in=ids), "pk",
                  {"version": (INT, "version"), "series_id": (INT, "series_id"), "series": (TEXT, "series__name"),
                   "submitted_by_id": (INT, "submitted_by_id"), "awaiting_review": (INT, AWAITING),
-                  "title": (TEXT, "title"), "agenda_html": (TEXT, "agenda_html"),
+                  "planned": (INT, PLANNED), "title": (TEXT, "title"), "agenda_html": (TEXT, "agenda_html"),
                   "source_html": (TEXT, "source_html"), "date": (DATE, "date")}),
         Relation("topic", Topic.objects.filter(meeting__in=ids), "meeting_id",
                  {"id": (INT, "pk"), "order": (INT, "order"), "title": (TEXT, "title"),

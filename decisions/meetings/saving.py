@@ -259,7 +259,11 @@ def _save(
         if target is None:
             meeting.version += 1  # an import over it: a browser edit begun before must not win
     meeting.series, meeting.date, meeting.title = series, date, title
-    meeting.agenda = parsed.agenda
+    # Notes over a planned meeting (decisions.meetings.planning) make it a held one; notes
+    # without an agenda of their own keep the one planned.
+    planned_agenda = meeting.agenda if meeting.planned else ""
+    meeting.planned = False
+    meeting.agenda = parsed.agenda or planned_agenda
     meeting.source_text = source_text
     meeting.source_path = source_path[:500]
     meeting.corrections = corrections.as_dict()
