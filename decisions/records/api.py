@@ -27,6 +27,7 @@ from decisions.api.plumbing import (
     rfc_ref,
     shared,
 )
+from decisions.drafted.api import decision_drafted_rfcs
 from decisions.models import Area, Decision, DecisionOwner
 from decisions.records import matrix, pages
 from decisions.records.forms import DecisionFilterForm
@@ -151,6 +152,7 @@ def decision_detail(request: HttpRequest, number: int) -> JsonResponse:
             for c in links.status_changes
         ],
         "markdown_url": absolute(request, reverse("decisions:decision-markdown", args=[decision.number])),
+        "drafted_rfcs": decision_drafted_rfcs(request, decision),
     }
     return JsonResponse(data)
 
