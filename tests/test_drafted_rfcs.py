@@ -52,7 +52,7 @@ def test_the_block_names_criteria_weights_totals_the_chosen_option_and_pros_and_
     text = block.generate(small_matrix(), "/decisions/7/")
     assert "[DR-0007: Where do \\<T> crates live?](/decisions/7/)" in text
     assert "| Speed | 5 |" in text and "| Review \\| cost | 2 |" in text
-    assert "| **In-tree** (chosen) | +8 | 1 |" in text  # 2×5 − 1×2
+    assert "| **In-tree** (chosen) | +8 | 1 |" in text  # 2 x 5 - 1 x 2
     assert "| RPC --\\> service | -3 | 2 |" in text  # the name cannot close a marker
     assert "**Chosen: In-tree** (weighted total +8, rank 1 of 2)." in text
     assert "- Pro: Speed (weight 5, strongly for, +10): fast" in text

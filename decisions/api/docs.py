@@ -188,7 +188,7 @@ ENDPOINTS = [
         "/api/rfcs/<number>/",
         "One RFC",
         "Everything in the list entry, plus the text (Markdown and sanitized HTML), sections, history "
-        "and links. RFCs of an imported series are at /api/rfcs/<series>/<number>/ (e.g. /api/rfcs/pep/8/).",
+        "and links, and the decision it was drafted from. RFCs of an imported series are at /api/rfcs/<series>/<number>/ (e.g. /api/rfcs/pep/8/).",
         [],
         {
             **_RFC,
@@ -214,6 +214,15 @@ ENDPOINTS = [
             "decisions": [_DECISION_REF],
             "meetings": [_MEETING_REF],
             "motion": _MOTION,
+            # Drafted from a decision record (None when not): its generated "Rationale and
+            # alternatives" block is "in sync", "edited" by the author, in "conflict" (`pending` is the
+            # decision's newer block the site did not write), "missing" or "held in repository".
+            "drafted_from": {
+                **_DECISION_REF,
+                "block": "in sync",
+                "pending": None,
+                "synced_at": "2024-01-16T10:00:00Z",
+            },
         },
     ),
     Endpoint(
@@ -232,7 +241,8 @@ ENDPOINTS = [
         "/api/decisions/<number>/",
         "One decision record",
         "The record with its options matrix: criteria and weights, every assessment, each option's "
-        "weighted total and rank (the same numbers as the page), and the chosen option.",
+        "weighted total and rank (the same numbers as the page), the chosen option, and the RFCs "
+        "drafted from it.",
         [],
         {
             **_DECISION,
@@ -277,6 +287,8 @@ ENDPOINTS = [
             "status_changes": [{"from": "open", "to": "accepted", "changed_on": "2023-04-20", "note": ""}],
             "markdown_url": f"{SITE}/decisions/7.md",
             "motion": None,
+            # RFCs drafted from it; `block_waiting`: the RFC's text differs from the matrix's block.
+            "drafted_rfcs": [{**_RFC_REF, "block_waiting": False}],
         },
     ),
     Endpoint(
