@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from decisions.caching.union import INT, TEXT, Relation, Rows
+from decisions.caching.union import INT, TEXT, PreparedUnion, Relation, Rows
 from decisions.drafted import block
 from decisions.drafted.models import DraftedRFC
-from decisions.models import RFC, Decision
+from decisions.models import RFC, Area, Decision
 
 
 def rfc_relation(series: str, numbers: Any) -> Relation:
@@ -96,3 +96,40 @@ def drafted_from(rows: Rows, rfc: RFC, read_only: bool) -> DraftedFrom | None:
         where = block.find(body)
         link.theirs = block.normalise(where.inner) if where else ""
     return link
+
+
+# The drafting form --------------------------------------------------------------------------
+
+
+def _form_relations(numbers: Any) -> list[Relation]:
+    """The decision (tag "decision"), its areas (the RFC's, to start with) and its drafted RFCs."""
+    return [
+        Relation("decision", Decision.objects.filter(number__in=numbers), "pk",
+                 {"number": (INT, "number"), "title": (TEXT, "title"), "status": (TEXT, "status"),
+                  "chosen_option_id": (INT, "chosen_option_id")}),
+        Relation("area", Decision.areas.through.objects.filter(decision__number__in=numbers), "decision_id",
+                 {"id": (INT, "area_id"), "name": (TEXT, "area__name")}),
+        decision_relation(numbers),
+    ]  # fmt: skip
+
+
+_FORM = PreparedUnion(_form_relations)
+
+
+@dataclass
+class FormRecord:
+    decision: Decision
+    areas: list[Area]
+    drafted: list[RFC]
+
+
+def form_record(number: int) -> FormRecord | None:
+    """What the drafting form needs of decision `number`, in one query (None: no such decision)."""
+    rows = _FORM.rows(number)
+    if not rows["decision"]:
+        return None
+    pk, own = rows["decision"][0]
+    areas = [
+        Area(pk=row["id"], name=row["name"]) for _, row in sorted(rows["area"], key=lambda r: r[1]["name"])
+    ]
+    return FormRecord(Decision(pk=pk, **own), areas, drafted_rfcs(rows))

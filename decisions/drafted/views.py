@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,8 +20,9 @@ from decisions.accounts import claims
 from decisions.accounts.writer import offer_add_me, writer
 from decisions.drafted import block
 from decisions.drafted.models import DraftedRFC
+from decisions.drafted.pages import FormRecord, form_record
 from decisions.drafted.sync import generated_for, use_decisions_block
-from decisions.models import RFC, Decision
+from decisions.models import RFC, Area, Decision
 from decisions.permissions import Refused, can_create_rfc, can_edit_rfc
 from decisions.rfcs.drafting import NewRFCForm, _preview, submit_draft
 from decisions.rfcs.layouts import DEFAULT_LAYOUT, LAYOUTS
@@ -37,13 +38,15 @@ def drafted_body(layout_key: str, number: int, inner: str) -> str:
 class DraftFromDecisionForm(NewRFCForm):
     """/rfcs/new/'s form, whose text must keep the decision's block as it is now."""
 
-    def __init__(self, *args: Any, decision: Decision, inner: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, decision: Decision, inner: str, areas: list[Area] = (), **kwargs: Any
+    ) -> None:
         self.decision, self.inner = decision, inner
         kwargs.setdefault("initial", {})
         kwargs["initial"].update(
             title=decision.title,
             body=drafted_body(DEFAULT_LAYOUT, decision.number, inner),
-            areas=[area.pk for area in decision.areas.all()],
+            areas=[area.pk for area in areas],
         )
         super().__init__(*args, **kwargs)
         self.fields["body"].help_text = (
@@ -76,34 +79,33 @@ class DraftFromDecisionForm(NewRFCForm):
         return body
 
 
-def _decision(number: int) -> Decision:
-    return get_object_or_404(Decision.objects.select_related("chosen_option"), number=number)
-
-
 @login_required
 def draft_rfc(request: HttpRequest, number: int) -> HttpResponse:
     """GET: the form. POST: `action` = layout, block (put the decision's block back), preview, or save."""
-    decision = _decision(number)
+    record = form_record(number)
+    if record is None:
+        raise Http404(f"No decision DR-{number:04d}.")
+    decision = record.decision
     if not can_create_rfc(request.user):
         raise Refused("rfc.new", what=f"draft an RFC from {decision.code}")
     who = claims.who_step(request.user)
     inner = generated_for(decision)
-    make = lambda data=None: DraftFromDecisionForm(data, decision=decision, inner=inner)  # noqa: E731
+    make = lambda data=None: DraftFromDecisionForm(data, decision=decision, inner=inner, areas=record.areas)  # noqa: E731
     if request.method != "POST":
-        return _render(request, decision, {"form": make()}, who)
+        return _render(request, record, {"form": make()}, who)
     action = request.POST.get("action")
     if action in ("layout", "block"):
         form, notice = _rewrite(request, decision, inner, action, make)
-        return _render(request, decision, {"form": form, "layout_notice": notice, "unchecked": True}, who)
+        return _render(request, record, {"form": form, "layout_notice": notice, "unchecked": True}, who)
     form = make(request.POST)
     offer_add_me(form, who)
     if not form.is_valid():
-        return _render(request, decision, {"form": form, "preview": _preview(form)}, who, status=422)
+        return _render(request, record, {"form": form, "preview": _preview(form)}, who, status=422)
     if action != "save":
-        return _render(request, decision, {"form": form, "preview": _preview(form)}, who)
+        return _render(request, record, {"form": form, "preview": _preview(form)}, who)
     author = writer(form, request.user, who)
     if author is None:
-        return _render(request, decision, {"form": form, "preview": _preview(form)}, who, status=422)
+        return _render(request, record, {"form": form, "preview": _preview(form)}, who, status=422)
     found = block.find(form.cleaned_data["body"])
 
     def link(rfc: RFC) -> None:
@@ -145,17 +147,12 @@ def _rewrite(
 
 def _render(
     request: HttpRequest,
-    decision: Decision,
+    record: FormRecord,
     context: dict[str, Any],
     who: claims.WhoStep | None,
     status: int = 200,
 ) -> HttpResponse:
-    context.update(
-        decision=decision,
-        layouts=list(LAYOUTS.items()),
-        who=who,
-        drafted=list(decision.drafted_rfcs.select_related("rfc").order_by("rfc__number")),
-    )
+    context.update(decision=record.decision, layouts=list(LAYOUTS.items()), who=who, drafted=record.drafted)
     offer_add_me(context["form"], who)
     template = "decisions/rfc_new.html#preview" if request.htmx else "decisions/decision_draft_rfc.html"
     return render(request, template, context, status=200 if request.htmx else status)
