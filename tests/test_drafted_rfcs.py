@@ -37,7 +37,9 @@ def small_matrix(chosen: bool = True) -> Matrix:
     )
     speed = Criterion(pk=1, name="Speed", weight=5, order=0)
     cost = Criterion(pk=2, name="Review | cost", weight=2, order=1)
-    intree = Option(pk=1, name="In-tree", summary="One repository.", order=0)
+    intree = Option(
+        pk=1, name="In-tree", summary="One repository, `Box<dyn Host>` & <b>no</b> glue.", order=0
+    )
     rpc = Option(pk=2, name="RPC --> service", order=1)
     rows = [
         Row(intree, [Cell(intree, speed, Assessment(rating=2, note="fast")), Cell(intree, cost, Assessment(rating=-1))],
@@ -61,6 +63,8 @@ def test_the_block_names_criteria_weights_totals_the_chosen_option_and_pros_and_
     assert "- Pro: Review | cost (weight 2, for, +2): small" in text
     assert "Why not chosen: Weighted total -3 against +8" in text
     assert "-->" not in text
+    # Typed `<` and `&` stay text; inside a code span, where a backslash would show, as typed.
+    assert "One repository, `Box<dyn Host>` \\& \\<b>no\\</b> glue." in text
 
 
 def test_while_nothing_is_chosen_the_block_names_the_leader():
@@ -77,6 +81,7 @@ def test_the_block_renders_as_a_table_and_its_markers_do_not_show():
     html = render(body)
     assert "<table>" in html and "generated from decision" not in html
     assert "Where do &lt;T&gt; crates live?" in html
+    assert "<code>Box&lt;dyn Host&gt;</code> &amp; &lt;b&gt;no&lt;/b&gt; glue." in html
     assert body.index("Why.") < body.index("<!-- generated from decision 7:")  # the prompt stays above
 
 
@@ -272,6 +277,7 @@ def test_an_edit_inside_the_block_is_never_overwritten_and_both_versions_are_sho
     page = client.get(drafted.get_absolute_url()).content.decode()
     assert "DR-0001 changed: its block was not rewritten" in page
     assert "In the RFC now" in page and "| Startup time |" in page and "From <a" in page
+    assert "What differs" in page and "in the RFC only: </span>-| Startup time |" in page
     decision_page = client.get(decision.get_absolute_url()).content.decode()
     assert "its block waits" in decision_page
     api = client.get(reverse("decisions:rfc-api-detail", args=[drafted.number])).json()

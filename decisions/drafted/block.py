@@ -27,11 +27,24 @@ def start_marker(number: int) -> str:
     )
 
 
+_CODE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("<", "\\<").replace("&", "\\&").replace("-->", "--\\>")
+
+
 def _inline(text: str, *, cell: bool = False) -> str:
     """Short text (a name, a note) as one line of inline Markdown: typed `<` and `&` stay text
-    (as on the decision page), and nothing can close a marker or a table cell."""
+    (as on the decision page; code spans are left as typed, where a backslash would show), and
+    nothing can open a comment or close a table cell."""
     text = " ".join(text.split())
-    text = text.replace("\\", "\\\\").replace("<", "\\<").replace("&", "\\&").replace("-->", "--\\>")
+    out, at = [], 0
+    for code in _CODE.finditer(text):
+        out += [_escape(text[at : code.start()]), code.group(0)]
+        at = code.end()
+    out.append(_escape(text[at:]))
+    text = "".join(out)
     return text.replace("|", "\\|") if cell else text
 
 

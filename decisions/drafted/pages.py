@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from decisions.caching.union import INT, TEXT, PreparedUnion, Relation, Rows
+from decisions.diffs import tagged_diff
 from decisions.drafted import block
 from decisions.drafted.models import DraftedRFC
 from decisions.models import RFC, Area, Decision
@@ -80,6 +81,14 @@ class DraftedFrom:
     pending: str
     state: str = State.IN_SYNC
     theirs: str = ""  # the author's text between the markers, shown beside the decision's
+
+    @property
+    def diff(self) -> list[tuple[str, str]]:
+        """From the author's block to the decision's, as the history pages show a change."""
+        if self.state != State.CONFLICT:
+            return []
+        return tagged_diff(self.theirs.splitlines(), block.normalise(self.pending).splitlines(),
+                           "in the RFC now", f"from {self.decision.code} now")  # fmt: skip
 
 
 def drafted_from(rows: Rows, rfc: RFC, read_only: bool) -> DraftedFrom | None:
