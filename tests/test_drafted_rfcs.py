@@ -395,3 +395,24 @@ def test_the_pages_cost_the_same_queries_with_one_or_many_drafted_rfcs(
     many = (cold(decision.get_absolute_url()), cold(drafted.get_absolute_url()))
     assert many[0] == one[0] and many[1] == one[1] + 1
     assert build  # the matrix module the block is generated from
+
+
+def test_the_command_catches_up_a_change_that_left_no_revision(decision, drafted):
+    """An import (or a crash between a change and its rewrite) can leave an RFC behind its matrix."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Assessment.objects.filter(option__name="Option 0", criterion__name="Criterion 2").update(rating=2)
+    out = StringIO()
+    call_command("sync_drafted_rfcs", "--dry-run", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report == {"dry_run": True, "rfcs": [{"rfc": drafted.label, "outcome": "rewritten"}]}
+    assert drafted.revisions.count() == 1
+    out = StringIO()
+    call_command("sync_drafted_rfcs", stdout=out)
+    assert f"{drafted.label}: rewritten" in out.getvalue() and drafted.revisions.count() == 2
+    out = StringIO()
+    call_command("sync_drafted_rfcs", stdout=out)
+    assert "1 drafted RFC(s), 0 rewritten." in out.getvalue() and drafted.revisions.count() == 2

@@ -84,7 +84,7 @@ def generate(matrix: Matrix, decision_url: str) -> str:
         return "\n".join(out)
     out += ["", "| Criterion | Weight |", "| --- | ---: |"]
     out += [f"| {_inline(c.name, cell=True)} | {c.weight} |" for c in matrix.criteria]
-    out += ["", "| Option | Weighted total | Rank |", "| --- | ---: | ---: |"]
+    out += ["", "| Option | Total | Rank |", "| --- | ---: | ---: |"]
     for row in sorted(matrix.rows, key=lambda row: (row.rank, row.option.order)):
         name = _inline(row.option.name, cell=True)
         out.append(

@@ -61,17 +61,20 @@ def generated_for(decision: Decision) -> str:
     return block.generate(matrix_module.for_decision(decision), decision.get_absolute_url())
 
 
-def sync_decision(decision_id: int) -> dict[int, Outcome]:
-    """Bring every RFC drafted from the decision in step; {rfc id: what happened}."""
+def sync_decision(decision_id: int, *, write: bool = True) -> dict[int, Outcome]:
+    """Bring every RFC drafted from the decision in step; {rfc id: what happened}. Without
+    `write`, what would happen, and nothing is written."""
     links = list(DraftedRFC.objects.filter(decision_id=decision_id).select_related("decision"))
     if not links:
         return {}
     inner = generated_for(links[0].decision)
-    return {link.rfc_id: sync_one(link, inner) for link in links}
+    return {link.rfc_id: sync_one(link, inner, write=write) for link in links}
 
 
-def _keep(link: DraftedRFC, **values: Any) -> None:
+def _keep(link: DraftedRFC, write: bool = True, **values: Any) -> None:
     """Store what the site knows now, when it differs from the row as read."""
+    if not write:
+        return
     changed = {name: value for name, value in values.items() if getattr(link, name) != value}
     if changed:
         DraftedRFC.objects.filter(pk=link.pk).update(**changed)
@@ -79,21 +82,24 @@ def _keep(link: DraftedRFC, **values: Any) -> None:
             setattr(link, name, value)
 
 
-def sync_one(link: DraftedRFC, inner: str) -> Outcome:
-    """Bring one RFC in step with `inner`, the decision's block now."""
+def sync_one(link: DraftedRFC, inner: str, *, write: bool = True) -> Outcome:
+    """Bring one RFC in step with `inner`, the decision's block now (or, without `write`, say what
+    that would do)."""
     for _ in range(ATTEMPTS):
         rfc = RFC.objects.get(pk=link.rfc_id)
         found = block.find(rfc.body)
         if found is not None and block.same(found.inner, inner):
-            _keep(link, generated=block.normalise(inner), pending="")
+            _keep(link, write, generated=block.normalise(inner), pending="")
             return Outcome.IN_SYNC
         home = record_home(RecordKind.RFC, rfc.pk)
         if home is not None and home.read_only:
-            _keep(link, pending=inner)
+            _keep(link, write, pending=inner)
             return Outcome.HELD
         if found is None or not block.same(found.inner, link.generated):
-            _keep(link, pending=inner)
+            _keep(link, write, pending=inner)
             return Outcome.MISSING if found is None else Outcome.EDITED
+        if not write:
+            return Outcome.REWRITTEN
         rfc.body = block.replace(rfc.body, found, inner)
         prerender(rfc)
         with transaction.atomic():
