@@ -416,3 +416,27 @@ def test_the_command_catches_up_a_change_that_left_no_revision(decision, drafted
     out = StringIO()
     call_command("sync_drafted_rfcs", stdout=out)
     assert "1 drafted RFC(s), 0 rewritten." in out.getvalue() and drafted.revisions.count() == 2
+
+
+def test_one_sync_per_decision_and_commit_however_many_revisions_it_wrote(
+    decision, drafted, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from decisions.records import history
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for rating in (2, -2):
+            history.begin(decision)
+            Assessment.objects.filter(option__name="Option 0", criterion__name="Criterion 2").update(
+                rating=rating
+            )
+            history.record(decision, message=f"Rated {rating}")
+    syncs = [c for c in callbacks if getattr(c, "keywords", {}).get("decision_id") == decision.pk]
+    assert len(syncs) == 1
+    syncs[0]()
+    drafted.refresh_from_db()
+    from decisions.drafted.sync import generated_for
+
+    assert block.same(block.find(drafted.body).inner, generated_for(decision))
+    assert drafted.revisions.count() == 2  # the draft, and one rewrite

@@ -140,8 +140,15 @@ def after_revision(
     sender: type, instance: DecisionRevision, created: bool, raw: bool = False, **_: Any
 ) -> None:
     """A decision changed: sync its drafted RFCs once the change commits (see the module's docstring)."""
-    if created and not raw:
-        transaction.on_commit(partial(_sync_logged, instance.decision_id), robust=True)
+    if not created or raw:
+        return
+    # One sync per decision and commit, however many revisions the transaction wrote: a callback
+    # already waiting (dropped by Django if the transaction rolls back) covers this one too.
+    connection = transaction.get_connection()
+    waiting = [func for _, func, *_ in connection.run_on_commit]
+    if any(getattr(func, "keywords", {}).get("decision_id") == instance.decision_id for func in waiting):
+        return
+    transaction.on_commit(partial(_sync_logged, decision_id=instance.decision_id), robust=True)
 
 
 def _sync_logged(decision_id: int) -> None:
