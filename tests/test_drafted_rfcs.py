@@ -101,6 +101,16 @@ def test_replacing_the_block_keeps_every_character_outside_it():
     assert block.find(block.start_marker(7) + "\nno end marker") is None
 
 
+def test_a_template_without_the_section_gets_it_at_the_end_and_its_prompt_stays():
+    from decisions.rfcs.layouts import LAYOUTS
+
+    early = block.with_block(LAYOUTS["bytecodealliance-draft"].body, 3, "The matrix.")
+    assert early.endswith("# Rationale and alternatives\n\n" + block.wrap(3, "The matrix.") + "\n")
+    rust = block.with_block(LAYOUTS["rust"].body, 3, "The matrix.")
+    section = rust[rust.index("# Rationale and alternatives") : rust.index("# Prior art")]
+    assert "What others were considered" in section and block.wrap(3, "The matrix.") in section
+
+
 # Drafting an RFC from a decision ---------------------------------------------------------------
 
 
