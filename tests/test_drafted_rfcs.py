@@ -450,3 +450,17 @@ def test_one_sync_per_decision_and_commit_however_many_revisions_it_wrote(
 
     assert block.same(block.find(drafted.body).inner, generated_for(decision))
     assert drafted.revisions.count() == 2  # the draft, and one rewrite
+
+
+def test_a_block_that_would_pass_the_size_limit_is_not_written_and_the_page_says_why(
+    client, decision, drafted, settings, django_capture_on_commit_callbacks
+):
+    settings.MARKDOWN_MAX_BYTES = len(drafted.body.encode()) + 10
+    Option.objects.filter(decision=decision, name="Option 0").update(summary="A much longer summary. " * 20)
+    before = drafted.body
+    rate(client, decision, "Option 0", "Criterion 2", 2, django_capture_on_commit_callbacks)
+    drafted.refresh_from_db()
+    assert drafted.body == before and drafted.revisions.count() == 1
+    assert "A much longer summary." in DraftedRFC.objects.get(rfc=drafted).pending
+    page = client.get(drafted.get_absolute_url()).content.decode()
+    assert "longer than the site's limit for one document" in page

@@ -24,7 +24,7 @@ def rfc_drafted_from(request: HttpRequest, rfc: RFC) -> dict[str, Any] | None:
     return {
         **decision_ref(request, link.decision),
         # "in sync", "edited" (by the author, nothing newer yet), "conflict", "missing" (markers
-        # gone) or "held in repository"; `pending` is the decision's block the site did not write.
+        # gone), "held in repository" or "too large"; `pending`: the block the site did not write.
         "block": state(rfc.body, link.generated, link.pending, bool(home and home.read_only)),
         "pending": link.pending or None,
         "synced_at": link.synced_at,

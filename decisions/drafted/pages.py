@@ -55,17 +55,23 @@ class State:
     CONFLICT = "conflict"
     MISSING = "missing"
     HELD = "held in repository"
+    TOO_LARGE = "too large"
 
 
 def state(body: str, generated: str, pending: str, read_only: bool) -> str:
     """What the block of a drafted RFC is now (pure): in step with the decision, edited by the
     author (nothing newer from the decision yet), in conflict (the decision has a newer block
-    the site did not write over the author's text), markers gone, or held in a repository."""
+    the site did not write over the author's text), markers gone, held in a repository, or too
+    large to write."""
     found = block.find(body)
     if pending and (found is None or not block.same(found.inner, pending)):
         if read_only:
             return State.HELD
-        return State.MISSING if found is None else State.CONFLICT
+        if found is None:
+            return State.MISSING
+        # The author's block is the site's own, yet the site did not write: the RFC would have
+        # grown past the size limit of a document (decisions.drafted.sync).
+        return State.TOO_LARGE if block.same(found.inner, generated) else State.CONFLICT
     if found is None:
         return State.MISSING
     if not block.same(found.inner, generated) and not (pending and block.same(found.inner, pending)):

@@ -17,9 +17,10 @@ What it does per RFC:
 - the RFC already says it: nothing (and a pending block is dropped);
 - the RFC says what the site last wrote: the block's inside is replaced (nothing outside the
   markers changes), as a new RFC revision with no author, its message naming the decision;
-- the author changed the text between the markers, removed a marker, or the RFC's place of
-  record is a repository (decisions.sources.readonly): nothing is written; the new block is kept
-  as `pending`, and the RFC page shows both versions and says why.
+- the author changed the text between the markers, removed a marker, the RFC's place of record
+  is a repository (decisions.sources.readonly), or the new text would pass the size limit of a
+  document: nothing is written; the new block is kept as `pending`, and the RFC page shows it
+  (beside the author's version) and says why.
 
 A rewrite claims the RFC's version first: if the author saved in between, it reads the RFC
 again and decides again, so an edit is never overwritten.
@@ -35,6 +36,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from decisions import markdown
 from decisions.drafted import block
 from decisions.drafted.models import DraftedRFC
 from decisions.markdown.fields import prerender
@@ -53,6 +55,7 @@ class Outcome(StrEnum):
     EDITED = "kept: the author edited the block"
     MISSING = "kept: the block's markers are gone"
     HELD = "kept: the RFC lives in a repository"
+    TOO_LARGE = "kept: the RFC would grow past the size limit"
     BUSY = "kept: the RFC kept changing"
 
 
@@ -98,9 +101,15 @@ def sync_one(link: DraftedRFC, inner: str, *, write: bool = True) -> Outcome:
         if found is None or not block.same(found.inner, link.generated):
             _keep(link, write, pending=inner)
             return Outcome.MISSING if found is None else Outcome.EDITED
+        body = block.replace(rfc.body, found, inner)
+        try:
+            markdown.check_size(body)
+        except markdown.MarkdownTooLarge:
+            _keep(link, write, pending=inner)
+            return Outcome.TOO_LARGE
         if not write:
             return Outcome.REWRITTEN
-        rfc.body = block.replace(rfc.body, found, inner)
+        rfc.body = body
         prerender(rfc)
         with transaction.atomic():
             if not rfc.claim_version(rfc.version):
@@ -125,7 +134,10 @@ def use_decisions_block(link: DraftedRFC, version: int, user: Any) -> bool:
     if found is None or rfc.version != version:
         return False
     rfc.body = block.replace(rfc.body, found, inner)
-    prerender(rfc)
+    try:
+        prerender(rfc)
+    except markdown.MarkdownTooLarge:
+        return False
     with transaction.atomic():
         if not rfc.claim_version(version):
             return False
