@@ -7,6 +7,7 @@ room's admin.py holds its own.
 from __future__ import annotations
 
 from decisions.accounts import admin as accounts
+from decisions.drafted import admin as drafted
 from decisions.graph import admin as graph
 from decisions.meetings import admin as meetings
 from decisions.people import admin as people
@@ -16,4 +17,15 @@ from decisions.rfcs import admin as rfcs
 from decisions.signoff import admin as signoff
 from decisions.sources import admin as sources
 
-__all__ = ["accounts", "graph", "meetings", "people", "precedents", "records", "rfcs", "signoff", "sources"]
+__all__ = [
+    "accounts",
+    "drafted",
+    "graph",
+    "meetings",
+    "people",
+    "precedents",
+    "records",
+    "rfcs",
+    "signoff",
+    "sources",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decisions.accounts.models import ClaimStatus, Handle, PersonClaim
 from decisions.concurrency import VersionedMixin
+from decisions.drafted.models import DraftedRFC
 from decisions.graph.models import Link, LinkKind, NodeKind
 from decisions.markdown.fields import MarkdownFieldsMixin
 from decisions.meetings.models import (
@@ -101,6 +102,7 @@ __all__ = [
     "DecisionStatus",
     "DecisionStatusChange",
     "Disposition",
+    "DraftedRFC",
     "EventKind",
     "Handle",
     "Holds",

@@ -373,6 +373,34 @@ def rfc_edit_data(world: SimpleNamespace, rfc: RFC, url: str) -> dict[str, Any]:
     return shown_form(url, "form") | {"title": "Renamed by the walk", "message": "Walk"}
 
 
+def draft_rfc_data(world: SimpleNamespace, decision: Decision, url: str) -> dict[str, Any]:
+    """An RFC drafted from the world's decision: the template with its generated block, and a summary."""
+    from decisions.drafted.sync import generated_for
+    from decisions.drafted.views import drafted_body
+
+    body = drafted_body("site", decision.number, generated_for(decision))
+    body = body.replace("One paragraph: what this RFC proposes.", "Drafted by the walk.")
+    return {"series": "site", "layout": "site", "title": "Drafted by the walk", "body": body,
+            "action": "save", "add_me": "on"}  # fmt: skip
+
+
+def drafted_rfc_in_conflict(world: SimpleNamespace, converters: set[str]) -> tuple[RFC, dict[str, Any]]:
+    """The world's RFC, drafted from its decision, whose author edited the generated block."""
+    from decisions.drafted import block
+    from decisions.drafted.models import DraftedRFC
+    from decisions.drafted.sync import generated_for
+
+    rfc = world.rfc
+    rfc.body = "# Summary\n\nMine.\n\n" + block.wrap(world.decision.number, "Edited by the author.")
+    rfc.save()
+    pending = generated_for(world.decision)
+    DraftedRFC.objects.get_or_create(
+        rfc=rfc,
+        defaults={"decision": world.decision, "generated": "As the site wrote it.", "pending": pending},
+    )
+    return rfc, {"number": rfc.number}
+
+
 def decision_edit_data(world: SimpleNamespace, decision: Decision, url: str) -> dict[str, Any]:
     forms = shown_form(url, "form", "owners", "citations", "discussions")
     return forms | {"title": "Renamed by the walk"}
@@ -476,6 +504,8 @@ def stated_link(world: SimpleNamespace, converters: set[str]) -> tuple[Any, dict
         kind="amends", from_kind="decision", from_id=world.decision.pk, to_kind="rfc", to_id=world.rfc.pk
     )
     return link, {"link": link.pk}
+
+
 # Independent ratings: each rater rates their own sheet; the record's deciders (and editors)
 # invite, reveal and put a disagreement on a planned meeting's agenda.
 
@@ -672,6 +702,24 @@ WRITES: dict[str, Write] = {
         data=lambda world, decision, url: {},
         landed=lambda world, decision: decision.options.filter(name="Option 0").exists(),
         lands_at=lambda world, decision: decision.get_absolute_url(),
+    ),
+    # An RFC drafted from a decision (decisions.drafted): whoever may write an RFC; settling a
+    # conflict in its generated block: whoever may edit the RFC.
+    "decisions:decision-draft-rfc": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={"contributor": in_group("Contributors"), "editor": editor("add_rfc")},
+        data=draft_rfc_data,
+        landed=lambda world, decision: RFC.objects.filter(
+            title="Drafted by the walk", drafted_from__decision=decision
+        ).exists(),
+        lands_at=lambda world, decision: "/rfcs/",
+    ),
+    "decisions:rfc-use-decision-block": Write(
+        target=drafted_rfc_in_conflict,
+        roles={"author": rfc_author, "shepherd": rfc_shepherd},
+        data=lambda world, rfc, url: {"version": RFC.objects.get(pk=rfc.pk).version},
+        landed=lambda world, rfc: "Edited by the author." not in RFC.objects.get(pk=rfc.pk).body,
+        lands_at=lambda world, rfc: rfc.get_absolute_url(),
     ),
     "decisions:precedent-new": Write(
         target=NOWHERE,

@@ -189,7 +189,7 @@ ENDPOINTS = [
         "/api/rfcs/<number>/",
         "One RFC",
         "Everything in the list entry, plus the text (Markdown and sanitized HTML), sections, history "
-        "and links. RFCs of an imported series are at /api/rfcs/<series>/<number>/ (e.g. /api/rfcs/pep/8/).",
+        "and links, and the decision it was drafted from. RFCs of an imported series are at /api/rfcs/<series>/<number>/ (e.g. /api/rfcs/pep/8/).",
         [],
         {
             **_RFC,
@@ -215,6 +215,15 @@ ENDPOINTS = [
             "decisions": [_DECISION_REF],
             "meetings": [_MEETING_REF],
             "motion": _MOTION,
+            # Drafted from a decision record (None when not): its generated "Rationale and
+            # alternatives" block is "in sync", "edited" by the author, in "conflict" (`pending` is the
+            # decision's newer block the site did not write), "missing" or "held in repository".
+            "drafted_from": {
+                **_DECISION_REF,
+                "block": "in sync",
+                "pending": None,
+                "synced_at": "2024-01-16T10:00:00Z",
+            },
         },
     ),
     Endpoint(
@@ -233,7 +242,8 @@ ENDPOINTS = [
         "/api/decisions/<number>/",
         "One decision record",
         "The record with its options matrix: criteria and weights, every assessment, each option's "
-        "weighted total and rank (the same numbers as the page), and the chosen option; the sensitivity object: "
+        "weighted total and rank (the same numbers as the page), the chosen option, and the RFCs "
+        "drafted from it; the sensitivity object: "
         "for the chosen option (or the leader while none is), the weights of each criterion at which it "
         "stays first, the smallest single weight or rating change that would put another option first "
         "(steps, and which option), and whether it is a close call (a tie, or a lead under a tenth of "
@@ -364,6 +374,8 @@ ENDPOINTS = [
                 ],
             },
             "page_url": f"{SITE}/decisions/7/ratings/",
+            # RFCs drafted from it; `block_waiting`: the RFC's text differs from the matrix's block.
+            "drafted_rfcs": [{**_RFC_REF, "block_waiting": False}],
         },
     ),
     Endpoint(

@@ -95,6 +95,7 @@ ACTIONS: list[Action] = [
         editor="decisions.add_rfc",
         contributor="decisions.propose_rfc",
         contributor_note="It is saved as a draft with its writer as author and the next number of its series.",
+        note="Also from a decision record (“Draft an RFC”): its “Rationale and alternatives” then follows the record's matrix.",
     ),
     _action(
         "rfc.edit",

@@ -27,6 +27,7 @@ from decisions.api.plumbing import (
     rfc_ref,
     shared,
 )
+from decisions.drafted.api import decision_drafted_rfcs
 from decisions.models import Area, Decision, DecisionOwner
 from decisions.records import matrix, pages, sensitivity
 from decisions.records.forms import DecisionFilterForm
@@ -154,6 +155,7 @@ def decision_detail(request: HttpRequest, number: int) -> JsonResponse:
         ],
         "markdown_url": absolute(request, reverse("decisions:decision-markdown", args=[decision.number])),
         "sensitivity": sensitivity_data(table),
+        "drafted_rfcs": decision_drafted_rfcs(request, decision),
     }
     return JsonResponse(data)
 

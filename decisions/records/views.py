@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 from decisions.accounts import claims
 from decisions.accounts.writer import offer_add_me, writer
 from decisions.caching.fragments import reads_state
+from decisions.drafted.pages import drafted_rfcs
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import (
@@ -39,7 +40,13 @@ from decisions.models import (
     Person,
     Topic,
 )
-from decisions.permissions import Refused, can_create_decision, can_edit_decision, waits_for_acceptance
+from decisions.permissions import (
+    Refused,
+    can_create_decision,
+    can_create_rfc,
+    can_edit_decision,
+    waits_for_acceptance,
+)
 from decisions.records import export as exporting
 from decisions.records import from_notes, history, review
 from decisions.records import matrix as matrix_module
@@ -103,6 +110,8 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "pending": SimpleLazyObject(lambda: sorted(page.links.pending, key=lambda ref: (ref.kind, ref.key))),
         "action_items": SimpleLazyObject(lambda: sorted(page.links.action_items, key=action_item_order)),
         "home": page.home,
+        "drafted_rfcs": SimpleLazyObject(lambda: drafted_rfcs(page.rows)),
+        "can_draft_rfc": can_create_rfc(request.user),
         "can_edit": not (page.home and page.home.read_only) and can_edit_decision(request.user, decision),
         "signoff": panel_context(request, signoff),
         "record_key": rows_key,
