@@ -292,6 +292,8 @@ ENDPOINTS = [
             "status_changes": [{"from": "open", "to": "accepted", "changed_on": "2023-04-20", "note": ""}],
             "markdown_url": f"{SITE}/decisions/7.md",
             "motion": None,
+            # RFCs drafted from it; `block_waiting`: the RFC's text differs from the matrix's block.
+            "drafted_rfcs": [{**_RFC_REF, "block_waiting": False}],
             # How robust the outcome is (decisions.records.sensitivity); null without a matrix.
             "sensitivity": {
                 "option": "In-tree subproject",
@@ -374,8 +376,6 @@ ENDPOINTS = [
                 ],
             },
             "page_url": f"{SITE}/decisions/7/ratings/",
-            # RFCs drafted from it; `block_waiting`: the RFC's text differs from the matrix's block.
-            "drafted_rfcs": [{**_RFC_REF, "block_waiting": False}],
         },
     ),
     Endpoint(
