@@ -56,23 +56,35 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(autouse=True)
-def one_request_at_a_time_on_in_memory_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+def one_request_at_a_time_on_in_memory_sqlite(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The live server's threads share the test's one in-memory SQLite connection, which fails
     ("database table is locked") when two requests write at once; a real database makes the
-    second wait. So do the same here: requests still arrive together, and are served in turn."""
+    second wait. So do the same here: requests still arrive together, and are served in turn.
+
+    The test's own queries (a fixture's, an assertion's) go through that same connection object,
+    whose transaction state Django keeps on it: one run while a request is inside its transaction
+    would join it. So they take the same lock, one query at a time (it is re-entrant: the request
+    holding it runs its queries through the same wrapper)."""
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
         return
-    lock = threading.Lock()
+    lock = threading.RLock()
     original = WSGIHandler.__call__
 
     def in_turn(self: WSGIHandler, environ: dict, start_response: object) -> object:
         with lock:
             return original(self, environ, start_response)
 
+    def query_in_turn(execute: Callable, sql: str, params: object, many: bool, context: dict) -> object:
+        with lock:
+            return execute(sql, params, many, context)
+
     monkeypatch.setattr(WSGIHandler, "__call__", in_turn)
+    with connection.execute_wrapper(query_in_turn):
+        yield
 
 
 def expected(text: str) -> bool:
