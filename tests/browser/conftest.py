@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,19 +25,27 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# `expect(...)` retries for 5 s unless told otherwise, while actions and `expect_response` wait
+# 30 s: on a loaded 2-core CI machine a page load or a form post and its redirect can take
+# longer than 5 s. What an assertion checks is unchanged; it is only given the time an action has.
+EXPECT_TIMEOUT_MS = 20_000
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
 # around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser(live_server: object) -> Iterator[object]:
+    """Chromium for the session. It asks for the live server so that it is closed before the
+    server stops; then the server's request threads, which Chromium's kept-alive connections held
+    open, are given time to finish (see `_request_threads_finished`)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests (apt-get install chromium)")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -53,6 +62,19 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+    _request_threads_finished()
+
+
+def _request_threads_finished(timeout: float = 10) -> None:
+    """Wait for the live server's request threads (one per browser connection, kept alive between
+    requests) to end. Each closes the database connections it used as it ends, and on in-memory
+    SQLite that is the test's connection, shared with the server only until the server stops: a
+    thread still ending after that fails with "DatabaseWrapper objects created in a thread can
+    only be used in that same thread"."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture(autouse=True)
