@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,10 +34,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser(live_server: object) -> Iterator[object]:
-    """Chromium for the session. It asks for the live server so that it is closed before the
-    server stops; then the server's request threads, which Chromium's kept-alive connections held
-    open, are given time to finish (see `_request_threads_finished`)."""
+def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests (apt-get install chromium)")
@@ -62,19 +58,6 @@ def browser(live_server: object) -> Iterator[object]:
         )
         yield browser
         browser.close()
-    _request_threads_finished()
-
-
-def _request_threads_finished(timeout: float = 10) -> None:
-    """Wait for the live server's request threads (one per browser connection, kept alive between
-    requests) to end. Each closes the database connections it used as it ends, and on in-memory
-    SQLite that is the test's connection, shared with the server only until the server stops: a
-    thread still ending after that fails with "DatabaseWrapper objects created in a thread can
-    only be used in that same thread"."""
-    deadline = time.monotonic() + timeout
-    for thread in threading.enumerate():
-        if "process_request_thread" in thread.name:
-            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture(autouse=True)
