@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from decisions.models import Assessment, Decision
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +27,10 @@ def sign_in(page) -> None:
     expect(page.get_by_text("Signed in as editor")).to_be_visible()
 
 
-@contextmanager
 def editor_request(page):
-    """Do one matrix change and wait until htmx has answered it and swapped the editor in."""
-    with page.expect_response(
-        lambda r: r.url.endswith("/matrix/") and r.request.headers.get("hx-request") == "true"
-    ):
-        yield
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    """One matrix change, answered by htmx and swapped in (the first one right after the page
+    loaded too: htmx_request waits for htmx to bind the editor before acting)."""
+    return htmx_request(page, lambda url: url.endswith("/matrix/"))
 
 
 def test_an_editor_builds_a_decision_and_downloads_it(page, editor, tmp_path):

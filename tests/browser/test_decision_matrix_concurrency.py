@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from decisions.models import Assessment
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot, wait_for_htmx
 from tests.factories import make_decision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,21 +36,19 @@ def editor_page(browser, live_server, name: str):
     expect(page.get_by_role("heading", name="Options matrix")).to_be_visible()
     # htmx (a deferred script) binds the cells once the page has loaded: a change before that is
     # a plain select with no request, which a slow machine showed as a lost rating in this test.
-    page.wait_for_function("() => !!document.querySelector('form.cell-form')?.['htmx-internal-data']")
+    wait_for_htmx(page)
     return page
 
 
 def settled(page) -> None:
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    """Every request RATE_NOW started has been answered, swapped and bound (it dispatched the
+    changes synchronously, so htmx marked them in flight before evaluate returned)."""
+    wait_for_htmx(page)
 
 
 def ids(decision, row: int, column: int) -> tuple[str, int, int]:
     option, criterion = decision.options.all()[row], decision.criteria.all()[column]
     return f"rating-{option.pk}-{criterion.pk}", option.pk, criterion.pk
-
-
-def matrix_post(response) -> bool:
-    return response.request.method == "POST" and "/matrix/" in response.url
 
 
 def rating(option: int, criterion: int) -> int:
@@ -85,14 +83,12 @@ def test_a_conflict_on_one_cell_shows_theirs_beside_mine_and_keeps_mine(browser,
     ana, ben = editor_page(browser, live_server, "ana"), editor_page(browser, live_server, "ben")
     cell, option, criterion = ids(decision, 0, 0)
     # Wait for each answer, not only for htmx to look idle: the request may not have left yet.
-    with ben.expect_response(matrix_post):
+    with htmx_request(ben, "/matrix/", method="POST"):
         ben.locator(f"#{cell}").select_option("2")
-    settled(ben)
     assert rating(option, criterion) == 2
     ana.locator(f"#note-{option}-{criterion}").fill("Mine, typed at length")
-    with ana.expect_response(matrix_post):
+    with htmx_request(ana, "/matrix/", method="POST"):
         ana.locator(f"#{cell}").select_option("-1")
-    settled(ana)
     conflict = ana.locator(f"#cell-{option}-{criterion} .cell-conflict")
     expect(conflict).to_contain_text("Someone else rated this cell")
     expect(conflict).to_contain_text("Theirs: ++ Strongly for (+2)")
@@ -100,14 +96,13 @@ def test_a_conflict_on_one_cell_shows_theirs_beside_mine_and_keeps_mine(browser,
     expect(ana.locator(f"#note-{option}-{criterion}")).to_have_value("Mine, typed at length")
     screenshot(ana, "decision-matrix-conflict")
     other, *_ = ids(decision, 1, 1)
-    with ana.expect_response(matrix_post):
+    with htmx_request(ana, "/matrix/", method="POST"):
         ana.locator(f"#{other}").select_option("1")  # another cell's answer leaves the conflict shown
-    settled(ana)
     expect(conflict).to_be_visible()
     assert rating(option, criterion) == 2
 
-    ana.locator(f"#cell-{option}-{criterion} form").evaluate("form => form.requestSubmit()")
-    settled(ana)
+    with htmx_request(ana, "/matrix/", method="POST"):
+        ana.locator(f"#cell-{option}-{criterion} form").evaluate("form => form.requestSubmit()")
     expect(ana.locator(f"#cell-{option}-{criterion} .cell-conflict")).to_have_count(0)
     assert Assessment.objects.get(option_id=option, criterion_id=criterion).note == "Mine, typed at length"
     ana.context.close()
@@ -116,22 +111,26 @@ def test_a_conflict_on_one_cell_shows_theirs_beside_mine_and_keeps_mine(browser,
 
 def test_removing_a_criterion_asks_first_and_can_be_undone(browser, live_server, decision):
     page = editor_page(browser, live_server, "ana")
-    page.get_by_role("link", name="Remove Criterion 1…").click()
+    # Each step is htmx's (the question, keeping, removing and undoing swap the editor in place),
+    # and each next click waits until what the last answer swapped in is bound.
+    with htmx_request(page, "/matrix/?remove=criterion", method="GET"):
+        page.get_by_role("link", name="Remove Criterion 1…").click()
     question = page.get_by_role("region", name="Remove the criterion “Criterion 1” (weight 2)?")
     expect(question).to_contain_text("Its 2 ratings and 2 notes go with it.")
     screenshot(page, "decision-matrix-remove")
-    question.get_by_role("link", name="Keep it").click()
-    settled(page)
+    with htmx_request(page, "/matrix/", method="GET"):
+        question.get_by_role("link", name="Keep it").click()
     expect(question).to_have_count(0)
     assert decision.criteria.count() == 2
 
-    page.get_by_role("link", name="Remove Criterion 1…").click()
-    page.get_by_role("button", name="Remove criterion").click()
-    settled(page)
+    with htmx_request(page, "/matrix/?remove=criterion", method="GET"):
+        page.get_by_role("link", name="Remove Criterion 1…").click()
+    with htmx_request(page, "/matrix/", method="POST"):
+        page.get_by_role("button", name="Remove criterion").click()
     expect(page.get_by_role("status")).to_contain_text("Removed the criterion “Criterion 1” (weight 2)")
     assert decision.criteria.count() == 1
-    page.get_by_role("button", name="Undo: put it back").click()
-    settled(page)
+    with htmx_request(page, "/undo/", method="POST"):
+        page.get_by_role("button", name="Undo: put it back").click()
     expect(page.get_by_role("status")).to_contain_text("Put back the criterion “Criterion 1” with 2 ratings")
     assert Assessment.objects.filter(criterion__name="Criterion 1").count() == 2
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from decisions.models import Link
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot, wait_for_htmx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,9 +53,12 @@ def no_violations(page) -> None:
 
 
 def open_panel(page, url: str) -> None:
+    """Open a record and scroll its graph panel into view, which makes htmx load it; return once
+    it is swapped in and bound (its form posts through htmx only from then on)."""
     page.goto(url)
     page.locator("#graph-panel").scroll_into_view_if_needed()
-    page.locator("#graph-panel table.graph-links").wait_for()
+    page.locator("#graph-panel table.graph-links").wait_for()  # swapped in (maybe on load already)
+    wait_for_htmx(page)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
@@ -79,7 +82,7 @@ def test_an_editor_links_a_record_from_its_panel(page, demo):
     panel = page.locator("#graph-panel")
     panel.get_by_label("How DR-0002 relates").select_option("implements")
     panel.get_by_label("Other record").fill("RFC 9")
-    with page.expect_response(lambda r: "/links/" in r.url and r.request.method == "POST"):
+    with htmx_request(page, "/links/", method="POST"):
         panel.get_by_role("button", name="Add the link").click()
     row = page.locator("#graph-panel table.graph-links tr", has_text="implements")
     row.wait_for()
@@ -88,7 +91,7 @@ def test_an_editor_links_a_record_from_its_panel(page, demo):
     # A reference that names nothing is refused in place, saying what to write.
     panel = page.locator("#graph-panel")
     panel.get_by_label("Other record").fill("the big one")
-    with page.expect_response(lambda r: "/links/" in r.url and r.request.method == "POST"):
+    with htmx_request(page, "/links/", method="POST"):
         panel.get_by_role("button", name="Add the link").click()
     page.get_by_text("names no record here").wait_for()
     no_violations(page)

@@ -15,7 +15,7 @@ from decisions.meetings import views
 from decisions.meetings.parsing import ParsedActionItem, parse_meeting
 from decisions.meetings.parsing.results import FOUND_INFERRED
 from decisions.models import Meeting, MeetingSeries
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot
 from tests.factories import make_person
 from tests.test_meeting_corrections import NOTES
 
@@ -53,7 +53,9 @@ def axe_violations(page) -> list[dict]:
 
 
 def htmx_post(page, click) -> None:
-    with page.expect_response(lambda r: "/meetings/new/" in r.url and r.request.headers.get("hx-request")):
+    """Click a preview button once htmx has bound it (the preview before was swapped in by the
+    last answer), and return once this answer is swapped in and bound in turn."""
+    with htmx_request(page, "/meetings/new/", method="POST"):
         click()
 
 

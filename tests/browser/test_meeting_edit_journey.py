@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from decisions.meetings.parsing import parse_meeting
 from decisions.meetings.saving import save_meeting
 from decisions.models import ActionItem, Meeting, MeetingSeries
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,11 +69,7 @@ def test_the_submitter_edits_the_notes_previews_and_saves(page, meeting):
     expect(notes).to_have_value(NOTES)
     notes.fill(NOTES.replace("## Action items", ADDED.strip() + "\n\n## Action items"))
 
-    with page.expect_response(
-        lambda r: (
-            r.url.endswith(f"/meetings/{meeting.pk}/edit/") and r.request.headers.get("hx-request") == "true"
-        )
-    ):
+    with htmx_request(page, lambda url: url.endswith(f"/meetings/{meeting.pk}/edit/"), method="POST"):
         page.get_by_role("button", name="Preview").click()
     preview = page.get_by_role("region", name="What will be saved")
     expect(preview).to_contain_text("Topics (2)")

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from decisions.models import ActionItem, Meeting, MeetingSeries
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot
 from tests.factories import make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,9 +55,7 @@ def test_an_editor_submits_notes_fixes_an_owner_and_closes_the_item(page, editor
     page.get_by_label("Series", exact=True).select_option(label="Wasmtime project call")
     page.get_by_label("Date").fill("2023-03-30")
     page.get_by_label("Notes", exact=True).fill(NOTES)
-    with page.expect_response(
-        lambda r: "/meetings/new/" in r.url and r.request.headers.get("hx-request") == "true"
-    ):
+    with htmx_request(page, "/meetings/new/", method="POST"):
         page.get_by_role("button", name="Preview").click()
     preview = page.locator("#preview")
     expect(preview).to_contain_text("Topics (1)")
@@ -81,7 +79,8 @@ def test_an_editor_submits_notes_fixes_an_owner_and_closes_the_item(page, editor
     item = ActionItem.objects.get(text__icontains="Kubernetes")
     assert item.owner.name == "Nick Fallow"
     row = page.locator(f"#action-item-{item.pk}")
-    with page.expect_response(lambda r: r.url.endswith(f"/action-items/{item.pk}/status/")):
+    # In place by htmx (the page has just loaded: htmx_request waits for it to bind the form).
+    with htmx_request(page, lambda url: url.endswith(f"/action-items/{item.pk}/status/"), method="POST"):
         row.get_by_role("button", name="Mark done").click()
     expect(page.locator(f"#action-item-{item.pk}")).to_contain_text("Done")
     item.refresh_from_db()

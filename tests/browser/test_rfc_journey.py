@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from decisions.models import RFCStatus
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot
 from tests.factories import make_area, make_person, make_rfc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,9 +28,10 @@ def test_a_reader_filters_by_status_opens_an_rfc_and_follows_the_contents(page, 
     rows = page.locator("#rfc-results tbody tr")
     expect(rows).to_have_count(3)
 
-    with page.expect_response(re.compile(r"/rfcs/\?.*status=draft")) as response_info:
+    # htmx, not a reload: htmx_request only counts an answer to a request htmx made.
+    with htmx_request(page, re.compile(r"/rfcs/\?.*status=draft")) as response_info:
         page.get_by_label("Status").select_option("draft")
-    assert response_info.value.request.headers.get("hx-request") == "true"  # htmx, not a reload
+    assert response_info.value.request.headers.get("hx-request") == "true"
     expect(rows).to_have_count(1)
     expect(page).to_have_url(re.compile(r"status=draft"))
     expect(page.locator("#rfc-results")).to_contain_text("1 RFC matches these filters")
@@ -49,7 +50,8 @@ def test_a_reader_filters_by_status_opens_an_rfc_and_follows_the_contents(page, 
 
 def test_the_search_box_updates_the_list_as_the_reader_types(page, rfcs):
     page.goto("/rfcs/")
-    page.get_by_label("Search titles").fill("lts")
+    with htmx_request(page, re.compile(r"/rfcs/\?.*q=lts")):  # typing, then a 300 ms pause
+        page.get_by_label("Search titles").fill("lts")
     expect(page.locator("#rfc-results tbody tr")).to_have_count(1)
     expect(page.locator("#rfc-results")).to_contain_text("Wasmtime LTS releases")
     expect(page).to_have_url(re.compile(r"q=lts"))
@@ -74,11 +76,14 @@ def test_when_the_server_is_unavailable_the_reader_is_told_and_the_list_stays(br
         re.compile(r"/rfcs/\?.*status="),
         lambda route: route.fulfill(status=503, body="<h1>Unavailable</h1>", headers={"Retry-After": "5"}),
     )
-    page.get_by_label("Status").select_option("draft")
+    with htmx_request(page, re.compile(r"/rfcs/\?.*status=draft")) as refused:
+        page.get_by_label("Status").select_option("draft")
+    assert refused.value.status == 503
     expect(page.get_by_role("alert")).to_contain_text("unavailable for a moment")
     expect(page.locator("#rfc-results tbody tr")).to_have_count(3)  # nothing was swapped away
     page.unroute(re.compile(r"/rfcs/\?.*status="))
-    page.get_by_label("Status").select_option("accepted")
+    with htmx_request(page, re.compile(r"/rfcs/\?.*status=accepted")):
+        page.get_by_label("Status").select_option("accepted")
     expect(page.locator("#rfc-results tbody tr")).to_have_count(2)
     expect(page.get_by_role("alert")).to_be_hidden()
     context.close()

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from decisions.models import RFC
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot
 from tests.browser.test_decision_phone import DESKTOP, PHONE, overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,7 +73,10 @@ def test_a_contributor_writes_a_new_rfc_and_submits_it_as_a_draft(page, demo):
     page.get_by_label("Text").fill(
         text.replace("One paragraph explanation of the feature.", "One crate per WASI **proposal**.")
     )
-    page.get_by_role("button", name="Preview").click()
+    # The page was just loaded by the template's form: htmx_request waits for htmx to bind Preview,
+    # and fails unless htmx (not a page load) answers it.
+    with htmx_request(page, "/rfcs/new/", method="POST"):
+        page.get_by_role("button", name="Preview").click()
     preview = page.locator("#preview")
     expect(preview.locator("strong")).to_have_text("proposal")
     expect(preview).to_contain_text("Sections: Summary · Motivation · Guide-level explanation")

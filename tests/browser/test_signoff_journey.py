@@ -11,7 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from decisions.models import Motion, Person
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot
 from tests.browser.test_decision_phone import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,7 +71,8 @@ def test_a_member_signs_off_and_the_raiser_resolves_the_concern_in_place(browser
     page.goto("/decisions/1/")
     panel = page.locator("#signoff-panel")
     panel.get_by_label("Approve").check()
-    panel.get_by_role("button", name="Record my position").click()
+    with htmx_request(page, "/position/", method="POST"):
+        panel.get_by_role("button", name="Record my position").click()
     expect(panel.get_by_role("status")).to_have_text("Position recorded: Approve.")
     assert page.url.endswith("/decisions/1/")  # swapped in place: no page load
     expect(panel.locator("li", has_text="Till Brennecke").locator(".position")).to_have_text("Approve")
@@ -81,7 +82,8 @@ def test_a_member_signs_off_and_the_raiser_resolves_the_concern_in_place(browser
     sign_in(page, "victor")
     page.goto("/decisions/1/")
     panel.get_by_label("How it was resolved").fill("A deprecation window of two releases is in the plan.")
-    panel.get_by_role("button", name="Resolve “migration cost”").click()
+    with htmx_request(page, "/resolve/", method="POST"):
+        panel.get_by_role("button", name="Resolve “migration cost”").click()
     expect(panel.get_by_role("status")).to_have_text("Concern “migration cost” resolved.")
     expect(panel.locator("s", has_text="migration cost")).to_be_visible()
     expect(panel).to_contain_text("It started again with its full length")

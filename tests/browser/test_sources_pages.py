@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from decisions.models import Source, SourceFile
 from tests.browser.conftest import screenshot
@@ -110,5 +111,6 @@ def test_the_write_page_at_390_px(page, synced_rfc):
     assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
     page.get_by_role("textbox", name="Branch").fill("site-edits")
     page.get_by_role("button", name="Commit to the branch").click()
-    assert page.get_by_role("status").get_by_text("Queued").is_visible()
-    assert page.get_by_text("for the worker").is_visible()
+    # A click does not wait for the page it loads: wait for the answer, then read it.
+    expect(page.get_by_role("status").get_by_text("Queued")).to_be_visible()
+    expect(page.get_by_text("for the worker")).to_be_visible()

@@ -95,17 +95,20 @@ def oidc_provider() -> Iterator[Provider]:
 
 
 def _wait_until_up(provider: Provider, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    # gunicorn accepts connections as soon as it has bound the port, before its worker has loaded
+    # Django: on a loaded machine the first requests are refused (ConnectionError) or accepted
+    # and not answered for seconds (Timeout), and both only mean "not up yet".
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"the test OpenID Connect provider stopped: {log.read_text()[-2000:]}")
         try:
-            if requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=2).ok:
+            if requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=5).ok:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.2)
-    pytest.fail(f"the test OpenID Connect provider did not answer within 30 s: {log.read_text()[-2000:]}")
+    pytest.fail(f"the test OpenID Connect provider did not answer within 60 s: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture
