@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from decisions.models import DecisionOwner, Meeting, MeetingSeries, OwnerRole, SheetRating
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_request, screenshot
 from tests.factories import make_decision, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,19 +45,12 @@ def sign_in(page, name: str) -> None:
     expect(page.get_by_role("heading", name="Who rates")).to_be_visible()
 
 
-def bound(page) -> None:
-    # htmx (a deferred script) binds the cells once the page has loaded: a change before that is
-    # a plain select with no request.
-    page.wait_for_function("() => !!document.querySelector('form.cell-form')?.['htmx-internal-data']")
-
-
 def rate(page, values: list[int]) -> None:
-    bound(page)
+    """Rate the sheet's cells in order, each an htmx request answered and settled before the next."""
     selects = page.locator("table.matrix-edit select")
     for index, value in enumerate(values):
-        with page.expect_response(lambda r: r.request.method == "POST" and "/ratings/rate/" in r.url):
+        with htmx_request(page, "/ratings/rate/", method="POST"):
             selects.nth(index).select_option(str(value))
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
 
 def no_axe_violations(page) -> None:
