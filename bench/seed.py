@@ -68,12 +68,29 @@ class Scale:
     decisions: int
     people: int = 200
     precedents: int = 60
+    # "whole": every RFC body is a whole real RFC (about 25 KB). "sections": one or two
+    # consecutive sections of one, as at 100,000 RFCs whole ones would make the seeding run
+    # for ten minutes (and real RFC collections hold short documents too); their titles then
+    # carry a project codename, so that a phrase is found in a few dozen documents only.
+    rfc_bodies: str = "whole"
+    # Every how many-th RFC and decision gets a motion (bench.signoff).
+    motions_every: int = 50
 
 
 SCALES: dict[str, Scale] = {
     "tiny": Scale("tiny", rfcs=60, meetings=8, decisions=6, people=40, precedents=12),
     "small": Scale("small", rfcs=200, meetings=40, decisions=20, people=80, precedents=24),
     "default": Scale("default", rfcs=10_000, meetings=2_000, decisions=1_000, people=400, precedents=150),
+    "large": Scale(
+        "large",
+        rfcs=100_000,
+        meetings=10_000,
+        decisions=5_000,
+        people=600,
+        precedents=200,
+        rfc_bodies="sections",
+        motions_every=500,
+    ),
 }
 
 
@@ -86,6 +103,8 @@ def base_of(scale: Scale) -> Scale:
         decisions=min(scale.decisions, 3),
         people=scale.people,
         precedents=scale.precedents,
+        rfc_bodies=scale.rfc_bodies,
+        motions_every=scale.motions_every,
     )
 
 
@@ -128,6 +147,43 @@ CRITERIA = ["Runtime cost", "Compile time", "Safety", "Maintenance burden", "Emb
 OPTIONS = ["Keep the status quo", "Do it in the runtime", "Do it in the compiler", "A new crate",
            "Feature flag first", "Upstream the patch", "Generate the code", "Hand-written fast path",
            "Delegate to the host", "A config option", "Two-phase rollout", "Adopt the proposal as is"]  # fmt: skip
+
+
+# Project codenames for the titles of RFCs at the "sections" scale: 48 x 48 two-word phrases.
+CODE_ADJECTIVES = ["amber", "brisk", "cobalt", "dusky", "ember", "fallow", "gilded", "hazel", "indigo",
+                   "jasper", "kelp", "lilac", "mossy", "nimble", "ochre", "pewter", "quiet", "russet",
+                   "sable", "tawny", "umber", "vivid", "wintry", "yonder", "azure", "bronze", "coral",
+                   "dapple", "ebony", "frosty", "granite", "hollow", "ivory", "jade", "kindled", "lunar",
+                   "maple", "north", "opal", "plum", "quartz", "rustic", "silver", "topaz", "velvet",
+                   "willow", "zephyr", "cinder"]  # fmt: skip
+CODE_NOUNS = ["heron", "otter", "lynx", "marten", "osprey", "badger", "falcon", "gecko", "ibis", "jackal",
+              "kestrel", "lemur", "magpie", "newt", "ocelot", "puffin", "quokka", "raven", "stoat",
+              "tapir", "urchin", "vole", "wombat", "yak", "auk", "bison", "crane", "dingo", "egret",
+              "ferret", "gannet", "hare", "impala", "jay", "koala", "loon", "mole", "narwhal", "oriole",
+              "pika", "quail", "robin", "shrike", "tern", "viper", "wren", "zebu", "plover"]  # fmt: skip
+
+
+def codename(index: int) -> str:
+    """The codename of the index-th RFC: each of the 2,304 is given to every 2,304th RFC."""
+    pair = (index * 7919) % (len(CODE_ADJECTIVES) * len(CODE_NOUNS))
+    return f"{CODE_ADJECTIVES[pair // len(CODE_NOUNS)]} {CODE_NOUNS[pair % len(CODE_NOUNS)]}"
+
+
+def sections_of(text: str) -> list[str]:
+    """The text cut before each level-1 or level-2 heading outside code fences (the first piece
+    keeps what comes before the first heading)."""
+    pieces: list[list[str]] = [[]]
+    fence = ""
+    for line in text.splitlines(keepends=True):
+        stripped = line.lstrip()
+        if fence and stripped.startswith(fence):
+            fence = ""
+        elif not fence and stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif not fence and line.startswith(("# ", "## ")) and any(piece.strip() for piece in pieces[-1]):
+            pieces.append([])
+        pieces[-1].append(line)
+    return ["".join(piece) for piece in pieces if "".join(piece).strip()]
 
 
 def _paragraphs(rng: random.Random, count: int) -> str:
@@ -190,6 +246,9 @@ class Seeder:
         self.topics_of: dict[int, list[int]] = {}
         self.decision_ids: list[int] = []
         self.bodies: list[tuple[str, Rendered]] = []
+        self.sections: list[list[str]] = []
+        self.section_bodies: dict[tuple[int, int, int], Rendered] = {}
+        self.rfc_bodies = "whole"
         self.templates: list[MeetingTemplate] = []
 
     # Shared records ----------------------------------------------------------------------------
@@ -240,7 +299,9 @@ class Seeder:
                 for index in range(scale.precedents)
             ]
         )
-        self.bodies = [(title, render(text)) for title, text in rfc_texts()]
+        texts = rfc_texts()
+        self.bodies = [(title, render(text)) for title, text in texts]
+        self.sections = [sections_of(text) for _, text in texts]
         self.templates = [self._meeting_template(k) for k in range(16)]
 
     def _meeting_template(self, k: int) -> MeetingTemplate:
@@ -271,6 +332,7 @@ class Seeder:
     def grow(self, scale: Scale) -> None:
         """Add RFCs, meetings and decisions until the database holds `scale` of each."""
         self._shared(scale)
+        self.rfc_bodies = scale.rfc_bodies
         self._add("rfcs", scale.rfcs, 500, self._rfcs)
         self._add("meetings", scale.meetings, 100, self._meetings)
         self._add("decisions", scale.decisions, 100, self._decisions)
@@ -295,6 +357,9 @@ class Seeder:
             title = f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)}{rng.choice(QUALIFIERS)}"
             if index % 7 == 0:
                 title = base_title
+            if self.rfc_bodies == "sections":
+                body = self._section_body(index)
+                title = f"{title} ({codename(index)})"
             supersedes = rng.choice(self.rfc_ids) if self.rfc_ids and rng.random() < 0.03 else None
             rfcs.append(
                 RFC(
@@ -331,6 +396,17 @@ class Seeder:
         RFC.authors.through.objects.bulk_create(authors, batch_size=2000)
         RFC.areas.through.objects.bulk_create(areas, batch_size=2000)
         RFCStatusChange.objects.bulk_create(changes, batch_size=2000)
+
+    def _section_body(self, index: int) -> Rendered:
+        """One or two consecutive sections of a real RFC, each distinct run rendered once."""
+        which = index % len(self.sections)
+        sections = self.sections[which]
+        turn = index // len(self.sections)
+        start, length = turn % len(sections), 1 + (turn // len(sections)) % 2
+        key = (which, start, length)
+        if key not in self.section_bodies:
+            self.section_bodies[key] = render("".join(sections[start : start + length]))
+        return self.section_bodies[key]
 
     def _meetings(self, low: int, high: int) -> None:
         rng = self.rng

@@ -57,7 +57,15 @@ def excerpt(window: str, starts: list[str], *, clipped_start: bool, clipped_end:
         words = words[:-1]
     if not words:
         return ""
-    hits = [i for i, word in enumerate(words) if fold(word[0]).startswith(tuple(starts))]
+    wanted_starts = tuple(starts)
+    if window.isascii():
+        # Folding ASCII is lowering, which keeps every position: the window is lowered once.
+        lowered = window.lower()
+        hits = [
+            i for i, word in enumerate(words) if lowered.startswith(wanted_starts, word.start(), word.end())
+        ]
+    else:
+        hits = [i for i, word in enumerate(words) if fold(word[0]).startswith(wanted_starts)]
     first = 0
     if hits:
         # The run of SNIPPET_TOKENS words from a hit holding the most hits, centred on its hits
