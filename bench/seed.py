@@ -1,9 +1,10 @@
 """Seed a throwaway database at benchmark scale, fast.
 
-Rows go in with bulk_create, which skips Model.save(), so the `*_html` fields are filled here:
-every distinct Markdown text is rendered once and its HTML reused, as save() would have stored
-it. RFC bodies are real RFCs of real length (the Bytecode Alliance corpus in ../shared/ when it
-is there, else the three copied into bench/data/rfcs/). The seeder can grow the same database in
+Rows go in with bulk_create or insert() (one executemany per table), which skip Model.save(),
+so the `*_html` fields are filled here: every distinct Markdown text is rendered once and its
+HTML reused, as save() would have stored it. RFC bodies are real RFCs of real length (the
+Bytecode Alliance corpus in ../shared/ when it is there, else the three copied into
+bench/data/rfcs/); at the large scale, one or two sections of one (Scale.rfc_bodies). The seeder can grow the same database in
 steps (`grow`), so query counts can be compared at two sizes without seeding twice.
 """
 
