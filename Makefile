@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := rfcs_site.settings
 
-.PHONY: install run test lint format bench bench-http bench-imports bench-notes bench-hostile bench-sync loadtest clean
+.PHONY: install run test lint format bench bench-http bench-imports bench-notes bench-decided bench-hostile bench-sync loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -64,9 +64,14 @@ bench-sync: $(VENV)/.runtime
 	$(BIN)/python -m bench.sync $(if $(RUST),--rust $(RUST)) $(BENCH_ARGS)
 
 ## bench-notes: precision and recall of the meeting notes parser against the hand-labelled notes in
-## tests/data/meetings-truth (SET=dev|check|holdout|all, dev unless given); needs ../shared. JSON last line.
+## tests/data/meetings-truth (SET=dev|check|holdout|fresh|all, dev unless given); needs ../shared. JSON last line.
 bench-notes: $(VENV)/.runtime
 	$(BIN)/python -m bench.notes --set $(or $(SET),dev) $(BENCH_ARGS)
+
+## bench-decided: precision and recall of the decisions found in notes against the hand labels in
+## tests/data/decisions-in-notes (SET=dev|check, dev unless given); needs ../shared. JSON last line.
+bench-decided: $(VENV)/.runtime
+	$(BIN)/python -m bench.decided --set $(or $(SET),dev) $(BENCH_ARGS)
 
 ## bench-hostile: every hostile input (generated, ../shared/security/hostile-inputs, 30,000 equal
 ## headings, a search over 80,000 repeats) rendered or searched RUNS times (3 unless given); exits 1

@@ -46,6 +46,8 @@ TARGET_RATIO = {
     "decision_detail": 10,
     "rfc_signoff": 10,
     "decision_signoff": 10,
+    "decision_drafted": 10,
+    "rfc_drafted": 10,
 }
 TARGET_MS = {"export_zip": 2000}
 # Goals for the page built for each request (a signed-in person, the first visitor after an edit),
@@ -59,6 +61,9 @@ BUILT_GOAL_RATIO = {
     "rfc_history": 3,
     "rfc_signoff": 3,
     "decision_signoff": 3,
+    "decision_ratings": 3,
+    "decision_drafted": 3,
+    "rfc_drafted": 3,
     "motions": 8,
     "rfc_list": 8,
     "rfc_list_q": 10,
@@ -73,9 +78,12 @@ BUILT_GOAL_RATIO = {
     "search_rare": 15,
     "search_common": 100,
     "api_search": 15,
+    "decision_review": 8,
 }
 BUILT_GOAL_MS = {"export_zip": 300, "rfc_csv": 300}
 ENFORCE_SLACK = 1.25
+# Pages for a signed-in account (bench.drafted.bench_writer): the rest are a visitor's.
+SIGNED_IN = {"decision_draft_rfc"}
 SEARCH_QUERY = "instance allocator"
 # A phrase in a few dozen documents at the large scale (a codename in RFC titles, bench.seed; none
 # below it), and a word in about a third of all documents whatever the scale.
@@ -205,6 +213,8 @@ def migrate_and_seed(
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.drafted import seed_drafted
+    from bench.ratings import seed_ratings
     from bench.seed import SCALES, Seeder, base_of
     from bench.signoff import seed_motions
     from decisions.search.index import rebuild_index
@@ -220,6 +230,8 @@ def migrate_and_seed(
         seeder.grow(step)
         # bench.signoff: pages with a sign-off panel
         seeder.counts["motions"] = seed_motions(step.motions_every)
+        seeder.counts["rating_rounds"] = seed_ratings()  # bench.ratings: sheets to compare
+        seeder.counts["drafted_rfcs"] = seed_drafted()  # bench.drafted: RFCs drafted from decisions
         prepared.seconds[f"seed_{step.name}"] = round(time.monotonic() - started, 2)
         prepared.cpu_seconds[f"seed_{step.name}"] = round(time.process_time() - cpu, 2)
         started, cpu = time.monotonic(), time.process_time()
@@ -246,7 +258,7 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
 
     from bench.seed import SCALES, base_of
     from bench.urls import FLOOR_PATH
-    from decisions.models import RFC, Decision, Meeting, Person
+    from decisions.models import RFC, Decision, DraftedRFC, Meeting, Person
 
     scale = SCALES[scale_name]
     seeded = base_of(scale) if stage == "base" else scale
@@ -269,6 +281,18 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
     signoff_decision = (
         Decision.objects.filter(**with_motion).order_by("pk" if stage == "base" else "-pk").first()
     )
+    # A record with revealed independent ratings (bench.ratings), early or seeded later.
+    rated = (
+        Decision.objects.filter(rating_round__isnull=False)
+        .order_by("pk" if stage == "base" else "-pk")
+        .first()
+    )
+    # RFCs drafted from decisions (bench.drafted): an early link, or one seeded in the second step;
+    # the RFC is the one whose block waits beside the author's edit.
+    drafted = (
+        DraftedRFC.objects.exclude(pending="").select_related("rfc", "decision")
+        .order_by("pk" if stage == "base" else "-pk").first()
+    )  # fmt: skip
     return {
         "floor": FLOOR_PATH,
         "home": reverse("decisions:home"),
@@ -283,6 +307,10 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
         "decision_md": reverse("decisions:decision-markdown", args=[decision.number]),
         "rfc_signoff": signoff_rfc.get_absolute_url(),
         "decision_signoff": signoff_decision.get_absolute_url(),
+        "decision_ratings": reverse("decisions:decision-ratings", args=[rated.number]),
+        "decision_drafted": drafted.decision.get_absolute_url(),
+        "rfc_drafted": drafted.rfc.get_absolute_url(),
+        "decision_draft_rfc": reverse("decisions:decision-draft-rfc", args=[drafted.decision.number]),
         "motions": reverse("decisions:motion-list"),
         "export_zip": reverse("decisions:decision-export-zip"),
         # Every other page a person uses: lists, history, feeds, API, CSV.
@@ -297,6 +325,11 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
         "api_search": reverse("decisions:search-api") + f"?q={quote(SEARCH_QUERY)}",
         "rfc_csv": reverse("decisions:rfc-export-csv"),
         "decision_csv": reverse("decisions:decision-export-csv"),
+        # The decision graph (issue 18): the whole graph, one record's panel, its neighbourhood.
+        "graph": reverse("decisions:graph"),
+        "graph_panel": reverse("decisions:graph-panel", args=["decision", decision.pk]),
+        "graph_focus": reverse("decisions:graph") + f"?focus=rfc:{rfc.pk}",
+        "decision_review": reverse("decisions:decision-review"),
     }
 
 
@@ -353,12 +386,18 @@ def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str
     """Seed, count, time; return the result as the JSON structure."""
     from django.test import Client, override_settings
 
-    client = Client()
+    client, signed_in = Client(), Client()
     counted: dict[str, list[tuple[int, int]]] = {}
 
     def count_all(stage: str) -> None:
+        if "_auth_user_id" not in signed_in.session:
+            from bench.drafted import bench_writer
+
+            signed_in.force_login(bench_writer())
         for name, url in page_urls(stage, scale_name).items():
-            counted.setdefault(name, []).append(count_queries(client, url))
+            counted.setdefault(name, []).append(
+                count_queries(signed_in if name in SIGNED_IN else client, url)
+            )
 
     prepared = migrate_and_seed(scale_name, reporter, between=count_all)
     count_all("base")  # the same records again, now among many
@@ -372,11 +411,12 @@ def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str
         if name == "floor":
             continue
         slow = name in {"export_zip", "rfc_csv", "decision_csv"}
-        ms = median_ms(client, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
+        who = signed_in if name in SIGNED_IN else client
+        ms = median_ms(who, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
         # The same page built for each request (no whole-page cache; fragment caches still on):
         # what a signed-in person, or the first visitor after an edit, waits for.
         with override_settings(PAGE_CACHE_SECONDS=0):
-            built = median_ms(client, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
+            built = median_ms(who, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
         cold = [c for c, _ in counted[name]]
         warm = [w for _, w in counted[name]]
         pages[name] = {

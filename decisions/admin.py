@@ -7,6 +7,8 @@ room's admin.py holds its own.
 from __future__ import annotations
 
 from decisions.accounts import admin as accounts
+from decisions.drafted import admin as drafted
+from decisions.graph import admin as graph
 from decisions.meetings import admin as meetings
 from decisions.people import admin as people
 from decisions.precedents import admin as precedents
@@ -15,4 +17,15 @@ from decisions.rfcs import admin as rfcs
 from decisions.signoff import admin as signoff
 from decisions.sources import admin as sources
 
-__all__ = ["accounts", "meetings", "people", "precedents", "records", "rfcs", "signoff", "sources"]
+__all__ = [
+    "accounts",
+    "drafted",
+    "graph",
+    "meetings",
+    "people",
+    "precedents",
+    "records",
+    "rfcs",
+    "signoff",
+    "sources",
+]

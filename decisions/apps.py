@@ -14,6 +14,8 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         from decisions.caching import datastate
+        from decisions.drafted import sync as drafted
+        from decisions.graph import cleanup as graph_cleanup
         from decisions.markdown import fields
         from decisions.meetings import checks as meeting_checks
         from decisions.meetings import search as meeting_search
@@ -34,6 +36,9 @@ class DecisionsConfig(AppConfig):
             decision_search.SEARCHABLE,
             precedent_search.SEARCHABLE,
         )
+        graph_cleanup.connect()
+        # RFCs drafted from a decision follow its changes, once each change commits.
+        drafted.connect()
         # The data state: PostgreSQL connections notice their writes; `migrate` (re)installs it.
         datastate.connect()
         post_migrate.connect(datastate.install, sender=self, dispatch_uid="decisions.datastate")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decisions.accounts.models import ClaimStatus, Handle, PersonClaim
 from decisions.concurrency import VersionedMixin
+from decisions.drafted.models import DraftedRFC
 from decisions.graph.models import Link, LinkKind, NodeKind
 from decisions.markdown.fields import MarkdownFieldsMixin
 from decisions.meetings.models import (
@@ -44,6 +45,7 @@ from decisions.records.models import (
     Rating,
     ReferenceKind,
 )
+from decisions.records.ratings.models import RatingRound, RatingSheet, SheetRating
 from decisions.rfcs.models import (
     REFERENCE,
     RFC,
@@ -76,9 +78,6 @@ from decisions.sources.models import Holds, HookDelivery, RecordIn, RecordKind, 
 from decisions.sources.runs import SyncConflict, SyncRun
 
 __all__ = [
-    "Link",
-    "LinkKind",
-    "NodeKind",
     "RATING_MAX",
     "RATING_MIN",
     "REFERENCE",
@@ -103,10 +102,13 @@ __all__ = [
     "DecisionStatus",
     "DecisionStatusChange",
     "Disposition",
+    "DraftedRFC",
     "EventKind",
     "Handle",
     "Holds",
     "HookDelivery",
+    "Link",
+    "LinkKind",
     "MarkdownFieldsMixin",
     "Meeting",
     "MeetingLink",
@@ -115,6 +117,7 @@ __all__ = [
     "Motion",
     "MotionEvent",
     "MotionState",
+    "NodeKind",
     "NoticeChoice",
     "Option",
     "OwnerRole",
@@ -133,6 +136,8 @@ __all__ = [
     "RFCStatus",
     "RFCStatusChange",
     "Rating",
+    "RatingRound",
+    "RatingSheet",
     "RecordIn",
     "RecordKind",
     "ReferenceKind",
@@ -141,6 +146,7 @@ __all__ = [
     "SearchEntry",
     "SearchKind",
     "SentAs",
+    "SheetRating",
     "SignOffRule",
     "Source",
     "SourceFile",

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("decisions.search.urls")),
     path("", include("decisions.sources.urls")),
     path("", include("decisions.signoff.urls")),
+    path("", include("decisions.graph.urls")),
+    path("", include("decisions.drafted.urls")),
     path("api/", api_docs, name="api"),
     path("about/permissions/", permissions_page, name="permissions"),
 ]

@@ -420,6 +420,7 @@ def test_the_documented_examples_have_the_fields_of_real_responses(client, catal
         "/api/rfcs/<number>/": "/api/rfcs/1/",
         "/api/decisions/": "/api/decisions/",
         "/api/decisions/<number>/": "/api/decisions/7/",
+        "/api/decisions/<number>/ratings/": "/api/decisions/7/ratings/",
         "/api/meetings/": "/api/meetings/",
         "/api/meetings/<id>/": f"/api/meetings/{meeting.pk}/",
         "/api/precedents/": "/api/precedents/",

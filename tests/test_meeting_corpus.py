@@ -95,7 +95,10 @@ HAND_COUNTED = [
         3,  # StarlingMonkey, ComponentizeJS, JCO (the agenda's two items sit under them); "Node WASI
         # subgroup" holds only the template's "notes ... go here"
         {"Tomasz", "Guy", "Till", "Victor", "Calvin"},
-        ["Till", "Guy", "Victor"],  # "will think about this", "Will look to add", "I'll be picking up"
+        # "will think about this", "Will look to add", "I'll be picking up", and the pairing session
+        # Tomasz asked for: "Yup, let's get something scheduled early next week" (nobody's; the
+        # first count missed it).
+        ["Till", "Guy", "Victor", ""],
     ),
     Counted(
         "SIG-Guest-Languages/Python/2023/guest-python-03-10.md",
@@ -116,7 +119,9 @@ HAND_COUNTED = [
         "June 05 | Wasmtime Project Bi-Weekly",
         5,  # four headings (three are the agenda's items) and the agenda's "Issue Triage"
         {"Alex", "Chris", "Nick", "Joel", "Andrew", "Pat", "Till", "Paul"},
-        ["Alex", "Alex", "Till", "Till", "Till"],  # "I'll file an issue" twice, "so i will keep" ...
+        # "I'll file an issue" twice, "so i will keep" ..., and Nick's "Please comment on the RFC", a
+        # request to everyone (nobody's), as the check set's labels count such requests.
+        ["Alex", "Alex", "Till", "Till", "Till", ""],
     ),
     Counted(
         "SIG-Packaging/2026/2026-08-19.md",

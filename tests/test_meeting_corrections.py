@@ -55,13 +55,13 @@ NOTES = """# Wasmtime project call
 """
 
 
-# "offered to" is a guess the parser offers, not an item it saves (decisions/meetings/parsing).
+# "may look into" is a guess the parser offers, not an item it saves (decisions/meetings/parsing).
 OFFER = "- **Nick**: keep it in tree behind a feature flag, like RFC 6 says."
-NOTES_WITH_OFFER = NOTES.replace(OFFER, OFFER + " Nick offered to look into the flag names.")
+NOTES_WITH_OFFER = NOTES.replace(OFFER, OFFER + " May look into the flag names.")
 
 
 def parsed_with_suggestion():
-    """The notes with one suggested item, as the parser gives one for `Nick offered to look into it`."""
+    """The notes with one suggested item, as the parser gives one for `Nick: ... May look into the flag names`."""
     parsed = parse_meeting(NOTES_WITH_OFFER)
     assert [i.text for i in parsed.suggested_items] == ["look into the flag names"]
     return parsed

@@ -142,3 +142,35 @@ def test_a_decision_started_from_a_topic_does_not_credit_a_note_to_the_speaker_a
     assert "cg-cliff needs exceptions before the next release" in form
     assert "&gt;   - _(note)_ Exceptions on cg-cliff are being worked on by Bjarne (?)" in form
     assert "**Till Brennecke**: Exceptions" not in form and "**Till**: Exceptions" not in form
+
+
+LOOSE_NOTES = """# Wasmtime project call
+
+- Alex: a word before any subject
+
+## Reviewer auto-assignment
+
+- Nick: we should turn it on
+"""
+
+
+def test_notes_under_no_topic_are_kept_but_counted_nowhere_as_a_topic(client, db):
+    from decisions.meetings.parsing import parse_meeting
+    from decisions.meetings.saving import save_meeting
+
+    series, _ = MeetingSeries.objects.get_or_create(slug="wasmtime", defaults={"name": "Wasmtime"})
+    meeting = save_meeting(
+        parse_meeting(LOOSE_NOTES), series=series, date=datetime.date(2023, 4, 6), source_text=LOOSE_NOTES
+    )
+    assert [(t.title, t.loose) for t in meeting.topics.order_by("order")] == [
+        ("Notes", True),
+        ("Reviewer auto-assignment", False),
+    ]
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "a word before any subject" in page and "(written under no topic)" in page
+    listed = client.get("/api/meetings/").json()["results"][0]
+    detail = client.get(f"/api/meetings/{meeting.pk}/").json()
+    assert listed["topic_count"] == detail["topic_count"] == 1
+    assert [t["loose"] for t in detail["topics"]] == [True, False]
+    assert re.search(r"<td class=\"num hide-narrow\">1</td>", client.get("/meetings/").content.decode())
+    assert "1 topic</span>" in client.get("/").content.decode()

@@ -112,6 +112,78 @@ def test_a_bare_handle_over_sub_bullets_is_that_persons_update():
     assert ("elliottt", "RA2 work") in said(meeting) and ("cfallin", "code review") in said(meeting)
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("David provided an election update. The call for nominations closed at midnight.", ["David"]),
+        ("Till provided a debrief on a meeting he held recently.", ["Till"]),
+        ("Oscar gave an Elected Delegate special election update.", ["Oscar"]),
+        ("Ralph indicated the string-based version might be simpler.", ["Ralph"]),
+        # Not a person reporting: a thing "provided", a buffer the caller provides.
+        ("Caller provided buffers need to be unified with WASI.", []),
+        ("Fastly provided the hardware for the runners.", []),
+    ],
+)
+def test_minutes_that_say_someone_gave_an_update_give_that_person_words(paragraph, expected):
+    assert parse(f"## Topic\n{paragraph}\n").speakers == expected
+
+
+def test_a_person_in_a_stand_up_round_with_no_updates_still_spoke():
+    meeting = parse(
+        """
+        ### Attendees
+        * Erik Rose
+        * Alex Crichton
+        * Ulrich Weigand
+
+        ### Notes
+        * Erik
+          * working on the epoch stuff
+        * Alex
+          * no updates
+        * Ulrich
+          * No updates.
+        """
+    )
+    # As "Alex: no updates" would: the round gives Alex those words.
+    assert meeting.speakers == ["Erik", "Alex", "Ulrich"]
+    assert ("Alex", "no updates") in said(meeting)
+
+
+def test_a_handle_written_once_in_a_round_of_speakers_is_a_speaker_too():
+    meeting = parse(
+        """
+        ### Attendees
+        - fitzgen
+        - cfallin
+        - alexcrichton
+
+        ### Notes
+        - Updates
+          - cfallin: exception handling work
+          - alexcrichton: no updates
+          - bjorn3: no updates
+          - fitzgen: inlining supported now
+        - Labels
+          - Goal: faster builds
+          - Status: on track
+          - Owner: nobody yet
+        """
+    )
+    assert meeting.speakers == ["cfallin", "alexcrichton", "bjorn3", "fitzgen"]
+
+
+def test_a_no_updates_line_under_nobody_is_no_ones():
+    meeting = parse(
+        """
+        ### Notes
+        * Updates
+          * no updates
+        """
+    )
+    assert meeting.speakers == []
+
+
 def test_a_bare_word_over_sub_bullets_is_not_a_person():
     meeting = parse(
         """
@@ -195,3 +267,36 @@ def test_a_first_name_ties_to_the_only_handle_starting_with_it_and_says_so():
     assert meeting.alias_matches == {"alex": "handle prefix"}
     two = parse(text.replace("- cfallin\n", "- cfallin\n        - alexa\n", 1))
     assert "alex" not in two.aliases  # two handles start so: no guess
+
+
+def test_a_bracketed_presenter_after_an_ellipsis_is_still_the_speaker():
+    meeting = parse(
+        """
+        * Updates:
+            * [Lann] - v0 preview Registry is up
+        * ... [Luke] - Prototyping a PR on how import names are defined in the component model binary.
+        * ... and then the call ended
+        """
+    )
+    assert meeting.speakers == ["Lann", "Luke"]
+    # The title is the subject, without the ellipsis or the presenter's tag.
+    assert [t.title for t in meeting.topics][:2] == [
+        "Updates",
+        "Prototyping a PR on how import names are defined in the component model binary.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "speakers"),
+    [
+        ("In the interest of time, David highlighted two agenda items.", ["David"]),
+        ("Among old business carried forward, Bailey reintroduced her proposal.", ["Bailey"]),
+        ("For the next meeting, Stuart volunteered to present.", ["Stuart"]),
+        # A lead-in that runs on, a name that is only mentioned: nobody speaks.
+        ("After a long and winding discussion about the many proposals, Bailey reintroduced hers.", []),
+        ("For coordination, the draft from Eric was mentioned.", []),
+    ],
+)
+def test_reported_speech_after_a_short_lead_in(line, speakers):
+    meeting = parse(f"## Attendees\n\n- David\n- Bailey\n- Stuart\n- Eric\n\n### Topic #1\n\n{line}\n")
+    assert meeting.speakers == speakers

@@ -383,3 +383,158 @@ UNFILLED_SLOTS = """
 def test_a_heading_whose_named_slots_all_hold_the_template_placeholder_is_no_topic():
     # "Go" over "..." is a slot the template left to be filled; one filled slot is an update.
     assert titles(parse(UNFILLED_SLOTS)) == ["Packaging"]
+
+
+def test_a_short_question_heading_a_discussion_is_its_topic():
+    meeting = parse(
+        """
+        ### Attendees
+        - alexcrichton
+        - cfallin
+        - abrown
+
+        ### Notes
+        - alexcrichton: more timeouts on OSS-fuzz; take a look?
+          - cfallin: can take a look at some point
+        - alexcrichton: rename x64 to x86, `x86_64`, or something else?
+          - cfallin: x86 has a "32-bit flavor" to me
+        - calvin: does this sound like the path we should take?
+          - abrown: it is a little early to know
+        - abrown: Next steps?
+          - cfallin: land the PR
+        - abrown: why no div?
+        """
+    )
+    titles = [t.title for t in meeting.topics if not t.loose]
+    assert titles == [
+        "more timeouts on OSS-fuzz; take a look?",
+        "rename x64 to x86, `x86_64`, or something else?",
+    ]
+
+
+def test_a_tools_recap_of_the_whole_meeting_and_a_done_thing_are_no_topics():
+    meeting = parse(
+        """
+        # Meeting summary
+        ## Quick recap
+        The team provided updates on multiple projects.
+        ## Summary
+        ### Spider Monkey Memory Bug Investigation
+        Victor and Tomasz discussed a bug related to memory management.
+
+        ## Notes
+        - Brett: gave recap on Guest Languages SIG meeting
+            - https://github.com/bytecodealliance/meetings/blob/main/x.md
+        - Joel: Resource types in Python
+            - Brett: sounds good
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == [
+        "Spider Monkey Memory Bug Investigation",
+        "Resource types in Python",
+    ]
+
+
+def test_a_name_in_a_stand_up_round_is_no_topic_though_not_an_attendee():
+    meeting = parse(
+        """
+        ### Attendees
+        - abrown
+        - elliottt
+        - cfallin
+
+        ### Notes
+        * abrown
+          * reviewed the verifier PR
+        * elliottt
+          * removed safepoint support from regalloc2
+        * alexa
+          * pull request is up for the verifier
+        * cfallin
+          * exceptions discussion
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == []
+
+
+def test_a_bracketed_name_over_a_sentence_is_a_remark_and_over_a_title_a_topic():
+    meeting = parse(
+        """
+        ## Notes
+        * [Lann] Public Registry Name Policy - https://hackmd.io/@lann/B1M7L1epj
+            * The idea is that the last slash splits the namespace.
+        * [Peter] barrier to creating a namespace, have to own a domain
+            * Need an account on a public forge
+        * [Guy] Doesn't eliminate cyber squatting.
+            * Assuming the site was hacked, someone could validate
+        * [Radu] Quick presentation of Kubecon slides.
+            * slides are linked
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == [
+        "Public Registry Name Policy - https://hackmd.io/@lann/B1M7L1epj",
+        "Quick presentation of Kubecon slides.",
+    ]
+
+
+def test_an_agenda_item_that_only_groups_short_subjects_gives_way_to_them():
+    meeting = parse(
+        """
+        ## Agenda
+
+        1. Opening, welcome and roll call
+        1. Announcements
+            1. Issues concerning core-wasm
+               1. Shared Memory
+               2. Stack Switching
+               3. Threading
+                  Note that for threading there have been requests for input on embedded use cases.
+            2. Issues concerning WASI and binding
+
+               This discussion detailed some important qualities for realtime systems.
+        1. Other agenda items
+            1. Implementing community meeting changes.
+                1. New static time rather than rotating: 2PM EST last Tuesday of month
+                2. Use zoom or restream?
+        """
+    )
+    assert titles(meeting) == [
+        "Shared Memory",
+        "Stack Switching",
+        "Threading",
+        "Issues concerning WASI and binding",
+        # Its sub-items are the points of one subject (a question, a proposal): it stays one topic.
+        "Implementing community meeting changes.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # A short subject that wrapped onto a second line.
+        ("- alexcrichton: new math ops in core Wasm for wide multiplies,\n  add-with-overflow",
+         "new math ops in core Wasm for wide multiplies, add-with-overflow"),
+        # A one-word question over its discussion.
+        ("- alexcrichton: exceptions?", "exceptions?"),
+        # A subject, then the question about it, wrapped, with "vs." inside.
+        ("- alexcrichton: exceptions: if we have a custom format should we write a\n  dumper (vs. using DWARF)?",
+         "exceptions: if we have a custom format should we write a dumper (vs. using DWARF)?"),
+    ],
+)  # fmt: skip
+def test_a_persons_short_subject_over_the_discussion_is_a_topic(head, title):
+    meeting = parse(f"## Notes\n\n{head}\n  - cfallin: yes, definitely\n  - fitzgen: agreed, we should\n")
+    assert titles(meeting) == [title]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # A long remark wrapped over lines, a floor-opening question: remarks, not subjects.
+        "- alexcrichton: I looked at the new math ops in core Wasm for wide multiplies and found\n"
+        "  that the carry flag is always reified",
+        "- alexcrichton: thoughts?",
+    ],
+)
+def test_a_wrapped_remark_or_an_open_floor_question_is_no_topic(head):
+    meeting = parse(f"## Notes\n\n{head}\n  - cfallin: yes, definitely\n  - fitzgen: agreed, we should\n")
+    assert not any(t.startswith(("I looked", "thoughts")) for t in titles(meeting))

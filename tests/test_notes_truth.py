@@ -19,24 +19,31 @@ TRUTH = Path(__file__).parent / "data" / "meetings-truth"
 
 # precision, recall: the development set (the parser was changed while looking at it), the
 # check set (first never looked at, then read to find what action-item rules missed) and the
-# holdout set (labelled after that, never read by whoever changes the parser).
+# holdout set (labelled after that, measured once unread, then read in the third round to find what
+# rules still missed; the fresh set, labelled before that reading, is the one nobody has read).
 FLOORS = {
     "dev": {
-        "topics": (0.90, 0.93),
+        "topics": (0.92, 0.93),
         "speakers": (0.98, 0.97),
-        "action_items": (0.95, 0.94),
+        "action_items": (0.95, 0.95),
         "links": (1.0, 1.0),
     },
     "check": {
-        "topics": (0.91, 0.89),
-        "speakers": (1.0, 0.91),
-        "action_items": (0.95, 0.52),
+        "topics": (0.93, 0.91),
+        "speakers": (1.0, 0.98),
+        "action_items": (0.97, 0.86),
         "links": (1.0, 1.0),
     },
     "holdout": {
-        "topics": (0.89, 0.83),
-        "speakers": (0.96, 0.89),
-        "action_items": (0.96, 0.60),
+        "topics": (0.90, 0.93),
+        "speakers": (0.96, 0.93),
+        "action_items": (0.96, 0.80),
+        "links": (1.0, 1.0),
+    },
+    "fresh": {
+        "topics": (0.84, 0.82),
+        "speakers": (0.97, 0.97),
+        "action_items": (0.81, 0.50),
         "links": (1.0, 1.0),
     },
 }
@@ -106,8 +113,8 @@ def test_the_sets_follow_the_stated_rule():
     spec = importlib.util.spec_from_file_location("select", TRUTH / "select.py")
     select = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(select)
-    dev, check, holdout = select.select_all(corpus)
-    for name, chosen in (("dev", dev), ("check", check), ("holdout", holdout)):
+    dev, check, holdout, fresh = select.select_sets(corpus)
+    for name, chosen in (("dev", dev), ("check", check), ("holdout", holdout), ("fresh", fresh)):
         labelled = sorted(
             p.relative_to(TRUTH / name).as_posix()[: -len(".yaml")] for p in (TRUTH / name).rglob("*.yaml")
         )
@@ -117,11 +124,11 @@ def test_the_sets_follow_the_stated_rule():
 # --- the floors ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("which", ["dev", "check", "holdout"])
+@pytest.mark.parametrize("which", ["dev", "check", "holdout", "fresh"])
 def test_the_parser_holds_its_floor(which):
     corpus = shared_path("corpora", "bytecodealliance-meetings")
     totals, per_file = bench.measure(which, corpus)
-    assert len(per_file) == {"dev": 70, "check": 20, "holdout": 30}[which]
+    assert len(per_file) == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30}[which]
     below = {
         kind: (round(totals[kind].precision, 3), round(totals[kind].recall, 3))
         for kind, (precision, recall) in FLOORS[which].items()

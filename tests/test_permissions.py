@@ -28,10 +28,14 @@ from decisions.models import (
     Decision,
     DecisionMeeting,
     DecisionOwner,
+    Link,
     Meeting,
     MeetingSeries,
     OwnerRole,
     Precedent,
+    RatingRound,
+    RatingSheet,
+    SheetRating,
     Source,
     SourceFile,
     SyncConflict,
@@ -165,6 +169,8 @@ def generic_kwargs(name: str, pattern: URLPattern, world: SimpleNamespace) -> di
         "key": "not-a-key",
         "name": "walk",
         "source": "no-such-source",
+        "kind": "meeting",
+        "link": 1,
     }
     missing = [key for key in pattern.pattern.converters if key not in samples]
     assert not missing, f"{name}: give the URL converters {missing} a sample value in generic_kwargs()"
@@ -367,6 +373,34 @@ def rfc_edit_data(world: SimpleNamespace, rfc: RFC, url: str) -> dict[str, Any]:
     return shown_form(url, "form") | {"title": "Renamed by the walk", "message": "Walk"}
 
 
+def draft_rfc_data(world: SimpleNamespace, decision: Decision, url: str) -> dict[str, Any]:
+    """An RFC drafted from the world's decision: the template with its generated block, and a summary."""
+    from decisions.drafted.sync import generated_for
+    from decisions.drafted.views import drafted_body
+
+    body = drafted_body("site", decision.number, generated_for(decision))
+    body = body.replace("One paragraph: what this RFC proposes.", "Drafted by the walk.")
+    return {"series": "site", "layout": "site", "title": "Drafted by the walk", "body": body,
+            "action": "save", "add_me": "on"}  # fmt: skip
+
+
+def drafted_rfc_in_conflict(world: SimpleNamespace, converters: set[str]) -> tuple[RFC, dict[str, Any]]:
+    """The world's RFC, drafted from its decision, whose author edited the generated block."""
+    from decisions.drafted import block
+    from decisions.drafted.models import DraftedRFC
+    from decisions.drafted.sync import generated_for
+
+    rfc = world.rfc
+    rfc.body = "# Summary\n\nMine.\n\n" + block.wrap(world.decision.number, "Edited by the author.")
+    rfc.save()
+    pending = generated_for(world.decision)
+    DraftedRFC.objects.get_or_create(
+        rfc=rfc,
+        defaults={"decision": world.decision, "generated": "As the site wrote it.", "pending": pending},
+    )
+    return rfc, {"number": rfc.number}
+
+
 def decision_edit_data(world: SimpleNamespace, decision: Decision, url: str) -> dict[str, Any]:
     forms = shown_form(url, "form", "owners", "citations", "discussions")
     return forms | {"title": "Renamed by the walk"}
@@ -464,7 +498,113 @@ def write_queued(world: SimpleNamespace, record: Any) -> bool:
     return DBTaskResult.objects.filter(task_path="decisions.sources.tasks.write_source_task").exists()
 
 
+def stated_link(world: SimpleNamespace, converters: set[str]) -> tuple[Any, dict[str, Any]]:
+    """A link the world's decision states (it amends the world's RFC), to be removed."""
+    link = Link.objects.create(
+        kind="amends", from_kind="decision", from_id=world.decision.pk, to_kind="rfc", to_id=world.rfc.pk
+    )
+    return link, {"link": link.pk}
+
+
+# Independent ratings: each rater rates their own sheet; the record's deciders (and editors)
+# invite, reveal and put a disagreement on a planned meeting's agenda.
+
+
+def _sheet_with_the_cell_rated(world: SimpleNamespace, person: Any, rating: int = 1) -> None:
+    round_, _ = RatingRound.objects.get_or_create(decision=world.decision)
+    sheet, _ = RatingSheet.objects.get_or_create(round=round_, person=person)
+    decision = world.decision
+    SheetRating.objects.create(
+        sheet=sheet, option=decision.options.get(), criterion=decision.criteria.get(), rating=rating
+    )
+
+
+def invited_rater(world: SimpleNamespace, record: Any) -> User:
+    user, person = linked("invited")
+    round_, _ = RatingRound.objects.get_or_create(decision=world.decision)
+    RatingSheet.objects.create(round=round_, person=person)
+    return user
+
+
+def staff_rater(world: SimpleNamespace, record: Any) -> User:
+    """Staff rate only on a sheet of their own: nobody rates for someone else."""
+    user = User.objects.create_superuser("staff", "staff@example.org", "pw")
+    person = make_person("Staff who rates")
+    round_, _ = RatingRound.objects.get_or_create(decision=world.decision)
+    RatingSheet.objects.create(round=round_, person=person)
+    return linked_account(user, person)
+
+
+def who_rated(make: Callable[[SimpleNamespace, Any], User]) -> Callable[[SimpleNamespace, Any], User]:
+    """A rater whose sheet has every cell rated (submitting needs it)."""
+
+    def rated(world: SimpleNamespace, record: Any) -> User:
+        user = make(world, record)
+        _sheet_with_the_cell_rated(world, User.objects.get(pk=user.pk).person)
+        return user
+
+    return rated
+
+
+def rating_cell(world: SimpleNamespace, decision: Any, url: str) -> dict[str, Any]:
+    return {
+        "option": decision.options.get().pk,
+        "criterion": decision.criteria.get().pk,
+        "rating": "2",
+        "version": "0",
+    }
+
+
+def invitee(world: SimpleNamespace, decision: Any, url: str) -> dict[str, Any]:
+    person = make_person("Invitee") if not hasattr(world, "invitee") else world.invitee
+    if not hasattr(world, "invitee"):
+        linked("invitee", person)
+        world.invitee = person
+    return {"person": person.pk}
+
+
+def disagreement(world: SimpleNamespace, converters: set[str]) -> tuple[Any, dict[str, Any]]:
+    """The world's decision rated +2 and -2 by two people, revealed: one discussion point."""
+    from django.utils import timezone
+
+    if not hasattr(world, "rated"):
+        _sheet_with_the_cell_rated(world, make_person("Rater one"), 2)
+        _sheet_with_the_cell_rated(world, make_person("Rater two"), -2)
+        RatingRound.objects.filter(decision=world.decision).update(revealed_at=timezone.now())
+        world.rated = True
+    return world.decision, {"number": world.decision.number}
+
+
+def agenda_data(world: SimpleNamespace, decision: Any, url: str) -> dict[str, Any]:
+    from django.utils import timezone
+
+    cell = f"{decision.options.get().pk}-{decision.criteria.get().pk}"
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    return {"point": cell, "series": world.series.pk, "date": day.isoformat()}
+
+
+def ratings_url(world: SimpleNamespace, decision: Any) -> str:
+    return f"/decisions/{decision.number}/ratings/"
+
+
 WRITES: dict[str, Write] = {
+    # The decision graph: a stated link is added or removed by whoever may edit the record it starts from.
+    "decisions:graph-link-add": Write(
+        target=on("decision", kind=lambda w: "decision", pk=lambda w: w.decision.pk),
+        roles={"owner": decision_role(OwnerRole.OWNER), "driver": decision_role(OwnerRole.DRIVER)},
+        data=lambda world, decision, url: {"kind": "implements", "target": f"RFC {world.rfc.number}"},
+        landed=lambda world, decision: Link.objects.filter(
+            from_kind="decision", from_id=decision.pk, kind="implements"
+        ).exists(),
+        lands_at=lambda world, decision: f"/graph/decision/{decision.pk}/",
+    ),
+    "decisions:graph-link-remove": Write(
+        target=stated_link,
+        roles={"owner": decision_role(OwnerRole.OWNER)},
+        data=lambda world, link, url: {},
+        landed=lambda world, link: not Link.objects.filter(pk=link.pk).exists(),
+        lands_at=lambda world, link: f"/graph/decision/{world.decision.pk}/",
+    ),
     # Choosing a version of a record changed on the site and upstream: staff only.
     "decisions:sync-conflict": Write(
         target=sync_conflict,
@@ -563,6 +703,24 @@ WRITES: dict[str, Write] = {
         landed=lambda world, decision: decision.options.filter(name="Option 0").exists(),
         lands_at=lambda world, decision: decision.get_absolute_url(),
     ),
+    # An RFC drafted from a decision (decisions.drafted): whoever may write an RFC; settling a
+    # conflict in its generated block: whoever may edit the RFC.
+    "decisions:decision-draft-rfc": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={"contributor": in_group("Contributors"), "editor": editor("add_rfc")},
+        data=draft_rfc_data,
+        landed=lambda world, decision: RFC.objects.filter(
+            title="Drafted by the walk", drafted_from__decision=decision
+        ).exists(),
+        lands_at=lambda world, decision: "/rfcs/",
+    ),
+    "decisions:rfc-use-decision-block": Write(
+        target=drafted_rfc_in_conflict,
+        roles={"author": rfc_author, "shepherd": rfc_shepherd},
+        data=lambda world, rfc, url: {"version": RFC.objects.get(pk=rfc.pk).version},
+        landed=lambda world, rfc: "Edited by the author." not in RFC.objects.get(pk=rfc.pk).body,
+        lands_at=lambda world, rfc: rfc.get_absolute_url(),
+    ),
     "decisions:precedent-new": Write(
         target=NOWHERE,
         roles={"editor": editor("add_precedent")},
@@ -638,6 +796,52 @@ WRITES: dict[str, Write] = {
         data=lambda world, _, url: {"branch": "from-the-walk"},
         landed=write_queued,
         lands_at=lambda world, _: "/sources/site-rfcs/write/",
+    ),
+    # Independent ratings (issue 18).
+    "decisions:decision-ratings-rate": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={"owner": decision_role(OwnerRole.OWNER), "invited": invited_rater, "staff": staff_rater},
+        data=rating_cell,
+        landed=lambda world, decision: SheetRating.objects.filter(
+            option__decision=decision, rating=2
+        ).exists(),
+        lands_at=ratings_url,
+    ),
+    "decisions:decision-ratings-submit": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={
+            "owner": who_rated(decision_role(OwnerRole.OWNER)),
+            "invited": who_rated(invited_rater),
+            "staff": who_rated(staff_rater),
+        },
+        data=lambda world, decision, url: {},
+        landed=lambda world, decision: RatingSheet.objects.filter(submitted_at__isnull=False).exists(),
+        lands_at=ratings_url,
+    ),
+    "decisions:decision-ratings-invite": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={
+            "owner": decision_role(OwnerRole.OWNER),
+            "approver": decision_role(OwnerRole.APPROVER),
+            "editor": editor("change_decision"),
+        },
+        data=invitee,
+        landed=lambda world, decision: RatingSheet.objects.filter(person__name="Invitee").exists(),
+        lands_at=ratings_url,
+    ),
+    "decisions:decision-ratings-reveal": Write(
+        target=on("decision", number=lambda w: w.decision.number),
+        roles={"owner": decision_role(OwnerRole.OWNER), "driver": decision_role(OwnerRole.DRIVER)},
+        data=lambda world, decision, url: {},
+        landed=lambda world, decision: RatingRound.objects.filter(revealed_at__isnull=False).exists(),
+        lands_at=ratings_url,
+    ),
+    "decisions:decision-ratings-agenda": Write(
+        target=disagreement,
+        roles={"owner": decision_role(OwnerRole.OWNER), "editor": editor("change_decision")},
+        data=agenda_data,
+        landed=lambda world, decision: Meeting.objects.filter(planned=True, decisions=decision).exists(),
+        lands_at=lambda world, decision: "/meetings/",
     ),
 }
 

@@ -64,6 +64,7 @@ _DECISION = {
     "areas": [{"slug": "wasi", "name": "wasi"}],
     "chosen_option": "In-tree subproject",
     "decided_on": "2023-04-20",
+    "revisit_by": "2025-04-20",
     "last_discussed": "2023-04-13",
     "created": "2023-03-30T12:00:00Z",
     "updated": "2023-04-20T16:02:11Z",
@@ -188,7 +189,7 @@ ENDPOINTS = [
         "/api/rfcs/<number>/",
         "One RFC",
         "Everything in the list entry, plus the text (Markdown and sanitized HTML), sections, history "
-        "and links. RFCs of an imported series are at /api/rfcs/<series>/<number>/ (e.g. /api/rfcs/pep/8/).",
+        "and links, and the decision it was drafted from. RFCs of an imported series are at /api/rfcs/<series>/<number>/ (e.g. /api/rfcs/pep/8/).",
         [],
         {
             **_RFC,
@@ -214,6 +215,15 @@ ENDPOINTS = [
             "decisions": [_DECISION_REF],
             "meetings": [_MEETING_REF],
             "motion": _MOTION,
+            # Drafted from a decision record (None when not): its generated "Rationale and
+            # alternatives" block is "in sync", "edited" by the author, in "conflict" (`pending` is the
+            # decision's newer block the site did not write), "missing" or "held in repository".
+            "drafted_from": {
+                **_DECISION_REF,
+                "block": "in sync",
+                "pending": None,
+                "synced_at": "2024-01-16T10:00:00Z",
+            },
         },
     ),
     Endpoint(
@@ -232,7 +242,12 @@ ENDPOINTS = [
         "/api/decisions/<number>/",
         "One decision record",
         "The record with its options matrix: criteria and weights, every assessment, each option's "
-        "weighted total and rank (the same numbers as the page), and the chosen option.",
+        "weighted total and rank (the same numbers as the page), the chosen option, and the RFCs "
+        "drafted from it; the sensitivity object: "
+        "for the chosen option (or the leader while none is), the weights of each criterion at which it "
+        "stays first, the smallest single weight or rating change that would put another option first "
+        "(steps, and which option), and whether it is a close call (a tie, or a lead under a tenth of "
+        "the best possible total).",
         [],
         {
             **_DECISION,
@@ -277,6 +292,90 @@ ENDPOINTS = [
             "status_changes": [{"from": "open", "to": "accepted", "changed_on": "2023-04-20", "note": ""}],
             "markdown_url": f"{SITE}/decisions/7.md",
             "motion": None,
+            # How robust the outcome is (decisions.records.sensitivity); null without a matrix.
+            "sensitivity": {
+                "option": "In-tree subproject",
+                "basis": "chosen",
+                "first": True,
+                "total": 5,
+                "runner_up": None,
+                "margin": None,
+                "best_possible": 10,
+                "tied_with": [],
+                "close_call": False,
+                "weight_ranges": [
+                    {
+                        "criterion": "Stability",
+                        "weight": 5,
+                        "stays_first_from": 0,
+                        "stays_first_to": 10,
+                        "below": None,
+                        "above": None,
+                    }
+                ],
+                "smallest_weight_change": None,
+                "smallest_rating_change": None,
+                "smallest_change": None,
+                "summary": "In-tree subproject is the only option.",
+                "sentence": "No other option can come first.",
+            },
+        },
+    ),
+    Endpoint(
+        "/api/decisions/<number>/ratings/",
+        "Independent ratings of a decision",
+        "Each rater's sheet as the caller may see it: a sheet still blind to the caller has "
+        "`ratings: null` (their own always shows; others once the caller submitted and they did, or "
+        "once the owners revealed). `consensus` is null until the caller may compare: per cell the "
+        "median (x.5 for an even count), lowest and highest rating, the record's own rating, who is "
+        "farthest from the median, and whether it is a discussion point (spread of "
+        "`disagreement_spread` steps or more). The same as CSV: /decisions/<number>/ratings.csv.",
+        [],
+        {
+            **_DECISION_REF,
+            "revealed": True,
+            "revealed_at": "2024-01-15T09:30:00Z",
+            "disagreement_spread": 2,
+            "sheets": [
+                {
+                    "person": "Ana",
+                    "state": "submitted",
+                    "submitted_at": "2024-01-14T10:00:00Z",
+                    "revised_at": None,
+                    "ratings": [
+                        {
+                            "option": "In-tree subproject",
+                            "criterion": "Stability",
+                            "rating": 2,
+                            "submitted_rating": 2,
+                        }
+                    ],
+                }
+            ],
+            "consensus": {
+                "voters": 2,
+                "rows": [
+                    {
+                        "option": "In-tree subproject",
+                        "weighted_total": 2.5,
+                        "recorded_total": 10,
+                        "cells": [
+                            {
+                                "criterion": "Stability",
+                                "median": 0.5,
+                                "low": -1,
+                                "high": 2,
+                                "recorded": 2,
+                                "farthest": ["Ana", "Ben"],
+                                "discussion_point": True,
+                            }
+                        ],
+                    }
+                ],
+            },
+            "page_url": f"{SITE}/decisions/7/ratings/",
+            # RFCs drafted from it; `block_waiting`: the RFC's text differs from the matrix's block.
+            "drafted_rfcs": [{**_RFC_REF, "block_waiting": False}],
         },
     ),
     Endpoint(
@@ -311,6 +410,7 @@ ENDPOINTS = [
                     "url": f"{SITE}/meetings/31/#t1-shared-wasi-implementations",
                     "remark_count": 4,
                     "speakers": [_PERSON],
+                    "loose": False,
                 }
             ],
             "action_items": [

@@ -21,7 +21,7 @@ def _home_relations(_ids: Any) -> list[Relation]:
     open_decisions = Decision.objects.open().order_by("-number").values("pk")[:8]
     open_actions = ActionItem.objects.open().order_by("status", "due_on", "pk").values("pk")[:10]
     recent_meetings = Meeting.objects.order_by("-date").values("pk")[:6]
-    topics = Topic.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
+    topics = Topic.objects.filter(meeting=OuterRef("pk"), loose=False).order_by().values("meeting")
     topic_count = Coalesce(Subquery(topics.annotate(n=Count("pk")).values("n")), 0)
     return [
         Relation("rfc", RFC.objects.filter(pk__in=recent_rfcs), "pk",

@@ -46,6 +46,7 @@ class Edge:
     source: NodeKey
     target: NodeKey
     stated: bool = False  # a graph.Link a person added (it can be removed), not a stored relation
+    link_id: int | None = None
 
     @property
     def label(self) -> str:
@@ -108,7 +109,8 @@ def _edge_relations(ids: dict[str, set[int]], *, both: bool) -> list[Relation]:
     relations.append(
         Relation(
             "link", rows, "from_id",
-            {"to": (INT, "to_id"), "kind": (TEXT, "kind"), "from_kind": (TEXT, "from_kind"), "to_kind": (TEXT, "to_kind")},
+            {"to": (INT, "to_id"), "link_id": (INT, "pk"), "kind": (TEXT, "kind"), "from_kind": (TEXT, "from_kind"),
+             "to_kind": (TEXT, "to_kind")},
         )
     )  # fmt: skip
     return relations
@@ -122,7 +124,8 @@ def load_edges(ids: dict[str, set[int]], *, both: bool = True) -> set[Edge]:
         for owner, row in rows[tag]:
             edges.add(Edge(kind, (source, owner), (target, row["to"])))
     for owner, row in rows["link"]:
-        edges.add(Edge(row["kind"], (row["from_kind"], owner), (row["to_kind"], row["to"]), stated=True))
+        source, target = (row["from_kind"], owner), (row["to_kind"], row["to"])
+        edges.add(Edge(row["kind"], source, target, stated=True, link_id=row["link_id"]))
     if both:
         edges = {
             e
@@ -176,7 +179,7 @@ def load_nodes(ids: dict[str, set[int]]) -> dict[NodeKey, Node]:
     for pk, row in rows["meeting"]:
         date = row["date"]
         nodes[(NodeKind.MEETING, pk)] = Node(
-            NodeKind.MEETING, pk, f"{row['series']} {date:%Y-%m-%d}", row["title"], date,
+            NodeKind.MEETING, pk, f"{date:%Y-%m-%d} {row['series']}", row["title"], date,
             reverse("decisions:meeting-detail", args=[pk]),
         )  # fmt: skip
     for pk, row in rows["precedent"]:
@@ -278,12 +281,25 @@ def _candidates(kind: str, wanted: Filter) -> QuerySet:
     return rows.order_by(f"-{date}", "-pk").values_list("pk", flat=True).distinct()[: NODES_PER_KIND + 1]
 
 
+@dataclass(frozen=True)
+class Row:
+    """One line of the text equivalent: a record, the link, the other record."""
+
+    edge: Edge
+    source: Node
+    target: Node
+
+
 @dataclass
 class View:
     nodes: dict[NodeKey, Node]
     edges: list[Edge]
     capped: list[str] = field(default_factory=list)  # kinds with more records than were shown
     focus: NodeKey | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        return [Row(edge, self.nodes[edge.source], self.nodes[edge.target]) for edge in self.edges]
 
 
 def _sorted_edges(edges: Iterable[Edge], nodes: dict[NodeKey, Node]) -> list[Edge]:
@@ -315,7 +331,9 @@ def neighbourhood(focus: NodeKey, depth: int = 1) -> View:
     frontier = dict(ids)
     edges: set[Edge] = set()
     for _ in range(depth):
-        found = load_edges(frontier, both=False)
+        # An empty step still asks (for an id no record has), so the count of queries is the same
+        # whatever the neighbourhood holds.
+        found = load_edges(frontier or {focus[0]: {-1}}, both=False)
         edges |= found
         frontier = {}
         for edge in found:
@@ -323,7 +341,5 @@ def neighbourhood(focus: NodeKey, depth: int = 1) -> View:
                 if pk not in ids.setdefault(kind, set()):
                     ids[kind].add(pk)
                     frontier.setdefault(kind, set()).add(pk)
-        if not frontier:
-            break
     nodes = load_nodes(ids)
     return View(nodes, _sorted_edges(edges, nodes), focus=focus if focus in nodes else None)

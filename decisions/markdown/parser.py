@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.gfm import gfm_plugin
 
 from decisions.markdown.anchors import heading_anchors
@@ -26,6 +27,22 @@ def _render_list_item(renderer: Any, tokens: list, index: int, options: Any, env
     )
 
 
+def _render_fence(renderer: Any, tokens: list, index: int, options: Any, env: dict) -> str:
+    """A ```mermaid block becomes `<pre class="mermaid">` holding its source, escaped, not highlighted.
+
+    Without JavaScript the source is what the reader sees; static/js/diagrams.js draws it.
+    Every other fence goes to markdown-it's own rule (and Pygments).
+    """
+    token = tokens[index]
+    words = token.info.split()
+    if words and words[0].lower() == MERMAID_LANGUAGE:
+        return f'<pre class="mermaid">{escapeHtml(token.content)}</pre>\n'
+    return renderer.fence(tokens, index, options, env)
+
+
+MERMAID_LANGUAGE = "mermaid"
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """Built once: GFM tables, strikethrough, autolinks, task lists and footnotes; raw HTML is
@@ -34,5 +51,6 @@ def parser() -> MarkdownIt:
     md.use(gfm_plugin)
     md.core.ruler.push("anchor", heading_anchors)
     md.add_render_rule("list_item_open", _render_list_item)
+    md.add_render_rule("fence", _render_fence)
     md.core.ruler.push("site_mentions", link_mentions)
     return md

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
@@ -40,7 +40,8 @@ def meeting_summary(request: HttpRequest, meeting: Meeting) -> dict:
 def meeting_list(request: HttpRequest) -> JsonResponse:
     form = checked(MeetingFilterForm(request.GET))
     meetings = Meeting.objects.for_list().annotate(
-        topic_count=Count("topics", distinct=True), attendee_count=Count("attendees", distinct=True)
+        topic_count=Count("topics", distinct=True, filter=Q(topics__loose=False)),
+        attendee_count=Count("attendees", distinct=True),
     )
     rows = form.filter(meetings).order_by("-date", "series__name", "title", "pk")
     return paginated(request, rows, meeting_summary)
@@ -75,8 +76,9 @@ def _topics_with_speakers(request: HttpRequest, meeting: Meeting) -> tuple[list[
             "url": absolute(request, f"{meeting.get_absolute_url()}#{topic.html_id}"),
             "remark_count": counts.get(topic.pk, 0),
             "speakers": list(by_topic.get(topic.pk, {}).values()),
+            "loose": topic.loose,
         }
-        for topic in meeting.topics.only("meeting", "order", "title", "anchor")
+        for topic in meeting.topics.only("meeting", "order", "title", "anchor", "loose")
     ]
     return topics, list(everyone.values())
 
@@ -91,7 +93,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> JsonResponse:
         "decision__context", "decision__context_html", "decision__rationale_html"
     )
     data = {
-        **meeting_summary(request, _counted(meeting, len(topics), len(attendees))),
+        **meeting_summary(request, _counted(meeting, sum(not t["loose"] for t in topics), len(attendees))),
         "agenda_html": meeting.agenda_html,
         "notes": meeting.source_text,
         "attendees": attendees,

@@ -26,6 +26,7 @@ from decisions.meetings.changes import MeetingChanges, meeting_changes, notes_di
 from decisions.meetings.limits import meeting_size_problem, notes_size_problem
 from decisions.meetings.models import notes_digest
 from decisions.meetings.parsing import MeetingParseError, ParsedActionItem, ParsedMeeting, parse_meeting
+from decisions.meetings.parsing.decided import find_decisions
 from decisions.meetings.paths import date_from_path, notes_files, series_from_path, source_key
 from decisions.meetings.saving import Lookups, _save, existing_meeting, meeting_title, render_notes
 from decisions.models import Meeting, MeetingSeries, Person, unique_slug
@@ -110,6 +111,9 @@ class FileResult:
             "action_items": [_item_json(i) for i in parsed.action_items],
             # Inferred items: offered in the preview for a person to accept, never saved as read.
             "suggested_action_items": [_item_json(i) for i in parsed.suggested_items],
+            # Sentences that record or call for a decision, one suggestion per topic: offered in the
+            # preview as a prefilled new decision record, never saved as read.
+            "suggested_decisions": [s.as_json() for s in find_decisions(parsed)],
             "links": [{"url": link.url, "text": link.text} for link in parsed.links],
             "meeting": _meeting_url(self.meeting) if self.meeting else None,
             "warnings": parsed.warnings,

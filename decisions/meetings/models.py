@@ -76,6 +76,11 @@ class Meeting(VersionedMixin, MarkdownFieldsMixin, models.Model):
     # What a person corrected in the preview (decisions.meetings.corrections), applied again to
     # every later parse of these notes: an edit or a re-import keeps it.
     corrections = models.JSONField(default=dict, blank=True, editable=False)
+    # Made ahead of its date to hold an agenda only (decisions.meetings.planning); the notes,
+    # when they come, are saved over it as over any meeting of that series and day.
+    planned = models.BooleanField(
+        default=False, help_text="Planned ahead of its date: an agenda, no notes yet."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -114,6 +119,9 @@ class Topic(MarkdownFieldsMixin, models.Model):
     anchor = models.SlugField(max_length=120, blank=True, help_text="Fragment id on the meeting page.")
     body = models.TextField(blank=True)
     body_html = models.TextField(blank=True, editable=False)
+    # The notes written under no subject ("Notes", a closing list): kept and shown in their
+    # place, but not a subject the meeting took up, so no count or list of topics includes it.
+    loose = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["meeting", "order"]

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import BigIntegerField, Case, Value, When
+from django.db.models.functions import Cast
 
 from decisions.caching.union import DATE, INT, TEXT, PreparedUnion, Relation, Rows, fingerprint
 from decisions.models import (
@@ -132,6 +133,7 @@ class MeetingPage:
 
 # A boolean in an integer column: PostgreSQL's UNION will not mix boolean and bigint.
 AWAITING = Case(When(awaiting_review=True, then=Value(1)), default=Value(0), output_field=BigIntegerField())
+PLANNED = Case(When(planned=True, then=Value(1)), default=Value(0), output_field=BigIntegerField())
 
 
 def _meeting_relations(ids: Any) -> list[Relation]:
@@ -140,11 +142,11 @@ def _meeting_relations(ids: Any) -> list[Relation]:
         Relation("meeting", Meeting.objects.filter(pk__in=ids), "pk",
                  {"version": (INT, "version"), "series_id": (INT, "series_id"), "series": (TEXT, "series__name"),
                   "submitted_by_id": (INT, "submitted_by_id"), "awaiting_review": (INT, AWAITING),
-                  "title": (TEXT, "title"), "agenda_html": (TEXT, "agenda_html"),
+                  "planned": (INT, PLANNED), "title": (TEXT, "title"), "agenda_html": (TEXT, "agenda_html"),
                   "source_html": (TEXT, "source_html"), "date": (DATE, "date")}),
         Relation("topic", Topic.objects.filter(meeting__in=ids), "meeting_id",
                  {"id": (INT, "pk"), "order": (INT, "order"), "title": (TEXT, "title"),
-                  "anchor": (TEXT, "anchor"), "body_html": (TEXT, "body_html")}),
+                  "anchor": (TEXT, "anchor"), "body_html": (TEXT, "body_html"), "loose": (INT, Cast("loose", BigIntegerField()))}),
         Relation("remark", Remark.objects.filter(topic__meeting__in=ids), "topic__meeting_id",
                  {"id": (INT, "pk"), "topic_id": (INT, "topic_id"), "order": (INT, "order"),
                   "depth": (INT, "depth"), "speaker_id": (INT, "speaker_id"), "speaker_name": (TEXT, "speaker_name"),

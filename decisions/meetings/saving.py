@@ -113,7 +113,10 @@ def render_notes(parsed: ParsedMeeting, source_text: str, *, stored_unchanged: b
         meeting.render_markdown()
     topics, remarks = [], []
     for order, parsed_topic in enumerate(parsed.topics, start=1):
-        topic = Topic(order=order, title=parsed_topic.title[:300] or f"Topic {order}", body=parsed_topic.body)
+        topic = Topic(
+            order=order, title=parsed_topic.title[:300] or f"Topic {order}", body=parsed_topic.body,
+            loose=parsed_topic.loose,
+        )  # fmt: skip
         topic.render_markdown()
         topics.append(topic)
         rows = []
@@ -256,7 +259,11 @@ def _save(
         if target is None:
             meeting.version += 1  # an import over it: a browser edit begun before must not win
     meeting.series, meeting.date, meeting.title = series, date, title
-    meeting.agenda = parsed.agenda
+    # Notes over a planned meeting (decisions.meetings.planning) make it a held one; notes
+    # without an agenda of their own keep the one planned.
+    planned_agenda = meeting.agenda if meeting.planned else ""
+    meeting.planned = False
+    meeting.agenda = parsed.agenda or planned_agenda
     meeting.source_text = source_text
     meeting.source_path = source_path[:500]
     meeting.corrections = corrections.as_dict()

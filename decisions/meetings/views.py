@@ -48,6 +48,7 @@ from decisions.meetings.saving import (
     render_notes,
     save_meeting,
 )
+from decisions.meetings.suggesting import decision_rows, mark_saved_topics, people_of
 from decisions.models import (
     RFC,
     ActionItem,
@@ -88,7 +89,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = (
         Meeting.objects.for_list()
         .annotate(
-            topic_count=_count(Topic.objects, "meeting"),
+            topic_count=_count(Topic.objects.filter(loose=False), "meeting"),
             attendee_count=_count(Meeting.attendees.through.objects, "meeting"),
         )
         .order_by("-date", "series__name")
@@ -114,9 +115,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page, rows_key = meeting_page(pk)
     if page is None:
         raise Http404(f"No meeting {pk}.")
+    may_start = can_create_decision(request.user)
     context = {
         "meeting": page.meeting,
-        "topics": SimpleLazyObject(lambda: page.topics),
+        # For those who may open a record: each topic with the decision its remarks record or call for.
+        "topics": SimpleLazyObject(
+            lambda: mark_saved_topics(page.meeting, page.topics) if may_start else page.topics
+        ),
         "attendees": SimpleLazyObject(lambda: page.attendees),
         "action_items": SimpleLazyObject(lambda: sorted(page.action_items, key=action_item_order)),
         "links": SimpleLazyObject(lambda: page.links),
@@ -124,7 +129,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": SimpleLazyObject(lambda: page.decisions),
         "home": page.home,
         "may_link": can_link_decisions_to(request.user, page.meeting),
-        "can_start_decision": can_create_decision(request.user),
+        "can_start_decision": may_start,
         "may_accept": can_accept_meeting(request.user, page.meeting),
         "record_key": rows_key,
         "record_seconds": RECORD_CACHE_SECONDS,
@@ -207,6 +212,21 @@ def _preview_context(
     }
 
 
+def _decisions_found(
+    context: dict[str, Any], user: Any, data: dict[str, Any], meeting: Meeting | None
+) -> dict[str, Any]:
+    """The decisions the corrected notes record or call for, each with its prefilled-record link."""
+    series = data.get("series")
+    rows = decision_rows(
+        context["parsed"],
+        people_of(context["names"]),
+        series=series.name if series else (data.get("new_series") or "").strip(),
+        date=data.get("date"),
+        meeting=meeting,
+    )
+    return {"suggested_decisions": rows, "may_open_decision": can_create_decision(user)}
+
+
 def _series(form: MeetingNotesForm) -> MeetingSeries:
     if name := (form.cleaned_data.get("new_series") or "").strip():
         series = MeetingSeries.objects.filter(name__iexact=name).first()
@@ -237,6 +257,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             context.update(_preview_context(parsed, corrections, data.get("series")))
             corrected, _ = apply_corrections(parsed, corrections)
             context.update(_existing_context(form, corrected, request.user))
+            context.update(_decisions_found(context, request.user, data, context["existing"]))
             if request.POST.get("action") == "save":
                 if problem := meeting_size_problem(corrected):
                     form.add_error(None, problem)
@@ -422,7 +443,7 @@ def _day_taken(meeting: Meeting, data: dict[str, Any]) -> str | None:
 
 
 def _edit_preview(
-    meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting, corrections: Corrections
+    meeting: Meeting, form: MeetingEditForm, parsed: ParsedMeeting, corrections: Corrections, user: Any
 ) -> dict[str, Any]:
     data = form.cleaned_data
     context = _preview_context(parsed, corrections, data["series"])
@@ -434,6 +455,7 @@ def _edit_preview(
             row["status"], row["status_label"] = carried[2], labels[carried[2]]
     return {
         **context,
+        **_decisions_found(context, user, data, meeting),
         "title": data.get("title") or meeting_title(parsed, data["series"].name, data["date"]),
         "stale": data["version"] != meeting.version,
     }
@@ -477,7 +499,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("notes", problem)
                 return _render_edit(request, meeting, context, status=200 if request.htmx else 422)
             corrections = read_controls(request.POST, parsed, data["corrections"])
-            context.update(_edit_preview(meeting, form, parsed, corrections))
+            context.update(_edit_preview(meeting, form, parsed, corrections, request.user))
             if taken := _day_taken(meeting, data):
                 form.add_error("date", taken)
             elif request.POST.get("action") == "save":

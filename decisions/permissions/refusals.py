@@ -55,7 +55,7 @@ def record_people(record: Any, action: Action) -> list[Person]:
         return people
     if isinstance(record, Decision):
         ownerships = record.ownerships.select_related("person")
-        if action.key == "decision.decide":
+        if action.key in ("decision.decide", "decision.ratings", "decision.rate"):
             ownerships = ownerships.filter(role__in=DECIDING_ROLES)
         return list(dict.fromkeys(ownership.person for ownership in ownerships))
     if isinstance(record, Meeting):

@@ -140,6 +140,29 @@ def can_decide_decision(user: Any, decision: Decision) -> bool:
     )
 
 
+def can_manage_ratings(user: Any, decision: Decision, *, decider_ids: set[int] | None = None) -> bool:
+    """Editors, and the record's owners, drivers and approvers: invite raters, reveal, plan.
+
+    A page that already read the deciders' people passes `decider_ids` and saves the query.
+    """
+
+    def owner() -> bool:
+        if decider_ids is not None:
+            return _person_id(user) in decider_ids
+        return decision.ownerships.filter(person__user=user, role__in=DECIDING_ROLES).exists()
+
+    if decider_ids is not None and signed_in(user) and owner():
+        return True  # an owner, known from rows already read: no query for the account's permissions
+    return allowed(user, "decision.ratings", owner)
+
+
+def can_rate(user: Any, rater_ids: set[int]) -> bool:
+    """Each rater for themselves (the record's deciders and the people invited); nobody else,
+    staff included, as a sheet is its person's own."""
+    person = _person_id(user) if signed_in(user) else None
+    return person is not None and person in rater_ids
+
+
 # Meetings ---------------------------------------------------------------------------------------
 
 

@@ -95,6 +95,7 @@ ACTIONS: list[Action] = [
         editor="decisions.add_rfc",
         contributor="decisions.propose_rfc",
         contributor_note="It is saved as a draft with its writer as author and the next number of its series.",
+        note="Also from a decision record (“Draft an RFC”): its “Rationale and alternatives” then follows the record's matrix.",
     ),
     _action(
         "rfc.edit",
@@ -160,6 +161,26 @@ ACTIONS: list[Action] = [
         Role.EDITOR,
         editor="decisions.change_decision",
         owners="its owners, drivers and approvers",
+    ),
+    _action(
+        "decision.ratings",
+        "Invite people to rate a decision's matrix on their own, reveal everyone's ratings, and put "
+        "a disagreement on the agenda of a planned meeting",
+        Role.OWNER,
+        Role.EDITOR,
+        editor="decisions.change_decision",
+        owners="its owners, drivers and approvers",
+        note="Invited people need an account linked to their person. Putting a point on the agenda "
+        "makes the series' planned meeting of that day when it has none.",
+    ),
+    _action(
+        "decision.rate",
+        "Rate a decision's matrix on your own sheet, hidden from the others until you submit it or "
+        "the owners reveal all",
+        Role.OWNER,
+        owners="its owners, drivers and approvers and the people they invited, each for themselves",
+        note="Nobody rates for someone else, staff included. A submitted sheet can be revised once "
+        "the ratings are revealed.",
     ),
     _action(
         "decision.link",

@@ -27,8 +27,9 @@ from decisions.api.plumbing import (
     rfc_ref,
     shared,
 )
+from decisions.drafted.api import decision_drafted_rfcs
 from decisions.models import Area, Decision, DecisionOwner
-from decisions.records import matrix, pages
+from decisions.records import matrix, pages, sensitivity
 from decisions.records.forms import DecisionFilterForm
 from decisions.signoff.api import record_motion
 
@@ -124,13 +125,14 @@ def decision_detail(request: HttpRequest, number: int) -> JsonResponse:
     )
     links = pages.decision_links([decision.pk]).get(decision.pk, pages.DecisionLinks())
     decision.last_discussed = max((d.meeting.date for d in links.discussions), default=None)
+    table = matrix.for_decision(decision)
     data = {
         **_summary(request, decision, links.ownerships, links.areas),
         "context": decision.context,
         "context_html": decision.context_html,
         "rationale_html": decision.rationale_html,
         "consequences_html": decision.consequences_html,
-        "matrix": matrix_data(matrix.for_decision(decision)),
+        "matrix": matrix_data(table),
         "supersedes": decision_ref(request, decision.supersedes) if decision.supersedes else None,
         # Newest first, as Decision orders itself; RFCs by number, as the API always listed them.
         "superseded_by": [
@@ -152,8 +154,19 @@ def decision_detail(request: HttpRequest, number: int) -> JsonResponse:
             for c in links.status_changes
         ],
         "markdown_url": absolute(request, reverse("decisions:decision-markdown", args=[decision.number])),
+        "sensitivity": sensitivity_data(table),
+        "drafted_rfcs": decision_drafted_rfcs(request, decision),
     }
     return JsonResponse(data)
+
+
+def sensitivity_data(table: matrix.Matrix) -> dict | None:
+    """How robust the outcome is (decisions.records.sensitivity); None without options or criteria."""
+    if not table.rows or not table.criteria:
+        return None
+    options = [row.option.name for row in table.rows]
+    criteria = [criterion.name for criterion in table.criteria]
+    return sensitivity.as_data(sensitivity.for_matrix(table), options, criteria)
 
 
 @require_safe

@@ -19,6 +19,7 @@ from decisions.models import (
     DecisionOwner,
     DecisionPrecedent,
     DecisionStatus,
+    Meeting,
     Option,
     Person,
     parse_reference,
@@ -130,9 +131,37 @@ class NewDecisionForm(ControlFreeModelForm):
         help_texts = {"title": "Phrase it as the question being decided, e.g. “Where do … live?”"}
         widgets = {"context": forms.Textarea(attrs={"rows": 8})}
 
+    # Prefilled when the record is opened from a decision found in notes (records/from_notes.py).
+    options = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One a line; criteria and ratings come next. Leave empty to add options later.",
+    )
+    contributors = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People who spoke on the topic in the notes, listed as the record's contributors.",
+    )
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.all(), required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["context"].validators.append(markdown_size_validator)
+        # Only the people the link or the post names are offered: never the whole directory.
+        chosen = (
+            self.data.getlist("contributors") if self.is_bound else self.initial.get("contributors") or []
+        )
+        ids = [int(v) for v in chosen if str(v).isdigit()]
+        if ids:
+            self.fields["contributors"].queryset = Person.objects.filter(pk__in=ids).order_by("name")
+        else:
+            del self.fields["contributors"]
+        if not self.is_bound and not self.initial.get("options"):
+            del self.fields["options"]
+        elif not self.is_bound:  # every option the link names in view, one a line
+            lines = str(self.initial["options"]).count("\n") + 2
+            self.fields["options"].widget.attrs["rows"] = min(max(lines, 4), 14)
 
 
 OwnerFormSet = forms.inlineformset_factory(

@@ -23,6 +23,7 @@ from decisions.caching.union import (
     fingerprint,
     load,
 )
+from decisions.drafted.pages import decision_relation as drafted_relation
 from decisions.models import (
     RFC,
     ActionItem,
@@ -142,6 +143,8 @@ def _decision_page_relations(numbers: Any) -> list[Relation]:
         own,
         *_decision_relations(numbers, by_number=True),
         held,
+        # The RFCs drafted from it (decisions.drafted.pages).
+        drafted_relation(numbers),
         *signoff_relations("decision", {"number__in": numbers}),
     ]
 

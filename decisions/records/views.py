@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 from decisions.accounts import claims
 from decisions.accounts.writer import offer_add_me, writer
 from decisions.caching.fragments import reads_state
+from decisions.drafted.pages import drafted_rfcs
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import (
@@ -34,14 +35,20 @@ from decisions.models import (
     DecisionOwner,
     DecisionRevision,
     DecisionStatus,
+    Meeting,
     OwnerRole,
     Person,
     Topic,
 )
-from decisions.permissions import Refused, can_create_decision, can_edit_decision, waits_for_acceptance
-from decisions.records import review
+from decisions.permissions import (
+    Refused,
+    can_create_decision,
+    can_create_rfc,
+    can_edit_decision,
+    waits_for_acceptance,
+)
 from decisions.records import export as exporting
-from decisions.records import history
+from decisions.records import from_notes, history, review
 from decisions.records import matrix as matrix_module
 from decisions.records.editor import editor_context, formsets, get_decision_for_edit, render_edit
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
@@ -103,6 +110,8 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "pending": SimpleLazyObject(lambda: sorted(page.links.pending, key=lambda ref: (ref.kind, ref.key))),
         "action_items": SimpleLazyObject(lambda: sorted(page.links.action_items, key=action_item_order)),
         "home": page.home,
+        "drafted_rfcs": SimpleLazyObject(lambda: drafted_rfcs(page.rows)),
+        "can_draft_rfc": can_create_rfc(request.user),
         "can_edit": not (page.home and page.home.read_only) and can_edit_decision(request.user, decision),
         "signoff": panel_context(request, signoff),
         "record_key": rows_key,
@@ -151,7 +160,9 @@ def decision_new(request: HttpRequest) -> HttpResponse:
     if not can_create_decision(request.user):
         raise Refused("decision.new", what="open a decision record")
     topic = _topic_from(request)
-    initial = {"context": _quote_topic(topic)} if topic else None
+    initial = from_notes.initial_from(request.GET) if request.method == "GET" else {}
+    if topic and "context" not in initial:
+        initial["context"] = _quote_topic(topic)
     form = NewDecisionForm(request.POST or None, initial=initial)
     # A contributor proposes: the record waits, as proposed, for its owners or an editor.
     proposing = waits_for_acceptance(request.user, "decision.new")
@@ -163,7 +174,9 @@ def decision_new(request: HttpRequest) -> HttpResponse:
         if person is not None or not proposing:
             return _create_decision(request, form, topic, person, proposing)
         status = 422
-    context = {"form": form, "topic": topic, "who": who}
+    opened_from = form["meeting"].value() if topic is None else None
+    meeting = Meeting.objects.select_related("series").filter(pk=opened_from).first() if opened_from else None
+    context = {"form": form, "topic": topic, "who": who, "from_meeting": meeting}
     return render(request, "decisions/decision_new.html", context, status=status)
 
 
@@ -183,8 +196,17 @@ def _create_decision(
             DecisionOwner.objects.create(decision=decision, person=person, role=role)
         if topic is not None:
             DecisionMeeting.objects.create(decision=decision, meeting=topic.meeting, topic=topic)
+        data = form.cleaned_data
+        from_notes.add_from_notes(
+            decision,
+            options=from_notes.option_names(data.get("options") or ""),
+            contributors=data.get("contributors") or [],
+            meeting=data.get("meeting") if topic is None else None,
+            creator=person,
+        )
         history.record(decision, user=request.user, message="Created")
-    messages.success(request, f"{decision.code} created. Now add its options and criteria.")
+    added = "criteria" if decision.options.exists() else "options and criteria"
+    messages.success(request, f"{decision.code} created. Now add its {added}.")
     return redirect("decisions:decision-edit", decision.number)
 
 

@@ -25,6 +25,7 @@ from decisions.api.plumbing import (
     rfc_ref,
     shared,
 )
+from decisions.drafted.api import rfc_drafted_from
 from decisions.models import RFC, RFCStatus
 from decisions.rfcs.forms import RFCFilterForm
 from decisions.signoff.api import record_motion
@@ -88,6 +89,7 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> JsonRespo
         "decisions": [decision_ref(request, d) for d in rfc.decisions.only("number", "title", "status")],
         "meetings": [meeting_ref(request, m) for m in meetings],
         "motion": record_motion(request, rfc, timezone.now()),
+        "drafted_from": rfc_drafted_from(request, rfc),
     }
     return JsonResponse(data)
 

@@ -9,6 +9,7 @@ row is locked on PostgreSQL; SQLite's IMMEDIATE transactions run one at a time).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -89,8 +90,11 @@ def next_number(series: str) -> int:
     return counter.last_number
 
 
-def submit_draft(form: NewRFCForm, user: Any, author: Person) -> RFC:
-    """Save a valid form as a draft RFC, numbered, authored by the account's person, in one transaction."""
+def submit_draft(
+    form: NewRFCForm, user: Any, author: Person, then: Callable[[RFC], None] | None = None
+) -> RFC:
+    """Save a valid form as a draft RFC, numbered, authored by the account's person, in one
+    transaction; `then` writes what else belongs with it (an RFC drafted from a decision: the link)."""
     data = form.cleaned_data
     rfc = RFC(
         series=data["series"],
@@ -106,6 +110,8 @@ def submit_draft(form: NewRFCForm, user: Any, author: Person) -> RFC:
         rfc.record_change(user=user, message="Submitted as a draft", note="Submitted")
         rfc.authors.add(author)
         rfc.areas.set(data["areas"])
+        if then is not None:
+            then(rfc)
     return rfc
 
 

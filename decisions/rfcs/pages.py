@@ -12,6 +12,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from decisions.caching.union import DATE, DATETIME, INT, TEXT, PreparedUnion, Relation, Rows, fingerprint
+from decisions.drafted.pages import rfc_relation as drafted_relation
 from decisions.models import RFC, Area, Decision, Meeting, MeetingSeries, Person, RFCAlias, RFCStatusChange
 from decisions.signoff.pages import relations as signoff_relations
 from decisions.sources.links import RecordHome, home_from_rows, home_relation
@@ -99,6 +100,8 @@ def _rfc_relations(numbers: Any, series: str) -> list[Relation]:
         Relation("alias", RFCAlias.objects.filter(**of_rfc), "rfc_id",
                  {"id": (INT, "pk"), "alias": (TEXT, "alias")}),
         home_relation(RecordKind.RFC, RFC.objects.filter(**own).values("pk")),
+        # The decision it was drafted from, if any (decisions.drafted.pages).
+        drafted_relation(series, numbers),
         # The sign-off panel's motions, teams, positions and concerns (decisions.signoff.pages).
         *signoff_relations("rfc", {"series": series, "number__in": numbers}),
     ]  # fmt: skip

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from decisions.caching import fragments
 from decisions.caching.fragments import reads_state
+from decisions.drafted.pages import drafted_from
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import RFC, RFCAlias, parse_reference
@@ -118,6 +119,9 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
         signoff.record = page.rfc
     rfc = page.rfc
     references = metadata_references(rfc)
+    can_edit = not (page.home and page.home.read_only) and can_edit_rfc(
+        request.user, rfc, editor_user_ids=page.editor_user_ids
+    )
     context = {
         "rfc": rfc,
         "body_html": SimpleLazyObject(lambda: RFC.objects.values_list("body_html", flat=True).get(pk=rfc.pk)),
@@ -135,8 +139,9 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
         "home": page.home,
         "discussion_label": discussion_label(rfc.discussion_url),
         "discussion_text": discussion_text(rfc.discussion_url),
-        "can_edit": not (page.home and page.home.read_only)
-        and can_edit_rfc(request.user, rfc, editor_user_ids=page.editor_user_ids),
+        "can_edit": can_edit,
+        # Drafted from a decision: the link, and the block the site could not write, if any.
+        "drafted": drafted_from(page.rows, rfc, bool(page.home and page.home.read_only)),
         "signoff": panel_context(request, signoff, editor_user_ids=page.editor_user_ids),
         # Whether a referenced RFC exists decides a link: part of what the cached page shows.
         "record_key": rows_key + repr(sorted(references[1])),

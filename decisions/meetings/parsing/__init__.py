@@ -18,6 +18,9 @@ four passes read it, each a mixin of the Reader (reader.py):
    tasks with no owner in group_tasks.py), links and RFC / decision mentions, topic by
    topic.
 
+Decisions the notes record or call for are found afterwards, from the ParsedMeeting (decided.py,
+with the options of a topic's discussion in options.py): `find_decisions(parsed)`.
+
 Everything here is pure: no database access, so the preview, the commands and the tests agree.
 The words the passes know are in words.py; names compare as decisions.people.names says.
 """

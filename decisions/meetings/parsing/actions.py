@@ -11,16 +11,20 @@ from decisions.formats.dates import first_date
 from decisions.meetings.parsing.base import ReaderBase
 from decisions.meetings.parsing.blocks import Block, strip_markup, unescape
 from decisions.meetings.parsing.commitments import (
+    DESCRIBES_RE,
     FIRST_PERSON_RE,
     JOKE_RE,
+    OFFER_VERBS,
     SPEAKER_RE,
     Commitment,
+    answer_commitment,
     clauses,
     continued_commitment,
     named_commitments,
     order_commitment,
     passive_commitment,
     speaker_commitment,
+    subject_plan,
     unattributed_commitment,
 )
 from decisions.meetings.parsing.group_tasks import STEP_RE, SUMMARY_RE, group_commitments, plain_order
@@ -86,13 +90,20 @@ class ActionItemsPass(ReaderBase):
     _affiliation_keys: set[str] | None = None
 
     def _commitment(
-        self, remark: ParsedRemark, sink: list[ParsedActionItem], *, under: str | None = None
+        self,
+        remark: ParsedRemark,
+        sink: list[ParsedActionItem],
+        *,
+        under: str | None = None,
+        answering: bool = False,
     ) -> None:
         """The tasks a remark's clauses promise: `Alex: I'll file an issue`, `Nick: will add it`,
         `Chris will make a proposal`, `Start with #517 next time` (commitments.py says how).
 
         `under` is the speaker of the bullet an unattributed sub-bullet sits under: a sub-bullet
         that opens with a promise and no subject ("Going to regroup the PRs") is that person's plan.
+        `answering`: the remark answers a request above it ("take a look?"), so an offer that opens
+        it ("cfallin: can take a look at some point") is the task accepted, not a maybe.
         """
         # `Victor: send some documents...` gives an order; `Nick:` above a list of his issues does not,
         # nor does a remark that asks something ("run out of fuel in one path; correctness?").
@@ -101,9 +112,17 @@ class ActionItemsPass(ReaderBase):
         named: str | None = None  # the person the last sentence opened with: who "He will..." is
         summary = not remark.speaker and bool(SUMMARY_RE.match(remark.text))
         parts = clauses(remark.text)
+        describing = False  # a sentence before said "a job that ...": what follows is the job's doing
         for index, clause in enumerate(parts):
             if JOKE_RE.search(clause) or (index + 1 < len(parts) and JOKE_RE.match(parts[index + 1])):
                 continue  # "I will haunt whoever merges this :)", "... Just kidding": a joke, no task
+            if DESCRIBES_RE.search(clause):
+                describing = True
+                continue
+            if index == 0 and answering and remark.speaker and (accepted := answer_commitment(clause)):
+                accepted.owner = remark.speaker
+                sink.append(self._item(accepted, remark))
+                continue
             pronoun = PRONOUN_RE.match(clause)
             if pronoun and named:
                 clause = (
@@ -125,23 +144,38 @@ class ActionItemsPass(ReaderBase):
                 found_here = self._clause_commitments(clause, remark.speaker, first=index == 0 and ordering)
             if not found_here and summary and (order := plain_order(clause)):
                 found_here = [order]  # "Summary: ... Talk to Hood about how to accelerate."
+            if not found_here and named and (plan := subject_plan(clause)):
+                plan.owner = named  # "David reported he's reached out ... and expects to work with them"
+                found_here = [plan]
+            if describing:
+                # "Another is a job that runs every night ... Won't graph things but will file issues":
+                # a promise with no subject there is what the job does. Named people still count.
+                found_here = [f for f in found_here if f.owner and f.owner != remark.speaker]
             for found in found_here:
-                item = ParsedActionItem(
-                    owner=found.owner,
-                    text=found.text,
-                    line=remark.line,
-                    found=found.found,
-                    confidence=found.confidence,
-                )
-                sink.extend(self._each_owner(item))
+                sink.extend(self._each_owner(self._item(found, remark)))
+
+    @staticmethod
+    def _item(found: Commitment, remark: ParsedRemark) -> ParsedActionItem:
+        return ParsedActionItem(
+            owner=found.owner,
+            text=found.text,
+            line=remark.line,
+            found=found.found,
+            confidence=found.confidence,
+            offer=found.verb in OFFER_VERBS,
+        )
 
     def _subject(self, clause: str) -> str | None:
         """The known person a sentence opens with: "Victor stated that...", "Currently, Stephen is..."."""
-        words = re.sub(r"^(?:currently|now|also|then|so|and|but),?\s+", "", clause, flags=re.I).split(" ")
-        for size in (2, 1):
-            name = " ".join(words[:size]).rstrip(",:")
-            if len(words) > size and self._owner_name(name, strict=True) and label_shape(name) != "list":
-                return name
+        opened = re.sub(r"^(?:currently|now|also|then|so|and|but),?\s+", "", clause, flags=re.I)
+        # "Among old business carried forward, Bailey reintroduced...": a short lead-in, then the name.
+        lead_in = re.match(r"^(?:[\w'’-]+\s+){1,5}[\w'’-]+,\s+(?=[A-Z])", opened)
+        for text in (opened, opened[lead_in.end() :] if lead_in else ""):
+            words = text.split(" ")
+            for size in (2, 1):
+                name = " ".join(words[:size]).rstrip(",:")
+                if len(words) > size and self._owner_name(name, strict=True) and label_shape(name) != "list":
+                    return name
         return None
 
     def _clause_commitments(self, clause: str, speaker: str | None, *, first: bool) -> list[Commitment]:
@@ -369,6 +403,10 @@ def settle_items(items: list[ParsedActionItem]) -> tuple[list[ParsedActionItem],
     Fortran options` ... `Kevin will investigate ... Fortran`) is one: the surer reading is kept.
     """
     rank = {FOUND_IN_SECTION: 0, FOUND_BY_PATTERN: 1, FOUND_INFERRED: 2}
+    listed = [i.owner for i in items if i.found == FOUND_IN_SECTION and i.owner]
+    # "David offered to think about it ..." and "[ ] David: Check if there is a place ...": the list
+    # writes the offer down as the task, in other words.
+    items = [i for i in items if not (i.offer and i.owner and any(_same_owner(i.owner, o) for o in listed))]
     kept: list[ParsedActionItem] = []
     for item in sorted(items, key=lambda i: (rank.get(i.found, 1), -i.confidence, i.line)):
         # Only a surer kind covers an item: two promises in the discussion are two tasks.

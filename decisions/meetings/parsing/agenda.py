@@ -18,6 +18,7 @@ from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, Item, block_links, plain, strip_markup, unescape
 from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION
+from decisions.meetings.parsing.sections import title_like
 from decisions.meetings.parsing.words import (
     BOILERPLATE_TOPIC_RE,
     CHECKBOX_RE,
@@ -242,7 +243,9 @@ class AgendaTopicsPass(ReaderBase):
         if not text or PLACEHOLDER_RE.fullmatch(text):
             return False
         label = split_label(CHECKBOX_RE.sub("", first))
-        if label is None or (label.form in {"bracket", "paren"} and not flat):
+        if label is not None and label.form in {"bracket", "paren"} and not flat:
+            return title_like(label.rest)  # "[Peter] barrier to ..., have to own a domain" is a remark
+        if label is None:
             return True
         return self._speaker(first) is None and not speaker_like(label.label)
 
@@ -261,7 +264,20 @@ class AgendaTopicsPass(ReaderBase):
             return [e for sub in subs for e in self._agenda_entries(sub, children, top=False)]
         if _deferred(" ".join(self.lines[item.line : item.end])):
             return []
+        if not top and len(subs) >= 2 and self._only_holds(item, subs):
+            # "Announcements / 1. Issues concerning core-wasm / 1. Shared Memory 2. Stack Switching":
+            # an item under a holder with nothing of its own but its sub-items groups them; they are
+            # the subjects taken up ("Issues concerning WASI and binding", with its text, stays one).
+            return [e for sub in subs for e in self._agenda_entries(sub, children, top=False)]
         return [item]
+
+    def _only_holds(self, item: Item, subs: list[Item]) -> bool:
+        """Nothing under the item's head but its sub-items, each a short title."""
+        start = item.head.end if item.head else item.line + 1
+        own = [line for line in self.lines[start : subs[0].line] if line.strip()]
+        titles = [_head_text(sub) for sub in subs]
+        # Subjects, not the points of one ("Use zoom or restream?", "New static time: 2PM EST...").
+        return not own and all(t and len(t.split()) <= 8 and not re.search(r"[?:]", t) for t in titles)
 
     def _drop_deferred(self) -> list[str]:
         """Topics whose whole note is "deferred" / "delaying this to next meeting": not taken up."""
@@ -365,7 +381,11 @@ def agenda_title(item: Item) -> str:
     bold_line = re.fullmatch(
         r"\s*(\*\*|__)[^*_]+\1\s*(?:<br\s*/?>|</br>)?\s*", item.head.text.split("\n", 1)[0]
     )
-    whole = plain(item.head.inline, first_line_only=bool(bold_line))
+    # "Threading" over "Note that for threading there have been requests...": a title, then its note.
+    first, _, rest = item.head.text.strip().partition("\n")
+    short_line = bool(rest) and len(first.split()) <= 4 and not re.search(r"[.:;,?!]\s*$", first)
+    titled = short_line and bool(re.match(r"\s*[A-Z]\w*\s+\w", rest))
+    whole = plain(item.head.inline, first_line_only=bool(bold_line) or titled)
     text = CHECKBOX_RE.sub("", " ".join(whole.split())).strip()
     text = re.sub(r"^[\[(][^\])]{1,40}[\])]\s*[-–—:]*\s*", "", text)  # "[Nick] - regalloc"
     label = split_label(text)

@@ -40,9 +40,8 @@ LEAD = r"^(?:(?:so|and|but|ok|okay|then|yes|yeah|sure|also|afterwards|short[- ]t
 SPEAKER_RE = re.compile(
     LEAD + r"(?P<verb>(?:i\s+will|i['’]ll|i\s+am\s+going\s+to|i['’]m\s+going\s+to|i\s+(?:plan|intend)\s+to|"
     r"i['’]m\s+planning\s+(?:to|on)|my\s+plan\s+is\s+to|will|going\s+to|plans?\s+to|planning\s+(?:to|on)|"
-    r"(?:the\s+)?plan\s+is\s+to|intends?\s+to|next\s+(?:up|work|step)\s+is(?:\s+to)?)\s+)"
-    + NOT_A_TASK
-    + r"\w",
+    r"(?:the\s+)?plan\s+is\s+to|intends?\s+to|next\s+(?:up|work|step)\s+is(?:\s+to)?|next\s+steps\s+are(?:\s+to)?|"
+    r"(?:i['’]m\s+|i\s+am\s+|am\s+)?about\s+to)\s+)" + NOT_A_TASK + r"\w",
     re.I,
 )
 # What the notes mark as said in jest: a smiley, "lol", "(joking)", "/s".
@@ -54,12 +53,18 @@ JOKE_RE = re.compile(
 FIRST_PERSON_RE = re.compile(LEAD + r"(?:i\b|i['’]|my\b|we\s+(?:decided|agreed)\b)", re.I)
 # Guesses: obligations and abilities are not promises, but often become tasks.
 # Someone named commits: "Chris will make a proposal", "Sam to review", "Alex and Sam to sync".
+# "Joel is meeting with the Emscripten folks on Monday": an arrangement, when a near day is written.
+_SOON = r"\b(?i:on\s+(?:mon|tues|wednes|thurs|fri)day|tomorrow|next\s+week|later\s+(?:today|this\s+week))\b"
 _NAME = r"@?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}|@?[a-z][a-z0-9_-]{2,30}"
 NAMED_RE = re.compile(
-    rf"(?:^|(?<=[,;:(]\s)|(?<=\s[-–—]\s))(?P<who>(?:{_NAME})(?:\s*(?:,|/|&|\band\b)\s*(?:{_NAME}))*)"
+    rf"(?:^|(?<=[,;:(]\s)|(?<=\s\()|(?<=\s[-–—]\s))(?P<who>(?:{_NAME})(?:\s*(?:,|/|&|\band\b)\s*(?:{_NAME}))*)"
     r"(?:\s*\([^()]{1,40}\))?\s+"
     r"(?P<verb>will(?:\s+also)?|(?:is\s+|are\s+)?going\s+to|plans?\s+(?:to|on)|(?:is\s+|are\s+)?planning\s+(?:to|on)|"
-    r"agreed\s+to|offered\s+to|volunteered\s+to|volunteers\s+to|(?:has|took)\s+(?:an|the)\s+action\s+item\s+to|"
+    r"agreed\s+to|offered\s+to|offers\s+to|volunteered\s+to|volunteers\s+to|"
+    r"(?:is|are)(?=\s+(?:meeting|syncing|talking|presenting|demoing|sending|publishing)\b[^.;]*?"
+    + _SOON
+    + r")|"
+    r"(?:has|took)\s+(?:an|the)\s+action\s+item\s+to|"
     r"is\s+tasked\s+with|to)\s+" + NOT_A_TASK + r"(?=\w)"
 )
 # Verbs that start a task when written as an order ("send the slides", "Start with #517 next time").
@@ -103,17 +108,58 @@ NOT_AN_ORDER = {
 # Sentences end before a capital, or before a lowercase word, when the stop ends no abbreviation
 # ("done. will file an issue", not "e.g. the runtime" or "talk to e.g. Hood").
 _SPLIT_RE = re.compile(
-    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
+    r"(?<=[.!?][\])])\s+(?=[A-Z])|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
     r"|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\.\.\.)\s+(?=[a-z])"
 )
 # Where a promise may start inside a clause: "thought I got those, will recheck", "none yet but
 # going to start...", "if no one objects, I will self-nominate".
-_MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\s\(|\bbut)\s+", re.I)
+_MID_RE = re.compile(r"(?:,|\s--?|\s[–—]|\bbut)\s+|\s\(\s*", re.I)
 # Verbs a promise made mid-clause, or by nobody in particular, must start with: a task, not a
 # consequence ("and will get worse", "will run again immediately").
 _PROMISE_VERBS = (TASK_VERBS - {"run", "get", "find", "continue", "move", "give", "show", "test"}) | {
-    "dig", "recheck", "put", "land", "rebase", "implement", "take a look", "make a",
+    "dig", "recheck", "put", "land", "rebase", "implement", "take a look", "make a", "make an",
+    # "though, will get back with more data": a promise to report, not "will get worse".
+    "get back to", "get back with", "get back on", "release",
 }  # fmt: skip
+# A deadline or a near time, which turns an aim or a bare order into a plan: "by end of month",
+# "for WasmCon", "fix later today", "before Friday's release".
+DEADLINE_RE = re.compile(
+    r"\b(?:by|before)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|week|month|year|quarter)|eo[dw]\b|"
+    r"(?:next|this)\s+\w+|(?:mon|tues|wednes|thurs|fri)day|tomorrow|[\w-]+['’]s\s+release|"
+    r"the\s+(?:next\s+)?(?:release|meeting))"
+    r"|\b(?:later\s+today|this\s+afternoon|tonight|tomorrow|(?:this|next)\s+week|"
+    r"end\s+of\s+(?:the\s+)?(?:day|week|month))\b"
+    r"|\b(?:for|at|before|after)\s+(?:wasmcon|kubecon|wasm\s?i/?o|the\s+(?:next\s+)?release)\b"
+    r"|\bwithin\s+(?:a|the\s+next)\s+(?:few\s+|couple\s+(?:of\s+)?)?(?:days|weeks?)\b",
+    re.I,
+)
+# An aim the speaker states: "Aiming to tag ... by end of month", "Trying to get this up this week",
+# "Hoping to merge one last PR before Friday's release". With no deadline it is a hope or ongoing
+# work ("hoping to do PCA", "trying to understand the blowup") and is left.
+# "I'll have a draft PR ... this afternoon", "plan to have enough by next mtg": "have" is a plan
+# only with a deadline ("will have to", "will have more data" otherwise).
+HAVE_BY_RE = re.compile(
+    LEAD
+    + r"(?P<verb>(?:i\s+will|i['’]ll|will|(?:i['’]m\s+|i\s+am\s+)?going\s+to|(?:i\s+)?plan(?:s|ning)?\s+to)\s+)"
+    r"(?=have\s+(?!to\b)\w)",
+    re.I,
+)
+AIM_RE = re.compile(
+    LEAD + r"(?:i['’]m\s+|i\s+am\s+|am\s+|we['’]re\s+|we\s+are\s+)?(?P<verb>(?:aiming|aim|hoping|hope|trying|"
+    r"expecting|expect)\s+to\s+)(?!(?:be|see|understand|figure|learn|know|hear)\b)(?=\w)",
+    re.I,
+)
+# The speaker's own offer: "Yes, I can take that on", "I can make a sketch ... and put in a github
+# issue". Not "can ask Python for..." (what a program can do), not "if I can take a bit".
+OFFER_RE = re.compile(LEAD + r"i\s+(?P<verb>can\s+(?:also\s+)?)(?=\w)", re.I)
+_OFFER_TASK_RE = re.compile(
+    r"(?:take\s+(?:that|this|it)\s+on|take\s+(?:a\s+)?look|take\s+\w+ing|make\s+(?:a|an)\b|"
+    r"do\s+(?:this|that|it)\b)",
+    re.I,
+)
+
+
+OFFER_VERBS = frozenset({"offered to", "offers to", "volunteered to", "volunteers to"})
 
 
 @dataclass
@@ -139,27 +185,42 @@ def clauses(text: str) -> list[str]:
 def speaker_commitment(clause: str) -> Commitment | None:
     """`will switch to Zoom`, `I'll file an issue`, `plan is to...`: the speaker's promise."""
     if clause.rstrip().endswith("?"):
-        return None
+        # "About to take up some benchmarking work, has the stuff you've been working on gone in?":
+        # the plan before the comma stands; the question after it asks something else.
+        tail = _QUESTION_TAIL_RE.search(clause)
+        return speaker_commitment(clause[: tail.start()]) if tail and tail.start() > 0 else None
     if match := SPEAKER_RE.match(clause):
         return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.8, by_speaker=True)
     if task := _promise_inside(clause) or _work_to_come(clause):
         return Commitment(task, FOUND_BY_PATTERN, 0.75, by_speaker=True)
+    if found := aim_commitment(clause) or offer_commitment(clause) or deadline_order(clause):
+        return found
     if match := GUESS_RE.match(clause):
         # "we agreed to..." is the group's: nobody in particular, not the person who said it.
         mine = not re.match(r"(?:we|the\s+group)\s+(?:decided|agreed)\b", match["verb"], re.I)
         if NEXT_TIME_RE.search(clause):  # "can demo VTune working at another meeting"
             return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=mine)
         return Commitment(task_text(clause[match.end("verb") :]), FOUND_INFERRED, 0.4, by_speaker=mine)
+    if (maybe := _MAYBE_GOING_RE.match(clause)) and _opens_with_task(clause[maybe.end() :]):
+        # "no immediate updates; maybe going to start removing safepoint support": a plan, hedged.
+        return Commitment(task_text(clause[maybe.end() :]), FOUND_BY_PATTERN, 0.6, by_speaker=True)
     if (hedge := _HEDGE_RE.search(clause)) and len(clause.split()) > 3:  # not a bare "Happy to help"
         # "may experiment with this", "probably need guidance but happy to try": maybe a task.
         task = task_text(clause[hedge.end("verb") :])
         # "happy to help" alone says too little: the whole clause tells the person what was offered.
-        return Commitment(
-            task if len(task.split()) > 2 else task_text(clause), FOUND_INFERRED, 0.3, by_speaker=True
-        )
+        text = task if len(task.split()) > 2 else task_text(clause)
+        if re.match(r"(?:am\s+|i['’]m\s+)?(?:happy|glad|willing)\b", hedge["verb"], re.I) and not re.match(
+            r"help\b", task, re.I
+        ):
+            # "happy to prototype that", "happy to take on this issue": an offer of a piece of work,
+            # where "may experiment" and "happy to help review" stay maybes.
+            return Commitment(text, FOUND_BY_PATTERN, 0.65, by_speaker=True)
+        return Commitment(text, FOUND_INFERRED, 0.3, by_speaker=True)
     return None
 
 
+_QUESTION_TAIL_RE = re.compile(r",\s+(?:has|have|is|are|does|do|did|any|what|how|why)\b[^,]*\?\s*$", re.I)
+_MAYBE_GOING_RE = re.compile(LEAD + r"(?:maybe|probably|likely)\s+going\s+to\s+", re.I)
 # A hedged offer by the speaker, at the start or after a comma or "but": a suggestion at most.
 _HEDGE_RE = re.compile(
     r"(?:^|(?:,|\bbut|\band|\s--?|\s[–—])\s+)(?:i\s+)?(?P<verb>(?:may|might)\s+(?:also\s+)?|(?:am\s+|i['’]m\s+)?"
@@ -169,15 +230,119 @@ _HEDGE_RE = re.compile(
 )
 
 
+# A sentence that says what a thing (not a person) is: "Another is a job that runs every night".
+DESCRIBES_RE = re.compile(
+    r"\b(?:is|are|was|would\s+be)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:job|tool|bot|script|service|system|"
+    r"thing|process|program|workflow|action|check|pass|hook|daemon|cron(?:job)?)\s+(?:that|which)\b",
+    re.I,
+)
+# "... and expects to work with them", "..., and plans to publish it": a plan later in a sentence
+# about a named person ("David reported he's reached out ... and expects to ..."); the reader gives
+# the owner, the person the sentence opens with.
+SUBJECT_PLAN_RE = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:(?:he|she|they)\s+)?(?P<verb>(?:expects|plans|intends|aims|hopes\s+to\s+be\s+able|"
+    r"offered|agreed|volunteered|is\s+going)\s+to|will)\s+" + NOT_A_TASK + r"(?=\w)",
+    re.I,
+)
+# An offer that opens a reply to a request ("take a look?" -> "can take a look at some point").
+ANSWER_RE = re.compile(
+    r"^(?:(?:yes|yeah|yep|sure|ok(?:ay)?)\b[,!.]?\s+)*(?:i\s+)?(?P<verb>(?:can|could|will|['’]ll|(?:am\s+)?"
+    r"(?:happy|glad|willing)\s+to)\s+(?:also\s+)?)(?=(?:take|look|do|handle|fix|review|investigate|check|"
+    r"try|dig|help\s+(?:with|review)|write|send|file|open|ping|prototype)\b)",
+    re.I,
+)
+# Requests a reply may accept: "take a look?", "can someone review?", "anyone want to write it up?".
+REQUEST_RE = re.compile(
+    r"(?:^|[;:.,]\s*|\s-\s)(?:(?:can|could|would)\s+(?:someone|somebody|anyone|you)\b|(?:any|some)one\s+"
+    r"(?:want|willing|able|have\s+time|interested)\b|who\s+(?:can|will|wants|would)\b|(?:take\s+a\s+look|look\s+into\s+"
+    r"(?:it|this|that)|investigate|review\s+(?:it|this|that))\b)[^?]{0,80}\?",
+    re.I,
+)
+
+
+def answer_commitment(clause: str) -> Commitment | None:
+    """`can take a look at some point`, `Sure, I'll review it` in reply to a request: accepted."""
+    match = ANSWER_RE.match(clause)
+    if match is None or clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+
+
+def subject_plan(clause: str) -> Commitment | None:
+    """The plan in `... and expects to work with them to arrange a follow-up meeting`."""
+    if clause.rstrip().endswith("?"):
+        return None
+    match = SUBJECT_PLAN_RE.search(clause)
+    if match is None or (not _opens_with_task(clause[match.end() :]) and match["verb"].lower() == "will"):
+        return None  # "and will get worse": a consequence
+    verb = " ".join(match["verb"].lower().split())
+    return Commitment(task_text(clause[match.end() :]), FOUND_BY_PATTERN, 0.7, verb=verb)
+
+
+def aim_commitment(clause: str) -> Commitment | None:
+    """`Aiming to tag the release by end of month`: an aim with a deadline is a plan."""
+    match = AIM_RE.match(clause) or HAVE_BY_RE.match(clause)
+    if match is None or clause.rstrip().endswith("?") or not DEADLINE_RE.search(clause):
+        return None
+    return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+
+
+def offer_commitment(clause: str) -> Commitment | None:
+    """`I can take that on`, `I can look at that`: the speaker offers, in so many words, to do it."""
+    match = OFFER_RE.match(clause)
+    if match is None or clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    rest = clause[match.end("verb") :]
+    if not (_opens_with_task(rest) or _OFFER_TASK_RE.match(rest)):
+        return None  # "I can do whatever I want": no task offered
+    if this := re.match(r"do\s+(?:this|that|it)\b(?=\s*[,:;])", rest, re.I):
+        rest = this[0]  # "I can do this, generally the process is:": the offer, not the explanation
+    return Commitment(task_text(rest), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+
+
+# What makes a clause a condition or a wish rather than a promise.
+_HYPOTHETICAL_RE = re.compile(r"\b(?:if|whether|wonder(?:ing)?|unless|would|could)\b", re.I)
+
+
+def deadline_order(clause: str) -> Commitment | None:
+    """A task verb with a near time after a dash or comma in the speaker's remark: "new alias
+    analysis bug -- fix later today". Without the time it is a note ("bug -- fix pending")."""
+    if clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    for sep in _MID_RE.finditer(clause):
+        rest = clause[sep.end() :]
+        deadline = DEADLINE_RE.search(rest)
+        if deadline is None or not _opens_with_task(rest) or JOKE_RE.search(rest):
+            continue
+        verb_only = len(rest[: deadline.start()].split()) <= 1  # "fix later today": fix what?
+        return Commitment(task_text(clause if verb_only else rest), FOUND_BY_PATTERN, 0.7, by_speaker=True)
+    return None
+
+
 def _promise_inside(clause: str) -> str | None:
     """The task of a promise that opens after a comma, a dash or "but" inside the clause, when it
     starts with a task verb: "updated the RFC, will make a motion to finalize soon"."""
     for sep in _MID_RE.finditer(clause):
         rest = clause[sep.end() :]
+        if sep[0].strip() == "(":
+            rest = rest.split(")", 1)[0]  # "finishing up the RFC (will post an initial PR soon)"
         match = SPEAKER_RE.match(rest)
         if match and _opens_with_task(rest[match.end("verb") :]):
             return task_text(rest[match.end("verb") :])
+    # "Once we have more stability there I'll change my focus to...": the speaker's own "I'll" after
+    # a condition written without a comma is a plan, whatever its verb (NOT_A_TASK still applies).
+    if (cond := _CONDITION_RE.match(clause)) and (match := SPEAKER_RE.match(clause[cond.end() :])):
+        return task_text(clause[cond.end() + match.end("verb") :])
+    # "..., other than (ed: ...) Next steps are turning the fuzzer into...": wherever it stands.
+    if steps := _NEXT_STEPS_RE.search(clause):
+        return task_text(clause[steps.end() :])
     return None
+
+
+_CONDITION_RE = re.compile(
+    r"^(?:once|when|after|as\s+soon\s+as)\s+[^,;]{3,80}?\s(?=i\s*(?:['’]ll|will)\s)", re.I
+)
+_NEXT_STEPS_RE = re.compile(r"\bnext\s+steps?\s+(?:is|are)\s+(?:to\s+)?" + NOT_A_TASK + r"(?=\w)", re.I)
 
 
 def _work_to_come(clause: str) -> str | None:
@@ -232,7 +397,10 @@ def continued_commitment(clause: str) -> Commitment | None:
     if clause.rstrip().endswith("?") or FIRST_PERSON_RE.match(clause):
         return None
     match = SPEAKER_RE.match(clause)
-    if match is None or re.match(r"(?:the\s+)?plan\s+is\b", match["verb"], re.I):
+    if match is None:
+        # "Aiming to land it by Friday", "new alias analysis bug -- fix later today" under "fitzgen:".
+        return aim_commitment(clause) or deadline_order(clause)
+    if re.match(r"(?:the\s+)?plan\s+is\b", match["verb"], re.I):
         return None  # "Plan is to..." under a bullet may be anyone's plan
     return Commitment(task_text(clause[match.end("verb") :]), FOUND_BY_PATTERN, 0.7)
 
@@ -263,8 +431,12 @@ def named_commitments(clause: str) -> list[Commitment]:
         task = re.sub(r"[\s,;]+(?:and|but)?\s*$", "", clause[match.end("verb") : end])
         if task.strip():
             who, verb = match["who"].strip().lstrip("@"), " ".join(match["verb"].split())
-            if verb in {"offered to", "volunteered to", "volunteers to"}:  # an offer, not yet a promise
-                found.append(Commitment(task_text(task), FOUND_INFERRED, 0.6, owner=who, verb=verb))
+            if verb in OFFER_VERBS:
+                # The minutes record an offer taken up ("Bailey ... offered to draft a statement"):
+                # a task, a little less sure than "will".
+                found.append(Commitment(task_text(task), FOUND_BY_PATTERN, 0.7, owner=who, verb=verb))
+            elif verb in {"is", "are"}:
+                found.append(Commitment(task_text(task), FOUND_BY_PATTERN, 0.7, owner=who, verb=verb))
             else:
                 found.append(Commitment(task_text(task), FOUND_BY_PATTERN, 0.85, owner=who, verb=verb))
     return found
@@ -292,4 +464,8 @@ def order_commitment(clause: str, *, first: bool) -> Commitment | None:
 def task_text(text: str) -> str:
     """The task in the notes' words, without a leading `to` or the clause's closing stop."""
     text = re.sub(r"^(?:to\s+)", "", text.strip(), flags=re.I)
+    # "put everything together into one thing but." -> the task ends where the sentence broke off.
+    text = re.sub(r"(?:[\s,;]+(?:but|and|so))+[\s.;,]*$", "", text, flags=re.I)
+    if text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1]  # "(Brett offers to provide pointers when ready)": the aside's own bracket
     return re.sub(r"\s*[.;,]+$", "", text).strip()

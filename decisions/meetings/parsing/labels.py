@@ -26,7 +26,7 @@ BOLD_LABEL_RE = re.compile(
 )
 ITALIC_LABEL_RE = re.compile(rf"^[*_](?P<label>{LABEL_BODY})(?::[*_]|[*_]\s*:)\s*(?P<rest>.*)$")
 BRACKET_LABEL_RE = re.compile(
-    r"^\[(?P<label>[^\]\[\n]{1,60})\](?![(\[])\s*(?P<sep>:|-+|–|—)?\s*(?P<rest>.*)$"
+    r"^(?:(?:\.\.\.|…)\s*)?\[(?P<label>[^\]\[\n]{1,60})\](?![(\[])\s*(?P<sep>:|-+|–|—)?\s*(?P<rest>.*)$"
 )
 PAREN_LABEL_RE = re.compile(r"^\((?P<label>[^()\n]{1,40})\)\s*(?P<sep>:|-+|–|—)?\s*(?P<rest>.*)$")
 SAYS_LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,60}?)\s+says\s*:\s*(?P<rest>.*)$")
@@ -71,10 +71,15 @@ REPORTED_VERBS = (
     r"|requested|inquired|talked|spoke|outlined|walked\s+through|showed|voiced|warned|discussed"
     r"|thinks|thought|believes|feels|felt|wants|wanted\s+to\s+know|went\s+on\s+to\s+explain"
     r"|(?:called|drew)\s+attention"
-    r"|(?:provided|gave)\s+(?:an?\s+)?(?:brief\s+|short\s+|quick\s+)?(?:update|overview|summary|recap|report|demo)"
+    r"|indicated|reiterated|re-?introduced"
+    # "provided an update", "gave an Elected Delegate special election update", "provided a debrief"
+    r"|(?:provided|gave)\s+(?:an?\s+)?(?:[\w-]+\s+){0,4}?(?:update|overview|summary|recap|report|demo|debrief"
+    r"|briefing|presentation|status)\b"
 )
 REPORTED_RE = re.compile(
-    rf"(?:^|(?<=[.!?;]\s)|(?<=[.!?;]\s\s)|(?<=[.!?;][)\]\"”]\s))[*_]*@?"
+    rf"(?:^|(?<=[.!?;]\s)|(?<=[.!?;]\s\s)|(?<=[.!?;][)\]\"”]\s))"
+    # "Among old business carried forward, Bailey reintroduced her proposal": a short lead-in.
+    rf"(?:[A-Z][a-z]+(?:\s+[a-z][\w'’-]*){{1,4}},\s+)?[*_]*@?"
     rf"(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?|[a-z][a-z0-9_\-]{{2,}})[*_]*"
     rf"\s+(?:also\s+|then\s+|further\s+|briefly\s+)?(?:{REPORTED_VERBS})\b"
 )
@@ -269,6 +274,35 @@ class SpeakerLabels(ReaderBase):
                 label = split_label(line)
                 if label and label.form in forms and self._accept(label):
                     self.accepted.add(name_key(label.label))
+        self._accept_round_siblings()
+
+    def _accept_round_siblings(self) -> None:
+        """`- bjorn3: no updates` in a stand-up round whose other entries are speakers (`- cfallin:`,
+        `- alexcrichton: no updates`): the same place in the same list, so a person too, though
+        not an attendee and written once. Only name-shaped labels with no common word count."""
+        rounds: dict[int | None, list[Label]] = {}
+        for item in self.items.values():
+            if item.head is None or item.head.section not in {"topic", None}:
+                continue
+            label = split_label(CHECKBOX_RE.sub("", item.head.text.split("\n", 1)[0].strip()))
+            if label is not None and label.form == "colon":
+                rounds.setdefault(item.parent, []).append(label)
+        for labels in rounds.values():
+            known = [
+                lab
+                for lab in labels
+                if name_key(lab.label) in self.known or name_key(lab.label) in self.accepted
+            ]
+            if len(known) < 3 or len(known) * 4 < len(labels) * 3:
+                continue  # a round is mostly speakers; a list of "Goal:", "Status:" labels is not
+            for lab in labels:
+                name = lab.label.strip()
+                if (
+                    label_shape(name) in {"single", "handle"}
+                    and not is_stop(name)
+                    and not has_common_word(name)
+                ):
+                    self.accepted.add(name_key(name))
 
     def _tie(self, written: str, name: str, how: str) -> None:
         if name_key(written) not in self.known:

@@ -13,6 +13,7 @@ from decisions.meetings.parsing.blocks import (
     mentions_in,
     strip_markup,
 )
+from decisions.meetings.parsing.commitments import REQUEST_RE
 from decisions.meetings.parsing.labels import Label, is_common_word, split_label
 from decisions.meetings.parsing.results import (
     SPEAKER_BY_LABEL,
@@ -24,6 +25,9 @@ from decisions.meetings.parsing.results import (
 )
 from decisions.meetings.parsing.words import CHECKBOX_RE, PLACEHOLDER_RE, REPORTING_VERBS
 from decisions.people.names import name_key
+
+# "no updates" in a stand-up round: a placeholder, but said by the person the round names.
+NO_UPDATES_RE = re.compile(r"(?i)\(?(?:no|nothing)\s+(?:new\s+)?(?:updates?|news|to\s+report)\)?[.!]?")
 
 # A sub-bullet in the first person goes on with the words of the speaker above it.
 FIRST_PERSON_RE = re.compile(r"(?:I|I['’](?:m|ll|ve|d)|[Mm]y|[Mm]e)\b")
@@ -144,6 +148,7 @@ class RemarksPass(ReaderBase):
         head_other = False
         lines = block.text.split("\n")
         made: list[ParsedRemark] = []
+        explicit: set[int] = set()  # remarks that are an explicit action item ("Name: AI: ...")
         for index, raw in enumerate(lines):
             number = block.line + index + 1
             line = raw.strip()
@@ -176,6 +181,14 @@ class RemarksPass(ReaderBase):
                     None,
                 )
                 made.append(current)
+                if label.rest and (marked := self._action_line(label.rest, number, None)) is not None:
+                    # "fitzgen: TODO: file an issue", "cfallin: AI: write up the RFC": the speaker's
+                    # own words (kept as the remark) and an explicit item, theirs unless it names another.
+                    if marked.text:
+                        marked.owner = marked.owner or speaker
+                        topic.action_items.extend(self._each_owner(marked))
+                        explicit.add(id(current))
+                    action, current = marked, None
                 continue
             following = lines[index + 1].strip() if index + 1 < len(lines) else ""
             reported = self._reported_in(line, following)
@@ -190,7 +203,11 @@ class RemarksPass(ReaderBase):
                 action.text = f"{action.text} {before}"
             elif current is not None:
                 current.text = f"{current.text}\n{before}" if current.text else before
-            elif not PLACEHOLDER_RE.fullmatch(strip_markup(before)):
+            elif not PLACEHOLDER_RE.fullmatch(strip_markup(before)) or (
+                # "* Alex" over "  * no updates": the round gives Alex those words, as "Alex: no
+                # updates" would; a template's "no updates" under nobody stays out.
+                speaker and how == SPEAKER_STANDUP and NO_UPDATES_RE.fullmatch(strip_markup(before))
+            ):
                 if speaker and self._names_someone(before):
                     # "Dominik suggested..." under "Marcin: ..." is not Marcin speaking.
                     speaker, head_other = None, head_other or index == 0
@@ -210,10 +227,16 @@ class RemarksPass(ReaderBase):
         head = self.items[parent].head if parent is not None else None
         # Under a question ("tried llvm-mca?", "should X be a maintainer?") it is an answer, anyone's.
         under = passes.get(-1 - parent) if parent is not None and head and "?" not in head.text else None
+        # Under a request ("more timeouts on OSS-fuzz; take a look?"), an offer is the task accepted.
+        answering = bool(parent is not None and head and REQUEST_RE.search(head.text))
         for index, remark in enumerate(made):
             if remark.text.strip():
                 topic.remarks.append(remark)
-                self._commitment(remark, topic.action_items, under=under if index == 0 else None)
+                if id(remark) in explicit:
+                    continue  # its task is already the explicit item
+                self._commitment(
+                    remark, topic.action_items, under=under if index == 0 else None, answering=answering
+                )
         if block.item is not None and block.first_in_item:
             if bare:
                 passes[block.item] = bare

@@ -44,6 +44,9 @@ class ParsedActionItem:
     line: int = 0
     found: str = FOUND_IN_SECTION
     confidence: float = 1.0
+    # Read from an offer in the discussion ("Bailey offered to draft..."): the action-items list,
+    # when it gives the same person a task, says it again in its own words.
+    offer: bool = field(default=False, compare=False)
 
     @property
     def suggested(self) -> bool:

@@ -9,7 +9,7 @@ from decisions.formats.dates import first_date
 from decisions.meetings.parsing.actions import ACTION_PREFIX_RE
 from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, plain, strip_markup, unescape
-from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
+from decisions.meetings.parsing.labels import is_stop, label_shape, speaker_like, split_label
 from decisions.meetings.parsing.people import looks_like_names
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION, FOUND_INFERRED
 from decisions.meetings.parsing.words import (
@@ -26,6 +26,12 @@ from decisions.people.names import name_key
 
 # A topic started by a line (`Updates:`, `**White paper discussion**`) ranks below every heading.
 LINE_TOPIC_LEVEL = 7
+# "Brett: gave recap on the SIG meeting": a past tense opens what was done, not a subject.
+_IRREGULAR_PAST = {
+    "gave", "made", "did", "got", "took", "wrote", "sent", "saw", "found", "built", "ran", "began",
+    "led", "brought", "met", "spoke", "told", "thought", "held", "went", "came", "heard", "knew",
+    "said", "showed", "spent", "taught", "understood",
+}  # fmt: skip
 # A subject a speaker brings is named in a few words ("Update on OOM handling project").
 TITLE_MAX_WORDS = 10
 # First words of a remark, not of a subject ("nothing this week", "we should...").
@@ -67,6 +73,8 @@ class _State:
 
 class SectionsPass(ReaderBase):
     """Pass 1 (and 3: agenda items the discussion was written under become topics)."""
+
+    _standup_heads_under: dict[int | None, int] | None = None  # parent item -> stand-up heads below it
 
     # Pass 1: title, sections, topics, attendees ----------------------------------------------
 
@@ -270,13 +278,14 @@ class SectionsPass(ReaderBase):
             item = self.items[root]
             head = item.head
             start = (head.line + 1) if head else item.line
-            presented = _presented_title(head)
+            presented = _presented_title(head, asks=self.items[root].has_sublist)
             state.bullet = self._new_topic(presented or _topic_title(head), item.line, "bullet", start)
             self.drafts[state.bullet].item = root
             self.drafts[state.bullet].end = item.end
         if block.item == root and block.first_in_item:
             # `Chris: Summary of the release` stays Chris's remark: the sub-bullets are Chris's too.
-            block.head = "" if _presented_title(block) else _head_mode(block)
+            asks = self.items[root].has_sublist
+            block.head = "" if _presented_title(block, asks=asks) else _head_mode(block)
         block.section, block.topic = "topic", state.bullet
 
     def _container_topic(self, root: int) -> bool:
@@ -286,19 +295,39 @@ class SectionsPass(ReaderBase):
             return False
         first = CHECKBOX_RE.sub("", item.head.text.split("\n", 1)[0].strip())
         label = split_label(first)
-        if self._standup_head(first):
+        if self._standup_head(first) or self._standup_sibling(root, first):
             return False
         if label and label.form == "bold" and label.rest and not speaker_like(label.label):
             return len(label.label.split()) <= 8  # "* **Promoting documentation:** We now have..."
         if label and label.form in {"bracket", "paren"} and label.rest and label_shape(label.label):
+            if not title_like(label.rest):
+                return False  # "[Guy] Doesn't eliminate cyber squatting." over sub-bullets: a remark
             return item.has_sublist or (label.form == "bracket" and label.sep[:1] in {"-", "–", "—"})
         if not item.has_sublist or CHECKBOX_RE.match(item.head.text.strip()):
             return False
         if ACTION_PREFIX_RE.match(unescape(first)) or PLACEHOLDER_RE.fullmatch(strip_markup(first)):
             return False
-        if _presented_title(item.head):
+        if _presented_title(item.head, asks=True):
             return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
+
+    def _standup_sibling(self, root: int, first: str) -> bool:
+        """`* alexa` over sub-bullets among `* abrown`, `* elliottt`, `* cfallin`: one more person's
+        update in the round, though not on the attendee list."""
+        text = strip_markup(unescape(first)).rstrip(": ").strip().lstrip("@")
+        if not re.fullmatch(r"[\w'’.-]+", text) or not speaker_like(text):
+            return False
+        # How many bullets heading sub-lists under each parent are stand-up heads: counted once per
+        # reading, so a long list costs one pass, not one per bullet.
+        counts = self._standup_heads_under
+        if counts is None:
+            counts = {}
+            for i in self.items.values():
+                if i.head is not None and i.has_sublist:
+                    head = CHECKBOX_RE.sub("", i.head.text.split("\n", 1)[0].strip())
+                    counts[i.parent] = counts.get(i.parent, 0) + int(self._standup_head(head))
+            self._standup_heads_under = counts
+        return counts.get(self.items[root].parent, 0) >= 2  # the bullet itself is not one
 
     def _standup_head(self, first: str) -> bool:
         """`* abrown` or `* Joel's update:` over sub-bullets: a person's part of a stand-up round."""
@@ -446,7 +475,9 @@ def _topic_title(head: Block | None) -> str:
         if first == whole
         else head.text.split("\n", 1)[0]
     )
-    match = re.match(r"^[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip()))
+    match = re.match(
+        r"^(?:(?:\.\.\.|…)\s*)?[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip())
+    )
     if match and match[1].strip():
         first = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match[1]))
     # "Replication. Discussion thread": the first sentence names the subject, the rest is notes.
@@ -455,12 +486,14 @@ def _topic_title(head: Block | None) -> str:
     return re.sub(r"[\s:]+$", "", first).strip()[:300] or "Untitled topic"
 
 
-def _presented_title(head: Block | None) -> str | None:
+def _presented_title(head: Block | None, *, asks: bool = False) -> str | None:
     """`Chris: Summary of [recent security release](...)`: a speaker naming the subject they bring.
 
     The subject is the first sentence after the name ("Alex: looking at XNNPACK. With egraphs...").
     Only a short noun-like phrase counts: `Guy: I fixed the bug`, `fitzgen: tail-call PRs landed`
-    or a question is what was said, not a subject.
+    or a question is what was said, not a subject; but with `asks` (the bullet heads sub-bullets),
+    a short question opens the discussion below it and is its subject: `alexcrichton: rename x64
+    to x86, or something else?` over the answers.
     """
     if head is None or head.kind != "para":
         return None
@@ -470,17 +503,72 @@ def _presented_title(head: Block | None) -> str | None:
         return None
     rest = " ".join([label.rest, *(line.strip() for line in lines[1:])])
     text = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", rest)).strip()
+    if asks and (question := _opening_question(text)):
+        return question
     sentence = re.split(r"(?<=[.?!;])\s+", text, maxsplit=1)
-    if len(sentence) == 1 and len(lines) > 1:
-        return None  # a long remark wrapped over lines, not a subject
+    if len(sentence) == 1 and len(lines) > 1 and len(text.split()) > TITLE_MAX_WORDS:
+        # A long remark wrapped over lines, not a subject; "alexcrichton: new math ops in core Wasm
+        # for wide multiplies,\n add-with-overflow" is a short title that just wrapped.
+        return None
     title = sentence[0].rstrip(".").strip()
     words = title.split()
     if not 0 < len(words) <= TITLE_MAX_WORDS or re.search(r"[?!;,:]$", title):
         return None
     first = words[0].lower()
-    if first in _PRONOUNS or first.endswith("ed") or any(w.lower() in _REPORT_WORDS for w in words):
+    if (
+        first in _PRONOUNS
+        or first.endswith("ed")
+        or first in _IRREGULAR_PAST
+        or any(w.lower() in _REPORT_WORDS for w in words)
+    ):
         return None
     return title
+
+
+def title_like(text: str) -> bool:
+    """`Public Registry Name Policy - https://...`, `Quick presentation of Kubecon slides.`; not a
+    remark: `Doesn't eliminate cyber squatting.`, `barrier to creating a namespace, have to own a
+    domain`, `it might share code...`."""
+    text = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text))
+    text = re.sub(r"\s*[-–—:]?\s*<?https?://\S+>?\s*$", "", text).strip()
+    words = text.split()
+    if not words:
+        return True
+    first = words[0].lower()
+    return not (
+        re.search(r",\s+(?:have|has|need|needs|will|would|should|can|could|is|are|was|were)\b", text, re.I)
+        or re.match(r"[a-z]+n['’]t$", first)
+        or first in _PRONOUNS
+        or first in _IRREGULAR_PAST
+    )
+
+
+def _opening_question(text: str) -> str | None:
+    """`more timeouts on OSS-fuzz; take a look?`: the whole text, when it is one short question
+    (a subject and what is asked about it); not `I think we should... right?` (an opinion)."""
+    bare = re.sub(r"\b(?:vs|e\.g|i\.e|etc|cf)\.", "", text)  # "(vs. using DWARF)?" ends no sentence
+    if not text.endswith("?") or "?" in text[:-1] or re.search(r"(?<=[.!])\s", bare):
+        return None
+    words = text.split()
+    # "exceptions: if we have a custom format should we write a dumper?": a subject, then the question.
+    longest = TITLE_MAX_WORDS + (8 if re.match(r"[\w-]+(?:\s[\w-]+)?:\s", text) else 2)
+    if len(words) == 1 and words[0].lower().rstrip("?") not in _OPEN_FLOOR and words[0][:1].islower():
+        return text  # "alexcrichton: exceptions?" over the discussion of exceptions
+    if not 2 <= len(words) <= longest or words[0].lower() in _PRONOUNS | _AUXILIARIES:
+        return None  # "does this sound like the path?", "is this the test that...": about what was just said
+    if is_stop(text.rstrip("?").strip()):
+        return None  # "Next steps?", "Maintainers?": a container or a label, not a subject
+    return text
+
+
+# One-word questions that open the floor, they name no subject.
+_OPEN_FLOOR = {"thoughts", "questions", "objections", "comments", "ideas", "anyone", "anything", "ok", "okay",
+               "right", "yes", "no", "agreed", "consensus", "concerns", "feedback", "others", "else"}  # fmt: skip
+# A question opening with one of these asks about what was just said, it names no subject.
+_AUXILIARIES = {
+    "do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "shall",
+    "has", "have", "had", "am", "may", "might", "must",
+}  # fmt: skip
 
 
 def _head_mode(head: Block) -> str:

@@ -8,9 +8,10 @@ SECTION_PATTERNS = {
     "agenda": r"(?:proposed |meeting |draft |final )?agenda(?: items?)?",
     "attendees": r"attendees|attendance|attending|participants|present|people present|roll call|who'?s here",
     "actions": (
-        r"action items?(?: for .*)?|actions|action|ais|next steps|follow[- ]?ups?|todos?|to-?dos"
-        # "Next steps & action items", "Open action items", "Items for next meeting"
-        r"|(?:open|agreed|new) (?:action items?|actions)|follow[- ]?up (?:items|actions|tasks)"
+        r"action items?(?: (?:for|from) .*)?|actions|action|ais|next steps?|follow[- ]?ups?|todos?|to-?dos"
+        # "Next steps & action items", "Open action items", "Agreed upon action items", "Items for next meeting"
+        r"|(?:open|agreed|agreed[- ]upon|new|remaining|outstanding) (?:action items?|actions|next steps|todos?)"
+        r"|follow[- ]?up (?:items|actions|tasks)"
         r"|(?:action items?|next steps?|follow[- ]?ups?|todos?) ?(?:and|&|/) ?(?:action items?|next steps?|"
         r"follow[- ]?ups?|todos?|decisions)|(?:items |todos? |tasks )?for (?:the )?next (?:meeting|call|time|week)"
     ),
@@ -18,6 +19,8 @@ SECTION_PATTERNS = {
     "container": (
         r"notes|meeting notes|minutes|meeting minutes|discussion|discussions|\(?incomplete\)? notes"
         r"|meeting summary|summary|notes and discussion|notes & discussion"
+        # The summary of the whole meeting a transcription tool writes first ("## Quick recap").
+        r"|(?:quick |meeting )?recap"
     ),
 }
 SECTION_RES = {kind: re.compile(rf"(?:{pattern})", re.I) for kind, pattern in SECTION_PATTERNS.items()}

@@ -4,7 +4,8 @@ The body is written from a RecordSpec, so the importer can write it again from w
 compare (decisions.records.importing.body). MADR's sections come first (context and problem
 statement, decision drivers, considered options, decision outcome with its consequences and
 confirmation, pros and cons "Good, because" / "Neutral, because" / "Bad, because"), then the
-options matrix as a table, the precedents and MADR's more information.
+options matrix as a table, how robust its outcome is (generated, skipped on import), the
+precedents and MADR's more information.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from django.db import models
 
 from decisions.models import ActionItemStatus, Decision, DecisionStatus, PrecedentKind, Rating
-from decisions.records import matrix
+from decisions.records import matrix, sensitivity
 from decisions.records.export.data import rfc_label
 from decisions.records.export.text import block, cell, inline, strong
 from decisions.records.specs import AssessmentSpec, RecordSpec
@@ -28,6 +29,8 @@ TITLES = {
     "confirmation": "Confirmation",
     "pros_and_cons": "Pros and Cons of the Options",
     "matrix": "Options Matrix",
+    # Generated from the matrix on every export; an import skips it (decisions.records.importing.body).
+    "sensitivity": "Sensitivity of the Outcome",
     "precedents": "Precedents",
     "more": "More Information",
 }
@@ -100,6 +103,9 @@ def record_body(spec: RecordSpec, *, holes: bool = False) -> str:
     table = "" if holes else matrix_table(spec)
     if table:
         sections += [f"## {TITLES['matrix']}", table]
+        robustness = sensitivity_section(spec)
+        if robustness:
+            sections += [f"## {TITLES['sensitivity']}", robustness]
     if spec.precedents:
         sections += [f"## {TITLES['precedents']}", precedents(spec)]
     more = more_links(spec)
@@ -183,6 +189,35 @@ def matrix_table(spec: RecordSpec) -> str:
     return "\n".join(lines) + f"\n\nWeighted totals out of a possible {most}."
 
 
+GENERATED = "<!-- Generated from the options matrix on export; an import ignores this section. -->"
+
+
+def sensitivity_section(spec: RecordSpec) -> str:
+    """How robust the outcome is (decisions.records.sensitivity), in the page's words, with the
+    table of weights at which the chosen option (or the leader) stays first."""
+    if not spec.options:
+        return ""
+    names = [option.name for option in spec.options]
+    criteria = [(c.name, c.weight) for c in spec.criteria]
+    rated = {(a.option, a.criterion): a.rating for a in spec.assessments}
+    result = sensitivity.for_names(names, criteria, rated, spec.chosen)
+    if result is None:
+        return ""
+    words = sensitivity.describe(result, [inline(n) for n in names], [inline(n) for n, _ in criteria])
+    lines = [GENERATED, "", words["summary"], "", f"**{words['sentence']}**"]
+    if result.close_call:
+        lines += ["", "**Close call:** a tie, or a lead of less than a tenth of the best possible total."]
+    lines += [
+        "",
+        "| Driver | Weight | Stays first at weights | Outside that range |",
+        "| --- | ---: | --- | --- |",
+    ]
+    for span in result.ranges:
+        stays, outside = sensitivity.range_words(span, [cell(n) for n in names])
+        lines.append(f"| {cell(criteria[span.criterion][0])} | {span.weight} | {stays} | {outside} |")
+    return "\n".join(lines)
+
+
 def _link_target(url: str) -> str:
     for char, code in (("(", "%28"), (")", "%29"), (" ", "%20"), ("<", "%3C"), (">", "%3E")):
         url = url.replace(char, code)
@@ -247,9 +282,10 @@ def index(rows: list[tuple[Decision, str]]) -> str:
         "import_decisions` reads each file back: MADR's front matter (`status`, `date`,",
         "`decision-makers`, `consulted`, `informed`), this site's data under `rfcs-site`, and the",
         "body: edit the text, a driver, an option, an argument or a rating in the options matrix",
-        "and import the folder. The matrix's totals are computed; the precedents and the list at",
-        "the end of More Information are written from `rfcs-site` (edit them there). A change the",
-        "importer cannot take is refused with its file, line and both values; nothing is written.",
+        "and import the folder. The matrix's totals and the Sensitivity of the Outcome are",
+        "computed (an import skips that section); the precedents and the list at the end of More",
+        "Information are written from `rfcs-site` (edit them there). A change the importer cannot",
+        "take is refused with its file, line and both values; nothing is written.",
         "",
     ]
     if not rows:

@@ -5,7 +5,8 @@ The sections are found by MADR's headings in MADR's order (a heading of the text
 problem statement, decision drivers, considered options, the outcome (chosen option and its
 justification), consequences, confirmation, each option's description, arguments ("Good,
 because **Driver** (+ For): note") and why it was not chosen, the options matrix table (weights
-and ratings; totals are computed) and More Information's own text. A rating said both in the
+and ratings; totals are computed) and More Information's own text. The Sensitivity of the
+Outcome section is generated on export and skipped here. A rating said both in the
 table and in an argument is a Claim, settled later against the stored record.
 """
 
@@ -21,7 +22,7 @@ from decisions.records.importing.sections import Heading, Section, headings, spl
 
 _MARKERS = [
     (2, "context"), (2, "drivers"), (2, "options"), (2, "outcome"), (3, "consequences"),
-    (3, "confirmation"), (2, "pros_and_cons"), (2, "matrix"), (2, "precedents"), (2, "more"),
+    (3, "confirmation"), (2, "pros_and_cons"), (2, "matrix"), (2, "sensitivity"), (2, "precedents"), (2, "more"),
 ]  # fmt: skip
 # Bold text as strong() writes it: escaped characters (`\*`, `\\`) or any but a backslash.
 _BOLD = r"\*\*((?:\\.|[^\\])*?)\*\*"
@@ -127,7 +128,7 @@ class _Reader:
                 self.keep(section.start, section.lines)
                 continue
             key = next(k for k, t in written.TITLES.items() if t.casefold() == heading.key)
-            if key != "matrix":
+            if key not in ("matrix", "sensitivity"):
                 self.keep(heading.start, ["#" * heading.level + " " + written.TITLES[key]])
             getattr(self, f"_{key}")(section)
         return self.read
@@ -297,6 +298,10 @@ class _Reader:
                         self.problem(index, f"{text!r} ({name!r}, {criterion!r}) is not a rating")
                     else:
                         self.read.table[(name, criterion)] = (rating, self.line(index))
+
+    def _sensitivity(self, section: Section) -> None:
+        """Generated from the matrix on export: not read, and not compared, so a file whose
+        ratings were edited imports even though this section still says what they were."""
 
     def _precedents(self, section: Section) -> None:
         self.keep(section.start, section.lines)

@@ -21,6 +21,7 @@ from pathlib import Path
 DEV_SIZE = 70
 CHECK_SIZE = 20
 HOLDOUT_SIZE = 30
+FRESH_SIZE = 30
 
 
 def group(path: str) -> tuple[str, str]:
@@ -47,6 +48,12 @@ def select(corpus: Path) -> tuple[list[str], list[str]]:
 
 
 def select_all(corpus: Path) -> tuple[list[str], list[str], list[str]]:
+    """The development, check and holdout sets."""
+    dev, check, holdout, _ = select_sets(corpus)
+    return dev, check, holdout
+
+
+def select_sets(corpus: Path) -> tuple[list[str], list[str], list[str], list[str]]:
     ranked = notes(corpus)
     dev: list[str] = []
     seen: set[tuple[str, str]] = set()
@@ -59,7 +66,8 @@ def select_all(corpus: Path) -> tuple[list[str], list[str], list[str]]:
     rest = [p for p in ranked if p not in dev]
     check = rest[:CHECK_SIZE]
     holdout = rest[CHECK_SIZE : CHECK_SIZE + HOLDOUT_SIZE]
-    return sorted(dev), sorted(check), sorted(holdout)
+    fresh = rest[CHECK_SIZE + HOLDOUT_SIZE : CHECK_SIZE + HOLDOUT_SIZE + FRESH_SIZE]
+    return sorted(dev), sorted(check), sorted(holdout), sorted(fresh)
 
 
 if __name__ == "__main__":
@@ -68,10 +76,12 @@ if __name__ == "__main__":
         if len(sys.argv) > 1
         else Path(__file__).resolve().parents[4] / "shared/corpora/bytecodealliance-meetings"
     )
-    dev, check, holdout = select_all(root)
+    dev, check, holdout, fresh = select_sets(root)
     for path in dev:
         print("dev", path)
     for path in check:
         print("check", path)
     for path in holdout:
         print("holdout", path)
+    for path in fresh:
+        print("fresh", path)

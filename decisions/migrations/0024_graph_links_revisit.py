@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0021_notices'),
+        ('decisions', '0023_drafted_rfcs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,1 @@
+"""Independent ratings of a decision's options matrix: blind sheets, reveal, spread, consensus."""

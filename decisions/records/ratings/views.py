@@ -1,0 +1,215 @@
+"""The independent ratings page of a decision and its forms: rate a cell, submit, invite, reveal,
+put a disagreement on a planned meeting's agenda.
+
+Every form is a plain POST that answers with a redirect, or the page with the problem (422, 409),
+so it all works without JavaScript; htmx gets the rated cell back (with the sheet's status out of
+band), like the record's matrix editor. Refusals are the site's 403 page (Refused).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from decisions.models import MeetingSeries, Person, Rating
+from decisions.permissions import Refused
+from decisions.records.ratings import flow
+from decisions.records.ratings.compare import DISAGREEMENT_SPREAD
+from decisions.records.ratings.state import RatingsView, load
+
+TEMPLATE = "decisions/decision_ratings.html"
+
+
+def _url(view: RatingsView, anchor: str = "") -> str:
+    url = reverse("decisions:decision-ratings", args=[view.decision.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _page(request: HttpRequest, view: RatingsView, status: int = 200, **extra: Any) -> HttpResponse:
+    comparison = view.comparison
+    rater_ids = {rater.person.pk for rater in view.raters}
+    context = {
+        "decision": view.decision,
+        "view": view,
+        "comparison": comparison,
+        "rows": [
+            (row, [(c.criterion, view.cell(row.option.pk, c.criterion.pk)) for c in row.cells])
+            for row in view.matrix.rows
+        ],
+        "ratings": Rating.choices,
+        "threshold": DISAGREEMENT_SPREAD,
+        "candidates": Person.objects.filter(user__isnull=False).exclude(pk__in=rater_ids).order_by("name")
+        if view.may_manage
+        else [],
+        "series": MeetingSeries.objects.order_by("name")
+        if view.may_manage and comparison and comparison.disputed
+        else [],
+        "today": datetime.date.today(),
+        **extra,
+    }
+    return render(request, TEMPLATE, context, status=status)
+
+
+@require_safe
+def decision_ratings(request: HttpRequest, number: int) -> HttpResponse:
+    """The page: who rates, the viewer's own sheet, and what the sheets they may see say together."""
+    return _page(request, load(number, request.user))
+
+
+def _refuse_rating(view: RatingsView) -> None:
+    if not view.may_rate:
+        raise Refused("decision.rate", what=f"rate {view.decision.code}", record=view.decision)
+
+
+def _refuse_managing(view: RatingsView, what: str) -> None:
+    if not view.may_manage:
+        raise Refused("decision.ratings", what=f"{what} of {view.decision.code}", record=view.decision)
+
+
+def _done(request: HttpRequest, view: RatingsView, note: str, anchor: str = "") -> HttpResponse:
+    messages.success(request, note)
+    return redirect(_url(view, anchor))
+
+
+@login_required
+@require_POST
+def ratings_rate(request: HttpRequest, number: int) -> HttpResponse:
+    view = load(number, request.user)
+    _refuse_rating(view)
+    data = request.POST
+    seen = data.get("version", "")
+    error, status, note = "", 200, ""
+    try:
+        note = flow.rate(
+            view.decision,
+            view.viewer,
+            data.get("option"),
+            data.get("criterion"),
+            data.get("rating"),
+            int(seen) if seen.isdigit() else -1,
+        )
+    except flow.RatingError as problem:
+        error, status = str(problem), problem.status
+    anchor = f"sheet-{data.get('option')}-{data.get('criterion')}"
+    if not request.htmx and not error:
+        return _done(request, view, note, anchor)
+    view = load(number, request.user)
+    cell = None
+    if data.get("option", "").isdigit() and data.get("criterion", "").isdigit():
+        cell = view.cell(int(data["option"]), int(data["criterion"]))
+        if error:
+            cell.draft, cell.problem = data.get("rating", ""), error
+    if not request.htmx:
+        return _page(request, view, status, sheet_error=error)
+    row = next((r for r in view.matrix.rows if r.option.pk == cell.option_id), None) if cell else None
+    criterion = next((c for c in view.matrix.criteria if c.pk == cell.criterion_id), None) if cell else None
+    if row is None or criterion is None:
+        return _page(request, view, status, sheet_error=error)
+    context = {"view": view, "decision": view.decision, "row": row, "criterion": criterion, "cell": cell}
+    context.update(ratings=Rating.choices, sheet_note=note, oob=True)
+    return render(request, f"{TEMPLATE}#sheet-cell-answer", context, status=status)
+
+
+@login_required
+@require_POST
+def ratings_submit(request: HttpRequest, number: int) -> HttpResponse:
+    view = load(number, request.user)
+    _refuse_rating(view)
+    try:
+        flow.submit(view.decision, view.viewer)
+    except flow.RatingError as problem:
+        return _page(request, view, problem.status, sheet_error=str(problem))
+    return _done(
+        request, view, "Your ratings are submitted. You now see the others who submitted.", "results"
+    )
+
+
+@login_required
+@require_POST
+def ratings_invite(request: HttpRequest, number: int) -> HttpResponse:
+    view = load(number, request.user)
+    _refuse_managing(view, "invite raters")
+    chosen = request.POST.get("person", "")
+    person = Person.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if person is None:
+        return _page(request, view, 422, invite_error="Choose a person to invite.")
+    try:
+        made = flow.invite(view.decision, person, request.user)
+    except flow.RatingError as problem:
+        return _page(request, view, problem.status, invite_error=str(problem))
+    note = f"Invited {person.name} to rate." if made else f"{person.name} rates already."
+    return _done(request, view, note, "raters")
+
+
+@login_required
+@require_POST
+def ratings_reveal(request: HttpRequest, number: int) -> HttpResponse:
+    view = load(number, request.user)
+    _refuse_managing(view, "reveal the ratings")
+    made = flow.reveal(view.decision, request.user)
+    return _done(
+        request,
+        view,
+        "Everyone's ratings are revealed." if made else "They were revealed already.",
+        "results",
+    )
+
+
+def _agenda_problem(
+    request: HttpRequest, view: RatingsView, status: int, problem: str, point: str, kept: dict[str, str]
+) -> HttpResponse:
+    """The page again with the problem beside the point's form, and what was typed kept."""
+    comparison = view.comparison
+    cell = next(
+        (c for c in (comparison.disputed if comparison else []) if c.key == point),
+        None,
+    )
+    if cell is None:  # the point is gone: say so at the top of the page
+        messages.error(request, problem)
+        return redirect(_url(view, "points"))
+    return _page(request, view, status, agenda_error=problem, agenda_point=point, **kept)
+
+
+@login_required
+@require_POST
+def ratings_agenda(request: HttpRequest, number: int) -> HttpResponse:
+    view = load(number, request.user)
+    _refuse_managing(view, "put a disagreement on a meeting's agenda")
+    data = request.POST
+    comparison = view.comparison
+    point = None
+    if comparison is not None:
+        point = next((c for c in comparison.disputed if c.key == data.get("point")), None)
+    series = (
+        MeetingSeries.objects.filter(pk=int(data["series"])).first()
+        if data.get("series", "").isdigit()
+        else None
+    )
+    try:
+        date = datetime.date.fromisoformat(data.get("date", ""))
+    except ValueError:
+        date = None
+    problem = (
+        "That disagreement is not a discussion point any more; reload the page." if point is None
+        else "Choose the meeting series." if series is None
+        else "Give the meeting's date as YYYY-MM-DD." if date is None
+        else ""
+    )  # fmt: skip
+    kept = {"agenda_series": data.get("series", ""), "agenda_date": data.get("date", "")}
+    if problem:
+        return _agenda_problem(request, view, 422, problem, data.get("point", ""), kept)
+    try:
+        meeting, added = flow.put_on_agenda(view.decision, point, series, date, request.user)
+    except flow.RatingError as refused:
+        return _agenda_problem(request, view, refused.status, str(refused), data.get("point", ""), kept)
+    where = f"the agenda of {meeting}"
+    note = f"Put on {where}." if added else f"It is on {where} already."
+    messages.success(request, note)
+    return redirect(f"{meeting.get_absolute_url()}#agenda")
