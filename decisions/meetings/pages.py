@@ -7,7 +7,6 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import BigIntegerField, Case, Value, When
-from django.db.models.functions import Cast
 
 from decisions.caching.union import DATE, INT, TEXT, PreparedUnion, Relation, Rows, fingerprint
 from decisions.models import (
@@ -134,6 +133,8 @@ class MeetingPage:
 # A boolean in an integer column: PostgreSQL's UNION will not mix boolean and bigint.
 AWAITING = Case(When(awaiting_review=True, then=Value(1)), default=Value(0), output_field=BigIntegerField())
 PLANNED = Case(When(planned=True, then=Value(1)), default=Value(0), output_field=BigIntegerField())
+# PostgreSQL has no cast from boolean to bigint (only to integer): the same 1 or 0 as a CASE.
+LOOSE = Case(When(loose=True, then=Value(1)), default=Value(0), output_field=BigIntegerField())
 
 
 def _meeting_relations(ids: Any) -> list[Relation]:
@@ -146,7 +147,7 @@ def _meeting_relations(ids: Any) -> list[Relation]:
                   "source_html": (TEXT, "source_html"), "date": (DATE, "date")}),
         Relation("topic", Topic.objects.filter(meeting__in=ids), "meeting_id",
                  {"id": (INT, "pk"), "order": (INT, "order"), "title": (TEXT, "title"),
-                  "anchor": (TEXT, "anchor"), "body_html": (TEXT, "body_html"), "loose": (INT, Cast("loose", BigIntegerField()))}),
+                  "anchor": (TEXT, "anchor"), "body_html": (TEXT, "body_html"), "loose": (INT, LOOSE)}),
         Relation("remark", Remark.objects.filter(topic__meeting__in=ids), "topic__meeting_id",
                  {"id": (INT, "pk"), "topic_id": (INT, "topic_id"), "order": (INT, "order"),
                   "depth": (INT, "depth"), "speaker_id": (INT, "speaker_id"), "speaker_name": (TEXT, "speaker_name"),
