@@ -75,6 +75,8 @@ BUILT_GOAL_RATIO = {
     "api_motions": 8,
     "decision_md": 10,
     "rfc_search": 15,
+    "search_rare": 15,
+    "search_common": 100,
     "api_search": 15,
     "decision_review": 8,
 }
@@ -83,6 +85,12 @@ ENFORCE_SLACK = 1.25
 # Pages for a signed-in account (bench.drafted.bench_writer): the rest are a visitor's.
 SIGNED_IN = {"decision_draft_rfc"}
 SEARCH_QUERY = "instance allocator"
+# A phrase in a few dozen documents at the large scale (a codename in RFC titles, bench.seed; none
+# below it), and a word in about a third of all documents whatever the scale.
+RARE_PHRASE = '"amber heron"'
+COMMON_WORD = "feature"
+# The search pages, with the query each runs: the bench also reports how many documents match.
+SEARCHES = {"rfc_search": SEARCH_QUERY, "search_rare": RARE_PHRASE, "search_common": COMMON_WORD}
 TITLE_QUERY = "async"
 
 
@@ -192,6 +200,9 @@ class Prepared:
     vendor: str
     scale: str
     seconds: dict[str, float] = field(default_factory=dict)
+    # The same steps in this process's CPU time: what a busy machine leaves out of the wall time
+    # (all of SQLite's work; on PostgreSQL the server's own work is not in it).
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
 
 
@@ -215,13 +226,15 @@ def migrate_and_seed(
     prepared.seconds["migrate"] = round(time.monotonic() - started, 2)
     seeder = Seeder(reporter.progress("seeding"))
     for step in (base_of(scale), scale):
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.process_time()
         seeder.grow(step)
-        seeder.counts["motions"] = seed_motions()  # bench.signoff: pages with a sign-off panel
+        # bench.signoff: pages with a sign-off panel
+        seeder.counts["motions"] = seed_motions(step.motions_every)
         seeder.counts["rating_rounds"] = seed_ratings()  # bench.ratings: sheets to compare
         seeder.counts["drafted_rfcs"] = seed_drafted()  # bench.drafted: RFCs drafted from decisions
         prepared.seconds[f"seed_{step.name}"] = round(time.monotonic() - started, 2)
-        started = time.monotonic()
+        prepared.cpu_seconds[f"seed_{step.name}"] = round(time.process_time() - cpu, 2)
+        started, cpu = time.monotonic(), time.process_time()
         rebuild_index(progress=reporter.progress("indexing"))
         if connection.vendor == "postgresql":
             # What autovacuum does after a bulk load: the planner needs row counts, and GIN
@@ -229,6 +242,7 @@ def migrate_and_seed(
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         prepared.seconds[f"index_{step.name}"] = round(time.monotonic() - started, 2)
+        prepared.cpu_seconds[f"index_{step.name}"] = round(time.process_time() - cpu, 2)
         if between and step is not scale:
             between("base")
     prepared.rows = dict(seeder.counts)
@@ -286,6 +300,8 @@ def page_urls(stage: str, scale_name: str) -> dict[str, str]:
         "rfc_list_q": reverse("decisions:rfc-list") + f"?q={quote(TITLE_QUERY)}",
         "rfc_detail": rfc.get_absolute_url(),
         "rfc_search": reverse("decisions:search") + f"?q={quote(SEARCH_QUERY)}",
+        "search_rare": reverse("decisions:search") + f"?q={quote(RARE_PHRASE)}",
+        "search_common": reverse("decisions:search") + f"?q={quote(COMMON_WORD)}",
         "meeting_detail": meeting.get_absolute_url(),
         "decision_detail": decision.get_absolute_url(),
         "decision_md": reverse("decisions:decision-markdown", args=[decision.number]),
@@ -355,6 +371,14 @@ def median_ms(client: Any, url: str, runs: int, warmup: int) -> float:
     return statistics.median(samples) * 1000
 
 
+def matches(query: str) -> dict[str, int]:
+    """How many documents a search matches, out of how many in the index."""
+    from decisions.search.models import SearchEntry
+    from decisions.search.results import Results
+
+    return {"found": Results(query).count(), "documents": SearchEntry.objects.count()}
+
+
 # The run ---------------------------------------------------------------------------------------
 
 
@@ -406,6 +430,8 @@ def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str
             "constant": len(set(cold)) == 1 and len(set(warm)) == 1,
             "url": url,
         }
+        if name in SEARCHES:
+            pages[name]["matches"] = matches(SEARCHES[name])
         if name in TARGET_RATIO:
             pages[name]["target_ratio"] = TARGET_RATIO[name]
         if name in TARGET_MS:
@@ -423,6 +449,7 @@ def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str
         "constant": all(page["constant"] for page in pages.values()),
         "rows": prepared.rows,
         "seconds": prepared.seconds,
+        "cpu_seconds": prepared.cpu_seconds,
         "cores": os.cpu_count(),
         "load_average": round(load, 2),
     }
@@ -484,13 +511,22 @@ def table(result: dict[str, Any]) -> str:
             f"{page['built_ms']:>10.2f}{page['built_ratio']:>9.1f}{goal:>8}{queries:>9}"
             f"{page['queries_warm']:>6}{'yes' if page['constant'] else 'NO':>10}{verdict}"
         )
+    for name, page in result["pages"].items():
+        if "matches" in page:
+            found, documents = page["matches"]["found"], page["matches"]["documents"]
+            lines.append(
+                f"{name} matches {found:,} of {documents:,} documents ({found / max(1, documents):.1%})"
+            )
     lines.append("seconds: " + ", ".join(f"{k} {v}" for k, v in result["seconds"].items()))
+    lines.append(
+        "cpu seconds (this process): " + ", ".join(f"{k} {v}" for k, v in result["cpu_seconds"].items())
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--scale", choices=["tiny", "small", "default"], default="default")
+    parser.add_argument("--scale", choices=["tiny", "small", "default", "large"], default="default")
     parser.add_argument(
         "--runs", type=int, default=int(os.environ.get("RUNS") or 40), help="timed runs per page"
     )

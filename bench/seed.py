@@ -1,9 +1,10 @@
 """Seed a throwaway database at benchmark scale, fast.
 
-Rows go in with bulk_create, which skips Model.save(), so the `*_html` fields are filled here:
-every distinct Markdown text is rendered once and its HTML reused, as save() would have stored
-it. RFC bodies are real RFCs of real length (the Bytecode Alliance corpus in ../shared/ when it
-is there, else the three copied into bench/data/rfcs/). The seeder can grow the same database in
+Rows go in with bulk_create or insert() (one executemany per table), which skip Model.save(),
+so the `*_html` fields are filled here: every distinct Markdown text is rendered once and its
+HTML reused, as save() would have stored it. RFC bodies are real RFCs of real length (the
+Bytecode Alliance corpus in ../shared/ when it is there, else the three copied into
+bench/data/rfcs/); at the large scale, one or two sections of one (Scale.rfc_bodies). The seeder can grow the same database in
 steps (`grow`), so query counts can be compared at two sizes without seeding twice.
 """
 
@@ -17,6 +18,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from django.core.management.color import no_style
+from django.db import connections, router, transaction
+from django.db.models import Max, Model
 from django.utils.text import slugify
 
 from decisions import markdown
@@ -68,12 +72,29 @@ class Scale:
     decisions: int
     people: int = 200
     precedents: int = 60
+    # "whole": every RFC body is a whole real RFC (about 25 KB). "sections": one or two
+    # consecutive sections of one, as at 100,000 RFCs whole ones would make the seeding run
+    # for ten minutes (and real RFC collections hold short documents too); their titles then
+    # carry a project codename, so that a phrase is found in a few dozen documents only.
+    rfc_bodies: str = "whole"
+    # Every how many-th RFC and decision gets a motion (bench.signoff).
+    motions_every: int = 50
 
 
 SCALES: dict[str, Scale] = {
     "tiny": Scale("tiny", rfcs=60, meetings=8, decisions=6, people=40, precedents=12),
     "small": Scale("small", rfcs=200, meetings=40, decisions=20, people=80, precedents=24),
     "default": Scale("default", rfcs=10_000, meetings=2_000, decisions=1_000, people=400, precedents=150),
+    "large": Scale(
+        "large",
+        rfcs=100_000,
+        meetings=10_000,
+        decisions=5_000,
+        people=600,
+        precedents=200,
+        rfc_bodies="sections",
+        motions_every=500,
+    ),
 }
 
 
@@ -86,7 +107,51 @@ def base_of(scale: Scale) -> Scale:
         decisions=min(scale.decisions, 3),
         people=scale.people,
         precedents=scale.precedents,
+        rfc_bodies=scale.rfc_bodies,
+        motions_every=scale.motions_every,
     )
+
+
+def insert(model: type[Model], objects: Sequence[Model | tuple], *, numbered: bool = False) -> None:
+    """bulk_create() at a fraction of its cost, for the many rows of the large scale.
+
+    Each value is prepared by its field as bulk_create() prepares it (pre_save, then the
+    database form), and the rows go in with one executemany() per table, without the SQL per
+    value that Django's compiler builds (most of the seeding's time at the large scale). A row
+    may also be a tuple of the values of the fields other than the key, in their order (the
+    two ids of a many-to-many row). `numbered` gives the objects their keys first (the next
+    free ones, as the database would: nothing is ever deleted while seeding).
+    """
+    if not objects:
+        return
+    using = router.db_for_write(model)
+    connection = connections[using]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    if numbered:
+        first = (model.objects.using(using).aggregate(last=Max("pk"))["last"] or 0) + 1
+        for offset, obj in enumerate(objects):
+            obj.pk = first + offset
+        fields = [model._meta.pk, *fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    rows = [
+        obj
+        if isinstance(obj, tuple)
+        else tuple(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)
+        for obj in objects
+    ]
+    if any(len(row) != len(fields) for row in rows):
+        raise ValueError(f"a row of {model.__name__} does not have its {len(fields)} values")
+    # One transaction, as bulk_create() has: in autocommit each row would be one.
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+        if numbered:
+            for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
+                cursor.execute(statement)
 
 
 # Text pools ------------------------------------------------------------------------------------
@@ -128,6 +193,43 @@ CRITERIA = ["Runtime cost", "Compile time", "Safety", "Maintenance burden", "Emb
 OPTIONS = ["Keep the status quo", "Do it in the runtime", "Do it in the compiler", "A new crate",
            "Feature flag first", "Upstream the patch", "Generate the code", "Hand-written fast path",
            "Delegate to the host", "A config option", "Two-phase rollout", "Adopt the proposal as is"]  # fmt: skip
+
+
+# Project codenames for the titles of RFCs at the "sections" scale: 48 x 48 two-word phrases.
+CODE_ADJECTIVES = ["amber", "brisk", "cobalt", "dusky", "ember", "fallow", "gilded", "hazel", "indigo",
+                   "jasper", "kelp", "lilac", "mossy", "nimble", "ochre", "pewter", "quiet", "russet",
+                   "sable", "tawny", "umber", "vivid", "wintry", "yonder", "azure", "bronze", "coral",
+                   "dapple", "ebony", "frosty", "granite", "hollow", "ivory", "jade", "kindled", "lunar",
+                   "maple", "north", "opal", "plum", "quartz", "rustic", "silver", "topaz", "velvet",
+                   "willow", "zephyr", "cinder"]  # fmt: skip
+CODE_NOUNS = ["heron", "otter", "lynx", "marten", "osprey", "badger", "falcon", "gecko", "ibis", "jackal",
+              "kestrel", "lemur", "magpie", "newt", "ocelot", "puffin", "quokka", "raven", "stoat",
+              "tapir", "urchin", "vole", "wombat", "yak", "auk", "bison", "crane", "dingo", "egret",
+              "ferret", "gannet", "hare", "impala", "jay", "koala", "loon", "mole", "narwhal", "oriole",
+              "pika", "quail", "robin", "shrike", "tern", "viper", "wren", "zebu", "plover"]  # fmt: skip
+
+
+def codename(index: int) -> str:
+    """The codename of the index-th RFC: each of the 2,304 is given to every 2,304th RFC."""
+    pair = (index * 7919) % (len(CODE_ADJECTIVES) * len(CODE_NOUNS))
+    return f"{CODE_ADJECTIVES[pair // len(CODE_NOUNS)]} {CODE_NOUNS[pair % len(CODE_NOUNS)]}"
+
+
+def sections_of(text: str) -> list[str]:
+    """The text cut before each level-1 or level-2 heading outside code fences (the first piece
+    keeps what comes before the first heading)."""
+    pieces: list[list[str]] = [[]]
+    fence = ""
+    for line in text.splitlines(keepends=True):
+        stripped = line.lstrip()
+        if fence and stripped.startswith(fence):
+            fence = ""
+        elif not fence and stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif not fence and line.startswith(("# ", "## ")) and any(piece.strip() for piece in pieces[-1]):
+            pieces.append([])
+        pieces[-1].append(line)
+    return ["".join(piece) for piece in pieces if "".join(piece).strip()]
 
 
 def _paragraphs(rng: random.Random, count: int) -> str:
@@ -190,6 +292,9 @@ class Seeder:
         self.topics_of: dict[int, list[int]] = {}
         self.decision_ids: list[int] = []
         self.bodies: list[tuple[str, Rendered]] = []
+        self.sections: list[list[str]] = []
+        self.section_bodies: dict[tuple[int, int, int], Rendered] = {}
+        self.rfc_bodies = "whole"
         self.templates: list[MeetingTemplate] = []
 
     # Shared records ----------------------------------------------------------------------------
@@ -240,7 +345,9 @@ class Seeder:
                 for index in range(scale.precedents)
             ]
         )
-        self.bodies = [(title, render(text)) for title, text in rfc_texts()]
+        texts = rfc_texts()
+        self.bodies = [(title, render(text)) for title, text in texts]
+        self.sections = [sections_of(text) for _, text in texts]
         self.templates = [self._meeting_template(k) for k in range(16)]
 
     def _meeting_template(self, k: int) -> MeetingTemplate:
@@ -271,6 +378,7 @@ class Seeder:
     def grow(self, scale: Scale) -> None:
         """Add RFCs, meetings and decisions until the database holds `scale` of each."""
         self._shared(scale)
+        self.rfc_bodies = scale.rfc_bodies
         self._add("rfcs", scale.rfcs, 500, self._rfcs)
         self._add("meetings", scale.meetings, 100, self._meetings)
         self._add("decisions", scale.decisions, 100, self._decisions)
@@ -295,6 +403,9 @@ class Seeder:
             title = f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)}{rng.choice(QUALIFIERS)}"
             if index % 7 == 0:
                 title = base_title
+            if self.rfc_bodies == "sections":
+                body = self._section_body(index)
+                title = f"{title} ({codename(index)})"
             supersedes = rng.choice(self.rfc_ids) if self.rfc_ids and rng.random() < 0.03 else None
             rfcs.append(
                 RFC(
@@ -311,26 +422,32 @@ class Seeder:
                     supersedes_id=supersedes,
                 )
             )
-        rfcs = RFC.objects.bulk_create(rfcs, batch_size=250)
+        insert(RFC, rfcs, numbered=True)
         ids = [rfc.pk for rfc in rfcs]
         self.rfc_ids += ids
         authors, areas, changes = [], [], []
         for rfc in rfcs:
-            authors += [
-                RFC.authors.through(rfc_id=rfc.pk, person_id=person.pk)
-                for person in self._some(self.people, 1, 3)
-            ]
-            areas += [
-                RFC.areas.through(rfc_id=rfc.pk, area_id=area.pk) for area in self._some(self.areas, 1, 2)
-            ]
+            authors += [(rfc.pk, person.pk) for person in self._some(self.people, 1, 3)]
+            areas += [(rfc.pk, area.pk) for area in self._some(self.areas, 1, 2)]
             changes.append(RFCStatusChange(rfc_id=rfc.pk, from_status="", to_status=RFCStatus.DRAFT))
             if rfc.status != RFCStatus.DRAFT:
                 changes.append(
                     RFCStatusChange(rfc_id=rfc.pk, from_status=RFCStatus.DRAFT, to_status=rfc.status)
                 )
-        RFC.authors.through.objects.bulk_create(authors, batch_size=2000)
-        RFC.areas.through.objects.bulk_create(areas, batch_size=2000)
-        RFCStatusChange.objects.bulk_create(changes, batch_size=2000)
+        insert(RFC.authors.through, authors)
+        insert(RFC.areas.through, areas)
+        insert(RFCStatusChange, changes)
+
+    def _section_body(self, index: int) -> Rendered:
+        """One or two consecutive sections of a real RFC, each distinct run rendered once."""
+        which = index % len(self.sections)
+        sections = self.sections[which]
+        turn = index // len(self.sections)
+        start, length = turn % len(sections), 1 + (turn // len(sections)) % 2
+        key = (which, start, length)
+        if key not in self.section_bodies:
+            self.section_bodies[key] = render("".join(sections[start : start + length]))
+        return self.section_bodies[key]
 
     def _meetings(self, low: int, high: int) -> None:
         rng = self.rng
@@ -367,7 +484,7 @@ class Seeder:
                 )
                 for order, (title, anchor, body, _) in enumerate(template.topics)
             ]
-        topics = Topic.objects.bulk_create(topics, batch_size=1000)
+        insert(Topic, topics, numbered=True)
         remarks, items, attendees, rfcs, links = [], [], [], [], []
         topic_iter = iter(topics)
         for meeting, template in zip(meetings, shapes, strict=True):
@@ -388,11 +505,8 @@ class Seeder:
                 ]
             present = {self.people[i].pk for i in template.speakers}
             present |= {person.pk for person in self._some(self.people, 2, 6)}
-            attendees += [Meeting.attendees.through(meeting_id=meeting.pk, person_id=pk) for pk in present]
-            rfcs += [
-                Meeting.rfcs.through(meeting_id=meeting.pk, rfc_id=pk)
-                for pk in self._some(self.rfc_ids, 1, 3)
-            ]
+            attendees += [(meeting.pk, pk) for pk in present]
+            rfcs += [(meeting.pk, pk) for pk in self._some(self.rfc_ids, 1, 3)]
             for order in range(rng.randint(2, 4)):
                 owner = rng.choice(self.people)
                 items.append(
@@ -417,11 +531,11 @@ class Seeder:
                 )
                 for n in range(rng.randint(1, 2))
             ]
-        Remark.objects.bulk_create(remarks, batch_size=2000)
-        ActionItem.objects.bulk_create(items, batch_size=2000)
-        Meeting.attendees.through.objects.bulk_create(attendees, batch_size=2000)
-        Meeting.rfcs.through.objects.bulk_create(rfcs, batch_size=2000)
-        MeetingLink.objects.bulk_create(links, batch_size=2000)
+        insert(Remark, remarks)
+        insert(ActionItem, items)
+        insert(Meeting.attendees.through, attendees)
+        insert(Meeting.rfcs.through, rfcs)
+        insert(MeetingLink, links)
 
     def _decision_texts(self) -> dict[str, list[Rendered]]:
         if not hasattr(self, "_texts"):
@@ -488,8 +602,8 @@ class Seeder:
                         weight=rng.randint(1, 5), order=order,
                     )
                 )  # fmt: skip
-        options = Option.objects.bulk_create(options, batch_size=1000)
-        criteria = Criterion.objects.bulk_create(criteria, batch_size=1000)
+        insert(Option, options, numbered=True)
+        insert(Criterion, criteria, numbered=True)
         assessments = []
         for n, decision in enumerate(decisions):
             mine = options[n * 6 : n * 6 + 6]
@@ -506,7 +620,7 @@ class Seeder:
                     )
             if decision.decided_on:
                 decision.chosen_option_id = rng.choice(mine).pk
-        Assessment.objects.bulk_create(assessments, batch_size=2000)
+        insert(Assessment, assessments)
         Decision.objects.bulk_update(
             [d for d in decisions if d.chosen_option_id], ["chosen_option"], batch_size=200
         )
@@ -524,14 +638,8 @@ class Seeder:
                 )
                 for order, person in enumerate(self._some(self.people, 1, 3))
             ]
-            areas += [
-                Decision.areas.through(decision_id=decision.pk, area_id=area.pk)
-                for area in self._some(self.areas, 1, 2)
-            ]
-            rfcs += [
-                Decision.related_rfcs.through(decision_id=decision.pk, rfc_id=pk)
-                for pk in self._some(self.rfc_ids, 1, 3)
-            ]
+            areas += [(decision.pk, area.pk) for area in self._some(self.areas, 1, 2)]
+            rfcs += [(decision.pk, pk) for pk in self._some(self.rfc_ids, 1, 3)]
             meetings = self._some(self.meeting_ids, 1, 3)
             discussed += [
                 DecisionMeeting(
@@ -575,14 +683,14 @@ class Seeder:
                         label=f"RFC {900_000 + decision.number}",
                     )
                 )  # fmt: skip
-        DecisionOwner.objects.bulk_create(owners, batch_size=2000)
-        Decision.areas.through.objects.bulk_create(areas, batch_size=2000)
-        Decision.related_rfcs.through.objects.bulk_create(rfcs, batch_size=2000)
-        DecisionMeeting.objects.bulk_create(discussed, batch_size=2000)
-        DecisionPrecedent.objects.bulk_create(cited, batch_size=2000)
-        DecisionStatusChange.objects.bulk_create(changes, batch_size=2000)
-        ActionItem.objects.bulk_create(items, batch_size=2000)
-        PendingReference.objects.bulk_create(pending, batch_size=2000)
+        insert(DecisionOwner, owners)
+        insert(Decision.areas.through, areas)
+        insert(Decision.related_rfcs.through, rfcs)
+        insert(DecisionMeeting, discussed)
+        insert(DecisionPrecedent, cited)
+        insert(DecisionStatusChange, changes)
+        insert(ActionItem, items)
+        insert(PendingReference, pending)
 
 
 def corpus_size() -> tuple[int, int]:

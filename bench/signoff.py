@@ -44,14 +44,14 @@ def _motion(record: RFC | Decision, teams: list[Team], now: datetime.datetime) -
         flow.record_position(motion, person=person, kind=PositionKind.APPROVE, after=0, now=start)
 
 
-def seed_motions() -> int:
-    """Add the motions; return how many records now have one."""
+def seed_motions(every: int = EVERY) -> int:
+    """Add the motions (to every `every`-th record); return how many records now have one."""
     teams = _teams()
     now = timezone.now()
     for model in (RFC, Decision):
         ordered = model.objects.filter(motions__isnull=True).order_by("pk")
         for record in ordered.filter(
-            pk__in=[pk for pk in ordered.values_list("pk", flat=True) if pk % EVERY == 1]
+            pk__in=[pk for pk in ordered.values_list("pk", flat=True) if pk % every == 1]
         ):
             _motion(record, teams, now)
     return (

@@ -21,6 +21,8 @@ PAGES = [
     "rfc_list",
     "rfc_detail",
     "rfc_search",
+    "search_rare",
+    "search_common",
     "meeting_detail",
     "decision_detail",
     "decision_md",
@@ -54,6 +56,12 @@ def test_the_bench_reports_every_page_next_to_the_floor(bench):
         page = result["pages"][name]
         assert page["median_ms"] > 0
         assert page["ratio"] == pytest.approx(page["median_ms"] / result["floor_ms"], rel=0.05, abs=0.1)
+    # The search pages say how many documents their query matches, out of all in the index.
+    for name in ("rfc_search", "search_rare", "search_common"):
+        matches = result["pages"][name]["matches"]
+        assert 0 <= matches["found"] <= matches["documents"]
+    assert result["pages"]["search_common"]["matches"]["found"] > 0
+    assert set(result["cpu_seconds"]) == set(result["seconds"]) - {"migrate"}
 
 
 def test_every_page_stays_within_ten_queries_whatever_the_data_size(bench):

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -123,14 +126,32 @@ class PreparedUnion:
             self._compiled[key] = (union, sql, tuple(params), tuple(r.tag for r in relations))
         union, sql, params, tags = self._compiled[key]
         wanted = {self.MARKER - index: value for index, value in enumerate(ids)}
+        values: Sequence[Any] | dict[str, Any] = [
+            wanted.get(param, param) if isinstance(param, int) else param for param in params
+        ]
+        if connections[using].vendor == "sqlite":
+            sql, values = _named(sql), {f"p{index}": value for index, value in enumerate(values)}
         with _cursor(connections[using]) as cursor:
-            cursor.execute(
-                sql, [wanted.get(param, param) if isinstance(param, int) else param for param in params]
-            )
+            cursor.execute(sql, values)
             rows = cursor.fetchall()
         if connections[using].vendor == "sqlite" and (union.positions[DATE] or union.positions[DATETIME]):
             rows = [_parse_sqlite(row, union.positions) for row in rows]
         return union.group(rows, tags)
+
+
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+@lru_cache(maxsize=64)
+def _named(sql: str) -> str:
+    """The SQL with its %s placeholders named (%(p0)s, %(p1)s...), worked out once per statement.
+
+    Django's SQLite cursor turns %s into ? with a regular expression on every execute, which
+    on a union of 20 KB took longer than running it (1.5 ms); named placeholders it fills in
+    with one % formatting instead.
+    """
+    count = itertools.count()
+    return _PLACEHOLDER.sub(lambda _: f"%(p{next(count)})s", sql)
 
 
 def _cursor(connection: Any) -> Any:

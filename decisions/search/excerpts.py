@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -41,6 +42,14 @@ def fold(text: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=64)
+def _starts_pattern(starts: tuple[str, ...]) -> re.Pattern:
+    """A word beginning with one of `starts` (shortest first, so any that fits is found)."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(start) for start in starts) + ")")
+
+
 _PUNCTUATION = re.compile(r"[^\w\s]*")
 
 
@@ -57,7 +66,19 @@ def excerpt(window: str, starts: list[str], *, clipped_start: bool, clipped_end:
         words = words[:-1]
     if not words:
         return ""
-    hits = [i for i, word in enumerate(words) if fold(word[0]).startswith(tuple(starts))]
+    wanted_starts = tuple(starts)
+    if window.isascii():
+        # Folding ASCII is lowering, which keeps every position: one search of the lowered
+        # window finds the words that start like a query word (a start with a character that
+        # is not a letter or digit never fits inside a word).
+        fitting = sorted((start for start in wanted_starts if _WORD.fullmatch(start)), key=len)
+        at = {word.start(): i for i, word in enumerate(words)}
+        hits = []
+        if fitting:
+            pattern = _starts_pattern(tuple(fitting))
+            hits = [at[found.start()] for found in pattern.finditer(window.lower()) if found.start() in at]
+    else:
+        hits = [i for i, word in enumerate(words) if fold(word[0]).startswith(wanted_starts)]
     first = 0
     if hits:
         # The run of SNIPPET_TOKENS words from a hit holding the most hits, centred on its hits
