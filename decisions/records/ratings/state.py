@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from decisions.caching.union import DATETIME, INT, TEXT, Relation
+from decisions.caching.union import load as load_rows
 from decisions.models import Decision, Person, RatingRound, RatingSheet, SheetRating
 from decisions.people.linking import person_for
 from decisions.permissions import can_manage_ratings, can_rate
@@ -98,23 +101,73 @@ class RatingsView:
         return sum(1 for rater in self.raters if rater.sheet and rater.sheet.submitted)
 
 
+def _sheets_and_deciders(
+    decision: Decision, round_: RatingRound | None
+) -> tuple[list[RatingSheet], list[Person]]:
+    """The round's sheets (in their order, each with its person and how many cells it has, not
+    their values) and the record's deciders (in the record's order), in one UNION query."""
+    counted = (
+        SheetRating.objects.filter(sheet=OuterRef("pk")).order_by().values("sheet").annotate(n=Count("pk"))
+    )
+    person = {"person_id": (INT, "person_id"), "name": (TEXT, "person__name"), "slug": (TEXT, "person__slug"),
+              "user_id": (INT, "person__user_id")}  # fmt: skip
+    relations = [
+        Relation(
+            "decider",
+            decision.ownerships.filter(role__in=DECIDING_ROLES),
+            "decision_id",
+            {**person, "order": (INT, "order"), "id": (INT, "pk")},
+        )
+    ]
+    if round_ is not None:
+        relations.append(
+            Relation(
+                "sheet",
+                RatingSheet.objects.filter(round=round_),
+                "round_id",
+                {
+                    **person,
+                    "id": (INT, "pk"),
+                    "invited_by_id": (INT, "invited_by_id"),
+                    "ratings_count": (
+                        INT,
+                        Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0),
+                    ),
+                    "created_at": (DATETIME, "created_at"),
+                    "submitted_at": (DATETIME, "submitted_at"),
+                    "revised_at": (DATETIME, "revised_at"),
+                },
+            )
+        )
+    rows = load_rows(relations)
+
+    def person_of(row: dict[str, Any]) -> Person:
+        return Person(pk=row["person_id"], name=row["name"], slug=row["slug"], user_id=row["user_id"])
+
+    deciders = [
+        person_of(row) for _, row in sorted(rows["decider"], key=lambda r: (r[1]["order"], r[1]["id"]))
+    ]
+    sheets = []
+    for _, row in sorted(rows.get("sheet", []), key=lambda r: (r[1]["created_at"], r[1]["id"])):
+        sheet = RatingSheet(
+            pk=row["id"], round=round_, person=person_of(row), invited_by_id=row["invited_by_id"],
+            created_at=row["created_at"], submitted_at=row["submitted_at"], revised_at=row["revised_at"],
+        )  # fmt: skip
+        sheet.ratings_count = row["ratings_count"]
+        sheets.append(sheet)
+    return sheets, deciders
+
+
 def load(number: int, user: Any) -> RatingsView:
-    """Everything the ratings page shows this user: 7 queries, whatever the numbers of raters,
-    options and criteria (the decision with its round, sheets, visible ratings, deciders, and
-    the matrix's criteria, options and ratings)."""
+    """Everything the ratings page shows this user: 6 queries, whatever the numbers of raters,
+    options and criteria (the decision with its round; its sheets and deciders in one; the
+    visible ratings; the matrix's criteria, options and ratings)."""
     decision = Decision.objects.select_related("rating_round", "chosen_option").filter(number=number).first()
     if decision is None:
         raise Http404(f"No decision DR-{number:04d}.")
     round_ = getattr(decision, "rating_round", None)
     viewer = person_for(user)
-    sheets: list[RatingSheet] = []
-    if round_ is not None:
-        # How many cells each sheet has (who has started) comes with the sheet, not its values.
-        sheets = list(round_.sheets.select_related("person").annotate(ratings_count=Count("ratings")))
-    deciders = [
-        ownership.person
-        for ownership in decision.ownerships.filter(role__in=DECIDING_ROLES).select_related("person")
-    ]
+    sheets, deciders = _sheets_and_deciders(decision, round_)
     visible = visible_sheets(round_, sheets, viewer)
     ratings: dict[int, dict[tuple[int, int], SheetCell]] = {}
     if visible:

@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.caching.union import TEXT, Relation
+from decisions.caching.union import load as load_rows
 from decisions.models import MeetingSeries, Person, Rating
 from decisions.permissions import Refused
 from decisions.records.ratings import flow
@@ -45,16 +47,36 @@ def _page(request: HttpRequest, view: RatingsView, status: int = 200, **extra: A
         ],
         "ratings": Rating.choices,
         "threshold": DISAGREEMENT_SPREAD,
-        "candidates": Person.objects.filter(user__isnull=False).exclude(pk__in=rater_ids).order_by("name")
-        if view.may_manage
-        else [],
-        "series": MeetingSeries.objects.order_by("name")
-        if view.may_manage and comparison and comparison.disputed
-        else [],
+        **_owner_choices(view, rater_ids, bool(comparison and comparison.disputed)),
         "today": datetime.date.today(),
         **extra,
     }
     return render(request, TEMPLATE, context, status=status)
+
+
+def _owner_choices(view: RatingsView, rater_ids: set[int], disputed: bool) -> dict[str, list[Any]]:
+    """For an owner: the people to invite and (with a point to discuss) the meeting series, in
+    one UNION query."""
+    if not view.may_manage:
+        return {"candidates": [], "series": []}
+    relations = [
+        Relation(
+            "person", Person.objects.filter(user__isnull=False).exclude(pk__in=rater_ids), "pk",
+            {"name": (TEXT, "name"), "slug": (TEXT, "slug")},
+        )
+    ]  # fmt: skip
+    if disputed:
+        relations.append(Relation("series", MeetingSeries.objects.all(), "pk", {"name": (TEXT, "name")}))
+    rows = load_rows(relations)
+    candidates = sorted(
+        (Person(pk=pk, name=row["name"], slug=row["slug"]) for pk, row in rows["person"]),
+        key=lambda p: (p.name, p.pk),
+    )
+    series = sorted(
+        (MeetingSeries(pk=pk, name=row["name"]) for pk, row in rows.get("series", [])),
+        key=lambda s: (s.name, s.pk),
+    )
+    return {"candidates": candidates, "series": series}
 
 
 @require_safe
