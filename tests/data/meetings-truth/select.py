@@ -6,7 +6,10 @@ is taken, so every series and year is in; then the lowest-ranked of the rest unt
 (`dev`). The next 20 by rank are the `check` set: labelled the same way, and not looked at while
 the parser was first changed. Once its misses had been read (to lift action-item recall, which
 held on `dev` but not on `check`), a third set was labelled before any further parser change: the
-next 30 by rank, the `holdout` set, which the person changing the parser never reads.
+next 30 by rank, the `holdout` set, which the person changing the parser never reads. The next 30
+(`fresh`) showed that rounds of hand-written rules did not carry over to unseen notes; they became
+training data for a learned action-item detector, and the next 40 (`blind`) were labelled before
+that detector was built, by people who never ran the parser, to measure it.
 
 Run: python tests/data/meetings-truth/select.py [CORPUS]  -> prints `dev PATH` / `check PATH` lines.
 """
@@ -22,6 +25,7 @@ DEV_SIZE = 70
 CHECK_SIZE = 20
 HOLDOUT_SIZE = 30
 FRESH_SIZE = 30
+BLIND_SIZE = 40
 
 
 def group(path: str) -> tuple[str, str]:
@@ -54,6 +58,13 @@ def select_all(corpus: Path) -> tuple[list[str], list[str], list[str]]:
 
 
 def select_sets(corpus: Path) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The development, check, holdout and fresh sets (see `select_named` for every set)."""
+    named = select_named(corpus)
+    return named["dev"], named["check"], named["holdout"], named["fresh"]
+
+
+def select_named(corpus: Path) -> dict[str, list[str]]:
+    """Every labelled set by name, in the order they were labelled."""
     ranked = notes(corpus)
     dev: list[str] = []
     seen: set[tuple[str, str]] = set()
@@ -67,7 +78,10 @@ def select_sets(corpus: Path) -> tuple[list[str], list[str], list[str], list[str
     check = rest[:CHECK_SIZE]
     holdout = rest[CHECK_SIZE : CHECK_SIZE + HOLDOUT_SIZE]
     fresh = rest[CHECK_SIZE + HOLDOUT_SIZE : CHECK_SIZE + HOLDOUT_SIZE + FRESH_SIZE]
-    return sorted(dev), sorted(check), sorted(holdout), sorted(fresh)
+    start = CHECK_SIZE + HOLDOUT_SIZE + FRESH_SIZE
+    blind = rest[start : start + BLIND_SIZE]
+    sets = {"dev": dev, "check": check, "holdout": holdout, "fresh": fresh, "blind": blind}
+    return {name: sorted(paths) for name, paths in sets.items()}
 
 
 if __name__ == "__main__":
@@ -76,12 +90,6 @@ if __name__ == "__main__":
         if len(sys.argv) > 1
         else Path(__file__).resolve().parents[4] / "shared/corpora/bytecodealliance-meetings"
     )
-    dev, check, holdout, fresh = select_sets(root)
-    for path in dev:
-        print("dev", path)
-    for path in check:
-        print("check", path)
-    for path in holdout:
-        print("holdout", path)
-    for path in fresh:
-        print("fresh", path)
+    for name, paths in select_named(root).items():
+        for path in paths:
+            print(name, path)
