@@ -382,8 +382,10 @@ def matches(query: str) -> dict[str, int]:
 # The run ---------------------------------------------------------------------------------------
 
 
-def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str, Any]:
-    """Seed, count, time; return the result as the JSON structure."""
+def run(
+    scale_name: str, runs: int, warmup: int, reporter: Reporter, only: set[str] | None = None
+) -> dict[str, Any]:
+    """Seed, count, time (the pages in `only`, else all); return the result as the JSON structure."""
     from django.test import Client, override_settings
 
     client, signed_in = Client(), Client()
@@ -403,6 +405,8 @@ def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str
     count_all("base")  # the same records again, now among many
     count_all("full")  # and records seeded in the second step
     urls = page_urls("full", scale_name)
+    if only:
+        urls = {name: url for name, url in urls.items() if name in only or name == "floor"}
     reporter.say(f"timing {len(urls)} pages, median of {runs} runs each")
     load = os.getloadavg()[0]  # other work on the machine shows in the times
     floor = median_ms(client, urls["floor"], runs * 4, warmup * 4)
@@ -417,6 +421,9 @@ def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str
         # what a signed-in person, or the first visitor after an edit, waits for.
         with override_settings(PAGE_CACHE_SECONDS=0):
             built = median_ms(who, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
+        # And as a signed-in person who may write (a session, a user, edit buttons and forms):
+        # the people issue 19 is about. The goal is judged on the slower of the two.
+        signed = median_ms(signed_in, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
         cold = [c for c, _ in counted[name]]
         warm = [w for _, w in counted[name]]
         pages[name] = {
@@ -425,6 +432,8 @@ def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str
             "ratio": round(ms / floor, 1),
             "built_ms": round(built, 3),
             "built_ratio": round(built / floor, 1),
+            "signed_ms": round(signed, 3),
+            "signed_ratio": round(signed / floor, 1),
             "queries_warm": max(warm),
             "queries_small": cold[0],
             "constant": len(set(cold)) == 1 and len(set(warm)) == 1,
@@ -457,10 +466,12 @@ def run(scale_name: str, runs: int, warmup: int, reporter: Reporter) -> dict[str
 
 def missed_goal(page: dict[str, Any], slack: float = 1.0) -> str | None:
     """How the built page misses its goal (times `slack`), or None when it meets it or has none."""
-    if "built_goal_ratio" in page and page["built_ratio"] > page["built_goal_ratio"] * slack:
-        return f"built {page['built_ratio']}x the floor (goal {page['built_goal_ratio']}x)"
-    if "built_goal_ms" in page and page["built_ms"] > page["built_goal_ms"] * slack:
-        return f"built in {page['built_ms']:.0f} ms (goal {page['built_goal_ms']} ms)"
+    ratio = max(page["built_ratio"], page.get("signed_ratio", 0))
+    ms = max(page["built_ms"], page.get("signed_ms", 0))
+    if "built_goal_ratio" in page and ratio > page["built_goal_ratio"] * slack:
+        return f"built {ratio}x the floor (goal {page['built_goal_ratio']}x)"
+    if "built_goal_ms" in page and ms > page["built_goal_ms"] * slack:
+        return f"built in {ms:.0f} ms (goal {page['built_goal_ms']} ms)"
     return None
 
 
@@ -486,7 +497,7 @@ def table(result: dict[str, Any]) -> str:
         f"scale {result['scale']} on {result['database']}: floor {result['floor_ms']:.3f} ms, "
         f"median of {result['runs']} runs ({result['cores']} cores, load average {result['load_average']})",
         f"{'page':<16}{'median ms':>11}{'x floor':>9}{'target':>8}{'built ms':>10}{'x floor':>9}"
-        f"{'goal':>8}{'queries':>9}{'warm':>6}{'constant':>10}",
+        f"{'signed ms':>10}{'x floor':>9}{'goal':>8}{'queries':>9}{'warm':>6}{'constant':>10}",
     ]
     for name, page in result["pages"].items():
         if "target_ratio" in page:
@@ -508,7 +519,8 @@ def table(result: dict[str, Any]) -> str:
         queries = f"{page['queries']}" + ("!" if page["queries"] > MAX_QUERIES else "")
         lines.append(
             f"{name:<16}{page['median_ms']:>11.2f}{page['ratio']:>9.1f}{target:>8}"
-            f"{page['built_ms']:>10.2f}{page['built_ratio']:>9.1f}{goal:>8}{queries:>9}"
+            f"{page['built_ms']:>10.2f}{page['built_ratio']:>9.1f}"
+            f"{page['signed_ms']:>10.2f}{page['signed_ratio']:>9.1f}{goal:>8}{queries:>9}"
             f"{page['queries_warm']:>6}{'yes' if page['constant'] else 'NO':>10}{verdict}"
         )
     for name, page in result["pages"].items():
@@ -536,14 +548,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--enforce", action="store_true", help="exit 1 when a built page misses its goal by over 25%%"
     )
+    parser.add_argument(
+        "--only", default=os.environ.get("PAGES", ""), help="time only these pages (comma-separated names)"
+    )
     args = parser.parse_args(argv)
+    only = {name.strip() for name in args.only.split(",") if name.strip()} or None
     reporter = Reporter(quiet=args.json)
     with throwaway_database(args.keep, say=reporter.say) as (url, _vendor):
         setup_django(url)
         from django.db import connections
 
         try:
-            result = run(args.scale, max(1, args.runs), max(0, args.warmup), reporter)
+            result = run(args.scale, max(1, args.runs), max(0, args.warmup), reporter, only)
         finally:
             connections.close_all()
     problems = failures(result, enforce=args.enforce)
