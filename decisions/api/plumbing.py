@@ -10,6 +10,7 @@ Every endpoint runs a fixed number of queries whatever the amount of data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -21,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from decisions.caching import fragments
+from decisions.caching import datastate, fragments
 from decisions.models import RFC, Area, Decision, Meeting, Person, Precedent
 
 PER_PAGE = 20
@@ -61,16 +62,30 @@ def api_view(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
 
 def shared(view: Callable[..., JsonResponse]) -> Callable[..., HttpResponse]:
     """A list answered the same to everyone: built once per state of the data and URL
-    (decisions.caching.fragments), for signed-in clients and API tokens too."""
+    (decisions.caching.fragments), for signed-in clients and API tokens too.
+
+    A view whose answer changes at a known time (a final comment period's end: the list then
+    moves the motion on, a write) says so in datastate.SECONDS_HEADER; the kept answer is built
+    again once that time has come, and the header tells the page cache how long it holds."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        def build() -> tuple[int, dict[str, str], bytes]:
+        def build() -> tuple[int, dict[str, str], bytes, float | None]:
             response = view(request, *args, **kwargs)
-            return response.status_code, dict(response.items()), response.content
+            headers = dict(response.items())
+            seconds = headers.pop(datastate.SECONDS_HEADER, None)
+            until = None if seconds is None else time.time() + int(seconds)
+            return response.status_code, headers, response.content, until
 
-        status, headers, content = fragments.cached(request, "api", (request.build_absolute_uri(),), build)
-        return HttpResponse(content, status=status, headers=headers)
+        status, headers, content, until = fragments.cached(
+            request, "api", (request.build_absolute_uri(),), build
+        )
+        if until is not None and time.time() >= until:
+            status, headers, content, until = build()
+        response = HttpResponse(content, status=status, headers=headers)
+        if until is not None:
+            response[datastate.SECONDS_HEADER] = str(max(0, int(until - time.time())))
+        return response
 
     return wrapper
 

@@ -71,9 +71,17 @@ from decisions.permissions import (
     can_link_decision_to_meeting,
     can_link_decisions_to,
     can_submit_meeting,
+    held_role,
     waits_for_acceptance,
 )
-from decisions.shortcuts import RECORD_CACHE_SECONDS, action_item_order, filtered_list
+from decisions.shortcuts import (
+    CSRF_SLOT,
+    RECORD_CACHE_SECONDS,
+    action_item_order,
+    fill_csrf,
+    filtered_list,
+    lazy_page,
+)
 from decisions.sources.models import RecordKind
 from decisions.sources.readonly import ensure_editable
 
@@ -81,9 +89,13 @@ from decisions.sources.readonly import ensure_editable
 @require_safe
 @reads_state
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    # The years come from every meeting's date: read once per state of the data.
-    choices = fragments.cached(request, "meeting-filter-choices", (), filter_choices)
-    form = MeetingFilterForm(request.GET, choices=choices)
+    # The years come from every meeting's date: read once per state of the data, and only when
+    # the filters are rendered (they and the results are fragments cached under the data state).
+    form = SimpleLazyObject(
+        lambda: MeetingFilterForm(
+            request.GET, choices=fragments.cached(request, "meeting-filter-choices", (), filter_choices)
+        )
+    )
     # Counted by correlated subqueries, not JOINs with COUNT(DISTINCT): the paginator's COUNT
     # then leaves them out, and they run for the page's rows only.
     meetings = (
@@ -92,7 +104,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             topic_count=_count(Topic.objects.filter(loose=False), "meeting"),
             attendee_count=_count(Meeting.attendees.through.objects, "meeting"),
         )
-        .order_by("-date", "series__name")
+        # pk last: meetings of a series on one day keep one order, so no page repeats or skips one.
+        .order_by("-date", "series__name", "-pk")
     )
     can_submit = can_submit_meeting(request.user)
     return filtered_list(request, form, meetings, "decisions/meeting_list.html", 30, can_submit=can_submit)
@@ -141,26 +154,49 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @reads_state
 def action_item_list(request: HttpRequest) -> HttpResponse:
+    """The filters and the items are fragments cached under the data state: no query but the
+    state's when both are cached. The items' forms differ by who may change which item, so
+    their fragment is kept per edit scope (_edit_scope), with each request's own CSRF token."""
     status = request.GET.get("status", ActionItemStatus.OPEN)
-    items = ActionItem.objects.select_related("owner", "meeting__series", "decision").order_by(
-        F("owner__name").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "pk"
-    )
-    if status in ActionItemStatus.values:
-        items = items.filter(status=status)
-    if owner := request.GET.get("owner"):
-        items = items.filter(owner__slug=owner)
-    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    owner = request.GET.get("owner")
+
+    def paginator() -> Paginator:
+        items = ActionItem.objects.select_related("owner", "meeting__series", "decision").order_by(
+            F("owner__name").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "pk"
+        )
+        if status in ActionItemStatus.values:
+            items = items.filter(status=status)
+        if owner:
+            items = items.filter(owner__slug=owner)
+        return Paginator(items, 100)
+
+    def owners() -> list[tuple[str, str]]:
+        people = Person.objects.filter(action_items__isnull=False).distinct().order_by("name", "pk")
+        return list(people.values_list("slug", "name"))
+
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "page": page,
+        "page": lazy_page(paginator, request.GET.get("page")),
         "query": query.urlencode(),
         "status": status,
         "statuses": ActionItemStatus.choices,
-        "owners": Person.objects.filter(action_items__isnull=False).distinct().values_list("slug", "name"),
+        "owners": SimpleLazyObject(lambda: fragments.cached(request, "action-item-owners", (), owners)),
         "owner": owner,
+        "edit_scope": _edit_scope(request.user),
+        "csrf_slot": CSRF_SLOT,
     }
-    return render(request, "decisions/action_item_list.html", context)
+    return fill_csrf(request, render(request, "decisions/action_item_list.html", context))
+
+
+def _edit_scope(user: Any) -> object:
+    """What decides which items' status forms this account sees (can_change_action_item):
+    none for a visitor, every item for editors and staff, else the items its person owns."""
+    if not user.is_authenticated:
+        return "none"
+    if held_role(user, "action-item.status") is not None:
+        return "all"
+    return ("user", user.pk)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
@@ -68,10 +69,13 @@ def review(today: datetime.date) -> Review:
 @require_safe
 @reads_state
 def review_list(request: HttpRequest) -> HttpResponse:
-    """/decisions/review/: accepted decisions due for review, and those due within the window."""
+    """/decisions/review/: accepted decisions due for review, and those due within the window.
+
+    The same for everyone: the lists are a fragment cached under the data state and the day
+    (decisions.caching.fragments), read only when that fragment is rendered."""
     today = timezone.localdate()
     context = {
-        "review": review(today),
+        "review": SimpleLazyObject(lambda: review(today)),
         "window": REVIEW_WINDOW_DAYS,
         "limit": LIST_LENGTH,
         "coming_empty": f"Nothing falls due in the next {REVIEW_WINDOW_DAYS} days.",

@@ -3,6 +3,7 @@ of each RFC and decision answer. Times are ISO 8601 in UTC (fcp_starts_at, fcp_e
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -19,8 +20,10 @@ from decisions.api.plumbing import (
     paginated,
     person_data,
     rfc_ref,
+    shared,
 )
-from decisions.models import RFC, Decision, Motion
+from decisions.caching.datastate import SECONDS_HEADER
+from decisions.models import RFC, Decision, Motion, MotionState
 from decisions.signoff.forms import MotionFilterForm
 from decisions.signoff.pages import MotionView, motion_view, motion_views, panel
 
@@ -104,12 +107,25 @@ def record_motion(request: HttpRequest, record: RFC | Decision, now: Any) -> dic
 
 
 @api_view
+@shared
 def motion_list(request: HttpRequest) -> JsonResponse:
-    """Open motions by default; ?state=, ?disposition=, ?record=rfc|decision, ?team= as on /motions/."""
+    """Open motions by default; ?state=, ?disposition=, ?record=rfc|decision, ?team= as on /motions/.
+
+    Kept under the data state (`shared`) until the soonest period of the page ends."""
     form = checked(MotionFilterForm(request.GET))
     motions = form.filter(Motion.objects.select_related("rfc", "decision")).order_by("fcp_ends_at", "-pk")
-    # The page's motions are read together (motion_views), not one query each.
-    return paginated(request, motions, page_of=motions_data)
+    ends: list[datetime.datetime] = []
+
+    def page_of(request: HttpRequest, page: list[Motion]) -> list[dict[str, Any]]:
+        # The page's motions are read together (motion_views), not one query each.
+        data = motions_data(request, page)
+        ends.extend(item["fcp_ends_at"] for item in data if item["state"] == MotionState.FCP)
+        return data
+
+    response = paginated(request, motions, page_of=page_of)
+    if ends:
+        response[SECONDS_HEADER] = str(max(0, int((min(ends) - timezone.now()).total_seconds())))
+    return response
 
 
 def motions_data(request: HttpRequest, motions: list[Motion]) -> list[dict[str, Any]]:

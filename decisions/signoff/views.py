@@ -18,6 +18,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from decisions.caching.datastate import SECONDS_HEADER
@@ -30,6 +31,7 @@ from decisions.permissions import (
     can_take_position,
     can_withdraw_motion,
 )
+from decisions.shortcuts import lazy_page
 from decisions.signoff import flow
 from decisions.signoff.forms import MotionFilterForm, PositionForm, ProposeForm, ResolveForm, WithdrawForm
 from decisions.signoff.pages import MotionView, Panel, motion_view, panel
@@ -89,17 +91,28 @@ def bound_cache(response: HttpResponse, the_panel: Panel) -> HttpResponse:
 @require_safe
 @reads_state
 def motion_list(request: HttpRequest) -> HttpResponse:
-    """Open motions (or the ones the filters ask for), ending soonest first."""
-    form = MotionFilterForm(request.GET)
-    motions = form.filter(
-        Motion.objects.select_related("rfc", "decision", "proposed_by")
-        .defer(*_texts(RFC, "rfc"), *_texts(Decision, "decision"))
-        .prefetch_related("teams")
-    ).order_by("fcp_ends_at", "-proposed_at", "-pk")
-    page = Paginator(motions, 50).get_page(request.GET.get("page"))
+    """Open motions (or the ones the filters ask for), ending soonest first.
+
+    The filters and the results are fragments cached under the data state: the form (its team
+    choices), the COUNT and the rows are read only when those are rendered."""
+    form = SimpleLazyObject(lambda: MotionFilterForm(request.GET))
+
+    def paginator() -> Paginator:
+        motions = form.filter(
+            Motion.objects.select_related("rfc", "decision", "proposed_by")
+            .defer(*_texts(RFC, "rfc"), *_texts(Decision, "decision"))
+            .prefetch_related("teams")
+        ).order_by("fcp_ends_at", "-proposed_at", "-pk")
+        return Paginator(motions, 50)
+
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_filtered()}
+    context = {
+        "form": form,
+        "page": lazy_page(paginator, request.GET.get("page")),
+        "query": query.urlencode(),
+        "filtered": SimpleLazyObject(lambda: form.is_filtered()),
+    }
     template = "decisions/motion_list.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
 
