@@ -22,13 +22,23 @@ RECORD_CACHE_SECONDS = 24 * 60 * 60
 
 
 def filtered_list(
-    request: HttpRequest, form: Any, rows: QuerySet, template: str, per_page: int, **extra: Any
+    request: HttpRequest,
+    form: Any,
+    rows: QuerySet | Callable[[], QuerySet],
+    template: str,
+    per_page: int,
+    **extra: Any,
 ) -> HttpResponse:
     """A filtered, paginated list; htmx asks for the `results` partial of the same template.
 
     The page is read only when the template uses it: a results fragment cached under the data
-    state (`{% statecache %}`) then costs no query, not even the COUNT."""
-    page = lazy_page(lambda: Paginator(form.filter(rows), per_page), request.GET.get("page"))
+    state (`{% statecache %}`) then costs no query, not even the COUNT. `rows` may be a function
+    making the query set, when even building it (annotations) is worth saving."""
+
+    def paginator() -> Paginator:
+        return Paginator(form.filter(rows() if callable(rows) else rows), per_page)
+
+    page = lazy_page(paginator, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -96,17 +96,21 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             request.GET, choices=fragments.cached(request, "meeting-filter-choices", (), filter_choices)
         )
     )
-    # Counted by correlated subqueries, not JOINs with COUNT(DISTINCT): the paginator's COUNT
-    # then leaves them out, and they run for the page's rows only.
-    meetings = (
-        Meeting.objects.for_list()
-        .annotate(
-            topic_count=_count(Topic.objects.filter(loose=False), "meeting"),
-            attendee_count=_count(Meeting.attendees.through.objects, "meeting"),
+
+    def meetings() -> QuerySet[Meeting]:
+        # Counted by correlated subqueries, not JOINs with COUNT(DISTINCT): the paginator's COUNT
+        # then leaves them out, and they run for the page's rows only. Built only when the
+        # results are rendered (building it alone costs as much as a cached page).
+        return (
+            Meeting.objects.for_list()
+            .annotate(
+                topic_count=_count(Topic.objects.filter(loose=False), "meeting"),
+                attendee_count=_count(Meeting.attendees.through.objects, "meeting"),
+            )
+            # pk last: meetings of a series on one day keep one order; no page repeats or skips one.
+            .order_by("-date", "series__name", "-pk")
         )
-        # pk last: meetings of a series on one day keep one order, so no page repeats or skips one.
-        .order_by("-date", "series__name", "-pk")
-    )
+
     can_submit = can_submit_meeting(request.user)
     return filtered_list(request, form, meetings, "decisions/meeting_list.html", 30, can_submit=can_submit)
 

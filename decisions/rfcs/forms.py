@@ -14,9 +14,11 @@ from decisions.models import RFC, Area, Person, RFCSeries, RFCStatus, parse_refe
 RFC_SORTS = {
     "-number": ("Newest number first", ["series", "-number"]),
     "number": ("Oldest number first", ["series", "number"]),
-    "-updated": ("Recently updated", ["-updated_at", "-number"]),
-    "title": ("Title A–Z", ["title", "number"]),
-    "status": ("Status", ["status", "-number"]),
+    # pk last: RFCs of two series can share a number, a title, a status and a time, and a page
+    # boundary between them must not repeat or skip one.
+    "-updated": ("Recently updated", ["-updated_at", "-number", "-pk"]),
+    "title": ("Title A–Z", ["title", "number", "pk"]),
+    "status": ("Status", ["status", "-number", "-pk"]),
 }
 
 
