@@ -15,6 +15,8 @@ import yaml
 from bench import notes as bench
 from tests.conftest import shared_path
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 TRUTH = Path(__file__).parent / "data" / "meetings-truth"
 
 # precision, recall: the development set (the parser was changed while looking at it), the
