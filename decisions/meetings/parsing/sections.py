@@ -9,7 +9,15 @@ from decisions.formats.dates import first_date
 from decisions.meetings.parsing.actions import ACTION_PREFIX_RE
 from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, plain, strip_markup, unescape
-from decisions.meetings.parsing.labels import is_stop, label_shape, speaker_like, split_label
+from decisions.meetings.parsing.labels import (
+    NOT_NAMES,
+    REPORTED_VERBS,
+    has_common_word,
+    is_stop,
+    label_shape,
+    speaker_like,
+    split_label,
+)
 from decisions.meetings.parsing.people import looks_like_names
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION, FOUND_INFERRED
 from decisions.meetings.parsing.words import (
@@ -46,6 +54,16 @@ _REPORT_WORDS = {
 }  # fmt: skip
 # "Joel's update:", "Till's status": one person's part of a stand-up round.
 STANDUP_HEAD_RE = re.compile(r"(?i)^@?[\w.-]+(?:'|’)s (?:update|status|report|progress|news)(?:es|s)?\b")
+# "Dominik started a whiteboard session:", "@He, Liang (Intel) shared the roadmap", "abrown asking if...":
+# a person, then what they did or said. Over sub-bullets that is a sentence of notes, not a subject.
+NARRATED_RE = re.compile(
+    r"^@?(?P<name>[A-Z][\w'’-]*(?:,?\s+[A-Z][\w'’-]*)?|[a-z][a-z0-9_-]{2,})\s*(?:\([^)]{1,40}\))?\s+"
+    r"(?:also\s+|then\s+|briefly\s+|quickly\s+)?"
+    rf"(?:{REPORTED_VERBS}|started|starts|began|begins|made|makes|gave|gives|brought|brings|demos|shows"
+    r"|presents|shares|reviewed|reviews|led|leads|ran|walked|went|took|did|got|has|had|is|was|will|would"
+    r"|asking|presenting|sharing|showing|demoing|giving|bringing|noting|suggesting|proposing|working"
+    r"|wants|needs|plans|hopes|thanked|welcomed|introduced|joined|announced|opened|kicked)\b"
+)
 # How each kind of topic is found, and how sure that is: a heading says it outright; a bold line or a
 # bullet over sub-bullets is a way of writing that usually means a topic; the notes under a
 # container ("## Notes") with no subject of their own are only gathered under its name.
@@ -307,9 +325,28 @@ class SectionsPass(ReaderBase):
             return False
         if ACTION_PREFIX_RE.match(unescape(first)) or PLACEHOLDER_RE.fullmatch(strip_markup(first)):
             return False
+        if self._narrated(first):
+            return False  # "Chris recapped the previous meeting" over what was recapped
         if _presented_title(item.head, asks=True):
             return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
+
+    def _narrated(self, first: str) -> bool:
+        """A sentence telling what a person did or said ("Marcin asked about game consoles")."""
+        match = NARRATED_RE.match(strip_markup(unescape(first)).strip())
+        if match is None:
+            return False
+        name = match["name"]
+        if self._standup_head(name):
+            return True  # an attendee, whatever the case of the name
+        if not name[:1].isupper() or is_stop(name) or has_common_word(name):
+            return False
+        if any(
+            w.lower() in NOT_NAMES or re.search(r"\w{3}(?:ing|ally|ently|ously|ately|ively)$", w)
+            for w in re.split(r"[\s,]+", name)
+        ):
+            return False
+        return label_shape(name) in {"single", "multi", "last_first"}
 
     def _standup_sibling(self, root: int, first: str) -> bool:
         """`* alexa` over sub-bullets among `* abrown`, `* elliottt`, `* cfallin`: one more person's
