@@ -33,6 +33,9 @@ from decisions.people.names import name_key
 HOLDER_RE = re.compile(
     r"(?i)(?:other |new |additional |discussion )?(?:agenda )?items?|announcements?|"
     r"proposals and discussions|other|topics|discussion(?: topics)?"
+    # A category of the meeting's own business, not a subject: "Administrative stuff", "Housekeeping".
+    r"|(?:administrative|admin|organi[sz]ational|sig|meeting)(?: stuff| items?| matters| topics| business)"
+    r"|administrivia|housekeeping|logistics"
 )
 # A deferral is said in a line or two; a longer body is a discussion that mentions one.
 DEFERRAL_MAX_CHARS = 300
@@ -391,7 +394,8 @@ def agenda_title(item: Item) -> str:
     label = split_label(text)
     if label and label.form == "colon" and label.rest and speaker_like(label.label):
         text = label.rest  # "Alex: update on Wasm64"
-    text = re.sub(r"\s*(?:[-–—]+|:)?\s*<?https?://\S+", "", text) or text  # "RFC -- https://..." says where
+    # "RFC -- https://...", "Hosting agendas at https://...": where, not what.
+    text = re.sub(r"\s*(?:[-–—]+|:|\b(?:at|see|in|on|here))?\s*<?https?://\S+", "", text) or text
     text = re.sub(r"[\s\-–—:]+$", "", strip_presenter(text))
     if len(text) > 100:
         text = re.split(r"(?<=[.?!])\s+", text, maxsplit=1)[0]
