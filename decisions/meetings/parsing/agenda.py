@@ -254,8 +254,8 @@ class AgendaTopicsPass(ReaderBase):
 
     def _agenda_entries(self, item: Item, children: dict[int, list[int]], *, top: bool) -> list[Item]:
         """The item itself, or for a template holder ("Other agenda items") its sub-items."""
-        if item.head is None:
-            return []
+        if item.head is None or item.head.quoted:
+            return []  # a list inside a quotation is the quoted text's, not the agenda's
         head = _head_text(item)
         if not head or PLACEHOLDER_RE.fullmatch(head) or BOILERPLATE_TOPIC_RE.fullmatch(head):
             return []
@@ -380,6 +380,15 @@ def agenda_title(item: Item) -> str:
     """The item's words without list marks, presenter tags or the long explanation after them."""
     if item.head is None:
         return ""
+    # "**Lime1 & WASI-SDK :** There is a proposal...": the bold label is the title, the rest its note.
+    label = re.match(r"\s*(\*\*|__)([^*_\n]{2,80}?)\s*:?\s*\1\s*:?\s+\S", item.head.text)
+    if (
+        label
+        and len(label[2].split()) <= 8
+        and not speaker_like(label[2].strip().rstrip(":"))
+        and not re.search(r"(?:#|\b)\d+\s*:?\s*$", label[2])  # "**Inaugural Item 1 :**" numbers the item
+    ):
+        return strip_presenter(strip_markup(label[2]).strip().rstrip(" :"))[:300]
     # `**Proposed Approaches**` on the first line over its explanation: the bold line is the title.
     bold_line = re.fullmatch(
         r"\s*(\*\*|__)[^*_]+\1\s*(?:<br\s*/?>|</br>)?\s*", item.head.text.split("\n", 1)[0]

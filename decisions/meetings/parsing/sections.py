@@ -309,8 +309,8 @@ class SectionsPass(ReaderBase):
     def _container_topic(self, root: int) -> bool:
         """A top-level bullet heading sub-bullets, not itself a remark, is a topic; so is `[Name] - Topic`."""
         item = self.items[root]
-        if item.head is None or root in self.item_role:
-            return False
+        if item.head is None or root in self.item_role or item.head.quoted:
+            return False  # a list inside a quotation is the quoted text's
         first = CHECKBOX_RE.sub("", item.head.text.split("\n", 1)[0].strip())
         label = split_label(first)
         if self._standup_head(first) or self._standup_sibling(root, first):
