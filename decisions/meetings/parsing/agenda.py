@@ -83,6 +83,7 @@ class AgendaTopicsPass(ReaderBase):
                 paired[-e] = notes[-n]
                 taken.add(-n)
         self._pair_in_order([item for item, _ in entries], notes, paired, taken)
+        agreed: set[int] = set()
         for e, (item, title) in enumerate(entries):
             match = paired.get(e)
             if match is None:
@@ -101,6 +102,7 @@ class AgendaTopicsPass(ReaderBase):
                 if match is not None:
                     match.title = title
             if match is not None:
+                agreed.add(id(match))
                 match.confidence = 1.0  # the agenda and the notes agree
                 if match.kind == "bullet" and not self._named_bullet(match):
                     match.title = title  # the agenda names it; a bullet's head is a remark's words
@@ -111,6 +113,20 @@ class AgendaTopicsPass(ReaderBase):
             if item.end > start:
                 draft.ranges.append((start, item.end))
             self.drafts.append(draft)
+        # A heading left empty ("### Node WASI subgroup" and nothing under it) that no agenda item
+        # names is the template's slot, not a subject the meeting took up.
+        self._drop_drafts(
+            [
+                i
+                for i, d in enumerate(self.drafts)
+                if d.kind == "heading"
+                and id(d) not in agreed
+                and not any(
+                    line.strip()
+                    for line in self.lines[d.start : d.end if d.end is not None else len(self.lines)]
+                )
+            ]
+        )
         self._sort_drafts()
 
     def _pair_in_order(
@@ -297,6 +313,13 @@ class AgendaTopicsPass(ReaderBase):
         if not dropped:
             return []
         titles = [self.drafts[i].title for i in dropped]
+        self._drop_drafts(dropped)
+        return titles
+
+    def _drop_drafts(self, dropped: list[int]) -> None:
+        """Forget these topics; their blocks belong to none."""
+        if not dropped:
+            return
         keep = [i for i in range(len(self.drafts)) if i not in set(dropped)]
         new_index = {old: new for new, old in enumerate(keep)}
         for block in self.blocks:
@@ -307,7 +330,6 @@ class AgendaTopicsPass(ReaderBase):
             else:
                 block.topic, block.section = None, "skip"
         self.drafts = [self.drafts[i] for i in keep]
-        return titles
 
 
 # Words too common to tie an agenda item to a notes topic on their own.

@@ -40,6 +40,8 @@ _IRREGULAR_PAST = {
     "led", "brought", "met", "spoke", "told", "thought", "held", "went", "came", "heard", "knew",
     "said", "showed", "spent", "taught", "understood",
 }  # fmt: skip
+# A heading that only introduces the headings below it says so in a line or a short list.
+HOLDER_OWN_LINES = 6
 # A subject a speaker brings is named in a few words ("Update on OOM handling project").
 TITLE_MAX_WORDS = 10
 # First words of a remark, not of a subject ("nothing this week", "we should...").
@@ -177,13 +179,39 @@ class SectionsPass(ReaderBase):
         if state.heading_topic is not None:
             self.drafts[state.heading_topic].end = block.line
         state.heading_topic, state.sub_section = None, None
-        if kind is None:
+        if kind is None and self._holds_subjects(block):
+            # "### Items for 2026" over "#### LTS and Lime 1" and "#### Shared Memory Proposal": the
+            # discussion sits under the deeper headings, which are the topics; this one only holds them.
+            state.section, state.container_title, state.default = "container", text, None
+        elif kind is None:
             state.heading_topic = self._new_topic(text or "Untitled topic", block.line, "heading", block.end)
             state.topic_level, state.section = block.level, "topic"
         elif kind == "container":
             state.section, state.container_title, state.default = "container", text, None
         else:
             state.section = kind
+
+    def _holds_subjects(self, heading: Block) -> bool:
+        """A heading with next to nothing of its own (a sentence, a flat list naming what follows)
+        over two or more deeper headings that are subjects, not parts of one ("Motivation",
+        "Proposal", "Discussion")."""
+        index = next(i for i, b in enumerate(self.blocks) if b is heading)
+        own_lines, subs = 0, []
+        for block in self.blocks[index + 1 :]:
+            if block.kind == "heading":
+                if block.level <= heading.level:
+                    break
+                subs.append(re.sub(r"^[-*+]\s+", "", plain(block.inline)))
+            elif not subs:
+                if block.item is not None and (
+                    self.items[block.item].has_sublist or self.items[block.item].parent is not None
+                ):
+                    return False  # a nested list of its own: notes under this heading
+                own_lines += block.end - block.line
+        subjects = [t for t in subs if _section_kind(t) is None]
+        if len(subjects) < 2 or own_lines > HOLDER_OWN_LINES:
+            return False
+        return not any(is_stop(re.sub(r"[\s:.]+$", "", t)) for t in subjects)
 
     def _pseudo(self, block: Block, pseudo: tuple[str, str], state: _State) -> None:
         """A line such as `Agenda:` or `Action Items:` alone in its paragraph acts as a heading."""
