@@ -42,6 +42,8 @@ _IRREGULAR_PAST = {
 }  # fmt: skip
 # A heading that only introduces the headings below it says so in a line or a short list.
 HOLDER_OWN_LINES = 6
+# A stand-up round written with no attendee list: this many one-word names over reports.
+ROUND_MIN_PEOPLE = 3
 # A subject a speaker brings is named in a few words ("Update on OOM handling project").
 TITLE_MAX_WORDS = 10
 # First words of a remark, not of a subject ("nothing this week", "we should...").
@@ -95,6 +97,7 @@ class SectionsPass(ReaderBase):
     """Pass 1 (and 3: agenda items the discussion was written under become topics)."""
 
     _standup_heads_under: dict[int | None, int] | None = None  # parent item -> stand-up heads below it
+    _report_rounds: dict[int | None, bool] | None = None  # parent item -> its bullets are a stand-up round
 
     # Pass 1: title, sections, topics, attendees ----------------------------------------------
 
@@ -392,7 +395,34 @@ class SectionsPass(ReaderBase):
                     head = CHECKBOX_RE.sub("", i.head.text.split("\n", 1)[0].strip())
                     counts[i.parent] = counts.get(i.parent, 0) + int(self._standup_head(head))
             self._standup_heads_under = counts
-        return counts.get(self.items[root].parent, 0) >= 2  # the bullet itself is not one
+        if counts.get(self.items[root].parent, 0) >= 2:  # the bullet itself is not one
+            return True
+        return self._report_round(self.items[root].parent)
+
+    def _report_round(self, parent: int | None) -> bool:
+        """`* jamey`, `* afonso`, `* trevor` over "added a few more instructions", "fixed a fuzz bug",
+        "not much, holidays": three or more one-word names over what each did is a stand-up round,
+        even with no attendee list to name them."""
+        rounds = self._report_rounds
+        if rounds is None:
+            rounds = {}
+            heads: dict[int | None, list[int]] = {}
+            for i in self.items.values():
+                if i.head is None or not i.has_sublist:
+                    continue
+                text = strip_markup(unescape(CHECKBOX_RE.sub("", i.head.text.strip()))).rstrip(": ").strip()
+                if re.fullmatch(r"@?[\w'’.-]+", text) and speaker_like(text.lstrip("@")):
+                    heads.setdefault(i.parent, []).append(i.id)
+            for under, ids in heads.items():
+                lines = [
+                    strip_markup(unescape(c.head.text.split("\n", 1)[0])).strip()
+                    for c in self.items.values()
+                    if c.parent in ids and c.head is not None
+                ]
+                reports = sum(1 for line in lines if _reads_as_report(line))
+                rounds[under] = len(ids) >= ROUND_MIN_PEOPLE and reports >= len(lines) / 2
+            self._report_rounds = rounds
+        return rounds.get(parent, False)
 
     def _standup_head(self, first: str) -> bool:
         """`* abrown` or `* Joel's update:` over sub-bullets: a person's part of a stand-up round."""
@@ -588,6 +618,23 @@ def _presented_title(head: Block | None, *, asks: bool = False) -> str | None:
     ):
         return None
     return title
+
+
+def _reads_as_report(line: str) -> bool:
+    """ "added a few more instructions", "working on regalloc", "no updates": what someone did."""
+    words = re.findall(r"[\w'’-]+", line.lower())
+    if not words:
+        return False
+    if re.match(r"(?:no|nothing|not much|n/?a|none)\b", line.lower()):
+        return True
+    first = words[0]
+    return (
+        (first.endswith("ed") and len(first) > 4)
+        or (first.endswith("ing") and len(first) > 5)
+        or first in _IRREGULAR_PAST
+        or first in _REPORT_WORDS
+        or first in {"still", "continuing", "more", "some", "mostly", "also"}
+    )
 
 
 def title_like(text: str) -> bool:
