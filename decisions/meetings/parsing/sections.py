@@ -358,6 +358,14 @@ class SectionsPass(ReaderBase):
             return False
         if self._narrated(first):
             return False  # "Chris recapped the previous meeting" over what was recapped
+        if _section_kind(strip_markup(unescape(first))) in {
+            "container",
+            "agenda",
+            "attendees",
+            "links",
+            "skip",
+        }:
+            return False  # "- Agenda" or "- Notes:" over the meeting's items: a container, not a subject
         if _presented_title(item.head, asks=True):
             return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
