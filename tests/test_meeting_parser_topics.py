@@ -245,12 +245,185 @@ def test_plain_sentences_beside_a_bullet_topic_stay_notes():
         ## Notes
 
         * We agreed to stick to the current time for the meeting.
-        * Liang shared the general roadmap
+        * General roadmap
           * performance work for the next release
         * We briefly discussed the IR project.
         """
     )
-    assert titles(meeting) == ["Notes", "Liang shared the general roadmap"]
+    assert titles(meeting) == ["Notes", "General roadmap"]
+
+
+def test_a_sentence_telling_what_someone_did_is_notes_though_it_has_sub_bullets():
+    meeting = parse(
+        """
+        ## Attendees
+        * Chris Woods
+        * Marcin Kolny
+
+        ## Notes
+        * Chris recapped the previous meeting
+          * Goal is to define a critical minimal set
+        * @Trenner, Thomas (Siemens) gave a brief update
+          * the PoC runs on Zephyr
+        * Marcin asked about game consoles
+          * Christof mentioned plugin interfaces
+        * Cranelift website
+          * a few static pages
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == ["Cranelift website"]
+
+
+def test_a_stand_up_round_of_one_word_names_is_no_topic_even_without_attendees():
+    meeting = parse(
+        """
+        ## Notes
+        * jamey
+          * not much, holidays
+          * thinking about translation validation
+        * afonso
+          * added a few more instructions to fuzzgen
+        * trevor
+          * fixed a fuzz bug
+          * adding fuzzing support for cross compilation
+        * regalloc3
+          * whether to switch this year?
+          * benchmarks needed first
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == []
+
+
+def test_one_word_subjects_over_their_discussion_stay_topics():
+    meeting = parse(
+        """
+        ## Notes
+        * Naming
+          * should packages be namespaced?
+          * Luke: yes, by owner
+        * Blog
+          * a post before KubeCon
+        * Signatures
+          * sigstore or keys of our own?
+        """
+    )
+    assert titles(meeting) == ["Naming", "Blog", "Signatures"]
+
+
+def test_a_bullet_named_like_a_container_is_no_topic():
+    meeting = parse(
+        """
+        Minutes:
+
+        - Agenda
+            - 1st, Depsolve Semantics from Kyle
+                - lot of complexity in what we want out of the registry
+        """
+    )
+    assert "Agenda" not in titles(meeting)
+
+
+def test_a_heading_that_only_holds_subject_headings_gives_way_to_them():
+    meeting = parse(
+        """
+        # Jan 20th Meeting
+
+        ## Notes
+        ### Items for 2026
+        The group discussed two things:
+
+        1. LTS and Lime 1
+        2. Shared Memory Proposal
+
+        #### LTS and Lime 1
+        Chris brought up the LTS work.
+
+        #### Shared Memory Proposal
+        Luke summarised the proposal.
+
+        ### Release process adjustment
+        #### Motivation
+        Releases are late.
+        #### Proposal
+        Release monthly.
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == [
+        "LTS and Lime 1",
+        "Shared Memory Proposal",
+        "Release process adjustment",  # its sub-headings are parts of one subject
+    ]
+
+
+def test_an_empty_heading_no_agenda_item_names_is_no_topic():
+    meeting = parse(
+        """
+        ## Notes
+
+        ### JCO
+        - New release for updated wasmtime
+
+        ### Node WASI subgroup
+        """
+    )
+    assert titles(meeting) == ["JCO"]
+
+
+def test_quoted_lists_and_bold_labels_in_the_agenda():
+    meeting = parse(
+        """
+        ## Agenda
+
+        1. Other agenda items
+            1. **Lime1 & WASI-SDK :** There is a proposal to update the WASI-SDK.
+
+            > The Lime1 target consists of:
+            >* Mutable Globals
+            >* Multivalue
+
+            2. **Outline a roadmap for LTS**
+        """
+    )
+    assert titles(meeting) == ["Lime1 & WASI-SDK", "Outline a roadmap for LTS"]
+
+
+@pytest.mark.parametrize(
+    "slot",
+    [
+        "volunteer(s) for note taking",
+        "rotating note takers",
+        "welcoming new SIG members and meeting attendees",
+        "Opening: Welcome to the kickoff meeting of SIG docs.",
+        "Open discussion",
+    ],
+)
+def test_the_meetings_own_procedure_in_the_agenda_is_no_topic(slot):
+    meeting = parse(
+        f"""
+        ## Agenda
+
+        - {slot}
+        - Public registry name policy
+        """
+    )
+    assert titles(meeting) == ["Public registry name policy"]
+
+
+def test_an_administrative_holder_gives_way_to_its_items():
+    meeting = parse(
+        """
+        ## Agenda
+        - Administrative stuff
+            - Hosting agendas, notes, etc. at https://github.com/example/sig
+            - Shared Google calendar for SIG
+        - Update on componentize-py
+        """
+    )
+    assert titles(meeting) == [
+        "Hosting agendas, notes, etc.",
+        "Shared Google calendar for SIG",
+        "Update on componentize-py",
+    ]
 
 
 def test_a_heading_holding_only_the_templates_placeholder_is_not_a_topic():
