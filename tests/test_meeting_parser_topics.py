@@ -711,3 +711,18 @@ def test_a_persons_short_subject_over_the_discussion_is_a_topic(head, title):
 def test_a_wrapped_remark_or_an_open_floor_question_is_no_topic(head):
     meeting = parse(f"## Notes\n\n{head}\n  - cfallin: yes, definitely\n  - fitzgen: agreed, we should\n")
     assert not any(t.startswith(("I looked", "thoughts")) for t in titles(meeting))
+
+
+def test_a_one_word_part_label_over_sub_bullets_is_no_topic():
+    meeting = parse(
+        """
+        ## Notes
+
+        * Faster epochs
+          * VM tricks to make epochs faster
+        * Approach:
+          * Inject instructions to poke an illegal address to trap
+          * Move on eventually to invalidating whole-stack
+        """
+    )
+    assert titles(meeting) == ["Faster epochs"]

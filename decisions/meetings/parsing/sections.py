@@ -42,6 +42,8 @@ _IRREGULAR_PAST = {
 }  # fmt: skip
 # A heading that only introduces the headings below it says so in a line or a short list.
 HOLDER_OWN_LINES = 6
+# One-word labels of a part of a remark or proposal ("Approach:", "Context:"), besides words.STOP_LABELS.
+_PART_LABELS = {"approach", "approaches", "thoughts", "pros", "cons", "tradeoffs", "caveats", "notes"}
 # A stand-up round written with no attendee list: this many one-word names over reports.
 ROUND_MIN_PEOPLE = 3
 # A subject a speaker brings is named in a few words ("Update on OOM handling project").
@@ -366,6 +368,13 @@ class SectionsPass(ReaderBase):
             "skip",
         }:
             return False  # "- Agenda" or "- Notes:" over the meeting's items: a container, not a subject
+        bare = strip_markup(unescape(first)).strip()
+        if (
+            re.fullmatch(r"[\w-]+\s*:", bare)
+            and bare.rstrip(": ").lower() not in PSEUDO_TOPICS
+            and (is_stop(bare.rstrip(": ")) or bare.rstrip(": ").lower() in _PART_LABELS)
+        ):
+            return False  # "* Approach:" over its steps: a part of what is being said, not a subject
         if _presented_title(item.head, asks=True):
             return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
