@@ -726,3 +726,18 @@ def test_a_one_word_part_label_over_sub_bullets_is_no_topic():
         """
     )
     assert [t.title for t in meeting.topics if not t.loose] == ["Faster epochs"]
+
+
+def test_an_attendees_name_is_a_person_not_a_topic():
+    meeting = parse(
+        """
+        | Attending  | Robin Brown, Sehyo Chang, Peter Huene |
+        | -------- | -------- |
+
+        * [New member] Sehyo Chang
+        * [Robin] Threat model
+            * https://hackmd.io/threat-model
+        """
+    )
+    assert "Sehyo Chang" not in titles(meeting)
+    assert "Threat model" in titles(meeting)

@@ -115,6 +115,10 @@ class AgendaTopicsPass(ReaderBase):
             self.drafts.append(draft)
         # A heading left empty ("### Node WASI subgroup" and nothing under it) that no agenda item
         # names is the template's slot, not a subject the meeting took up.
+        # "* [New member] Sehyo Chang", "### Till": an attendee's name is a person, not a subject.
+        self._drop_drafts(
+            [i for i, d in enumerate(self.drafts) if d.kind != "default" and self._a_person(d.title)]
+        )
         self._drop_drafts(
             [
                 i
@@ -128,6 +132,10 @@ class AgendaTopicsPass(ReaderBase):
             ]
         )
         self._sort_drafts()
+
+    def _a_person(self, title: str) -> bool:
+        text = strip_markup(title).rstrip(": ").strip().lstrip("@")
+        return bool(text) and len(text.split()) <= 3 and name_key(text) in self.known
 
     def _pair_in_order(
         self, entries: list[Item], notes: list[TopicDraft], paired: dict[int, TopicDraft], taken: set[int]
