@@ -741,3 +741,21 @@ def test_an_attendees_name_is_a_person_not_a_topic():
     )
     assert "Sehyo Chang" not in titles(meeting)
     assert "Threat model" in titles(meeting)
+
+
+def test_names_in_an_updates_round_stay_in_the_round_though_nobody_is_listed():
+    meeting = parse(
+        """
+        # July 9 Meeting
+        ## Notes
+        Updates:
+        * Alex
+          * landed the PR
+        * Bailey
+          * reviewing
+
+        **Registry**
+        * Bailey: hosting
+        """
+    )
+    assert titles(meeting) == ["Updates", "Registry"]

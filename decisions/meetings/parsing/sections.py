@@ -216,7 +216,9 @@ class SectionsPass(ReaderBase):
         subjects = [t for t in subs if _section_kind(t) is None]
         if len(subjects) < 2 or own_lines > HOLDER_OWN_LINES:
             return False
-        return not any(is_stop(re.sub(r"[\s:.]+$", "", t)) for t in subjects)
+        # "Updates" is the stand-up round, a subject of its own; "Motivation" or "Proposal" is a part.
+        parts = [re.sub(r"[\s:.]+$", "", t) for t in subjects]
+        return not any(is_stop(t) and t.lower() not in PSEUDO_TOPICS for t in parts)
 
     def _pseudo(self, block: Block, pseudo: tuple[str, str], state: _State) -> None:
         """A line such as `Agenda:` or `Action Items:` alone in its paragraph acts as a heading."""
@@ -300,10 +302,13 @@ class SectionsPass(ReaderBase):
             return False
         item = self.items[block.item]
         first = CHECKBOX_RE.sub("", block.text.split("\n", 1)[0].strip())
+        bare = strip_markup(unescape(first)).rstrip(": ").strip().lstrip("@")
         return bool(
             item.has_sublist
             and split_label(first) is None
             and not self._standup_head(first)
+            # "* Alex" over what Alex did: one more person's update in the round, named or not.
+            and not (label_shape(bare) in {"single", "handle", "multi"} and speaker_like(bare))
             and self._container_topic(block.item)
         )
 
