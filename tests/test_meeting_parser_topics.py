@@ -759,3 +759,38 @@ def test_names_in_an_updates_round_stay_in_the_round_though_nobody_is_listed():
         """
     )
     assert titles(meeting) == ["Updates", "Registry"]
+
+
+def test_a_sentence_about_what_was_said_is_notes_though_it_has_sub_bullets():
+    meeting = parse(
+        """
+        # July 9 Meeting
+        ## Notes
+        * We discussed the release schedule
+          * monthly is fine
+        * There was a question about CI
+          * CI is slow
+        * The group agreed to move the meeting
+          * new time TBD
+        * IT infrastructure
+          * the runners are old
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == ["IT infrastructure"]
+
+
+def test_a_numbered_heading_is_titled_without_its_number():
+    meeting = parse(
+        """
+        # July 9 Meeting
+        ## Agenda
+        1. Release schedule
+        2. CI
+        ## Notes
+        ### 1. Release schedule
+        - Alex: monthly
+        ### 2. CI
+        - Bailey: slow
+        """
+    )
+    assert titles(meeting) == ["Release schedule", "CI"]

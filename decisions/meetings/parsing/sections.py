@@ -70,6 +70,13 @@ NARRATED_RE = re.compile(
     r"|asking|presenting|sharing|showing|demoing|giving|bringing|noting|suggesting|proposing|working"
     r"|wants|needs|plans|hopes|thanked|welcomed|introduced|joined|announced|opened|kicked)\b"
 )
+# "We discussed the release schedule", "There was a question about CI", "The group agreed to...":
+# a sentence of notes about what was said, whatever sub-bullets follow it.
+SENTENCE_START_RE = re.compile(
+    r"^(?:I|[Ww]e|[Yy]ou|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Tt]here)\s+(?!\W)"  # not "IT infrastructure"
+    r"|(?i:^(?:the\s+)?(?:group|team|sig|tsc|wg|committee|everyone|everybody|folks|attendees|participants)\s+)"
+    rf"(?i:(?:also\s+)?(?:{REPORTED_VERBS}|will|would|is|are|was|were|has|have|had|decided|reviewed|went)\b)"
+)
 # How each kind of topic is found, and how sure that is: a heading says it outright; a bold line or a
 # bullet over sub-bullets is a way of writing that usually means a topic; the notes under a
 # container ("## Notes") with no subject of their own are only gathered under its name.
@@ -189,7 +196,9 @@ class SectionsPass(ReaderBase):
             # discussion sits under the deeper headings, which are the topics; this one only holds them.
             state.section, state.container_title, state.default = "container", text, None
         elif kind is None:
-            state.heading_topic = self._new_topic(text or "Untitled topic", block.line, "heading", block.end)
+            # "### 2. CI": the number orders the agenda, it is not part of the subject.
+            title = re.sub(r"^\d{1,2}[.)]\s+(?=\S)", "", text)
+            state.heading_topic = self._new_topic(title or "Untitled topic", block.line, "heading", block.end)
             state.topic_level, state.section = block.level, "topic"
         elif kind == "container":
             state.section, state.container_title, state.default = "container", text, None
@@ -363,8 +372,8 @@ class SectionsPass(ReaderBase):
             return False
         if ACTION_PREFIX_RE.match(unescape(first)) or PLACEHOLDER_RE.fullmatch(strip_markup(first)):
             return False
-        if self._narrated(first):
-            return False  # "Chris recapped the previous meeting" over what was recapped
+        if self._narrated(first) or SENTENCE_START_RE.match(strip_markup(unescape(first))):
+            return False  # "Chris recapped the previous meeting", "We discussed..." over what was said
         if _section_kind(strip_markup(unescape(first))) in {
             "container",
             "agenda",
