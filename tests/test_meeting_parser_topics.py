@@ -794,3 +794,36 @@ def test_a_numbered_heading_is_titled_without_its_number():
         """
     )
     assert titles(meeting) == ["Release schedule", "CI"]
+
+
+def test_a_discussion_written_on_under_the_attendees_heading_is_a_topic():
+    meeting = parse(
+        """
+        # Wasmtime call
+        ## Attendees
+        - Alex Crichton
+        - Bailey Hayes
+        - Release schedule
+          - Alex: monthly
+          - Bailey: fine
+        """
+    )
+    assert titles(meeting) == ["Release schedule"]
+    assert meeting.attendees == ["Alex Crichton", "Bailey Hayes"]
+
+
+def test_groups_of_people_in_the_attendee_list_stay_attendees():
+    meeting = parse(
+        """
+        # Call
+        ## Attendees
+        - TSC members
+          - Alex Crichton
+        - Others present
+          - David Bryant (note taker)
+        ## Notes
+        - Alex: hi
+        """
+    )
+    assert [t.title for t in meeting.topics if not t.loose] == []
+    assert meeting.attendees == ["Alex Crichton", "David Bryant"]

@@ -269,6 +269,10 @@ class SectionsPass(ReaderBase):
         if section == "attendees":
             if block.kind == "para" and block.item is None and state.pseudo and not looks_like_names(block):
                 state.section = section = "container"
+            elif self._discussion_in_attendees(block):
+                # "## Attendees" then "- Release schedule" over the discussion: the list went on
+                # into the notes, which are the meeting's subjects, not more people.
+                state.section = section = "container"
             else:
                 block.section = "attendees"
                 self._collect_names(block)
@@ -299,6 +303,20 @@ class SectionsPass(ReaderBase):
             state.default = self._new_topic(title or "Notes", block.line, "default", block.line)
         block.section, block.topic = "topic", state.default
         self.drafts[state.default].ranges.append((block.line, block.end))
+
+    def _discussion_in_attendees(self, block: Block) -> bool:
+        """A top-level bullet over sub-bullets that names no one, or a speaker's remark."""
+        if block.kind != "para" or block.item is None or not block.first_in_item:
+            return False
+        item = self.items[block.item]
+        if item.parent is not None or not item.has_sublist:
+            return False
+        heads = [i.head for i in self.items.values() if i.parent == item.id and i.head is not None]
+        if heads and all(looks_like_names(head) for head in heads):
+            return False  # "- Fastly" or "- TSC members" over the people: a group of attendees
+        first = strip_markup(CHECKBOX_RE.sub("", block.text.split("\n", 1)[0].strip()))
+        label = split_label(first)
+        return not looks_like_names(block) or bool(label and label.rest and label.form == "colon")
 
     def _round_ends(self, block: Block, state: _State) -> bool:
         """A stand-up round started by a line ("Updates") ends at a bullet that is nobody's update."""
