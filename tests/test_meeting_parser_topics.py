@@ -827,3 +827,21 @@ def test_groups_of_people_in_the_attendee_list_stay_attendees():
     )
     assert [t.title for t in meeting.topics if not t.loose] == []
     assert meeting.attendees == ["Alex Crichton", "David Bryant"]
+
+
+def test_a_bold_part_label_inside_a_topic_is_no_topic_of_its_own():
+    meeting = parse(
+        """
+        # Call
+        ## Notes
+        **Release schedule**
+        - Alex: monthly
+
+        **Outcome:**
+        - go monthly
+
+        **CI**
+        - Bailey: slow
+        """
+    )
+    assert titles(meeting) == ["Release schedule", "CI"]

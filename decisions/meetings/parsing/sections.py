@@ -531,6 +531,8 @@ class SectionsPass(ReaderBase):
         if not match or len(match[2].split()) > 8 or speaker_like(match[2].rstrip(": ")):
             return None
         text = strip_markup(match[2]).rstrip(": ").strip()
+        if is_stop(text) and text.lower() not in PSEUDO_TOPICS:
+            return None  # "**Outcome:**", "**Background**": a part of the topic it sits in
         return text if text and not _section_kind(text) else None
 
     def _pseudo_heading(self, block: Block) -> tuple[str, str] | None:
