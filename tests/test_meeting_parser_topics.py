@@ -845,3 +845,33 @@ def test_a_bold_part_label_inside_a_topic_is_no_topic_of_its_own():
         """
     )
     assert titles(meeting) == ["Release schedule", "CI"]
+
+
+def test_people_under_a_heading_are_its_round_not_subjects():
+    meeting = parse(
+        """
+        # Call
+        ## Updates
+        ### Alex
+        - landed the PR
+        ### Bailey
+        - reviewing
+        ## Release
+        - Alex: monthly
+        """
+    )
+    assert titles(meeting) == ["Updates", "Release"]
+
+
+def test_a_topics_heading_is_a_container():
+    meeting = parse(
+        """
+        # Call
+        ## Discussion items
+        ### Release schedule
+        - Alex: monthly
+        ### CI
+        - Bailey: slow
+        """
+    )
+    assert titles(meeting) == ["Release schedule", "CI"]

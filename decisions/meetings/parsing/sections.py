@@ -209,6 +209,9 @@ class SectionsPass(ReaderBase):
         """A heading with next to nothing of its own (a sentence, a flat list naming what follows)
         over two or more deeper headings that are subjects, not parts of one ("Motivation",
         "Proposal", "Discussion")."""
+        title = plain(heading.inline).strip().lower()
+        if title.rstrip(": ") in PSEUDO_TOPICS:
+            return False  # "## Updates" over "### Alex", "### Bailey": the round is the topic
         index = next(i for i, b in enumerate(self.blocks) if b is heading)
         own_lines, subs = 0, []
         for block in self.blocks[index + 1 :]:
@@ -227,6 +230,10 @@ class SectionsPass(ReaderBase):
             return False
         # "Updates" is the stand-up round, a subject of its own; "Motivation" or "Proposal" is a part.
         parts = [re.sub(r"[\s:.]+$", "", t) for t in subjects]
+        if any(
+            self._standup_head(t) or STANDUP_HEAD_RE.match(t) or speaker_like(t.lstrip("@")) for t in parts
+        ):
+            return False  # people's updates under a heading are its round, not its subjects
         return not any(is_stop(t) and t.lower() not in PSEUDO_TOPICS for t in parts)
 
     def _pseudo(self, block: Block, pseudo: tuple[str, str], state: _State) -> None:

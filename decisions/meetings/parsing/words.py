@@ -20,7 +20,7 @@ SECTION_PATTERNS = {
         r"notes|meeting notes|minutes|meeting minutes|discussion|discussions|\(?incomplete\)? notes"
         r"|meeting summary|summary|notes and discussion|notes & discussion"
         # The summary of the whole meeting a transcription tool writes first ("## Quick recap").
-        r"|(?:quick |meeting )?recap|(?:meeting )?synopsis"
+        r"|(?:quick |meeting )?recap|(?:meeting )?synopsis|(?:discussion |other )?(?:items|topics)"
     ),
 }
 SECTION_RES = {kind: re.compile(rf"(?:{pattern})", re.I) for kind, pattern in SECTION_PATTERNS.items()}
