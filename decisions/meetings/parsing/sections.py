@@ -428,6 +428,8 @@ class SectionsPass(ReaderBase):
             return True  # an attendee, whatever the case of the name
         if not name[:1].isupper() or is_stop(name) or has_common_word(name):
             return False
+        if "," in name:
+            return label_shape(name) == "last_first"  # "@He, Liang (Intel) shared...": "Surname, Given"
         if any(
             w.lower() in NOT_NAMES or re.search(r"\w{3}(?:ing|ally|ently|ously|ately|ively)$", w)
             for w in re.split(r"[\s,]+", name)
