@@ -63,6 +63,17 @@ def panel_context(
             )
         context["withdraw_form"] = WithdrawForm(initial={"version": motion.version}, auto_id="withdraw-%s")
         context["resolvable"] = {c.pk for c in view.open_concerns if can_resolve_concern(user, c)}
+    if position_form is None:
+        # The panel's HTML is the same for everyone with the same permissions on it: cached under
+        # the data state and these (signoff_panel.html), each reader's CSRF token put in on the
+        # way out. A form handed back with its errors is rendered for this request only.
+        context["fragment"] = (
+            type(record).__name__, record.pk, view.motion.pk if view else None,
+            tuple(earlier.motion.pk for earlier in the_panel.earlier),
+            context["can_propose"], context.get("can_withdraw", False),
+            view.latest_number(person.pk) if "position_form" in context and person is not None else None,
+            tuple(sorted(context.get("resolvable", ()))),
+        )  # fmt: skip
     return context
 
 
