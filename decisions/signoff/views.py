@@ -44,7 +44,7 @@ def panel_context(
     view = view or the_panel.current
     record = the_panel.record
     may_edit = can_propose_motion(user, record, editor_user_ids=editor_user_ids)
-    person = person_for(user)
+    person = None  # read (one query) only for a reader who may take a position
     context: dict[str, Any] = {
         "panel": the_panel,
         "view": view,
@@ -57,7 +57,8 @@ def panel_context(
         motion = view.motion
         context["can_withdraw"] = can_withdraw_motion(user, motion, may_edit_record=may_edit)
         context["can_position"] = can_take_position(user, motion, member_user_ids=view.member_user_ids)
-        if context["can_position"] and person is not None:
+        person = person_for(user) if context["can_position"] else None
+        if person is not None:
             context["position_form"] = position_form or PositionForm(
                 initial={"after": view.latest_number(person.pk)}, auto_id=f"position-{motion.pk}-%s"
             )
