@@ -14,8 +14,6 @@ out, so a cached fragment never carries anyone's token.
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
-from django.core.cache import caches
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils.crypto import salted_hmac
@@ -67,11 +65,10 @@ class StateCacheNode(template.Node):
         )
         if key is None:
             return self.nodelist.render(context)
-        store = caches[settings.PAGE_CACHE_ALIAS]
-        value = store.get(key)
+        value = fragments.fetch(key)
         if value is None:
             value = self.nodelist.render(context)
-            store.set(key, value, fragments.FRAGMENT_SECONDS)
+            fragments.keep(key, value)
         return value
 
 
