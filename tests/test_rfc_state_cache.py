@@ -10,7 +10,9 @@ state, and nothing is cached without one. The whole-page cache is off: every req
 
 from __future__ import annotations
 
+import datetime
 import re
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,7 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from decisions.models import RFC, Position, RuleKind, SignOffRule, Team
+from decisions.models import RFC, Motion, Position, RuleKind, SignOffRule, Team
 from decisions.signoff import flow
 from decisions.templatetags.fragments import PLACEHOLDER
 from tests.factories import make_decision, make_person, make_rfc
@@ -188,3 +190,24 @@ def test_a_position_taken_shows_at_once_on_every_readers_page(motion):
         page, _ = get(client, "/rfcs/8/")
         assert "Needs 1 more sign-off</strong>" in page and "Approve" in page
     assert RFC.objects.get(pk=rfc.pk).motions.count() == 1
+
+
+def test_a_period_that_ended_since_the_page_was_cached_is_settled_on_the_next_visit(motion):
+    team, rfc = motion
+    people = [make_person(name) for name in ("Ann A", "Ben B", "Cat C")]
+    team.members.add(*people)
+    proposed = flow.propose(
+        rfc, person=None, disposition="accept", teams=[team], summary="Ship it", now=timezone.now()
+    )
+    for person in people[:2]:
+        flow.record_position(proposed, person=person, kind="approve", after=0, now=timezone.now())
+    ends = timezone.now() + datetime.timedelta(seconds=1)
+    Motion.objects.filter(pk=proposed.pk).update(state="fcp", fcp_ends_at=ends)
+    visitor = Client()
+    running, _ = get(visitor, "/rfcs/8/")
+    assert "Final comment period</strong> ends" in running
+    assert "Final comment period</strong> ends" in get(visitor, "/rfcs/8/")[0]  # now from the cache
+    with mock.patch("django.utils.timezone.now", return_value=ends + datetime.timedelta(seconds=1)):
+        page, _ = get(visitor, "/rfcs/8/")
+    assert "The final comment period ended" in page
+    assert Motion.objects.get(pk=proposed.pk).state == "ended"
