@@ -76,4 +76,6 @@ def formcache(parser: Parser, token: Token) -> FormCacheNode:
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("'formcache' needs a fragment name")
-    return FormCacheNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]])
+    return FormCacheNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )
