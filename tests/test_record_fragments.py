@@ -20,7 +20,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from decisions.models import ActionItem, Remark, RuleKind, SignOffRule, Team, Topic
+from decisions.models import (
+    ActionItem,
+    DecisionOwner,
+    OwnerRole,
+    Person,
+    Remark,
+    RuleKind,
+    SignOffRule,
+    Team,
+    Topic,
+)
 from decisions.signoff import flow
 from decisions.templatetags.formcache import placeholder
 from tests.factories import make_decision, make_meeting, make_person
@@ -176,3 +186,44 @@ def test_the_person_page_keeps_action_item_buttons_with_the_owner_and_shows_a_ch
     ActionItem.objects.filter(pk=item.pk).update(status="done")
     for client in (owner_client, visitor):
         assert "Nothing open." in get(client, url)[0]
+
+
+def test_blind_ratings_never_reach_another_reader_through_the_kept_page():
+    """Ana's sheet is hers until both submit: her page, built and kept first, must not serve Ben
+    or a visitor; each submission shows at once."""
+    decision = make_decision(number=1, options=2, criteria=2)
+    olga, ana, ben = (User.objects.create_user(name.lower()) for name in ("Olga", "Ana", "Ben"))
+    for user in (olga, ana, ben):
+        make_person(user.username.title(), user=user)
+    olga = User.objects.get(pk=olga.pk)
+    DecisionOwner.objects.create(decision=decision, person=olga.person, role=OwnerRole.OWNER)
+    clients = {}
+    for user in (olga, ana, ben):
+        clients[user.username] = Client()
+        clients[user.username].force_login(user)
+    url = f"/decisions/{decision.number}/ratings/"
+    for user in (ana, ben):
+        response = clients["olga"].post(f"{url}invite/", {"person": Person.objects.get(user=user).pk})
+        assert response.status_code == 302
+    cells = [(o.pk, c.pk) for o in decision.options.all() for c in decision.criteria.all()]
+
+    def rate(who: str, values: list[int]) -> None:
+        for (option, criterion), value in zip(cells, values, strict=True):
+            data = {"option": option, "criterion": criterion, "rating": value, "version": 0}
+            assert clients[who].post(f"{url}rate/", data).status_code == 302
+
+    rate("ana", [2, 2, -2, -2])
+    visitor = Client()
+    for _ in range(2):  # Ana's page first, then the others, twice: the second time all are kept
+        assert 'value="2" selected' in get(clients["ana"], url)[0]  # her own sheet, as she rated it
+        page = get(clients["ben"], url)[0]
+        assert "Hidden until you submit your sheet" in page and "Ana +2" not in page
+        assert 'value="2" selected' not in page and 'value="-2" selected' not in page
+        public = get(visitor, url)[0]
+        assert "Ana +2" not in public and 'value="2" selected' not in public
+    assert clients["ana"].post(f"{url}submit/").status_code == 302
+    assert "Ana +2" not in get(clients["ben"], url)[0]  # Ben has not submitted yet
+    rate("ben", [-2, 2, -2, 1])
+    assert clients["ben"].post(f"{url}submit/").status_code == 302
+    assert "Ana +2" in get(clients["ben"], url)[0]
+    assert "Ana +2" not in get(visitor, url)[0]  # not revealed
