@@ -71,9 +71,10 @@ from decisions.permissions import (
     can_link_decision_to_meeting,
     can_link_decisions_to,
     can_submit_meeting,
+    held_role,
     waits_for_acceptance,
 )
-from decisions.shortcuts import RECORD_CACHE_SECONDS, action_item_order, filtered_list
+from decisions.shortcuts import action_item_order, filtered_list
 from decisions.sources.models import RecordKind
 from decisions.sources.readonly import ensure_editable
 
@@ -109,10 +110,11 @@ def _count(rows: QuerySet, link: str) -> Coalesce:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One query: the meeting, its topics, remarks and relations (decisions.meetings.pages).
 
-    The rendered notes are cached under a fingerprint of those rows, for visitors only: a
-    signed-in page holds forms.
+    The rows and the rendered notes are kept under the data state, so the page is built again
+    without a query until the next write; the notes for each set of controls (their forms hold
+    the reader's CSRF token, put in per request: `{% statecache ... csrf %}`).
     """
-    page, rows_key = meeting_page(pk)
+    page, _ = fragments.cached(request, "meeting-page", (pk,), lambda: meeting_page(pk))
     if page is None:
         raise Http404(f"No meeting {pk}.")
     may_start = can_create_decision(request.user)
@@ -131,9 +133,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_link": can_link_decisions_to(request.user, page.meeting),
         "can_start_decision": may_start,
         "may_accept": can_accept_meeting(request.user, page.meeting),
-        "record_key": rows_key,
-        "record_seconds": RECORD_CACHE_SECONDS,
-        "record_cache": "none" if request.user.is_authenticated else "pages",
+        # Whose action items get status buttons: every one for an editor, else the reader's own.
+        "items_key": "all" if held_role(request.user, "action-item.status") else request.user.pk,
     }
     return render(request, "decisions/meeting_detail.html", context)
 
