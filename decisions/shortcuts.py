@@ -10,7 +10,6 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
@@ -54,21 +53,6 @@ def filtered_list(
 def lazy_page(paginator: Callable[[], Paginator], number: object) -> Page:
     """paginator().get_page(number), computed on first use (its COUNT and its rows)."""
     return SimpleLazyObject(lambda: paginator().get_page(number))  # type: ignore[return-value]
-
-
-# A fragment cached for everyone who may use its forms holds this instead of their CSRF token
-# (`{% with csrf_token=csrf_slot %}` around it); fill_csrf() puts the request's own token back.
-# Only the whole hidden input is replaced: escaped text shown on the page cannot contain it.
-CSRF_SLOT = "csrf-slot-in-a-cached-fragment"
-_SLOT_INPUT = f'name="csrfmiddlewaretoken" value="{CSRF_SLOT}"'.encode()
-
-
-def fill_csrf(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """The response with this request's CSRF token in the forms of cached fragments."""
-    if _SLOT_INPUT in response.content:
-        token = f'name="csrfmiddlewaretoken" value="{get_token(request)}"'.encode()
-        response.content = response.content.replace(_SLOT_INPUT, token)
-    return response
 
 
 def action_item_order(item: ActionItem) -> tuple:

@@ -293,6 +293,16 @@ CACHES = {
     "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
+# Sessions read from the cache (and written through to the database) when the cache is shared by
+# every process: a signed-in page then costs no session query. A per-process cache (locmem, the
+# default) keeps them in the database only, or a sign-out in one worker would leave the session
+# alive, from its copy, in the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+    else "django.contrib.sessions.backends.cached_db"
+)
+
 # Whole pages for visitors (rfcs_site.pagecache), keyed by the state of the data; 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 PAGE_CACHE_ALIAS = "pages"

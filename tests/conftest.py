@@ -98,3 +98,32 @@ def renders_in_transactions(monkeypatch) -> list[bool]:
 
     monkeypatch.setattr(markdown, "render_document", watched)
     return seen
+
+
+# --- tests that never touch the database run once -----------------------------------------------
+
+# A module of text-in, text-out code (parsers, Markdown, formats) says so with
+# `pytestmark = pytest.mark.text_only`. Its tests that ask for no database fixture give the same
+# result on any database, so with ONCE_PER_DATABASE=1 (.ci/run's PostgreSQL run, after the whole
+# suite passed on SQLite) they are deselected, and pytest reports how many. Its tests that do use
+# the database still run.
+DATABASE_FIXTURES = {
+    "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+    "live_server", "client", "admin_client", "django_user_model",
+}  # fmt: skip
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("ONCE_PER_DATABASE") != "1":
+        return
+    once = [item for item in items if item.get_closest_marker("text_only") and not uses_database(item)]
+    if once:
+        chosen = set(map(id, once))
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if id(item) not in chosen]

@@ -8,6 +8,8 @@ import pytest
 
 from decisions.formats.dates import first_date, month_number, parse_date
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 
 @pytest.mark.parametrize(
     ("name", "number"), [("Jan", 1), ("january", 1), ("Sept", 9), ("SEP", 9), ("may", 5)]

@@ -13,6 +13,8 @@ from decisions.meetings.parsing.decided import CALLS, RECORDS, find_decisions, q
 from decisions.meetings.parsing.options import options_in
 from decisions.meetings.parsing.results import ParsedRemark, ParsedTopic
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

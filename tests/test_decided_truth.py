@@ -14,6 +14,8 @@ import pytest
 from bench import decided as bench
 from tests.conftest import shared_path
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 # dev: the 15 files the detector was improved on (measured 0.892 / 0.786; 0.811 / 0.714 at its
 # first run, before any change). check: 11 files labelled before it ever ran on them and never
 # tuned on (measured 0.692 / 0.321): what it does on notes it has not seen. Its recall is low:

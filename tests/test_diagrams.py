@@ -16,6 +16,8 @@ from decisions.rfcs.export import rfc_to_markdown
 from tests.factories import make_decision, make_rfc
 from tests.test_markdown_security import XSS_PAYLOADS, dangers
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 FLOW = "flowchart TD\n  a[In-tree] -->|needs review| b{Chosen?}\n  b --> c & d\n"
 BLOCK = f"```mermaid\n{FLOW}```\n"
 

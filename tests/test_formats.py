@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from decisions.formats import emitter, frontmatter
 from decisions.formats import yaml as formats_yaml
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 RECORD = "---\nnumber: 0012\ntitle: Nightly builds\noptions:\n- name: yes\n- name: no\n---\n\n# Body\n"
 
 

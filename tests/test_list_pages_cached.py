@@ -241,7 +241,7 @@ def test_the_shared_action_items_carry_each_editors_own_csrf_token_and_the_forms
     ann_body, cold = get(ann, ITEMS)
     ben_body, warm = get(ben, ITEMS)
     assert warm < cold  # ben's page came from the fragment ann's request built
-    assert "csrf-slot" not in ann_body + ben_body
+    assert "csrf-placeholder" not in ann_body + ben_body
     [ann_token], [ben_token] = csrf_tokens(ann_body), csrf_tokens(ben_body)
     change = reverse("decisions:action-item-status", args=[item.pk])
     form = {"status": "done", "was": "open", "next": ITEMS}

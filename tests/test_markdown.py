@@ -7,6 +7,8 @@ from django.test import override_settings
 
 from decisions.markdown import MarkdownTooLarge, render, render_document
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 
 def test_it_renders_tables_with_header_cells():
     html = render("| Option | Cost |\n| --- | --- |\n| in-tree | low |\n")

@@ -19,6 +19,8 @@ from tests.factories import make_decision, make_rfc
 from tests.test_decision_edit import make_editor, record_data
 from tests.test_rfc_edit import form_data as rfc_form_data
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 
 def test_thirty_thousand_equal_headings_render_with_distinct_anchors():
     # How long this takes (25 s before, about 1 s now) is held by `make bench-hostile`.

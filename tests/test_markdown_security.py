@@ -16,6 +16,8 @@ import pytest
 from decisions.markdown import MarkdownTooLarge, render
 from tests.conftest import DATA, shared_path
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 _ESC = re.compile(r"\\(?:([nrt\\])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
 FORBIDDEN_TAGS = {
     "script", "iframe", "frame", "object", "embed", "applet", "base", "meta", "link", "form",

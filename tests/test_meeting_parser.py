@@ -11,6 +11,8 @@ from decisions.meetings.parsing import MeetingParseError, ParsedMeeting, parse_m
 from decisions.meetings.parsing.blocks import strip_markup
 from decisions.meetings.paths import date_from_path, series_name
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 
 def parse(text: str, **options: object) -> ParsedMeeting:
     return parse_meeting(textwrap.dedent(text).lstrip("\n"), **options)  # type: ignore[arg-type]

@@ -10,6 +10,8 @@ import pytest
 from decisions.meetings.parsing import ParsedMeeting, parse_meeting
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION, FOUND_INFERRED
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 
 def parse(text: str) -> ParsedMeeting:
     return parse_meeting(textwrap.dedent(text).lstrip("\n"))

@@ -12,6 +12,8 @@ import pytest
 from decisions.meetings.parsing import ParsedMeeting, parse_meeting
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 ATTENDEES = [
     "Joel",
     "Calvin",

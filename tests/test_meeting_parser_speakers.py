@@ -8,6 +8,8 @@ import pytest
 
 from decisions.meetings.parsing import ParsedMeeting, parse_meeting
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 
 def parse(text: str) -> ParsedMeeting:
     return parse_meeting(textwrap.dedent(text).lstrip("\n"))

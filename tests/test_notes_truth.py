@@ -15,15 +15,20 @@ import yaml
 from bench import notes as bench
 from tests.conftest import shared_path
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 TRUTH = Path(__file__).parent / "data" / "meetings-truth"
 
 # precision, recall: the development set (the parser was changed while looking at it), the
 # check set (first never looked at, then read to find what action-item rules missed) and the
 # holdout set (labelled after that, measured once unread, then read in the third round to find what
-# rules still missed; the fresh set, labelled before that reading, is the one nobody has read).
+# rules still missed; the fresh set, labelled before that reading, showed that the rules did not
+# carry over and became training data for the learned action-item detector). The blind set was
+# labelled, by people who never ran the parser, before that detector was built; nobody changing
+# the parser reads it. Its floors are what the rules alone measured on it then.
 FLOORS = {
     "dev": {
-        "topics": (0.92, 0.93),
+        "topics": (0.93, 0.96),
         "speakers": (0.98, 0.97),
         "action_items": (0.95, 0.95),
         "links": (1.0, 1.0),
@@ -35,7 +40,7 @@ FLOORS = {
         "links": (1.0, 1.0),
     },
     "holdout": {
-        "topics": (0.90, 0.93),
+        "topics": (0.98, 0.97),
         "speakers": (0.96, 0.93),
         "action_items": (0.96, 0.80),
         "links": (1.0, 1.0),
@@ -44,6 +49,12 @@ FLOORS = {
         "topics": (0.84, 0.82),
         "speakers": (0.97, 0.97),
         "action_items": (0.81, 0.50),
+        "links": (1.0, 1.0),
+    },
+    "blind": {
+        "topics": (0.81, 0.87),
+        "speakers": (0.92, 0.98),
+        "action_items": (0.89, 0.60),
         "links": (1.0, 1.0),
     },
 }
@@ -113,8 +124,7 @@ def test_the_sets_follow_the_stated_rule():
     spec = importlib.util.spec_from_file_location("select", TRUTH / "select.py")
     select = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(select)
-    dev, check, holdout, fresh = select.select_sets(corpus)
-    for name, chosen in (("dev", dev), ("check", check), ("holdout", holdout), ("fresh", fresh)):
+    for name, chosen in select.select_named(corpus).items():
         labelled = sorted(
             p.relative_to(TRUTH / name).as_posix()[: -len(".yaml")] for p in (TRUTH / name).rglob("*.yaml")
         )
@@ -124,11 +134,11 @@ def test_the_sets_follow_the_stated_rule():
 # --- the floors ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("which", ["dev", "check", "holdout", "fresh"])
+@pytest.mark.parametrize("which", ["dev", "check", "holdout", "fresh", "blind"])
 def test_the_parser_holds_its_floor(which):
     corpus = shared_path("corpora", "bytecodealliance-meetings")
     totals, per_file = bench.measure(which, corpus)
-    assert len(per_file) == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30}[which]
+    assert len(per_file) == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30, "blind": 40}[which]
     below = {
         kind: (round(totals[kind].precision, 3), round(totals[kind].recall, 3))
         for kind, (precision, recall) in FLOORS[which].items()

@@ -28,6 +28,8 @@ from decisions.rfcs.parsing import (
 )
 from tests.conftest import DATA, shared_path
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 RFCS = DATA / "rfcs"
 BA = RFCS / "bytecodealliance"
 RUST = RFCS / "rust"

@@ -12,6 +12,8 @@ from decisions.rfcs.parsing import parse_file
 from tests.conftest import DATA
 from tests.test_markdown_security import XSS_PAYLOADS, dangers
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 PEP = DATA / "rfcs" / "pep" / "peps" / "pep-9001.rst"
 
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import random
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from decisions.models import RATING_MAX, RATING_MIN, WEIGHT_MAX, WEIGHT_MIN
 from decisions.records.sensitivity import RATING, WEIGHT, Change, analyse, describe, for_names
+
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
 
 # Brute force -------------------------------------------------------------------------------------
 

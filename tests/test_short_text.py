@@ -14,6 +14,8 @@ from decisions.models import Assessment, Criterion, DecisionPrecedent, DecisionS
 from tests.factories import make_decision
 from tests.test_markdown_security import XSS_PAYLOADS, dangers
 
+pytestmark = pytest.mark.text_only  # tests/conftest.py: those without a database run once
+
 
 def test_a_rust_type_is_shown_as_typed_not_dropped_as_a_tag():
     assert render_inline("Box<dyn Trait>") == "Box&lt;dyn Trait&gt;"

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -60,16 +62,54 @@ def key(request: HttpRequest, name: str, *vary: object, read: bool = True) -> st
     return "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+# The values last read in this process, unpickled, by key. A key names its value for good (it holds
+# the data state), so a copy here is never stale; it is used only while the shared store still has
+# the key (a cheap check), so emptying the store still empties this too.
+_NEAR: OrderedDict[str, Any] = OrderedDict()
+NEAR_ENTRIES = 256
+
+
+def fetch(fragment_key: str) -> Any:
+    """The value under `fragment_key`, or None: from this process when it can, else the store."""
+    store = caches[settings.PAGE_CACHE_ALIAS]
+    value = _NEAR.get(fragment_key)
+    if value is not None and store.has_key(fragment_key):
+        return value
+    value = store.get(fragment_key)
+    if value is not None:
+        _near(fragment_key, value)
+    return value
+
+
+def keep(fragment_key: str, value: Any) -> None:
+    """Store a value built for this request, for every process."""
+    caches[settings.PAGE_CACHE_ALIAS].set(fragment_key, value, FRAGMENT_SECONDS)
+    _near(fragment_key, value)
+
+
+_NEAR_LOCK = threading.Lock()  # threaded servers (runserver, gthread workers) share it
+
+
+def _near(fragment_key: str, value: Any) -> None:
+    with _NEAR_LOCK:
+        _NEAR[fragment_key] = value
+        _NEAR.move_to_end(fragment_key)
+        while len(_NEAR) > NEAR_ENTRIES:
+            _NEAR.popitem(last=False)
+
+
 def cached(request: HttpRequest, name: str, vary: tuple[object, ...], build: Callable[[], Any]) -> Any:
-    """build()'s value, kept under the data state and `vary` (picklable values only)."""
+    """build()'s value, kept under the data state and `vary` (picklable values only).
+
+    The value may be shared by the requests of this process: never change it.
+    """
     fragment_key = key(request, name, *vary)
     if fragment_key is None:
         return build()
-    store = caches[settings.PAGE_CACHE_ALIAS]
-    value = store.get(fragment_key)
+    value = fetch(fragment_key)
     if value is None:
         value = build()
-        store.set(fragment_key, value, FRAGMENT_SECONDS)
+        keep(fragment_key, value)
     return value
 
 

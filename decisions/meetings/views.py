@@ -74,14 +74,7 @@ from decisions.permissions import (
     held_role,
     waits_for_acceptance,
 )
-from decisions.shortcuts import (
-    CSRF_SLOT,
-    RECORD_CACHE_SECONDS,
-    action_item_order,
-    fill_csrf,
-    filtered_list,
-    lazy_page,
-)
+from decisions.shortcuts import action_item_order, filtered_list, lazy_page
 from decisions.sources.models import RecordKind
 from decisions.sources.readonly import ensure_editable
 
@@ -126,10 +119,11 @@ def _count(rows: QuerySet, link: str) -> Coalesce:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One query: the meeting, its topics, remarks and relations (decisions.meetings.pages).
 
-    The rendered notes are cached under a fingerprint of those rows, for visitors only: a
-    signed-in page holds forms.
+    The rows and the rendered notes are kept under the data state, so the page is built again
+    without a query until the next write; the notes for each set of controls (their forms hold
+    the reader's CSRF token, put in per request: `{% statecache ... csrf %}`).
     """
-    page, rows_key = meeting_page(pk)
+    page, _ = fragments.cached(request, "meeting-page", (pk,), lambda: meeting_page(pk))
     if page is None:
         raise Http404(f"No meeting {pk}.")
     may_start = can_create_decision(request.user)
@@ -148,9 +142,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_link": can_link_decisions_to(request.user, page.meeting),
         "can_start_decision": may_start,
         "may_accept": can_accept_meeting(request.user, page.meeting),
-        "record_key": rows_key,
-        "record_seconds": RECORD_CACHE_SECONDS,
-        "record_cache": "none" if request.user.is_authenticated else "pages",
+        # Whose action items get status buttons: every one for an editor, else the reader's own.
+        "items_key": "all" if held_role(request.user, "action-item.status") else request.user.pk,
     }
     return render(request, "decisions/meeting_detail.html", context)
 
@@ -160,7 +153,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def action_item_list(request: HttpRequest) -> HttpResponse:
     """The filters and the items are fragments cached under the data state: no query but the
     state's when both are cached. The items' forms differ by who may change which item, so
-    their fragment is kept per edit scope (_edit_scope), with each request's own CSRF token."""
+    their fragment is kept per edit scope (_edit_scope), with each request's own CSRF token
+    (`{% statecache ... csrf %}`)."""
     status = request.GET.get("status", ActionItemStatus.OPEN)
     owner = request.GET.get("owner")
 
@@ -188,9 +182,8 @@ def action_item_list(request: HttpRequest) -> HttpResponse:
         "owners": SimpleLazyObject(lambda: fragments.cached(request, "action-item-owners", (), owners)),
         "owner": owner,
         "edit_scope": _edit_scope(request.user),
-        "csrf_slot": CSRF_SLOT,
     }
-    return fill_csrf(request, render(request, "decisions/action_item_list.html", context))
+    return render(request, "decisions/action_item_list.html", context)
 
 
 def _edit_scope(user: Any) -> object:

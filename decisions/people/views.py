@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from decisions.caching import fragments
 from decisions.caching.fragments import reads_state
 from decisions.models import RFC, ActionItem, ActionItemStatus, Meeting, Person, Remark, Topic
+from decisions.permissions import held_role
 from decisions.signoff.waiting import waiting_on
 
 
@@ -21,23 +23,35 @@ def _count(rows: QuerySet, link: str) -> Coalesce:
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
-@require_safe
-@reads_state
-def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # The three counts ride on the person's own query: the page's query count stays under ten.
-    person = get_object_or_404(
+def _person(slug: str) -> Person | None:
+    """The person with their three counts, which ride on their own query (the page's query count
+    stays under ten)."""
+    return (
         Person.objects.annotate(
             closed_item_count=_count(ActionItem.objects.exclude(status=ActionItemStatus.OPEN), "owner"),
             attendance=_count(Meeting.attendees.through.objects, "person"),
             remark_count=_count(Remark.objects, "speaker"),
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
-    spoke_in = (
-        Topic.objects.filter(remarks__speaker=person)
-        .select_related("meeting__series")
-        .annotate(remark_count=Count("remarks", filter=Q(remarks__speaker=person)))
-        .order_by("-meeting__date", "order")[:30]
+
+
+@require_safe
+@reads_state
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Kept under the data state: built again before any write, the page runs no query at all.
+    person = fragments.cached(request, "person", (slug,), lambda: _person(slug))
+    if person is None:
+        raise Http404(f"No person {slug}.")
+    # Built only when a fragment is not in the cache: even an unrun query costs its Python.
+    spoke_in = SimpleLazyObject(
+        lambda: list(
+            Topic.objects.filter(remarks__speaker=person)
+            .select_related("meeting__series")
+            .annotate(remark_count=Count("remarks", filter=Q(remarks__speaker=person)))
+            .order_by("-meeting__date", "order")[:30]
+        )
     )
     # Read only when a fragment is not in the cache (decisions.caching.fragments): a cached page
     # runs the person's query alone.
@@ -69,8 +83,10 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "attendance": person.attendance,
         "remark_count": person.remark_count,
-        "spoke_in": SimpleLazyObject(lambda: list(spoke_in)),
+        "spoke_in": spoke_in,
         "teams": SimpleLazyObject(lambda: list(person.teams.all())),
+        # Whose action items get status buttons: every one for an editor, else the reader's own.
+        "items_key": "all" if held_role(request.user, "action-item.status") else request.user.pk,
         "waiting": SimpleLazyObject(
             lambda: waiting_on(person, today, open_items=list(open_items), ownerships=list(ownerships))
         ),

@@ -8,6 +8,7 @@ save is a revision (decisions.records.history) that the history page shows with 
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from typing import Any
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from decisions.accounts import claims
 from decisions.accounts.writer import offer_add_me, writer
+from decisions.caching import fragments
 from decisions.caching.fragments import reads_state
 from decisions.drafted.pages import drafted_rfcs
 from decisions.forms import form_over_current
@@ -52,9 +54,9 @@ from decisions.records import from_notes, history, review
 from decisions.records import matrix as matrix_module
 from decisions.records.editor import editor_context, formsets, get_decision_for_edit, render_edit
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
-from decisions.records.pages import decision_page
+from decisions.records.pages import DecisionPage, decision_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS, action_item_order, filtered_list
-from decisions.signoff.pages import panel
+from decisions.signoff.pages import Panel, panel
 from decisions.signoff.views import bound_cache, panel_context
 from decisions.sources.links import record_home
 from decisions.sources.models import RecordKind
@@ -77,6 +79,20 @@ def _get_decision(number: int) -> Decision:
     return get_object_or_404(Decision.objects.select_related("chosen_option", "supersedes"), number=number)
 
 
+def _page_and_panel(number: int, now: datetime.datetime) -> tuple[DecisionPage | None, str, Panel | None]:
+    """The record's page (one query), its fingerprint and its sign-off panel, ended periods applied."""
+    page, rows_key = decision_page(number)
+    if page is None:
+        return None, "", None
+    signoff = panel(page.decision, now, page.rows)
+    if signoff.advanced:  # the period's end changed the record's status: read it again
+        page, rows_key = decision_page(number)
+        if page is None:
+            return None, "", None
+        signoff.record = page.decision
+    return page, rows_key, signoff
+
+
 @require_safe
 @reads_state
 def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
@@ -87,13 +103,17 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
     meeting, person or precedent it shows, renders it again. Edits to the matrix move the
     record's version. The matrix and the lists are only built when the record is not cached.
     """
-    page, rows_key = decision_page(number)
-    if page is None:
+    now = timezone.now()
+    # The record and its panel under the data state: built again before any write, the page runs
+    # no query for them and makes no model instance.
+    page, rows_key, signoff = fragments.cached(
+        request, "decision-page", (number,), lambda: _page_and_panel(number, now)
+    )
+    if signoff is not None and signoff.ends_soonest is not None and signoff.ends_soonest <= now:
+        # Kept before its final comment period ended: end it now (panel() writes) and read again.
+        page, rows_key, signoff = _page_and_panel(number, now)
+    if page is None or signoff is None:
         raise Http404(f"No decision DR-{number:04d}.")
-    signoff = panel(page.decision, timezone.now(), page.rows)
-    if signoff.advanced:  # the period's end changed the record's status: read it again
-        page, rows_key = decision_page(number)
-        signoff.record = page.decision
     decision = page.decision
     context = {
         "decision": decision,

@@ -6,7 +6,9 @@ Each read-only view states its queries, so page cost stays constant as the data 
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -17,25 +19,26 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from decisions.caching import fragments
+from decisions.caching import datastate, fragments
 from decisions.caching.fragments import reads_state
-from decisions.drafted.pages import drafted_from
+from decisions.drafted.pages import DraftedFrom, drafted_from
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
 from decisions.models import RFC, RFCAlias, parse_reference
 from decisions.permissions import Refused, can_create_rfc, can_edit_rfc, rfc_statuses_for
 from decisions.rfcs.export import rfc_to_markdown
 from decisions.rfcs.forms import RFCEditForm, RFCFilterForm, filter_choices
-from decisions.rfcs.pages import rfc_list_rows, rfc_page
-from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS
+from decisions.rfcs.pages import RFCPage, rfc_list_rows, rfc_page
+from decisions.shortcuts import MARKDOWN_CONTENT_TYPE
 from decisions.signoff.flow import advance_due
-from decisions.signoff.pages import panel
+from decisions.signoff.pages import Panel, panel
 from decisions.signoff.views import bound_cache, panel_context
-from decisions.sources.links import discussion_label, discussion_text
+from decisions.sources.links import RecordHome, discussion_label, discussion_text
 from decisions.sources.models import RecordKind
 from decisions.sources.readonly import ensure_editable
 
@@ -107,53 +110,95 @@ def rfc_alias(request: HttpRequest, alias: str) -> HttpResponse:
     return redirect(rfc, permanent=True)
 
 
+@dataclass
+class RFCFacts:
+    """What an RFC page needs for each reader besides its cached fragments: the same for everyone,
+    so kept (pickled) under the data state; the lists and the text are only read to render the
+    fragments, when the data changed (decisions.caching.fragments)."""
+
+    rfc: RFC
+    home: RecordHome | None
+    editor_user_ids: set[int]
+    drafted: DraftedFrom | None
+    signoff: Panel
+
+    def due(self, now: datetime.datetime) -> bool:
+        """A final comment period shown as running has ended: the panel must advance it."""
+        ends = self.signoff.ends_soonest
+        return ends is not None and ends <= now
+
+
 @require_safe
 @reads_state
 def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
-    """One query when the page is cached, two when not (its text is read only then).
-
-    The RFC's fields and lists come in one query (decisions.rfcs.pages); the rendered page is cached
-    under a fingerprint of those rows, so an edit, a new citing decision or a renamed author shows
-    at once.
+    """One trivial query (the data state) when the data did not change since the page was last
+    built, for visitors and signed-in people alike: the facts every reader needs come from the
+    cache, and the text, lists and sign-off motion from fragments cached under the same state.
+    When it changed: the RFC, its lists and its sign-off panel in one query (decisions.rfcs.pages),
+    and its text in a second.
     """
-    page, rows_key = rfc_page(series, number)
-    if page is None:
-        raise Http404(f"No {RFC(series=series, number=number).label}.")
-    signoff = panel(page.rfc, timezone.now(), page.rows)
-    if signoff.advanced:  # the period's end changed the RFC's status: read it again
-        page, rows_key = rfc_page(series, number)
-        signoff.record = page.rfc
-    rfc = page.rfc
-    references = metadata_references(rfc)
-    can_edit = not (page.home and page.home.read_only) and can_edit_rfc(
-        request.user, rfc, editor_user_ids=page.editor_user_ids
+    now = timezone.now()
+    loaded: dict[str, RFCPage] = {}
+
+    def page() -> RFCPage:
+        """The page's rows, read at most once per request."""
+        if "page" not in loaded:
+            found, _ = rfc_page(series, number)
+            if found is None:
+                raise Http404(f"No {RFC(series=series, number=number).label}.")
+            loaded["page"] = found
+        return loaded["page"]
+
+    def facts() -> RFCFacts:
+        current = page()
+        signoff = panel(current.rfc, now, current.rows)
+        if signoff.advanced:  # the period's end changed the RFC's status: read it again
+            loaded.clear()
+            # A write moved the state: this request's fragments must not be the old ones.
+            fragments.remember(request, datastate.current())
+            current = page()
+            signoff.record = current.rfc
+        rfc = current.rfc
+        return RFCFacts(
+            rfc=rfc,
+            home=current.home,
+            editor_user_ids=current.editor_user_ids,
+            drafted=drafted_from(current.rows, rfc, bool(current.home and current.home.read_only)),
+            signoff=signoff,
+        )
+
+    known = fragments.cached(request, "rfc-facts", (series, number), facts)
+    if known.due(now):
+        known = facts()  # advances the motion (a write); cached under the new state next time
+    rfc = known.rfc
+    references = SimpleLazyObject(lambda: metadata_references(rfc))
+    can_edit = not (known.home and known.home.read_only) and can_edit_rfc(
+        request.user, rfc, editor_user_ids=known.editor_user_ids
     )
     context = {
         "rfc": rfc,
+        # Only read to render the fragments, when they are not in the cache.
         "body_html": SimpleLazyObject(lambda: RFC.objects.values_list("body_html", flat=True).get(pk=rfc.pk)),
-        "authors": SimpleLazyObject(lambda: page.authors),
-        "areas": SimpleLazyObject(lambda: page.areas),
-        "superseded_by": SimpleLazyObject(lambda: page.superseded_by),
-        "decisions": SimpleLazyObject(lambda: page.decisions),
-        "meetings": SimpleLazyObject(lambda: page.meetings),
-        "status_changes": SimpleLazyObject(lambda: page.status_changes),
+        "authors": SimpleLazyObject(lambda: page().authors),
+        "areas": SimpleLazyObject(lambda: page().areas),
+        "superseded_by": SimpleLazyObject(lambda: page().superseded_by),
+        "decisions": SimpleLazyObject(lambda: page().decisions),
+        "meetings": SimpleLazyObject(lambda: page().meetings),
+        "status_changes": SimpleLazyObject(lambda: page().status_changes),
         "metadata": SimpleLazyObject(
-            lambda: metadata_rows(rfc, bool(rfc.supersedes_id or page.superseded_by), references)
+            lambda: metadata_rows(rfc, bool(rfc.supersedes_id or page().superseded_by), references)
         ),
-        "aliases": SimpleLazyObject(lambda: page.aliases),
+        "aliases": SimpleLazyObject(lambda: page().aliases),
         # Held in a repository that is its place of record: "Edit in the repository" instead.
-        "home": page.home,
+        "home": known.home,
         "discussion_label": discussion_label(rfc.discussion_url),
         "discussion_text": discussion_text(rfc.discussion_url),
         "can_edit": can_edit,
         # Drafted from a decision: the link, and the block the site could not write, if any.
-        "drafted": drafted_from(page.rows, rfc, bool(page.home and page.home.read_only)),
-        "signoff": panel_context(request, signoff, editor_user_ids=page.editor_user_ids),
-        # Whether a referenced RFC exists decides a link: part of what the cached page shows.
-        "record_key": rows_key + repr(sorted(references[1])),
-        "record_seconds": RECORD_CACHE_SECONDS,
+        "drafted": known.drafted,
+        "signoff": panel_context(request, known.signoff, editor_user_ids=known.editor_user_ids),
     }
-    return bound_cache(render(request, "decisions/rfc_detail.html", context), signoff)
+    return bound_cache(render(request, "decisions/rfc_detail.html", context), known.signoff)
 
 
 def metadata_references(rfc: RFC) -> tuple[dict[str, tuple[str, int]], set[tuple[str, int]]]:
@@ -210,22 +255,34 @@ REFERENCE_KEYS = {"See also", "Replaces", "Superseded by", "Requires"}
 
 
 @require_safe
+@reads_state
 def rfc_history(request: HttpRequest, number: int, series: str = "") -> HttpResponse:
-    rfc = get_rfc(number, series)
-    revisions = list(rfc.revisions.select_related("author").order_by("number"))
-    entries = []
-    for index, revision in enumerate(revisions):
-        diff = revision.diff_from(revisions[index - 1] if index else None)
-        added = sum(kind == "add" for kind, _ in diff)
-        removed = sum(kind == "del" for kind, _ in diff)
-        entries.append({"revision": revision, "diff": diff, "added": added, "removed": removed})
-    entries.reverse()
-    context = {
-        "rfc": rfc,
-        "entries": entries,
-        "status_changes": list(rfc.status_changes.select_related("changed_by")),
-    }
-    return render(request, "decisions/rfc_history.html", context)
+    """Three queries when the data changed, none besides the data state when not: the revisions
+    and their diffs are the same for everyone, so they are rendered once per data state."""
+
+    def build() -> dict[str, str]:
+        rfc = get_rfc(number, series)  # a 404 is raised, and nothing cached
+        revisions = list(rfc.revisions.select_related("author").order_by("number"))
+        entries = []
+        for index, revision in enumerate(revisions):
+            diff = revision.diff_from(revisions[index - 1] if index else None)
+            added = sum(kind == "add" for kind, _ in diff)
+            removed = sum(kind == "del" for kind, _ in diff)
+            entries.append({"revision": revision, "diff": diff, "added": added, "removed": removed})
+        entries.reverse()
+        context = {
+            "rfc": rfc,
+            "entries": entries,
+            "status_changes": list(rfc.status_changes.select_related("changed_by")),
+        }
+        return {
+            "title": f"History of {rfc.label}",
+            # Rendered HTML (a SafeString, kept as one in the cache).
+            "content": render_to_string("decisions/partials/rfc_history_content.html", context),
+        }
+
+    page = fragments.cached(request, "rfc-history", (series, number), build)
+    return render(request, "decisions/rfc_history.html", page)
 
 
 @require_safe

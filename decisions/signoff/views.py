@@ -46,7 +46,7 @@ def panel_context(
     view = view or the_panel.current
     record = the_panel.record
     may_edit = can_propose_motion(user, record, editor_user_ids=editor_user_ids)
-    person = person_for(user)
+    person = None  # read (one query) only for a reader who may take a position
     context: dict[str, Any] = {
         "panel": the_panel,
         "view": view,
@@ -59,12 +59,24 @@ def panel_context(
         motion = view.motion
         context["can_withdraw"] = can_withdraw_motion(user, motion, may_edit_record=may_edit)
         context["can_position"] = can_take_position(user, motion, member_user_ids=view.member_user_ids)
-        if context["can_position"] and person is not None:
+        person = person_for(user) if context["can_position"] else None
+        if person is not None:
             context["position_form"] = position_form or PositionForm(
                 initial={"after": view.latest_number(person.pk)}, auto_id=f"position-{motion.pk}-%s"
             )
         context["withdraw_form"] = WithdrawForm(initial={"version": motion.version}, auto_id="withdraw-%s")
         context["resolvable"] = {c.pk for c in view.open_concerns if can_resolve_concern(user, c)}
+    if position_form is None:
+        # The panel's HTML is the same for everyone with the same permissions on it: cached under
+        # the data state and these (signoff_panel.html), each reader's CSRF token put in on the
+        # way out. A form handed back with its errors is rendered for this request only.
+        context["fragment"] = (
+            type(record).__name__, record.pk, view.motion.pk if view else None,
+            tuple(earlier.motion.pk for earlier in the_panel.earlier),
+            context["can_propose"], context.get("can_withdraw", False),
+            view.latest_number(person.pk) if "position_form" in context and person is not None else None,
+            tuple(sorted(context.get("resolvable", ()))),
+        )  # fmt: skip
     return context
 
 

@@ -3,29 +3,58 @@
 For parts of a page that are the same for everyone (decisions.caching.fragments): the key is the
 request's data state, the day, the name and the values after it. The view must have read the
 state before its rows (`@reads_state`); otherwise the fragment is rendered, not cached. Never put a form, a CSRF token
-or anything that depends on who is signed in inside.
+or anything that depends on who is signed in inside, unless the values it depends on are in the
+key (the set of permissions that change the HTML, never a person's id when avoidable).
+
+Forms are allowed inside with `csrf` as the last value: the fragment is rendered with a fixed
+placeholder for the CSRF token, and each request's own token is put in its place on the way
+out, so a cached fragment never carries anyone's token.
 """
 
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
-from django.core.cache import caches
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
+from django.utils.crypto import salted_hmac
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString, mark_safe
 
 from decisions.caching import fragments
+
+
+def _placeholder() -> str:
+    # Derived from the secret key: nobody can type it into a record to have it replaced.
+    return "csrf-placeholder-" + salted_hmac("decisions.fragments.csrf", "placeholder").hexdigest()[:32]
+
+
+PLACEHOLDER = lazy(_placeholder, str)()
 
 register = template.Library()
 
 
 class StateCacheNode(template.Node):
-    def __init__(self, nodelist: NodeList, name: FilterExpression, vary: list[FilterExpression]) -> None:
+    def __init__(
+        self, nodelist: NodeList, name: FilterExpression, vary: list[FilterExpression], csrf: bool = False
+    ) -> None:
         self.nodelist = nodelist
         self.name = name
         self.vary = vary
+        self.csrf = csrf
 
     def render(self, context: Context) -> str:
+        if not self.csrf:
+            return self._render(context)
+        token = context.get("csrf_token")
+        with context.push(csrf_token=str(PLACEHOLDER)):
+            html = self._render(context)
+        placeholder = str(PLACEHOLDER)
+        if placeholder not in html:
+            return html
+        # This request's own token (str() of the lazy token marks it used, so the cookie is set).
+        return mark_safe(html.replace(placeholder, str(token) if token else ""))
+
+    def _render(self, context: Context) -> str | SafeString:
         request = context.get("request")
         key = (
             fragments.key(
@@ -36,11 +65,10 @@ class StateCacheNode(template.Node):
         )
         if key is None:
             return self.nodelist.render(context)
-        store = caches[settings.PAGE_CACHE_ALIAS]
-        value = store.get(key)
+        value = fragments.fetch(key)
         if value is None:
             value = self.nodelist.render(context)
-            store.set(key, value, fragments.FRAGMENT_SECONDS)
+            fragments.keep(key, value)
         return value
 
 
@@ -51,6 +79,9 @@ def statecache(parser: Parser, token: Token) -> StateCacheNode:
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("'statecache' needs a fragment name")
+    csrf = bits[-1] == "csrf"
+    if csrf:
+        bits = bits[:-1]
     return StateCacheNode(
-        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]], csrf
     )

@@ -33,6 +33,9 @@ from decisions.people.names import name_key
 HOLDER_RE = re.compile(
     r"(?i)(?:other |new |additional |discussion )?(?:agenda )?items?|announcements?|"
     r"proposals and discussions|other|topics|discussion(?: topics)?"
+    # A category of the meeting's own business, not a subject: "Administrative stuff", "Housekeeping".
+    r"|(?:administrative|admin|organi[sz]ational|sig|meeting)(?: stuff| items?| matters| topics| business)"
+    r"|administrivia|housekeeping|logistics"
 )
 # A deferral is said in a line or two; a longer body is a discussion that mentions one.
 DEFERRAL_MAX_CHARS = 300
@@ -80,6 +83,7 @@ class AgendaTopicsPass(ReaderBase):
                 paired[-e] = notes[-n]
                 taken.add(-n)
         self._pair_in_order([item for item, _ in entries], notes, paired, taken)
+        agreed: set[int] = set()
         for e, (item, title) in enumerate(entries):
             match = paired.get(e)
             if match is None:
@@ -98,6 +102,7 @@ class AgendaTopicsPass(ReaderBase):
                 if match is not None:
                     match.title = title
             if match is not None:
+                agreed.add(id(match))
                 match.confidence = 1.0  # the agenda and the notes agree
                 if match.kind == "bullet" and not self._named_bullet(match):
                     match.title = title  # the agenda names it; a bullet's head is a remark's words
@@ -108,7 +113,29 @@ class AgendaTopicsPass(ReaderBase):
             if item.end > start:
                 draft.ranges.append((start, item.end))
             self.drafts.append(draft)
+        # A heading left empty ("### Node WASI subgroup" and nothing under it) that no agenda item
+        # names is the template's slot, not a subject the meeting took up.
+        # "* [New member] Sehyo Chang", "### Till": an attendee's name is a person, not a subject.
+        self._drop_drafts(
+            [i for i, d in enumerate(self.drafts) if d.kind != "default" and self._a_person(d.title)]
+        )
+        self._drop_drafts(
+            [
+                i
+                for i, d in enumerate(self.drafts)
+                if d.kind == "heading"
+                and id(d) not in agreed
+                and not any(
+                    line.strip()
+                    for line in self.lines[d.start : d.end if d.end is not None else len(self.lines)]
+                )
+            ]
+        )
         self._sort_drafts()
+
+    def _a_person(self, title: str) -> bool:
+        text = strip_markup(title).rstrip(": ").strip().lstrip("@")
+        return bool(text) and len(text.split()) <= 3 and name_key(text) in self.known
 
     def _pair_in_order(
         self, entries: list[Item], notes: list[TopicDraft], paired: dict[int, TopicDraft], taken: set[int]
@@ -251,8 +278,8 @@ class AgendaTopicsPass(ReaderBase):
 
     def _agenda_entries(self, item: Item, children: dict[int, list[int]], *, top: bool) -> list[Item]:
         """The item itself, or for a template holder ("Other agenda items") its sub-items."""
-        if item.head is None:
-            return []
+        if item.head is None or item.head.quoted:
+            return []  # a list inside a quotation is the quoted text's, not the agenda's
         head = _head_text(item)
         if not head or PLACEHOLDER_RE.fullmatch(head) or BOILERPLATE_TOPIC_RE.fullmatch(head):
             return []
@@ -294,6 +321,13 @@ class AgendaTopicsPass(ReaderBase):
         if not dropped:
             return []
         titles = [self.drafts[i].title for i in dropped]
+        self._drop_drafts(dropped)
+        return titles
+
+    def _drop_drafts(self, dropped: list[int]) -> None:
+        """Forget these topics; their blocks belong to none."""
+        if not dropped:
+            return
         keep = [i for i in range(len(self.drafts)) if i not in set(dropped)]
         new_index = {old: new for new, old in enumerate(keep)}
         for block in self.blocks:
@@ -304,7 +338,6 @@ class AgendaTopicsPass(ReaderBase):
             else:
                 block.topic, block.section = None, "skip"
         self.drafts = [self.drafts[i] for i in keep]
-        return titles
 
 
 # Words too common to tie an agenda item to a notes topic on their own.
@@ -377,6 +410,15 @@ def agenda_title(item: Item) -> str:
     """The item's words without list marks, presenter tags or the long explanation after them."""
     if item.head is None:
         return ""
+    # "**Lime1 & WASI-SDK :** There is a proposal...": the bold label is the title, the rest its note.
+    label = re.match(r"\s*(\*\*|__)([^*_\n]{2,80}?)\s*:?\s*\1\s*:?\s+\S", item.head.text)
+    if (
+        label
+        and len(label[2].split()) <= 8
+        and not speaker_like(label[2].strip().rstrip(":"))
+        and not re.search(r"(?:#|\b)\d+\s*:?\s*$", label[2])  # "**Inaugural Item 1 :**" numbers the item
+    ):
+        return strip_presenter(strip_markup(label[2]).strip().rstrip(" :"))[:300]
     # `**Proposed Approaches**` on the first line over its explanation: the bold line is the title.
     bold_line = re.fullmatch(
         r"\s*(\*\*|__)[^*_]+\1\s*(?:<br\s*/?>|</br>)?\s*", item.head.text.split("\n", 1)[0]
@@ -391,7 +433,8 @@ def agenda_title(item: Item) -> str:
     label = split_label(text)
     if label and label.form == "colon" and label.rest and speaker_like(label.label):
         text = label.rest  # "Alex: update on Wasm64"
-    text = re.sub(r"\s*(?:[-–—]+|:)?\s*<?https?://\S+", "", text) or text  # "RFC -- https://..." says where
+    # "RFC -- https://...", "Hosting agendas at https://...": where, not what.
+    text = re.sub(r"\s*(?:[-–—]+|:|\b(?:at|see|in|on|here))?\s*<?https?://\S+", "", text) or text
     text = re.sub(r"[\s\-–—:]+$", "", strip_presenter(text))
     if len(text) > 100:
         text = re.split(r"(?<=[.?!])\s+", text, maxsplit=1)[0]

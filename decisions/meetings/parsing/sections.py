@@ -9,7 +9,15 @@ from decisions.formats.dates import first_date
 from decisions.meetings.parsing.actions import ACTION_PREFIX_RE
 from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, plain, strip_markup, unescape
-from decisions.meetings.parsing.labels import is_stop, label_shape, speaker_like, split_label
+from decisions.meetings.parsing.labels import (
+    NOT_NAMES,
+    REPORTED_VERBS,
+    has_common_word,
+    is_stop,
+    label_shape,
+    speaker_like,
+    split_label,
+)
 from decisions.meetings.parsing.people import looks_like_names
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION, FOUND_INFERRED
 from decisions.meetings.parsing.words import (
@@ -32,6 +40,12 @@ _IRREGULAR_PAST = {
     "led", "brought", "met", "spoke", "told", "thought", "held", "went", "came", "heard", "knew",
     "said", "showed", "spent", "taught", "understood",
 }  # fmt: skip
+# A heading that only introduces the headings below it says so in a line or a short list.
+HOLDER_OWN_LINES = 6
+# One-word labels of a part of a remark or proposal ("Approach:", "Context:"), besides words.STOP_LABELS.
+_PART_LABELS = {"approach", "approaches", "thoughts", "pros", "cons", "tradeoffs", "caveats", "notes"}
+# A stand-up round written with no attendee list: this many one-word names over reports.
+ROUND_MIN_PEOPLE = 3
 # A subject a speaker brings is named in a few words ("Update on OOM handling project").
 TITLE_MAX_WORDS = 10
 # First words of a remark, not of a subject ("nothing this week", "we should...").
@@ -46,6 +60,23 @@ _REPORT_WORDS = {
 }  # fmt: skip
 # "Joel's update:", "Till's status": one person's part of a stand-up round.
 STANDUP_HEAD_RE = re.compile(r"(?i)^@?[\w.-]+(?:'|’)s (?:update|status|report|progress|news)(?:es|s)?\b")
+# "Dominik started a whiteboard session:", "@He, Liang (Intel) shared the roadmap", "abrown asking if...":
+# a person, then what they did or said. Over sub-bullets that is a sentence of notes, not a subject.
+NARRATED_RE = re.compile(
+    r"^@?(?P<name>[A-Z][\w'’-]*(?:,?\s+[A-Z][\w'’-]*)?|[a-z][a-z0-9_-]{2,})\s*(?:\([^)]{1,40}\))?\s+"
+    r"(?:also\s+|then\s+|briefly\s+|quickly\s+)?"
+    rf"(?:{REPORTED_VERBS}|started|starts|began|begins|made|makes|gave|gives|brought|brings|demos|shows"
+    r"|presents|shares|reviewed|reviews|led|leads|ran|walked|went|took|did|got|has|had|is|was|will|would"
+    r"|asking|presenting|sharing|showing|demoing|giving|bringing|noting|suggesting|proposing|working"
+    r"|wants|needs|plans|hopes|thanked|welcomed|introduced|joined|announced|opened|kicked)\b"
+)
+# "We discussed the release schedule", "There was a question about CI", "The group agreed to...":
+# a sentence of notes about what was said, whatever sub-bullets follow it.
+SENTENCE_START_RE = re.compile(
+    r"^(?:I|[Ww]e|[Yy]ou|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Tt]here)\s+(?!\W)"  # not "IT infrastructure"
+    r"|(?i:^(?:the\s+)?(?:group|team|sig|tsc|wg|committee|everyone|everybody|folks|attendees|participants)\s+)"
+    rf"(?i:(?:also\s+)?(?:{REPORTED_VERBS}|will|would|is|are|was|were|has|have|had|decided|reviewed|went)\b)"
+)
 # How each kind of topic is found, and how sure that is: a heading says it outright; a bold line or a
 # bullet over sub-bullets is a way of writing that usually means a topic; the notes under a
 # container ("## Notes") with no subject of their own are only gathered under its name.
@@ -75,6 +106,7 @@ class SectionsPass(ReaderBase):
     """Pass 1 (and 3: agenda items the discussion was written under become topics)."""
 
     _standup_heads_under: dict[int | None, int] | None = None  # parent item -> stand-up heads below it
+    _report_rounds: dict[int | None, bool] | None = None  # parent item -> its bullets are a stand-up round
 
     # Pass 1: title, sections, topics, attendees ----------------------------------------------
 
@@ -159,13 +191,50 @@ class SectionsPass(ReaderBase):
         if state.heading_topic is not None:
             self.drafts[state.heading_topic].end = block.line
         state.heading_topic, state.sub_section = None, None
-        if kind is None:
-            state.heading_topic = self._new_topic(text or "Untitled topic", block.line, "heading", block.end)
+        if kind is None and self._holds_subjects(block):
+            # "### Items for 2026" over "#### LTS and Lime 1" and "#### Shared Memory Proposal": the
+            # discussion sits under the deeper headings, which are the topics; this one only holds them.
+            state.section, state.container_title, state.default = "container", text, None
+        elif kind is None:
+            # "### 2. CI": the number orders the agenda, it is not part of the subject.
+            title = re.sub(r"^\d{1,2}[.)]\s+(?=\S)", "", text)
+            state.heading_topic = self._new_topic(title or "Untitled topic", block.line, "heading", block.end)
             state.topic_level, state.section = block.level, "topic"
         elif kind == "container":
             state.section, state.container_title, state.default = "container", text, None
         else:
             state.section = kind
+
+    def _holds_subjects(self, heading: Block) -> bool:
+        """A heading with next to nothing of its own (a sentence, a flat list naming what follows)
+        over two or more deeper headings that are subjects, not parts of one ("Motivation",
+        "Proposal", "Discussion")."""
+        title = plain(heading.inline).strip().lower()
+        if title.rstrip(": ") in PSEUDO_TOPICS:
+            return False  # "## Updates" over "### Alex", "### Bailey": the round is the topic
+        index = next(i for i, b in enumerate(self.blocks) if b is heading)
+        own_lines, subs = 0, []
+        for block in self.blocks[index + 1 :]:
+            if block.kind == "heading":
+                if block.level <= heading.level:
+                    break
+                subs.append(re.sub(r"^[-*+]\s+", "", plain(block.inline)))
+            elif not subs:
+                if block.item is not None and (
+                    self.items[block.item].has_sublist or self.items[block.item].parent is not None
+                ):
+                    return False  # a nested list of its own: notes under this heading
+                own_lines += block.end - block.line
+        subjects = [t for t in subs if _section_kind(t) is None]
+        if len(subjects) < 2 or own_lines > HOLDER_OWN_LINES:
+            return False
+        # "Updates" is the stand-up round, a subject of its own; "Motivation" or "Proposal" is a part.
+        parts = [re.sub(r"[\s:.]+$", "", t) for t in subjects]
+        if any(
+            self._standup_head(t) or STANDUP_HEAD_RE.match(t) or speaker_like(t.lstrip("@")) for t in parts
+        ):
+            return False  # people's updates under a heading are its round, not its subjects
+        return not any(is_stop(t) and t.lower() not in PSEUDO_TOPICS for t in parts)
 
     def _pseudo(self, block: Block, pseudo: tuple[str, str], state: _State) -> None:
         """A line such as `Agenda:` or `Action Items:` alone in its paragraph acts as a heading."""
@@ -207,6 +276,10 @@ class SectionsPass(ReaderBase):
         if section == "attendees":
             if block.kind == "para" and block.item is None and state.pseudo and not looks_like_names(block):
                 state.section = section = "container"
+            elif self._discussion_in_attendees(block):
+                # "## Attendees" then "- Release schedule" over the discussion: the list went on
+                # into the notes, which are the meeting's subjects, not more people.
+                state.section = section = "container"
             else:
                 block.section = "attendees"
                 self._collect_names(block)
@@ -238,6 +311,20 @@ class SectionsPass(ReaderBase):
         block.section, block.topic = "topic", state.default
         self.drafts[state.default].ranges.append((block.line, block.end))
 
+    def _discussion_in_attendees(self, block: Block) -> bool:
+        """A top-level bullet over sub-bullets that names no one, or a speaker's remark."""
+        if block.kind != "para" or block.item is None or not block.first_in_item:
+            return False
+        item = self.items[block.item]
+        if item.parent is not None or not item.has_sublist:
+            return False
+        heads = [i.head for i in self.items.values() if i.parent == item.id and i.head is not None]
+        if heads and all(looks_like_names(head) for head in heads):
+            return False  # "- Fastly" or "- TSC members" over the people: a group of attendees
+        first = strip_markup(CHECKBOX_RE.sub("", block.text.split("\n", 1)[0].strip()))
+        label = split_label(first)
+        return not looks_like_names(block) or bool(label and label.rest and label.form == "colon")
+
     def _round_ends(self, block: Block, state: _State) -> bool:
         """A stand-up round started by a line ("Updates") ends at a bullet that is nobody's update."""
         if state.topic_level != LINE_TOPIC_LEVEL or state.heading_topic is None or state.sub_section:
@@ -249,10 +336,13 @@ class SectionsPass(ReaderBase):
             return False
         item = self.items[block.item]
         first = CHECKBOX_RE.sub("", block.text.split("\n", 1)[0].strip())
+        bare = strip_markup(unescape(first)).rstrip(": ").strip().lstrip("@")
         return bool(
             item.has_sublist
             and split_label(first) is None
             and not self._standup_head(first)
+            # "* Alex" over what Alex did: one more person's update in the round, named or not.
+            and not (label_shape(bare) in {"single", "handle", "multi"} and speaker_like(bare))
             and self._container_topic(block.item)
         )
 
@@ -291,8 +381,8 @@ class SectionsPass(ReaderBase):
     def _container_topic(self, root: int) -> bool:
         """A top-level bullet heading sub-bullets, not itself a remark, is a topic; so is `[Name] - Topic`."""
         item = self.items[root]
-        if item.head is None or root in self.item_role:
-            return False
+        if item.head is None or root in self.item_role or item.head.quoted:
+            return False  # a list inside a quotation is the quoted text's
         first = CHECKBOX_RE.sub("", item.head.text.split("\n", 1)[0].strip())
         label = split_label(first)
         if self._standup_head(first) or self._standup_sibling(root, first):
@@ -307,9 +397,45 @@ class SectionsPass(ReaderBase):
             return False
         if ACTION_PREFIX_RE.match(unescape(first)) or PLACEHOLDER_RE.fullmatch(strip_markup(first)):
             return False
+        if self._narrated(first) or SENTENCE_START_RE.match(strip_markup(unescape(first))):
+            return False  # "Chris recapped the previous meeting", "We discussed..." over what was said
+        if _section_kind(strip_markup(unescape(first))) in {
+            "container",
+            "agenda",
+            "attendees",
+            "links",
+            "skip",
+        }:
+            return False  # "- Agenda" or "- Notes:" over the meeting's items: a container, not a subject
+        bare = strip_markup(unescape(first)).strip()
+        if (
+            re.fullmatch(r"[\w-]+\s*:", bare)
+            and bare.rstrip(": ").lower() not in PSEUDO_TOPICS
+            and (is_stop(bare.rstrip(": ")) or bare.rstrip(": ").lower() in _PART_LABELS)
+        ):
+            return False  # "* Approach:" over its steps: a part of what is being said, not a subject
         if _presented_title(item.head, asks=True):
             return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
+
+    def _narrated(self, first: str) -> bool:
+        """A sentence telling what a person did or said ("Marcin asked about game consoles")."""
+        match = NARRATED_RE.match(strip_markup(unescape(first)).strip())
+        if match is None:
+            return False
+        name = match["name"]
+        if self._standup_head(name):
+            return True  # an attendee, whatever the case of the name
+        if not name[:1].isupper() or is_stop(name) or has_common_word(name):
+            return False
+        if "," in name:
+            return label_shape(name) == "last_first"  # "@He, Liang (Intel) shared...": "Surname, Given"
+        if any(
+            w.lower() in NOT_NAMES or re.search(r"\w{3}(?:ing|ally|ently|ously|ately|ively)$", w)
+            for w in re.split(r"[\s,]+", name)
+        ):
+            return False
+        return label_shape(name) in {"single", "multi", "last_first"}
 
     def _standup_sibling(self, root: int, first: str) -> bool:
         """`* alexa` over sub-bullets among `* abrown`, `* elliottt`, `* cfallin`: one more person's
@@ -327,7 +453,34 @@ class SectionsPass(ReaderBase):
                     head = CHECKBOX_RE.sub("", i.head.text.split("\n", 1)[0].strip())
                     counts[i.parent] = counts.get(i.parent, 0) + int(self._standup_head(head))
             self._standup_heads_under = counts
-        return counts.get(self.items[root].parent, 0) >= 2  # the bullet itself is not one
+        if counts.get(self.items[root].parent, 0) >= 2:  # the bullet itself is not one
+            return True
+        return self._report_round(self.items[root].parent)
+
+    def _report_round(self, parent: int | None) -> bool:
+        """`* jamey`, `* afonso`, `* trevor` over "added a few more instructions", "fixed a fuzz bug",
+        "not much, holidays": three or more one-word names over what each did is a stand-up round,
+        even with no attendee list to name them."""
+        rounds = self._report_rounds
+        if rounds is None:
+            rounds = {}
+            heads: dict[int | None, list[int]] = {}
+            for i in self.items.values():
+                if i.head is None or not i.has_sublist:
+                    continue
+                text = strip_markup(unescape(CHECKBOX_RE.sub("", i.head.text.strip()))).rstrip(": ").strip()
+                if re.fullmatch(r"@?[\w'’.-]+", text) and speaker_like(text.lstrip("@")):
+                    heads.setdefault(i.parent, []).append(i.id)
+            for under, ids in heads.items():
+                lines = [
+                    strip_markup(unescape(c.head.text.split("\n", 1)[0])).strip()
+                    for c in self.items.values()
+                    if c.parent in ids and c.head is not None
+                ]
+                reports = sum(1 for line in lines if _reads_as_report(line))
+                rounds[under] = len(ids) >= ROUND_MIN_PEOPLE and reports >= len(lines) / 2
+            self._report_rounds = rounds
+        return rounds.get(parent, False)
 
     def _standup_head(self, first: str) -> bool:
         """`* abrown` or `* Joel's update:` over sub-bullets: a person's part of a stand-up round."""
@@ -387,6 +540,8 @@ class SectionsPass(ReaderBase):
         if not match or len(match[2].split()) > 8 or speaker_like(match[2].rstrip(": ")):
             return None
         text = strip_markup(match[2]).rstrip(": ").strip()
+        if is_stop(text) and text.lower() not in PSEUDO_TOPICS:
+            return None  # "**Outcome:**", "**Background**": a part of the topic it sits in
         return text if text and not _section_kind(text) else None
 
     def _pseudo_heading(self, block: Block) -> tuple[str, str] | None:
@@ -523,6 +678,23 @@ def _presented_title(head: Block | None, *, asks: bool = False) -> str | None:
     ):
         return None
     return title
+
+
+def _reads_as_report(line: str) -> bool:
+    """ "added a few more instructions", "working on regalloc", "no updates": what someone did."""
+    words = re.findall(r"[\w'’-]+", line.lower())
+    if not words:
+        return False
+    if re.match(r"(?:no|nothing|not much|n/?a|none)\b", line.lower()):
+        return True
+    first = words[0]
+    return (
+        (first.endswith("ed") and len(first) > 4)
+        or (first.endswith("ing") and len(first) > 5)
+        or first in _IRREGULAR_PAST
+        or first in _REPORT_WORDS
+        or first in {"still", "continuing", "more", "some", "mostly", "also"}
+    )
 
 
 def title_like(text: str) -> bool:

@@ -20,7 +20,7 @@ SECTION_PATTERNS = {
         r"notes|meeting notes|minutes|meeting minutes|discussion|discussions|\(?incomplete\)? notes"
         r"|meeting summary|summary|notes and discussion|notes & discussion"
         # The summary of the whole meeting a transcription tool writes first ("## Quick recap").
-        r"|(?:quick |meeting )?recap"
+        r"|(?:quick |meeting )?recap|(?:meeting )?synopsis|(?:discussion |other )?(?:items|topics)"
     ),
 }
 SECTION_RES = {kind: re.compile(rf"(?:{pattern})", re.I) for kind, pattern in SECTION_PATTERNS.items()}
@@ -41,7 +41,18 @@ BOILERPLATE_TOPIC_RE = re.compile(
     r"any other business|other business|aob|(?:find |volunteer )?note[- ]?takers?)"
     r"(?:,? (?:and )?(?:welcome|roll call|introductions))*\??"
     # The meeting's own procedure: "Announce that the meeting will be recorded and hit record".
-    r"|.*\b(?:(?:meeting|call) (?:will be|is being|is) recorded|hit record|start(?:ing)? (?:the )?recording)\b.*",
+    r"|.*\b(?:(?:meeting|call) (?:will be|is being|is) recorded|hit record|start(?:ing)? (?:the )?recording)\b.*"
+    # "Opening: Welcome to the kickoff meeting...": the template's opening with words added.
+    r"|(?:opening|welcome)\s*[:—–-]\s.*"
+    # Who takes the notes: "volunteer(s) for note taking", "rotating note takers", "Select note takers".
+    r"|(?:(?:call|ask) for )?(?:(?:a )?volunteers?(?:\(s\))? (?:for |to take )?)?"
+    r"note[- ]?tak(?:ing|ers?|es)(?: for (?:the|this|today'?s) (?:meeting|call))?"
+    r"|(?:select|find|choose|pick|rotate|rotating) (?:a |the )?note[- ]?tak(?:ing|ers?|es)(?: for (?:the|this|today'?s) (?:meeting|call))?"
+    # "welcoming new SIG members and meeting attendees": greeting whoever came.
+    r"|welcom(?:e|ing) (?:to )?(?:new |all )?(?:sig |wg |group )?(?:members|attendees|participants|newcomers|everyone|folks)"
+    r"(?: and (?:new |meeting )?(?:members|attendees|participants|guests))?"
+    # An empty slot for whatever else comes up: "Open discussion", "Open floor".
+    r"|open(?: discussion| floor| forum| mic)?",
 )
 # A topic the notes say was not taken up: "(Delaying this topic to next meeting)", "Deferred".
 DEFERRED_RE = re.compile(

@@ -9,6 +9,8 @@ band), like the record's matrix editor. Refusals are the site's 403 page (Refuse
 from __future__ import annotations
 
 import datetime
+import operator
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -16,11 +18,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.caching import fragments
+from decisions.caching.fragments import reads_state
 from decisions.caching.union import TEXT, Relation
 from decisions.caching.union import load as load_rows
-from decisions.models import MeetingSeries, Person, Rating
+from decisions.models import Decision, MeetingSeries, Person, Rating
 from decisions.permissions import Refused
 from decisions.records.ratings import flow
 from decisions.records.ratings.compare import DISAGREEMENT_SPREAD
@@ -35,9 +40,15 @@ def _url(view: RatingsView, anchor: str = "") -> str:
 
 
 def _page(request: HttpRequest, view: RatingsView, status: int = 200, **extra: Any) -> HttpResponse:
+    context = {**_context(view), "today": datetime.date.today(), **extra}
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _context(view: RatingsView) -> dict[str, Any]:
+    """What the page shows of `view` (one reader's: their sheet, the sheets they may see)."""
     comparison = view.comparison
     rater_ids = {rater.person.pk for rater in view.raters}
-    context = {
+    return {
         "decision": view.decision,
         "view": view,
         "comparison": comparison,
@@ -48,10 +59,7 @@ def _page(request: HttpRequest, view: RatingsView, status: int = 200, **extra: A
         "ratings": Rating.choices,
         "threshold": DISAGREEMENT_SPREAD,
         **_owner_choices(view, rater_ids, bool(comparison and comparison.disputed)),
-        "today": datetime.date.today(),
-        **extra,
     }
-    return render(request, TEMPLATE, context, status=status)
 
 
 def _owner_choices(view: RatingsView, rater_ids: set[int], disputed: bool) -> dict[str, list[Any]]:
@@ -80,9 +88,44 @@ def _owner_choices(view: RatingsView, rater_ids: set[int], disputed: bool) -> di
 
 
 @require_safe
+@reads_state
 def decision_ratings(request: HttpRequest, number: int) -> HttpResponse:
-    """The page: who rates, the viewer's own sheet, and what the sheets they may see say together."""
-    return _page(request, load(number, request.user))
+    """The page: who rates, the viewer's own sheet, and what the sheets they may see say together.
+
+    Kept under the data state for each account: ratings are blind until submitted, so what one
+    reader may see is never served to another (visitors share the page of nobody). Any write (a
+    rating, a submission, a reveal, a new link between an account and a person) renews it. The
+    rendered page is kept too ({% statecache ... csrf %} in the template): its data is read, or unpickled,
+    only when that is not.
+    """
+    mine = SimpleLazyObject(
+        lambda: fragments.cached(
+            request, "ratings-page", (number, request.user.pk), lambda: _context(load(number, request.user))
+        )
+    )
+    # Read from the reader's own data when not kept (load() answers 404): no query of its own.
+    head = fragments.cached(request, "ratings-head", (number,), lambda: _head(mine["decision"]))
+    context: dict[str, Any] = {
+        name: SimpleLazyObject(partial(operator.getitem, mine, name)) for name in _READER_PARTS
+    }
+    pk, title = head
+    context.update(
+        decision=Decision(pk=pk, number=number, title=title),
+        ratings=Rating.choices,
+        threshold=DISAGREEMENT_SPREAD,
+        today=datetime.date.today(),
+        htmx=bool(request.htmx),
+    )
+    return render(request, TEMPLATE, context)
+
+
+# What the page shows one reader, built (or read from what was kept) only when its fragment is not.
+_READER_PARTS = ("view", "comparison", "rows", "candidates", "series")
+
+
+def _head(decision: Decision) -> tuple[int, str]:
+    """What the page shows of the decision outside its kept fragment: its id and title."""
+    return decision.pk, decision.title
 
 
 def _refuse_rating(view: RatingsView) -> None:
