@@ -15,11 +15,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from decisions.formats import emitter
 from decisions.models import Decision
-from decisions.records.export import body
+from decisions.records.export import body, stored
 from decisions.records.export.data import SITE_KEY, Parts, front_matter, load_parts, record_spec
 from decisions.records.specs import RecordSpec
 from decisions.signoff.written import with_section
@@ -31,6 +32,7 @@ __all__ = [
     "decision_filename",
     "decision_to_markdown",
     "export_all",
+    "render_many",
     "spec_to_markdown",
     "write_folder",
 ]
@@ -54,8 +56,7 @@ def decision_filename(decision: Decision) -> str:
 
 def decision_to_markdown(decision: Decision) -> str:
     """One record: MADR's front matter with the site's key, then the body."""
-    parts = load_parts([decision], Decision.objects.filter(pk=decision.pk))
-    return _render(decision, parts[decision.pk])
+    return render_many([decision], Decision.objects.filter(pk=decision.pk))[decision.pk]
 
 
 def spec_to_markdown(spec: RecordSpec) -> str:
@@ -64,8 +65,32 @@ def spec_to_markdown(spec: RecordSpec) -> str:
     return f"---\n{emitter.dump(front_matter(spec))}---\n\n{text}"
 
 
-def _render(decision: Decision, parts: Parts) -> str:
-    return spec_to_markdown(record_spec(decision, parts))
+_HTML = ("context_html", "rationale_html", "consequences_html", "confirmation_html", "more_information_html")
+
+
+def render_many(
+    decisions: list[Decision] | QuerySet[Decision], scope: QuerySet[Decision] | None = None
+) -> dict[int, str]:
+    """The files of these records by id: their values loaded, each file taken from its stored
+    copy when that was written from the same values, else rendered and stored (export.stored).
+
+    `scope`: a queryset of the same records (a subquery for the loaders), when `decisions` is a list.
+    """
+    if scope is None:
+        scope = decisions
+        decisions = list(decisions.defer(*_HTML))
+    parts = load_parts(decisions, scope)
+    store = stored.Store(None if len(decisions) > STORE_ALL_OVER else [d.pk for d in decisions])
+    texts = {
+        decision.pk: store.text(decision.pk, record_spec(decision, parts[decision.pk]), spec_to_markdown)
+        for decision in decisions
+    }
+    store.save()
+    return texts
+
+
+# Past this many records, read every stored copy rather than bind a list of ids.
+STORE_ALL_OVER = 500
 
 
 def export_all() -> dict[str, str]:
@@ -73,18 +98,11 @@ def export_all() -> dict[str, str]:
     files: dict[str, str] = {}
     rows = []
     scope = Decision.objects.all()
-    html = (
-        "context_html",
-        "rationale_html",
-        "consequences_html",
-        "confirmation_html",
-        "more_information_html",
-    )
-    decisions = list(scope.defer(*html).order_by("number"))
-    parts = load_parts(decisions, scope)
+    decisions = list(scope.defer(*_HTML).order_by("number"))
+    texts = render_many(decisions, scope)
     for decision in decisions:
         name = decision_filename(decision)
-        files[name] = _render(decision, parts[decision.pk])
+        files[name] = texts[decision.pk]
         rows.append((decision, name))
     files[INDEX_NAME] = body.index(rows)
     return files

@@ -1,0 +1,220 @@
+"""Each record's Markdown file kept (StoredMarkdown) with a fingerprint of what it was written from.
+
+Writing a file from a record's values (the YAML front matter, the body, the options matrix and
+its sensitivity) is most of what the record's .md page and the zip of every record cost.
+Loading those values is not: a few queries whatever the number of records. So the export still
+loads the values each time and makes each record's RecordSpec (the plain values the file says),
+then compares a digest of that spec, and of the renderer's own code, with the stored one:
+
+- equal: the stored text is the file, byte for byte what rendering would give;
+- different or missing (the record or anything it shows changed, by whatever path: a form, an
+  import, a `queryset.update()`, raw SQL, a person renamed; or the renderer's code changed):
+  the file is rendered, served, and stored again.
+
+So a stored copy is never served stale, whichever writer forgot to say it wrote. Saves of a
+record and of its own rows (options, ratings, owners, links, motions...) also renew the copy
+once their transaction commits (connect()), so the first export after an edit finds it ready.
+Copies for records that have none (rows from before this table) are made on their first read,
+not in a migration: rendering needs the current models and code, which a migration must not use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from decisions.models import Decision, StoredMarkdown
+from decisions.records.specs import RecordSpec
+
+logger = logging.getLogger(__name__)
+
+
+@cache
+def renderer_version() -> str:
+    """A digest of the code that turns a RecordSpec into text: a deploy that changes it renews every copy."""
+    from decisions.formats import dates, emitter, yaml
+    from decisions.records import export, matrix, sensitivity
+    from decisions.records.export import body, data, text
+    from decisions.rfcs import models as rfc_models
+    from decisions.signoff import written
+
+    modules = (export, body, data, text, emitter, yaml, dates, matrix, sensitivity, written, rfc_models)
+    digest = hashlib.blake2b(digest_size=16)
+    for module in modules:
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()
+
+
+def source_of(spec: RecordSpec) -> str:
+    """The fingerprint of a file: its spec (every value the file says) and the renderer's version.
+
+    repr() of the spec's dataclasses, lists, dicts, dates and numbers spells out every value, so
+    two specs with the same repr give the same file.
+    """
+    return hashlib.blake2b(f"{renderer_version()}\n{spec!r}".encode(), digest_size=16).hexdigest()
+
+
+class Store:
+    """The stored copies of some records, read in one query; renewed ones written back in one more."""
+
+    def __init__(self, pks: Iterable[int] | None = None) -> None:
+        rows = (
+            StoredMarkdown.objects.all() if pks is None else StoredMarkdown.objects.filter(pk__in=list(pks))
+        )
+        self.copies: dict[int, tuple[str, str]] = {
+            pk: (source, text) for pk, source, text in rows.values_list("pk", "source", "text")
+        }
+        self.renewed: dict[int, tuple[str, str]] = {}
+
+    def text(self, pk: int, spec: RecordSpec, render: Any) -> str:
+        """The file of the record `pk` whose values are `spec`; render(spec) when no copy is current."""
+        source = source_of(spec)
+        copy = self.copies.get(pk)
+        if copy is not None and copy[0] == source:
+            return copy[1]
+        text = render(spec)
+        self.renewed[pk] = (source, text)
+        return text
+
+    def save(self) -> None:
+        """Store the copies rendered here. A failed write costs a render next time, never a wrong file."""
+        if not self.renewed:
+            return
+        try:
+            write(self.renewed)
+        except DatabaseError as error:  # a read-only replica, a locked SQLite file
+            logger.warning("Could not store %d rendered record(s): %s", len(self.renewed), error)
+        self.copies.update(self.renewed)
+        self.renewed = {}
+
+
+def write(copies: dict[int, tuple[str, str]]) -> None:
+    """Insert or replace the copies; records deleted meanwhile are skipped."""
+    existing = set(Decision.objects.filter(pk__in=list(copies)).values_list("pk", flat=True))
+    rows = [
+        StoredMarkdown(decision_id=pk, source=source, text=text)
+        for pk, (source, text) in copies.items()
+        if pk in existing
+    ]
+    with transaction.atomic():
+        StoredMarkdown.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["decision"], update_fields=["source", "text"]
+        )
+
+
+# Renewing after a save --------------------------------------------------------------------------
+
+_PENDING = "_rfcs_markdown_pending"
+
+
+def renew(pks: Iterable[int]) -> None:
+    """Render and store the files of these records now (their copies were missing or stale)."""
+    from decisions.records.export import render_many
+
+    ids = sorted(set(pks))
+    if ids:
+        render_many(Decision.objects.filter(pk__in=ids))
+
+
+def _flush() -> None:
+    pending = connection.__dict__.pop(_PENDING, set())
+    _renew_logged(pending)
+
+
+def _renew_logged(pks: set[int]) -> None:
+    try:
+        renew(pks)
+    except DatabaseError as error:  # the write committed; the next read renders instead
+        logger.warning("Could not renew the Markdown of %d record(s): %s", len(pks), error)
+
+
+def touched(pks: Iterable[int | None]) -> None:
+    """Renew these records' files once the current transaction commits (once per record)."""
+    ids = {pk for pk in pks if pk is not None}
+    if not ids:
+        return
+    if not connection.in_atomic_block:
+        _renew_logged(ids)
+        return
+    pending = connection.__dict__.setdefault(_PENDING, set())
+    # Look for the hook rather than flag it: a rolled-back transaction drops its hooks.
+    if not any(entry[1] is _flush for entry in connection.run_on_commit):
+        pending.clear()
+        transaction.on_commit(_flush)
+    pending |= ids
+
+
+def _decision_ids(instance: Any) -> list[int | None]:
+    """The records whose file shows this row."""
+    if isinstance(instance, Decision):
+        # Records that name it as superseded or superseding show its number too.
+        return [instance.pk, instance.supersedes_id]
+    if hasattr(instance, "decision_id"):
+        return [instance.decision_id]
+    if hasattr(instance, "option_id"):  # an Assessment
+        option = instance.__class__.option.field.related_model
+        return list(option.objects.filter(pk=instance.option_id).values_list("decision_id", flat=True))
+    if hasattr(instance, "motion_id"):  # a motion's position or concern
+        motion = instance.__class__.motion.field.related_model
+        return list(motion.objects.filter(pk=instance.motion_id).values_list("decision_id", flat=True))
+    return []
+
+
+def _saved(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:
+    if not raw:
+        touched(_decision_ids(instance))
+
+
+def _deleted(sender: Any, instance: Any, **_: Any) -> None:
+    if isinstance(instance, Decision):
+        return  # its copy goes with it (on_delete=CASCADE)
+    touched(_decision_ids(instance))
+
+
+def _linked(sender: Any, instance: Any, action: str, reverse: bool, pk_set: set | None, **_: Any) -> None:
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Decision):
+        touched([instance.pk])
+    elif pk_set:  # from the area's or the RFC's side
+        touched(pk_set)
+
+
+def connect() -> None:
+    """Renew a record's file after saves of it and of the rows only it owns (called from apps.ready()).
+
+    Renames of things many records show (a person, an area, a meeting, a precedent) and writes
+    that send no signal are caught when the file is next read (see the module doc).
+    """
+    from decisions.models import (
+        ActionItem,
+        Assessment,
+        Criterion,
+        DecisionMeeting,
+        DecisionOwner,
+        DecisionPrecedent,
+        DecisionStatusChange,
+        Option,
+        PendingReference,
+    )
+    from decisions.signoff.models import Concern, Motion, Position
+
+    models = (
+        Decision, Option, Criterion, Assessment, DecisionOwner, DecisionMeeting, DecisionPrecedent,
+        DecisionStatusChange, PendingReference, ActionItem, Motion, Position, Concern,
+    )  # fmt: skip
+    for model in models:
+        uid = f"decisions.records.export.stored.{model.__name__}"
+        post_save.connect(_saved, sender=model, dispatch_uid=uid)
+        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+    for through in (Decision.areas.through, Decision.related_rfcs.through):
+        m2m_changed.connect(
+            _linked, sender=through, dispatch_uid=f"decisions.records.export.stored.{through}"
+        )
