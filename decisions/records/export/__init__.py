@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from decisions.formats import emitter
 from decisions.models import Decision
 from decisions.records.export import body, stored
-from decisions.records.export.data import SITE_KEY, Parts, front_matter, load_parts, record_spec
+from decisions.records.export.data import SITE_KEY, front_matter, load_parts, record_spec
 from decisions.records.specs import RecordSpec
 from decisions.signoff.written import with_section
 
