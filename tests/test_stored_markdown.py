@@ -188,3 +188,24 @@ def test_a_copy_that_cannot_be_stored_still_gives_the_right_file(record, monkeyp
     monkeypatch.setattr(stored, "write", refuse)
     assert export.decision_to_markdown(record) == rendered(record)
     assert stored_text(record) is None
+
+
+def zipfile_archive(files: dict[str, str]) -> bytes:
+    """The archive as the view wrote it before the files were stored compressed: zipfile's own."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in sorted(files.items()):
+            info = zipfile.ZipInfo(f"decisions/{name}", date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def test_the_zip_from_stored_compressed_files_is_the_bytes_zipfile_writes(client, record):
+    make_decision("Ünïcode – “quoted” record", number=8, owner=Person.objects.get(), options=3, criteria=2)
+    url = reverse("decisions:decision-export-zip")
+    first = client.get(url).content  # renders and stores every record
+    assert StoredMarkdown.objects.count() == 2
+    second = client.get(url).content  # from the stored compressed copies
+    assert first == second == zipfile_archive(export.export_all())
+    assert zipfile.ZipFile(io.BytesIO(second)).testzip() is None

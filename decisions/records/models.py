@@ -368,6 +368,8 @@ class StoredMarkdown(models.Model):
     )
     source = models.CharField(max_length=32)
     text = models.TextField()
+    # The text as UTF-8, raw deflate at zlib's default level: the zip's entry (export.archive).
+    deflated = models.BinaryField()
 
     def __str__(self) -> str:
         return f"{self.decision_id}: {self.source}"

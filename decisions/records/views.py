@@ -8,8 +8,6 @@ save is a revision (decisions.records.history) that the history page shows with 
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Any
 
 from django.contrib import messages
@@ -51,6 +49,7 @@ from decisions.records import export as exporting
 from decisions.records import from_notes, history, review
 from decisions.records import matrix as matrix_module
 from decisions.records.editor import editor_context, formsets, get_decision_for_edit, render_edit
+from decisions.records.export.archive import zip_bytes
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
 from decisions.records.pages import decision_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS, action_item_order, filtered_list
@@ -131,15 +130,16 @@ def decision_markdown(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_safe
 def decision_export_zip(request: HttpRequest) -> HttpResponse:
-    """Every record as NNNN-slug.md plus README.md, like an ADR folder in a repository."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in sorted(exporting.export_all().items()):
-            # A fixed timestamp makes the same records give the same archive, byte for byte.
-            info = zipfile.ZipInfo(f"decisions/{name}", date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text.encode("utf-8"))
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    """Every record as NNNN-slug.md plus README.md, like an ADR folder in a repository.
+
+    Each record's file and its compressed bytes come stored (export.stored), so the archive is
+    laid out, not compressed, and is the same bytes as zipfile would write.
+    """
+    entries = exporting.export_entries()
+    content = zip_bytes(
+        (f"decisions/{name}", text.encode("utf-8"), deflated) for name, text, deflated in entries
+    )
+    response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="decisions.zip"'
     return response
 

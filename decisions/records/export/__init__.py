@@ -32,6 +32,7 @@ __all__ = [
     "decision_filename",
     "decision_to_markdown",
     "export_all",
+    "export_entries",
     "render_many",
     "spec_to_markdown",
     "write_folder",
@@ -79,14 +80,22 @@ def render_many(
     if scope is None:
         scope = decisions
         decisions = list(decisions.defer(*_HTML))
+    return {pk: text for pk, (text, _) in _files(decisions, scope).items()}
+
+
+def _files(
+    decisions: list[Decision], scope: QuerySet[Decision], *, deflated: bool = False
+) -> dict[int, tuple[str, bytes | None]]:
     parts = load_parts(decisions, scope)
-    store = stored.Store(None if len(decisions) > STORE_ALL_OVER else [d.pk for d in decisions])
-    texts = {
+    store = stored.Store(
+        None if len(decisions) > STORE_ALL_OVER else [d.pk for d in decisions], deflated=deflated
+    )
+    files = {
         decision.pk: store.text(decision.pk, record_spec(decision, parts[decision.pk]), spec_to_markdown)
         for decision in decisions
     }
     store.save()
-    return texts
+    return {pk: (text, store.deflated(pk)) for pk, text in files.items()}
 
 
 # Past this many records, read every stored copy rather than bind a list of ids.
@@ -95,17 +104,21 @@ STORE_ALL_OVER = 500
 
 def export_all() -> dict[str, str]:
     """Every record as `filename -> text`, plus README.md, an index like an ADR folder's."""
-    files: dict[str, str] = {}
-    rows = []
+    return {name: text for name, text, _ in export_entries(deflated=False)}
+
+
+def export_entries(*, deflated: bool = True) -> list[tuple[str, str, bytes | None]]:
+    """Every record and README.md as (filename, text, the text compressed for a zip), by name."""
     scope = Decision.objects.all()
     decisions = list(scope.defer(*_HTML).order_by("number"))
-    texts = render_many(decisions, scope)
+    files = _files(decisions, scope, deflated=deflated)
+    entries, rows = [], []
     for decision in decisions:
         name = decision_filename(decision)
-        files[name] = texts[decision.pk]
+        entries.append((name, *files[decision.pk]))
         rows.append((decision, name))
-    files[INDEX_NAME] = body.index(rows)
-    return files
+    entries.append((INDEX_NAME, body.index(rows), None))
+    return sorted(entries, key=lambda entry: entry[0])
 
 
 def write_folder(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -31,6 +31,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from decisions.models import Decision, StoredMarkdown
+from decisions.records.export import archive
 from decisions.records.specs import RecordSpec
 
 logger = logging.getLogger(__name__)
@@ -62,26 +63,36 @@ def source_of(spec: RecordSpec) -> str:
 
 
 class Store:
-    """The stored copies of some records, read in one query; renewed ones written back in one more."""
+    """The stored copies of some records, read in one query; renewed ones written back in one more.
 
-    def __init__(self, pks: Iterable[int] | None = None) -> None:
+    With `deflated`, the copies' compressed bytes too (for the zip, export.archive).
+    """
+
+    def __init__(self, pks: Iterable[int] | None = None, *, deflated: bool = False) -> None:
         rows = (
             StoredMarkdown.objects.all() if pks is None else StoredMarkdown.objects.filter(pk__in=list(pks))
         )
-        self.copies: dict[int, tuple[str, str]] = {
-            pk: (source, text) for pk, source, text in rows.values_list("pk", "source", "text")
+        columns = ("pk", "source", "text", "deflated") if deflated else ("pk", "source", "text")
+        self.copies: dict[int, tuple[str, str, bytes | None]] = {
+            row[0]: (row[1], row[2], bytes(row[3]) if deflated else None)
+            for row in rows.values_list(*columns)
         }
-        self.renewed: dict[int, tuple[str, str]] = {}
+        self.renewed: dict[int, tuple[str, str, bytes]] = {}
 
-    def text(self, pk: int, spec: RecordSpec, render: Any) -> str:
+    def text(self, pk: int, spec: RecordSpec, render: Callable[[RecordSpec], str]) -> str:
         """The file of the record `pk` whose values are `spec`; render(spec) when no copy is current."""
         source = source_of(spec)
         copy = self.copies.get(pk)
         if copy is not None and copy[0] == source:
             return copy[1]
         text = render(spec)
-        self.renewed[pk] = (source, text)
+        self.renewed[pk] = self.copies[pk] = (source, text, archive.deflate(text.encode()))
         return text
+
+    def deflated(self, pk: int) -> bytes | None:
+        """The compressed file of a record whose text() was asked for (None when not read)."""
+        copy = self.copies.get(pk)
+        return copy[2] if copy else None
 
     def save(self) -> None:
         """Store the copies rendered here. A failed write costs a render next time, never a wrong file."""
@@ -91,21 +102,23 @@ class Store:
             write(self.renewed)
         except DatabaseError as error:  # a read-only replica, a locked SQLite file
             logger.warning("Could not store %d rendered record(s): %s", len(self.renewed), error)
-        self.copies.update(self.renewed)
         self.renewed = {}
 
 
-def write(copies: dict[int, tuple[str, str]]) -> None:
+def write(copies: dict[int, tuple[str, str, bytes]]) -> None:
     """Insert or replace the copies; records deleted meanwhile are skipped."""
     existing = set(Decision.objects.filter(pk__in=list(copies)).values_list("pk", flat=True))
     rows = [
-        StoredMarkdown(decision_id=pk, source=source, text=text)
-        for pk, (source, text) in copies.items()
+        StoredMarkdown(decision_id=pk, source=source, text=text, deflated=deflated)
+        for pk, (source, text, deflated) in copies.items()
         if pk in existing
     ]
     with transaction.atomic():
         StoredMarkdown.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["decision"], update_fields=["source", "text"]
+            rows,
+            update_conflicts=True,
+            unique_fields=["decision"],
+            update_fields=["source", "text", "deflated"],
         )
 
 
