@@ -122,7 +122,10 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_safe
 def decision_markdown(request: HttpRequest, number: int) -> HttpResponse:
-    decision = _get_decision(number)
+    # With its stored file (export.stored): served when still written from the record as it is.
+    decision = get_object_or_404(
+        Decision.objects.select_related("chosen_option", "supersedes", "stored_markdown"), number=number
+    )
     response = HttpResponse(exporting.decision_to_markdown(decision), content_type=MARKDOWN_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{exporting.decision_filename(decision)}"'
     return response

@@ -87,9 +87,11 @@ def _files(
     decisions: list[Decision], scope: QuerySet[Decision], *, deflated: bool = False
 ) -> dict[int, tuple[str, bytes | None]]:
     parts = load_parts(decisions, scope)
-    store = stored.Store(
-        None if len(decisions) > STORE_ALL_OVER else [d.pk for d in decisions], deflated=deflated
-    )
+    if all(Decision.stored_markdown.is_cached(d) for d in decisions):  # select_related read them
+        store = stored.Store(loaded={d.pk: stored.copy_of(d) for d in decisions}, deflated=deflated)
+    else:
+        pks = None if len(decisions) > STORE_ALL_OVER else [d.pk for d in decisions]
+        store = stored.Store(pks, deflated=deflated)
     files = {
         decision.pk: store.text(decision.pk, record_spec(decision, parts[decision.pk]), spec_to_markdown)
         for decision in decisions

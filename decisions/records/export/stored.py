@@ -62,21 +62,41 @@ def source_of(spec: RecordSpec) -> str:
     return hashlib.blake2b(f"{renderer_version()}\n{spec!r}".encode(), digest_size=16).hexdigest()
 
 
+def copy_of(decision: Decision) -> StoredMarkdown | None:
+    """The copy read with the record by select_related("stored_markdown"), or None."""
+    try:
+        return decision.stored_markdown
+    except StoredMarkdown.DoesNotExist:
+        return None
+
+
 class Store:
     """The stored copies of some records, read in one query; renewed ones written back in one more.
 
     With `deflated`, the copies' compressed bytes too (for the zip, export.archive).
     """
 
-    def __init__(self, pks: Iterable[int] | None = None, *, deflated: bool = False) -> None:
-        rows = (
-            StoredMarkdown.objects.all() if pks is None else StoredMarkdown.objects.filter(pk__in=list(pks))
-        )
-        columns = ("pk", "source", "text", "deflated") if deflated else ("pk", "source", "text")
-        self.copies: dict[int, tuple[str, str, bytes | None]] = {
-            row[0]: (row[1], row[2], bytes(row[3]) if deflated else None)
-            for row in rows.values_list(*columns)
-        }
+    def __init__(
+        self,
+        pks: Iterable[int] | None = None,
+        *,
+        deflated: bool = False,
+        loaded: dict[int, StoredMarkdown | None] | None = None,
+    ) -> None:
+        self.copies: dict[int, tuple[str, str, bytes | None]] = {}
+        if loaded is not None:  # read with the records (select_related): no query
+            for pk, row in loaded.items():
+                if row is not None:
+                    self.copies[pk] = (row.source, row.text, bytes(row.deflated) if deflated else None)
+        else:
+            rows = (
+                StoredMarkdown.objects.all()
+                if pks is None
+                else StoredMarkdown.objects.filter(pk__in=list(pks))
+            )
+            columns = ("pk", "source", "text", "deflated") if deflated else ("pk", "source", "text")
+            for row in rows.values_list(*columns):
+                self.copies[row[0]] = (row[1], row[2], bytes(row[3]) if deflated else None)
         self.renewed: dict[int, tuple[str, str, bytes]] = {}
 
     def text(self, pk: int, spec: RecordSpec, render: Callable[[RecordSpec], str]) -> str:
@@ -106,20 +126,18 @@ class Store:
 
 
 def write(copies: dict[int, tuple[str, str, bytes]]) -> None:
-    """Insert or replace the copies; records deleted meanwhile are skipped."""
-    existing = set(Decision.objects.filter(pk__in=list(copies)).values_list("pk", flat=True))
-    rows = [
-        StoredMarkdown(decision_id=pk, source=source, text=text, deflated=deflated)
-        for pk, (source, text, deflated) in copies.items()
-        if pk in existing
-    ]
-    with transaction.atomic():
-        StoredMarkdown.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["decision"],
-            update_fields=["source", "text", "deflated"],
-        )
+    """Insert or replace the copies in one statement, whatever their number (a page's query count
+    stays constant). A record deleted meanwhile fails the foreign key: nothing is stored, and the
+    next read renders again."""
+    table = StoredMarkdown._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (decision_id, source, text, deflated) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (decision_id) DO UPDATE SET "
+        "source = excluded.source, text = excluded.text, deflated = excluded.deflated"
+    )
+    rows = [(pk, source, text, deflated) for pk, (source, text, deflated) in sorted(copies.items())]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 # Renewing after a save --------------------------------------------------------------------------
