@@ -45,11 +45,10 @@ _BUMP_FUNCTION = "rfcs_bump_data_state"
 _TRIGGER = "rfcs_state_"
 # Tables whose rows no page shows: a sign-in or a cache write must not empty the page cache.
 # The background task queue (django-tasks) and webhook deliveries count as unwatched too: the
-# worker writes a task's status as it runs, which changes no page. So does a record's stored
-# Markdown (decisions.records.export.stored): derived from watched rows, renewed when read.
+# worker writes a task's status as it runs, which changes no page.
 UNWATCHED = {
     STATE, "django_session", "django_migrations",
-    "django_tasks_database_dbtaskresult", "decisions_hookdelivery", "decisions_storedmarkdown",
+    "django_tasks_database_dbtaskresult", "decisions_hookdelivery",
 }  # fmt: skip
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|TRUNCATE|MERGE)\b", re.IGNORECASE)
 

@@ -121,24 +121,27 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_safe
+@reads_state
 def decision_markdown(request: HttpRequest, number: int) -> HttpResponse:
     # With its stored file (export.stored): served when still written from the record as it is.
     decision = get_object_or_404(
         Decision.objects.select_related("chosen_option", "supersedes", "stored_markdown"), number=number
     )
-    response = HttpResponse(exporting.decision_to_markdown(decision), content_type=MARKDOWN_CONTENT_TYPE)
+    text = exporting.decision_to_markdown(decision, request)
+    response = HttpResponse(text, content_type=MARKDOWN_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{exporting.decision_filename(decision)}"'
     return response
 
 
 @require_safe
+@reads_state
 def decision_export_zip(request: HttpRequest) -> HttpResponse:
     """Every record as NNNN-slug.md plus README.md, like an ADR folder in a repository.
 
     Each record's file and its compressed bytes come stored (export.stored), so the archive is
     laid out, not compressed, and is the same bytes as zipfile would write.
     """
-    entries = exporting.export_entries()
+    entries = exporting.export_entries(request=request)
     content = zip_bytes(
         (f"decisions/{name}", text.encode("utf-8"), deflated) for name, text, deflated in entries
     )

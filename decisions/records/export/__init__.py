@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.text import slugify
 
 from decisions.formats import emitter
@@ -55,9 +56,21 @@ def decision_filename(decision: Decision) -> str:
     return f"{decision.number:04d}-{slug}.md" if slug else f"{decision.number:04d}.md"
 
 
-def decision_to_markdown(decision: Decision) -> str:
-    """One record: MADR's front matter with the site's key, then the body."""
-    return render_many([decision], Decision.objects.filter(pk=decision.pk))[decision.pk]
+def decision_to_markdown(decision: Decision, request: HttpRequest | None = None) -> str:
+    """One record: MADR's front matter with the site's key, then the body.
+
+    With the request of a view that read the data state first (fragments.reads_state) and the
+    record read with select_related("stored_markdown"): its stored copy as it is when checked at
+    this state already, for this record or with every record by the zip (export.stored).
+    """
+    keys = stored.verified_keys(request, decision.pk)
+    if Decision.stored_markdown.is_cached(decision):
+        copy = stored.copy_of(decision)
+        if copy is not None and stored.any_verified([*keys, *stored.verified_keys(request, "all")]):
+            return copy.text
+    text = render_many([decision], Decision.objects.filter(pk=decision.pk))[decision.pk]
+    stored.mark_verified(keys)
+    return text
 
 
 def spec_to_markdown(spec: RecordSpec) -> str:
@@ -109,11 +122,25 @@ def export_all() -> dict[str, str]:
     return {name: text for name, text, _ in export_entries(deflated=False)}
 
 
-def export_entries(*, deflated: bool = True) -> list[tuple[str, str, bytes | None]]:
-    """Every record and README.md as (filename, text, the text compressed for a zip), by name."""
+def export_entries(
+    *, deflated: bool = True, request: HttpRequest | None = None
+) -> list[tuple[str, str, bytes | None]]:
+    """Every record and README.md as (filename, text, the text compressed for a zip), by name.
+
+    With the request of a view that read the data state first, the stored copies are taken as
+    they are when they were all checked at this state already (export.stored).
+    """
+    keys = stored.verified_keys(request, "all")
+    checked = stored.any_verified(keys)
     scope = Decision.objects.all()
     decisions = list(scope.defer(*_HTML).order_by("number"))
-    files = _files(decisions, scope, deflated=deflated)
+    files: dict[int, tuple[str, bytes | None]] = {}
+    if checked:
+        copies = stored.Store(None, deflated=deflated).copies
+        files = {pk: (text, packed) for pk, (_, text, packed) in copies.items()}
+    if not checked or any(decision.pk not in files for decision in decisions):
+        files = _files(decisions, scope, deflated=deflated)
+        stored.mark_verified(keys)
     entries, rows = [], []
     for decision in decisions:
         name = decision_filename(decision)

@@ -27,9 +27,13 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest
 
+from decisions.caching import fragments
 from decisions.models import Decision, StoredMarkdown
 from decisions.records.export import archive
 from decisions.records.specs import RecordSpec
@@ -60,6 +64,31 @@ def source_of(spec: RecordSpec) -> str:
     two specs with the same repr give the same file.
     """
     return hashlib.blake2b(f"{renderer_version()}\n{spec!r}".encode(), digest_size=16).hexdigest()
+
+
+# Verified copies -----------------------------------------------------------------------------------
+
+VERIFIED = "stored-markdown-verified"
+
+
+def verified_keys(request: HttpRequest | None, *what: object) -> list[str]:
+    """Cache keys saying "these copies were checked against the data at this request's state".
+
+    Under the data state (decisions.caching.fragments), which moves with every committed write
+    to any row a file shows (and to the copies themselves): while it has not moved, a copy
+    checked at it is still current, with no need to load and compare the record's values.
+    Empty without a state (inside a transaction, a test case): then every read checks.
+    """
+    keys = [fragments.key(request, VERIFIED, item) for item in what] if request is not None else []
+    return [key for key in keys if key is not None]
+
+
+def any_verified(keys: list[str]) -> bool:
+    return bool(keys) and bool(caches[settings.PAGE_CACHE_ALIAS].get_many(keys))
+
+
+def mark_verified(keys: list[str]) -> None:
+    caches[settings.PAGE_CACHE_ALIAS].set_many(dict.fromkeys(keys, True), fragments.FRAGMENT_SECONDS)
 
 
 def copy_of(decision: Decision) -> StoredMarkdown | None:
@@ -125,19 +154,27 @@ class Store:
         self.renewed = {}
 
 
+# Rows per INSERT: 4 parameters each, under SQLite's 32,766 and PostgreSQL's 65,535.
+WRITE_ROWS = 5000
+
+
 def write(copies: dict[int, tuple[str, str, bytes]]) -> None:
-    """Insert or replace the copies in one statement, whatever their number (a page's query count
-    stays constant). A record deleted meanwhile fails the foreign key: nothing is stored, and the
-    next read renders again."""
+    """Insert or replace the copies, in one statement for up to WRITE_ROWS records (a page's
+    query count stays constant, with no transaction around it). A record deleted meanwhile fails
+    the foreign key: nothing of that statement is stored, and the next read renders again."""
     table = StoredMarkdown._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (decision_id, source, text, deflated) VALUES (%s, %s, %s, %s) "
-        "ON CONFLICT (decision_id) DO UPDATE SET "
-        "source = excluded.source, text = excluded.text, deflated = excluded.deflated"
-    )
-    rows = [(pk, source, text, deflated) for pk, (source, text, deflated) in sorted(copies.items())]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    rows = sorted(copies.items())
+    for start in range(0, len(rows), WRITE_ROWS):
+        chunk = rows[start : start + WRITE_ROWS]
+        sql = (
+            f"INSERT INTO {table} (decision_id, source, text, deflated) VALUES "
+            + ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            + " ON CONFLICT (decision_id) DO UPDATE SET "
+            "source = excluded.source, text = excluded.text, deflated = excluded.deflated"
+        )
+        params = [value for pk, (source, text, deflated) in chunk for value in (pk, source, text, deflated)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 # Renewing after a save --------------------------------------------------------------------------
