@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,3 +210,28 @@ def test_the_zip_from_stored_compressed_files_is_the_bytes_zipfile_writes(client
     second = client.get(url).content  # from the stored compressed copies
     assert first == second == zipfile_archive(export.export_all())
     assert zipfile.ZipFile(io.BytesIO(second)).testzip() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copies_checked_at_the_current_data_state_are_served_until_any_write(client, record, monkeypatch):
+    zip_url, md_url = (
+        reverse("decisions:decision-export-zip"),
+        reverse("decisions:decision-markdown", args=[7]),
+    )
+    with override_settings(PAGE_CACHE_SECONDS=0):  # built each time, as for a signed-in writer
+        first = client.get(zip_url).content  # checks every copy at this state
+        checked = export._files
+
+        def not_again(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("the records were loaded and checked again")
+
+        monkeypatch.setattr(export, "_files", not_again)
+        assert client.get(zip_url).content == first
+        assert client.get(md_url).content.decode() == rendered(record)
+        # A write behind the models' back still moves the data state: everything is checked again.
+        monkeypatch.setattr(export, "_files", checked)
+        Option.objects.filter(decision=record, name="Option 1").update(name="Keep it in Wasmtime")
+        body = client.get(md_url).content.decode()
+        assert "Keep it in Wasmtime" in body and body == rendered(record)
+        archive = zipfile.ZipFile(io.BytesIO(client.get(zip_url).content))
+        assert archive.read("decisions/0007-where-do-shared-wasi-implementations-live.md").decode() == body
