@@ -191,6 +191,18 @@ def renew(pks: Iterable[int]) -> None:
         render_many(Decision.objects.filter(pk__in=ids))
 
 
+def renew_all() -> int:
+    """Check every record's file and store those missing or stale (after rows were written
+    without signals: bulk_create, a restore); returns how many were rendered."""
+    from decisions.records.export import _files
+
+    decisions = list(Decision.objects.order_by("pk"))
+    before = dict(StoredMarkdown.objects.values_list("pk", "source"))
+    _files(decisions, Decision.objects.all())
+    after = dict(StoredMarkdown.objects.values_list("pk", "source"))
+    return sum(1 for pk, source in after.items() if before.get(pk) != source)
+
+
 def _flush() -> None:
     pending = connection.__dict__.pop(_PENDING, set())
     _renew_logged(pending)
