@@ -235,3 +235,12 @@ def test_copies_checked_at_the_current_data_state_are_served_until_any_write(cli
         assert "Keep it in Wasmtime" in body and body == rendered(record)
         archive = zipfile.ZipFile(io.BytesIO(client.get(zip_url).content))
         assert archive.read("decisions/0007-where-do-shared-wasi-implementations-live.md").decode() == body
+
+
+def test_renew_all_stores_the_files_of_rows_written_without_signals(record):
+    export.export_all()
+    Option.objects.bulk_create([Option(decision=record, name="Bulk option", order=9)])  # no signal
+    assert "Bulk option" not in stored_text(record)
+    assert stored.renew_all() == 1  # only the record that changed is rendered again
+    assert "Bulk option" in stored_text(record) and stored_text(record) == rendered(record)
+    assert stored.renew_all() == 0
