@@ -16,6 +16,12 @@ record and of its own rows (options, ratings, owners, links, motions...) also re
 once their transaction commits (connect()), so the first export after an edit finds it ready.
 Copies for records that have none (rows from before this table) are made on their first read,
 not in a migration: rendering needs the current models and code, which a migration must not use.
+renew_all() fills them at once (the bench calls it after bulk seeding, as it rebuilds search).
+
+Checking costs loading every record's values (most of an export after an edit). Once every copy
+was checked at the current data state (decisions.caching.datastate: it moves with any committed
+write to a table a page shows, this one included, also for writes that send no signal), the zip
+and a record's page take the stored copies as they are until the state moves (verified_keys()).
 """
 
 from __future__ import annotations
