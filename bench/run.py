@@ -217,6 +217,7 @@ def migrate_and_seed(
     from bench.ratings import seed_ratings
     from bench.seed import SCALES, Seeder, base_of
     from bench.signoff import seed_motions
+    from decisions.records.export.stored import renew_all
     from decisions.search.index import rebuild_index
 
     scale = SCALES[scale_name]
@@ -236,6 +237,8 @@ def migrate_and_seed(
         prepared.cpu_seconds[f"seed_{step.name}"] = round(time.process_time() - cpu, 2)
         started, cpu = time.monotonic(), time.process_time()
         rebuild_index(progress=reporter.progress("indexing"))
+        # Each record's stored Markdown file, which saves renew and bulk_create skips.
+        renew_all()
         if connection.vendor == "postgresql":
             # What autovacuum does after a bulk load: the planner needs row counts, and GIN
             # indexes (search, RFC titles) merge the entries still in their pending lists.

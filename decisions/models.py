@@ -44,6 +44,7 @@ from decisions.records.models import (
     PendingReference,
     Rating,
     ReferenceKind,
+    StoredMarkdown,
 )
 from decisions.records.ratings.models import RatingRound, RatingSheet, SheetRating
 from decisions.rfcs.models import (
@@ -150,6 +151,7 @@ __all__ = [
     "SignOffRule",
     "Source",
     "SourceFile",
+    "StoredMarkdown",
     "SyncConflict",
     "SyncRun",
     "Team",

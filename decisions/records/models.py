@@ -354,3 +354,22 @@ class DecisionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision.code} revision {self.number}"
+
+
+class StoredMarkdown(models.Model):
+    """A record's Markdown file as the export wrote it, and a fingerprint of what it was written from.
+
+    Derived data (decisions.records.export.stored): served only while the fingerprint of the
+    record as it is now still matches, so it may lag behind any write and is never read stale.
+    """
+
+    decision = models.OneToOneField(
+        Decision, primary_key=True, on_delete=models.CASCADE, related_name="stored_markdown"
+    )
+    source = models.CharField(max_length=32)
+    text = models.TextField()
+    # The text as UTF-8, raw deflate at zlib's default level: the zip's entry (export.archive).
+    deflated = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.source}"

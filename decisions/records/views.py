@@ -9,8 +9,6 @@ save is a revision (decisions.records.history) that the history page shows with 
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from typing import Any
 
 from django.contrib import messages
@@ -53,6 +51,7 @@ from decisions.records import export as exporting
 from decisions.records import from_notes, history, review
 from decisions.records import matrix as matrix_module
 from decisions.records.editor import editor_context, formsets, get_decision_for_edit, render_edit
+from decisions.records.export.archive import zip_bytes
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
 from decisions.records.pages import DecisionPage, decision_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS, action_item_order, filtered_list
@@ -142,24 +141,31 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_safe
+@reads_state
 def decision_markdown(request: HttpRequest, number: int) -> HttpResponse:
-    decision = _get_decision(number)
-    response = HttpResponse(exporting.decision_to_markdown(decision), content_type=MARKDOWN_CONTENT_TYPE)
+    # With its stored file (export.stored): served when still written from the record as it is.
+    decision = get_object_or_404(
+        Decision.objects.select_related("chosen_option", "supersedes", "stored_markdown"), number=number
+    )
+    text = exporting.decision_to_markdown(decision, request)
+    response = HttpResponse(text, content_type=MARKDOWN_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{exporting.decision_filename(decision)}"'
     return response
 
 
 @require_safe
+@reads_state
 def decision_export_zip(request: HttpRequest) -> HttpResponse:
-    """Every record as NNNN-slug.md plus README.md, like an ADR folder in a repository."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in sorted(exporting.export_all().items()):
-            # A fixed timestamp makes the same records give the same archive, byte for byte.
-            info = zipfile.ZipInfo(f"decisions/{name}", date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text.encode("utf-8"))
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    """Every record as NNNN-slug.md plus README.md, like an ADR folder in a repository.
+
+    Each record's file and its compressed bytes come stored (export.stored), so the archive is
+    laid out, not compressed, and is the same bytes as zipfile would write.
+    """
+    entries = exporting.export_entries(request=request)
+    content = zip_bytes(
+        (f"decisions/{name}", text.encode("utf-8"), deflated) for name, text, deflated in entries
+    )
+    response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="decisions.zip"'
     return response
 

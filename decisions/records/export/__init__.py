@@ -15,12 +15,14 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.text import slugify
 
 from decisions.formats import emitter
 from decisions.models import Decision
-from decisions.records.export import body
-from decisions.records.export.data import SITE_KEY, Parts, front_matter, load_parts, record_spec
+from decisions.records.export import body, stored
+from decisions.records.export.data import SITE_KEY, front_matter, load_parts, record_spec
 from decisions.records.specs import RecordSpec
 from decisions.signoff.written import with_section
 
@@ -31,6 +33,8 @@ __all__ = [
     "decision_filename",
     "decision_to_markdown",
     "export_all",
+    "export_entries",
+    "render_many",
     "spec_to_markdown",
     "write_folder",
 ]
@@ -52,10 +56,21 @@ def decision_filename(decision: Decision) -> str:
     return f"{decision.number:04d}-{slug}.md" if slug else f"{decision.number:04d}.md"
 
 
-def decision_to_markdown(decision: Decision) -> str:
-    """One record: MADR's front matter with the site's key, then the body."""
-    parts = load_parts([decision], Decision.objects.filter(pk=decision.pk))
-    return _render(decision, parts[decision.pk])
+def decision_to_markdown(decision: Decision, request: HttpRequest | None = None) -> str:
+    """One record: MADR's front matter with the site's key, then the body.
+
+    With the request of a view that read the data state first (fragments.reads_state) and the
+    record read with select_related("stored_markdown"): its stored copy as it is when checked at
+    this state already, for this record or with every record by the zip (export.stored).
+    """
+    keys = stored.verified_keys(request, decision.pk)
+    if Decision.stored_markdown.is_cached(decision):
+        copy = stored.copy_of(decision)
+        if copy is not None and stored.any_verified([*keys, *stored.verified_keys(request, "all")]):
+            return copy.text
+    text = render_many([decision], Decision.objects.filter(pk=decision.pk))[decision.pk]
+    stored.mark_verified(keys)
+    return text
 
 
 def spec_to_markdown(spec: RecordSpec) -> str:
@@ -64,30 +79,75 @@ def spec_to_markdown(spec: RecordSpec) -> str:
     return f"---\n{emitter.dump(front_matter(spec))}---\n\n{text}"
 
 
-def _render(decision: Decision, parts: Parts) -> str:
-    return spec_to_markdown(record_spec(decision, parts))
+_HTML = ("context_html", "rationale_html", "consequences_html", "confirmation_html", "more_information_html")
+
+
+def render_many(
+    decisions: list[Decision] | QuerySet[Decision], scope: QuerySet[Decision] | None = None
+) -> dict[int, str]:
+    """The files of these records by id: their values loaded, each file taken from its stored
+    copy when that was written from the same values, else rendered and stored (export.stored).
+
+    `scope`: a queryset of the same records (a subquery for the loaders), when `decisions` is a list.
+    """
+    if scope is None:
+        scope = decisions
+        decisions = list(decisions.defer(*_HTML))
+    return {pk: text for pk, (text, _) in _files(decisions, scope).items()}
+
+
+def _files(
+    decisions: list[Decision], scope: QuerySet[Decision], *, deflated: bool = False
+) -> dict[int, tuple[str, bytes | None]]:
+    parts = load_parts(decisions, scope)
+    if all(Decision.stored_markdown.is_cached(d) for d in decisions):  # select_related read them
+        store = stored.Store(loaded={d.pk: stored.copy_of(d) for d in decisions}, deflated=deflated)
+    else:
+        pks = None if len(decisions) > STORE_ALL_OVER else [d.pk for d in decisions]
+        store = stored.Store(pks, deflated=deflated)
+    files = {
+        decision.pk: store.text(decision.pk, record_spec(decision, parts[decision.pk]), spec_to_markdown)
+        for decision in decisions
+    }
+    store.save()
+    return {pk: (text, store.deflated(pk)) for pk, text in files.items()}
+
+
+# Past this many records, read every stored copy rather than bind a list of ids.
+STORE_ALL_OVER = 500
 
 
 def export_all() -> dict[str, str]:
     """Every record as `filename -> text`, plus README.md, an index like an ADR folder's."""
-    files: dict[str, str] = {}
-    rows = []
+    return {name: text for name, text, _ in export_entries(deflated=False)}
+
+
+def export_entries(
+    *, deflated: bool = True, request: HttpRequest | None = None
+) -> list[tuple[str, str, bytes | None]]:
+    """Every record and README.md as (filename, text, the text compressed for a zip), by name.
+
+    With the request of a view that read the data state first, the stored copies are taken as
+    they are when they were all checked at this state already (export.stored).
+    """
+    keys = stored.verified_keys(request, "all")
+    checked = stored.any_verified(keys)
     scope = Decision.objects.all()
-    html = (
-        "context_html",
-        "rationale_html",
-        "consequences_html",
-        "confirmation_html",
-        "more_information_html",
-    )
-    decisions = list(scope.defer(*html).order_by("number"))
-    parts = load_parts(decisions, scope)
+    decisions = list(scope.defer(*_HTML).order_by("number"))
+    files: dict[int, tuple[str, bytes | None]] = {}
+    if checked:
+        copies = stored.Store(None, deflated=deflated).copies
+        files = {pk: (text, packed) for pk, (_, text, packed) in copies.items()}
+    if not checked or any(decision.pk not in files for decision in decisions):
+        files = _files(decisions, scope, deflated=deflated)
+        stored.mark_verified(keys)
+    entries, rows = [], []
     for decision in decisions:
         name = decision_filename(decision)
-        files[name] = _render(decision, parts[decision.pk])
+        entries.append((name, *files[decision.pk]))
         rows.append((decision, name))
-    files[INDEX_NAME] = body.index(rows)
-    return files
+    entries.append((INDEX_NAME, body.index(rows), None))
+    return sorted(entries, key=lambda entry: entry[0])
 
 
 def write_folder(
