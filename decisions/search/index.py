@@ -47,10 +47,12 @@ def _bulk_load(using: str) -> Iterator[None]:
     """Write every entry into an empty table, then index the words once.
 
     PostgreSQL: the GIN index is dropped for the writes and built again from all the rows in one
-    pass, which is several times faster than adding each row's words to it (100,000 entries: over
-    six minutes one by one). Until the transaction commits, searches wait for it (DROP INDEX
-    locks the table), so the old entries are never read half rewritten. SQLite: the triggers
-    keep FTS5 in step row by row; 'optimize' merges its segments at the end.
+    sorted pass instead of taking each row's words (through its pending list, which VACUUM then
+    merges). Most of what remains is to_tsvector parsing the text for the generated columns
+    (3,000 RFC bodies: 12.7 s of inserting against 0.9 s of building the index, on a busy
+    machine). Until the transaction commits, searches wait for it (DROP INDEX locks the table),
+    so the old entries are never read half rewritten. SQLite: the triggers keep FTS5 in step row
+    by row; 'optimize' merges its segments at the end.
     """
     vendor = connections[using].vendor
     if vendor == "postgresql":
