@@ -122,3 +122,19 @@ def test_postgresql_stops_a_search_statement_past_its_time_budget(monkeypatch):
     backend = PostgresBackend(search.Results("wasi"))
     with pytest.raises(search.SearchTooSlow), backend._index_scans(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_sleep(2)")
+
+
+@pytest.mark.parametrize(
+    ("window", "starts", "expected"),
+    [
+        # Curly quotes, dashes and capitals with accents: folded in place, in one pass.
+        ("A “Café” — CAFÉ and Ærø, naïvely", ["cafe", "naiv"], "A “[Café]” — [CAFÉ] and Ærø, [naïvely]"),
+        # ß folds to two letters: the word-by-word way, with the same marks.
+        ("Straße und STRASSE", ["stras"], "[Straße] und [STRASSE]"),
+        # The Kelvin sign lowers to an ASCII k; the k words stay marked and only they.
+        ("\u212a kelvin, Kilo", ["kilo"], "\u212a kelvin, [Kilo]"),
+    ],
+)
+def test_excerpts_of_text_beyond_ascii_mark_the_words_that_start_like_the_query(window, starts, expected):
+    excerpt = excerpts.excerpt(window, starts, clipped_start=False, clipped_end=False)
+    assert excerpt.replace(excerpts.MARK_START, "[").replace(excerpts.MARK_END, "]") == expected

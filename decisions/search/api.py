@@ -1,10 +1,16 @@
-"""Search for machines: /api/search/, ranked hits in the list envelope, each with its API address."""
+"""Search for machines: /api/search/, ranked hits in the list envelope, each with its API address.
+
+An answer is kept under the data state and its whole URL (decisions.caching.fragments), like
+the API lists (decisions.api.plumbing.shared), except an answer that ran out of time.
+"""
 
 from __future__ import annotations
 
 import math
 
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 
 from decisions.api.plumbing import (
@@ -16,6 +22,7 @@ from decisions.api.plumbing import (
     page_url,
     whole_number,
 )
+from decisions.caching import fragments
 from decisions.search import results as fulltext
 
 _API_DETAIL = {
@@ -45,8 +52,20 @@ def _kinds(request: HttpRequest) -> list[str] | None:
 
 
 @api_view
-def search(request: HttpRequest) -> JsonResponse:
+def search(request: HttpRequest) -> HttpResponse:
     """Ranked full-text hits over RFCs, meetings, decisions and precedents, in the list envelope."""
+    key = fragments.key(request, "api-search", request.build_absolute_uri())
+    store = caches[settings.PAGE_CACHE_ALIAS]
+    kept = store.get(key) if key is not None else None
+    if kept is not None:
+        return HttpResponse(kept, content_type="application/json")
+    response = _search(request)  # an ApiError (a 400, a 503 when too slow) is never kept
+    if key is not None:
+        store.set(key, response.content, fragments.FRAGMENT_SECONDS)
+    return response
+
+
+def _search(request: HttpRequest) -> JsonResponse:
     query = request.GET.get("q", "")
     kinds = _kinds(request)
     number = whole_number(request, "page", 1)

@@ -1,13 +1,27 @@
-"""/search/?q=: one page over RFCs, meetings, decisions and precedents; htmx gets the results only."""
+"""/search/?q=: one page over RFCs, meetings, decisions and precedents; htmx gets the results only.
+
+The results (count, ranked hits, excerpts, pagination) are the same for everyone who asks the
+same thing of the same data, so their HTML is kept under the data state
+(decisions.caching.fragments): a signed-in person, or anyone after the page cache, gets a search
+already run since the last write without ranking again. The first search after a write builds
+it (see the "Performance" part of docs/architecture.md for what that costs).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from decisions.caching import fragments
 from decisions.models import RFC
 from decisions.search import results as search
 
@@ -18,8 +32,10 @@ IN_A_SENTENCE = {"rfc": "RFCs", "meeting": "meetings", "decision": "decisions", 
 
 @require_safe
 @vary_on_headers("HX-Request")
+@fragments.reads_state
 def search_page(request: HttpRequest) -> HttpResponse:
-    """Two queries per page (count, then the page of hits) whatever the data size; none when empty.
+    """At most three queries (the data state, the count, the page of hits) whatever the data size;
+    one when these results were built since the last write, and none more for an empty query.
 
     An unknown type is ignored, like an unknown filter on the list pages: the link still works.
     """
@@ -27,13 +43,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in search.KINDS else ""
     results = search.Results(raw, kinds=[kind] if kind else None)
-    try:
-        page, too_slow = Paginator(results, PER_PAGE).get_page(request.GET.get("page")), ""
-    except search.SearchTooSlow as stopped:
-        page, too_slow = None, stopped.message
     params = request.GET.copy()
     params.pop("page", None)
-    context = {
+    context: dict[str, Any] = {
         "q": results.query,
         "searchable": bool(results.parsed),
         "truncated": len(raw.strip()) > search.MAX_QUERY_CHARS,
@@ -41,18 +53,44 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "kind_label": IN_A_SENTENCE.get(kind, ""),
         "kinds": search.KINDS,
-        "page": page,
-        "too_slow": too_slow,
         "query": params.urlencode(),
-        # "PEP 8", "KEP-625" or "RFC 12" typed into search: offer that record first.
-        "named_rfc": RFC.objects.by_reference(raw).only("series", "number", "title").first()
-        if raw.strip() and any(ch.isdigit() for ch in raw) and len(raw) < 40
-        else None,
     }
+    # Everything the results show follows from these and the data: the key of their HTML.
+    vary = (raw, kind, request.GET.get("page", ""), context["query"])
+    key = fragments.key(request, "search-results", *vary)
+    store = caches[settings.PAGE_CACHE_ALIAS]
+    html = store.get(key) if key is not None else None
+    too_slow = ""
+    if html is None:
+        html, too_slow = _results_html(request, raw, results, context)
+        if key is not None and not too_slow:
+            store.set(key, html, fragments.FRAGMENT_SECONDS)
     # A history restore wants the whole page back, not the fragment.
-    fragment = request.htmx and not request.htmx.history_restore_request
-    template = "decisions/search.html#results" if fragment else "decisions/search.html"
-    response = render(request, template, context)
+    if request.htmx and not request.htmx.history_restore_request:
+        response = HttpResponse(html)
+    else:
+        response = render(request, "decisions/search.html", {**context, "results_html": mark_safe(html)})
     if too_slow:
         response["Cache-Control"] = "no-store"  # a later try may finish: never keep this answer
     return response
+
+
+def _results_html(
+    request: HttpRequest, raw: str, results: search.Results, context: dict[str, Any]
+) -> tuple[str, str]:
+    """The results section of this search, built now, and the message when it took too long."""
+    try:
+        page, too_slow = Paginator(results, PER_PAGE).get_page(request.GET.get("page")), ""
+    except search.SearchTooSlow as stopped:
+        page, too_slow = None, stopped.message
+    named_rfc = (
+        # "PEP 8", "KEP-625" or "RFC 12" typed into search: offer that record first.
+        RFC.objects.by_reference(raw).only("series", "number", "title").first()
+        if raw.strip() and any(ch.isdigit() for ch in raw) and len(raw) < 40
+        else None
+    )
+    html = render_to_string(
+        "decisions/search.html#results",
+        {**context, "page": page, "too_slow": too_slow, "named_rfc": named_rfc},
+    )
+    return html, too_slow
