@@ -106,7 +106,8 @@ def renders_in_transactions(monkeypatch) -> list[bool]:
 # `pytestmark = pytest.mark.text_only`. Its tests that ask for no database fixture give the same
 # result on any database, so with ONCE_PER_DATABASE=1 (.ci/run's PostgreSQL run, after the whole
 # suite passed on SQLite) they are deselected, and pytest reports how many. Its tests that do use
-# the database still run.
+# the database still run. A test marked `own_databases` makes the databases it runs on itself
+# (a SQLite file, a PostgreSQL database of its own), whatever DATABASE_URL says: it runs once too.
 DATABASE_FIXTURES = {
     "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
     "live_server", "client", "admin_client", "django_user_model",
@@ -122,7 +123,12 @@ def uses_database(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("ONCE_PER_DATABASE") != "1":
         return
-    once = [item for item in items if item.get_closest_marker("text_only") and not uses_database(item)]
+    once = [
+        item
+        for item in items
+        if item.get_closest_marker("own_databases")
+        or (item.get_closest_marker("text_only") and not uses_database(item))
+    ]
     if once:
         chosen = set(map(id, once))
         config.hook.pytest_deselected(items=once)

@@ -20,6 +20,8 @@ import pytest
 
 from tests.test_rfc_number_race import PG_SERVER
 
+pytestmark = pytest.mark.own_databases  # tests/conftest.py: runs once in CI
+
 ROOT = Path(__file__).resolve().parent.parent
 
 RACE_SCRIPT = """

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.own_databases  # tests/conftest.py: runs once in CI
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("RACE_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 

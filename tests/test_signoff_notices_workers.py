@@ -21,6 +21,8 @@ import pytest
 
 from tests.mailbox import Mailbox
 
+pytestmark = pytest.mark.own_databases  # tests/conftest.py: runs once in CI
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "wt_mail_notices_workers"

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.own_databases  # tests/conftest.py: runs once in CI
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "worker-test-secret"
 RFC = """# Unsafe fields
