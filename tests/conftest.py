@@ -133,3 +133,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         chosen = set(map(id, once))
         config.hook.pytest_deselected(items=once)
         items[:] = [item for item in items if id(item) not in chosen]
+
+
+# --- pages built from kept fragments ---------------------------------------------------------------
+
+
+@pytest.fixture
+def built_pages(settings: Any) -> Iterator[None]:
+    """Pages built for each request (no whole-page cache), on empty caches before and after."""
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE_SECONDS = 0
+    for store in caches.all():
+        store.clear()
+    yield
+    for store in caches.all():
+        store.clear()
+
+
+def get_counted(
+    client: Any, url: str, params: dict[str, str] | None = None, **headers: str
+) -> tuple[str, int]:
+    """A page's body (it must answer 200) and how many queries building it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {}, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode(), len(queries.captured_queries)

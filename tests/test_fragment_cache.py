@@ -10,34 +10,15 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import caches
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from decisions.models import ActionItem
+from tests.conftest import get_counted as get
 from tests.factories import make_meeting, make_person, make_rfc
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("built_pages")]
 ITEMS = reverse("decisions:action-item-list")
-
-
-@pytest.fixture(autouse=True)
-def built_pages(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    for store in caches.all():
-        store.clear()
-    yield
-    for store in caches.all():
-        store.clear()
-
-
-def get(client: Client, url: str) -> tuple[str, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode(), len(queries.captured_queries)
 
 
 def test_an_edited_action_item_shows_at_once_on_every_page_that_lists_it(client):

@@ -17,7 +17,6 @@ from html import unescape
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -37,9 +36,10 @@ from decisions.models import (
     Team,
 )
 from decisions.signoff import flow
+from tests.conftest import get_counted
 from tests.factories import make_decision, make_meeting, make_person, make_rfc
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("built_pages")]
 RFCS = reverse("decisions:rfc-list")
 MEETINGS = reverse("decisions:meeting-list")
 MOTIONS = reverse("decisions:motion-list")
@@ -48,21 +48,8 @@ REVIEW = reverse("decisions:decision-review")
 API_MOTIONS = reverse("decisions:motion-api-list")
 
 
-@pytest.fixture(autouse=True)
-def built_pages(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    for store in caches.all():
-        store.clear()
-    yield
-    for store in caches.all():
-        store.clear()
-
-
 def get(client: Client, url: str, **params: str) -> tuple[str, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode(), len(queries.captured_queries)
+    return get_counted(client, url, params)
 
 
 def link(body: str, rel: str) -> str | None:

@@ -14,10 +14,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import caches
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from decisions.models import (
@@ -33,27 +30,11 @@ from decisions.models import (
 )
 from decisions.signoff import flow
 from decisions.templatetags.fragments import PLACEHOLDER
+from tests.conftest import get_counted as get
 from tests.factories import make_decision, make_meeting, make_person
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("built_pages")]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def built_pages(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    for store in caches.all():
-        store.clear()
-    yield
-    for store in caches.all():
-        store.clear()
-
-
-def get(client: Client, url: str) -> tuple[str, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode(), len(queries.captured_queries)
 
 
 def signed_in(username: str, *, staff: bool = False, csrf: bool = False) -> tuple[Client, User]:

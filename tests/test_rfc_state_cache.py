@@ -16,37 +16,18 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import caches
-from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from decisions.models import RFC, Motion, Position, RuleKind, SignOffRule, Team
 from decisions.signoff import flow
 from decisions.templatetags.fragments import PLACEHOLDER
+from tests.conftest import get_counted as get
 from tests.factories import make_decision, make_person, make_rfc
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("built_pages")]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
-
-
-@pytest.fixture(autouse=True)
-def built_pages(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    for store in caches.all():
-        store.clear()
-    yield
-    for store in caches.all():
-        store.clear()
-
-
-def get(client: Client, url: str) -> tuple[str, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode(), len(queries.captured_queries)
 
 
 def signed_in(person_name: str, *, linked: bool = True) -> tuple[Client, User]:

@@ -11,31 +11,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import caches
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import get_counted as get
 from tests.factories import make_rfc
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def built_pages(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    for store in caches.all():
-        store.clear()
-    yield
-    for store in caches.all():
-        store.clear()
-
-
-def get(client: Client, url: str, params: dict[str, str], **headers: str) -> tuple[str, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params, headers=headers)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode(), len(queries.captured_queries)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("built_pages")]
 
 
 def test_a_search_run_again_gives_the_same_page_without_ranking_again(client):
