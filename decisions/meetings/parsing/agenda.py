@@ -18,7 +18,7 @@ from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, Item, block_links, plain, strip_markup, unescape
 from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION
-from decisions.meetings.parsing.sections import title_like
+from decisions.meetings.parsing.titles import title_like
 from decisions.meetings.parsing.words import (
     BOILERPLATE_TOPIC_RE,
     CHECKBOX_RE,

@@ -20,9 +20,16 @@ from decisions.meetings.parsing.labels import (
 )
 from decisions.meetings.parsing.people import looks_like_names
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION, FOUND_INFERRED
+from decisions.meetings.parsing.titles import (
+    head_mode,
+    presented_title,
+    reads_as_report,
+    section_kind,
+    title_like,
+    topic_title,
+)
 from decisions.meetings.parsing.words import (
     CHECKBOX_RE,
-    EMOJI_RE,
     PLACEHOLDER_RE,
     PSEUDO_TOPICS,
     SECTION_RES,
@@ -34,30 +41,12 @@ from decisions.people.names import name_key
 
 # A topic started by a line (`Updates:`, `**White paper discussion**`) ranks below every heading.
 LINE_TOPIC_LEVEL = 7
-# "Brett: gave recap on the SIG meeting": a past tense opens what was done, not a subject.
-_IRREGULAR_PAST = {
-    "gave", "made", "did", "got", "took", "wrote", "sent", "saw", "found", "built", "ran", "began",
-    "led", "brought", "met", "spoke", "told", "thought", "held", "went", "came", "heard", "knew",
-    "said", "showed", "spent", "taught", "understood",
-}  # fmt: skip
 # A heading that only introduces the headings below it says so in a line or a short list.
 HOLDER_OWN_LINES = 6
 # One-word labels of a part of a remark or proposal ("Approach:", "Context:"), besides words.STOP_LABELS.
 _PART_LABELS = {"approach", "approaches", "thoughts", "pros", "cons", "tradeoffs", "caveats", "notes"}
 # A stand-up round written with no attendee list: this many one-word names over reports.
 ROUND_MIN_PEOPLE = 3
-# A subject a speaker brings is named in a few words ("Update on OOM handling project").
-TITLE_MAX_WORDS = 10
-# First words of a remark, not of a subject ("nothing this week", "we should...").
-_PRONOUNS = {
-    "i", "we", "you", "he", "she", "they", "it", "this", "that", "there", "my", "our", "so", "yes",
-    "no", "nothing", "none", "not", "still", "also", "just",
-}  # fmt: skip
-# Words of a stand-up report rather than a subject ("tail-call PRs landed", "talk since last time").
-_REPORT_WORDS = {
-    "landed", "merged", "shipped", "released", "fixed", "filed", "finished", "started", "done",
-    "working", "worked", "talked", "since", "went", "was", "were", "is", "are", "has", "have", "had",
-}  # fmt: skip
 # "Joel's update:", "Till's status": one person's part of a stand-up round.
 STANDUP_HEAD_RE = re.compile(r"(?i)^@?[\w.-]+(?:'|’)s (?:update|status|report|progress|news)(?:es|s)?\b")
 # "Dominik started a whiteboard session:", "@He, Liang (Intel) shared the roadmap", "abrown asking if...":
@@ -118,7 +107,7 @@ class SectionsPass(ReaderBase):
         for block in self.blocks:
             if block.kind == "heading":
                 text = re.sub(r"^[-*+]\s+", "", plain(block.inline))
-                kind = _section_kind(text)
+                kind = section_kind(text)
                 if not seen_heading and block.level <= 2 and kind in {None, "container"}:
                     self.title, title_level, block.section = text, block.level, "title"
                 elif self._is_subtitle(block, previous, text, kind, title_level):
@@ -225,7 +214,7 @@ class SectionsPass(ReaderBase):
                 ):
                     return False  # a nested list of its own: notes under this heading
                 own_lines += block.end - block.line
-        subjects = [t for t in subs if _section_kind(t) is None]
+        subjects = [t for t in subs if section_kind(t) is None]
         if len(subjects) < 2 or own_lines > HOLDER_OWN_LINES:
             return False
         # "Updates" is the stand-up round, a subject of its own; "Motivation" or "Proposal" is a part.
@@ -368,14 +357,14 @@ class SectionsPass(ReaderBase):
             item = self.items[root]
             head = item.head
             start = (head.line + 1) if head else item.line
-            presented = _presented_title(head, asks=self.items[root].has_sublist)
-            state.bullet = self._new_topic(presented or _topic_title(head), item.line, "bullet", start)
+            presented = presented_title(head, asks=self.items[root].has_sublist)
+            state.bullet = self._new_topic(presented or topic_title(head), item.line, "bullet", start)
             self.drafts[state.bullet].item = root
             self.drafts[state.bullet].end = item.end
         if block.item == root and block.first_in_item:
             # `Chris: Summary of the release` stays Chris's remark: the sub-bullets are Chris's too.
             asks = self.items[root].has_sublist
-            block.head = "" if _presented_title(block, asks=asks) else _head_mode(block)
+            block.head = "" if presented_title(block, asks=asks) else head_mode(block)
         block.section, block.topic = "topic", state.bullet
 
     def _container_topic(self, root: int) -> bool:
@@ -399,7 +388,7 @@ class SectionsPass(ReaderBase):
             return False
         if self._narrated(first) or SENTENCE_START_RE.match(strip_markup(unescape(first))):
             return False  # "Chris recapped the previous meeting", "We discussed..." over what was said
-        if _section_kind(strip_markup(unescape(first))) in {
+        if section_kind(strip_markup(unescape(first))) in {
             "container",
             "agenda",
             "attendees",
@@ -414,7 +403,7 @@ class SectionsPass(ReaderBase):
             and (is_stop(bare.rstrip(": ")) or bare.rstrip(": ").lower() in _PART_LABELS)
         ):
             return False  # "* Approach:" over its steps: a part of what is being said, not a subject
-        if _presented_title(item.head, asks=True):
+        if presented_title(item.head, asks=True):
             return True  # "* Nick: Update on OOM handling" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
 
@@ -477,7 +466,7 @@ class SectionsPass(ReaderBase):
                     for c in self.items.values()
                     if c.parent in ids and c.head is not None
                 ]
-                reports = sum(1 for line in lines if _reads_as_report(line))
+                reports = sum(1 for line in lines if reads_as_report(line))
                 rounds[under] = len(ids) >= ROUND_MIN_PEOPLE and reports >= len(lines) / 2
             self._report_rounds = rounds
         return rounds.get(parent, False)
@@ -523,13 +512,13 @@ class SectionsPass(ReaderBase):
             ):
                 continue
             draft = self._new_topic(
-                _topic_title(item.head), item.line, "bullet", (item.head.line + 1) if item.head else item.line
+                topic_title(item.head), item.line, "bullet", (item.head.line + 1) if item.head else item.line
             )
             self.drafts[draft].item, self.drafts[draft].end = root, item.end
             for block in blocks:
                 block.section, block.topic = "topic", draft
                 if block.item == root and block.first_in_item:
-                    block.head = _head_mode(block)
+                    block.head = head_mode(block)
         self._sort_drafts()
 
     def _bold_heading(self, block: Block) -> str | None:
@@ -542,7 +531,7 @@ class SectionsPass(ReaderBase):
         text = strip_markup(match[2]).rstrip(": ").strip()
         if is_stop(text) and text.lower() not in PSEUDO_TOPICS:
             return None  # "**Outcome:**", "**Background**": a part of the topic it sits in
-        return text if text and not _section_kind(text) else None
+        return text if text and not section_kind(text) else None
 
     def _pseudo_heading(self, block: Block) -> tuple[str, str] | None:
         if block.kind != "para" or block.item is not None or block.quoted or "\n" in block.text.strip():
@@ -592,160 +581,3 @@ class SectionsPass(ReaderBase):
         return bool(
             re.match(r"(?i)^(?:join (?:on|the|zoom|meeting|us)|download teams|click here to join)", first)
         )
-
-
-# Small pure helpers -----------------------------------------------------------------------------
-
-
-def _section_kind(title: str) -> str | None:
-    text = EMOJI_RE.sub("", title)
-    text = re.sub(r"^[\s\d.)#-]+", "", text)
-    text = re.sub(r"[\s:.]+$", "", text).strip().lower()
-    if not text:
-        return None
-    if re.fullmatch(
-        r"(?:microsoft teams|zoom|google meet|webex)(?: meeting)?(?: link| info| details)?|how to join"
-        r"|adjourn(?:ment|ed)?|closing(?: remarks)?|wrap[- ]?up",  # the end of the meeting, not a subject
-        text,
-    ):
-        return "skip"
-    for kind in ("agenda", "attendees", "actions", "links", "container"):
-        if SECTION_RES[kind].fullmatch(text):
-            return kind
-    return None
-
-
-def _topic_title(head: Block | None) -> str:
-    """A bullet topic's title: its first paragraph (or first line when long), without the presenter."""
-    if head is None:
-        return "Untitled topic"
-    if _head_mode(head) == "label":
-        label = split_label(CHECKBOX_RE.sub("", head.text.split("\n", 1)[0].strip()))
-        return strip_markup(label.label)[:300] if label else "Untitled topic"
-    whole = plain(head.inline)
-    first = whole if len(whole) <= 200 else plain(head.inline, first_line_only=True)
-    first = CHECKBOX_RE.sub("", first)
-    source = (
-        " ".join(line.strip() for line in head.text.split("\n"))
-        if first == whole
-        else head.text.split("\n", 1)[0]
-    )
-    match = re.match(
-        r"^(?:(?:\.\.\.|…)\s*)?[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip())
-    )
-    if match and match[1].strip():
-        first = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match[1]))
-    # "Replication. Discussion thread": the first sentence names the subject, the rest is notes.
-    sentences = re.split(r"(?<=[a-z0-9)`][.!?])\s+(?=[A-Z])", first.strip(), maxsplit=1)
-    first = sentences[0].rstrip(".") if len(sentences) > 1 else sentences[0]
-    return re.sub(r"[\s:]+$", "", first).strip()[:300] or "Untitled topic"
-
-
-def _presented_title(head: Block | None, *, asks: bool = False) -> str | None:
-    """`Chris: Summary of [recent security release](...)`: a speaker naming the subject they bring.
-
-    The subject is the first sentence after the name ("Alex: looking at XNNPACK. With egraphs...").
-    Only a short noun-like phrase counts: `Guy: I fixed the bug`, `fitzgen: tail-call PRs landed`
-    or a question is what was said, not a subject; but with `asks` (the bullet heads sub-bullets),
-    a short question opens the discussion below it and is its subject: `alexcrichton: rename x64
-    to x86, or something else?` over the answers.
-    """
-    if head is None or head.kind != "para":
-        return None
-    lines = head.text.strip().split("\n")
-    label = split_label(CHECKBOX_RE.sub("", lines[0].strip()))
-    if not label or label.form != "colon" or not label.rest or not speaker_like(label.label):
-        return None
-    rest = " ".join([label.rest, *(line.strip() for line in lines[1:])])
-    text = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", rest)).strip()
-    if asks and (question := _opening_question(text)):
-        return question
-    sentence = re.split(r"(?<=[.?!;])\s+", text, maxsplit=1)
-    if len(sentence) == 1 and len(lines) > 1 and len(text.split()) > TITLE_MAX_WORDS:
-        # A long remark wrapped over lines, not a subject; "alexcrichton: new math ops in core Wasm
-        # for wide multiplies,\n add-with-overflow" is a short title that just wrapped.
-        return None
-    title = sentence[0].rstrip(".").strip()
-    words = title.split()
-    if not 0 < len(words) <= TITLE_MAX_WORDS or re.search(r"[?!;,:]$", title):
-        return None
-    first = words[0].lower()
-    if (
-        first in _PRONOUNS
-        or first.endswith("ed")
-        or first in _IRREGULAR_PAST
-        or any(w.lower() in _REPORT_WORDS for w in words)
-    ):
-        return None
-    return title
-
-
-def _reads_as_report(line: str) -> bool:
-    """ "added a few more instructions", "working on regalloc", "no updates": what someone did."""
-    words = re.findall(r"[\w'’-]+", line.lower())
-    if not words:
-        return False
-    if re.match(r"(?:no|nothing|not much|n/?a|none)\b", line.lower()):
-        return True
-    first = words[0]
-    return (
-        (first.endswith("ed") and len(first) > 4)
-        or (first.endswith("ing") and len(first) > 5)
-        or first in _IRREGULAR_PAST
-        or first in _REPORT_WORDS
-        or first in {"still", "continuing", "more", "some", "mostly", "also"}
-    )
-
-
-def title_like(text: str) -> bool:
-    """`Public Registry Name Policy - https://...`, `Quick presentation of Kubecon slides.`; not a
-    remark: `Doesn't eliminate cyber squatting.`, `barrier to creating a namespace, have to own a
-    domain`, `it might share code...`."""
-    text = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text))
-    text = re.sub(r"\s*[-–—:]?\s*<?https?://\S+>?\s*$", "", text).strip()
-    words = text.split()
-    if not words:
-        return True
-    first = words[0].lower()
-    return not (
-        re.search(r",\s+(?:have|has|need|needs|will|would|should|can|could|is|are|was|were)\b", text, re.I)
-        or re.match(r"[a-z]+n['’]t$", first)
-        or first in _PRONOUNS
-        or first in _IRREGULAR_PAST
-    )
-
-
-def _opening_question(text: str) -> str | None:
-    """`more timeouts on OSS-fuzz; take a look?`: the whole text, when it is one short question
-    (a subject and what is asked about it); not `I think we should... right?` (an opinion)."""
-    bare = re.sub(r"\b(?:vs|e\.g|i\.e|etc|cf)\.", "", text)  # "(vs. using DWARF)?" ends no sentence
-    if not text.endswith("?") or "?" in text[:-1] or re.search(r"(?<=[.!])\s", bare):
-        return None
-    words = text.split()
-    # "exceptions: if we have a custom format should we write a dumper?": a subject, then the question.
-    longest = TITLE_MAX_WORDS + (8 if re.match(r"[\w-]+(?:\s[\w-]+)?:\s", text) else 2)
-    if len(words) == 1 and words[0].lower().rstrip("?") not in _OPEN_FLOOR and words[0][:1].islower():
-        return text  # "alexcrichton: exceptions?" over the discussion of exceptions
-    if not 2 <= len(words) <= longest or words[0].lower() in _PRONOUNS | _AUXILIARIES:
-        return None  # "does this sound like the path?", "is this the test that...": about what was just said
-    if is_stop(text.rstrip("?").strip()):
-        return None  # "Next steps?", "Maintainers?": a container or a label, not a subject
-    return text
-
-
-# One-word questions that open the floor, they name no subject.
-_OPEN_FLOOR = {"thoughts", "questions", "objections", "comments", "ideas", "anyone", "anything", "ok", "okay",
-               "right", "yes", "no", "agreed", "consensus", "concerns", "feedback", "others", "else"}  # fmt: skip
-# A question opening with one of these asks about what was just said, it names no subject.
-_AUXILIARIES = {
-    "do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "shall",
-    "has", "have", "had", "am", "may", "might", "must",
-}  # fmt: skip
-
-
-def _head_mode(head: Block) -> str:
-    """How much of a bullet topic's first paragraph is its title."""
-    label = split_label(CHECKBOX_RE.sub("", head.text.split("\n", 1)[0].strip()))
-    if label and label.form == "bold" and label.rest and not speaker_like(label.label):
-        return "label"
-    return "all" if len(plain(head.inline)) <= 200 else "line"
