@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from decisions.meetings import api, feeds, views
+from decisions.meetings import action_items, api, feeds, views
 
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting-list"),
@@ -18,9 +18,9 @@ urlpatterns = [
         views.topic_link_decision,
         name="topic-link-decision",
     ),
-    path("action-items/", views.action_item_list, name="action-item-list"),
+    path("action-items/", action_items.action_item_list, name="action-item-list"),
     path("action-items/feed/", feeds.ActionItemFeed(), name="action-item-feed"),
-    path("action-items/<int:pk>/status/", views.action_item_status, name="action-item-status"),
+    path("action-items/<int:pk>/status/", action_items.action_item_status, name="action-item-status"),
     path("api/meetings/", api.meeting_list, name="meeting-api-list"),
     path("api/meetings/<int:pk>/", api.meeting_detail, name="meeting-api-detail"),
 ]

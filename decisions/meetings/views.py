@@ -1,5 +1,6 @@
 """The meeting pages: the list and the notes, submitting notes (paste, preview, correct what the
-parser understood, save), editing them, linking topics to decisions, and the action items list and status.
+parser understood, save), editing them and linking topics to decisions. The action items pages
+are in action_items.py.
 
 The preview parses without writing anything; saving parses again and stores everything in one
 transaction through decisions.meetings.saving.save_meeting, keeping the submitted text exactly. An edit
@@ -14,15 +15,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from decisions.caching import fragments
@@ -51,13 +49,11 @@ from decisions.meetings.saving import (
 from decisions.meetings.suggesting import decision_rows, mark_saved_topics, people_of
 from decisions.models import (
     RFC,
-    ActionItem,
     ActionItemStatus,
     Decision,
     DecisionMeeting,
     Meeting,
     MeetingSeries,
-    Person,
     Topic,
     unique_slug,
 )
@@ -65,7 +61,6 @@ from decisions.permissions import (
     Refused,
     allowed,
     can_accept_meeting,
-    can_change_action_item,
     can_create_decision,
     can_edit_meeting,
     can_link_decision_to_meeting,
@@ -74,7 +69,7 @@ from decisions.permissions import (
     held_role,
     waits_for_acceptance,
 )
-from decisions.shortcuts import action_item_order, filtered_list, lazy_page
+from decisions.shortcuts import action_item_order, filtered_list
 from decisions.sources.models import RecordKind
 from decisions.sources.readonly import ensure_editable
 
@@ -146,83 +141,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "items_key": "all" if held_role(request.user, "action-item.status") else request.user.pk,
     }
     return render(request, "decisions/meeting_detail.html", context)
-
-
-@require_safe
-@reads_state
-def action_item_list(request: HttpRequest) -> HttpResponse:
-    """The filters and the items are fragments cached under the data state: no query but the
-    state's when both are cached. The items' forms differ by who may change which item, so
-    their fragment is kept per edit scope (_edit_scope), with each request's own CSRF token
-    (`{% statecache ... csrf %}`)."""
-    status = request.GET.get("status", ActionItemStatus.OPEN)
-    owner = request.GET.get("owner")
-
-    def paginator() -> Paginator:
-        items = ActionItem.objects.select_related("owner", "meeting__series", "decision").order_by(
-            F("owner__name").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "pk"
-        )
-        if status in ActionItemStatus.values:
-            items = items.filter(status=status)
-        if owner:
-            items = items.filter(owner__slug=owner)
-        return Paginator(items, 100)
-
-    def owners() -> list[tuple[str, str]]:
-        people = Person.objects.filter(action_items__isnull=False).distinct().order_by("name", "pk")
-        return list(people.values_list("slug", "name"))
-
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": lazy_page(paginator, request.GET.get("page")),
-        "query": query.urlencode(),
-        "status": status,
-        "statuses": ActionItemStatus.choices,
-        "owners": SimpleLazyObject(lambda: fragments.cached(request, "action-item-owners", (), owners)),
-        "owner": owner,
-        "edit_scope": _edit_scope(request.user),
-    }
-    return render(request, "decisions/action_item_list.html", context)
-
-
-def _edit_scope(user: Any) -> object:
-    """What decides which items' status forms this account sees (can_change_action_item):
-    none for a visitor, every item for editors and staff, else the items its person owns."""
-    if not user.is_authenticated:
-        return "none"
-    if held_role(user, "action-item.status") is not None:
-        return "all"
-    return ("user", user.pk)
-
-
-@login_required
-@require_POST
-def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ActionItem.objects.select_related("owner", "meeting__series", "decision"), pk=pk)
-    if not can_change_action_item(request.user, item):
-        raise Refused("action-item.status", what="change this action item", record=item)
-    status = request.POST.get("status")
-    if status not in ActionItemStatus.values:
-        return HttpResponse(f"“{status}” is not a status.", status=422)
-    # The form says which status the person saw; a change made by someone else since then is not
-    # overwritten silently (the conditional update is atomic, so two clicks cannot both land).
-    seen = request.POST.get("was") or item.status
-    if not ActionItem.objects.filter(pk=item.pk, status=seen).update(status=status):
-        item.refresh_from_db(fields=["status"])
-        conflict = (
-            f"Someone else changed this item to “{item.get_status_display()}” after you opened the page; "
-            "nothing was changed. Choose again if you still want to."
-        )
-        context = {"item": item, "user": request.user, "conflict": conflict}
-        return render(request, "decisions/partials/action_item.html", context, status=409)
-    item.status = status
-    if request.htmx:
-        return render(request, "decisions/partials/action_item.html", {"item": item, "user": request.user})
-    back = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
-        back = reverse("decisions:action-item-list")  # never send people off the site
-    return redirect(back)
 
 
 def _preview_context(
