@@ -2,8 +2,10 @@
 
 Most requests are visitors reading RFCs, meetings and decisions. Their pages depend only on the
 URL, the day (due dates, "overdue") and the data, so a page is cached under those, with the data
-represented by decisions.caching.datastate (one trivial query). Any committed write gives a new state,
-so an edit shows at once, on every app server, with no invalidation code to forget. The pages'
+represented by decisions.caching.datastate (one trivial query, made at most once per
+PAGE_CACHE_STATE_SECONDS by each process). Any committed write gives a new state, so an edit
+shows at once in the process that made it and within that second on every other app server,
+with no invalidation code to forget. The pages'
 own fragment caches (keyed by decisions.caching.union.fingerprint) still make a miss cheap.
 
 Cached only: GET/HEAD without a session or messages cookie or an Authorization header, a 200
@@ -88,7 +90,7 @@ def page_key(request: HttpRequest) -> str | None:
         return None
     if request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP)):
         return None
-    state = datastate.current()
+    state = datastate.recent(settings.PAGE_CACHE_STATE_SECONDS)
     fragments.remember(request, state)  # the built page's fragments are keyed by it too
     if state is None:
         return None

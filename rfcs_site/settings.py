@@ -305,6 +305,9 @@ SESSION_ENGINE = (
 
 # Whole pages for visitors (rfcs_site.pagecache), keyed by the state of the data; 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# How long a process may answer visitors from the data state it last read (0: read it for every
+# request). Its own writes show at once; another server's within this many seconds.
+PAGE_CACHE_STATE_SECONDS = float(os.environ.get("PAGE_CACHE_STATE_SECONDS", "1"))
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SKIP = ["/admin/", "/accounts/", "/static/"]
 

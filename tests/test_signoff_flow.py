@@ -153,7 +153,7 @@ def test_a_visitor_page_is_cached_no_longer_than_the_running_period(core, client
     kept = []  # timeouts of what is cached: the record fragment first, the whole page last
     store = caches[settings.PAGE_CACHE_ALIAS]
     monkeypatch.setattr(store, "set", lambda key, value, timeout=None: kept.append(timeout))
-    monkeypatch.setattr("decisions.caching.datastate.current", lambda: "state-1")
+    monkeypatch.setattr("decisions.caching.datastate.current", lambda using=None: "state-1")
     with time_machine.travel(T0 + 10 * DAY - datetime.timedelta(seconds=90), tick=False):
         response = client.get("/rfcs/13/")
     assert kept[-1] == 90

@@ -6,11 +6,13 @@ the database, which a test wrapped in one transaction never moves.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import shutil
 import threading
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.db import connection, connections, transaction
@@ -42,12 +44,15 @@ def get(client, url: str, **headers: str):
     return response, len(queries.captured_queries)
 
 
-def test_a_second_visit_is_served_whole_with_one_query(client):
+def test_a_second_visit_is_served_whole_with_at_most_one_query(client, settings):
     rfc = make_rfc("Shared WASI implementations")
     first, _ = get(client, rfc.get_absolute_url())
     second, queries = get(client, rfc.get_absolute_url())
     assert first[HEADER] == "miss" and second[HEADER] == "hit"
-    assert queries == 1
+    assert queries == 0  # the data state read for the first visit is still fresh
+    settings.PAGE_CACHE_STATE_SECONDS = 0
+    again, queries = get(client, rfc.get_absolute_url())
+    assert again[HEADER] == "hit" and queries == 1  # the data state, read for this request
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
     # The headers of the site still come with a cached page.
@@ -67,6 +72,33 @@ def test_every_kind_of_write_shows_at_once(client):
     with connection.cursor() as cursor:  # behind the ORM's back
         cursor.execute(f"UPDATE {RFC._meta.db_table} SET title = %s WHERE id = %s", ["Raw title", rfc.pk])
     assert "Raw title" in get(client, url)[0].text
+
+
+@contextlib.contextmanager
+def unnoticed(conn):
+    """Writes this process does not see itself make, as another server's or psql's would be."""
+    conn.ensure_connection()
+    kept = list(conn.execute_wrappers)
+    conn.execute_wrappers[:] = [w for w in kept if w is not datastate._notice_writes]
+    try:
+        yield
+    finally:
+        conn.execute_wrappers[:] = kept
+
+
+def test_another_servers_write_reaches_visitors_within_the_state_window(client, settings, monkeypatch):
+    settings.PAGE_CACHE_STATE_SECONDS = 30
+    rfc = make_rfc("Shared WASI implementations")
+    url = rfc.get_absolute_url()
+    get(client, url)
+    with unnoticed(connection), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {RFC._meta.db_table} SET title = %s WHERE id = %s", ["Elsewhere", rfc.pk])
+    page, queries = get(client, url)
+    assert page[HEADER] == "hit" and "Elsewhere" not in page.text and queries == 0
+    later = datastate.monotonic() + 31
+    monkeypatch.setattr(datastate, "monotonic", lambda: later)
+    page, _ = get(client, url)
+    assert page[HEADER] == "miss" and "Elsewhere" in page.text
 
 
 def test_a_change_to_a_related_row_shows_on_the_pages_that_show_it(client):
@@ -222,18 +254,22 @@ def test_a_page_built_while_a_write_is_in_flight_is_not_served_after_it_commits(
     assert "Shared WASI crates" in client.get(rfc.get_absolute_url()).text
 
 
-def test_with_the_database_down_a_visitor_gets_the_503_page_not_a_stale_one(client):
+def test_with_the_database_down_a_visitor_gets_the_503_page_not_a_stale_one(client, monkeypatch):
     from tests.test_db_unavailable import assert_friendly_503, database_down
 
     rfc = make_rfc("Shared WASI implementations")
     get(client, rfc.get_absolute_url())
     visitor = Client(raise_request_exception=False)  # as a server answers: no test re-raise
     with database_down():
+        # Within the state window the page is as fresh as it ever is (PAGE_CACHE_STATE_SECONDS);
+        # past it, nothing can say the page is still true.
+        assert visitor.get(rfc.get_absolute_url())[HEADER] == "hit"
+        later = datastate.monotonic() + settings.PAGE_CACHE_STATE_SECONDS + 1
+        monkeypatch.setattr(datastate, "monotonic", lambda: later)
         assert_friendly_503(visitor.get(rfc.get_absolute_url()))
 
 
 def test_a_new_release_of_the_templates_does_not_serve_pages_cached_by_the_old_one(tmp_path):
-    from django.conf import settings
 
     from rfcs_site.release import BASE_DIR, release, release_of
 
@@ -256,8 +292,9 @@ def test_a_new_release_of_the_templates_does_not_serve_pages_cached_by_the_old_o
     reason="SQLite moves the state inside the writing transaction itself (and its in-memory test "
     "database cannot be opened by a second program)",
 )
-def test_a_write_from_another_program_shows_once_it_commits(client):
-    """psql or another tool: BEGIN; UPDATE ...; (a visitor reads the old page) COMMIT."""
+def test_a_write_from_another_program_shows_once_it_commits(client, monkeypatch):
+    """psql or another tool: BEGIN; UPDATE ...; (a visitor reads the old page) COMMIT; and once
+    this process's state window (PAGE_CACHE_STATE_SECONDS) has passed, visitors see it."""
     import psycopg
 
     rfc = make_rfc("Shared WASI implementations")
@@ -269,6 +306,8 @@ def test_a_write_from_another_program_shows_once_it_commits(client):
         other.execute(f"UPDATE {RFC._meta.db_table} SET title = 'Shared WASI crates' WHERE id = %s", [rfc.pk])
         assert "Shared WASI implementations" in get(client, url)[0].text  # not committed yet
         other.commit()
+    later = datastate.monotonic() + settings.PAGE_CACHE_STATE_SECONDS + 0.1
+    monkeypatch.setattr(datastate, "monotonic", lambda: later)
     assert "Shared WASI crates" in get(client, url)[0].text
 
 

@@ -28,6 +28,7 @@ import logging
 import re
 import secrets
 from functools import cache, partial
+from time import monotonic
 from typing import Any
 
 from django.conf import settings
@@ -71,6 +72,38 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
         return None
     where = connection.settings_dict
     return f"{connection.vendor}:{where.get('HOST') or ''}:{where['NAME']}:{row[0]}"
+
+
+# Visitors' whole pages (rfcs_site.pagecache) read the state at most once per
+# PAGE_CACHE_STATE_SECONDS in each process: on PostgreSQL that read is a round trip costing more
+# than serving the cached page itself. A write made by this process forgets the value at once
+# (its writer sees the change on the next page); a write from another process or server shows
+# to visitors within that many seconds. Signed-in pages and fragments always read it afresh.
+_recent: tuple[float, str] | None = None  # (monotonic() when read, the state)
+_forgotten = 0  # how many times a write made this process forget it
+
+
+def recent(max_age: float, using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """current(), read at most once per `max_age` seconds by this process (see above)."""
+    global _recent
+    if max_age <= 0 or using != DEFAULT_DB_ALIAS:
+        return current(using)
+    now, kept = monotonic(), _recent
+    if kept is not None and now - kept[0] < max_age:
+        return kept[1]
+    forgotten = _forgotten
+    value = current(using)
+    # Not if a write committed while it was read: the value could predate that write.
+    if value is not None and forgotten == _forgotten:
+        _recent = (now, value)
+    return value
+
+
+def forget_recent(*_: Any) -> None:
+    """Drop the value `recent` keeps: this process has committed a write."""
+    global _recent, _forgotten
+    _forgotten += 1
+    _recent = None
 
 
 def _missing(error: DatabaseError) -> bool:
@@ -171,6 +204,7 @@ def _install_postgresql(connection: Any) -> None:
 
 
 def _bump(connection: Any) -> None:
+    forget_recent()
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT nextval('{STATE}')")
@@ -185,7 +219,9 @@ def _notice_writes(execute: Any, sql: str, params: Any, many: bool, context: dic
     result = execute(sql, params, many, context)
     if _WRITE.match(sql) and not any(f'"{table}"' in sql[:120] for table in _unwatched()):
         connection = context["connection"]
-        hook = connection.__dict__.setdefault("_rfcs_bump_state", partial(_bump, connection))
+        # SQLite's triggers move the state in the write itself; this process only forgets it.
+        moved = partial(_bump, connection) if connection.vendor == "postgresql" else forget_recent
+        hook = connection.__dict__.setdefault("_rfcs_bump_state", moved)
         if connection.in_atomic_block:
             # Once per transaction; a savepoint rolled back drops its hooks, so look, don't flag.
             if not any(entry[1] is hook for entry in connection.run_on_commit):
@@ -196,12 +232,12 @@ def _notice_writes(execute: Any, sql: str, params: Any, many: bool, context: dic
 
 
 def watch_writes(sender: Any, connection: Any, **_: Any) -> None:
-    """A connection_created receiver: PostgreSQL connections notice their writes."""
-    if connection.vendor == "postgresql" and _notice_writes not in connection.execute_wrappers:
+    """A connection_created receiver: connections notice their writes (see `recent`)."""
+    if connection.vendor in ("sqlite", "postgresql") and _notice_writes not in connection.execute_wrappers:
         # First, so that `with connection.execute_wrapper(...)` blocks still pop their own.
         connection.execute_wrappers.insert(0, _notice_writes)
 
 
 def connect() -> None:
-    """Let PostgreSQL connections notice their writes from now on (called from apps.ready())."""
+    """Let connections notice their writes from now on (called from apps.ready())."""
     connection_created.connect(watch_writes, dispatch_uid="decisions.datastate.watch_writes")
