@@ -1,8 +1,8 @@
 """How right the meeting notes parser is on real notes: precision and recall against hand labels.
 
-    python -m bench.notes [--set dev|check|holdout|fresh|blind|all] [--json] [--show FILE] [--corpus DIR]
+    python -m bench.notes [--set dev|check|holdout|fresh|blind|sealed|all] [--json] [--show FILE] [--corpus DIR]
 
-The labels are tests/data/meetings-truth/{dev,check,holdout,fresh,blind}/PATH.yaml (their README says how files were
+The labels are tests/data/meetings-truth/{dev,check,holdout,fresh,blind,sealed}/PATH.yaml (their README says how files were
 chosen and how they were labelled); the notes are ../shared/corpora/bytecodealliance-meetings/PATH.
 Each file is read as `import_meeting --dry-run --json` reads it (what would be saved with no
 correction), then compared with its labels one to one, as the README's "How the measure counts"
@@ -206,7 +206,7 @@ def compare(report: dict[str, Any], truth: dict[str, Any]) -> dict[str, Comparis
 
 
 def truth_files(which: str) -> list[Path]:
-    sets = ["dev", "check", "holdout", "fresh", "blind"] if which == "all" else [which]
+    sets = ["dev", "check", "holdout", "fresh", "blind", "sealed"] if which == "all" else [which]
     return sorted(p for s in sets for p in (TRUTH / s).rglob("*.yaml"))
 
 
@@ -283,7 +283,7 @@ def _setup_django() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", default="dev", choices=["dev", "check", "holdout", "fresh", "blind", "all"])
+    parser.add_argument("--set", default="dev", choices=["dev", "check", "holdout", "fresh", "blind", "sealed", "all"])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--json", action="store_true", help="only the JSON line")
     parser.add_argument(

@@ -57,6 +57,14 @@ FLOORS = {
         "action_items": (0.89, 0.60),
         "links": (1.0, 1.0),
     },
+    # Labelled after the blind set had been measured, before the next round of rules; these are
+    # its numbers with the parser as it was then.
+    "sealed": {
+        "topics": (0.79, 0.71),
+        "speakers": (0.98, 0.94),
+        "action_items": (0.88, 0.66),
+        "links": (1.0, 1.0),
+    },
 }
 
 
@@ -134,11 +142,11 @@ def test_the_sets_follow_the_stated_rule():
 # --- the floors ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("which", ["dev", "check", "holdout", "fresh", "blind"])
+@pytest.mark.parametrize("which", ["dev", "check", "holdout", "fresh", "blind", "sealed"])
 def test_the_parser_holds_its_floor(which):
     corpus = shared_path("corpora", "bytecodealliance-meetings")
     totals, per_file = bench.measure(which, corpus)
-    assert len(per_file) == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30, "blind": 40}[which]
+    assert len(per_file) == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30, "blind": 40, "sealed": 40}[which]
     below = {
         kind: (round(totals[kind].precision, 3), round(totals[kind].recall, 3))
         for kind, (precision, recall) in FLOORS[which].items()

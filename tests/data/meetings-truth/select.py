@@ -9,7 +9,9 @@ held on `dev` but not on `check`), a third set was labelled before any further p
 next 30 by rank, the `holdout` set, which the person changing the parser never reads. The next 30
 (`fresh`) showed that rounds of hand-written rules did not carry over to unseen notes; they became
 training data for a learned action-item detector, and the next 40 (`blind`) were labelled before
-that detector was built, by people who never ran the parser, to measure it.
+that detector was built, by people who never ran the parser, to measure it. The next 40
+(`sealed`) were labelled the same way before the round of rules that followed, and measured once
+after it.
 
 Run: python tests/data/meetings-truth/select.py [CORPUS]  -> prints `dev PATH` / `check PATH` lines.
 """
@@ -26,6 +28,7 @@ CHECK_SIZE = 20
 HOLDOUT_SIZE = 30
 FRESH_SIZE = 30
 BLIND_SIZE = 40
+SEALED_SIZE = 40
 
 
 def group(path: str) -> tuple[str, str]:
@@ -80,7 +83,9 @@ def select_named(corpus: Path) -> dict[str, list[str]]:
     fresh = rest[CHECK_SIZE + HOLDOUT_SIZE : CHECK_SIZE + HOLDOUT_SIZE + FRESH_SIZE]
     start = CHECK_SIZE + HOLDOUT_SIZE + FRESH_SIZE
     blind = rest[start : start + BLIND_SIZE]
-    sets = {"dev": dev, "check": check, "holdout": holdout, "fresh": fresh, "blind": blind}
+    start += BLIND_SIZE
+    sealed = rest[start : start + SEALED_SIZE]
+    sets = {"dev": dev, "check": check, "holdout": holdout, "fresh": fresh, "blind": blind, "sealed": sealed}
     return {name: sorted(paths) for name, paths in sets.items()}
 
 
