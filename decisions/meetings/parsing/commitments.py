@@ -108,7 +108,7 @@ NOT_AN_ORDER = {
 # Sentences end before a capital, or before a lowercase word, when the stop ends no abbreviation
 # ("done. will file an issue", not "e.g. the runtime" or "talk to e.g. Hood").
 _SPLIT_RE = re.compile(
-    r"(?<=[.!?][\])])\s+(?=[A-Z])|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d])|\s*;\s+"
+    r"(?<=[.!?][\])])\s+(?=[A-Z])|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)\s+(?=[\"'“(\[]?[A-Z@#\d]|`)|\s*;\s+"
     r"|(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\.\.\.)\s+(?=[a-z])"
 )
 # Where a promise may start inside a clause: "thought I got those, will recheck", "none yet but
@@ -195,6 +195,8 @@ def speaker_commitment(clause: str) -> Commitment | None:
         return Commitment(task, FOUND_BY_PATTERN, 0.75, by_speaker=True)
     if found := aim_commitment(clause) or offer_commitment(clause) or deadline_order(clause):
         return found
+    if not clause.rstrip().endswith("?") and (task := next_plan(clause)):
+        return Commitment(task, FOUND_BY_PATTERN, 0.7, by_speaker=True)
     if match := GUESS_RE.match(clause):
         # "we agreed to..." is the group's: nobody in particular, not the person who said it.
         mine = not re.match(r"(?:we|the\s+group)\s+(?:decided|agreed)\b", match["verb"], re.I)
@@ -216,6 +218,27 @@ def speaker_commitment(clause: str) -> Commitment | None:
             # where "may experiment" and "happy to help review" stay maybes.
             return Commitment(text, FOUND_BY_PATTERN, 0.65, by_speaker=True)
         return Commitment(text, FOUND_INFERRED, 0.3, by_speaker=True)
+    return None
+
+
+# Stand-up plans written as "next": "next: ABISig optimizations", "next goal for me: ...". On 390
+# corpus notes outside every labelled set it fires once (a plan); on the labelled sets 3 times, 3 tasks.
+NEXT_PLAN_RE = re.compile(
+    LEAD + r"(?:next(?:\s+next)?|next\s+up|up\s+next|next\s+(?:goal|thing|task|focus|item)s?(?:\s+for\s+me)?)"
+    r"\s*(?::|--?|–)\s*(?=\w)",
+    re.I,
+)
+TRAILING_NEXT_RE = re.compile(r"^(?P<task>.{3,120}?)\s+next[.!]*$", re.I)
+
+
+def next_plan(clause: str) -> str | None:
+    """`next: ABISig optimizations`, `next goal for me: ...`, `work on complicated lowerings next`."""
+    if match := NEXT_PLAN_RE.match(clause):
+        return task_text(clause[match.end() :])
+    if (match := TRAILING_NEXT_RE.match(clause)) and (
+        _opens_with_task(match["task"]) or re.match(r"work\s+on\b", match["task"], re.I)
+    ):
+        return task_text(clause)
     return None
 
 
@@ -397,6 +420,8 @@ def continued_commitment(clause: str) -> Commitment | None:
     if clause.rstrip().endswith("?") or FIRST_PERSON_RE.match(clause):
         return None
     match = SPEAKER_RE.match(clause)
+    if match is None and (task := next_plan(clause)):
+        return Commitment(task, FOUND_BY_PATTERN, 0.7)
     if match is None:
         # "Aiming to land it by Friday", "new alias analysis bug -- fix later today" under "fitzgen:".
         return aim_commitment(clause) or deadline_order(clause)
