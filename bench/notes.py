@@ -1,13 +1,16 @@
 """How right the meeting notes parser is on real notes: precision and recall against hand labels.
 
-    python -m bench.notes [--set dev|check|holdout|fresh|blind|sealed|all] [--json] [--show FILE] [--corpus DIR]
+    python -m bench.notes [--set dev|check|holdout|fresh|blind|sealed|all|agreement] [--json] [--show FILE]
+        [--corpus DIR]
 
 The labels are tests/data/meetings-truth/{dev,check,holdout,fresh,blind,sealed}/PATH.yaml (their README says how files were
 chosen and how they were labelled); the notes are ../shared/corpora/bytecodealliance-meetings/PATH.
 Each file is read as `import_meeting --dry-run --json` reads it (what would be saved with no
 correction), then compared with its labels one to one, as the README's "How the measure counts"
 says. The table goes to stderr, one JSON object to the last line of stdout; `--show FILE` prints
-the misses and the extras of one file, for the person improving the parser.
+the misses and the extras of one file, for the person improving the parser. `--set agreement`
+scores a second person's labels of files already labelled (`second/PATH.yaml`) against the first
+labels, beside the parser on the same files: how much two labellers agree.
 """
 
 from __future__ import annotations
@@ -239,6 +242,48 @@ def measure(
     return totals, per_file
 
 
+# A second person's independent labels of some already-labelled files: how far two careful
+# labellers agree is the most a parser can be expected to agree with either.
+SECOND = "second"
+LABELLED_SETS = ("dev", "check", "holdout", "fresh", "blind", "sealed")
+
+
+def label_report(label: dict[str, Any]) -> dict[str, Any]:
+    """Labels in the shape of the parser's report, so a labeller is scored as the parser is."""
+    return {
+        "topics": [{"title": str(t)} for t in label.get("topics") or []],
+        "speakers": [_truth_names(s)[0] for s in label.get("speakers") or []],
+        "action_items": list(label.get("action_items") or []),
+        "links": [{"url": str(u)} for u in label.get("links") or []],
+    }
+
+
+def first_labels(second: Path) -> Path:
+    """The first labels of the file a second labeller labelled again."""
+    relative = second.relative_to(TRUTH / SECOND)
+    for name in LABELLED_SETS:
+        if (TRUTH / name / relative).is_file():
+            return TRUTH / name / relative
+    raise ValueError(f"{second}: no set holds a first labelling of this file")
+
+
+def agreement(
+    corpus: Path = CORPUS,
+) -> tuple[dict[str, Tally], dict[str, Tally], int]:
+    """The second labeller and the parser, each scored against the first labels of the same files."""
+    people = {kind: Tally() for kind in KINDS}
+    parser = {kind: Tally() for kind in KINDS}
+    files = sorted((TRUTH / SECOND).rglob("*.yaml"))
+    for path in files:
+        truth = load_truth(first_labels(path))
+        by_person = compare(label_report(load_truth(path)), truth)
+        by_parser = compare(report_for(corpus / truth["file"], corpus), truth)
+        for kind in KINDS:
+            people[kind].add(by_person[kind].tally)
+            parser[kind].add(by_parser[kind].tally)
+    return people, parser, len(files)
+
+
 def as_json(which: str, totals: dict[str, Tally], files: int) -> dict[str, Any]:
     return {
         "set": which,
@@ -256,8 +301,8 @@ def as_json(which: str, totals: dict[str, Tally], files: int) -> dict[str, Any]:
     }
 
 
-def _table(which: str, totals: dict[str, Tally], files: int) -> Iterable[str]:
-    yield f"notes parser on the {which} set ({files} files)"
+def _table(which: str, totals: dict[str, Tally], files: int, who: str = "notes parser") -> Iterable[str]:
+    yield f"{who} on the {which} set ({files} files)"
     yield f"{'':14} {'precision':>9} {'recall':>7} {'matched':>8} {'found':>6} {'labelled':>9}"
     for kind, t in totals.items():
         yield f"{kind:14} {t.precision:9.2f} {t.recall:7.2f} {t.matched:8} {t.found:6} {t.labelled:9}"
@@ -283,7 +328,7 @@ def _setup_django() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", default="dev", choices=["dev", "check", "holdout", "fresh", "blind", "sealed", "all"])
+    parser.add_argument("--set", default="dev", choices=[*LABELLED_SETS, "all", "agreement"])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--json", action="store_true", help="only the JSON line")
     parser.add_argument(
@@ -294,6 +339,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench.notes: no corpus at {args.corpus} (it is ../shared/corpora/...)", file=sys.stderr)
         return 2
     _setup_django()
+    if args.set == "agreement":
+        people, parser_totals, files = agreement(args.corpus)
+        if not args.json:
+            for line in _table("second labeller's", people, files, who="a second labeller against the first"):
+                print(line, file=sys.stderr)
+            for line in _table("same", parser_totals, files, who="the parser against the first labeller"):
+                print(line, file=sys.stderr)
+        print(
+            json.dumps(
+                {"labellers": as_json(SECOND, people, files), "parser": as_json(SECOND, parser_totals, files)}
+            )
+        )
+        return 0
     totals, per_file = measure(args.set, args.corpus)
     if not args.json:
         for line in _table(args.set, totals, len(per_file)):

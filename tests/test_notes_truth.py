@@ -146,10 +146,44 @@ def test_the_sets_follow_the_stated_rule():
 def test_the_parser_holds_its_floor(which):
     corpus = shared_path("corpora", "bytecodealliance-meetings")
     totals, per_file = bench.measure(which, corpus)
-    assert len(per_file) == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30, "blind": 40, "sealed": 40}[which]
+    assert (
+        len(per_file)
+        == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30, "blind": 40, "sealed": 40}[which]
+    )
     below = {
         kind: (round(totals[kind].precision, 3), round(totals[kind].recall, 3))
         for kind, (precision, recall) in FLOORS[which].items()
         if totals[kind].precision < precision or totals[kind].recall < recall
     }
     assert not below, f"below the floor on the {which} set: {below} (floors {FLOORS[which]})"
+
+
+# --- two labellers ---------------------------------------------------------------------------
+
+
+def test_a_second_labelling_is_scored_like_the_parser():
+    first = {
+        "file": "x.md",
+        "topics": ["Tail calls"],
+        "speakers": [{"name": "Till", "aliases": ["T"]}],
+        "action_items": [{"owner": "Till", "text": "write the RFC", "done": False}],
+        "links": [],
+    }
+    second = {
+        "file": "x.md",
+        "topics": ["Tail calls", "Notes"],
+        "speakers": ["T"],
+        "action_items": [{"owner": "Till", "text": "Write the RFC", "done": False}],
+        "links": [],
+    }
+    result = bench.compare(bench.label_report(second), first)
+    assert (result["topics"].tally.matched, result["topics"].tally.found) == (1, 2)
+    assert result["speakers"].tally.matched == 1 and result["action_items"].tally.matched == 1
+
+
+def test_every_second_labelling_has_a_first_and_is_measured():
+    second = sorted((TRUTH / bench.SECOND).rglob("*.yaml"))
+    assert len(second) == 20
+    assert all(bench.first_labels(path).is_file() for path in second)
+    people, parser, files = bench.agreement(shared_path("corpora", "bytecodealliance-meetings"))
+    assert files == 20 and people["action_items"].labelled == parser["action_items"].labelled > 0
