@@ -283,7 +283,9 @@ def _setup_django() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", default="dev", choices=["dev", "check", "holdout", "fresh", "blind", "sealed", "all"])
+    parser.add_argument(
+        "--set", default="dev", choices=["dev", "check", "holdout", "fresh", "blind", "sealed", "all"]
+    )
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--json", action="store_true", help="only the JSON line")
     parser.add_argument(
