@@ -758,6 +758,30 @@ def test_a_written_out_update_in_a_flat_stand_up_round_is_no_topic():
     assert not any(t.startswith(("aarch64", "EGRAPHS")) for t in titles(meeting))
 
 
+def test_a_discussion_next_to_another_is_no_stand_up_round():
+    meeting = parse(
+        """
+        ## Attendees
+
+        - abrown
+        - alexcrichton
+        - cfallin
+
+        ## Notes
+
+        - abrown: tracking partial writes to registers
+          - have WIP for defining which bits are written to
+        - alexcrichton: `throw` intrinsic: would ideally like to have this in JIT code, not host
+          code
+          - cfallin: still search in host code, but unwind in JIT code
+        """
+    )
+    assert titles(meeting) == [
+        "tracking partial writes to registers",
+        "`throw` intrinsic: would ideally like to have this in JIT code, not host code",
+    ]
+
+
 def test_a_one_word_part_label_over_sub_bullets_is_no_topic():
     meeting = parse(
         """

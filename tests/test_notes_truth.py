@@ -52,7 +52,7 @@ FLOORS = {
         "links": (1.0, 1.0),
     },
     "blind": {
-        "topics": (0.81, 0.88),
+        "topics": (0.81, 0.89),
         "speakers": (0.92, 0.98),
         "action_items": (0.89, 0.60),
         "links": (1.0, 1.0),

@@ -424,7 +424,8 @@ class SectionsPass(ReaderBase):
         """`- cfallin: verifier: do we want runs in CI...?` at the top of a list, over the discussion:
         the subject a speaker brought, written out (its title, see titles.spoken_subject). Not in a
         flat stand-up round: a neighbour in the same run of bullets (no blank line or heading
-        between) that is someone's report (`- uweigand: no updates`) makes it one more update."""
+        between), with no discussion of its own, that is someone's report (`- uweigand: no
+        updates`) makes it one more update."""
         if self._spoken_subjects is None:
             self._spoken_subjects = {}
         if root in self._spoken_subjects:
@@ -434,13 +435,12 @@ class SectionsPass(ReaderBase):
         if title is not None:
             tops = sorted((i for i in self.items.values() if i.parent is None), key=lambda i: i.line)
             at = tops.index(item)
-            for before, after in (
-                (tops[at - 1] if at else None, item),
-                (item, tops[at + 1] if at + 1 < len(tops) else None),
-            ):
-                other = before if after is item else after
-                if before is None or after is None or other is None or other.head is None:
-                    continue
+            neighbours = [tops[at - 1]] if at else []
+            neighbours += tops[at + 1 : at + 2]
+            for other in neighbours:
+                if other.head is None or other.has_sublist:
+                    continue  # a discussion of its own, not someone's one-line update
+                before, after = sorted((other, item), key=lambda i: i.line)
                 if any(
                     not line.strip() or line.lstrip().startswith("#")
                     for line in self.lines[before.end - 1 : after.line]
