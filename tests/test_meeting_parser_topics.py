@@ -715,6 +715,73 @@ def test_a_wrapped_remark_or_an_open_floor_question_is_no_topic(head):
     assert not any(t.startswith(("I looked", "thoughts")) for t in titles(meeting))
 
 
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("- cfallin: verifier: do we want to have runs in CI and potentially have latency\n"
+         "  spikes as the cache grows? Or move back toward a checked-in cache?",
+         "verifier: do we want to have runs in CI and potentially have latency spikes as the cache grows?"
+         " Or move back toward a checked-in cache?"),
+        ("- alexcrichton: custom page sizes + shared memory has interesting fuzzbug",
+         "custom page sizes + shared memory has interesting fuzzbug"),
+        ("- abrown: refactor `Inst` type -- one enum variant per opcode?\n"
+         "  (https://github.com/example/project/pull/10775)",
+         "refactor `Inst` type -- one enum variant per opcode?"),
+    ],
+)  # fmt: skip
+def test_a_subject_a_person_writes_out_over_the_discussion_is_a_less_sure_topic(head, title):
+    meeting = parse(
+        "## Attendees\n\n- abrown\n- alexcrichton\n- cfallin\n- fitzgen\n\n"
+        f"## Notes\n\n- Updates\n  - fitzgen: no updates\n\n{head}\n  - cfallin: yes, definitely\n"
+        "  - fitzgen: agreed, we should\n"
+    )
+    assert titles(meeting) == ["Updates", title]
+    topic = meeting.topics[1]
+    assert (topic.found, topic.confidence) == ("pattern", 0.7)  # told by its place, not its words
+    assert topic.remarks[0].speaker == head[2:].split(":", 1)[0]  # the line is still its writer's remark
+
+
+def test_a_written_out_update_in_a_flat_stand_up_round_is_no_topic():
+    meeting = parse(
+        """
+        ## Notes
+
+        - jameysharp: helping fitzgen on tail calls
+        - uweigand: no updates
+        - fitzgen: aarch64 tail calls working too; and riscv64 as of yesterday. s390x
+          eventually (Q for uweigand)?
+          - uweigand: will take a look
+        - cfallin: EGRAPHS talk since last time
+          - slides are online
+        """
+    )
+    assert not any(t.startswith(("aarch64", "EGRAPHS")) for t in titles(meeting))
+
+
+def test_a_discussion_next_to_another_is_no_stand_up_round():
+    meeting = parse(
+        """
+        ## Attendees
+
+        - abrown
+        - alexcrichton
+        - cfallin
+
+        ## Notes
+
+        - abrown: tracking partial writes to registers
+          - have WIP for defining which bits are written to
+        - alexcrichton: `throw` intrinsic: would ideally like to have this in JIT code, not host
+          code
+          - cfallin: still search in host code, but unwind in JIT code
+        """
+    )
+    assert titles(meeting) == [
+        "tracking partial writes to registers",
+        "`throw` intrinsic: would ideally like to have this in JIT code, not host code",
+    ]
+
+
 def test_a_one_word_part_label_over_sub_bullets_is_no_topic():
     meeting = parse(
         """
