@@ -34,7 +34,7 @@ FLOORS = {
         "links": (1.0, 1.0),
     },
     "check": {
-        "topics": (0.95, 0.95),
+        "topics": (0.93, 0.91),
         "speakers": (1.0, 0.98),
         "action_items": (0.97, 0.86),
         "links": (1.0, 1.0),
@@ -46,13 +46,13 @@ FLOORS = {
         "links": (1.0, 1.0),
     },
     "fresh": {
-        "topics": (0.85, 0.92),
+        "topics": (0.84, 0.82),
         "speakers": (0.97, 0.97),
         "action_items": (0.81, 0.50),
         "links": (1.0, 1.0),
     },
     "blind": {
-        "topics": (0.81, 0.89),
+        "topics": (0.81, 0.87),
         "speakers": (0.92, 0.98),
         "action_items": (0.89, 0.60),
         "links": (1.0, 1.0),

@@ -25,7 +25,6 @@ from decisions.meetings.parsing.titles import (
     presented_title,
     reads_as_report,
     section_kind,
-    spoken_subject,
     title_like,
     topic_title,
 )
@@ -46,8 +45,6 @@ LINE_TOPIC_LEVEL = 7
 HOLDER_OWN_LINES = 6
 # One-word labels of a part of a remark or proposal ("Approach:", "Context:"), besides words.STOP_LABELS.
 _PART_LABELS = {"approach", "approaches", "thoughts", "pros", "cons", "tradeoffs", "caveats", "notes"}
-# A subject told from a remark by where it sits (top of the list, over the discussion).
-SPOKEN_SUBJECT_CONFIDENCE = 0.7
 # A stand-up round written with no attendee list: this many one-word names over reports.
 ROUND_MIN_PEOPLE = 3
 # "Joel's update:", "Till's status": one person's part of a stand-up round.
@@ -99,7 +96,6 @@ class SectionsPass(ReaderBase):
 
     _standup_heads_under: dict[int | None, int] | None = None  # parent item -> stand-up heads below it
     _report_rounds: dict[int | None, bool] | None = None  # parent item -> its bullets are a stand-up round
-    _spoken_subjects: dict[int, str | None] | None = None  # top-level item -> the subject it brings
 
     # Pass 1: title, sections, topics, attendees ----------------------------------------------
 
@@ -362,20 +358,13 @@ class SectionsPass(ReaderBase):
             head = item.head
             start = (head.line + 1) if head else item.line
             presented = presented_title(head, asks=self.items[root].has_sublist)
-            spoken = None if presented else self._spoken_subject(root)
-            state.bullet = self._new_topic(
-                presented or spoken or topic_title(head), item.line, "bullet", start
-            )
+            state.bullet = self._new_topic(presented or topic_title(head), item.line, "bullet", start)
             self.drafts[state.bullet].item = root
             self.drafts[state.bullet].end = item.end
-            if spoken:
-                # Told from a remark by its place in the list, not by its words: less sure.
-                self.drafts[state.bullet].confidence = SPOKEN_SUBJECT_CONFIDENCE
         if block.item == root and block.first_in_item:
             # `Chris: Summary of the release` stays Chris's remark: the sub-bullets are Chris's too.
             asks = self.items[root].has_sublist
-            presented = presented_title(block, asks=asks) or self._spoken_subject(root)
-            block.head = "" if presented else head_mode(block)
+            block.head = "" if presented_title(block, asks=asks) else head_mode(block)
         block.section, block.topic = "topic", state.bullet
 
     def _container_topic(self, root: int) -> bool:
@@ -416,47 +405,7 @@ class SectionsPass(ReaderBase):
             return False  # "* Approach:" over its steps: a part of what is being said, not a subject
         if presented_title(item.head, asks=True):
             return True  # "* Nick: Update on OOM handling" over the discussion
-        if self._spoken_subject(root):
-            return True  # "- cfallin: verifier: do we want runs in CI...?" over the discussion
         return not (label and label.form != "dash" and speaker_like(label.label))
-
-    def _spoken_subject(self, root: int) -> str | None:
-        """`- cfallin: verifier: do we want runs in CI...?` at the top of a list, over the discussion:
-        the subject a speaker brought, written out (its title, see titles.spoken_subject). Not in a
-        flat stand-up round: a neighbour in the same run of bullets (no blank line or heading
-        between), with no discussion of its own, that is someone's report (`- uweigand: no
-        updates`) makes it one more update."""
-        if self._spoken_subjects is None:
-            self._spoken_subjects = {}
-        if root in self._spoken_subjects:
-            return self._spoken_subjects[root]
-        item = self.items[root]
-        title = spoken_subject(item.head) if item.parent is None and item.has_sublist else None
-        if title is not None:
-            tops = sorted((i for i in self.items.values() if i.parent is None), key=lambda i: i.line)
-            at = tops.index(item)
-            neighbours = [tops[at - 1]] if at else []
-            neighbours += tops[at + 1 : at + 2]
-            for other in neighbours:
-                if other.head is None or other.has_sublist:
-                    continue  # a discussion of its own, not someone's one-line update
-                before, after = sorted((other, item), key=lambda i: i.line)
-                if any(
-                    not line.strip() or line.lstrip().startswith("#")
-                    for line in self.lines[before.end - 1 : after.line]
-                ):
-                    continue  # another run of bullets
-                label = split_label(CHECKBOX_RE.sub("", other.head.text.split("\n", 1)[0].strip()))
-                if (
-                    label
-                    and label.form == "colon"
-                    and speaker_like(label.label)
-                    and reads_as_report(label.rest)
-                ):
-                    title = None
-                    break
-        self._spoken_subjects[root] = title
-        return title
 
     def _narrated(self, first: str) -> bool:
         """A sentence telling what a person did or said ("Marcin asked about game consoles")."""

@@ -21,8 +21,6 @@ _IRREGULAR_PAST = {
 }  # fmt: skip
 # A subject a speaker brings is named in a few words ("Update on OOM handling project").
 TITLE_MAX_WORDS = 10
-# A subject written out as a line or two of notes ("verifier: do we want to ...?") is longer.
-SUBJECT_MAX_WORDS = 30
 # First words of a remark, not of a subject ("nothing this week", "we should...").
 _PRONOUNS = {
     "i", "we", "you", "he", "she", "they", "it", "this", "that", "there", "my", "our", "so", "yes",
@@ -117,41 +115,6 @@ def presented_title(head: Block | None, *, asks: bool = False) -> str | None:
     ):
         return None
     return title
-
-
-def spoken_subject(head: Block | None) -> str | None:
-    """`cfallin: verifier: do we want runs in CI...?` or `alexcrichton: custom page sizes + shared
-    memory has interesting fuzzbug` at the top of a list, over the discussion: the subject a
-    speaker brought, written out in a line or two rather than named in a few words. The whole
-    text after the name is its title (a trailing link aside); a report of what was done or a
-    remark that opens with a pronoun ("I think...") is not a subject."""
-    if head is None or head.kind != "para":
-        return None
-    lines = head.text.strip().split("\n")
-    label = split_label(CHECKBOX_RE.sub("", lines[0].strip()))
-    if not label or label.form != "colon" or not label.rest or not speaker_like(label.label):
-        return None
-    rest = " ".join([label.rest, *(line.strip() for line in lines[1:])])
-    text = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", rest)).strip()
-    text = re.sub(r"\s*\(?<?https?://\S+?>?\)?\s*$", "", text).strip()
-    words = text.split()
-    if not 3 <= len(words) <= SUBJECT_MAX_WORDS or reads_as_report(text):
-        return None
-    first = words[0].lower().strip("`*_")
-    if (
-        first in _PRONOUNS
-        or first in _AUXILIARIES
-        or first in _OPEN_FLOOR
-        or is_stop(text.rstrip("?").strip())
-    ):
-        return None  # "I think...", "Next steps?": a remark, or a label asking for the floor
-    if any(w.lower().strip(".,;") in _DONE_WORDS for w in words):
-        return None  # "tail-call PRs landed", "EGRAPHS talk since last time": a stand-up report
-    return text.rstrip(".:;,").strip()
-
-
-# Words of a report of work done, wherever they sit in the line.
-_DONE_WORDS = {"landed", "merged", "shipped", "released", "fixed", "finished", "done", "since", "filed"}
 
 
 def reads_as_report(line: str) -> bool:
