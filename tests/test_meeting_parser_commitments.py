@@ -401,3 +401,20 @@ def test_a_speakers_own_need_is_their_task(body, expected):
     meeting = parse(body)
     assert saved(meeting) == expected
     assert all(i.found == FOUND_BY_PATTERN and i.confidence < 1 for i in meeting.action_items)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Promises to finish or clean up a piece of work.
+        ("- Nick: I haven't updated all stories but will try to complete them this week.",
+         [("Nick", "try to complete them this week")]),
+        ("- cfallin: bumping RA2 to latest; need to clean up some remaining moves",
+         [("cfallin", "clean up some remaining moves")]),
+        # What the speaker says comes next, in the minutes' conditional.
+        ("- David: I have enough guidance, so my next step would be to provide a draft of revisions",
+         [("David", "provide a draft of revisions")]),
+    ],
+)  # fmt: skip
+def test_a_promise_to_complete_clean_up_or_take_the_next_step(body, expected):
+    assert saved(parse(body)) == expected
