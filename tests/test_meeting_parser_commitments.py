@@ -375,3 +375,46 @@ def test_spent_sets_wordings_of_a_plan(body, expected):
     meeting = parse(body)
     assert saved(meeting) == expected
     assert all(i.found == FOUND_BY_PATTERN and i.confidence < 1 for i in meeting.action_items)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # What a stand-up speaker still has to do, written with no subject, wherever in the remark.
+        ("- cfallin: merged the ISLE RFC. Need to review compiler & integration",
+         [("cfallin", "review compiler & integration")]),
+        ("- fitzgen: Wrote an overview awhile back and need to write more, yes.", [("fitzgen", "write more, yes")]),
+        ("- Mikhail: Yeah, need to reach out to maintainers", [("Mikhail", "reach out to maintainers")]),
+        # A requirement, a design point, a question, the project's need, a hypothesis: no task.
+        ("- Nick: Need to be able to run a component on a non-component runtime", []),
+        ("- Nick: we need to rename this op into something clearer", []),
+        ("- Nick: need to express flags use for performance reasons?", []),
+        ("- Nick: clippy lints; will need to update them over time", []),
+        ("- Nick: would need to analyze to show it is sound", []),
+        ("- Nick: probably not, need to evaluate", []),
+        # A consequence is not a promise.
+        ("- cfallin: merges quickly. Will unlock improvements to backend design", []),
+        ("- Nick: Framework will subsume all the existing mid-end optimisations.", []),
+    ],
+)  # fmt: skip
+def test_a_speakers_own_need_is_their_task(body, expected):
+    meeting = parse(body)
+    assert saved(meeting) == expected
+    assert all(i.found == FOUND_BY_PATTERN and i.confidence < 1 for i in meeting.action_items)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Promises to finish or clean up a piece of work.
+        ("- Nick: I haven't updated all stories but will try to complete them this week.",
+         [("Nick", "try to complete them this week")]),
+        ("- cfallin: bumping RA2 to latest; need to clean up some remaining moves",
+         [("cfallin", "clean up some remaining moves")]),
+        # What the speaker says comes next, in the minutes' conditional.
+        ("- David: I have enough guidance, so my next step would be to provide a draft of revisions",
+         [("David", "provide a draft of revisions")]),
+    ],
+)  # fmt: skip
+def test_a_promise_to_complete_clean_up_or_take_the_next_step(body, expected):
+    assert saved(parse(body)) == expected

@@ -22,6 +22,7 @@ from decisions.meetings.parsing.commitments import (
     continued_commitment,
     named_commitments,
     order_commitment,
+    own_need,
     passive_commitment,
     speaker_commitment,
     subject_plan,
@@ -201,6 +202,8 @@ class ActionItemsPass(ReaderBase):
             return group  # "there was a need to...", "we decided to create...": nobody's in particular
         if speaker:
             found = speaker_commitment(clause) or order_commitment(clause, first=first)
+            if (found is None or found.suggested) and (need := own_need(clause)):
+                found = need
             if found is None:
                 # "Till proposed a policy. An update will be presented to the board": nobody's task.
                 passive = passive_commitment(clause)

@@ -25,14 +25,15 @@ from dataclasses import dataclass
 from decisions.meetings.parsing.blocks import strip_markup
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_INFERRED
 
-# What may follow "will"/"going to" when the words are no promise: hedges, descriptions, states.
+# What may follow "will"/"going to" when the words are no promise: hedges, descriptions, states
+# and consequences ("will unlock improvements", "will impact Cranelift", "will subsume the passes").
 NOT_A_TASK = (
     r"(?!(?:not|never|probably|likely|possibly|maybe|perhaps|still|also|always|only|just|even|soon|"
     r"eventually|now|both|either|need|needs|have|has|had|depend|depends|require|requires|become|"
     r"happen|work(?!\s+(?:on|with)\b)|want|wants|like|do\s+is|be\s+(?!\w+ing\s+(?:it|up|on|the|a|an|this|that|into|out|over|through|back|some|more|our|my)\b)\w+|the|this|that|these|those|we|it|its|there|they|you|a|an|our|"
     r"your|their|people|anyone|someone|he|she|i|me|us|them|him|her|at|in|on|if|when|then|for|with|"
     r"from|by|as|than|say|note|admit|argue|guess|assume|bet|free|make\s+(?:it|sense|things)|help|"
-    r"allow|enable|break|cause|mean|result|lead|give|get\s+(?:us|you|them)|look\s+like|take\s+(?:a|some)\s+"
+    r"allow|enable|unlock|impact|affect|subsume|benefit|break|cause|mean|result|lead|give|get\s+(?:us|you|them)|look\s+like|take\s+(?:a|some)\s+"
     r"(?:time|while)|cost|fail|panic|trap|crash|win|lose|die|kill|fire|hate|love)\b)"
 )
 LEAD = r"^(?:(?:so|and|but|ok|okay|then|yes|yeah|sure|also|afterwards|short[- ]term|long[- ]term)[,:]?\s+)*"
@@ -120,6 +121,9 @@ _PROMISE_VERBS = (TASK_VERBS - {"run", "get", "find", "continue", "move", "give"
     "dig", "recheck", "put", "land", "rebase", "implement", "take a look", "make a", "make an",
     # "though, will get back with more data": a promise to report, not "will get worse".
     "get back to", "get back with", "get back on", "release",
+    # "will try to complete them this week", "need to clean up some remaining moves" (each fired
+    # once in 510 unlabelled notes, a task both times).
+    "clean up", "complete",
 }  # fmt: skip
 # A deadline or a near time, which turns an aim or a bare order into a plan: "by end of month",
 # "for WasmCon", "fix later today", "before Friday's release".
@@ -239,6 +243,30 @@ def next_plan(clause: str) -> str | None:
         _opens_with_task(match["task"]) or re.match(r"work\s+on\b", match["task"], re.I)
     ):
         return task_text(clause)
+    return None
+
+
+# A stand-up speaker's own obligation, with no subject: "merged the RFC. Need to review compiler &
+# integration", "wrote an overview and need to write more". Not "will need to change the public
+# APIs": in 510 unlabelled notes that was the project's need twice, and nobody's task.
+# Only with a task verb after it: the labels leave "need to be able to...", "need to evaluate
+# whether..." and "we need to rename this op" (a design point, not anyone's task).
+OWN_NEED_RE = re.compile(
+    r"(?:^|(?:,|\band|\bbut|\bso|\s--?|\s[–—])\s+)(?:i\s+)?(?:still\s+)?"
+    r"needs?\s+to\s+(?:also\s+)?(?=\w)",
+    re.I,
+)
+_OWN_NEED_VERBS = {"change", "go back", "land", "rebase", "implement", "finish", "get"}
+
+
+def own_need(clause: str) -> Commitment | None:
+    """`need to go back and find it`: what the speaker reports they still have to do."""
+    if clause.rstrip().endswith("?") or _HYPOTHETICAL_RE.search(clause):
+        return None
+    for match in OWN_NEED_RE.finditer(clause):
+        rest = clause[match.end() :]
+        if _opens_with_task(rest) or any(rest.lower().startswith(v + " ") for v in _OWN_NEED_VERBS):
+            return Commitment(task_text(rest), FOUND_BY_PATTERN, 0.6, by_speaker=True)
     return None
 
 
@@ -365,7 +393,10 @@ def _promise_inside(clause: str) -> str | None:
 _CONDITION_RE = re.compile(
     r"^(?:once|when|after|as\s+soon\s+as)\s+[^,;]{3,80}?\s(?=i\s*(?:['’]ll|will)\s)", re.I
 )
-_NEXT_STEPS_RE = re.compile(r"\bnext\s+steps?\s+(?:is|are)\s+(?:to\s+)?" + NOT_A_TASK + r"(?=\w)", re.I)
+# "his next step would be to provide a draft": minutes write the plan in the conditional too.
+_NEXT_STEPS_RE = re.compile(
+    r"\bnext\s+steps?\s+(?:is|are|will\s+be|would\s+be)\s+(?:to\s+)?" + NOT_A_TASK + r"(?=\w)", re.I
+)
 
 
 def _work_to_come(clause: str) -> str | None:
