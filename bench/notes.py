@@ -33,6 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TRUTH = Path(os.environ.get("NOTES_TRUTH") or ROOT / "tests" / "data" / "meetings-truth")
 CORPUS = ROOT.parent / "shared" / "corpora" / "bytecodealliance-meetings"
 KINDS = ("topics", "speakers", "action_items", "links")
+# Also measured: the action items with the ones the parser only suggests (the preview offers them
+# to accept with one click; nothing is saved of them without that click).
+OFFERED = "offered_action_items"
+MEASURED = (*KINDS, OFFERED)
 
 
 # --- how two things count as the same -------------------------------------------------------
@@ -202,6 +206,11 @@ def compare(report: dict[str, Any], truth: dict[str, Any]) -> dict[str, Comparis
             lambda got, expected: same_action(got, expected, speakers),
         ),
         "links": match([link["url"] for link in report["links"]], list(truth.get("links") or []), same_link),
+        OFFERED: match(
+            [*report["action_items"], *report.get("suggested_action_items", [])],
+            list(truth.get("action_items") or []),
+            lambda got, expected: same_action(got, expected, speakers),
+        ),
     }
 
 
@@ -231,13 +240,13 @@ def measure(
     which: str = "dev", corpus: Path = CORPUS
 ) -> tuple[dict[str, Tally], dict[str, dict[str, Comparison]]]:
     """Tallies per kind over the set, and each file's comparison."""
-    totals = {kind: Tally() for kind in KINDS}
+    totals = {kind: Tally() for kind in MEASURED}
     per_file: dict[str, dict[str, Comparison]] = {}
     for path in truth_files(which):
         truth = load_truth(path)
         result = compare(report_for(corpus / truth["file"], corpus), truth)
         per_file[truth["file"]] = result
-        for kind in KINDS:
+        for kind in MEASURED:
             totals[kind].add(result[kind].tally)
     return totals, per_file
 
@@ -272,7 +281,7 @@ def agreement(
 ) -> tuple[dict[str, Tally], dict[str, Tally], int]:
     """The second labeller and the parser, each scored against the first labels of the same files."""
     people = {kind: Tally() for kind in KINDS}
-    parser = {kind: Tally() for kind in KINDS}
+    parser = {kind: Tally() for kind in MEASURED}
     files = sorted((TRUTH / SECOND).rglob("*.yaml"))
     for path in files:
         truth = load_truth(first_labels(path))
@@ -280,6 +289,7 @@ def agreement(
         by_parser = compare(report_for(corpus / truth["file"], corpus), truth)
         for kind in KINDS:
             people[kind].add(by_person[kind].tally)
+        for kind in MEASURED:
             parser[kind].add(by_parser[kind].tally)
     return people, parser, len(files)
 
@@ -305,6 +315,8 @@ def _table(which: str, totals: dict[str, Tally], files: int, who: str = "notes p
     yield f"{who} on the {which} set ({files} files)"
     yield f"{'':14} {'precision':>9} {'recall':>7} {'matched':>8} {'found':>6} {'labelled':>9}"
     for kind, t in totals.items():
+        if kind == OFFERED:  # what a person accepting every suggestion in the preview would save
+            kind = "+ suggested"
         yield f"{kind:14} {t.precision:9.2f} {t.recall:7.2f} {t.matched:8} {t.found:6} {t.labelled:9}"
 
 

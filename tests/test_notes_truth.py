@@ -187,3 +187,13 @@ def test_every_second_labelling_has_a_first_and_is_measured():
     assert all(bench.first_labels(path).is_file() for path in second)
     people, parser, files = bench.agreement(shared_path("corpora", "bytecodealliance-meetings"))
     assert files == 20 and people["action_items"].labelled == parser["action_items"].labelled > 0
+
+
+def test_suggested_items_count_only_as_offered():
+    truth = {"file": "x.md", "topics": [], "speakers": [], "links": [],
+             "action_items": [{"owner": None, "text": "write the RFC", "done": False}]}  # fmt: skip
+    report = {"topics": [], "speakers": [], "links": [], "action_items": [],
+              "suggested_action_items": [{"owner": None, "text": "Write the RFC", "done": False}]}  # fmt: skip
+    result = bench.compare(report, truth)
+    assert result["action_items"].tally.recall == 0.0
+    assert result[bench.OFFERED].tally.recall == 1.0
