@@ -9,19 +9,21 @@ then compares a digest of that spec, and of the renderer's own code, with the st
 - equal: the stored text is the file, byte for byte what rendering would give;
 - different or missing (the record or anything it shows changed, by whatever path: a form, an
   import, a `queryset.update()`, raw SQL, a person renamed; or the renderer's code changed):
-  the file is rendered, served, and stored again.
+  the file is rendered, served, and stored again, so the next export finds it ready.
 
-So a stored copy is never served stale, whichever writer forgot to say it wrote. Saves of a
-record and of its own rows (options, ratings, owners, links, motions...) also renew the copy
-once their transaction commits (connect()), so the first export after an edit finds it ready.
-Copies for records that have none (rows from before this table) are made on their first read,
-not in a migration: rendering needs the current models and code, which a migration must not use.
-renew_all() fills them at once (the bench calls it after bulk seeding, as it rebuilds search).
+So a stored copy is never served stale, and saves render nothing: no writer has to say it
+wrote, and the first read that needs a changed file renders it, once (a rating or a position
+saved costs its own row, not its record's whole file). Copies for records that have none (rows
+from before this table) are made on their first read too, not in a migration: rendering needs
+the current models and code, which a migration must not use. renew_all() fills them at once
+(the bench calls it after bulk seeding, as it rebuilds search).
 
 Checking costs loading every record's values (most of an export after an edit). Once every copy
 was checked at the current data state (decisions.caching.datastate: it moves with any committed
-write to a table a page shows, this one included, also for writes that send no signal), the zip
-and a record's page take the stored copies as they are until the state moves (verified_keys()).
+write to a table a page shows, also for writes that send no signal), the zip and a record's page
+take the stored copies as they are until the state moves (verified_keys()). The copies' own
+table is not watched (datastate.UNWATCHED): storing what a read rendered changes no page, so
+it neither moves the state nor makes the next download check everything again.
 """
 
 from __future__ import annotations
@@ -31,12 +33,10 @@ import inspect
 import logging
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DatabaseError, connection
 from django.http import HttpRequest
 
 from decisions.caching import fragments
@@ -168,7 +168,8 @@ def write(copies: dict[int, tuple[str, str, bytes]]) -> None:
     """Insert or replace the copies, in one statement for up to WRITE_ROWS records (a page's
     query count stays constant, with no transaction around it). A record deleted meanwhile fails
     the foreign key: nothing of that statement is stored, and the next read renders again."""
-    table = StoredMarkdown._meta.db_table
+    # Quoted: PostgreSQL's write watcher (datastate) knows this table unwatched by its quoted name.
+    table = connection.ops.quote_name(StoredMarkdown._meta.db_table)
     rows = sorted(copies.items())
     for start in range(0, len(rows), WRITE_ROWS):
         chunk = rows[start : start + WRITE_ROWS]
@@ -183,23 +184,12 @@ def write(copies: dict[int, tuple[str, str, bytes]]) -> None:
             cursor.execute(sql, params)
 
 
-# Renewing after a save --------------------------------------------------------------------------
-
-_PENDING = "_rfcs_markdown_pending"
-
-
-def renew(pks: Iterable[int]) -> None:
-    """Render and store the files of these records now (their copies were missing or stale)."""
-    from decisions.records.export import render_many
-
-    ids = sorted(set(pks))
-    if ids:
-        render_many(Decision.objects.filter(pk__in=ids))
+# Filling every copy ----------------------------------------------------------------------------
 
 
 def renew_all() -> int:
-    """Check every record's file and store those missing or stale (after rows were written
-    without signals: bulk_create, a restore); returns how many were rendered."""
+    """Check every record's file and store those missing or stale, ahead of the first export
+    (after a bulk load or a restore); returns how many were rendered."""
     from decisions.records.export import _files
 
     decisions = list(Decision.objects.order_by("pk"))
@@ -207,100 +197,3 @@ def renew_all() -> int:
     _files(decisions, Decision.objects.all())
     after = dict(StoredMarkdown.objects.values_list("pk", "source"))
     return sum(1 for pk, source in after.items() if before.get(pk) != source)
-
-
-def _flush() -> None:
-    pending = connection.__dict__.pop(_PENDING, set())
-    _renew_logged(pending)
-
-
-def _renew_logged(pks: set[int]) -> None:
-    try:
-        renew(pks)
-    except DatabaseError as error:  # the write committed; the next read renders instead
-        logger.warning("Could not renew the Markdown of %d record(s): %s", len(pks), error)
-
-
-def touched(pks: Iterable[int | None]) -> None:
-    """Renew these records' files once the current transaction commits (once per record)."""
-    ids = {pk for pk in pks if pk is not None}
-    if not ids:
-        return
-    if not connection.in_atomic_block:
-        _renew_logged(ids)
-        return
-    pending = connection.__dict__.setdefault(_PENDING, set())
-    # Look for the hook rather than flag it: a rolled-back transaction drops its hooks.
-    if not any(entry[1] is _flush for entry in connection.run_on_commit):
-        pending.clear()
-        transaction.on_commit(_flush)
-    pending |= ids
-
-
-def _decision_ids(instance: Any) -> list[int | None]:
-    """The records whose file shows this row."""
-    if isinstance(instance, Decision):
-        # Records that name it as superseded or superseding show its number too.
-        return [instance.pk, instance.supersedes_id]
-    if hasattr(instance, "decision_id"):
-        return [instance.decision_id]
-    if hasattr(instance, "option_id"):  # an Assessment
-        option = instance.__class__.option.field.related_model
-        return list(option.objects.filter(pk=instance.option_id).values_list("decision_id", flat=True))
-    if hasattr(instance, "motion_id"):  # a motion's position or concern
-        motion = instance.__class__.motion.field.related_model
-        return list(motion.objects.filter(pk=instance.motion_id).values_list("decision_id", flat=True))
-    return []
-
-
-def _saved(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:
-    if not raw:
-        touched(_decision_ids(instance))
-
-
-def _deleted(sender: Any, instance: Any, **_: Any) -> None:
-    if isinstance(instance, Decision):
-        return  # its copy goes with it (on_delete=CASCADE)
-    touched(_decision_ids(instance))
-
-
-def _linked(sender: Any, instance: Any, action: str, reverse: bool, pk_set: set | None, **_: Any) -> None:
-    if not action.startswith("post_"):
-        return
-    if isinstance(instance, Decision):
-        touched([instance.pk])
-    elif pk_set:  # from the area's or the RFC's side
-        touched(pk_set)
-
-
-def connect() -> None:
-    """Renew a record's file after saves of it and of the rows only it owns (called from apps.ready()).
-
-    Renames of things many records show (a person, an area, a meeting, a precedent) and writes
-    that send no signal are caught when the file is next read (see the module doc).
-    """
-    from decisions.models import (
-        ActionItem,
-        Assessment,
-        Criterion,
-        DecisionMeeting,
-        DecisionOwner,
-        DecisionPrecedent,
-        DecisionStatusChange,
-        Option,
-        PendingReference,
-    )
-    from decisions.signoff.models import Concern, Motion, Position
-
-    models = (
-        Decision, Option, Criterion, Assessment, DecisionOwner, DecisionMeeting, DecisionPrecedent,
-        DecisionStatusChange, PendingReference, ActionItem, Motion, Position, Concern,
-    )  # fmt: skip
-    for model in models:
-        uid = f"decisions.records.export.stored.{model.__name__}"
-        post_save.connect(_saved, sender=model, dispatch_uid=uid)
-        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
-    for through in (Decision.areas.through, Decision.related_rfcs.through):
-        m2m_changed.connect(
-            _linked, sender=through, dispatch_uid=f"decisions.records.export.stored.{through}"
-        )
