@@ -5,9 +5,12 @@ changed record once and not again, and is byte for byte what rendering gives."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import importlib.util
 import io
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -217,8 +220,26 @@ def test_a_change_of_the_renderer_renews_every_copy(record, monkeypatch):
     export.decision_to_markdown(record)
     StoredMarkdown.objects.filter(pk=record.pk).update(text="written by the old renderer\n")
     assert export.decision_to_markdown(record) == "written by the old renderer\n"
-    monkeypatch.setattr(stored, "renderer_version", lambda: "a new renderer")
+    monkeypatch.setattr(stored, "RENDERER_VERSION", "a new renderer")
     assert export.decision_to_markdown(record) == rendered(record)
+
+
+def renderer_source_digest() -> str:
+    """The digest of the renderer's source files (tests may read source; the site does not)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in stored.RENDERER_MODULES:
+        digest.update(f"{name}\n".encode())
+        digest.update(Path(importlib.util.find_spec(name).origin).read_bytes())
+    return digest.hexdigest()
+
+
+def test_the_renderer_version_is_bumped_with_the_renderers_source():
+    """A change to the renderer that left RENDERER_VERSION as it was would serve old copies."""
+    digest = renderer_source_digest()
+    assert digest == stored.RENDERER_VERSION, (
+        f"The renderer's source changed: set RENDERER_VERSION = {digest!r} "
+        "in decisions/records/export/stored.py, so every stored copy is rendered again."
+    )
 
 
 def test_the_export_is_the_same_bytes_from_stored_copies_as_rendered(record):
