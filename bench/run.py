@@ -237,7 +237,7 @@ def migrate_and_seed(
         prepared.cpu_seconds[f"seed_{step.name}"] = round(time.process_time() - cpu, 2)
         started, cpu = time.monotonic(), time.process_time()
         rebuild_index(progress=reporter.progress("indexing"))
-        # Each record's stored Markdown file, which saves renew and bulk_create skips.
+        # Each record's stored Markdown file, which the first export would otherwise render.
         renew_all()
         if connection.vendor == "postgresql":
             # What autovacuum does after a bulk load: the planner needs row counts, and GIN

@@ -23,7 +23,6 @@ class DecisionsConfig(AppConfig):
         from decisions.precedents import search as precedent_search
         from decisions.records import references
         from decisions.records import search as decision_search
-        from decisions.records.export import stored as stored_markdown
         from decisions.rfcs import search as rfc_search
         from decisions.search import index as search
 
@@ -40,8 +39,6 @@ class DecisionsConfig(AppConfig):
         graph_cleanup.connect()
         # RFCs drafted from a decision follow its changes, once each change commits.
         drafted.connect()
-        # Each record's stored Markdown file is renewed once a change to it commits.
-        stored_markdown.connect()
         # The data state: PostgreSQL connections notice their writes; `migrate` (re)installs it.
         datastate.connect()
         post_migrate.connect(datastate.install, sender=self, dispatch_uid="decisions.datastate")

@@ -12,8 +12,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
-from decisions.models import ActionItem
+from decisions.caching import fragments
+from decisions.models import ActionItem, Person
 from tests.conftest import get_counted as get
 from tests.factories import make_meeting, make_person, make_rfc
 
@@ -84,3 +86,31 @@ def test_the_api_list_is_built_once_and_shows_an_edit_at_once(client):
     rfc.title = "Shared WASI hosts"
     rfc.save()
     assert [row["title"] for row in client.get(url).json()["results"]] == ["Shared WASI hosts"]
+
+
+def test_a_view_changing_a_kept_value_cannot_change_what_the_next_request_gets(rf):
+    """Values of this process are handed to every request: one that can change is a copy each time."""
+    person = make_person("Till Schneidereit")
+    built: list[int] = []
+
+    def build() -> tuple[Person, list[str]]:
+        built.append(1)
+        return Person.objects.get(pk=person.pk), ["first row"]
+
+    first = fragments.cached(rf.get("/"), "mutable", (), build)
+    first[0].name, first[1][0] = "Changed in place", "changed row"
+    first[1].append("added row")
+    for near in (False, True):  # from the shared store (as another process reads it), then this process's
+        if not near:
+            fragments._NEAR.clear()
+        again = fragments.cached(rf.get("/"), "mutable", (), build)
+        assert (again[0].name, again[1]) == ("Till Schneidereit", ["first row"])
+        again[0].name = "Changed again"
+    assert built == [1]  # kept, not built again
+
+
+def test_a_value_nothing_can_change_is_shared_without_a_copy(rf):
+    html = mark_safe("<li>Shared WASI implementations</li>")
+    kept = fragments.cached(rf.get("/"), "fixed", (), lambda: (html, 3, ("a", None)))
+    assert fragments.cached(rf.get("/"), "fixed", (), lambda: None) is kept
+    assert not fragments.unchangeable((html, ["a list"]))

@@ -1,16 +1,19 @@
-"""Each record's stored Markdown (decisions.records.export.stored): renewed after every kind of
-write, never served when the record changed behind its back, and byte for byte the export."""
+"""Each record's stored Markdown (decisions.records.export.stored): the export shows every kind
+of write at once, never serves a copy of a record that changed behind its back, renders a
+changed record once and not again, and is byte for byte what rendering gives."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import importlib.util
 import io
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +43,10 @@ from tests.factories import make_area, make_decision, make_meeting, make_person,
 
 pytestmark = pytest.mark.django_db
 
+MARKDOWN = reverse("decisions:decision-markdown", args=[7])
+ZIP = reverse("decisions:decision-export-zip")
+ZIP_ENTRY = "decisions/0007-where-do-shared-wasi-implementations-live.md"
+
 
 def rendered(decision: Decision) -> str:
     """The file rendered from the record's values now, with no stored copy involved."""
@@ -64,14 +71,13 @@ def record() -> Decision:
 
 
 def test_the_first_read_stores_the_file_and_the_next_read_serves_it(client, record):
-    assert stored_text(record) is None  # rows from before the table get their copy on first read
-    url = reverse("decisions:decision-markdown", args=[7])
-    first = client.get(url).content.decode()
+    assert stored_text(record) is None  # saves render nothing: the first read makes the copy
+    first = client.get(MARKDOWN).content.decode()
     assert first == rendered(record)
     assert stored_text(record) == first
     # The copy is what is served while its fingerprint matches: proven by a marked copy.
     StoredMarkdown.objects.filter(pk=record.pk).update(text="served from the stored copy\n")
-    assert client.get(url).content.decode() == "served from the stored copy\n"
+    assert client.get(MARKDOWN).content.decode() == "served from the stored copy\n"
 
 
 def _save_title(decision: Decision) -> None:
@@ -86,10 +92,18 @@ def _rate(decision: Decision) -> None:
     cell.save()
 
 
-def _motion(decision: Decision) -> None:
+def _motion(decision: Decision) -> Any:
     team = Team.objects.create(name="Core", slug="core")
     team.members.add(make_person("Member M"))
-    flow.propose(decision, person=None, disposition="accept", teams=[team], summary="", now=timezone.now())
+    return flow.propose(
+        decision, person=None, disposition="accept", teams=[team], summary="", now=timezone.now()
+    )
+
+
+def _position(decision: Decision) -> None:
+    motion = _motion(decision)
+    member = Person.objects.get(name="Member M")
+    flow.record_position(motion, person=member, kind="approve", note="Ship it", after=0, now=timezone.now())
 
 
 WRITERS: dict[str, Callable[[Decision], Any]] = {
@@ -119,30 +133,68 @@ WRITERS: dict[str, Callable[[Decision], Any]] = {
     "a related RFC": lambda d: d.related_rfcs.add(make_rfc("Exception handling", number=2)),
     "an RFC linked from its side": lambda d: make_rfc("Component model", number=3).decisions.add(d),
     "a motion": lambda d: _motion(d),
+    "a position on its motion": lambda d: _position(d),
     "a deleted option": lambda d: Option.objects.filter(decision=d, name="Option 0").get().delete(),
 }
 
 
-# Real commits: the renewal runs once the writing transaction commits (on_commit).
+def downloads(client) -> tuple[str, str]:
+    """The record's file as its .md page and the zip of every record give it (the zip first)."""
+    archive = zipfile.ZipFile(io.BytesIO(client.get(ZIP).content))
+    (name,) = [n for n in archive.namelist() if n.startswith("decisions/0007")]
+    return client.get(MARKDOWN).content.decode(), archive.read(name).decode()
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[int]:
+    """Counts the files rendered (export.spec_to_markdown) from now on."""
+    calls: list[int] = []
+    render = export.spec_to_markdown
+
+    def counted(spec: Any) -> str:
+        calls.append(spec.number)
+        return render(spec)
+
+    monkeypatch.setattr(export, "spec_to_markdown", counted)
+    return calls
+
+
+# Real commits (each writer as a request makes it), with the data state moving as on a server.
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("writer", list(WRITERS), ids=list(WRITERS))
-def test_every_writer_renews_the_stored_file_once_its_change_commits(record, writer):
-    export.decision_to_markdown(record)
-    before = stored_text(record)
-    with transaction.atomic():
-        WRITERS[writer](record)
-        assert stored_text(record) == before  # not yet: the change is not committed
-    after = stored_text(record)
-    assert after != before  # the change shows in the file...
-    assert after == rendered(record)  # ...renewed as rendering it now gives
+def test_the_downloads_after_every_writer_show_its_change(client, record, renders, writer):
+    before = downloads(client)
+    WRITERS[writer](record)
+    assert renders == [7]  # the first download only: saving renders nothing
+    markdown, entry = downloads(client)
+    assert markdown != before[0]  # the change shows in the file...
+    assert markdown == entry == rendered(record)  # ...as rendering it now gives, in both downloads
+    assert stored_text(record) == markdown  # kept for the next download
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_write_outside_a_transaction_renews_the_file_at_once(record):
-    export.decision_to_markdown(record)
-    Option.objects.create(decision=record, name="Option Z", order=9)
-    assert "Option Z" in stored_text(record)
-    assert stored_text(record) == rendered(record)
+def test_after_an_edit_the_first_download_renders_the_record_once_and_the_next_reuse_it(
+    client, record, renders, monkeypatch
+):
+    other = make_decision("Another record", number=8, owner=Person.objects.get(), options=2, criteria=1)
+    with override_settings(PAGE_CACHE_SECONDS=0):  # built each time, as for a signed-in writer
+        downloads(client)
+        assert renders == [7, 8]
+        _rate(record)
+        renders.clear()
+        markdown, entry = downloads(client)
+        assert renders == [7]  # the changed record alone, once for both downloads
+        assert "Much better" in markdown and markdown == entry == rendered(record)
+        checked = export._files
+
+        def not_again(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("the records were loaded and checked again")
+
+        # Keeping the new file moved nothing: the next downloads take the copies as they are.
+        monkeypatch.setattr(export, "_files", not_again)
+        assert downloads(client) == (markdown, entry)
+        monkeypatch.setattr(export, "_files", checked)
+    assert stored_text(other) == rendered(other)
 
 
 def test_a_write_behind_the_models_back_is_never_served_stale(client, record):
@@ -168,8 +220,26 @@ def test_a_change_of_the_renderer_renews_every_copy(record, monkeypatch):
     export.decision_to_markdown(record)
     StoredMarkdown.objects.filter(pk=record.pk).update(text="written by the old renderer\n")
     assert export.decision_to_markdown(record) == "written by the old renderer\n"
-    monkeypatch.setattr(stored, "renderer_version", lambda: "a new renderer")
+    monkeypatch.setattr(stored, "RENDERER_VERSION", "a new renderer")
     assert export.decision_to_markdown(record) == rendered(record)
+
+
+def renderer_source_digest() -> str:
+    """The digest of the renderer's source files (tests may read source; the site does not)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in stored.RENDERER_MODULES:
+        digest.update(f"{name}\n".encode())
+        digest.update(Path(importlib.util.find_spec(name).origin).read_bytes())
+    return digest.hexdigest()
+
+
+def test_the_renderer_version_is_bumped_with_the_renderers_source():
+    """A change to the renderer that left RENDERER_VERSION as it was would serve old copies."""
+    digest = renderer_source_digest()
+    assert digest == stored.RENDERER_VERSION, (
+        f"The renderer's source changed: set RENDERER_VERSION = {digest!r} "
+        "in decisions/records/export/stored.py, so every stored copy is rendered again."
+    )
 
 
 def test_the_export_is_the_same_bytes_from_stored_copies_as_rendered(record):
@@ -214,33 +284,29 @@ def test_the_zip_from_stored_compressed_files_is_the_bytes_zipfile_writes(client
 
 @pytest.mark.django_db(transaction=True)
 def test_copies_checked_at_the_current_data_state_are_served_until_any_write(client, record, monkeypatch):
-    zip_url, md_url = (
-        reverse("decisions:decision-export-zip"),
-        reverse("decisions:decision-markdown", args=[7]),
-    )
     with override_settings(PAGE_CACHE_SECONDS=0):  # built each time, as for a signed-in writer
-        first = client.get(zip_url).content  # checks every copy at this state
+        first = client.get(ZIP).content  # checks every copy at this state (and stores them)
         checked = export._files
 
         def not_again(*args: Any, **kwargs: Any) -> Any:
             raise AssertionError("the records were loaded and checked again")
 
         monkeypatch.setattr(export, "_files", not_again)
-        assert client.get(zip_url).content == first
-        assert client.get(md_url).content.decode() == rendered(record)
+        assert client.get(ZIP).content == first
+        assert client.get(MARKDOWN).content.decode() == rendered(record)
         # A write behind the models' back still moves the data state: everything is checked again.
         monkeypatch.setattr(export, "_files", checked)
         Option.objects.filter(decision=record, name="Option 1").update(name="Keep it in Wasmtime")
-        body = client.get(md_url).content.decode()
+        body = client.get(MARKDOWN).content.decode()
         assert "Keep it in Wasmtime" in body and body == rendered(record)
-        archive = zipfile.ZipFile(io.BytesIO(client.get(zip_url).content))
-        assert archive.read("decisions/0007-where-do-shared-wasi-implementations-live.md").decode() == body
+        archive = zipfile.ZipFile(io.BytesIO(client.get(ZIP).content))
+        assert archive.read(ZIP_ENTRY).decode() == body
 
 
-def test_renew_all_stores_the_files_of_rows_written_without_signals(record):
+def test_renew_all_stores_only_the_files_missing_or_stale(record):
     export.export_all()
-    Option.objects.bulk_create([Option(decision=record, name="Bulk option", order=9)])  # no signal
-    assert "Bulk option" not in stored_text(record)
+    Option.objects.create(decision=record, name="Another option", order=9)
+    assert "Another option" not in stored_text(record)  # saves render nothing
     assert stored.renew_all() == 1  # only the record that changed is rendered again
-    assert "Bulk option" in stored_text(record) and stored_text(record) == rendered(record)
+    assert "Another option" in stored_text(record) and stored_text(record) == rendered(record)
     assert stored.renew_all() == 0

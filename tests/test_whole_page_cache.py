@@ -201,8 +201,8 @@ def test_the_state_moves_with_every_commit_and_only_then():
     assert datastate.current() not in (before, after)
 
 
-def test_every_table_a_page_can_show_moves_the_state():
-    """Each model's table has the trigger that keeps writes from outside the app visible."""
+def watched_tables() -> set[str]:
+    """The tables carrying the state's trigger."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -212,10 +212,19 @@ def test_every_table_a_page_can_show_moves_the_state():
             cursor.execute(
                 "SELECT DISTINCT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE 'rfcs_state_%'"
             )
-        watched = {row[0] for row in cursor.fetchall()}
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_every_table_a_page_can_show_moves_the_state():
+    """Each model's table has the trigger that keeps writes from outside the app visible."""
+    watched = watched_tables()
     tables = set(connection.introspection.django_table_names(include_views=False))
-    # Sessions, the task queue and webhook deliveries are shown by no page (datastate.UNWATCHED).
-    unshown = {"django_session", "django_tasks_database_dbtaskresult", "decisions_hookdelivery"}
+    # Sessions, the task queue, webhook deliveries and the records' stored Markdown files (what an
+    # export keeps of its own work) are shown by no page (datastate.UNWATCHED).
+    unshown = {
+        "django_session", "django_tasks_database_dbtaskresult", "decisions_hookdelivery",
+        "decisions_storedmarkdown",
+    }  # fmt: skip
     assert tables - watched == unshown & tables
     Topic.objects.create(meeting=make_meeting(), order=1, title="Tail calls")
     before = datastate.current()
@@ -224,6 +233,17 @@ def test_every_table_a_page_can_show_moves_the_state():
     raw.execute(f"DELETE FROM {Topic._meta.db_table}")
     raw.close()
     assert datastate.current() != before
+
+
+def test_migrate_drops_the_trigger_of_a_table_no_longer_watched(monkeypatch):
+    """A database made while a table was watched (the stored Markdown files were) loses its trigger."""
+    table = "decisions_storedmarkdown"
+    monkeypatch.setattr(datastate, "_unwatched", lambda: frozenset(datastate.UNWATCHED - {table}))
+    datastate.install()  # as `migrate` did before the table was unwatched
+    assert table in watched_tables()
+    monkeypatch.undo()
+    datastate.install()  # what the next `migrate` runs
+    assert table not in watched_tables()
 
 
 @pytest.mark.skipif(

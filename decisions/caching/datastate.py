@@ -46,10 +46,11 @@ _BUMP_FUNCTION = "rfcs_bump_data_state"
 _TRIGGER = "rfcs_state_"
 # Tables whose rows no page shows: a sign-in or a cache write must not empty the page cache.
 # The background task queue (django-tasks) and webhook deliveries count as unwatched too: the
-# worker writes a task's status as it runs, which changes no page.
+# worker writes a task's status as it runs, which changes no page. So do the records' stored
+# Markdown files (records/export/stored.py): an export keeps what it rendered, which changes no page.
 UNWATCHED = {
     STATE, "django_session", "django_migrations",
-    "django_tasks_database_dbtaskresult", "decisions_hookdelivery",
+    "django_tasks_database_dbtaskresult", "decisions_hookdelivery", "decisions_storedmarkdown",
 }  # fmt: skip
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|TRUNCATE|MERGE)\b", re.IGNORECASE)
 
@@ -137,6 +138,15 @@ def _unwatched() -> frozenset[str]:
 
 
 def _watched(connection: Any) -> list[str]:
+    return [n for n in _tables(connection) if n not in _unwatched()]
+
+
+def _unwatched_present(connection: Any) -> list[str]:
+    """Unwatched tables of this database: a trigger made while one was watched is dropped."""
+    return [n for n in _tables(connection) if n in _unwatched()]
+
+
+def _tables(connection: Any) -> list[str]:
     with connection.cursor() as cursor:
         tables = connection.introspection.get_table_list(cursor)
     names = [t.name for t in tables if t.type == "t"]
@@ -148,7 +158,7 @@ def _watched(connection: Any) -> list[str]:
             virtual = [row[0] for row in cursor.fetchall()]
         # A full-text index and its shadow tables change with the rows they index.
         names = [n for n in names if not any(n == v or n.startswith(f"{v}_") for v in virtual)]
-    return [n for n in names if n not in _unwatched() and not n.startswith("sqlite_")]
+    return [n for n in names if not n.startswith("sqlite_")]
 
 
 def _install_sqlite(connection: Any) -> None:
@@ -158,6 +168,11 @@ def _install_sqlite(connection: Any) -> None:
         )
         cursor.execute(f"INSERT OR IGNORE INTO {STATE} (id, value) VALUES (1, random())")
         cursor.execute(f"UPDATE {STATE} SET value = random()")
+        for table in _unwatched_present(connection):
+            for event in ("insert", "update", "delete"):
+                cursor.execute(
+                    f"DROP TRIGGER IF EXISTS {connection.ops.quote_name(f'{_TRIGGER}{table}_{event}')}"
+                )
         for table in _watched(connection):
             for event in ("INSERT", "UPDATE", "DELETE"):
                 trigger = connection.ops.quote_name(f"{_TRIGGER}{table}_{event.lower()}")
@@ -180,6 +195,10 @@ def _install_postgresql(connection: Any) -> None:
             f"CREATE OR REPLACE FUNCTION {_BUMP_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN PERFORM nextval('{STATE}'); RETURN NULL; END $$"
         )
+        for table in _unwatched_present(connection):
+            for suffix in ("", "_truncate"):
+                trigger = connection.ops.quote_name(f"{_TRIGGER}{table}"[: 63 - len(suffix)] + suffix)
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {connection.ops.quote_name(table)}")
         for table in _watched(connection):
             name = connection.ops.quote_name(table)
             for suffix, trigger_sql in (

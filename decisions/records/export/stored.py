@@ -4,39 +4,37 @@ Writing a file from a record's values (the YAML front matter, the body, the opti
 its sensitivity) is most of what the record's .md page and the zip of every record cost.
 Loading those values is not: a few queries whatever the number of records. So the export still
 loads the values each time and makes each record's RecordSpec (the plain values the file says),
-then compares a digest of that spec, and of the renderer's own code, with the stored one:
+then compares a digest of that spec, and of the renderer's version, with the stored one:
 
 - equal: the stored text is the file, byte for byte what rendering would give;
 - different or missing (the record or anything it shows changed, by whatever path: a form, an
   import, a `queryset.update()`, raw SQL, a person renamed; or the renderer's code changed):
-  the file is rendered, served, and stored again.
+  the file is rendered, served, and stored again, so the next export finds it ready.
 
-So a stored copy is never served stale, whichever writer forgot to say it wrote. Saves of a
-record and of its own rows (options, ratings, owners, links, motions...) also renew the copy
-once their transaction commits (connect()), so the first export after an edit finds it ready.
-Copies for records that have none (rows from before this table) are made on their first read,
-not in a migration: rendering needs the current models and code, which a migration must not use.
-renew_all() fills them at once (the bench calls it after bulk seeding, as it rebuilds search).
+So a stored copy is never served stale, and saves render nothing: no writer has to say it
+wrote, and the first read that needs a changed file renders it, once (a rating or a position
+saved costs its own row, not its record's whole file). Copies for records that have none (rows
+from before this table) are made on their first read too, not in a migration: rendering needs
+the current models and code, which a migration must not use. renew_all() fills them at once
+(the bench calls it after bulk seeding, as it rebuilds search).
 
 Checking costs loading every record's values (most of an export after an edit). Once every copy
 was checked at the current data state (decisions.caching.datastate: it moves with any committed
-write to a table a page shows, this one included, also for writes that send no signal), the zip
-and a record's page take the stored copies as they are until the state moves (verified_keys()).
+write to a table a page shows, also for writes that send no signal), the zip and a record's page
+take the stored copies as they are until the state moves (verified_keys()). The copies' own
+table is not watched (datastate.UNWATCHED): storing what a read rendered changes no page, so
+it neither moves the state nor makes the next download check everything again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import logging
 from collections.abc import Callable, Iterable
-from functools import cache
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DatabaseError, connection
 from django.http import HttpRequest
 
 from decisions.caching import fragments
@@ -46,21 +44,19 @@ from decisions.records.specs import RecordSpec
 
 logger = logging.getLogger(__name__)
 
-
-@cache
-def renderer_version() -> str:
-    """A digest of the code that turns a RecordSpec into text: a deploy that changes it renews every copy."""
-    from decisions.formats import dates, emitter, yaml
-    from decisions.records import export, matrix, sensitivity
-    from decisions.records.export import body, data, text
-    from decisions.rfcs import models as rfc_models
-    from decisions.signoff import written
-
-    modules = (export, body, data, text, emitter, yaml, dates, matrix, sensitivity, written, rfc_models)
-    digest = hashlib.blake2b(digest_size=16)
-    for module in modules:
-        digest.update(inspect.getsource(module).encode())
-    return digest.hexdigest()
+# The renderer: the modules whose code turns a RecordSpec into a file's text.
+RENDERER_MODULES = (
+    "decisions.records.export", "decisions.records.export.body", "decisions.records.export.data",
+    "decisions.records.export.text", "decisions.formats.emitter", "decisions.formats.yaml",
+    "decisions.formats.dates", "decisions.records.matrix", "decisions.records.sensitivity",
+    "decisions.signoff.written", "decisions.rfcs.models",
+)  # fmt: skip
+# Part of every copy's fingerprint, so a deploy that changes the renderer renders every file
+# again. It is the digest of RENDERER_MODULES' source files, recorded here rather than read at
+# run time (a deployment may ship no .py files). To bump it after changing one of those modules,
+# run `python -m pytest tests/test_stored_markdown.py -k renderer_version` and paste the digest its
+# failure prints; a change that cannot alter any file (a comment) costs one render of each.
+RENDERER_VERSION = "5bcfc768def75e44a4ce6ffebd27d67d"
 
 
 def source_of(spec: RecordSpec) -> str:
@@ -69,7 +65,7 @@ def source_of(spec: RecordSpec) -> str:
     repr() of the spec's dataclasses, lists, dicts, dates and numbers spells out every value, so
     two specs with the same repr give the same file.
     """
-    return hashlib.blake2b(f"{renderer_version()}\n{spec!r}".encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(f"{RENDERER_VERSION}\n{spec!r}".encode(), digest_size=16).hexdigest()
 
 
 # Verified copies -----------------------------------------------------------------------------------
@@ -168,7 +164,8 @@ def write(copies: dict[int, tuple[str, str, bytes]]) -> None:
     """Insert or replace the copies, in one statement for up to WRITE_ROWS records (a page's
     query count stays constant, with no transaction around it). A record deleted meanwhile fails
     the foreign key: nothing of that statement is stored, and the next read renders again."""
-    table = StoredMarkdown._meta.db_table
+    # Quoted: PostgreSQL's write watcher (datastate) knows this table unwatched by its quoted name.
+    table = connection.ops.quote_name(StoredMarkdown._meta.db_table)
     rows = sorted(copies.items())
     for start in range(0, len(rows), WRITE_ROWS):
         chunk = rows[start : start + WRITE_ROWS]
@@ -183,23 +180,12 @@ def write(copies: dict[int, tuple[str, str, bytes]]) -> None:
             cursor.execute(sql, params)
 
 
-# Renewing after a save --------------------------------------------------------------------------
-
-_PENDING = "_rfcs_markdown_pending"
-
-
-def renew(pks: Iterable[int]) -> None:
-    """Render and store the files of these records now (their copies were missing or stale)."""
-    from decisions.records.export import render_many
-
-    ids = sorted(set(pks))
-    if ids:
-        render_many(Decision.objects.filter(pk__in=ids))
+# Filling every copy ----------------------------------------------------------------------------
 
 
 def renew_all() -> int:
-    """Check every record's file and store those missing or stale (after rows were written
-    without signals: bulk_create, a restore); returns how many were rendered."""
+    """Check every record's file and store those missing or stale, ahead of the first export
+    (after a bulk load or a restore); returns how many were rendered."""
     from decisions.records.export import _files
 
     decisions = list(Decision.objects.order_by("pk"))
@@ -207,100 +193,3 @@ def renew_all() -> int:
     _files(decisions, Decision.objects.all())
     after = dict(StoredMarkdown.objects.values_list("pk", "source"))
     return sum(1 for pk, source in after.items() if before.get(pk) != source)
-
-
-def _flush() -> None:
-    pending = connection.__dict__.pop(_PENDING, set())
-    _renew_logged(pending)
-
-
-def _renew_logged(pks: set[int]) -> None:
-    try:
-        renew(pks)
-    except DatabaseError as error:  # the write committed; the next read renders instead
-        logger.warning("Could not renew the Markdown of %d record(s): %s", len(pks), error)
-
-
-def touched(pks: Iterable[int | None]) -> None:
-    """Renew these records' files once the current transaction commits (once per record)."""
-    ids = {pk for pk in pks if pk is not None}
-    if not ids:
-        return
-    if not connection.in_atomic_block:
-        _renew_logged(ids)
-        return
-    pending = connection.__dict__.setdefault(_PENDING, set())
-    # Look for the hook rather than flag it: a rolled-back transaction drops its hooks.
-    if not any(entry[1] is _flush for entry in connection.run_on_commit):
-        pending.clear()
-        transaction.on_commit(_flush)
-    pending |= ids
-
-
-def _decision_ids(instance: Any) -> list[int | None]:
-    """The records whose file shows this row."""
-    if isinstance(instance, Decision):
-        # Records that name it as superseded or superseding show its number too.
-        return [instance.pk, instance.supersedes_id]
-    if hasattr(instance, "decision_id"):
-        return [instance.decision_id]
-    if hasattr(instance, "option_id"):  # an Assessment
-        option = instance.__class__.option.field.related_model
-        return list(option.objects.filter(pk=instance.option_id).values_list("decision_id", flat=True))
-    if hasattr(instance, "motion_id"):  # a motion's position or concern
-        motion = instance.__class__.motion.field.related_model
-        return list(motion.objects.filter(pk=instance.motion_id).values_list("decision_id", flat=True))
-    return []
-
-
-def _saved(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:
-    if not raw:
-        touched(_decision_ids(instance))
-
-
-def _deleted(sender: Any, instance: Any, **_: Any) -> None:
-    if isinstance(instance, Decision):
-        return  # its copy goes with it (on_delete=CASCADE)
-    touched(_decision_ids(instance))
-
-
-def _linked(sender: Any, instance: Any, action: str, reverse: bool, pk_set: set | None, **_: Any) -> None:
-    if not action.startswith("post_"):
-        return
-    if isinstance(instance, Decision):
-        touched([instance.pk])
-    elif pk_set:  # from the area's or the RFC's side
-        touched(pk_set)
-
-
-def connect() -> None:
-    """Renew a record's file after saves of it and of the rows only it owns (called from apps.ready()).
-
-    Renames of things many records show (a person, an area, a meeting, a precedent) and writes
-    that send no signal are caught when the file is next read (see the module doc).
-    """
-    from decisions.models import (
-        ActionItem,
-        Assessment,
-        Criterion,
-        DecisionMeeting,
-        DecisionOwner,
-        DecisionPrecedent,
-        DecisionStatusChange,
-        Option,
-        PendingReference,
-    )
-    from decisions.signoff.models import Concern, Motion, Position
-
-    models = (
-        Decision, Option, Criterion, Assessment, DecisionOwner, DecisionMeeting, DecisionPrecedent,
-        DecisionStatusChange, PendingReference, ActionItem, Motion, Position, Concern,
-    )  # fmt: skip
-    for model in models:
-        uid = f"decisions.records.export.stored.{model.__name__}"
-        post_save.connect(_saved, sender=model, dispatch_uid=uid)
-        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
-    for through in (Decision.areas.through, Decision.related_rfcs.through):
-        m2m_changed.connect(
-            _linked, sender=through, dispatch_uid=f"decisions.records.export.stored.{through}"
-        )
