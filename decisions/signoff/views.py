@@ -273,3 +273,12 @@ def motion_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     except flow.Refused as refusal:
         return _refuse(request, motion, str(refusal), 409)
     return _answer(request, motion, "Motion withdrawn; it stays in the record's history.")
+
+
+def body_vary(signoff: dict[str, Any], *values: object) -> tuple[object, ...] | None:
+    """The `body_vary` of a page holding this sign-off panel (base.html's `{% pagebody %}`): the
+    panel's own key and the page's other per-reader `values`, or None when the panel says
+    something to this request only (a notice, an error, a form with its errors)."""
+    if signoff.get("notice") or signoff.get("error") or "fragment" not in signoff:
+        return None
+    return (signoff["fragment"], *values)

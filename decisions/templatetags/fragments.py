@@ -72,6 +72,35 @@ class StateCacheNode(template.Node):
         return value
 
 
+class PageBodyNode(StateCacheNode):
+    """The whole content of a page, kept when its view says what in it differs between readers.
+
+    The view puts `body_vary` in the context: every value of the page's context that depends on
+    who is reading (permissions, the reader's id where a fragment inside is keyed by it), never
+    data (that is the state's). Without it, or with None (a form handed back with its errors, a
+    notice), the content is rendered for this request. Messages and the account links are
+    outside the content block, the CSRF token is put in on the way out (`csrf`).
+    """
+
+    def _render(self, context: Context) -> str | SafeString:
+        if context.get("body_vary") is None:
+            return self.nodelist.render(context)
+        return super()._render(context)
+
+
+@register.tag
+def pagebody(parser: Parser, token: Token) -> PageBodyNode:
+    """`{% pagebody %}{% block content %}{% endblock %}{% endpagebody %}` (base.html only)."""
+    nodelist = parser.parse(("endpagebody",))
+    parser.delete_first_token()
+    return PageBodyNode(
+        nodelist,
+        parser.compile_filter('"page-body"'),
+        [parser.compile_filter("request.get_full_path"), parser.compile_filter("body_vary")],
+        csrf=True,
+    )
+
+
 @register.tag
 def statecache(parser: Parser, token: Token) -> StateCacheNode:
     nodelist = parser.parse(("endstatecache",))
