@@ -118,6 +118,9 @@ class ShellCacheNode(template.Node):
     """Kept in this process for as long as its compiled template: parts of the shell that show no
     data at all (links, static files), so no state, key or store is needed to know they hold."""
 
+    # Never holds a {% block %}: `{% extends %}` need not walk it looking for one at every render.
+    child_nodelists = ()
+
     def __init__(self, nodelist: NodeList, vary: list[FilterExpression]) -> None:
         self.nodelist = nodelist
         self.vary = vary
