@@ -95,10 +95,10 @@ class PageBodyNode(StateCacheNode):
     outside the content block, the CSRF token is put in on the way out (`csrf`).
     """
 
-    def _render(self, context: Context) -> str | SafeString:
+    def render(self, context: Context) -> str:
         if context.get("body_vary") is None:
             return self.nodelist.render(context)
-        return super()._render(context)
+        return super().render(context)
 
 
 @register.tag
