@@ -24,5 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_decisions": SimpleLazyObject(lambda: lists.open_decisions),
         "open_actions": SimpleLazyObject(lambda: lists.open_actions),
         "recent_meetings": SimpleLazyObject(lambda: lists.recent_meetings),
+        # The same for every reader: the whole content is kept under the data state (base.html).
+        "body_vary": (),
     }
     return render(request, "decisions/home.html", context)

@@ -208,3 +208,26 @@ def test_blind_ratings_never_reach_another_reader_through_the_kept_page():
     assert clients["ben"].post(f"{url}submit/").status_code == 302
     assert "Ana +2" in get(clients["ben"], url)[0]
     assert "Ana +2" not in get(visitor, url)[0]  # not revealed
+
+
+def test_the_kept_content_of_a_page_follows_each_readers_controls_and_leaves_messages_out():
+    """The whole content is kept once per set of controls (base.html's `{% pagebody %}`): one
+    reader's Edit button never reaches another, and a message is shown to its reader only."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    meeting = make_meeting(title="Wasmtime call: fuel")
+    editor, _ = signed_in("editor", staff=True)
+    nobody, _ = signed_in("nobody")
+    url = meeting.get_absolute_url()
+    edit = f'href="{url}edit/"'
+    kept = get(editor, url)[1]
+    for client, may in ((editor, True), (nobody, False), (Client(), False), (editor, True)):
+        assert (edit in get(client, url)[0]) is may
+    assert get(Client(), url)[1] == 1 < kept  # the data state only: the rest was kept
+    storage = CookieStorage(RequestFactory().get("/"))
+    editor.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "Saved the notes of fuel.")])
+    assert "Saved the notes of fuel." in get(editor, url)[0]
+    assert "Saved the notes of fuel." not in get(editor, url)[0] + get(nobody, url)[0]

@@ -139,7 +139,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_accept": can_accept_meeting(request.user, page.meeting),
         # Whose action items get status buttons: every one for an editor, else the reader's own.
         "items_key": "all" if held_role(request.user, "action-item.status") else request.user.pk,
+        "can_edit": not (page.home and page.home.read_only) and can_edit_meeting(request.user, page.meeting),
     }
+    # What differs between readers: the controls (the notes fragment's key, and those above it).
+    context["body_vary"] = tuple(
+        context[name] for name in ("may_link", "can_start_decision", "may_accept", "items_key", "can_edit")
+    )
     return render(request, "decisions/meeting_detail.html", context)
 
 

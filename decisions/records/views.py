@@ -56,7 +56,7 @@ from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisio
 from decisions.records.pages import DecisionPage, decision_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS, action_item_order, filtered_list
 from decisions.signoff.pages import Panel, panel
-from decisions.signoff.views import bound_cache, panel_context
+from decisions.signoff.views import body_vary, bound_cache, panel_context
 from decisions.sources.links import record_home
 from decisions.sources.models import RecordKind
 
@@ -137,6 +137,11 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "record_seconds": RECORD_CACHE_SECONDS,
         "revisit_due": review.is_due(decision, timezone.localdate()),
     }
+    # What differs between readers: the keys of the head and sign-off fragments inside.
+    context["body_vary"] = body_vary(
+        context["signoff"], context["can_edit"], context["can_draft_rfc"], request.user.pk,
+        context["signoff"].get("can_position"),
+    )  # fmt: skip
     return bound_cache(render(request, "decisions/decision_detail.html", context), signoff)
 
 

@@ -37,7 +37,7 @@ from decisions.rfcs.pages import RFCPage, rfc_list_rows, rfc_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE
 from decisions.signoff.flow import advance_due
 from decisions.signoff.pages import Panel, panel
-from decisions.signoff.views import bound_cache, panel_context
+from decisions.signoff.views import body_vary, bound_cache, panel_context
 from decisions.sources.links import RecordHome, discussion_label, discussion_text
 from decisions.sources.models import RecordKind
 from decisions.sources.readonly import ensure_editable
@@ -198,6 +198,8 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
         "drafted": known.drafted,
         "signoff": panel_context(request, known.signoff, editor_user_ids=known.editor_user_ids),
     }
+    # What differs between readers: the edit controls and the sign-off panel's own key.
+    context["body_vary"] = body_vary(context["signoff"], can_edit)
     return bound_cache(render(request, "decisions/rfc_detail.html", context), known.signoff)
 
 

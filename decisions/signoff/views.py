@@ -52,9 +52,11 @@ def panel_context(
         "view": view,
         "record": record,
         "can_propose": may_edit and not (view and view.motion.is_open),
-        "propose_url": propose_url(record),
+        "propose_url": "",
         "error": error,
     }
+    if context["can_propose"]:  # a reverse() only for those shown the button
+        context["propose_url"] = propose_url(record)
     if view is not None and view.motion.is_open:
         motion = view.motion
         context["can_withdraw"] = can_withdraw_motion(user, motion, may_edit_record=may_edit)
@@ -64,7 +66,10 @@ def panel_context(
             context["position_form"] = position_form or PositionForm(
                 initial={"after": view.latest_number(person.pk)}, auto_id=f"position-{motion.pk}-%s"
             )
-        context["withdraw_form"] = WithdrawForm(initial={"version": motion.version}, auto_id="withdraw-%s")
+        if context["can_withdraw"]:  # a form only for those shown it
+            context["withdraw_form"] = WithdrawForm(
+                initial={"version": motion.version}, auto_id="withdraw-%s"
+            )
         context["resolvable"] = {c.pk for c in view.open_concerns if can_resolve_concern(user, c)}
     if position_form is None:
         # The panel's HTML is the same for everyone with the same permissions on it: cached under
@@ -273,3 +278,12 @@ def motion_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     except flow.Refused as refusal:
         return _refuse(request, motion, str(refusal), 409)
     return _answer(request, motion, "Motion withdrawn; it stays in the record's history.")
+
+
+def body_vary(signoff: dict[str, Any], *values: object) -> tuple[object, ...] | None:
+    """The `body_vary` of a page holding this sign-off panel (base.html's `{% pagebody %}`): the
+    panel's own key and the page's other per-reader `values`, or None when the panel says
+    something to this request only (a notice, an error, a form with its errors)."""
+    if signoff.get("notice") or signoff.get("error") or "fragment" not in signoff:
+        return None
+    return (signoff["fragment"], *values)

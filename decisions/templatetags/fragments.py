@@ -13,9 +13,13 @@ out, so a cached fragment never carries anyone's token.
 
 from __future__ import annotations
 
+import functools
+
 from django import template
+from django.conf import settings
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
+from django.urls import get_script_prefix
 from django.utils.crypto import salted_hmac
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
@@ -25,7 +29,16 @@ from decisions.caching import fragments
 
 def _placeholder() -> str:
     # Derived from the secret key: nobody can type it into a record to have it replaced.
-    return "csrf-placeholder-" + salted_hmac("decisions.fragments.csrf", "placeholder").hexdigest()[:32]
+    return _placeholder_for(settings.SECRET_KEY)
+
+
+@functools.cache
+def _placeholder_for(secret: str) -> str:
+    # Computed once per key, not at every fragment of every page (an HMAC each time).
+    return (
+        "csrf-placeholder-"
+        + salted_hmac("decisions.fragments.csrf", "placeholder", secret=secret).hexdigest()[:32]
+    )
 
 
 PLACEHOLDER = lazy(_placeholder, str)()
@@ -46,9 +59,9 @@ class StateCacheNode(template.Node):
         if not self.csrf:
             return self._render(context)
         token = context.get("csrf_token")
-        with context.push(csrf_token=str(PLACEHOLDER)):
-            html = self._render(context)
         placeholder = str(PLACEHOLDER)
+        with context.push(csrf_token=placeholder):
+            html = self._render(context)
         if placeholder not in html:
             return html
         # This request's own token (str() of the lazy token marks it used, so the cookie is set).
@@ -70,6 +83,66 @@ class StateCacheNode(template.Node):
             value = self.nodelist.render(context)
             fragments.keep(key, value)
         return value
+
+
+class PageBodyNode(StateCacheNode):
+    """The whole content of a page, kept when its view says what in it differs between readers.
+
+    The view puts `body_vary` in the context: every value of the page's context that depends on
+    who is reading (permissions, the reader's id where a fragment inside is keyed by it), never
+    data (that is the state's). Without it, or with None (a form handed back with its errors, a
+    notice), the content is rendered for this request. Messages and the account links are
+    outside the content block, the CSRF token is put in on the way out (`csrf`).
+    """
+
+    def render(self, context: Context) -> str:
+        if context.get("body_vary") is None:
+            return self.nodelist.render(context)
+        return super().render(context)
+
+
+@register.tag
+def pagebody(parser: Parser, token: Token) -> PageBodyNode:
+    """`{% pagebody %}{% block content %}{% endblock %}{% endpagebody %}` (base.html only)."""
+    nodelist = parser.parse(("endpagebody",))
+    parser.delete_first_token()
+    return PageBodyNode(
+        nodelist,
+        parser.compile_filter('"page-body"'),
+        [parser.compile_filter("request.get_full_path"), parser.compile_filter("body_vary")],
+        csrf=True,
+    )
+
+
+class ShellCacheNode(template.Node):
+    """Kept in this process for as long as its compiled template: parts of the shell that show no
+    data at all (links, static files), so no state, key or store is needed to know they hold."""
+
+    # Never holds a {% block %}: `{% extends %}` need not walk it looking for one at every render.
+    child_nodelists = ()
+
+    def __init__(self, nodelist: NodeList, vary: list[FilterExpression]) -> None:
+        self.nodelist = nodelist
+        self.vary = vary
+        # Recompiled templates (a change in development) are new nodes, with nothing kept.
+        self.kept: dict[tuple[object, ...], str] = {}
+
+    def render(self, context: Context) -> str:
+        # Where the site is mounted and its static files are served from change every link in it.
+        key = (get_script_prefix(), settings.STATIC_URL, *(v.resolve(context) for v in self.vary))
+        html = self.kept.get(key)
+        if html is None:
+            html = self.kept[key] = self.nodelist.render(context)
+        return html
+
+
+@register.tag
+def shellcache(parser: Parser, token: Token) -> ShellCacheNode:
+    """`{% shellcache vary... %}...{% endshellcache %}`: no data, no form and nothing per person
+    inside, and only values from a small set after it (the section of the site)."""
+    nodelist = parser.parse(("endshellcache",))
+    parser.delete_first_token()
+    return ShellCacheNode(nodelist, [parser.compile_filter(b) for b in token.split_contents()[1:]])
 
 
 @register.tag
