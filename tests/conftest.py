@@ -29,6 +29,17 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _fresh_data_state_window():
+    """Each test starts with no data state kept by this process (datastate.recent): one test's
+    state, or a state a test faked, must not key another's pages."""
+    from decisions.caching import datastate
+
+    datastate.forget_recent()
+    yield
+    datastate.forget_recent()
+
+
 @pytest.fixture
 def count_queries(client) -> Callable[[str], int]:
     """GET a URL and return how many SQL queries the page ran (after a 200)."""

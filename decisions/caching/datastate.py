@@ -87,8 +87,8 @@ _forgotten = 0  # how many times a write made this process forget it
 def recent(max_age: float, using: str = DEFAULT_DB_ALIAS) -> str | None:
     """current(), read at most once per `max_age` seconds by this process (see above)."""
     global _recent
-    if max_age <= 0 or using != DEFAULT_DB_ALIAS:
-        return current(using)
+    if max_age <= 0 or using != DEFAULT_DB_ALIAS or connections[using].in_atomic_block:
+        return current(using)  # inside a transaction: None, as its writes are not in the state
     now, kept = monotonic(), _recent
     if kept is not None and now - kept[0] < max_age:
         return kept[1]
