@@ -86,8 +86,13 @@ def _stop_at_once(monkeypatch) -> None:
     def too_slow(self):
         raise search.SearchTooSlow()
 
+    def too_slow_page(self, offset, limit):
+        raise search.SearchTooSlow()
+
     monkeypatch.setattr(SQLiteBackend, "count", too_slow)
     monkeypatch.setattr(PostgresBackend, "count", too_slow)
+    # PostgreSQL counts while it ranks the page: one statement, stopped the same way.
+    monkeypatch.setattr(PostgresBackend, "hits_and_count", too_slow_page)
 
 
 def test_a_search_stopped_for_time_asks_to_narrow_the_query_on_a_page_never_cached(client, monkeypatch):

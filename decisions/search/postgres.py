@@ -104,6 +104,73 @@ class PostgresBackend(Backend):
                 raise SearchTooSlow() from error
             raise
 
+    def hits_and_count(self, offset: int, limit: int) -> tuple[list[SearchHit], int]:
+        with self._index_scans():
+            return self._hits_and_count(offset, limit)
+
+    def _hits_and_count(self, offset: int, limit: int) -> tuple[list[SearchHit], int]:
+        """One statement: every match is read once (from the GIN index's bitmap) and ranked, kept
+        as (id, date, rank) to be counted and to give the page; then only the page's rows are
+        read again, for their excerpts. Counting apart read every matching row a second time."""
+        parsed = self.results.parsed
+        where, where_params = "", []
+        if len(self.results.kinds) < len(KINDS):
+            where = f" AND e.kind IN ({', '.join(['%s'] * len(self.results.kinds))})"
+            where_params = list(self.results.kinds)
+        starts = prefixes(parsed)
+        marks = f"StartSel=''{MARK_START}'', StopSel=''{MARK_END}''"
+
+        def window(column: str) -> tuple[str, list[str]]:
+            """SQL for the column from a little before the first word starting like a query word."""
+            if not starts:
+                return f"substring(e.{column}, 1, {EXCERPT_CHARS})", []
+            found = ", ".join([f"nullif(strpos(lower(e.{column}), %s), 0)"] * len(starts))
+            start = f"greatest(coalesce(least({found}), 1) - {EXCERPT_BEFORE}, 1)"
+            return f"substring(e.{column}, {start}, {EXCERPT_CHARS})", starts
+
+        summary, summary_params = window("summary")
+        body, body_params = window("body")
+        sql = f"""
+            WITH matched AS MATERIALIZED (
+                SELECT e.id, e.date, ts_rank(e.rank_vector, ranked.query) AS rank
+                FROM decisions_searchentry e,
+                     websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) ranked(query)
+                WHERE e.vector @@ websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s){where}
+            ), page AS (
+                SELECT id, rank FROM matched ORDER BY rank DESC, date DESC NULLS LAST, id
+                LIMIT %s OFFSET %s
+            )
+            SELECT total.n, e.kind, e.title,
+                   ts_headline('{PG_CONFIG}'::regconfig, e.title, ranked.query,
+                               '{marks}, HighlightAll=true'),
+                   e.url,
+                   ts_headline('{PG_CONFIG}'::regconfig, {summary}, ranked.query,
+                               '{marks}, MaxWords=30, MinWords=15'),
+                   ts_headline('{PG_CONFIG}'::regconfig, {body}, ranked.query,
+                               '{marks}, MaxWords=30, MinWords=15'),
+                   page.rank, e.date
+            FROM (SELECT count(*) AS n FROM matched) total
+            CROSS JOIN websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) ranked(query)
+            LEFT JOIN (page JOIN decisions_searchentry e ON e.id = page.id) ON true
+            ORDER BY page.rank DESC, e.date DESC NULLS LAST, e.id
+        """
+        wanted = parsed.wanted().websearch()
+        params = [
+            wanted, parsed.websearch(), *where_params, limit, offset,
+            *summary_params, *body_params, wanted,
+        ]  # fmt: skip
+        with connections[self.results.using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        hits = [
+            SearchHit(
+                kind, title, marked(title_marked), url, marked(best_snippet(summary, body)), float(rank), date
+            )
+            for _, kind, title, title_marked, url, summary, body, rank, date in rows
+            if kind is not None
+        ]
+        return hits, rows[0][0] if rows else 0
+
     def _window(self, column: str) -> Any:
         """The column from a little before the first word that starts like a query word (a stem)."""
         starts = prefixes(self.results.parsed)
