@@ -1,9 +1,13 @@
 """`make bench`: seed a throwaway database, then time the main pages in-process next to a floor.
 
-    python -m bench.run [--scale default|small|tiny] [--runs N] [--warmup N] [--json] [--keep]
+    python -m bench.run [--scale default|small|tiny|large] [--runs N] [--warmup N] [--json] [--keep]
+                        [--reuse DATABASE_URL]
 
 The database is a temporary SQLite file, or, when DATABASE_URL names a PostgreSQL server, a new
 database `<name>_bench_<pid>` on that server; either is removed at the end (unless --keep).
+`--reuse` times the pages again on a database an earlier `--keep` run seeded at the same scale
+(seeding SCALE=large takes minutes), left as it is afterwards; its query counts are taken on the
+data as it stands, early records and late ones.
 Records are seeded in two steps, a few first and then the full scale, and every page's queries
 are counted after each step (on a cold and on a warm cache, and on two different records of each
 kind): the counts must not change with the data. The human table goes to stderr, the JSON
@@ -14,7 +18,9 @@ reported, not enforced.
 Each page is timed twice: as a visitor gets it (`median_ms`: after the first request, the whole
 page comes from rfcs_site.pagecache) and built for every request (`built_ms`: the page cache off,
 the fragment caches of decisions.caching still on), which is what a signed-in person or the
-first visitor after an edit waits for. Targets are judged on the first.
+first visitor after an edit waits for; a search page built has its kept results emptied too
+(every request ranks again, as the first search after a write does). Targets are judged on the
+first.
 """
 
 from __future__ import annotations
@@ -366,12 +372,23 @@ def read(response: Any) -> bytes:
     return response.content
 
 
-def median_ms(client: Any, url: str, runs: int, warmup: int) -> float:
+def median_ms(client: Any, url: str, runs: int, warmup: int, *, fresh: bool = False) -> float:
+    """The median time of a request; with `fresh`, each one after the caches are emptied (as
+    after a write, which renews the data state that cached results are kept under)."""
+    from django.core.cache import caches
+
+    def empty() -> None:
+        if fresh:
+            for store in caches.all():
+                store.clear()
+
     for _ in range(warmup):
+        empty()
         read(client.get(url))
     gc.collect()
     samples = []
     for _ in range(runs):
+        empty()
         started = time.perf_counter()
         read(client.get(url))
         samples.append(time.perf_counter() - started)
@@ -390,9 +407,17 @@ def matches(query: str) -> dict[str, int]:
 
 
 def run(
-    scale_name: str, runs: int, warmup: int, reporter: Reporter, only: set[str] | None = None
+    scale_name: str,
+    runs: int,
+    warmup: int,
+    reporter: Reporter,
+    only: set[str] | None = None,
+    *,
+    seed: bool = True,
 ) -> dict[str, Any]:
-    """Seed, count, time (the pages in `only`, else all); return the result as the JSON structure."""
+    """Seed (unless `seed` is off: a database seeded before), count, time (the pages in `only`, else
+    all); return the result as the JSON structure."""
+    from django.db import connection
     from django.test import Client, override_settings
 
     client, signed_in = Client(), Client()
@@ -408,7 +433,10 @@ def run(
                 count_queries(signed_in if name in SIGNED_IN else client, url)
             )
 
-    prepared = migrate_and_seed(scale_name, reporter, between=count_all)
+    if seed:
+        prepared = migrate_and_seed(scale_name, reporter, between=count_all)
+    else:
+        prepared = Prepared(connection.vendor, scale_name)
     count_all("base")  # the same records again, now among many
     count_all("full")  # and records seeded in the second step
     urls = page_urls("full", scale_name)
@@ -431,12 +459,18 @@ def run(
         ms = median_ms(who, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
         # The same page built for each request (no whole-page cache; fragment caches still on):
         # what a signed-in person, or the first visitor after an edit, waits for.
+        # A search is built as the first one after a write: its kept results are gone too.
+        fresh = name in SEARCHES or name == "api_search"
         with override_settings(PAGE_CACHE_SECONDS=0):
-            built = median_ms(who, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
+            built = median_ms(
+                who, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup, fresh=fresh
+            )
         # And as a signed-in person who may write (a session, a user, edit buttons and forms):
         # the people issue 19 is about, as a multiple of their own floor. The goal is judged on
         # the larger of the two ratios.
-        signed = median_ms(signed_in, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
+        signed = median_ms(
+            signed_in, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup, fresh=fresh
+        )
         cold = [c for c, _ in counted[name]]
         warm = [w for _, w in counted[name]]
         pages[name] = {
@@ -561,6 +595,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="no table or progress: only the JSON line")
     parser.add_argument("--keep", action="store_true", help="keep the database and print its URL")
     parser.add_argument(
+        "--reuse",
+        metavar="DATABASE_URL",
+        help="time the pages on this database, seeded at --scale by an earlier --keep run, and keep it",
+    )
+    parser.add_argument(
         "--enforce", action="store_true", help="exit 1 when a built page misses its goal by over 25%%"
     )
     parser.add_argument(
@@ -569,12 +608,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     only = {name.strip() for name in args.only.split(",") if name.strip()} or None
     reporter = Reporter(quiet=args.json)
-    with throwaway_database(args.keep, say=reporter.say) as (url, _vendor):
+    database = (
+        contextlib.nullcontext((args.reuse, ""))
+        if args.reuse
+        else throwaway_database(args.keep, say=reporter.say)
+    )
+    with database as (url, _vendor):
         setup_django(url)
         from django.db import connections
 
         try:
-            result = run(args.scale, max(1, args.runs), max(0, args.warmup), reporter, only)
+            result = run(
+                args.scale, max(1, args.runs), max(0, args.warmup), reporter, only, seed=not args.reuse
+            )
         finally:
             connections.close_all()
     problems = failures(result, enforce=args.enforce)

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
@@ -30,20 +35,40 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def bench() -> tuple[int, dict]:
+def run_bench(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--scale", "tiny", "--runs", "2", "--warmup", "1", "--json"],
+    return subprocess.run(
+        [sys.executable, "-m", "bench.run", "--scale", "tiny", "--runs", "2", "--warmup", "1", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+@pytest.fixture(scope="module")
+def kept() -> Iterator[tuple[int, dict, str]]:
+    """A run of the bench whose database is kept (its URL), for a second run to reuse."""
+    done = run_bench("--keep")
     assert done.stdout.strip(), done.stderr
-    return done.returncode, json.loads(done.stdout.strip().splitlines()[-1])
+    url = re.search(r"kept the database: DATABASE_URL=(\S+)", done.stderr)[1]
+    yield done.returncode, json.loads(done.stdout.strip().splitlines()[-1]), url
+    if url.startswith("sqlite:"):
+        shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
+    else:
+        import psycopg
+
+        name = urlsplit(url).path.lstrip("/")
+        with psycopg.connect(url.replace(f"/{name}", "/postgres"), autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="module")
+def bench(kept) -> tuple[int, dict]:
+    status, result, _ = kept
+    return status, result
 
 
 def test_the_bench_reports_every_page_next_to_the_floor(bench):
@@ -75,3 +100,20 @@ def test_every_page_stays_within_ten_queries_whatever_the_data_size(bench):
 
 def test_the_floor_page_exists_only_in_the_benchmark(client, db):
     assert client.get("/bench/floor/").status_code == 404
+
+
+def test_a_kept_database_is_timed_again_without_seeding_and_each_search_ranks_again(kept):
+    _, seeded, url = kept
+    done = run_bench("--reuse", url, "--only", "search_rare,search_common", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(result["pages"]) == {"search_rare", "search_common"}
+    assert result["seconds"] == {}  # nothing seeded
+    for name, page in result["pages"].items():
+        # The same data: the same matches and queries as the run that seeded it.
+        assert page["matches"] == seeded["pages"][name]["matches"]
+        assert page["queries"] == seeded["pages"][name]["queries"]
+        assert page["constant"] is True
+        # Built, a search runs its queries again (its kept results emptied, as after a write):
+        # it costs more than the same page served whole.
+        assert page["built_ms"] > page["median_ms"]

@@ -86,8 +86,13 @@ def _stop_at_once(monkeypatch) -> None:
     def too_slow(self):
         raise search.SearchTooSlow()
 
+    def too_slow_page(self, offset, limit):
+        raise search.SearchTooSlow()
+
     monkeypatch.setattr(SQLiteBackend, "count", too_slow)
     monkeypatch.setattr(PostgresBackend, "count", too_slow)
+    # PostgreSQL counts while it ranks the page: one statement, stopped the same way.
+    monkeypatch.setattr(PostgresBackend, "hits_and_count", too_slow_page)
 
 
 def test_a_search_stopped_for_time_asks_to_narrow_the_query_on_a_page_never_cached(client, monkeypatch):
@@ -138,3 +143,32 @@ def test_postgresql_stops_a_search_statement_past_its_time_budget(monkeypatch):
 def test_excerpts_of_text_beyond_ascii_mark_the_words_that_start_like_the_query(window, starts, expected):
     excerpt = excerpts.excerpt(window, starts, clipped_start=False, clipped_end=False)
     assert excerpt.replace(excerpts.MARK_START, "[").replace(excerpts.MARK_END, "]") == expected
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        "alpha beta gamma " * 5 + "needle " + "delta epsilon " * 40,
+        "needle " + "filler " * 100 + "needle end",
+        "filler " * 120 + "needles and needle",
+        "cut-off start " + "word " * 30 + "needle " + "tail " * 2 + "trunc",
+        "no match here at all " * 20,
+    ],
+)
+@pytest.mark.parametrize("clipped", [False, True])
+def test_an_excerpt_read_up_to_its_last_match_is_the_one_read_from_the_whole_window(
+    monkeypatch, window, clipped
+):
+    # Only the words up to the last match (and a run after it) are read; without the folded
+    # search every word is, and the excerpt must be the same.
+    fast = excerpts.excerpt(window, ["needl"], clipped_start=clipped, clipped_end=clipped)
+    monkeypatch.setattr(excerpts, "_folded_in_place", lambda window: None)
+    assert excerpts.excerpt(window, ["needl"], clipped_start=clipped, clipped_end=clipped) == fast
+
+
+def test_the_excerpt_window_of_a_text_whose_lowering_grows_still_starts_at_the_match():
+    # İ lowers to two characters; positions are then found in the text lowered letter for letter.
+    text = "İ" * 3000 + " the needle is here."
+    marked = excerpts.excerpt_of(text, ["needl"])
+    assert marked.startswith("…") and "needle" in marked
+    assert excerpts.MARK_START + "needle" + excerpts.MARK_END in marked

@@ -69,14 +69,29 @@ def test_the_first_pages_are_the_top_of_the_full_ranking(seeded):
         assert [hit.url for hit in first] == ranking[:PER_PAGE], query
         assert [hit.url for hit in second] == ranking[PER_PAGE : 2 * PER_PAGE], query
         assert [hit.rank for hit in first] == sorted((hit.rank for hit in first), reverse=True), query
+        # Told the page it will be asked for (the search page, the API), PostgreSQL ranks it and
+        # counts in one statement: the same page, the same count.
+        expected = search.Results(query, expect=(PER_PAGE, PER_PAGE))
+        assert expected.count() == len(ranking), query
+        assert [hit.url for hit in expected[PER_PAGE : 2 * PER_PAGE]] == ranking[PER_PAGE : 2 * PER_PAGE], (
+            query
+        )
+        page = search.search(query, limit=PER_PAGE, offset=PER_PAGE)
+        assert (page.total, [hit.url for hit in page.hits]) == (
+            len(ranking),
+            ranking[PER_PAGE : 2 * PER_PAGE],
+        )
 
 
-def test_the_search_page_shows_the_top_of_the_full_ranking_in_order(seeded, client):
+@pytest.mark.parametrize("page", [1, 2])
+def test_the_search_page_shows_the_top_of_the_full_ranking_in_order(seeded, client, page):
     ranking = full_ranking("wasmtime")
-    html = client.get("/search/", {"q": "wasmtime"}).content.decode()
+    html = client.get("/search/", {"q": "wasmtime", "page": page}).content.decode()
+    expected = ranking[(page - 1) * PER_PAGE : page * PER_PAGE]
     shown = [url for url in ranking if f'href="{url}"' in html]
-    assert shown == ranking[:PER_PAGE]
-    positions = [html.index(f'<a href="{url}">') for url in ranking[:PER_PAGE]]
+    assert shown == expected
+    positions = [html.index(f'<a href="{url}">') for url in expected]
     assert positions == sorted(positions)
+    assert f"{len(ranking):,} results for" in html or f"{len(ranking)} results for" in html
     assert f"{len(ranking)} results" in html
     assert SearchEntry.objects.count() > len(ranking)  # the word is common, not everywhere

@@ -93,33 +93,63 @@ def _starts_pattern(starts: tuple[str, ...]) -> re.Pattern:
 _PUNCTUATION = re.compile(r"[^\w\s]*")
 
 
+def excerpt_of(text: str, starts: list[str]) -> str:
+    """The excerpt of a whole text: from its window (a little before the first place a query word
+    starts, at most EXCERPT_CHARS long), so linear in the text whatever it repeats."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # İ lowers to two characters: lower the ASCII letters only
+        lowered = text.translate(_ASCII_LOWER)
+    found = [at for at in (lowered.find(start) for start in starts) if at >= 0]
+    begin = max(0, min(found) - EXCERPT_BEFORE) if found else 0
+    window = text[begin : begin + EXCERPT_CHARS]
+    return excerpt(window, starts, clipped_start=begin > 0, clipped_end=begin + EXCERPT_CHARS < len(text))
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _words_until(window: str, position: int) -> tuple[list[re.Match], bool]:
+    """The words of the window up to `position` and enough after it for any run that holds a word
+    there (an excerpt only needs those), and whether they are all of the window's words."""
+    words: list[re.Match] = []
+    after = 0
+    for word in _WORD.finditer(window):
+        words.append(word)
+        if word.start() > position:
+            after += 1
+            if after > SNIPPET_TOKENS + 2:
+                return words, False
+    return words, True
+
+
 def excerpt(window: str, starts: list[str], *, clipped_start: bool, clipped_end: bool) -> str:
     """SNIPPET_TOKENS words of a window with the most words starting like a query word, marked.
 
     Linear in the window (which is at most EXCERPT_CHARS), whatever it repeats.
     """
-    words = list(_WORD.finditer(window))
-    # A window cut out of a longer text may begin or end inside a word.
-    if clipped_start and words and words[0].start() == 0:
-        words = words[1:]
-    if clipped_end and words and words[-1].end() == len(window):
-        words = words[:-1]
-    if not words:
-        return ""
     wanted_starts = tuple(starts)
     folded = _folded_in_place(window)
+    found_at: list[int] = []
     if folded is not None:
         # The window folded character for character keeps every position: one search of it
         # finds the words that start like a query word (a start with a character that is not a
         # letter or digit never fits inside a word).
         fitting = sorted((start for start in wanted_starts if _WORD.fullmatch(start)), key=len)
-        hits = []
         if fitting:
-            pattern = _starts_pattern(tuple(fitting))
-            found_at = [found.start() for found in pattern.finditer(folded)]
-            if found_at:
-                at = {word.start(): i for i, word in enumerate(words)}
-                hits = [at[position] for position in found_at if position in at]
+            found_at = [found.start() for found in _starts_pattern(tuple(fitting)).finditer(folded)]
+        words, whole = _words_until(window, found_at[-1] if found_at else -1)
+    else:
+        words, whole = list(_WORD.finditer(window)), True
+    # A window cut out of a longer text may begin or end inside a word.
+    if clipped_start and words and words[0].start() == 0:
+        words = words[1:]
+    if whole and clipped_end and words and words[-1].end() == len(window):
+        words = words[:-1]
+    if not words:
+        return ""
+    if folded is not None:
+        at = {word.start(): i for i, word in enumerate(words)}
+        hits = [at[position] for position in found_at if position in at]
     else:
         hits = [i for i, word in enumerate(words) if fold(word[0]).startswith(wanted_starts)]
     first = 0

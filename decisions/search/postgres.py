@@ -1,4 +1,4 @@
-"""Search on PostgreSQL: a GIN-matched tsvector ranked by ts_rank, excerpts by ts_headline.
+"""Search on PostgreSQL: a GIN-matched tsvector ranked by ts_rank, excerpts cut in Python.
 
 Migration 0004 adds the generated `vector` column and its GIN index, migration 0008 the small
 `rank_vector` ranked by; neither is a model field, since SQLite has neither.
@@ -10,21 +10,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import OperationalError, connections, transaction
-from django.db.models import F, QuerySet, TextField, Value
+from django.db.models import QuerySet
 from django.db.models.expressions import Col, Expression
-from django.db.models.functions import Coalesce, Greatest, Least, Lower, NullIf, StrIndex, Substr
 
 from decisions.search import backend
 from decisions.search.backend import Backend, SearchHit, SearchTooSlow
 from decisions.search.documents import KINDS
 from decisions.search.excerpts import (
-    EXCERPT_BEFORE,
-    EXCERPT_CHARS,
     MARK_END,
     MARK_START,
     best_snippet,
+    excerpt_of,
     marked,
     prefixes,
 )
@@ -58,8 +56,8 @@ class PostgresBackend(Backend):
     """Ranks with ts_rank over the GIN-matched rows, then excerpts the rows of the page only.
 
     ts_headline parses the text it is given again, about 5 ms per 20 KB, and far more on a
-    repeated phrase, so it gets a window of the summary and of the body (EXCERPT_CHARS) around
-    the first place a query word starts, never the whole text.
+    repeated phrase, so it marks only the short title; the summary and body excerpts come from
+    a window of each (decisions.search.excerpts), never the whole text.
     """
 
     @staticmethod
@@ -67,9 +65,7 @@ class PostgresBackend(Backend):
         return SearchQuery(parsed.websearch(), search_type="websearch", config=PG_CONFIG)
 
     def _entries(self) -> QuerySet:
-        return SearchEntry.objects.using(self.results.using).alias(
-            vector=_VectorColumn(), rank_vector=_VectorColumn("rank_vector")
-        )
+        return SearchEntry.objects.using(self.results.using).alias(vector=_VectorColumn())
 
     def _matches(self) -> QuerySet:
         entries = self._entries().filter(vector=self._query(self.results.parsed))
@@ -104,44 +100,65 @@ class PostgresBackend(Backend):
                 raise SearchTooSlow() from error
             raise
 
-    def _window(self, column: str) -> Any:
-        """The column from a little before the first word that starts like a query word (a stem)."""
-        starts = prefixes(self.results.parsed)
-        start: Any = Value(1)
-        if starts:
-            found = [NullIf(StrIndex(Lower(column), Value(prefix)), Value(0)) for prefix in starts]
-            first = Least(*found) if len(found) > 1 else found[0]
-            start = Greatest(Coalesce(first, Value(1)) - Value(EXCERPT_BEFORE), Value(1))
-        return Substr(column, start, EXCERPT_CHARS, output_field=TextField())
+    def hits_and_count(self, offset: int, limit: int) -> tuple[list[SearchHit], int]:
+        with self._index_scans():
+            return self._hits_and_count(offset, limit)
+
+    def _hits_and_count(self, offset: int, limit: int) -> tuple[list[SearchHit], int]:
+        """One statement: every match is read once (from the GIN index's bitmap) and ranked, kept
+        as (id, date, rank) to be counted and to give the page; then only the page's rows are
+        read again, for their excerpts. Counting apart read every matching row a second time.
+
+        The title is marked by ts_headline (it is short); the summary and body excerpts are cut
+        in Python from a window of each (excerpt_of), as on SQLite: ts_headline parsed each
+        2,000-character window again, most of a rare phrase's time.
+        """
+        parsed = self.results.parsed
+        where, where_params = "", []
+        if len(self.results.kinds) < len(KINDS):
+            where = f" AND e.kind IN ({', '.join(['%s'] * len(self.results.kinds))})"
+            where_params = list(self.results.kinds)
+        marks = f"StartSel=''{MARK_START}'', StopSel=''{MARK_END}''"
+        sql = f"""
+            WITH matched AS MATERIALIZED (
+                SELECT e.id, e.date, ts_rank(e.rank_vector, ranked.query) AS rank
+                FROM decisions_searchentry e,
+                     websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) ranked(query)
+                WHERE e.vector @@ websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s){where}
+            ), page AS (
+                SELECT id, rank FROM matched ORDER BY rank DESC, date DESC NULLS LAST, id
+                LIMIT %s OFFSET %s
+            )
+            SELECT total.n, e.kind, e.title,
+                   ts_headline('{PG_CONFIG}'::regconfig, e.title, ranked.query,
+                               '{marks}, HighlightAll=true'),
+                   e.url, e.summary, e.body, page.rank, e.date
+            FROM (SELECT count(*) AS n FROM matched) total
+            CROSS JOIN websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) ranked(query)
+            LEFT JOIN (page JOIN decisions_searchentry e ON e.id = page.id) ON true
+            ORDER BY page.rank DESC, e.date DESC NULLS LAST, e.id
+        """
+        wanted = parsed.wanted().websearch()
+        params = [wanted, parsed.websearch(), *where_params, limit, offset, wanted]
+        with connections[self.results.using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        starts = prefixes(parsed)
+        hits = [
+            SearchHit(
+                kind,
+                title,
+                marked(title_marked),
+                url,
+                marked(best_snippet(excerpt_of(summary, starts), excerpt_of(body, starts))),
+                float(rank),
+                date,
+            )
+            for _, kind, title, title_marked, url, summary, body, rank, date in rows
+            if kind is not None
+        ]
+        return hits, rows[0][0] if rows else 0
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
-        with self._index_scans():
-            return self._hits(offset, limit)
-
-    def _hits(self, offset: int, limit: int) -> list[SearchHit]:
-        query = self._query(self.results.parsed.wanted())
-        ranked = ["-rank", F("date").desc(nulls_last=True), "pk"]
-        rank = SearchRank(F("rank_vector"), query)  # small: see migration 0008
-        page = self._matches().annotate(rank=rank).order_by(*ranked).values("pk")[offset : offset + limit]
-        marks = {"config": PG_CONFIG, "start_sel": MARK_START, "stop_sel": MARK_END}
-        excerpt = {"max_words": 30, "min_words": 15, **marks}
-        rows = (
-            self._entries()
-            .filter(pk__in=page)
-            .annotate(
-                rank=rank,
-                title_marked=SearchHeadline("title", query, highlight_all=True, **marks),
-                summary_marked=SearchHeadline(self._window("summary"), query, **excerpt),
-                body_marked=SearchHeadline(self._window("body"), query, **excerpt),
-            )
-            .order_by(*ranked)
-            .values_list(
-                "kind", "title", "title_marked", "url", "summary_marked", "body_marked", "rank", "date"
-            )
-        )
-        return [
-            SearchHit(
-                kind, title, marked(title_marked), url, marked(best_snippet(summary, body)), float(rank), date
-            )
-            for kind, title, title_marked, url, summary, body, rank, date in rows
-        ]
+        # The count comes with the page at little cost (the matches are ranked either way).
+        return self.hits_and_count(offset, limit)[0]

@@ -47,9 +47,20 @@ class SearchPage:
 
 
 class Results:
-    """The hits of one query, counted and sliced lazily: a Paginator over it runs two queries."""
+    """The hits of one query, counted and sliced lazily: a Paginator over it runs two queries.
 
-    def __init__(self, query: str, *, kinds: Collection[str] | None = None, using: str | None = None) -> None:
+    Given the page it will be asked for (`expect`: offset and limit), a backend that counts
+    while it ranks (PostgreSQL) answers the count and that page in one query.
+    """
+
+    def __init__(
+        self,
+        query: str,
+        *,
+        kinds: Collection[str] | None = None,
+        using: str | None = None,
+        expect: tuple[int, int] | None = None,
+    ) -> None:
         unknown = set(kinds or ()) - set(KINDS)
         if unknown:
             raise ValueError(f"unknown kinds {sorted(unknown)}; use some of {list(KINDS)}")
@@ -58,6 +69,16 @@ class Results:
         self.kinds = [kind for kind in KINDS if not kinds or kind in kinds]
         self.using = using or router.db_for_read(SearchEntry)
         self._count: int | None = None
+        self._expect = expect
+        self._pages: dict[tuple[int, int], list[SearchHit]] = {}
+
+    def _both(self, offset: int, limit: int) -> bool:
+        """Count and rank the page at offset in one query, if the backend can; True when done."""
+        found = self._backend.hits_and_count(offset, limit)
+        if found is None:
+            return False
+        self._pages[offset, limit], self._count = found
+        return True
 
     @property
     def _backend(self) -> Backend:
@@ -66,7 +87,10 @@ class Results:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._backend.count() if self.parsed else 0
+            if not self.parsed:
+                self._count = 0
+            elif not (self._expect and self._both(*self._expect)):
+                self._count = self._backend.count()
         return self._count
 
     def __len__(self) -> int:
@@ -78,14 +102,23 @@ class Results:
         start, stop = index.start or 0, index.stop
         if stop is None or not self.parsed or stop <= start:
             return []
-        return self._backend.hits(start, min(stop - start, MAX_LIMIT))
+        limit = min(stop - start, MAX_LIMIT)
+        # A page ranked with the count holds this one when it starts here and is no shorter (a
+        # Paginator asks for the last page only up to the count).
+        for (offset, held), hits in self._pages.items():
+            if offset == start and held >= limit:
+                return hits[:limit]
+        if not (self._count is None and self._both(start, limit)):
+            self._pages[start, limit] = self._backend.hits(start, limit)
+        return self._pages[start, limit]
 
 
 def search(
     query: str, *, kinds: Collection[str] | None = None, limit: int = 20, offset: int = 0
 ) -> SearchPage:
-    """The best `limit` hits after `offset`, with the total, in two queries (none for an empty query)."""
-    results = Results(query, kinds=kinds)
+    """The best `limit` hits after `offset`, with the total, in two queries (one on PostgreSQL,
+    none for an empty query)."""
     limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
+    results = Results(query, kinds=kinds)
     hits = results[offset : offset + limit]
     return SearchPage(results.query, hits, results.count(), limit, offset)

@@ -16,16 +16,7 @@ from django.db import OperationalError, connections
 from decisions.search import backend
 from decisions.search.backend import Backend, SearchHit, SearchTooSlow
 from decisions.search.documents import KINDS
-from decisions.search.excerpts import (
-    EXCERPT_BEFORE,
-    EXCERPT_CHARS,
-    MARK_END,
-    MARK_START,
-    best_snippet,
-    excerpt,
-    marked,
-    prefixes,
-)
+from decisions.search.excerpts import MARK_END, MARK_START, best_snippet, excerpt_of, marked, prefixes
 from decisions.search.models import SearchEntry
 
 FTS_TABLE = "decisions_searchentry_fts"
@@ -82,30 +73,12 @@ class SQLiteBackend(Backend):
             cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", params)
             return cursor.fetchone()[0]
 
-    @staticmethod
-    def _window_start(column: str, prefixes: list[str]) -> tuple[str, list[str]]:
-        """SQL for where the excerpt window of e.<column> starts (1-based), with its parameters.
-
-        lower() folds ASCII only, so positions in the lowered text are positions in the text.
-        """
-        if not prefixes:
-            return "1", []
-        never = "9223372036854775807"
-        found = [f"coalesce(nullif(instr(lower(e.{column}), %s), 0), {never})" for _ in prefixes]
-        first = found[0] if len(found) == 1 else f"min({', '.join(found)})"
-        # No query word in the text: from the start.
-        return f"max(1, ifnull(nullif({first}, {never}), 1) - {EXCERPT_BEFORE})", prefixes
-
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
         where, params = self._where()
         score = f"bm25({FTS_TABLE}, {', '.join(str(weight) for weight in BM25_WEIGHTS)})"
         marks = f"'{MARK_START}', '{MARK_END}'"
-        starts = prefixes(self.results.parsed)
-        summary_at, summary_params = self._window_start("summary", starts)
-        body_at, body_params = self._window_start("body", starts)
         # The title is short (Document.entry cuts it), so FTS5 marks it; excerpts of the summary
-        # and body are cut from a window of each in Python (see EXCERPT_CHARS), one character
-        # longer than shown so that a window cut short is known.
+        # and body are cut in Python from a window of each (excerpt_of).
         # The page is ranked first, alone (its scores kept); then only its rows are read, each
         # found by rowid: matching every row again to pick the page's out of them made FTS5 load
         # the positions of every match for highlight(), several times the ranking's own cost.
@@ -114,33 +87,26 @@ class SQLiteBackend(Backend):
                 SELECT {FTS_TABLE}.rowid, {score} FROM {FTS_TABLE} WHERE {where}
                 ORDER BY 2, 1 LIMIT %s OFFSET %s
             )
-            SELECT e.kind, e.title, highlight({FTS_TABLE}, 0, {marks}), e.url,
-                   {summary_at}, substr(e.summary, {summary_at}, {EXCERPT_CHARS + 1}),
-                   {body_at}, substr(e.body, {body_at}, {EXCERPT_CHARS + 1}),
+            SELECT e.kind, e.title, highlight({FTS_TABLE}, 0, {marks}), e.url, e.summary, e.body,
                    page.score, e.date
             FROM page CROSS JOIN {FTS_TABLE} CROSS JOIN decisions_searchentry e
             WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = page.rid AND e.id = page.rid
             ORDER BY page.score, page.rid
         """
-        window_params = summary_params * 2 + body_params * 2
         using = self.results.using
         with _deadline(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset, *window_params, self.results.parsed.fts5()])
+            cursor.execute(sql, [*params, limit, offset, self.results.parsed.fts5()])
             rows = cursor.fetchall()
-
-        def cut(start: int, window: str) -> str:
-            shown = window[:EXCERPT_CHARS]
-            return excerpt(shown, starts, clipped_start=start > 1, clipped_end=len(window) > EXCERPT_CHARS)
-
+        starts = prefixes(self.results.parsed)
         return [
             SearchHit(
                 kind,
                 title,
                 marked(title_marked),
                 url,
-                marked(best_snippet(cut(summary_at, summary), cut(body_at, body))),
+                marked(best_snippet(excerpt_of(summary, starts), excerpt_of(body, starts))),
                 -score,
                 datetime.date.fromisoformat(date) if isinstance(date, str) else date,
             )
-            for kind, title, title_marked, url, summary_at, summary, body_at, body, score, date in rows
+            for kind, title, title_marked, url, summary, body, score, date in rows
         ]

@@ -34,15 +34,19 @@ IN_A_SENTENCE = {"rfc": "RFCs", "meeting": "meetings", "decision": "decisions", 
 @vary_on_headers("HX-Request")
 @fragments.reads_state
 def search_page(request: HttpRequest) -> HttpResponse:
-    """At most three queries (the data state, the count, the page of hits) whatever the data size;
-    one when these results were built since the last write, and none more for an empty query.
+    """At most three queries (the data state, the count, the page of hits; on PostgreSQL the count
+    and the page in one) whatever the data size; one when these results were built since the
+    last write, and none more for an empty query.
 
     An unknown type is ignored, like an unknown filter on the list pages: the link still works.
     """
     raw = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
     kind = kind if kind in search.KINDS else ""
-    results = search.Results(raw, kinds=[kind] if kind else None)
+    number = request.GET.get("page", "")
+    # The page the Paginator will ask for, so that it is ranked with the count (one query).
+    first = (int(number) - 1) * PER_PAGE if number.isdigit() and 0 < len(number) < 7 and int(number) else 0
+    results = search.Results(raw, kinds=[kind] if kind else None, expect=(first, PER_PAGE))
     params = request.GET.copy()
     params.pop("page", None)
     context: dict[str, Any] = {
