@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Max, Model
 from django.utils.text import slugify
 
@@ -156,25 +156,23 @@ def insert(model: type[Model], objects: Sequence[Model | Row | tuple], *, number
         for offset, obj in enumerate(objects):
             obj.pk = first + offset
         fields = [model._meta.pk, *fields]
-    # The fields whose pre_save() sets the value (auto_now, auto_now_add).
-    stamped = {
-        field
+    # Each field with whether its pre_save() sets the value (auto_now, auto_now_add).
+    plan = [
+        (field, field.attname, getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
         for field in fields
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    }
-
-    def value(obj: Model | Row, field: Any) -> Any:
-        if field in stamped:
-            found = field.pre_save(obj, True)
-        else:
-            found = getattr(obj, field.attname, _MISSING)
-            if found is _MISSING:
-                found = field.get_default()
-        return found if type(found) in _AS_IS else field.get_db_prep_save(found, connection)
-
-    rows = [
-        obj if isinstance(obj, tuple) else tuple(value(obj, field) for field in fields) for obj in objects
     ]
+
+    def row(obj: Model | Row) -> tuple:
+        # A model instance and a Row both keep their values in __dict__, by attribute name.
+        values, prepared = obj.__dict__, []
+        for each, attname, stamped in plan:
+            value = each.pre_save(obj, True) if stamped else values.get(attname, _MISSING)
+            if value is _MISSING:
+                value = each.get_default()
+            prepared.append(value if type(value) in _AS_IS else each.get_db_prep_save(value, connection))
+        return tuple(prepared)
+
+    rows = [obj if isinstance(obj, tuple) else row(obj) for obj in objects]
     if any(len(row) != len(fields) for row in rows):
         raise ValueError(f"a row of {model.__name__} does not have its {len(fields)} values")
     quote = connection.ops.quote_name
@@ -196,25 +194,41 @@ def insert(model: type[Model], objects: Sequence[Model | Row | tuple], *, number
 
 @contextmanager
 def bulk_load(using: str = "default") -> Iterator[None]:
-    """Filling a throwaway database: commits do not wait for the disk, and the data-state triggers
-    (decisions.caching.datastate: one more write per row written) are dropped until the end, when
-    they are made again. Nothing reads the database meanwhile, and a crash loses only the bench."""
+    """Filling a throwaway database: commits do not wait for the disk, foreign keys are not
+    checked row by row (the seeder only writes keys it has just read or made), and the
+    data-state triggers (decisions.caching.datastate: one more write per row written) are
+    dropped until the end, when they are made again. Nothing reads the database meanwhile, and
+    a crash loses only the bench. Call it outside a transaction (SQLite's foreign_keys pragma
+    does nothing inside one)."""
     connection = connections[using]
     datastate.uninstall(using)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             synchronous = cursor.execute("PRAGMA synchronous").fetchone()[0]
             cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA foreign_keys = OFF")
         elif connection.vendor == "postgresql":
             cursor.execute("SET synchronous_commit TO off")
+    # PostgreSQL checks foreign keys with system triggers, which only a superuser may skip
+    # (the replica role); anyone else's bench checks them.
+    replica = connection.vendor == "postgresql"
+    if replica:
+        try:
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = replica")
+        except DatabaseError:
+            replica = False
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute(f"PRAGMA synchronous = {int(synchronous)}")
+                cursor.execute("PRAGMA foreign_keys = ON")
             elif connection.vendor == "postgresql":
                 cursor.execute("RESET synchronous_commit")
+                if replica:
+                    cursor.execute("RESET session_replication_role")
         datastate.install(using)
 
 
