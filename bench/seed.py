@@ -162,7 +162,7 @@ def insert(model: type[Model], objects: Sequence[Model | Row | tuple], *, number
         for field in fields
     ]
 
-    def row(obj: Model | Row) -> tuple:
+    def prepare(obj: Model | Row) -> tuple:
         # A model instance and a Row both keep their values in __dict__, by attribute name.
         values, prepared = obj.__dict__, []
         for each, attname, stamped in plan:
@@ -172,7 +172,7 @@ def insert(model: type[Model], objects: Sequence[Model | Row | tuple], *, number
             prepared.append(value if type(value) in _AS_IS else each.get_db_prep_save(value, connection))
         return tuple(prepared)
 
-    rows = [obj if isinstance(obj, tuple) else row(obj) for obj in objects]
+    rows = [obj if isinstance(obj, tuple) else prepare(obj) for obj in objects]
     if any(len(row) != len(fields) for row in rows):
         raise ValueError(f"a row of {model.__name__} does not have its {len(fields)} values")
     quote = connection.ops.quote_name
