@@ -47,7 +47,7 @@ format: $(VENV)/.dev
 ## bench: seed a throwaway database (SQLite, or a new one on DATABASE_URL's PostgreSQL server) at
 ## SCALE=default|small|tiny|large, time the main pages in-process (RUNS per page; PAGES=name,name for some);
 ## each built page as a visitor and as a signed-in writer (against a floor that reads the session). JSON last.
-## Exits 1 when a page runs more than 10 queries or its count grows with the data.
+## Exits 1 when a page runs more than 10 queries or its count grows with the data. BENCH_ARGS=--seed-only: seed, time each part, stop.
 SCALE ?=
 RUNS ?=
 bench: $(VENV)/.runtime

@@ -1,7 +1,7 @@
 """`make bench`: seed a throwaway database, then time the main pages in-process next to a floor.
 
     python -m bench.run [--scale default|small|tiny|large] [--runs N] [--warmup N] [--json] [--keep]
-                        [--reuse DATABASE_URL]
+                        [--reuse DATABASE_URL] [--seed-only]
 
 The database is a temporary SQLite file, or, when DATABASE_URL names a PostgreSQL server, a new
 database `<name>_bench_<pid>` on that server; either is removed at the end (unless --keep).
@@ -209,7 +209,20 @@ class Prepared:
     # The same steps in this process's CPU time: what a busy machine leaves out of the wall time
     # (all of SQLite's work; on PostgreSQL the server's own work is not in it).
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+    # Each step's parts (grow, motions... search_index), as [wall, cpu] seconds.
+    phases: dict[str, list[float]] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def timed(self, name: str, parts: dict[str, list[float]] | None = None) -> Iterator[None]:
+        """Time the block, into seconds and cpu_seconds (or `parts`, when given) under `name`."""
+        started, cpu = time.monotonic(), time.process_time()
+        yield
+        wall, cpu = round(time.monotonic() - started, 2), round(time.process_time() - cpu, 2)
+        if parts is not None:
+            parts[name] = [wall, cpu]
+        else:
+            self.seconds[name], self.cpu_seconds[name] = wall, cpu
 
 
 def migrate_and_seed(
@@ -217,11 +230,11 @@ def migrate_and_seed(
 ) -> Prepared:
     """Migrate, seed the base step, call between("base"), then grow to the scale and index again."""
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from bench.drafted import seed_drafted
     from bench.ratings import seed_ratings
-    from bench.seed import SCALES, Seeder, base_of
+    from bench.seed import SCALES, Seeder, base_of, bulk_load
     from bench.signoff import seed_motions
     from decisions.records.export.stored import renew_all
     from decisions.search.index import rebuild_index
@@ -233,25 +246,35 @@ def migrate_and_seed(
     prepared.seconds["migrate"] = round(time.monotonic() - started, 2)
     seeder = Seeder(reporter.progress("seeding"))
     for step in (base_of(scale), scale):
-        started, cpu = time.monotonic(), time.process_time()
-        seeder.grow(step)
-        # bench.signoff: pages with a sign-off panel
-        seeder.counts["motions"] = seed_motions(step.motions_every)
-        seeder.counts["rating_rounds"] = seed_ratings()  # bench.ratings: sheets to compare
-        seeder.counts["drafted_rfcs"] = seed_drafted()  # bench.drafted: RFCs drafted from decisions
-        prepared.seconds[f"seed_{step.name}"] = round(time.monotonic() - started, 2)
-        prepared.cpu_seconds[f"seed_{step.name}"] = round(time.process_time() - cpu, 2)
-        started, cpu = time.monotonic(), time.process_time()
-        rebuild_index(progress=reporter.progress("indexing"))
-        # Each record's stored Markdown file, which the first export would otherwise render.
-        renew_all()
+
+        def part(name: str, step: str = step.name) -> contextlib.AbstractContextManager[None]:
+            return prepared.timed(f"{name}_{step}", prepared.phases)
+
+        with bulk_load():
+            with prepared.timed(f"seed_{step.name}"):
+                with part("grow"):
+                    seeder.grow(step)
+                # The records made through the site's own code, each kind in one transaction
+                # (not one per position or link: the bench's database need not wait for commits).
+                with part("motions"), transaction.atomic():
+                    # bench.signoff: pages with a sign-off panel
+                    seeder.counts["motions"] = seed_motions(step.motions_every)
+                with part("ratings"), transaction.atomic():
+                    seeder.counts["rating_rounds"] = seed_ratings()  # bench.ratings: sheets to compare
+                with part("drafted"), transaction.atomic():
+                    # bench.drafted: RFCs drafted from decisions
+                    seeder.counts["drafted_rfcs"] = seed_drafted()
+            with prepared.timed(f"index_{step.name}"):
+                with part("search_index"):
+                    rebuild_index(progress=reporter.progress("indexing"))
+                with part("markdown_files"):
+                    # Each record's stored Markdown file, which the first export would otherwise render.
+                    renew_all()
         if connection.vendor == "postgresql":
             # What autovacuum does after a bulk load: the planner needs row counts, and GIN
             # indexes (search, RFC titles) merge the entries still in their pending lists.
-            with connection.cursor() as cursor:
+            with prepared.timed(f"vacuum_{step.name}"), connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
-        prepared.seconds[f"index_{step.name}"] = round(time.monotonic() - started, 2)
-        prepared.cpu_seconds[f"index_{step.name}"] = round(time.process_time() - cpu, 2)
         if between and step is not scale:
             between("base")
     prepared.rows = dict(seeder.counts)
@@ -507,6 +530,7 @@ def run(
         "rows": prepared.rows,
         "seconds": prepared.seconds,
         "cpu_seconds": prepared.cpu_seconds,
+        "seed_phases": prepared.phases,
         "cores": os.cpu_count(),
         "load_average": round(load, 2),
     }
@@ -582,7 +606,33 @@ def table(result: dict[str, Any]) -> str:
     lines.append(
         "cpu seconds (this process): " + ", ".join(f"{k} {v}" for k, v in result["cpu_seconds"].items())
     )
+    lines.append(phase_table(result["seed_phases"]))
     return "\n".join(lines)
+
+
+def phase_table(phases: dict[str, list[float]]) -> str:
+    """The parts of seeding, wall and CPU (this process's) seconds each."""
+    return "seeding, wall / cpu seconds: " + ", ".join(
+        f"{name} {wall} / {cpu}" for name, (wall, cpu) in phases.items()
+    )
+
+
+def seed_only(scale_name: str, reporter: Reporter) -> dict[str, Any]:
+    """Migrate and seed, no pages: the seeding's time at a scale, step by step."""
+    started, cpu = time.monotonic(), time.process_time()
+    prepared = migrate_and_seed(scale_name, reporter)
+    return {
+        "scale": scale_name,
+        "database": prepared.vendor,
+        "rows": prepared.rows,
+        "seconds": {**prepared.seconds, "total": round(time.monotonic() - started, 2)},
+        "cpu_seconds": {**prepared.cpu_seconds, "total": round(time.process_time() - cpu, 2)},
+        "seed_phases": prepared.phases,
+        # What the search pages are judged by: a rare phrase and a common word's share.
+        "matches": {query: matches(query) for query in (RARE_PHRASE, COMMON_WORD)},
+        "cores": os.cpu_count(),
+        "load_average": round(os.getloadavg()[0], 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -605,6 +655,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", default=os.environ.get("PAGES", ""), help="time only these pages (comma-separated names)"
     )
+    parser.add_argument(
+        "--seed-only", action="store_true", help="only migrate and seed, and say how long each part took"
+    )
     args = parser.parse_args(argv)
     only = {name.strip() for name in args.only.split(",") if name.strip()} or None
     reporter = Reporter(quiet=args.json)
@@ -618,11 +671,20 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         try:
-            result = run(
-                args.scale, max(1, args.runs), max(0, args.warmup), reporter, only, seed=not args.reuse
-            )
+            if args.seed_only:
+                result = seed_only(args.scale, reporter)
+            else:
+                result = run(
+                    args.scale, max(1, args.runs), max(0, args.warmup), reporter, only, seed=not args.reuse
+                )
         finally:
             connections.close_all()
+    if args.seed_only:
+        reporter.say("seconds: " + ", ".join(f"{k} {v}" for k, v in result["seconds"].items()))
+        reporter.say("cpu seconds: " + ", ".join(f"{k} {v}" for k, v in result["cpu_seconds"].items()))
+        reporter.say(phase_table(result["seed_phases"]))
+        print(json.dumps(result), flush=True)
+        return 0
     problems = failures(result, enforce=args.enforce)
     reporter.say(table(result))
     for problem in problems:

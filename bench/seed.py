@@ -1,6 +1,6 @@
 """Seed a throwaway database at benchmark scale, fast.
 
-Rows go in with bulk_create or insert() (one executemany per table), which skip Model.save(),
+Rows go in with bulk_create or insert() (COPY or one executemany per table), which skip Model.save(),
 so the `*_html` fields are filled here: every distinct Markdown text is rendered once and its
 HTML reused, as save() would have stored it. RFC bodies are real RFCs of real length (the
 Bytecode Alliance corpus in ../shared/ when it is there, else the three copied into
@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Max, Model
 from django.utils.text import slugify
 
 from decisions import markdown
+from decisions.caching import datastate
 from decisions.markdown.short import render_summary
 from decisions.models import (
     RFC,
@@ -112,15 +115,36 @@ def base_of(scale: Scale) -> Scale:
     )
 
 
-def insert(model: type[Model], objects: Sequence[Model | tuple], *, numbered: bool = False) -> None:
+class Row(SimpleNamespace):
+    """A row for insert(): its values by attribute name (`shepherd_id`, not `shepherd`), the
+    fields left out taking their defaults. A fraction of a model instance's cost to make, for
+    the tables of hundreds of thousands of rows at the large scale."""
+
+    @property
+    def pk(self) -> Any:
+        return self.id
+
+    @pk.setter
+    def pk(self, value: Any) -> None:
+        self.id = value
+
+
+_MISSING = object()
+# Values the database drivers take as they are: any other (a date, a list for a JSON field, a
+# choices enum member) is prepared by its field, as bulk_create() would.
+_AS_IS = (str, int, bool, type(None))
+
+
+def insert(model: type[Model], objects: Sequence[Model | Row | tuple], *, numbered: bool = False) -> None:
     """bulk_create() at a fraction of its cost, for the many rows of the large scale.
 
-    Each value is prepared by its field as bulk_create() prepares it (pre_save, then the
-    database form), and the rows go in with one executemany() per table, without the SQL per
-    value that Django's compiler builds (most of the seeding's time at the large scale). A row
-    may also be a tuple of the values of the fields other than the key, in their order (the
-    two ids of a many-to-many row). `numbered` gives the objects their keys first (the next
-    free ones, as the database would: nothing is ever deleted while seeding).
+    Each value is prepared by its field as bulk_create() prepares it (pre_save for the fields
+    that set themselves, then the database form; defaults for what a Row leaves out), and the
+    rows go in without the SQL per value that Django's compiler builds: with COPY on PostgreSQL,
+    one executemany() per table elsewhere. A row may also be a tuple of the values of the fields
+    other than the key, in their order (the two ids of a many-to-many row). `numbered` gives the
+    objects their keys first (the next free ones, as the database would: nothing is ever deleted
+    while seeding).
     """
     if not objects:
         return
@@ -132,26 +156,80 @@ def insert(model: type[Model], objects: Sequence[Model | tuple], *, numbered: bo
         for offset, obj in enumerate(objects):
             obj.pk = first + offset
         fields = [model._meta.pk, *fields]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    rows = [
-        obj
-        if isinstance(obj, tuple)
-        else tuple(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)
-        for obj in objects
+    # Each field with whether its pre_save() sets the value (auto_now, auto_now_add).
+    plan = [
+        (field, field.attname, getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+        for field in fields
     ]
+
+    def prepare(obj: Model | Row) -> tuple:
+        # A model instance and a Row both keep their values in __dict__, by attribute name.
+        values, prepared = obj.__dict__, []
+        for each, attname, stamped in plan:
+            value = each.pre_save(obj, True) if stamped else values.get(attname, _MISSING)
+            if value is _MISSING:
+                value = each.get_default()
+            prepared.append(value if type(value) in _AS_IS else each.get_db_prep_save(value, connection))
+        return tuple(prepared)
+
+    rows = [obj if isinstance(obj, tuple) else prepare(obj) for obj in objects]
     if any(len(row) != len(fields) for row in rows):
         raise ValueError(f"a row of {model.__name__} does not have its {len(fields)} values")
+    quote = connection.ops.quote_name
+    table, columns = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
     # One transaction, as bulk_create() has: in autocommit each row would be one.
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+            for start in range(0, len(rows), 5000):
+                cursor.executemany(sql, rows[start : start + 5000])
         if numbered:
             for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
                 cursor.execute(statement)
+
+
+@contextmanager
+def bulk_load(using: str = "default") -> Iterator[None]:
+    """Filling a throwaway database: commits do not wait for the disk, foreign keys are not
+    checked row by row (the seeder only writes keys it has just read or made), and the
+    data-state triggers (decisions.caching.datastate: one more write per row written) are
+    dropped until the end, when they are made again. Nothing reads the database meanwhile, and
+    a crash loses only the bench. Call it outside a transaction (SQLite's foreign_keys pragma
+    does nothing inside one)."""
+    connection = connections[using]
+    datastate.uninstall(using)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            synchronous = cursor.execute("PRAGMA synchronous").fetchone()[0]
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA foreign_keys = OFF")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit TO off")
+    # PostgreSQL checks foreign keys with system triggers, which only a superuser may skip
+    # (the replica role); anyone else's bench checks them.
+    replica = connection.vendor == "postgresql"
+    if replica:
+        try:
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = replica")
+        except DatabaseError:
+            replica = False
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"PRAGMA synchronous = {int(synchronous)}")
+                cursor.execute("PRAGMA foreign_keys = ON")
+            elif connection.vendor == "postgresql":
+                cursor.execute("RESET synchronous_commit")
+                if replica:
+                    cursor.execute("RESET session_replication_role")
+        datastate.install(using)
 
 
 # Text pools ------------------------------------------------------------------------------------
@@ -408,12 +486,12 @@ class Seeder:
                 title = f"{title} ({codename(index)})"
             supersedes = rng.choice(self.rfc_ids) if self.rfc_ids and rng.random() < 0.03 else None
             rfcs.append(
-                RFC(
+                Row(
                     number=index + 1,
                     title=title,
                     slug=slugify(title)[:100],
                     status=statuses[index % len(statuses)],
-                    shepherd=rng.choice(self.people) if rng.random() < 0.7 else None,
+                    shepherd_id=rng.choice(self.people).pk if rng.random() < 0.7 else None,
                     body=body.text,
                     body_html=body.html,
                     toc=body.toc,
@@ -429,11 +507,9 @@ class Seeder:
         for rfc in rfcs:
             authors += [(rfc.pk, person.pk) for person in self._some(self.people, 1, 3)]
             areas += [(rfc.pk, area.pk) for area in self._some(self.areas, 1, 2)]
-            changes.append(RFCStatusChange(rfc_id=rfc.pk, from_status="", to_status=RFCStatus.DRAFT))
+            changes.append(Row(rfc_id=rfc.pk, from_status="", to_status=RFCStatus.DRAFT))
             if rfc.status != RFCStatus.DRAFT:
-                changes.append(
-                    RFCStatusChange(rfc_id=rfc.pk, from_status=RFCStatus.DRAFT, to_status=rfc.status)
-                )
+                changes.append(Row(rfc_id=rfc.pk, from_status=RFCStatus.DRAFT, to_status=rfc.status))
         insert(RFC.authors.through, authors)
         insert(RFC.areas.through, areas)
         insert(RFCStatusChange, changes)
@@ -457,8 +533,8 @@ class Seeder:
             template = self.templates[index % len(self.templates)]
             date = TODAY - datetime.timedelta(days=7 * (index // len(self.series)) + index % len(self.series))
             meetings.append(
-                Meeting(
-                    series=series,
+                Row(
+                    series_id=series.pk,
                     date=date,
                     title=f"{series.name} {date:%Y-%m-%d}",
                     agenda=template.agenda.text,
@@ -469,12 +545,12 @@ class Seeder:
                 )
             )
             shapes.append(template)
-        meetings = Meeting.objects.bulk_create(meetings)
+        insert(Meeting, meetings, numbered=True)
         topics = []
         for meeting, template in zip(meetings, shapes, strict=True):
             self.meeting_ids.append(meeting.pk)
             topics += [
-                Topic(
+                Row(
                     meeting_id=meeting.pk,
                     order=order,
                     title=title,
@@ -492,10 +568,10 @@ class Seeder:
             self.topics_of[meeting.pk] = [topic.pk for topic in mine]
             for topic, (_, _, _, spoken) in zip(mine, template.topics, strict=True):
                 remarks += [
-                    Remark(
+                    Row(
                         topic_id=topic.pk,
                         order=order,
-                        speaker=self.people[person],
+                        speaker_id=self.people[person].pk,
                         speaker_name=self.people[person].name,
                         text=text.text,
                         text_html=text.html,
@@ -510,8 +586,8 @@ class Seeder:
             for order in range(rng.randint(2, 4)):
                 owner = rng.choice(self.people)
                 items.append(
-                    ActionItem(
-                        owner=owner,
+                    Row(
+                        owner_id=owner.pk,
                         owner_name=owner.name,
                         text=rng.choice(SENTENCES),
                         due_on=meeting.date + datetime.timedelta(days=14),
@@ -523,7 +599,7 @@ class Seeder:
                     )
                 )
             links += [
-                MeetingLink(
+                Row(
                     meeting_id=meeting.pk,
                     url=f"https://example.org/slides/{meeting.pk}/{n}",
                     text=f"Slides {n}",
@@ -566,7 +642,7 @@ class Seeder:
             title = f"How should we {rng.choice(VERBS).lower()} {rng.choice(SUBJECTS)}?"
             decided = status in {DecisionStatus.ACCEPTED, DecisionStatus.REJECTED, DecisionStatus.SUPERSEDED}
             decisions.append(
-                Decision(
+                Row(
                     number=index + 1,
                     title=title,
                     slug=slugify(title)[:100],
@@ -583,21 +659,21 @@ class Seeder:
                     else None,
                 )
             )
-        decisions = Decision.objects.bulk_create(decisions)
+        insert(Decision, decisions, numbered=True)
         options, criteria = [], []
         for decision in decisions:
             for order, name in enumerate(rng.sample(OPTIONS, 6)):
                 summary = rng.choice(texts["option"])
                 why_not = rng.choice(SENTENCES) if order % 3 == 1 else ""
                 options.append(
-                    Option(
+                    Row(
                         decision_id=decision.pk, name=name, summary=summary.text, summary_html=summary.html,
                         why_not=why_not, order=order,
                     )
                 )  # fmt: skip
             for order, name in enumerate(rng.sample(CRITERIA, 8)):
                 criteria.append(
-                    Criterion(
+                    Row(
                         decision_id=decision.pk, name=name, description=rng.choice(SENTENCES),
                         weight=rng.randint(1, 5), order=order,
                     )
@@ -611,7 +687,7 @@ class Seeder:
                 for criterion in criteria[n * 8 : n * 8 + 8]:
                     note = rng.choice(SENTENCES) if rng.random() < 0.15 else ""
                     assessments.append(
-                        Assessment(
+                        Row(
                             option_id=option.pk,
                             criterion_id=criterion.pk,
                             rating=rng.randint(-2, 2),
@@ -621,9 +697,8 @@ class Seeder:
             if decision.decided_on:
                 decision.chosen_option_id = rng.choice(mine).pk
         insert(Assessment, assessments)
-        Decision.objects.bulk_update(
-            [d for d in decisions if d.chosen_option_id], ["chosen_option"], batch_size=200
-        )
+        chosen = [Decision(pk=d.pk, chosen_option_id=d.chosen_option_id) for d in decisions if d.decided_on]
+        Decision.objects.bulk_update(chosen, ["chosen_option"], batch_size=200)
         self._decision_links(decisions)
         self.decision_ids += [decision.pk for decision in decisions]
 
@@ -633,35 +708,29 @@ class Seeder:
         owners, areas, rfcs, discussed, cited, changes, items, pending = [], [], [], [], [], [], [], []
         for decision in decisions:
             owners += [
-                DecisionOwner(
-                    decision_id=decision.pk, person_id=person.pk, role=roles[order % len(roles)], order=order
-                )
+                Row(decision_id=decision.pk, person_id=person.pk, role=roles[order % len(roles)], order=order)
                 for order, person in enumerate(self._some(self.people, 1, 3))
             ]
             areas += [(decision.pk, area.pk) for area in self._some(self.areas, 1, 2)]
             rfcs += [(decision.pk, pk) for pk in self._some(self.rfc_ids, 1, 3)]
             meetings = self._some(self.meeting_ids, 1, 3)
             discussed += [
-                DecisionMeeting(
-                    decision_id=decision.pk, meeting_id=pk, topic_id=rng.choice(self.topics_of[pk])
-                )
+                Row(decision_id=decision.pk, meeting_id=pk, topic_id=rng.choice(self.topics_of[pk]))
                 for pk in meetings
             ]
             cited += [
-                DecisionPrecedent(
-                    decision_id=decision.pk, precedent_id=p.pk, note=rng.choice(SENTENCES), order=order
-                )
+                Row(decision_id=decision.pk, precedent_id=p.pk, note=rng.choice(SENTENCES), order=order)
                 for order, p in enumerate(self._some(self.precedents, 0, 2))
             ]
             changes.append(
-                DecisionStatusChange(
+                Row(
                     decision_id=decision.pk, from_status="", to_status=DecisionStatus.OPEN,
                     changed_on=(decision.decided_on or TODAY) - datetime.timedelta(days=60),
                 )
             )  # fmt: skip
             if decision.status != DecisionStatus.OPEN:
                 changes.append(
-                    DecisionStatusChange(
+                    Row(
                         decision_id=decision.pk, from_status=DecisionStatus.OPEN, to_status=decision.status,
                         changed_on=decision.decided_on or TODAY, note=rng.choice(SENTENCES),
                     )
@@ -669,8 +738,8 @@ class Seeder:
             for order in range(rng.randint(1, 2)):
                 owner = rng.choice(self.people)
                 items.append(
-                    ActionItem(
-                        owner=owner, owner_name=owner.name, text=rng.choice(SENTENCES),
+                    Row(
+                        owner_id=owner.pk, owner_name=owner.name, text=rng.choice(SENTENCES),
                         status=ActionItemStatus.OPEN if order == 0 else ActionItemStatus.DONE,
                         due_on=TODAY + datetime.timedelta(days=order * 10), meeting_id=meetings[0],
                         decision_id=decision.pk,
@@ -678,7 +747,7 @@ class Seeder:
                 )  # fmt: skip
             if decision.number % 20 == 0:
                 pending.append(
-                    PendingReference(
+                    Row(
                         decision_id=decision.pk, kind=ReferenceKind.RFC, key=str(900_000 + decision.number),
                         label=f"RFC {900_000 + decision.number}",
                     )

@@ -246,6 +246,27 @@ def test_migrate_drops_the_trigger_of_a_table_no_longer_watched(monkeypatch):
     assert table not in watched_tables()
 
 
+def raw_delete_moves_the_state() -> bool:
+    before = datastate.current()
+    connection.ensure_connection()
+    raw = connection.connection.cursor()  # as psql would: none of Django's hooks
+    raw.execute(f"DELETE FROM {Topic._meta.db_table}")
+    raw.close()
+    return datastate.current() != before
+
+
+def test_a_bulk_load_drops_the_triggers_and_install_makes_them_again():
+    """bench.seed fills a throwaway database without a state write per row, then restores them."""
+    Topic.objects.create(meeting=make_meeting(), order=1, title="Tail calls")
+    datastate.uninstall()
+    try:
+        assert not raw_delete_moves_the_state()
+    finally:
+        datastate.install()
+    Topic.objects.create(meeting=make_meeting(datetime.date(2024, 3, 2)), order=1, title="Fuel")
+    assert raw_delete_moves_the_state()
+
+
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="SQLite moves the state inside the writing transaction itself (and its in-memory test "

@@ -127,6 +127,29 @@ def install(using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
         _install_postgresql(connection)
 
 
+def uninstall(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Drop the triggers, for a bulk load into a database nobody reads yet (each written row
+    would move the state once more); install() makes them again and moves the state."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{_TRIGGER}%"]
+            )
+            statements = [f"DROP TRIGGER {quote(name)}" for (name,) in cursor.fetchall()]
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s",
+                [f"{_TRIGGER}%"],
+            )
+            statements = [f"DROP TRIGGER {quote(name)} ON {table}" for name, table in cursor.fetchall()]
+        else:
+            statements = []
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @cache
 def _unwatched() -> frozenset[str]:
     """UNWATCHED and the tables of database caches (a cache write changes no page)."""
