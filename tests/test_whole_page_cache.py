@@ -227,12 +227,7 @@ def test_every_table_a_page_can_show_moves_the_state():
     }  # fmt: skip
     assert tables - watched == unshown & tables
     Topic.objects.create(meeting=make_meeting(), order=1, title="Tail calls")
-    before = datastate.current()
-    connection.ensure_connection()
-    raw = connection.connection.cursor()  # as psql would: none of Django's hooks
-    raw.execute(f"DELETE FROM {Topic._meta.db_table}")
-    raw.close()
-    assert datastate.current() != before
+    assert raw_delete_moves_the_state()
 
 
 def test_migrate_drops_the_trigger_of_a_table_no_longer_watched(monkeypatch):
