@@ -29,6 +29,22 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Passwords made by tests are hashed with MD5 (Django's advice for test suites): the
+    production hasher takes a quarter of a second per password by design, and the suite makes
+    hundreds. Stored production-style hashes still verify: PBKDF2 stays in the list."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    )
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_data_state_window():
     """Each test starts with no data state kept by this process (datastate.recent): one test's
