@@ -35,6 +35,7 @@ from django.utils.functional import SimpleLazyObject
 from decisions.caching import datastate
 
 ATTRIBUTE = "_rfcs_data_state"
+DAY = "_rfcs_fragment_day"
 # Keys change with the data, so old fragments are never read again and simply age out.
 FRAGMENT_SECONDS = 24 * 60 * 60
 
@@ -62,7 +63,11 @@ def key(request: HttpRequest, name: str, *vary: object, read: bool = True) -> st
     current = state(request) if read else getattr(request, ATTRIBUTE, None)
     if current is None:
         return None
-    parts = [current, timezone.localdate().isoformat(), name, *map(repr, vary)]
+    day = getattr(request, DAY, None)
+    if day is None:  # once per request: a page keys several fragments
+        day = timezone.localdate().isoformat()
+        setattr(request, DAY, day)
+    parts = [current, day, name, *map(repr, vary)]
     return "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
