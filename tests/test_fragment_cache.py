@@ -114,3 +114,31 @@ def test_a_value_nothing_can_change_is_shared_without_a_copy(rf):
     kept = fragments.cached(rf.get("/"), "fixed", (), lambda: (html, 3, ("a", None)))
     assert fragments.cached(rf.get("/"), "fixed", (), lambda: None) is kept
     assert not fragments.unchangeable((html, ["a list"]))
+
+
+def test_a_value_kept_apart_shares_its_summary_and_gives_each_request_its_own_records(rf):
+    """cached_apart: the summary every request reads is the same object; the records are a copy
+    per request, unpickled only when read, and the request that built them reads those."""
+    person = make_person("Till Schneidereit")
+    built: list[Person] = []
+
+    def build() -> Person:
+        built.append(Person.objects.get(pk=person.pk))
+        return built[-1]
+
+    def summarise(found: Person) -> tuple[str, int]:
+        return (found.name, found.pk)
+
+    summary, first = fragments.cached_apart(rf.get("/"), "apart", (), build, summarise)
+    assert summary == ("Till Schneidereit", person.pk)
+    first.name = "Changed in place"
+    assert built[0].name == "Changed in place"  # the building request reads what it built
+    for near in (True, False):  # this process's copy, then the shared store (another process)
+        if not near:
+            fragments._NEAR.clear()
+        again_summary, again = fragments.cached_apart(rf.get("/"), "apart", (), build, summarise)
+        if near:
+            assert again_summary is summary  # shared, not copied
+        assert again.name == "Till Schneidereit"
+        again.name = "Changed again"
+    assert len(built) == 1  # kept, not built again

@@ -24,16 +24,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from decisions.caching import datastate
 
 ATTRIBUTE = "_rfcs_data_state"
+DAY = "_rfcs_fragment_day"
 # Keys change with the data, so old fragments are never read again and simply age out.
 FRAGMENT_SECONDS = 24 * 60 * 60
 
@@ -61,7 +63,11 @@ def key(request: HttpRequest, name: str, *vary: object, read: bool = True) -> st
     current = state(request) if read else getattr(request, ATTRIBUTE, None)
     if current is None:
         return None
-    parts = [current, timezone.localdate().isoformat(), name, *map(repr, vary)]
+    day = getattr(request, DAY, None)
+    if day is None:  # once per request: a page keys several fragments
+        day = timezone.localdate().isoformat()
+        setattr(request, DAY, day)
+    parts = [current, day, name, *map(repr, vary)]
     return "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -145,6 +151,42 @@ def cached(request: HttpRequest, name: str, vary: tuple[object, ...], build: Cal
         value = build()
         keep(fragment_key, value)
     return value
+
+
+T = TypeVar("T")
+
+
+class Apart(NamedTuple):
+    """A value kept as two parts: a summary of plain values (what every request reads, shared
+    as it is) and the value itself pickled, unpickled only by a request that reads it."""
+
+    summary: Any
+    pickled: bytes
+
+
+def cached_apart(
+    request: HttpRequest,
+    name: str,
+    vary: tuple[object, ...],
+    build: Callable[[], T],
+    summarise: Callable[[T], Any],
+) -> tuple[Any, T]:
+    """(summary, value) of build()'s value, kept under the data state and `vary` like cached().
+
+    The summary must be unchangeable (strings, numbers, dates and tuples of those) to be shared
+    without a copy: a page reads it for every request (its title, who may edit it, the keys of
+    its fragments). The value is a SimpleLazyObject giving this request its own copy, unpickled
+    only when read (to render a fragment that is not cached): a page whose fragments are cached
+    makes no model instance. The request that built it reads the very value it built.
+    """
+    built: dict[str, T] = {}
+
+    def make() -> Apart:
+        value = built["value"] = build()
+        return Apart(summarise(value), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+    kept = cached(request, name, vary, make)
+    return kept.summary, SimpleLazyObject(lambda: built["value"] if built else pickle.loads(kept.pickled))
 
 
 def reads_state(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -11,7 +11,7 @@ editing the same notes, the later save is refused with 409 and their text is sho
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,7 +35,7 @@ from decisions.meetings.forms import (
     filter_choices,
 )
 from decisions.meetings.limits import meeting_size_problem, notes_size_problem
-from decisions.meetings.pages import meeting_page
+from decisions.meetings.pages import MeetingPage, meeting_page
 from decisions.meetings.parsing import MeetingParseError, ParsedMeeting, parse_meeting
 from decisions.meetings.saving import (
     KeptState,
@@ -109,6 +109,24 @@ def _count(rows: QuerySet, link: str) -> Coalesce:
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
+class MeetingSummary(NamedTuple):
+    """What a meeting page reads for every reader (decisions.caching.fragments.cached_apart)."""
+
+    title: str
+    read_only: bool  # held in a repository: no edit on the site
+    awaiting_review: bool
+
+
+def _summary(kept: tuple[MeetingPage | None, str]) -> MeetingSummary | None:
+    page = kept[0]
+    if page is None:
+        return None
+    meeting = page.meeting
+    return MeetingSummary(
+        meeting.title, bool(page.home and page.home.read_only), bool(meeting.awaiting_review)
+    )
+
+
 @require_safe
 @reads_state
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -118,12 +136,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     without a query until the next write; the notes for each set of controls (their forms hold
     the reader's CSRF token, put in per request: `{% statecache ... csrf %}`).
     """
-    page, _ = fragments.cached(request, "meeting-page", (pk,), lambda: meeting_page(pk))
-    if page is None:
+    summary, kept = fragments.cached_apart(request, "meeting-page", (pk,), lambda: meeting_page(pk), _summary)
+    if summary is None:
         raise Http404(f"No meeting {pk}.")
+    # Unpickled only when read: a page whose fragments are cached makes no model instance.
+    page = SimpleLazyObject(lambda: kept[0])
+    meeting = SimpleLazyObject(lambda: page.meeting)
     may_start = can_create_decision(request.user)
     context = {
-        "meeting": page.meeting,
+        "meeting": meeting,
+        "page_title": summary.title,
         # For those who may open a record: each topic with the decision its remarks record or call for.
         "topics": SimpleLazyObject(
             lambda: mark_saved_topics(page.meeting, page.topics) if may_start else page.topics
@@ -133,13 +155,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": SimpleLazyObject(lambda: page.links),
         "rfcs": SimpleLazyObject(lambda: page.rfcs),
         "decisions": SimpleLazyObject(lambda: page.decisions),
-        "home": page.home,
-        "may_link": can_link_decisions_to(request.user, page.meeting),
+        "home": SimpleLazyObject(lambda: page.home),
+        "may_link": can_link_decisions_to(request.user, meeting),
         "can_start_decision": may_start,
-        "may_accept": can_accept_meeting(request.user, page.meeting),
+        "may_accept": summary.awaiting_review and can_accept_meeting(request.user, meeting),
         # Whose action items get status buttons: every one for an editor, else the reader's own.
         "items_key": "all" if held_role(request.user, "action-item.status") else request.user.pk,
-        "can_edit": not (page.home and page.home.read_only) and can_edit_meeting(request.user, page.meeting),
+        "can_edit": not summary.read_only and can_edit_meeting(request.user, meeting),
     }
     # What differs between readers: the controls (the notes fragment's key, and those above it).
     context["body_vary"] = tuple(

@@ -9,7 +9,7 @@ save is a revision (decisions.records.history) that the history page shows with 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,10 +55,11 @@ from decisions.records.export.archive import zip_bytes
 from decisions.records.forms import DecisionFilterForm, DecisionForm, NewDecisionForm
 from decisions.records.pages import DecisionPage, decision_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE, RECORD_CACHE_SECONDS, action_item_order, filtered_list
-from decisions.signoff.pages import Panel, panel
+from decisions.signoff.pages import Outline, Panel, panel
 from decisions.signoff.views import body_vary, bound_cache, panel_context
 from decisions.sources.links import record_home
 from decisions.sources.models import RecordKind
+from decisions.templatetags.shorttext import plain
 
 
 @require_safe
@@ -92,6 +93,26 @@ def _page_and_panel(number: int, now: datetime.datetime) -> tuple[DecisionPage |
     return page, rows_key, signoff
 
 
+class DecisionSummary(NamedTuple):
+    """What a decision page reads for every reader (decisions.caching.fragments.cached_apart)."""
+
+    title: str  # for <title>
+    read_only: bool  # held in a repository: no edit on the site
+    record_key: str  # the fingerprint of the rows the record shows
+    outline: Outline  # of its sign-off panel
+
+
+def _summary(kept: tuple[DecisionPage | None, str, Panel | None]) -> DecisionSummary | None:
+    page, rows_key, signoff = kept
+    if page is None or signoff is None:
+        return None
+    decision = page.decision
+    read_only = bool(page.home and page.home.read_only)
+    return DecisionSummary(
+        f"{decision.code}: {plain(decision.title)}", read_only, rows_key, signoff.outline()
+    )
+
+
 @require_safe
 @reads_state
 def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
@@ -104,18 +125,27 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
     """
     now = timezone.now()
     # The record and its panel under the data state: built again before any write, the page runs
-    # no query for them and makes no model instance.
-    page, rows_key, signoff = fragments.cached(
-        request, "decision-page", (number,), lambda: _page_and_panel(number, now)
+    # no query for them, and makes no model instance while its fragments are cached (a summary
+    # of plain values is all it reads: decisions.caching.fragments.cached_apart).
+    summary, kept = fragments.cached_apart(
+        request, "decision-page", (number,), lambda: _page_and_panel(number, now), _summary
     )
-    if signoff is not None and signoff.ends_soonest is not None and signoff.ends_soonest <= now:
+    if (
+        summary is not None
+        and summary.outline.ends_soonest is not None
+        and summary.outline.ends_soonest <= now
+    ):
         # Kept before its final comment period ended: end it now (panel() writes) and read again.
-        page, rows_key, signoff = _page_and_panel(number, now)
-    if page is None or signoff is None:
+        kept = _page_and_panel(number, now)
+        summary = _summary(kept)
+    if summary is None:
         raise Http404(f"No decision DR-{number:04d}.")
-    decision = page.decision
+    page = SimpleLazyObject(lambda: kept[0])
+    decision = SimpleLazyObject(lambda: page.decision)
+    signoff = SimpleLazyObject(lambda: kept[2])
     context = {
         "decision": decision,
+        "page_title": summary.title,
         "matrix": SimpleLazyObject(lambda: matrix_module.for_decision(decision)),
         "ownerships": SimpleLazyObject(lambda: page.links.ownerships),
         "areas": SimpleLazyObject(lambda: page.links.areas),
@@ -128,21 +158,21 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         ),
         "pending": SimpleLazyObject(lambda: sorted(page.links.pending, key=lambda ref: (ref.kind, ref.key))),
         "action_items": SimpleLazyObject(lambda: sorted(page.links.action_items, key=action_item_order)),
-        "home": page.home,
+        "home": SimpleLazyObject(lambda: page.home),
         "drafted_rfcs": SimpleLazyObject(lambda: drafted_rfcs(page.rows)),
         "can_draft_rfc": can_create_rfc(request.user),
-        "can_edit": not (page.home and page.home.read_only) and can_edit_decision(request.user, decision),
-        "signoff": panel_context(request, signoff),
-        "record_key": rows_key,
+        "can_edit": not summary.read_only and can_edit_decision(request.user, decision),
+        "signoff": panel_context(request, signoff, outline=summary.outline),
+        "record_key": summary.record_key,
         "record_seconds": RECORD_CACHE_SECONDS,
-        "revisit_due": review.is_due(decision, timezone.localdate()),
+        "revisit_due": SimpleLazyObject(lambda: review.is_due(decision, timezone.localdate())),
     }
     # What differs between readers: the keys of the head and sign-off fragments inside.
     context["body_vary"] = body_vary(
         context["signoff"], context["can_edit"], context["can_draft_rfc"], request.user.pk,
         context["signoff"].get("can_position"),
     )  # fmt: skip
-    return bound_cache(render(request, "decisions/decision_detail.html", context), signoff)
+    return bound_cache(render(request, "decisions/decision_detail.html", context), summary.outline)
 
 
 @require_safe

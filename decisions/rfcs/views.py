@@ -7,9 +7,11 @@ Each read-only view states its queries, so page cost stays constant as the data 
 from __future__ import annotations
 
 import datetime
+import pickle
 import re
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,7 +38,7 @@ from decisions.rfcs.forms import RFCEditForm, RFCFilterForm, filter_choices
 from decisions.rfcs.pages import RFCPage, rfc_list_rows, rfc_page
 from decisions.shortcuts import MARKDOWN_CONTENT_TYPE
 from decisions.signoff.flow import advance_due
-from decisions.signoff.pages import Panel, panel
+from decisions.signoff.pages import Outline, Panel, panel
 from decisions.signoff.views import body_vary, bound_cache, panel_context
 from decisions.sources.links import RecordHome, discussion_label, discussion_text
 from decisions.sources.models import RecordKind
@@ -111,20 +113,49 @@ def rfc_alias(request: HttpRequest, alias: str) -> HttpResponse:
 
 
 @dataclass
-class RFCFacts:
-    """What an RFC page needs for each reader besides its cached fragments: the same for everyone,
-    so kept (pickled) under the data state; the lists and the text are only read to render the
-    fragments, when the data changed (decisions.caching.fragments)."""
+class RFCObjects:
+    """The RFC page's records: what its fragments render from, and a signed-in reader's
+    permissions read. Each request unpickles its own copy, and only when something reads one."""
 
     rfc: RFC
     home: RecordHome | None
-    editor_user_ids: set[int]
     drafted: DraftedFrom | None
     signoff: Panel
 
+
+class RFCFacts(NamedTuple):
+    """What every reader of an RFC page needs, kept under the data state: plain values nothing
+    can change, so the cached value is shared by requests without a copy
+    (decisions.caching.fragments), and the records themselves pickled (`objects`), read only to
+    render a fragment or a signed-in reader's permissions."""
+
+    label: str
+    title: str
+    read_only: bool
+    editor_user_ids: frozenset[int]
+    drafted: bool
+    discussion_label: str
+    discussion_text: str
+    outline: Outline
+    objects: bytes
+
+    @classmethod
+    def of(cls, objects: RFCObjects, editor_user_ids: set[int]) -> RFCFacts:
+        rfc = objects.rfc
+        return cls(
+            rfc.label, rfc.title, bool(objects.home and objects.home.read_only), frozenset(editor_user_ids),
+            objects.drafted is not None, discussion_label(rfc.discussion_url),
+            discussion_text(rfc.discussion_url), objects.signoff.outline(),
+            pickle.dumps(objects, pickle.HIGHEST_PROTOCOL),
+        )  # fmt: skip
+
+    def unpickled(self) -> RFCObjects:
+        """This request's own copy of the records."""
+        return pickle.loads(self.objects)
+
     def due(self, now: datetime.datetime) -> bool:
         """A final comment period shown as running has ended: the panel must advance it."""
-        ends = self.signoff.ends_soonest
+        ends = self.outline.ends_soonest
         return ends is not None and ends <= now
 
 
@@ -139,6 +170,7 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
     """
     now = timezone.now()
     loaded: dict[str, RFCPage] = {}
+    built: dict[str, RFCObjects] = {}
 
     def page() -> RFCPage:
         """The page's rows, read at most once per request."""
@@ -159,24 +191,27 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
             current = page()
             signoff.record = current.rfc
         rfc = current.rfc
-        return RFCFacts(
+        objects = RFCObjects(
             rfc=rfc,
             home=current.home,
-            editor_user_ids=current.editor_user_ids,
             drafted=drafted_from(current.rows, rfc, bool(current.home and current.home.read_only)),
             signoff=signoff,
         )
+        built["objects"] = objects  # this request built them: no copy needed
+        return RFCFacts.of(objects, current.editor_user_ids)
 
     known = fragments.cached(request, "rfc-facts", (series, number), facts)
     if known.due(now):
         known = facts()  # advances the motion (a write); cached under the new state next time
-    rfc = known.rfc
+    # The records, unpickled only when read: a page whose fragments are cached, read by a
+    # visitor, never needs them.
+    objects = SimpleLazyObject(lambda: built.get("objects") or known.unpickled())
+    rfc = SimpleLazyObject(lambda: objects.rfc)
     references = SimpleLazyObject(lambda: metadata_references(rfc))
-    can_edit = not (known.home and known.home.read_only) and can_edit_rfc(
-        request.user, rfc, editor_user_ids=known.editor_user_ids
-    )
+    can_edit = not known.read_only and can_edit_rfc(request.user, rfc, editor_user_ids=known.editor_user_ids)
     context = {
         "rfc": rfc,
+        "page_title": f"{known.label}: {known.title}",
         # Only read to render the fragments, when they are not in the cache.
         "body_html": SimpleLazyObject(lambda: RFC.objects.values_list("body_html", flat=True).get(pk=rfc.pk)),
         "authors": SimpleLazyObject(lambda: page().authors),
@@ -190,17 +225,22 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
         ),
         "aliases": SimpleLazyObject(lambda: page().aliases),
         # Held in a repository that is its place of record: "Edit in the repository" instead.
-        "home": known.home,
-        "discussion_label": discussion_label(rfc.discussion_url),
-        "discussion_text": discussion_text(rfc.discussion_url),
+        "home": SimpleLazyObject(lambda: objects.home),
+        "discussion_label": known.discussion_label,
+        "discussion_text": known.discussion_text,
         "can_edit": can_edit,
         # Drafted from a decision: the link, and the block the site could not write, if any.
-        "drafted": known.drafted,
-        "signoff": panel_context(request, known.signoff, editor_user_ids=known.editor_user_ids),
+        "drafted": SimpleLazyObject(lambda: objects.drafted) if known.drafted else None,
+        "signoff": panel_context(
+            request,
+            SimpleLazyObject(lambda: objects.signoff),
+            editor_user_ids=known.editor_user_ids,
+            outline=known.outline,
+        ),
     }
     # What differs between readers: the edit controls and the sign-off panel's own key.
     context["body_vary"] = body_vary(context["signoff"], can_edit)
-    return bound_cache(render(request, "decisions/rfc_detail.html", context), known.signoff)
+    return bound_cache(render(request, "decisions/rfc_detail.html", context), known.outline)
 
 
 def metadata_references(rfc: RFC) -> tuple[dict[str, tuple[str, int]], set[tuple[str, int]]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Case, Value, When
 
@@ -234,6 +234,19 @@ def build(rows: Rows, record: RFC | Decision) -> list[MotionView]:
     return sorted(views.values(), key=lambda v: (v.motion.proposed_at, v.motion.pk), reverse=True)
 
 
+class Outline(NamedTuple):
+    """What a record page needs of its panel for every reader before it renders it: nothing in
+    it can change, so the cached value is shared by requests as it is (decisions.caching.fragments)
+    and a visitor's page never copies the panel's rows (signoff.views.panel_context)."""
+
+    kind: str  # the record's model: "RFC" or "Decision"
+    record_pk: int
+    current_pk: int | None
+    current_open: bool
+    earlier_pks: tuple[int, ...]
+    ends_soonest: datetime.datetime | None
+
+
 @dataclass
 class Panel:
     """What a record page shows: the current motion (open, or the latest) and the earlier ones."""
@@ -254,6 +267,14 @@ class Panel:
     def ends_soonest(self) -> datetime.datetime | None:
         current = self.current
         return current.motion.fcp_ends_at if current and current.motion.state == MotionState.FCP else None
+
+    def outline(self) -> Outline:
+        current = self.current
+        return Outline(
+            type(self.record).__name__, self.record.pk, current.motion.pk if current else None,
+            bool(current and current.motion.is_open), tuple(view.motion.pk for view in self.earlier),
+            self.ends_soonest,
+        )  # fmt: skip
 
 
 def panel(record: RFC | Decision, now: datetime.datetime, rows: Rows | None = None) -> Panel:

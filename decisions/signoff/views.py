@@ -26,58 +26,80 @@ from decisions.caching.fragments import reads_state
 from decisions.models import RFC, Concern, Decision, Motion, PositionKind
 from decisions.people.linking import person_for
 from decisions.permissions import (
+    can_edit_decision,
+    can_edit_rfc,
     can_propose_motion,
     can_resolve_concern,
     can_take_position,
     can_withdraw_motion,
 )
+from decisions.permissions.rules import signed_in
 from decisions.shortcuts import lazy_page
 from decisions.signoff import flow
 from decisions.signoff.forms import MotionFilterForm, PositionForm, ProposeForm, ResolveForm, WithdrawForm
-from decisions.signoff.pages import MotionView, Panel, motion_view, panel
+from decisions.signoff.pages import MotionView, Outline, Panel, motion_view, panel
 
 
 def panel_context(
     request: HttpRequest, the_panel: Panel, view: MotionView | None = None, *,
-    editor_user_ids: set[int] | None = None, position_form: PositionForm | None = None, error: str = "",
+    editor_user_ids: set[int] | frozenset[int] | None = None, position_form: PositionForm | None = None,
+    error: str = "", outline: Outline | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """What templates/decisions/partials/signoff_panel.html needs for one record and reader."""
+    """What templates/decisions/partials/signoff_panel.html needs for one record and reader.
+
+    With the panel's `outline`, `the_panel` may be lazy (a SimpleLazyObject): it is only read for
+    a signed-in reader's permissions and to render the panel, so a visitor's page whose panel is
+    cached never copies its rows."""
     user = request.user
-    view = view or the_panel.current
-    record = the_panel.record
-    may_edit = can_propose_motion(user, record, editor_user_ids=editor_user_ids)
+    reader = signed_in(user)
+    if outline is None:
+        view = view or the_panel.current
+        record = the_panel.record
+        outline = the_panel.outline()._replace(
+            current_pk=view.motion.pk if view else None, current_open=bool(view and view.motion.is_open)
+        )
+    else:
+        view = SimpleLazyObject(lambda: the_panel.current) if outline.current_pk is not None else None
+        record = SimpleLazyObject(lambda: the_panel.record)
+    if outline.kind == "RFC":
+        may_edit = can_edit_rfc(user, record, editor_user_ids=editor_user_ids)
+    else:
+        may_edit = can_edit_decision(user, record)
     person = None  # read (one query) only for a reader who may take a position
     context: dict[str, Any] = {
         "panel": the_panel,
         "view": view,
         "record": record,
-        "can_propose": may_edit and not (view and view.motion.is_open),
+        "can_propose": may_edit and not (view is not None and outline.current_open),
         "propose_url": "",
         "error": error,
     }
     if context["can_propose"]:  # a reverse() only for those shown the button
         context["propose_url"] = propose_url(record)
-    if view is not None and view.motion.is_open:
-        motion = view.motion
-        context["can_withdraw"] = can_withdraw_motion(user, motion, may_edit_record=may_edit)
-        context["can_position"] = can_take_position(user, motion, member_user_ids=view.member_user_ids)
+    if view is not None and outline.current_open:
+        # A visitor may do none of these: the panel's rows are not read to know it.
+        context["can_withdraw"] = reader and can_withdraw_motion(user, view.motion, may_edit_record=may_edit)
+        context["can_position"] = reader and can_take_position(
+            user, view.motion, member_user_ids=view.member_user_ids
+        )
         person = person_for(user) if context["can_position"] else None
         if person is not None:
             context["position_form"] = position_form or PositionForm(
-                initial={"after": view.latest_number(person.pk)}, auto_id=f"position-{motion.pk}-%s"
+                initial={"after": view.latest_number(person.pk)}, auto_id=f"position-{view.motion.pk}-%s"
             )
         if context["can_withdraw"]:  # a form only for those shown it
             context["withdraw_form"] = WithdrawForm(
-                initial={"version": motion.version}, auto_id="withdraw-%s"
+                initial={"version": view.motion.version}, auto_id="withdraw-%s"
             )
-        context["resolvable"] = {c.pk for c in view.open_concerns if can_resolve_concern(user, c)}
+        context["resolvable"] = (
+            {c.pk for c in view.open_concerns if can_resolve_concern(user, c)} if reader else set()
+        )
     if position_form is None:
         # The panel's HTML is the same for everyone with the same permissions on it: cached under
         # the data state and these (signoff_panel.html), each reader's CSRF token put in on the
         # way out. A form handed back with its errors is rendered for this request only.
         context["fragment"] = (
-            type(record).__name__, record.pk, view.motion.pk if view else None,
-            tuple(earlier.motion.pk for earlier in the_panel.earlier),
+            outline.kind, outline.record_pk, outline.current_pk, outline.earlier_pks,
             context["can_propose"], context.get("can_withdraw", False),
             view.latest_number(person.pk) if "position_form" in context and person is not None else None,
             tuple(sorted(context.get("resolvable", ()))),
@@ -93,7 +115,7 @@ def propose_url(record: RFC | Decision) -> str:
     return reverse("decisions:motion-propose-decision", args=[record.number])
 
 
-def bound_cache(response: HttpResponse, the_panel: Panel) -> HttpResponse:
+def bound_cache(response: HttpResponse, the_panel: Panel | Outline) -> HttpResponse:
     """A page showing a running period is cached for visitors at most until the period's end
     (rfcs_site.pagecache reads the header; browsers never see it)."""
     ends = the_panel.ends_soonest
