@@ -52,18 +52,19 @@ FORWARD = [
         -- writes wait for it, so none is made from data a write is changing.
         PERFORM pg_advisory_xact_lock_shared({0x5EA7C4});
         IF TG_OP <> 'INSERT' THEN
-            UPDATE decisions_searchword SET docs = docs - 1
-            WHERE lexeme = ANY (tsvector_to_array(OLD.vector));
+            UPDATE decisions_searchword w SET docs = docs - 1
+            FROM unnest(tsvector_to_array(OLD.vector)) u(lexeme) WHERE w.lexeme = u.lexeme;
             DELETE FROM decisions_searchtop WHERE entry_id = OLD.id;
         END IF;
         IF TG_OP = 'DELETE' THEN
             RETURN NULL;
         END IF;
-        UPDATE decisions_searchword SET docs = docs + 1
-        WHERE lexeme = ANY (tsvector_to_array(NEW.vector));
+        -- Joined, not `= ANY (array)`: a long entry holds thousands of lexemes.
+        UPDATE decisions_searchword w SET docs = docs + 1
+        FROM unnest(tsvector_to_array(NEW.vector)) u(lexeme) WHERE w.lexeme = u.lexeme;
         FOR word IN
-            SELECT w.lexeme FROM decisions_searchword w
-            WHERE w.lexeme = ANY (tsvector_to_array(NEW.vector))
+            SELECT w.lexeme FROM unnest(tsvector_to_array(NEW.vector)) u(lexeme)
+            JOIN decisions_searchword w ON w.lexeme = u.lexeme
         LOOP
             query := ('''' || word || '''')::tsquery;
             score := ts_rank(NEW.rank_vector, query);

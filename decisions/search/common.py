@@ -50,7 +50,8 @@ def one_word(parsed: ParsedQuery, kinds: list[str]) -> str | None:
     if len(kinds) < len(KINDS) or len(parsed.groups) != 1 or len(parsed.groups[0]) != 1:
         return None
     term = parsed.groups[0][0]
-    return None if term.excluded else parsed.websearch()
+    # A quoted phrase is never one lexeme: not worth the database's look.
+    return None if term.excluded or len(term.text.split()) != 1 else parsed.websearch()
 
 
 def keep(using: str, word: str | None, total: int, need: int, listed: bool) -> None:
