@@ -12,12 +12,13 @@ Migration 0028 creates both and the trigger that keeps them true on every write 
 a count moves by one; a written entry joins a list when it ranks before the list's last entry
 (so the list is still the exact top of the ranking, one longer, and is cut back to TOP_HELD),
 and a removed or rewritten entry leaves its lists (each is then the exact top, one shorter).
-A list only used when it holds the whole page asked for; otherwise the matches are ranked.
+A list is only read when it holds the whole page asked for; otherwise the matches are ranked.
 
-The first search of a word found in at least KEEP_FROM entries makes its row and list, from
-the ranking it has just done (once per word, not per write). It waits for the writes under way
-and writes wait for it (an advisory lock the trigger takes shared), so none is made from data
-a write is changing. rebuild_index forgets every word (decisions.search.index).
+The first search of a word found in at least KEEP_FROM entries makes its row and list (once per
+word, not per write): it takes an advisory lock that each write of an entry takes shared, so it
+waits for the writes under way and later writes wait for it, then ranks the matches once more
+(about as long again as the search) and stores the top. rebuild_index forgets every word
+(decisions.search.index), to be kept again by its next search.
 """
 
 from __future__ import annotations
