@@ -21,7 +21,7 @@ from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save
 
-from decisions.search import documents
+from decisions.search import common, documents
 from decisions.search.documents import KINDS, Document, Searchable
 from decisions.search.models import SearchEntry
 from decisions.search.sqlite import FTS_TABLE
@@ -113,7 +113,7 @@ def rebuild_index(
     """
     using = using or router.db_for_write(SearchEntry)
     counts: dict[str, int] = {}
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using), common.rebuilding(using):
         SearchEntry.objects.using(using).all().delete()
         with _bulk_load(using):
             for searchable in documents.searchables():

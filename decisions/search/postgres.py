@@ -15,7 +15,7 @@ from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import Col, Expression
 
-from decisions.search import backend
+from decisions.search import backend, common
 from decisions.search.backend import Backend, SearchHit, SearchTooSlow
 from decisions.search.documents import KINDS
 from decisions.search.excerpts import (
@@ -108,6 +108,7 @@ class PostgresBackend(Backend):
         """One statement: every match is read once (from the GIN index's bitmap) and ranked, kept
         as (id, date, rank) to be counted and to give the page; then only the page's rows are
         read again, for their excerpts. Counting apart read every matching row a second time.
+        A common word kept by decisions.search.common skips the matches: its kept count and list.
 
         The title is marked by ts_headline (it is short); the summary and body excerpts are cut
         in Python from a window of each (excerpt_of), as on SQLite: ts_headline parsed each
@@ -119,30 +120,56 @@ class PostgresBackend(Backend):
             where = f" AND e.kind IN ({', '.join(['%s'] * len(self.results.kinds))})"
             where_params = list(self.results.kinds)
         marks = f"StartSel=''{MARK_START}'', StopSel=''{MARK_END}''"
+        # A common word searched before has its count and best entries kept (decisions.search
+        # .common): when its list holds the whole page, the page is read from it and the
+        # matches are neither counted nor ranked (`matched` stops at its one-time filter).
+        word = common.one_word(parsed, self.results.kinds)
+        need = offset + limit
         sql = f"""
-            WITH matched AS MATERIALIZED (
+            WITH word AS MATERIALIZED (
+                SELECT w.lexeme, w.docs FROM ({common.WORD_SQL}) one
+                JOIN decisions_searchword w ON w.lexeme = one.lexeme WHERE %s
+            ), listed AS MATERIALIZED (
+                SELECT t.entry_id AS id, t.rank, t.date FROM word
+                JOIN decisions_searchtop t ON t.lexeme = word.lexeme
+                ORDER BY t.rank DESC, t.date DESC NULLS LAST, t.entry_id LIMIT %s
+            ), kept AS MATERIALIZED (
+                SELECT count(*) = %s AS whole FROM listed
+            ), matched AS MATERIALIZED (
                 SELECT e.id, e.date, ts_rank(e.rank_vector, ranked.query) AS rank
                 FROM decisions_searchentry e,
                      websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) ranked(query)
-                WHERE e.vector @@ websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s){where}
+                WHERE NOT (SELECT whole FROM kept)
+                  AND e.vector @@ websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s){where}
             ), page AS (
-                SELECT id, rank FROM matched ORDER BY rank DESC, date DESC NULLS LAST, id
-                LIMIT %s OFFSET %s
+                (SELECT id, rank, date FROM listed WHERE (SELECT whole FROM kept)
+                 ORDER BY rank DESC, date DESC NULLS LAST, id OFFSET %s)
+                UNION ALL
+                (SELECT id, rank, date FROM matched ORDER BY rank DESC, date DESC NULLS LAST, id
+                 LIMIT %s OFFSET %s)
             )
-            SELECT total.n, e.kind, e.title,
+            SELECT total.n, total.listed, e.kind, e.title,
                    ts_headline('{PG_CONFIG}'::regconfig, e.title, ranked.query,
                                '{marks}, HighlightAll=true'),
                    e.url, e.summary, e.body, page.rank, e.date
-            FROM (SELECT count(*) AS n FROM matched) total
+            FROM (
+                SELECT CASE WHEN whole THEN (SELECT docs FROM word) ELSE (SELECT count(*) FROM matched)
+                       END AS n, whole AS listed
+                FROM kept
+            ) total
             CROSS JOIN websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) ranked(query)
             LEFT JOIN (page JOIN decisions_searchentry e ON e.id = page.id) ON true
-            ORDER BY page.rank DESC, e.date DESC NULLS LAST, e.id
+            ORDER BY page.rank DESC, page.date DESC NULLS LAST, page.id
         """
         wanted = parsed.wanted().websearch()
-        params = [wanted, parsed.websearch(), *where_params, limit, offset, wanted]
+        params = [parsed.websearch(), word is not None, need, need, wanted, parsed.websearch(), *where_params]
+        params += [offset, limit, offset, wanted]
         with connections[self.results.using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+        total, listed = (rows[0][0], rows[0][1]) if rows else (0, False)
+        if word is not None:
+            common.keep(self.results.using, word, total, need, listed)
         starts = prefixes(parsed)
         hits = [
             SearchHit(
@@ -154,10 +181,10 @@ class PostgresBackend(Backend):
                 float(rank),
                 date,
             )
-            for _, kind, title, title_marked, url, summary, body, rank, date in rows
+            for _, _, kind, title, title_marked, url, summary, body, rank, date in rows
             if kind is not None
         ]
-        return hits, rows[0][0] if rows else 0
+        return hits, total
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
         # The count comes with the page at little cost (the matches are ranked either way).
