@@ -180,7 +180,7 @@ def _rebuild_over_connections(
             with transaction.atomic(using=using):
                 while (batch := batches.get()) is not None:
                     if not failed:
-                        _insert(batch, using)
+                        _copy(batch, using)
         except BaseException as error:  # handed to the caller; the rest of the queue is drained
             failed.append(error)
             while batches.get() is not None:
@@ -213,6 +213,15 @@ REBUILD_BATCH = 500
 
 def _insert(entries: list[SearchEntry], using: str) -> None:
     SearchEntry.objects.using(using).bulk_create(entries, batch_size=REBUILD_BATCH)
+
+
+def _copy(entries: list[SearchEntry], using: str) -> None:
+    """The entries in one COPY (PostgreSQL): no INSERT statement built for each batch."""
+    columns = ["id", *_ENTRY_FIELDS]
+    sql = f"COPY {SearchEntry._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connections[using].cursor() as cursor, cursor.copy(sql) as copy:
+        for entry in entries:
+            copy.write_row([getattr(entry, name) for name in columns])
 
 
 # Keeping the index current ---------------------------------------------------------------------
