@@ -158,7 +158,7 @@ def _fill(
 def _rebuild_over_connections(
     writers: int, progress: Callable[[str, int, int], None] | None, using: str
 ) -> dict[str, int]:
-    """rebuild_index() with the INSERTs spread over `writers` threads, each on its own connection.
+    """rebuild_index() with the writes spread over `writers` threads, each on its own connection.
 
     Parsing the text into the generated tsvector columns is most of a rebuild's time (about
     100 s for the 115,000 entries of `make bench SCALE=large`), and one connection's backend
