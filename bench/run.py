@@ -90,6 +90,8 @@ BUILT_GOAL_MS = {"export_zip": 300, "rfc_csv": 300}
 ENFORCE_SLACK = 1.25
 # Pages for a signed-in account (bench.drafted.bench_writer): the rest are a visitor's.
 SIGNED_IN = {"decision_draft_rfc"}
+# Connections the search index is written over on PostgreSQL (decisions.search.index): one a core.
+SEARCH_WRITERS = max(2, min(4, os.cpu_count() or 2))
 SEARCH_QUERY = "instance allocator"
 # A phrase in a few dozen documents at the large scale (a codename in RFC titles, bench.seed; none
 # below it), and a word in about a third of all documents whatever the scale.
@@ -266,7 +268,8 @@ def migrate_and_seed(
                     seeder.counts["drafted_rfcs"] = seed_drafted()
             with prepared.timed(f"index_{step.name}"):
                 with part("search_index"):
-                    rebuild_index(progress=reporter.progress("indexing"))
+                    # Over a connection per core: the server parsing the text is most of it.
+                    rebuild_index(progress=reporter.progress("indexing"), writers=SEARCH_WRITERS)
                 with part("markdown_files"):
                     # Each record's stored Markdown file, which the first export would otherwise render.
                     renew_all()

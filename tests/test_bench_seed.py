@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.db import connection
 
-from bench.run import COMMON_WORD, RARE_PHRASE, matches
+from bench.run import COMMON_WORD, RARE_PHRASE, SEARCH_QUERY, matches
 from bench.seed import SCALES, Scale, Seeder, codename
 from decisions.models import RFC, Assessment, Decision, Meeting, Option, Remark, RFCStatusChange, Topic
-from decisions.search.index import rebuild_index
+from decisions.search.index import PG_VECTOR_INDEX, rebuild_index
+from decisions.search.results import Results
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,38 @@ def test_at_the_large_scale_each_codename_names_a_few_dozen_rfcs():
     assert len(names) == 48 * 48
     assert set(names.values()) == {43, 44}
     assert names[RARE_PHRASE.strip('"')] == 44
+
+
+def _index_rows() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, kind, object_id, date, url, title, summary, body, vector::text, rank_vector::text"
+            " FROM decisions_searchentry ORDER BY id"
+        )
+        return cursor.fetchall()
+
+
+def _first_pages() -> dict[str, list]:
+    """The first page of hits of each of the bench's searches, in their order."""
+    return {
+        query: [(hit.kind, hit.url, hit.rank) for hit in Results(query)[:20]]
+        for query in (SEARCH_QUERY, RARE_PHRASE, COMMON_WORD)
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_the_search_index_written_over_two_connections_is_the_one_written_over_one():
+    # More RFCs than two batches, so that both writers have some.
+    Seeder().grow(Scale("writers", rfcs=1_200, meetings=12, decisions=6, people=40, precedents=8,
+                        rfc_bodies="sections"))  # fmt: skip
+    counts = rebuild_index()
+    one, pages = _index_rows(), _first_pages()
+    assert rebuild_index(writers=2) == counts
+    assert _index_rows() == one
+    assert _first_pages() == pages
+    assert len(pages[COMMON_WORD]) == 20 and pages[RARE_PHRASE]
+    # Its GIN index is there again, and a search uses it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [PG_VECTOR_INDEX])
+        assert "gin (vector)" in cursor.fetchone()[0]

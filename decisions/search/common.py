@@ -91,18 +91,18 @@ def keep(using: str, word: str | None, total: int, need: int, listed: bool) -> N
 
 
 @contextmanager
-def rebuilding(using: str) -> Iterator[None]:
+def rebuilding(using: str, *, forget: bool = True) -> Iterator[None]:
     """While rebuild_index rewrites every entry (inside its transaction): the trigger is off and
-    every kept word is forgotten, to be kept again from its next search, instead of moving the
-    counts and lists row by row."""
+    (with `forget`) every kept word is forgotten, to be kept again from its next search, instead
+    of moving the counts and lists row by row. The parallel writers of a rebuild pass
+    forget=False: the words were forgotten before them, and a TRUNCATE in each writer's
+    transaction would make the writers wait for one another."""
     if connections[using].vendor != "postgresql":
         yield
         return
+    forgetting = "; TRUNCATE decisions_searchtop, decisions_searchword" if forget else ""
     with connections[using].cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('decisions.search_rebuilding', 'on', true);"
-            " TRUNCATE decisions_searchtop, decisions_searchword"
-        )
+        cursor.execute("SELECT set_config('decisions.search_rebuilding', 'on', true)" + forgetting)
     yield
     with connections[using].cursor() as cursor:
         # Only this block: later writes in the same transaction keep the words again.

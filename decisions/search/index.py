@@ -12,6 +12,7 @@ rendered text.
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -56,19 +57,29 @@ def _bulk_load(using: str) -> Iterator[None]:
     """
     vendor = connections[using].vendor
     if vendor == "postgresql":
-        with connections[using].cursor() as cursor:
-            cursor.execute(f"DROP INDEX IF EXISTS {PG_VECTOR_INDEX}")
+        _drop_vector_index(using)
     yield
-    with connections[using].cursor() as cursor:
-        if vendor == "postgresql":
-            # An index cannot be built over rows with deferred trigger events pending (the data
-            # state's, decisions.caching.datastate): they run now, and what is deferred stays so.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [PG_BUILD_MEMORY])
-            cursor.execute(f"CREATE INDEX {PG_VECTOR_INDEX} ON decisions_searchentry USING gin (vector)")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        elif vendor == "sqlite":
+    if vendor == "postgresql":
+        _build_vector_index(using)
+    elif vendor == "sqlite":
+        with connections[using].cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+
+
+def _drop_vector_index(using: str) -> None:
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {PG_VECTOR_INDEX}")
+
+
+def _build_vector_index(using: str) -> None:
+    """Build the GIN index over every row (call inside a transaction: the memory is set for it)."""
+    with connections[using].cursor() as cursor:
+        # An index cannot be built over rows with deferred trigger events pending (the data
+        # state's, decisions.caching.datastate): they run now, and what is deferred stays so.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [PG_BUILD_MEMORY])
+        cursor.execute(f"CREATE INDEX {PG_VECTOR_INDEX} ON decisions_searchentry USING gin (vector)")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def index(obj: Model, *, using: str | None = None, created: bool = False) -> None:
@@ -104,30 +115,96 @@ def unindex(obj: Model, *, using: str | None = None) -> None:
 
 
 def rebuild_index(
-    *, progress: Callable[[str, int, int], None] | None = None, using: str | None = None
+    *, progress: Callable[[str, int, int], None] | None = None, using: str | None = None, writers: int = 1
 ) -> dict[str, int]:
     """Write every entry again from the records, in one transaction; return the count per kind.
 
     For data that predates the index, and after changes that bypass save() (bulk_create,
     QuerySet.update(), `manage.py render_markdown`). A few queries per 200 records.
+
+    `writers` above 1, on PostgreSQL: the entries are written over that many connections at once
+    (see _rebuild_over_connections), for a database nothing else uses while it fills (the bench's).
     """
     using = using or router.db_for_write(SearchEntry)
-    counts: dict[str, int] = {}
+    if writers > 1 and connections[using].vendor == "postgresql":
+        return _rebuild_over_connections(writers, progress, using)
     with transaction.atomic(using=using), common.rebuilding(using):
         SearchEntry.objects.using(using).all().delete()
         with _bulk_load(using):
-            for searchable in documents.searchables():
-                kind, records, build = searchable.kind, searchable.everything(using), searchable.build
-                total, batch = records.count(), []
-                for done, record in enumerate(records.iterator(chunk_size=REBUILD_BATCH), 1):
-                    batch.append(build(record).entry())
-                    if len(batch) == REBUILD_BATCH:
-                        _insert(batch, using)
-                        batch = []
-                    if progress:
-                        progress(KINDS[kind], done, total)
-                _insert(batch, using)
-                counts[str(kind)] = total
+            return _fill(lambda batch: _insert(batch, using), progress, using)
+
+
+def _fill(
+    write: Callable[[list[SearchEntry]], None], progress: Callable[[str, int, int], None] | None, using: str
+) -> dict[str, int]:
+    """Build every record's entry and hand them to `write` REBUILD_BATCH at a time."""
+    counts: dict[str, int] = {}
+    for searchable in documents.searchables():
+        kind, records, build = searchable.kind, searchable.everything(using), searchable.build
+        total, batch = records.count(), []
+        for done, record in enumerate(records.iterator(chunk_size=REBUILD_BATCH), 1):
+            batch.append(build(record).entry())
+            if len(batch) == REBUILD_BATCH:
+                write(batch)
+                batch = []
+            if progress:
+                progress(KINDS[kind], done, total)
+        if batch:
+            write(batch)
+        counts[str(kind)] = total
+    return counts
+
+
+def _rebuild_over_connections(
+    writers: int, progress: Callable[[str, int, int], None] | None, using: str
+) -> dict[str, int]:
+    """rebuild_index() with the writes spread over `writers` threads, each on its own connection.
+
+    Parsing the text into the generated tsvector columns is most of a rebuild's time (about
+    100 s for the 115,000 entries of `make bench SCALE=large`), and one connection's backend
+    uses one core; this thread builds the entries meanwhile. Not one transaction: the table is
+    emptied and its GIN index dropped first, each writer commits its share, and the index is
+    built last, so a search in between sees a part of the entries.
+    """
+    if connections[using].in_atomic_block:
+        raise RuntimeError("rebuild_index(writers=...) commits as it goes: call it outside a transaction")
+    with transaction.atomic(using=using), common.rebuilding(using):
+        SearchEntry.objects.using(using).all().delete()
+        _drop_vector_index(using)
+    batches: queue.Queue[list[SearchEntry] | None] = queue.Queue(maxsize=2 * writers)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        # One transaction per writer: a commit per batch would wait for the disk each time.
+        try:
+            # The kept words were forgotten above: their trigger stays off for these writes.
+            with transaction.atomic(using=using), common.rebuilding(using, forget=False):
+                while (batch := batches.get()) is not None:
+                    if not failed:
+                        _copy(batch, using)
+        except BaseException as error:  # handed to the caller; the rest of the queue is drained
+            failed.append(error)
+            while batches.get() is not None:
+                pass
+        finally:
+            connections[using].close()  # this thread's own connection
+
+    threads = [threading.Thread(target=write, name=f"search-writer-{n}") for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    try:
+        # In a transaction: outside one, PostgreSQL would copy each iterator's whole result first.
+        with transaction.atomic(using=using):
+            counts = _fill(batches.put, progress, using)
+    finally:
+        for _ in threads:
+            batches.put(None)
+        for thread in threads:
+            thread.join()
+    if failed:
+        raise failed[0]
+    with transaction.atomic(using=using):
+        _build_vector_index(using)
     return counts
 
 
@@ -137,6 +214,15 @@ REBUILD_BATCH = 500
 
 def _insert(entries: list[SearchEntry], using: str) -> None:
     SearchEntry.objects.using(using).bulk_create(entries, batch_size=REBUILD_BATCH)
+
+
+def _copy(entries: list[SearchEntry], using: str) -> None:
+    """The entries in one COPY (PostgreSQL): no INSERT statement built for each batch."""
+    columns = ["id", *_ENTRY_FIELDS]
+    sql = f"COPY {SearchEntry._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connections[using].cursor() as cursor, cursor.copy(sql) as copy:
+        for entry in entries:
+            copy.write_row([getattr(entry, name) for name in columns])
 
 
 # Keeping the index current ---------------------------------------------------------------------
