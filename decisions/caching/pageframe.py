@@ -6,7 +6,8 @@ cost about one floor page per request. `render_page` keeps the page's frame inst
 as rendered once, cut at base.html's `{% perrequest %}` parts (the CSRF header on <body>, the
 account links, the messages), under the same key parts as the content (the data state, the day,
 the address and the view's `body_vary`) and the template's name. A later request under that key
-renders only those small parts, with the request's own user, token and messages, and joins them
+renders only those small parts, with the request's own user, token and messages (a visitor
+with no message gets them as rendered for a visitor when the frame was cut), and joins them
 to the kept pieces: the HTML the template would have given, byte for byte (tests/test_pageframe.py).
 
 Everything outside the `perrequest` parts must be the same for every request under the key:
@@ -20,6 +21,7 @@ import functools
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -69,7 +71,13 @@ def render_page(request: HttpRequest, template_name: str, context: dict[str, Any
     response = render(request, template_name, context)
     pieces = response.content.decode().split(mark())
     # text, PART name, the part as rendered for this request, end, text, ...
-    frame = tuple(PART + piece if i % 4 == 1 else piece for i, piece in enumerate(pieces) if i % 4 in (0, 1))
+    # Each part as a visitor without messages gets it, rendered once here: most requests.
+    visitor = _request_context(request, visitor=True)
+    frame = tuple(
+        f"{PART}{piece}\x00{parts[piece].nodelist.render(visitor)}" if i % 4 == 1 else piece
+        for i, piece in enumerate(pieces)
+        if i % 4 in (0, 1)
+    )
     html = "".join(piece for i, piece in enumerate(pieces) if i % 4 in (0, 2))
     from decisions.templatetags.fragments import PLACEHOLDER
 
@@ -84,13 +92,20 @@ def render_page(request: HttpRequest, template_name: str, context: dict[str, Any
 def _fill(request: HttpRequest, frame: tuple[str, ...]) -> str | None:
     """The page from its frame with this request's parts, or None when this process has not
     compiled base.html yet (its parts are not known here)."""
+    # What the template's own parts would ask: a visitor (no session, no account) with no
+    # message gets the parts as rendered for a visitor when the frame was cut.
+    visitor = not request.user.is_authenticated and not get_messages(request)
     context: Context | None = None
     out = []
     for piece in frame:
         if not piece.startswith(PART):
             out.append(piece)
             continue
-        node = parts.get(piece[len(PART) :])
+        name, _, as_visitor = piece[len(PART) :].partition("\x00")
+        if visitor:
+            out.append(as_visitor)
+            continue
+        node = parts.get(name)
         if node is None:
             return None
         if context is None:
@@ -106,15 +121,15 @@ def _fill(request: HttpRequest, frame: tuple[str, ...]) -> str | None:
     return html
 
 
-def _request_context(request: HttpRequest) -> Context:
+def _request_context(request: HttpRequest, *, visitor: bool = False) -> Context:
     # What base.html's perrequest parts read: the context processors' values and `section`.
     match = request.resolver_match
     return Context(
         {
             "request": request,
-            "user": request.user,
+            "user": AnonymousUser() if visitor else request.user,
             "csrf_token": csrf(request)["csrf_token"],
-            "messages": get_messages(request),
+            "messages": () if visitor else get_messages(request),
             "section": (match.url_name if match is not None else None) or "",
         }
     )
