@@ -4,12 +4,12 @@ recent meetings), the one page that belongs to no single kind of record."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from decisions.caching.dashboard import dashboard
 from decisions.caching.fragments import reads_state
+from decisions.caching.pageframe import render_page
 
 
 @require_safe
@@ -27,4 +27,4 @@ def home(request: HttpRequest) -> HttpResponse:
         # The same for every reader: the whole content is kept under the data state (base.html).
         "body_vary": (),
     }
-    return render(request, "decisions/home.html", context)
+    return render_page(request, "decisions/home.html", context)

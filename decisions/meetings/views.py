@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from decisions.caching import fragments
 from decisions.caching.fragments import reads_state
+from decisions.caching.pageframe import render_page
 from decisions.meetings.changes import meeting_changes
 from decisions.meetings.correcting import preview, read_controls
 from decisions.meetings.corrections import Corrections, apply_corrections
@@ -167,7 +168,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["body_vary"] = tuple(
         context[name] for name in ("may_link", "can_start_decision", "may_accept", "items_key", "can_edit")
     )
-    return render(request, "decisions/meeting_detail.html", context)
+    return render_page(request, "decisions/meeting_detail.html", context)
 
 
 def _preview_context(

@@ -26,6 +26,7 @@ from decisions.accounts import claims
 from decisions.accounts.writer import offer_add_me, writer
 from decisions.caching import fragments
 from decisions.caching.fragments import reads_state
+from decisions.caching.pageframe import render_page
 from decisions.drafted.pages import drafted_rfcs
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
@@ -172,7 +173,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         context["signoff"], context["can_edit"], context["can_draft_rfc"], request.user.pk,
         context["signoff"].get("can_position"),
     )  # fmt: skip
-    return bound_cache(render(request, "decisions/decision_detail.html", context), summary.outline)
+    return bound_cache(render_page(request, "decisions/decision_detail.html", context), summary.outline)
 
 
 @require_safe

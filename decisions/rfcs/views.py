@@ -28,6 +28,7 @@ from django.views.decorators.http import require_safe
 
 from decisions.caching import datastate, fragments
 from decisions.caching.fragments import reads_state
+from decisions.caching.pageframe import render_page
 from decisions.drafted.pages import DraftedFrom, drafted_from
 from decisions.forms import form_over_current
 from decisions.markdown.fields import prerender
@@ -240,7 +241,7 @@ def rfc_detail(request: HttpRequest, number: int, series: str = "") -> HttpRespo
     }
     # What differs between readers: the edit controls and the sign-off panel's own key.
     context["body_vary"] = body_vary(context["signoff"], can_edit)
-    return bound_cache(render(request, "decisions/rfc_detail.html", context), known.outline)
+    return bound_cache(render_page(request, "decisions/rfc_detail.html", context), known.outline)
 
 
 def metadata_references(rfc: RFC) -> tuple[dict[str, tuple[str, int]], set[tuple[str, int]]]:

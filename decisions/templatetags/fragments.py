@@ -24,7 +24,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
-from decisions.caching import fragments
+from decisions.caching import fragments, pageframe
 
 
 def _placeholder() -> str:
@@ -98,6 +98,10 @@ class PageBodyNode(StateCacheNode):
     def render(self, context: Context) -> str:
         if context.get("body_vary") is None:
             return self.nodelist.render(context)
+        if context.get(pageframe.CUTTING):
+            # Kept in the page's frame with the placeholder; render_page puts the token in.
+            with context.push(csrf_token=str(PLACEHOLDER)):
+                return self._render(context)
         return super().render(context)
 
 
@@ -158,3 +162,31 @@ def statecache(parser: Parser, token: Token) -> StateCacheNode:
     return StateCacheNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]], csrf
     )
+
+
+class PerRequestNode(template.Node):
+    """A part of base.html rendered for each request (decisions.caching.pageframe): it may read
+    only `request`, `user`, `csrf_token`, `messages` and `section`."""
+
+    def __init__(self, nodelist: NodeList, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: Context) -> str:
+        html = self.nodelist.render(context)
+        if not context.get(pageframe.CUTTING):
+            return html
+        mark = pageframe.mark()
+        return mark_safe(f"{mark}{self.name}{mark}{html}{mark}{mark}")
+
+
+@register.tag
+def perrequest(parser: Parser, token: Token) -> PerRequestNode:
+    """`{% perrequest "name" %}...{% endperrequest %}` (base.html only)."""
+    nodelist = parser.parse(("endperrequest",))
+    parser.delete_first_token()
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] != '"' or bits[1][-1] != '"':
+        raise template.TemplateSyntaxError("'perrequest' needs a quoted name")
+    node = pageframe.parts[bits[1][1:-1]] = PerRequestNode(nodelist, bits[1][1:-1])
+    return node
