@@ -174,10 +174,6 @@ def excerpt(window: str, starts: list[str], *, clipped_start: bool, clipped_end:
     if total <= 0:
         return ""
 
-    def index(position: int) -> int:
-        """Which word of the excerpt's count starts at `position` (a word start)."""
-        return mask.count(b" a", 0, position) + (first_is_word and position > 0) - dropped
-
     # The places the window folded character for character (positions hold) has a word starting
     # like a query word (a start with a character that is not a letter or digit never fits).
     found: set[int] = set()
@@ -190,8 +186,15 @@ def excerpt(window: str, starts: list[str], *, clipped_start: bool, clipped_end:
             if mask[at] == 97 and (at == 0 or (mask[at - 1] == 32 and not _is_word(folded[at - 1]))):
                 found.add(at)
             at = folded.find(start, at + 1)
-    placed = [(index(at), at) for at in sorted(found)]
-    placed = [(i, at) for i, at in placed if 0 <= i < total]
+    # Which word of the count each starts: the word starts (" a") before it, counted on from the
+    # one before (a start at `before` is itself the " a" at before - 1).
+    placed, before, starts_before = [], 0, 0
+    for at in sorted(found):
+        starts_before += mask.count(b" a", max(before - 1, 0), at) if at else 0
+        before = at
+        i = starts_before + (first_is_word and at > 0) - dropped
+        if 0 <= i < total:
+            placed.append((i, at))
     hits = [i for i, _ in placed]
     first = _first_shown(hits, total)
     last = min(total, first + SNIPPET_TOKENS)
