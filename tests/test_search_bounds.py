@@ -172,3 +172,34 @@ def test_the_excerpt_window_of_a_text_whose_lowering_grows_still_starts_at_the_m
     marked = excerpts.excerpt_of(text, ["needl"])
     assert marked.startswith("…") and "needle" in marked
     assert excerpts.MARK_START + "needle" + excerpts.MARK_END in marked
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        # One start cut by the end of the part first sought, another found inside it later.
+        ("- " * 2046 + "abcdef " + ("w" * 77 + " ") * 51, ["abcdef", "cd"]),
+        ("- " * 3000 + "needle at last", ["needl"]),
+        ("needle first " + "- " * 3000, ["needl"]),
+        # Σ lowers by what follows it, İ to two characters: the whole text is lowered instead.
+        ("ΟΔΟΣ " * 1000 + "οδος needle", ["οδος", "needl"]),
+        ("- " * 2100 + "İ needle", ["needl"]),
+    ],
+)
+def test_an_excerpt_of_a_long_text_starts_where_it_would_from_the_whole_text_lowered(
+    monkeypatch, text, starts
+):
+    part = excerpts.excerpt_of(text, starts)
+    monkeypatch.setattr(excerpts, "SEEK_CHARS", 10**9)
+    assert part == excerpts.excerpt_of(text, starts)
+
+
+def test_a_window_with_many_kinds_of_characters_is_marked_as_one_with_few():
+    # Over MASK_OTHER_CHARS kinds of non-ASCII characters: every word is cut out and compared.
+    many = " ".join(chr(0x4E00 + i) for i in range(excerpts.MASK_OTHER_CHARS + 5))
+    window = many + " the needle here"
+    excerpt = excerpts.excerpt(window, ["needl"], clipped_start=False, clipped_end=False)
+    assert excerpts.MARK_START + "needle" + excerpts.MARK_END in excerpt
+    assert excerpt == excerpts._excerpt_by_words(
+        window, ["needl"], window, clipped_start=False, clipped_end=False
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -159,3 +161,14 @@ def test_the_search_page_has_no_second_search_box(client):
 
 def test_posting_is_refused(client):
     assert client.post(URL, {"q": "x"}).status_code == 405
+
+
+def test_a_hit_shows_its_type_date_link_and_marked_excerpt(client):
+    rfc = make_rfc(
+        "Loader", number=7, body="The <b>loader</b> & its cache.", created_on=datetime.date(2024, 5, 6)
+    )
+    body = client.get(URL, {"q": "loader"}).content.decode()
+    assert '<span class="kind kind-rfc">RFC</span>' in body
+    assert '<time datetime="2024-05-06">2024-05-06</time>' in body
+    assert f'<a href="{rfc.get_absolute_url()}">RFC 7: <mark>Loader</mark></a>' in body
+    assert '<p class="snippet">The <mark>loader</mark> &amp; its cache.</p>' in body
