@@ -45,6 +45,19 @@ def _fast_password_hashing() -> Iterator[None]:
     fast.disable()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """PostgreSQL test databases commit without waiting for the disk (synchronous_commit=off):
+    a test that empties every table after it (the browser journeys) committed a TRUNCATE of
+    each and waited on the disk. Nothing a test checks depends on surviving a crash."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database["ENGINE"].endswith("postgresql"):
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_data_state_window():
     """Each test starts with no data state kept by this process (datastate.recent): one test's
@@ -135,6 +148,8 @@ def renders_in_transactions(monkeypatch) -> list[bool]:
 # suite passed on SQLite) they are deselected, and pytest reports how many. Its tests that do use
 # the database still run. A test marked `own_databases` makes the databases it runs on itself
 # (a SQLite file, a PostgreSQL database of its own), whatever DATABASE_URL says: it runs once too.
+# So does one marked `corpus_once`: it imports the whole shared corpus to measure the parser and
+# importer, which come out the same on either database (the import tests run on both).
 DATABASE_FIXTURES = {
     "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
     "live_server", "client", "admin_client", "django_user_model",
@@ -154,6 +169,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item
         for item in items
         if item.get_closest_marker("own_databases")
+        or item.get_closest_marker("corpus_once")
         or (item.get_closest_marker("text_only") and not uses_database(item))
     ]
     if once:

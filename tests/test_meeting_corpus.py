@@ -16,7 +16,7 @@ from decisions.models import ActionItem, Meeting, MeetingSeries, Person, Remark
 from decisions.people.names import name_key, people_in_label
 from tests.conftest import shared_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.corpus_once]
 
 
 @pytest.fixture(scope="module")
