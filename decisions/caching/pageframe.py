@@ -79,12 +79,7 @@ def render_page(request: HttpRequest, template_name: str, context: dict[str, Any
         if i % 4 in (0, 1)
     )
     html = "".join(piece for i, piece in enumerate(pieces) if i % 4 in (0, 2))
-    from decisions.templatetags.fragments import PLACEHOLDER
-
-    placeholder = str(PLACEHOLDER)
-    if placeholder in html:
-        html = html.replace(placeholder, str(csrf(request)["csrf_token"]))
-    response.content = html.encode()
+    response.content = _with_token(request, html).encode()
     fragments.keep(key, frame)
     return response
 
@@ -111,14 +106,18 @@ def _fill(request: HttpRequest, frame: tuple[str, ...]) -> str | None:
         if context is None:
             context = _request_context(request)
         out.append(node.nodelist.render(context))
-    html = "".join(out)
-    from decisions.templatetags.fragments import PLACEHOLDER
+    return _with_token(request, "".join(out))
+
+
+def _with_token(request: HttpRequest, html: str) -> str:
+    """The content's forms with this request's CSRF token in place of the kept placeholder."""
+    from decisions.templatetags.fragments import PLACEHOLDER  # the tag module imports this one
 
     placeholder = str(PLACEHOLDER)
-    if placeholder in html:
-        # As {% pagebody %} does: reading the token marks it used, so its cookie is set.
-        html = html.replace(placeholder, str(csrf(request)["csrf_token"]))
-    return html
+    if placeholder not in html:
+        return html
+    # As {% pagebody %} does: reading the token marks it used, so its cookie is set.
+    return html.replace(placeholder, str(csrf(request)["csrf_token"]))
 
 
 def _request_context(request: HttpRequest, *, visitor: bool = False) -> Context:
