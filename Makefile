@@ -65,7 +65,7 @@ bench-sync: $(VENV)/.runtime
 	$(BIN)/python -m bench.sync $(if $(RUST),--rust $(RUST)) $(BENCH_ARGS)
 
 ## bench-notes: precision and recall of the meeting notes parser against the hand-labelled notes in
-## tests/data/meetings-truth (SET=dev|check|holdout|fresh|blind|sealed|all|agreement, dev unless given); needs ../shared. JSON last line.
+## tests/data/meetings-truth (SET=dev|check|holdout|fresh|blind|sealed|untouched|all|agreement, dev unless given); needs ../shared. JSON last line.
 bench-notes: $(VENV)/.runtime
 	$(BIN)/python -m bench.notes --set $(or $(SET),dev) $(BENCH_ARGS)
 

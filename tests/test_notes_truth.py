@@ -65,6 +65,14 @@ FLOORS = {
         "action_items": (0.88, 0.66),
         "links": (1.0, 1.0),
     },
+    # Labelled after the sealed set's round, by two people who never read or ran the parser, and
+    # measured once with the parser unchanged since: what it does on notes nobody tuned it on.
+    "untouched": {
+        "topics": (0.83, 0.81),
+        "speakers": (0.98, 0.99),
+        "action_items": (0.70, 0.44),
+        "links": (1.0, 1.0),
+    },
 }
 
 
@@ -142,13 +150,13 @@ def test_the_sets_follow_the_stated_rule():
 # --- the floors ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("which", ["dev", "check", "holdout", "fresh", "blind", "sealed"])
+@pytest.mark.parametrize("which", list(FLOORS))
 def test_the_parser_holds_its_floor(which):
     corpus = shared_path("corpora", "bytecodealliance-meetings")
     totals, per_file = bench.measure(which, corpus)
     assert (
         len(per_file)
-        == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30, "blind": 40, "sealed": 40}[which]
+        == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30, "blind": 40, "sealed": 40, "untouched": 40}[which]
     )
     below = {
         kind: (round(totals[kind].precision, 3), round(totals[kind].recall, 3))

@@ -11,7 +11,7 @@ next 30 by rank, the `holdout` set, which the person changing the parser never r
 training data for a learned action-item detector, and the next 40 (`blind`) were labelled before
 that detector was built, by people who never ran the parser, to measure it. The next 40
 (`sealed`) were labelled the same way before the round of rules that followed, and measured once
-after it.
+after it. The next 40 (`untouched`) were labelled the same way before the round after that.
 
 Run: python tests/data/meetings-truth/select.py [CORPUS]  -> prints `dev PATH` / `check PATH` lines.
 """
@@ -29,6 +29,7 @@ HOLDOUT_SIZE = 30
 FRESH_SIZE = 30
 BLIND_SIZE = 40
 SEALED_SIZE = 40
+UNTOUCHED_SIZE = 40
 
 
 def group(path: str) -> tuple[str, str]:
@@ -85,7 +86,17 @@ def select_named(corpus: Path) -> dict[str, list[str]]:
     blind = rest[start : start + BLIND_SIZE]
     start += BLIND_SIZE
     sealed = rest[start : start + SEALED_SIZE]
-    sets = {"dev": dev, "check": check, "holdout": holdout, "fresh": fresh, "blind": blind, "sealed": sealed}
+    start += SEALED_SIZE
+    untouched = rest[start : start + UNTOUCHED_SIZE]
+    sets = {
+        "dev": dev,
+        "check": check,
+        "holdout": holdout,
+        "fresh": fresh,
+        "blind": blind,
+        "sealed": sealed,
+        "untouched": untouched,
+    }
     return {name: sorted(paths) for name, paths in sets.items()}
 
 
