@@ -156,7 +156,9 @@ def test_the_parser_holds_its_floor(which):
     totals, per_file = bench.measure(which, corpus)
     assert (
         len(per_file)
-        == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30, "blind": 40, "sealed": 40, "untouched": 40}[which]
+        == {"dev": 70, "check": 20, "holdout": 30, "fresh": 30, "blind": 40, "sealed": 40, "untouched": 40}[
+            which
+        ]
     )
     below = {
         kind: (round(totals[kind].precision, 3), round(totals[kind].recall, 3))
