@@ -271,6 +271,19 @@ def test_the_title_marks_its_matches_too():
     assert "<mark>flags</mark>" in search.search("flag").hits[0].title_html
 
 
+def test_a_long_title_is_shown_whole_with_every_match_marked():
+    words = " ".join(f"word{i}" for i in range(30))
+    make_precedent(f"Flags {words} and more flags", summary="Short.")
+    title = search.search("flag").hits[0].title_html
+    assert title.count("<mark>") == 2 and "word29 and more <mark>flags</mark>" in title
+
+
+def test_the_title_marks_accented_and_unusual_letters_as_the_index_matches_them():
+    make_precedent("Résumé handling for İstanbul mirrors", summary="Short.")
+    assert "<mark>Résumé</mark>" in search.search("resume").hits[0].title_html
+    assert "<mark>mirrors</mark>" in search.search("mirror").hits[0].title_html
+
+
 def test_html_in_the_indexed_text_is_escaped_in_title_and_snippet():
     make_rfc(
         "<script>alert(1)</script> loader",

@@ -275,6 +275,28 @@ def _excerpt_by_words(
     return _joined(window, words[first:last], first, last, len(words), set(hits), clipped_start, clipped_end)
 
 
+def marked_words(text: str, starts: list[str]) -> str:
+    """A short text (a title) whole, with every word that starts like a query word marked: the
+    same words the excerpts mark. The engines' own marking (highlight(), ts_headline) matched the
+    page's rows a second time, about a millisecond a page for a rare phrase at 100,000 documents."""
+    fitting = tuple(sorted((start for start in starts if _WORD.fullmatch(start)), key=len))
+    if not text or not fitting:
+        return text
+    folded = _folded_in_place(text)
+    if folded is not None:
+        at = {found.start() for found in _starts_pattern(fitting).finditer(folded)}
+        wanted = [word for word in _WORD.finditer(text) if word.start() in at]
+    else:  # a character that folds to two: compare word by word
+        wanted = [word for word in _WORD.finditer(text) if fold(word[0]).startswith(fitting)]
+    if not wanted:
+        return text
+    pieces, position = [], 0
+    for word in wanted:
+        pieces += [text[position : word.start()], MARK_START, word[0], MARK_END]
+        position = word.end()
+    return "".join(pieces) + text[position:]
+
+
 def readable(text: str) -> str:
     """One line: blocks (a line each in the index) run on, with a dot where no punctuation ends one."""
     lines = [" ".join(line.split()) for line in (text or "").split("\n")]

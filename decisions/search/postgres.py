@@ -18,14 +18,7 @@ from django.db.models.expressions import Col, Expression
 from decisions.search import backend, common
 from decisions.search.backend import Backend, SearchHit, SearchTooSlow
 from decisions.search.documents import KINDS
-from decisions.search.excerpts import (
-    MARK_END,
-    MARK_START,
-    best_snippet,
-    excerpt_of,
-    marked,
-    prefixes,
-)
+from decisions.search.excerpts import best_snippet, excerpt_of, marked, marked_words, prefixes
 from decisions.search.models import SearchEntry
 from decisions.search.query import ParsedQuery
 
@@ -110,16 +103,15 @@ class PostgresBackend(Backend):
         read again, for their excerpts. Counting apart read every matching row a second time.
         A common word kept by decisions.search.common skips the matches: its kept count and list.
 
-        The title is marked by ts_headline (it is short); the summary and body excerpts are cut
-        in Python from a window of each (excerpt_of), as on SQLite: ts_headline parsed each
-        2,000-character window again, most of a rare phrase's time.
+        Every mark is made in Python, as on SQLite: the title's words whole (marked_words), the
+        summary and body excerpts from a window of each (excerpt_of). ts_headline parsed each
+        2,000-character window again, most of a rare phrase's time, and each title too.
         """
         parsed = self.results.parsed
         where, where_params = "", []
         if len(self.results.kinds) < len(KINDS):
             where = f" AND e.kind IN ({', '.join(['%s'] * len(self.results.kinds))})"
             where_params = list(self.results.kinds)
-        marks = f"StartSel=''{MARK_START}'', StopSel=''{MARK_END}''"
         # A common word searched before has its count and best entries kept (decisions.search
         # .common): when its list holds the whole page, the page is read from it and the
         # matches are neither counted nor ranked (`matched` stops at its one-time filter).
@@ -148,22 +140,18 @@ class PostgresBackend(Backend):
                 (SELECT id, rank, date FROM matched ORDER BY rank DESC, date DESC NULLS LAST, id
                  LIMIT %s OFFSET %s)
             )
-            SELECT total.n, total.listed, e.kind, e.title,
-                   ts_headline('{PG_CONFIG}'::regconfig, e.title, ranked.query,
-                               '{marks}, HighlightAll=true'),
-                   e.url, e.summary, e.body, page.rank, e.date
+            SELECT total.n, total.listed, e.kind, e.title, e.url, e.summary, e.body, page.rank, e.date
             FROM (
                 SELECT CASE WHEN whole THEN (SELECT docs FROM word) ELSE (SELECT count(*) FROM matched)
                        END AS n, whole AS listed
                 FROM kept
             ) total
-            CROSS JOIN websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) ranked(query)
             LEFT JOIN (page JOIN decisions_searchentry e ON e.id = page.id) ON true
             ORDER BY page.rank DESC, page.date DESC NULLS LAST, page.id
         """
         wanted = parsed.wanted().websearch()
         params = [parsed.websearch(), word is not None, need, need, wanted, parsed.websearch(), *where_params]
-        params += [offset, limit, offset, wanted]
+        params += [offset, limit, offset]
         with connections[self.results.using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -175,13 +163,13 @@ class PostgresBackend(Backend):
             SearchHit(
                 kind,
                 title,
-                marked(title_marked),
+                marked(marked_words(title, starts)),
                 url,
                 marked(best_snippet(excerpt_of(summary, starts), excerpt_of(body, starts))),
                 float(rank),
                 date,
             )
-            for _, _, kind, title, title_marked, url, summary, body, rank, date in rows
+            for _, _, kind, title, url, summary, body, rank, date in rows
             if kind is not None
         ]
         return hits, total

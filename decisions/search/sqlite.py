@@ -16,7 +16,7 @@ from django.db import OperationalError, connections
 from decisions.search import backend
 from decisions.search.backend import Backend, SearchHit, SearchTooSlow
 from decisions.search.documents import KINDS
-from decisions.search.excerpts import MARK_END, MARK_START, best_snippet, excerpt_of, marked, prefixes
+from decisions.search.excerpts import best_snippet, excerpt_of, marked, marked_words, prefixes
 from decisions.search.models import SearchEntry
 
 FTS_TABLE = "decisions_searchentry_fts"
@@ -76,37 +76,35 @@ class SQLiteBackend(Backend):
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
         where, params = self._where()
         score = f"bm25({FTS_TABLE}, {', '.join(str(weight) for weight in BM25_WEIGHTS)})"
-        marks = f"'{MARK_START}', '{MARK_END}'"
-        # The title is short (Document.entry cuts it), so FTS5 marks it; excerpts of the summary
-        # and body are cut in Python from a window of each (excerpt_of).
-        # The page is ranked first, alone (its scores kept); then only its rows are read, each
-        # found by rowid: matching every row again to pick the page's out of them made FTS5 load
-        # the positions of every match for highlight(), several times the ranking's own cost.
+        # The page is ranked first, alone (its scores kept); then only its rows are read, by id.
+        # Every mark (title, summary and body excerpts) is made in Python (excerpts): FTS5's
+        # highlight() matched the page's rows again, and matching every row again to pick the
+        # page's out of them made FTS5 load the positions of every match, several times the
+        # ranking's own cost.
         sql = f"""
             WITH page(rid, score) AS MATERIALIZED (
                 SELECT {FTS_TABLE}.rowid, {score} FROM {FTS_TABLE} WHERE {where}
                 ORDER BY 2, 1 LIMIT %s OFFSET %s
             )
-            SELECT e.kind, e.title, highlight({FTS_TABLE}, 0, {marks}), e.url, e.summary, e.body,
-                   page.score, e.date
-            FROM page CROSS JOIN {FTS_TABLE} CROSS JOIN decisions_searchentry e
-            WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = page.rid AND e.id = page.rid
+            SELECT e.kind, e.title, e.url, e.summary, e.body, page.score, e.date
+            FROM page CROSS JOIN decisions_searchentry e
+            WHERE e.id = page.rid
             ORDER BY page.score, page.rid
         """
         using = self.results.using
         with _deadline(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset, self.results.parsed.fts5()])
+            cursor.execute(sql, [*params, limit, offset])
             rows = cursor.fetchall()
         starts = prefixes(self.results.parsed)
         return [
             SearchHit(
                 kind,
                 title,
-                marked(title_marked),
+                marked(marked_words(title, starts)),
                 url,
                 marked(best_snippet(excerpt_of(summary, starts), excerpt_of(body, starts))),
                 -score,
                 datetime.date.fromisoformat(date) if isinstance(date, str) else date,
             )
-            for kind, title, title_marked, url, summary, body, score, date in rows
+            for kind, title, url, summary, body, score, date in rows
         ]
