@@ -203,3 +203,21 @@ def test_a_window_with_many_kinds_of_characters_is_marked_as_one_with_few():
     assert excerpt == excerpts._excerpt_by_words(
         window, ["needl"], window, clipped_start=False, clipped_end=False
     )
+
+
+@pytest.mark.parametrize(
+    "summary, body, starts",
+    [
+        ("Short summary of the record.", "A body with nothing of interest. " * 300, ["heron"]),
+        ("Short summary of the record.", "A body that names a heron late. " * 200 + "heron", ["heron"]),
+        ("", "No summary, a body without the word. " * 50, ["heron"]),
+        ("A heron in the summary.", "Two herons and a heron in the body.", ["heron"]),
+        ("Short summary.", "Un résumé du texte, sans le mot anglais. " * 20, ["resum"]),
+        ("Short summary.", "Nothing here but İstanbul and Σ letters. " * 20, ["heron"]),
+    ],
+)
+def test_a_hits_excerpt_is_the_better_of_its_summarys_and_bodys(summary, body, starts):
+    # A body with no query word is not cut into an excerpt when the summary's is shown anyway:
+    # the excerpt shown must be the one the two excerpts compared would have given.
+    expected = excerpts.best_snippet(excerpts.excerpt_of(summary, starts), excerpts.excerpt_of(body, starts))
+    assert excerpts.hit_excerpt(summary, body, starts) == expected

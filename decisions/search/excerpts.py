@@ -97,6 +97,23 @@ _PUNCTUATION = re.compile(r"[^\w\s]*")
 def excerpt_of(text: str, starts: list[str]) -> str:
     """The excerpt of a whole text: from its window (a little before the first place a query word
     starts, at most EXCERPT_CHARS long), so linear in the text whatever it repeats."""
+    return _excerpt_from(text, starts, _first_start(text, starts))
+
+
+def hit_excerpt(summary: str, body: str, starts: list[str]) -> str:
+    """best_snippet(excerpt_of(summary), excerpt_of(body)), without cutting an excerpt of a body
+    that holds no query word when the summary's would be shown anyway (a hit by its title)."""
+    summarised = excerpt_of(summary, starts)
+    found = _first_start(body, starts)
+    # Found by lowering: an ASCII body none of whose words starts like a query word has no match
+    # to mark (a word that only folds to one, "résumé", needs the excerpt to be looked at).
+    if found is None and summarised.strip() and body.isascii():
+        return summarised
+    return best_snippet(summarised, _excerpt_from(body, starts, found))
+
+
+def _first_start(text: str, starts: list[str]) -> int | None:
+    """Where the first word starting like a query word may be, in the text's own positions."""
     found = None
     # Lowering a part gives the start of the whole lowered when no character lowers to two (İ,
     # which makes the whole text lowered the ASCII way) and none by what follows it (Σ).
@@ -105,6 +122,10 @@ def excerpt_of(text: str, starts: list[str]) -> str:
     # A word found near the part's end may come later than one cut off by it.
     if found is None or found > SEEK_CHARS - max(map(len, starts), default=0) - 1:
         found = _first_found(text, starts)
+    return found
+
+
+def _excerpt_from(text: str, starts: list[str], found: int | None) -> str:
     begin = max(0, found - EXCERPT_BEFORE) if found is not None else 0
     window = text[begin : begin + EXCERPT_CHARS]
     return excerpt(window, starts, clipped_start=begin > 0, clipped_end=begin + EXCERPT_CHARS < len(text))

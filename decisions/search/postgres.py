@@ -18,7 +18,7 @@ from django.db.models.expressions import Col, Expression
 from decisions.search import backend, common
 from decisions.search.backend import Backend, SearchHit, SearchTooSlow
 from decisions.search.documents import KINDS
-from decisions.search.excerpts import best_snippet, excerpt_of, marked, marked_words, prefixes
+from decisions.search.excerpts import hit_excerpt, marked, marked_words, prefixes
 from decisions.search.models import SearchEntry
 from decisions.search.query import ParsedQuery
 
@@ -165,7 +165,7 @@ class PostgresBackend(Backend):
                 title,
                 marked(marked_words(title, starts)),
                 url,
-                marked(best_snippet(excerpt_of(summary, starts), excerpt_of(body, starts))),
+                marked(hit_excerpt(summary, body, starts)),
                 float(rank),
                 date,
             )

@@ -16,7 +16,7 @@ from django.db import OperationalError, connections
 from decisions.search import backend
 from decisions.search.backend import Backend, SearchHit, SearchTooSlow
 from decisions.search.documents import KINDS
-from decisions.search.excerpts import best_snippet, excerpt_of, marked, marked_words, prefixes
+from decisions.search.excerpts import hit_excerpt, marked, marked_words, prefixes
 from decisions.search.models import SearchEntry
 
 FTS_TABLE = "decisions_searchentry_fts"
@@ -102,7 +102,7 @@ class SQLiteBackend(Backend):
                 title,
                 marked(marked_words(title, starts)),
                 url,
-                marked(best_snippet(excerpt_of(summary, starts), excerpt_of(body, starts))),
+                marked(hit_excerpt(summary, body, starts)),
                 -score,
                 datetime.date.fromisoformat(date) if isinstance(date, str) else date,
             )
