@@ -877,3 +877,23 @@ def test_a_topics_heading_is_a_container():
         """
     )
     assert titles(meeting) == ["Release schedule", "CI"]
+
+
+def test_a_linked_agenda_item_is_titled_by_its_link_text_and_a_bracketed_address_is_dropped():
+    # Both from SIG Registries agendas: the link is the subject, the address in brackets is where.
+    meeting = parse(
+        """
+        ### Agenda
+        - [github repo](https://github.com/bytecodealliance/SIG-Registries)
+            - registries glossary
+            - process and consensus
+        - updates on `PackageMetadata` (https://hackmd.io/@radu/rkoq-cZ45)
+            - what is a signature? (10 minutes)
+        - [Nick] - regalloc
+            - checker
+        """
+    )
+    assert titles(meeting)[0] == "github repo"
+    assert "updates on PackageMetadata" in titles(meeting)
+    assert "regalloc" in titles(meeting)
+    assert not any("(" in title or "http" in title for title in titles(meeting))

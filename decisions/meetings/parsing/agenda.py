@@ -434,6 +434,8 @@ def agenda_title(item: Item) -> str:
     if label and label.form == "colon" and label.rest and speaker_like(label.label):
         text = label.rest  # "Alex: update on Wasm64"
     # "RFC -- https://...", "Hosting agendas at https://...": where, not what.
+    # "updates on PackageMetadata (https://...)": the brackets go with the address.
+    text = re.sub(r"\s*\(\s*(?:see\s+)?<?https?://[^\s()]+>?\s*\)", "", text) or text
     text = re.sub(r"\s*(?:[-–—]+|:|\b(?:at|see|in|on|here))?\s*<?https?://\S+", "", text) or text
     text = re.sub(r"[\s\-–—:]+$", "", strip_presenter(text))
     if len(text) > 100:

@@ -68,7 +68,9 @@ def topic_title(head: Block | None) -> str:
         else head.text.split("\n", 1)[0]
     )
     match = re.match(
-        r"^(?:(?:\.\.\.|…)\s*)?[\[(][^\])]{1,60}[\])]\s*[-–—:]*\s*(.+)$", unescape(source.strip())
+        # "[Nick] - regalloc", not a Markdown link "[github repo](https://...)", which is the title.
+        r"^(?:(?:\.\.\.|…)\s*)?[\[(][^\])]{1,60}[\])](?!\()\s*[-–—:]*\s*(.+)$",
+        unescape(source.strip()),
     )
     if match and match[1].strip():
         first = strip_markup(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match[1]))
