@@ -647,7 +647,7 @@ def test_a_bracketed_name_over_a_sentence_is_a_remark_and_over_a_title_a_topic()
         """
     )
     assert [t.title for t in meeting.topics if not t.loose] == [
-        "Public Registry Name Policy - https://hackmd.io/@lann/B1M7L1epj",
+        "Public Registry Name Policy",  # the address after it is where, not what
         "Quick presentation of Kubecon slides.",
     ]
 
@@ -897,3 +897,33 @@ def test_a_linked_agenda_item_is_titled_by_its_link_text_and_a_bracketed_address
     assert "updates on PackageMetadata" in titles(meeting)
     assert "regalloc" in titles(meeting)
     assert not any("(" in title or "http" in title for title in titles(meeting))
+
+
+@pytest.mark.parametrize(
+    "bullet, title",
+    [
+        ("ISLE: https://github.com/bytecodealliance/rfcs/pull/15", "ISLE"),
+        (
+            "OCI Registry proposal (https://github.com/bytecodealliance/registry/pull/87)",
+            "OCI Registry proposal",
+        ),
+        ("wasm split draft — https://hackmd.io/@lann/HJ_f7geai", "wasm split draft"),
+        (
+            "_imm instructions and legalization -- https://github.com/org/repo/issues/1",
+            "_imm instructions and legalization",
+        ),
+        (
+            "https://github.com/bytecodealliance/wasmtime/pull/6358",
+            "https://github.com/bytecodealliance/wasmtime/pull/6358",
+        ),
+    ],
+)
+def test_an_address_after_a_topics_subject_is_left_out_of_its_title(bullet, title):
+    meeting = parse(
+        f"""
+        ## Notes
+        - {bullet}
+            - cfallin: we discussed it
+        """
+    )
+    assert titles(meeting) == [title]

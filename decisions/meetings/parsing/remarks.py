@@ -23,6 +23,7 @@ from decisions.meetings.parsing.results import (
     ParsedRemark,
     ParsedTopic,
 )
+from decisions.meetings.parsing.titles import tidy_title
 from decisions.meetings.parsing.words import CHECKBOX_RE, PLACEHOLDER_RE, REPORTING_VERBS
 from decisions.people.names import name_key
 
@@ -39,7 +40,7 @@ class RemarksPass(ReaderBase):
     def _content(self) -> tuple[list[ParsedTopic], list[ParsedActionItem]]:
         topics = [
             ParsedTopic(
-                title=d.title,
+                title=tidy_title(d.title),
                 line=d.line + 1,
                 attendees=self.attendees,
                 found=d.found,

@@ -80,6 +80,22 @@ def topic_title(head: Block | None) -> str:
     return re.sub(r"[\s:]+$", "", first).strip()[:300] or "Untitled topic"
 
 
+# An address after a topic's subject says where it is discussed, not what: "ISLE:
+# https://github.com/...", "OCI Registry proposal (https://...)", "wasm split draft — https://...".
+_TRAILING_ADDRESS_RE = re.compile(
+    r"^(?P<subject>.*?\w.*?)(?:\s*\(\s*(?:see\s+)?<?https?://[^\s()]+>?\s*\)"
+    r"|\s*(?:[-–—:]+|\b(?:in|at|see))\s*<?https?://\S+?>?)\s*[.;]?\s*$",
+    re.I,
+)
+
+
+def tidy_title(title: str) -> str:
+    """A topic's title without the address written after its subject; an address alone stays."""
+    found = _TRAILING_ADDRESS_RE.match(title)
+    subject = found["subject"].strip() if found else ""
+    return subject if len(subject) >= 2 and "://" not in subject else title
+
+
 def presented_title(head: Block | None, *, asks: bool = False) -> str | None:
     """`Chris: Summary of [recent security release](...)`: a speaker naming the subject they bring.
 
