@@ -453,3 +453,11 @@ def test_a_dry_run_shows_the_title_notes_without_one_will_get():
 def test_import_meeting_given_a_folder_points_to_import_meetings():
     with pytest.raises(CommandError, match="import_meetings reads every notes file"):
         call_command("import_meeting", str(NOTES), stdout=io.StringIO())
+
+
+def test_an_item_for_everyone_keeps_its_owner_as_written_and_makes_nobody_a_person(series):
+    text = "# Call\n\n## Action items\n\n- all: review the phases PR\n- Radu: open the discussion\n"
+    meeting = save(text, series)
+    everyone = meeting.action_items.get(text="review the phases PR")
+    assert (everyone.owner, everyone.owner_name) == (None, "all")
+    assert list(Person.objects.values_list("name", flat=True)) == ["Radu"]

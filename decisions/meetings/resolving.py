@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from decisions.meetings.corrections import AS_NEW, AS_PERSON
 from decisions.meetings.parsing import ParsedMeeting
+from decisions.meetings.parsing.actions import EVERYONE
 from decisions.models import MeetingSeries, Person
 from decisions.people.names import (
     AMBIGUOUS,
@@ -103,6 +104,8 @@ class Resolver:
         return [a for a in self.parsed.attendee_aliases.get(name, []) if name_key(a) in self.used]
 
     def _resolve(self, label: str) -> Person | None:
+        if label.strip().lower() in EVERYONE:
+            return None  # "all: review the PR" is everyone's task: nobody to make a person of
         first = people_in_label(label, self.listed)[0]
         canonical = self.parsed.aliases.get(first, first)
         person = self.index.lookup(canonical, self.series)

@@ -54,6 +54,8 @@ OWNER_VERB_RE = re.compile(
     r"plans? to|agreed to|offered to|volunteered to|is to)\s+(?=\S)",
     re.I,
 )
+# Owners an action list names that are not one person: "all: review the phases PR".
+EVERYONE = {"all", "everyone", "everybody", "all attendees"}
 # Capitalised words that open a "X will ..." sentence without being anyone in particular.
 NOT_PEOPLE = {"he", "she", "they", "you", "someone", "somebody", "anyone", "everyone", "nobody", "probably"}
 # "He will...", "She plans to...": the person the sentence before opened with.
@@ -287,6 +289,8 @@ class ActionItemsPass(ReaderBase):
         )
         if label and label.rest and self._owner_name(label.label, strict=strict):
             return label.label, label.rest
+        if label and label.rest and label.form == "colon" and label.label.strip().lower() in EVERYONE:
+            return label.label.strip(), label.rest  # "all: review the phases PR": everyone's task
         plain = strip_markup(text)
         verb = OWNER_VERB_RE.match(plain)
         subject = re.sub(r"\s*\([^)]*\)\s*$", "", verb["owner"].strip().lstrip("@")).strip() if verb else ""
