@@ -515,3 +515,14 @@ def test_the_steps_of_a_plan_in_a_remark_are_the_groups_tasks():
         (None, "ask the LLVM folks about the linker"),
         (None, "define a better cross-compile story"),
     ]
+
+
+def test_an_action_item_marker_gives_the_task_without_the_owners_own_i_will():
+    meeting = parse(
+        """
+        ## Notes
+        - Operator records
+            - **ACTION ITEM** kyle: I will open an issue describing the new operator records
+        """
+    )
+    assert items(meeting) == [("kyle", "open an issue describing the new operator records")]

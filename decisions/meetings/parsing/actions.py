@@ -54,6 +54,8 @@ OWNER_VERB_RE = re.compile(
     r"plans? to|agreed to|offered to|volunteered to|is to)\s+(?=\S)",
     re.I,
 )
+# The owner's own "I will" before a task given to them: "kyle: I will open an issue".
+OWN_PROMISE_RE = re.compile(r"^(?:i\s+will|i['’]ll|i\s+am\s+going\s+to|i['’]m\s+going\s+to)\s+(?=\w)", re.I)
 # Owners an action list names that are not one person: "all: review the phases PR".
 EVERYONE = {"all", "everyone", "everybody", "all attendees"}
 # Capitalised words that open a "X will ..." sentence without being anyone in particular.
@@ -271,6 +273,9 @@ class ActionItemsPass(ReaderBase):
         rest, done = _done_mark(rest)
         if owner is None:
             owner, rest = self._owner(rest)
+        if owner:
+            # "**ACTION ITEM** kyle: I will open an issue": the task, as the owner's list says it.
+            rest = OWN_PROMISE_RE.sub("", rest, count=1) or rest
         # An explicit marker in the discussion (`AI:`, a task box); _action_block calls it a section's.
         return ParsedActionItem(
             owner=owner,
