@@ -19,13 +19,22 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.shortcuts import render
 from django.test import Client, RequestFactory
 from django.test.signals import template_rendered
+from django.urls import reverse
 
-from tests.factories import make_decision, make_meeting, make_rfc
+from decisions.models import ActionItem
+from tests.factories import make_decision, make_meeting, make_person, make_rfc
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("built_pages")]
 # A masked CSRF token differs at every request: compared once unmasked, then left out.
 TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})')
-VIEWS = ("decisions.views", "decisions.rfcs.views", "decisions.meetings.views", "decisions.records.views")
+VIEWS = (
+    "decisions.views",
+    "decisions.rfcs.views",
+    "decisions.meetings.views",
+    "decisions.records.views",
+    "decisions.records.ratings.views",
+    "decisions.people.views",
+)
 
 
 def pages() -> list[str]:
@@ -59,8 +68,13 @@ def through_template(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
     def switch(on: bool) -> None:
         from decisions.caching.pageframe import render_page
 
+        def plain(request: Any, template_name: str, context: dict[str, Any], first: Any = None) -> Any:
+            # Nor is the content kept ({% pagebody %}): what the template gives this reader, so
+            # a `body_vary` that misses something a reader changes shows.
+            return render(request, template_name, {**context, "body_vary": None})
+
         for module in VIEWS:
-            monkeypatch.setattr(f"{module}.render_page", render if on else render_page)
+            monkeypatch.setattr(f"{module}.render_page", plain if on else render_page)
 
     return switch
 
@@ -91,7 +105,46 @@ def fetched(client: Client, url: str) -> tuple[str, list[str]]:
 def test_a_page_from_its_frame_is_the_html_the_template_gives_to_every_reader(
     through_template: Callable[[bool], None], templates_rendered: list[str]
 ):
-    urls, clients = pages(), readers()
+    urls = pages()
+    same_as_the_template(urls, readers(), through_template, templates_rendered)
+
+
+def test_a_person_an_rfc_history_and_blind_ratings_from_their_frames_are_what_each_reader_gets(
+    through_template: Callable[[bool], None], templates_rendered: list[str]
+):
+    clients = readers()
+    # The staff reader owns (so rates) a decision and has an open action item; blind ratings
+    # show each reader their own page, and the items' status buttons differ between readers.
+    owner = make_person("Olga <Owner>", user=User.objects.get(username="editor"))
+    decision = make_decision(owner=owner, options=2, criteria=2)
+    ActionItem.objects.create(owner=owner, text="Write the *summary*")
+    ActionItem.objects.create(owner=owner, text="Dropped one", status="dropped")
+    rfc = make_rfc(authors=[owner])
+    urls = [
+        reverse("decisions:decision-ratings", args=[decision.number]),
+        owner.get_absolute_url(),
+        reverse("decisions:rfc-history", args=[rfc.number]),
+    ]
+    same_as_the_template(urls, clients, through_template, templates_rendered)
+    sheet = clients["staff"].get(urls[0]).content.decode()
+    assert "My sheet" in sheet and "My sheet" not in clients["plain"].get(urls[0]).content.decode()
+    person = {who: client.get(urls[1]).content.decode() for who, client in clients.items()}
+    assert "1 done or dropped" in person["anonymous"]
+    assert "Mark done" in person["staff"] and "Mark done" not in person["plain"] + person["anonymous"]
+
+
+def test_a_missing_person_rating_page_or_history_answers_404_each_time():
+    visitor = Client()
+    for url in ("/people/nobody-here/", "/decisions/4040/ratings/", "/rfcs/4040/history/"):
+        assert [visitor.get(url).status_code for _ in range(2)] == [404, 404], url
+
+
+def same_as_the_template(
+    urls: list[str],
+    clients: dict[str, Client],
+    through_template: Callable[[bool], None],
+    templates_rendered: list[str],
+) -> None:
     for url in urls:
         # A frame cut for a signed-in reader serves a visitor, and the other way round.
         for who in ("staff", "anonymous", "plain") if url != urls[1] else ("anonymous", "staff", "plain"):
@@ -117,6 +170,19 @@ def test_a_page_from_its_frame_is_the_html_the_template_gives_to_every_reader(
                     assert "reader&lt;&amp;&gt;" in html
                 if who != "anonymous":
                     assert tokens  # the sign-out form's and the htmx header's, this reader's own
+
+
+def test_a_kept_person_page_follows_an_edit_at_once():
+    person = make_person("Ada Author")
+    item = ActionItem.objects.create(owner=person, text="Write the summary")
+    visitor, url = Client(), person.get_absolute_url()
+    for _ in range(2):
+        body = visitor.get(url).content.decode()
+        assert "Write the summary" in body and "done or dropped" not in body
+    item.status = "done"
+    item.save()
+    body = visitor.get(url).content.decode()
+    assert "1 done or dropped" in body and "Write the summary" not in body
 
 
 def test_a_kept_frame_follows_an_edit_at_once():

@@ -34,7 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +65,7 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
         return None
     column = "value" if connection.vendor == "sqlite" else "last_value"
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {column} FROM {STATE}")
-            row = cursor.fetchone()
+        row = _read_checking(connection, f"SELECT {column} FROM {STATE}")
     except DatabaseError as error:
         if _missing(error):  # a database not made by `migrate`: nothing to key by
             return None
@@ -76,6 +74,38 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
         return None
     where = connection.settings_dict
     return f"{connection.vendor}:{where.get('HOST') or ''}:{where['NAME']}:{row[0]}"
+
+
+def _read_checking(connection: Any, sql: str) -> tuple[Any, ...] | None:
+    """The state's row; at the start of a request, also the connection's health check.
+
+    With CONN_HEALTH_CHECKS, the first query of a request on a kept connection is preceded by
+    `SELECT 1` (BaseDatabaseWrapper.is_usable): on PostgreSQL a round trip of its own, as long as
+    the state read that every built page begins with. This read stands in for it: when it fails
+    and the connection proves broken (a server restarted while it was idle), the connection is
+    opened again and the read made once more, as the check would have done. Reading twice
+    changes nothing, and outside a transaction (see current()) nothing else is lost.
+    """
+    checking = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+    )
+    if checking:
+        connection.health_check_done = True
+    try:
+        return _read(connection, sql)
+    except (OperationalError, InterfaceError):
+        if not checking or connection.is_usable():
+            raise
+    connection.close()
+    return _read(connection, sql)
+
+
+def _read(connection: Any, sql: str) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()
 
 
 # Visitors' whole pages (rfcs_site.pagecache) read the state at most once per

@@ -18,6 +18,7 @@ token of forms in the content is kept as the placeholder and each request's own 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -51,8 +52,18 @@ def mark() -> str:
     return _mark_for(settings.SECRET_KEY)
 
 
-def render_page(request: HttpRequest, template_name: str, context: dict[str, Any]) -> HttpResponse:
-    """`render(request, template_name, context)`, from the kept frame when there is one."""
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    context: dict[str, Any],
+    first: Callable[[], object] | None = None,
+) -> HttpResponse:
+    """`render(request, template_name, context)`, from the kept frame when there is one.
+
+    `first` runs before the template is rendered, never when the frame is kept: what a view
+    must know before it renders (that its record exists: a 404) and nothing else needs. A kept
+    frame is a page that rendered under this very state, so it stands for that check.
+    """
     vary = context.get("body_vary")
     # The same key parts as {% pagebody %}: no state read yet means nothing is kept.
     key = (
@@ -61,12 +72,16 @@ def render_page(request: HttpRequest, template_name: str, context: dict[str, Any
         else fragments.key(request, "page-frame", template_name, request.get_full_path(), vary, read=False)
     )
     if key is None:
+        if first is not None:
+            first()
         return render(request, template_name, context)
     frame = fragments.fetch(key)
     if frame is not None:
         html = _fill(request, frame)
         if html is not None:
             return HttpResponse(html)
+    if first is not None:
+        first()
     context[CUTTING] = True
     response = render(request, template_name, context)
     pieces = response.content.decode().split(mark())

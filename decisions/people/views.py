@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from decisions.caching import fragments
 from decisions.caching.fragments import reads_state
+from decisions.caching.pageframe import render_page
 from decisions.models import RFC, ActionItem, ActionItemStatus, Meeting, Person, Remark, Topic
 from decisions.permissions import held_role
 from decisions.signoff.waiting import waiting_on
@@ -41,9 +41,11 @@ def _person(slug: str) -> Person | None:
 @reads_state
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Kept under the data state: built again before any write, the page runs no query at all.
-    person = fragments.cached(request, "person", (slug,), lambda: _person(slug))
-    if person is None:
-        raise Http404(f"No person {slug}.")
+    # Read only when the page is not kept whole (decisions.caching.pageframe): a kept page needs
+    # no person (rendered, it was found under this very state).
+    person = SimpleLazyObject(
+        lambda: _found(fragments.cached(request, "person", (slug,), lambda: _person(slug)), slug)
+    )
     # Built only when a fragment is not in the cache: even an unrun query costs its Python.
     spoke_in = SimpleLazyObject(
         lambda: list(
@@ -77,12 +79,9 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "open_items": open_items,
         "authored": SimpleLazyObject(lambda: [rfc for rfc in rfcs if rfc.is_author]),
         "shepherded": SimpleLazyObject(lambda: [rfc for rfc in rfcs if rfc.shepherd_id == person.pk]),
-        "closed_item_count": person.closed_item_count,
         "meetings": SimpleLazyObject(
             lambda: list(person.meetings_attended.select_related("series").order_by("-date")[:12])
         ),
-        "attendance": person.attendance,
-        "remark_count": person.remark_count,
         "spoke_in": spoke_in,
         "teams": SimpleLazyObject(lambda: list(person.teams.all())),
         # Whose action items get status buttons: every one for an editor, else the reader's own.
@@ -91,4 +90,13 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             lambda: waiting_on(person, today, open_items=list(open_items), ownerships=list(ownerships))
         ),
     }
-    return render(request, "decisions/person_detail.html", context)
+    # What differs between readers: the action items' status buttons (and the address their
+    # forms return to, which the frame's key holds).
+    context["body_vary"] = (context["items_key"],)
+    return render_page(request, "decisions/person_detail.html", context, first=lambda: person.pk)
+
+
+def _found(person: Person | None, slug: str) -> Person:
+    if person is None:
+        raise Http404(f"No person {slug}.")
+    return person

@@ -324,8 +324,15 @@ def rfc_history(request: HttpRequest, number: int, series: str = "") -> HttpResp
             "content": render_to_string("decisions/partials/rfc_history_content.html", context),
         }
 
-    page = fragments.cached(request, "rfc-history", (series, number), build)
-    return render(request, "decisions/rfc_history.html", page)
+    page = SimpleLazyObject(lambda: fragments.cached(request, "rfc-history", (series, number), build))
+    # The same for every reader: the whole page is kept in its frame (decisions.caching.pageframe),
+    # and its parts are read only when it is not (a 404 then, for an RFC that is not there).
+    context = {
+        "title": SimpleLazyObject(lambda: page["title"]),
+        "content": SimpleLazyObject(lambda: page["content"]),
+        "body_vary": (),
+    }
+    return render_page(request, "decisions/rfc_history.html", context, first=lambda: page["title"])
 
 
 @require_safe

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from decisions.caching import fragments
 from decisions.caching.fragments import reads_state
+from decisions.caching.pageframe import render_page
 from decisions.caching.union import TEXT, Relation
 from decisions.caching.union import load as load_rows
 from decisions.models import Decision, MeetingSeries, Person, Rating
@@ -104,19 +105,25 @@ def decision_ratings(request: HttpRequest, number: int) -> HttpResponse:
         )
     )
     # Read from the reader's own data when not kept (load() answers 404): no query of its own.
-    head = fragments.cached(request, "ratings-head", (number,), lambda: _head(mine["decision"]))
+    head = SimpleLazyObject(
+        lambda: fragments.cached(request, "ratings-head", (number,), lambda: _head(mine["decision"]))
+    )
     context: dict[str, Any] = {
         name: SimpleLazyObject(partial(operator.getitem, mine, name)) for name in _READER_PARTS
     }
-    pk, title = head
+    htmx = bool(request.htmx)
     context.update(
-        decision=Decision(pk=pk, number=number, title=title),
+        decision=SimpleLazyObject(lambda: Decision(pk=head[0], number=number, title=head[1])),
         ratings=Rating.choices,
         threshold=DISAGREEMENT_SPREAD,
         today=datetime.date.today(),
-        htmx=bool(request.htmx),
+        htmx=htmx,
+        # The whole page is kept in its frame (decisions.caching.pageframe) for each reader, as
+        # its fragment is: ratings are blind, so what one reader sees is never another's. A
+        # frame is only kept for a page that rendered, so a kept one also says the record exists.
+        body_vary=(request.user.pk, htmx),
     )
-    return render(request, TEMPLATE, context)
+    return render_page(request, TEMPLATE, context, first=lambda: head[0])  # 404 when not found
 
 
 # What the page shows one reader, built (or read from what was kept) only when its fragment is not.
