@@ -20,9 +20,7 @@ page comes from rfcs_site.pagecache) and built for every request (`built_ms`: th
 the fragment caches of decisions.caching still on), which is what a signed-in person or the
 first visitor after an edit waits for; a search page built has its kept results emptied too
 (every request ranks again, as the first search after a write does). Targets are judged on the
-first. Each run of a page times a floor request just before it (paired_ms), and the page's
-ratios are to the median of those: a floor timed once, minutes earlier, moved with the rest of
-the machine's work.
+first.
 """
 
 from __future__ import annotations
@@ -437,47 +435,6 @@ def median_ms(client: Any, url: str, runs: int, warmup: int, *, fresh: bool = Fa
     return statistics.median(samples) * 1000
 
 
-def paired_ms(
-    client: Any,
-    url: str,
-    runs: int,
-    warmup: int,
-    floor: tuple[Any, str],
-    *,
-    fresh: bool = False,
-) -> tuple[float, float]:
-    """Median times of a page and of the floor, each run timing one floor request then the page.
-
-    A ratio to a floor measured minutes earlier moves with whatever else the machine does in
-    between (the same code gave floors of 0.17 and 0.34 ms in two runs on PostgreSQL); timed in
-    turn, both see the same machine.
-    """
-    from django.core.cache import caches
-
-    floor_client, floor_url = floor
-
-    def empty() -> None:
-        if fresh:
-            for store in caches.all():
-                store.clear()
-
-    for _ in range(warmup):
-        read(floor_client.get(floor_url))
-        empty()
-        read(client.get(url))
-    gc.collect()
-    page_samples, floor_samples = [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        read(floor_client.get(floor_url))
-        floor_samples.append(time.perf_counter() - started)
-        empty()
-        started = time.perf_counter()
-        read(client.get(url))
-        page_samples.append(time.perf_counter() - started)
-    return statistics.median(page_samples) * 1000, statistics.median(floor_samples) * 1000
-
-
 def matches(query: str) -> dict[str, int]:
     """How many documents a search matches, out of how many in the index."""
     from decisions.search.models import SearchEntry
@@ -539,42 +496,32 @@ def run(
             continue
         slow = name in {"export_zip", "rfc_csv", "decision_csv"}
         who = signed_in if name in SIGNED_IN else client
-        times = max(3, runs // 8) if slow else runs
-        first = 1 if slow else warmup
-        # Each page is timed in turn with its floor (paired_ms), and its ratios are to that
-        # floor; a slow page's few runs would give a floor of a few samples: it keeps the one
-        # measured above (its goals are in milliseconds).
-        visitor_floor = (client, urls["floor"])
-        ms, page_floor = paired_ms(who, url, times, first, visitor_floor)
+        ms = median_ms(who, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup)
         # The same page built for each request (no whole-page cache; fragment caches still on):
         # what a signed-in person, or the first visitor after an edit, waits for.
         # A search is built as the first one after a write: its kept results are gone too.
         fresh = name in SEARCHES or name == "api_search"
         with override_settings(PAGE_CACHE_SECONDS=0):
-            built, built_floor = paired_ms(who, url, times, first, visitor_floor, fresh=fresh)
+            built = median_ms(
+                who, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup, fresh=fresh
+            )
             built_queries = queries_of(who, url, fresh=fresh)
         # And as a signed-in person who may write (a session, a user, edit buttons and forms):
         # the people issue 19 is about, as a multiple of their own floor. The goal is judged on
         # the larger of the two ratios.
-        signed, own_floor = paired_ms(
-            signed_in, url, times, first, (signed_in, SIGNED_FLOOR_PATH), fresh=fresh
+        signed = median_ms(
+            signed_in, url, max(3, runs // 8) if slow else runs, 1 if slow else warmup, fresh=fresh
         )
-        if slow:
-            page_floor = built_floor = floor
-            own_floor = signed_floor
         cold = [c for c, _ in counted[name]]
         warm = [w for _, w in counted[name]]
         pages[name] = {
             "median_ms": round(ms, 3),
             "queries": max(cold),
-            "ratio": round(ms / page_floor, 1),
-            "paired_floor_ms": round(page_floor, 3),
+            "ratio": round(ms / floor, 1),
             "built_ms": round(built, 3),
-            "built_ratio": round(built / built_floor, 1),
-            # The floor timed in turn with the built page: what its ratio is to.
-            "built_floor_ms": round(built_floor, 3),
+            "built_ratio": round(built / floor, 1),
             "signed_ms": round(signed, 3),
-            "signed_ratio": round(signed / own_floor, 1),
+            "signed_ratio": round(signed / signed_floor, 1),
             "queries_warm": max(warm),
             # What one request timed as built ran: a search, its whole ranking each time.
             "built_queries": built_queries,
