@@ -18,7 +18,7 @@ from decisions.meetings.parsing.base import ReaderBase, TopicDraft
 from decisions.meetings.parsing.blocks import Block, Item, block_links, plain, strip_markup, unescape
 from decisions.meetings.parsing.labels import label_shape, speaker_like, split_label
 from decisions.meetings.parsing.results import FOUND_BY_PATTERN, FOUND_IN_SECTION
-from decisions.meetings.parsing.titles import title_like
+from decisions.meetings.parsing.titles import tidy_title, title_like
 from decisions.meetings.parsing.words import (
     BOILERPLATE_TOPIC_RE,
     CHECKBOX_RE,
@@ -434,8 +434,8 @@ def agenda_title(item: Item) -> str:
     if label and label.form == "colon" and label.rest and speaker_like(label.label):
         text = label.rest  # "Alex: update on Wasm64"
     # "RFC -- https://...", "Hosting agendas at https://...": where, not what.
-    # "updates on PackageMetadata (https://...)": the brackets go with the address.
-    text = re.sub(r"\s*\(\s*(?:see\s+)?<?https?://[^\s()]+>?\s*\)", "", text) or text
+    # "updates on PackageMetadata (https://...)": the brackets go with the address (tidy_title).
+    text = tidy_title(text)
     text = re.sub(r"\s*(?:[-–—]+|:|\b(?:at|see|in|on|here))?\s*<?https?://\S+", "", text) or text
     text = re.sub(r"[\s\-–—:]+$", "", strip_presenter(text))
     if len(text) > 100:

@@ -81,18 +81,20 @@ def topic_title(head: Block | None) -> str:
 
 
 # An address after a topic's subject says where it is discussed, not what: "ISLE:
-# https://github.com/...", "OCI Registry proposal (https://...)", "wasm split draft — https://...".
+# https://github.com/...", "wasm split draft — https://..."; one in brackets, wherever it is, is
+# an aside: "OCI Registry proposal (https://...)", "mod_init_funcs (https://...) or merging".
+_BRACKETED_ADDRESS_RE = re.compile(r"\s*\(\s*(?:see\s+)?<?https?://[^\s()]+>?\s*\)")
 _TRAILING_ADDRESS_RE = re.compile(
-    r"^(?P<subject>.*?\w.*?)(?:\s*\(\s*(?:see\s+)?<?https?://[^\s()]+>?\s*\)"
-    r"|\s*(?:[-–—:]+|\b(?:in|at|see))\s*<?https?://\S+?>?)\s*[.;]?\s*$",
-    re.I,
+    r"^(?P<subject>.*?\w.*?)\s*(?:[-–—:]+|\b(?:in|at|see))\s*<?https?://\S+?>?\s*[.;]?\s*$", re.I
 )
 
 
 def tidy_title(title: str) -> str:
-    """A topic's title without the address written after its subject; an address alone stays."""
-    found = _TRAILING_ADDRESS_RE.match(title)
-    subject = found["subject"].strip() if found else ""
+    """A topic's title without the addresses written as asides or after its subject; an
+    address alone stays."""
+    text = _BRACKETED_ADDRESS_RE.sub("", title).strip()
+    found = _TRAILING_ADDRESS_RE.match(text)
+    subject = found["subject"].strip() if found else text
     return subject if len(subject) >= 2 and "://" not in subject else title
 
 
