@@ -115,5 +115,7 @@ def test_a_kept_database_is_timed_again_without_seeding_and_each_search_ranks_ag
         assert page["queries"] == seeded["pages"][name]["queries"]
         assert page["constant"] is True
         # Built, a search runs its queries again (its kept results emptied, as after a write):
-        # all of them, as on an empty cache, where the page served whole reads only the state.
-        assert page["built_queries"] == page["queries"] > page["queries_warm"]
+        # all of them, as on an empty cache, where the page served whole reads only the state;
+        # on PostgreSQL not the state, which the listening connection keeps between writes.
+        state = 1 if result["database"] == "postgresql" else 0
+        assert page["built_queries"] + state == page["queries"] > page["queries_warm"]

@@ -29,7 +29,10 @@ REFUSED = 'connection to server at "127.0.0.1", port 5432 failed: Connection ref
 
 @contextmanager
 def database_down(error: Exception | None = None) -> Iterator[None]:
-    """Every query from here on fails as if the database server had gone away."""
+    """Every query from here on fails as if the database server had gone away (which also ends
+    its connections: a kept data state is not trusted past the connection it was read on)."""
+    if not connections["default"].in_atomic_block:
+        connections["default"].close()
     with mock.patch.object(
         connections["default"], "ensure_connection", side_effect=error or OperationalError(REFUSED)
     ):

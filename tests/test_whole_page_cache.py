@@ -23,6 +23,7 @@ from django.urls import reverse
 from decisions.caching import datastate
 from decisions.models import RFC, Meeting, Topic
 from rfcs_site.pagecache import HEADER, page_key
+from tests.conftest import state_reads
 from tests.factories import make_decision, make_meeting, make_person, make_rfc
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,7 +53,7 @@ def test_a_second_visit_is_served_whole_with_at_most_one_query(client, settings)
     assert queries == 0  # the data state read for the first visit is still fresh
     settings.PAGE_CACHE_STATE_SECONDS = 0
     again, queries = get(client, rfc.get_absolute_url())
-    assert again[HEADER] == "hit" and queries == 1  # the data state, read for this request
+    assert again[HEADER] == "hit" and queries == state_reads()  # the data state, for this request
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
     # The headers of the site still come with a cached page.

@@ -18,6 +18,16 @@ state), and writers must not wait for each other to move it:
   (set_autocommit(False)), whose writes only those triggers would see.
 
 The triggers are (re)created after every `migrate`, so tables added later are covered too.
+
+On PostgreSQL reading the sequence is a round trip, as long as building a page from its cached
+fragments; so each connection LISTENs on the state's channel, and every move of the state sends a
+notification (NOTIFY, delivered once the moving transaction commits). A connection keeps the
+value it read and answers from it while no notification has arrived, checked by reading what is
+waiting on its socket, without a round trip. The connection's own writes come back to it before
+their statement returns, as does this process's forgetting (forget_recent); another connection's
+commit is seen as soon as its notification arrives, well under a millisecond (the order a reader
+racing that commit sees anyway).
+
 None means "no state to key by": inside a transaction (a test case, an atomic block) the
 connection's own uncommitted writes are not part of the value; other databases are not supported.
 """
@@ -55,6 +65,8 @@ UNWATCHED = {
     "django_tasks_database_dbtaskresult", "decisions_hookdelivery", "decisions_storedmarkdown",
     "decisions_searchword", "decisions_searchtop",
 }  # fmt: skip
+# Moves the state on PostgreSQL and tells every listening connection, once committed.
+MOVE_SQL = f"SELECT nextval('{STATE}'), pg_notify('{STATE}', '')"
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|TRUNCATE|MERGE)\b", re.IGNORECASE)
 
 
@@ -63,9 +75,14 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
     connection = connections[using]
     if connection.in_atomic_block or connection.vendor not in ("sqlite", "postgresql"):
         return None
-    column = "value" if connection.vendor == "sqlite" else "last_value"
+    if connection.vendor == "postgresql" and (kept := _kept(connection)) is not None:
+        return kept
+    forgotten = _forgotten
     try:
-        row = _read_checking(connection, f"SELECT {column} FROM {STATE}")
+        if connection.vendor == "sqlite":
+            row = _read_checking(connection, f"SELECT value FROM {STATE}")
+        else:
+            row = _read_checking(connection, f"LISTEN {STATE}; SELECT last_value FROM {STATE}", listen=True)
     except DatabaseError as error:
         if _missing(error):  # a database not made by `migrate`: nothing to key by
             return None
@@ -73,10 +90,57 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
     if row is None:
         return None
     where = connection.settings_dict
-    return f"{connection.vendor}:{where.get('HOST') or ''}:{where['NAME']}:{row[0]}"
+    value = f"{connection.vendor}:{where.get('HOST') or ''}:{where['NAME']}:{row[0]}"
+    if connection.vendor == "postgresql":
+        _keep(connection, value, forgotten)
+    return value
 
 
-def _read_checking(connection: Any, sql: str) -> tuple[Any, ...] | None:
+_KEPT = "_rfcs_state_kept"  # on a connection wrapper: (its psycopg connection, _forgotten, value)
+
+
+def _keep(connection: Any, value: str, forgotten: int) -> None:
+    """Keep the value on this connection, which now listens (see the module doc)."""
+    raw = connection.connection
+    if getattr(raw, "_rfcs_state_handler", None) is None:
+        # Notifications read during a query (the connection's own writes among them) land here.
+        handler = partial(_moved, connection)
+        raw.add_notify_handler(handler)
+        raw._rfcs_state_handler = handler
+    connection.__dict__[_KEPT] = (raw, forgotten, value)
+
+
+def _moved(connection: Any, *_: Any) -> None:
+    connection.__dict__.pop(_KEPT, None)
+
+
+def _kept(connection: Any) -> str | None:
+    """The value this connection keeps, when nothing has moved the state since it was read."""
+    kept = connection.__dict__.get(_KEPT)
+    if kept is None:
+        return None
+    raw, forgotten, value = kept
+    if raw is not connection.connection or forgotten != _forgotten or raw.closed:
+        connection.__dict__.pop(_KEPT, None)
+        return None
+    import psycopg  # PostgreSQL's driver: imported only where it is the database
+
+    pgconn = raw.pgconn
+    try:
+        # Reads what the socket holds, never waits: a notification, or the server's farewell (a
+        # terminated connection's last message is read by one call, its end by the next).
+        pgconn.consume_input()
+        pgconn.consume_input()
+        while pgconn.notifies() is not None:
+            _moved(connection)
+    except psycopg.Error:  # a broken connection: read the state the usual way, which reconnects
+        _moved(connection)
+    if pgconn.status != psycopg.pq.ConnStatus.OK:
+        _moved(connection)
+    return value if _KEPT in connection.__dict__ else None
+
+
+def _read_checking(connection: Any, sql: str, listen: bool = False) -> tuple[Any, ...] | None:
     """The state's row; at the start of a request, also the connection's health check.
 
     With CONN_HEALTH_CHECKS, the first query of a request on a kept connection is preceded by
@@ -94,17 +158,19 @@ def _read_checking(connection: Any, sql: str) -> tuple[Any, ...] | None:
     if checking:
         connection.health_check_done = True
     try:
-        return _read(connection, sql)
+        return _read(connection, sql, listen)
     except (OperationalError, InterfaceError):
         if not checking or connection.is_usable():
             raise
     connection.close()
-    return _read(connection, sql)
+    return _read(connection, sql, listen)
 
 
-def _read(connection: Any, sql: str) -> tuple[Any, ...] | None:
+def _read(connection: Any, sql: str, listen: bool = False) -> tuple[Any, ...] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql)
+        if listen:  # "LISTEN ...; SELECT ...": the row is the second statement's
+            cursor.nextset()
         return cursor.fetchone()
 
 
@@ -249,7 +315,7 @@ def _install_postgresql(connection: Any) -> None:
         cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {STATE} START WITH {start}")
         cursor.execute(
             f"CREATE OR REPLACE FUNCTION {_BUMP_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN PERFORM nextval('{STATE}'); RETURN NULL; END $$"
+            f"$$ BEGIN PERFORM nextval('{STATE}'), pg_notify('{STATE}', ''); RETURN NULL; END $$"
         )
         for table in _unwatched_present(connection):
             for suffix in ("", "_truncate"):
@@ -272,7 +338,7 @@ def _install_postgresql(connection: Any) -> None:
                 trigger = connection.ops.quote_name(f"{_TRIGGER}{table}"[: 63 - len(suffix)] + suffix)
                 cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {name}")
                 cursor.execute(trigger_sql.format(trigger=trigger, name=name, function=_BUMP_FUNCTION))
-        cursor.execute(f"SELECT nextval('{STATE}')")
+        cursor.execute(MOVE_SQL)
 
 
 # Moving it after a commit (PostgreSQL) ---------------------------------------------------------
@@ -282,7 +348,7 @@ def _bump(connection: Any) -> None:
     forget_recent()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT nextval('{STATE}')")
+            cursor.execute(MOVE_SQL)
     except DatabaseError as error:
         if not _missing(error):  # before `migrate` made it, there is no page cache to keep
             # Committed, but visitors may see the old page until the next write or it expires.
