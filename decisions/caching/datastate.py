@@ -137,7 +137,14 @@ def _kept(connection: Any) -> str | None:
         _moved(connection)
     if pgconn.status != psycopg.pq.ConnStatus.OK:
         _moved(connection)
-    return value if _KEPT in connection.__dict__ else None
+    if _KEPT not in connection.__dict__:
+        return None
+    # The look at the socket is the connection's health check for this request: what Django's
+    # `SELECT 1` finds (a server that closed the connection, restarted, crashed) leaves its
+    # farewell or its end there, and sending `SELECT 1` too would cost the round trip saved.
+    if connection.health_check_enabled:
+        connection.health_check_done = True
+    return value
 
 
 def _read_checking(connection: Any, sql: str, listen: bool = False) -> tuple[Any, ...] | None:
