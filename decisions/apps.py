@@ -42,6 +42,11 @@ class DecisionsConfig(AppConfig):
         # The data state: PostgreSQL connections notice their writes; `migrate` (re)installs it.
         datastate.connect()
         post_migrate.connect(datastate.install, sender=self, dispatch_uid="decisions.datastate")
+        # Each process's copy of the sessions, kept true by the same listening connections: its
+        # channel is registered before any connection opens, its trigger made by `migrate`.
+        from decisions.accounts import sessions
+
+        post_migrate.connect(sessions.install, sender=self, dispatch_uid="decisions.sessions")
         checks.register(meeting_checks.duplicate_days, checks.Tags.database)
         # The role groups hold permissions, which auth's own post_migrate receiver (connected
         # before this one) has created by then.

@@ -235,7 +235,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user kept per process under the data state (decisions/accounts/identity.py).
+    "decisions.accounts.identity.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -296,15 +297,10 @@ CACHES = {
     "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
-# Sessions read from the cache (and written through to the database) when the cache is shared by
-# every process: a signed-in page then costs no session query. A per-process cache (locmem, the
-# default) keeps them in the database only, or a sign-out in one worker would leave the session
-# alive, from its copy, in the others.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.db"
-    if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-    else "django.contrib.sessions.backends.cached_db"
-)
+# Database sessions, each process keeping a copy of those it read that PostgreSQL keeps true
+# (decisions/accounts/sessions.py): no round trip per signed-in request, no shared cache needed,
+# and a sign-out in one worker reaches the others' copies through the database's notifications.
+SESSION_ENGINE = "decisions.accounts.sessions"
 
 # Whole pages for visitors (rfcs_site.pagecache), keyed by the state of the data; 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))

@@ -62,11 +62,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 def _fresh_data_state_window():
     """Each test starts with no data state kept by this process (datastate.recent): one test's
     state, or a state a test faked, must not key another's pages."""
+    from decisions.accounts import identity, sessions
     from decisions.caching import datastate
 
     datastate.forget_recent()
+    sessions.forget_all()
+    identity.forget_all()
     yield
     datastate.forget_recent()
+    sessions.forget_all()
+    identity.forget_all()
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from functools import cache, partial
 from time import monotonic
 from typing import Any
@@ -82,7 +83,8 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
         if connection.vendor == "sqlite":
             row = _read_checking(connection, f"SELECT value FROM {STATE}")
         else:
-            row = _read_checking(connection, f"LISTEN {STATE}; SELECT last_value FROM {STATE}", listen=True)
+            listens = "".join(f"LISTEN {channel}; " for channel in [STATE, *_CHANNELS])
+            row = _read_checking(connection, f"{listens}SELECT last_value FROM {STATE}", listen=True)
     except DatabaseError as error:
         if _missing(error):  # a database not made by `migrate`: nothing to key by
             return None
@@ -97,21 +99,57 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
 
 
 _KEPT = "_rfcs_state_kept"  # on a connection wrapper: (its psycopg connection, _forgotten, value)
+# Other channels a listening connection LISTENs on: what a notification on each does with its
+# payload, and what to do when a connection starts listening (anything sent before went unheard).
+# decisions.accounts.sessions keeps each process's copy of the sessions by one.
+_CHANNELS: dict[str, tuple[Callable[[str], None], Callable[[], None]]] = {}
+
+
+def listen_also(channel: str, heard: Callable[[str], None], unheard: Callable[[], None]) -> None:
+    """Have every listening connection LISTEN on `channel` too (call before connections open)."""
+    _CHANNELS[channel] = (heard, unheard)
+
+
+def listening(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether this connection listens and has handled every notification that reached it, so a
+    process-local copy of rows whose writes notify (the sessions) can be trusted right now."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return False
+    return current(using) is not None and _KEPT in connection.__dict__
 
 
 def _keep(connection: Any, value: str, forgotten: int) -> None:
     """Keep the value on this connection, which now listens (see the module doc)."""
     raw = connection.connection
-    if getattr(raw, "_rfcs_state_handler", None) is None:
-        # Notifications read during a query (the connection's own writes among them) land here.
-        handler = partial(_moved, connection)
-        raw.add_notify_handler(handler)
-        raw._rfcs_state_handler = handler
+    if getattr(raw, "_rfcs_listens", None) != len(_CHANNELS):  # it has just started listening
+        if getattr(raw, "_rfcs_state_handler", None) is None:
+            # Notifications read during a query (its own writes' among them) land here.
+            handler = partial(_notified, connection)
+            raw.add_notify_handler(handler)
+            raw._rfcs_state_handler = handler
+        raw._rfcs_listens = len(_CHANNELS)
+        for _, unheard in _CHANNELS.values():
+            unheard()
     connection.__dict__[_KEPT] = (raw, forgotten, value)
 
 
-def _moved(connection: Any, *_: Any) -> None:
+def _notified(connection: Any, notify: Any) -> None:
+    _heard(connection, notify.channel, notify.payload)
+
+
+def _heard(connection: Any, channel: str, payload: str) -> None:
+    if channel == STATE:
+        connection.__dict__.pop(_KEPT, None)
+    elif channel in _CHANNELS:
+        _CHANNELS[channel][0](payload)
+
+
+def _dropped(connection: Any) -> None:
+    """The connection is broken or gone: it can no longer tell what changed."""
     connection.__dict__.pop(_KEPT, None)
+    for _, unheard in _CHANNELS.values():
+        unheard()
 
 
 def _kept(connection: Any) -> str | None:
@@ -120,7 +158,13 @@ def _kept(connection: Any) -> str | None:
     if kept is None:
         return None
     raw, forgotten, value = kept
-    if raw is not connection.connection or forgotten != _forgotten or raw.closed:
+    if raw is not connection.connection or raw.closed:
+        _dropped(connection)
+        return None
+    if raw._rfcs_listens != len(_CHANNELS):  # a channel registered since: LISTEN on it too
+        connection.__dict__.pop(_KEPT, None)
+        return None
+    if forgotten != _forgotten:
         connection.__dict__.pop(_KEPT, None)
         return None
     import psycopg  # PostgreSQL's driver: imported only where it is the database
@@ -131,12 +175,12 @@ def _kept(connection: Any) -> str | None:
         # terminated connection's last message is read by one call, its end by the next).
         pgconn.consume_input()
         pgconn.consume_input()
-        while pgconn.notifies() is not None:
-            _moved(connection)
+        while (notify := pgconn.notifies()) is not None:
+            _heard(connection, notify.relname.decode(), notify.extra.decode())
     except psycopg.Error:  # a broken connection: read the state the usual way, which reconnects
-        _moved(connection)
+        _dropped(connection)
     if pgconn.status != psycopg.pq.ConnStatus.OK:
-        _moved(connection)
+        _dropped(connection)
     if _KEPT not in connection.__dict__:
         return None
     # The look at the socket is the connection's health check for this request: what Django's
@@ -176,8 +220,9 @@ def _read_checking(connection: Any, sql: str, listen: bool = False) -> tuple[Any
 def _read(connection: Any, sql: str, listen: bool = False) -> tuple[Any, ...] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        if listen:  # "LISTEN ...; SELECT ...": the row is the second statement's
-            cursor.nextset()
+        if listen:  # "LISTEN ...; SELECT ...": the row is the last statement's
+            while cursor.nextset():
+                pass
         return cursor.fetchone()
 
 
