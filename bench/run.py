@@ -374,14 +374,18 @@ def count_queries(client: Any, url: str) -> tuple[int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from decisions.accounts import identity, sessions
     from decisions.caching import datastate
 
     counts = []
     for store in caches.all():
         store.clear()
     for _ in range(2):
-        # As a process whose data-state window has passed: the state is read, every time.
+        # As a process whose data-state window has passed, that has kept no session or user: the
+        # state is read, every time, and a signed-in person's session and user too.
         datastate.forget_recent()
+        sessions.forget_all()
+        identity.forget_all()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
             read(response)  # a streamed body runs its queries as it is read

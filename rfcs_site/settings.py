@@ -297,6 +297,11 @@ CACHES = {
     "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
+# PostgreSQL connections LISTEN for changes, so each process may keep the data state, sessions
+# and users it read until told otherwise (decisions/caching/datastate.py). Set 0 behind a pooler
+# in transaction mode (PgBouncer's), which does not carry LISTEN: every request then asks.
+DATABASE_LISTEN = os.environ.get("DJANGO_DB_LISTEN", "1") == "1"
+
 # Database sessions, each process keeping a copy of those it read that PostgreSQL keeps true
 # (decisions/accounts/sessions.py): no round trip per signed-in request, no shared cache needed,
 # and a sign-out in one worker reaches the others' copies through the database's notifications.

@@ -76,12 +76,14 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
     connection = connections[using]
     if connection.in_atomic_block or connection.vendor not in ("sqlite", "postgresql"):
         return None
-    if connection.vendor == "postgresql" and (kept := _kept(connection)) is not None:
+    listen = connection.vendor == "postgresql" and settings.DATABASE_LISTEN
+    if listen and (kept := _kept(connection)) is not None:
         return kept
     forgotten = _forgotten
     try:
-        if connection.vendor == "sqlite":
-            row = _read_checking(connection, f"SELECT value FROM {STATE}")
+        if not listen:
+            column = "value" if connection.vendor == "sqlite" else "last_value"
+            row = _read_checking(connection, f"SELECT {column} FROM {STATE}")
         else:
             listens = "".join(f"LISTEN {channel}; " for channel in [STATE, *_CHANNELS])
             row = _read_checking(connection, f"{listens}SELECT last_value FROM {STATE}", listen=True)
@@ -93,7 +95,7 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
         return None
     where = connection.settings_dict
     value = f"{connection.vendor}:{where.get('HOST') or ''}:{where['NAME']}:{row[0]}"
-    if connection.vendor == "postgresql":
+    if listen:
         _keep(connection, value, forgotten)
     return value
 
@@ -114,7 +116,7 @@ def listening(using: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether this connection listens and has handled every notification that reached it, so a
     process-local copy of rows whose writes notify (the sessions) can be trusted right now."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.DATABASE_LISTEN:
         return False
     return current(using) is not None and _KEPT in connection.__dict__
 
