@@ -416,3 +416,25 @@ def block(text: str) -> str:
     from decisions.records.export.text import block as written
 
     return written(text)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_served_file_of_an_unchanged_record_reads_no_row_and_an_edit_shows_at_once(client, settings):
+    """Kept under the data state like a page's fragments, for a signed-in reader or the first
+    visitor after an edit (the whole-page cache off here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    decision = make_decision("Where do WASI implementations live?", number=4)
+    url = "/decisions/4.md"
+    first = client.get(url)
+    assert first.status_code == 200 and "Where do WASI implementations live?" in first.text
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url)
+    assert again.text == first.text
+    assert not any("decisions_decision" in q["sql"] for q in captured.captured_queries)
+    decision.title = "Where do the WASI crates live?"
+    decision.save()
+    assert "Where do the WASI crates live?" in client.get(url).text
+    assert client.get("/decisions/5.md").status_code == 404

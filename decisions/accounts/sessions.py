@@ -17,6 +17,7 @@ millisecond after its commit, which is before the browser that signed out has it
 
 from __future__ import annotations
 
+import copy
 import datetime
 import threading
 from collections import OrderedDict
@@ -84,7 +85,8 @@ class SessionStore(DatabaseStore):
             self._session_key = None  # as Django's store does for a key it has no row for
             return {}
         if kept is not None and kept[1] > timezone.now():
-            return dict(kept[0])  # a copy: the request may change its own
+            # A copy all the way down, as decoding gives: a request changes only its own.
+            return copy.deepcopy(kept[0])
         row = self._get_session_from_db()
         data = self.decode(row.session_data) if row else {}
         # The read went through the same connection: a notification that arrived meanwhile was
@@ -92,7 +94,7 @@ class SessionStore(DatabaseStore):
         if connections[using].connection is not None and datastate.listening(using):
             with _lock:
                 if generation == _generation:
-                    _kept[key] = (dict(data), row.expire_date) if row else None
+                    _kept[key] = (copy.deepcopy(data), row.expire_date) if row else None
                     _kept.move_to_end(key)
                     while len(_kept) > KEPT_SESSIONS:
                         _kept.popitem(last=False)

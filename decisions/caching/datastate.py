@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import select
 from collections.abc import Callable
 from functools import cache, partial
 from time import monotonic
@@ -83,10 +84,9 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
     try:
         if not listen:
             column = "value" if connection.vendor == "sqlite" else "last_value"
-            row = _read_checking(connection, f"SELECT {column} FROM {STATE}")
+            row, keepable = _read_checking(connection, f"SELECT {column} FROM {STATE}"), False
         else:
-            listens = "".join(f"LISTEN {channel}; " for channel in [STATE, *_CHANNELS])
-            row = _read_checking(connection, f"{listens}SELECT last_value FROM {STATE}", listen=True)
+            row, keepable = _read_checking(connection, f"SELECT last_value FROM {STATE}", listen=True)
     except DatabaseError as error:
         if _missing(error):  # a database not made by `migrate`: nothing to key by
             return None
@@ -95,7 +95,7 @@ def current(using: str = DEFAULT_DB_ALIAS) -> str | None:
         return None
     where = connection.settings_dict
     value = f"{connection.vendor}:{where.get('HOST') or ''}:{where['NAME']}:{row[0]}"
-    if listen:
+    if keepable:
         _keep(connection, value, forgotten)
     return value
 
@@ -122,36 +122,70 @@ def listening(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 
 def _keep(connection: Any, value: str, forgotten: int) -> None:
-    """Keep the value on this connection, which now listens (see the module doc)."""
+    """Keep the value on this connection, which listens (see the module doc)."""
+    connection.__dict__[_KEPT] = (connection.connection, forgotten, value)
+
+
+def _listen(connection: Any) -> None:
+    """LISTEN on every channel, once per connection and before its first state read.
+
+    A statement of its own, committed before the read: LISTEN sent in one string with the SELECT
+    would only take effect when both end, and a commit in between would never be heard.
+    """
     raw = connection.connection
-    if getattr(raw, "_rfcs_listens", None) != len(_CHANNELS):  # it has just started listening
-        if getattr(raw, "_rfcs_state_handler", None) is None:
-            # Notifications read during a query (its own writes' among them) land here.
-            handler = partial(_notified, connection)
-            raw.add_notify_handler(handler)
-            raw._rfcs_state_handler = handler
-        raw._rfcs_listens = len(_CHANNELS)
-        for _, unheard in _CHANNELS.values():
-            unheard()
-    connection.__dict__[_KEPT] = (raw, forgotten, value)
+    if getattr(raw, "_rfcs_listens", None) == len(_CHANNELS):
+        return
+    if getattr(raw, "_rfcs_state_handler", None) is None:
+        # Notifications read during a query (the connection's own writes among them) land here.
+        handler = partial(_notified, connection, raw)
+        raw.add_notify_handler(handler)
+        raw.add_notice_handler(partial(_noticed, raw))
+        raw._rfcs_state_handler = handler
+        raw._rfcs_moves = 0
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(f"LISTEN {channel}" for channel in [STATE, *_CHANNELS]))
+    raw._rfcs_listens = len(_CHANNELS)
+    for _, unheard in _CHANNELS.values():  # what was sent before was not heard
+        unheard()
 
 
-def _notified(connection: Any, notify: Any) -> None:
-    _heard(connection, notify.channel, notify.payload)
+def _notified(connection: Any, raw: Any, notify: Any) -> None:
+    _heard(connection, raw, notify.channel, notify.payload)
 
 
-def _heard(connection: Any, channel: str, payload: str) -> None:
+def _heard(connection: Any, raw: Any, channel: str, payload: str) -> None:
     if channel == STATE:
+        # Counted, so a read that a move overtook is not kept (current()).
+        raw._rfcs_moves = getattr(raw, "_rfcs_moves", 0) + 1
         connection.__dict__.pop(_KEPT, None)
     elif channel in _CHANNELS:
         _CHANNELS[channel][0](payload)
 
 
 def _dropped(connection: Any) -> None:
-    """The connection is broken or gone: it can no longer tell what changed."""
+    """The connection is broken, gone, or behind: it can no longer tell what changed."""
     connection.__dict__.pop(_KEPT, None)
     for _, unheard in _CHANNELS.values():
         unheard()
+
+
+def _readable(socket: int) -> bool:
+    """Whether the socket has bytes waiting, without waiting (poll: any descriptor number)."""
+    poller = select.poll()
+    poller.register(socket, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _noticed(raw: Any, diagnostic: Any) -> None:
+    """A FATAL notice read while idle (a terminated connection's farewell, before its end): the
+    connection is gone, though its status still says OK until the end is read."""
+    if diagnostic.severity_nonlocalized == "FATAL":
+        raw._rfcs_fatal = True
+
+
+# Reads of a socket's waiting bytes one look may make (libpq takes up to 16 KB each, a few
+# hundred notifications); a connection left further behind is not trusted and reads afresh.
+POLL_READS = 64
 
 
 def _kept(connection: Any) -> str | None:
@@ -169,20 +203,9 @@ def _kept(connection: Any) -> str | None:
     if forgotten != _forgotten:
         connection.__dict__.pop(_KEPT, None)
         return None
-    import psycopg  # PostgreSQL's driver: imported only where it is the database
-
-    pgconn = raw.pgconn
-    try:
-        # Reads what the socket holds, never waits: a notification, or the server's farewell (a
-        # terminated connection's last message is read by one call, its end by the next).
-        pgconn.consume_input()
-        pgconn.consume_input()
-        while (notify := pgconn.notifies()) is not None:
-            _heard(connection, notify.relname.decode(), notify.extra.decode())
-    except psycopg.Error:  # a broken connection: read the state the usual way, which reconnects
+    if not _drained(connection, raw):
         _dropped(connection)
-    if pgconn.status != psycopg.pq.ConnStatus.OK:
-        _dropped(connection)
+        return None
     if _KEPT not in connection.__dict__:
         return None
     # The look at the socket is the connection's health check for this request: what Django's
@@ -193,7 +216,30 @@ def _kept(connection: Any) -> str | None:
     return value
 
 
-def _read_checking(connection: Any, sql: str, listen: bool = False) -> tuple[Any, ...] | None:
+def _drained(connection: Any, raw: Any) -> bool:
+    """Handle every notification waiting on the socket, never waiting for more; False when the
+    connection is broken or so far behind that its copy cannot be trusted."""
+    import psycopg  # PostgreSQL's driver: imported only where it is the database
+
+    pgconn = raw.pgconn
+    try:
+        for _ in range(POLL_READS):
+            pgconn.consume_input()
+            heard = False
+            while (notify := pgconn.notifies()) is not None:
+                heard = True
+                _heard(connection, raw, notify.relname.decode(), notify.extra.decode())
+            # Done when a read brought nothing and the socket has nothing more: a read that
+            # brought notifications may have left more decrypted but unread (TLS); a readable
+            # socket holds more of them, or the server's farewell and the end after it.
+            if not heard and not _readable(pgconn.socket):
+                return pgconn.status == psycopg.pq.ConnStatus.OK and not getattr(raw, "_rfcs_fatal", False)
+    except (psycopg.Error, OSError, ValueError):
+        return False
+    return False
+
+
+def _read_checking(connection: Any, sql: str, listen: bool = False) -> Any:
     """The state's row; at the start of a request, also the connection's health check.
 
     With CONN_HEALTH_CHECKS, the first query of a request on a kept connection is preceded by
@@ -219,13 +265,21 @@ def _read_checking(connection: Any, sql: str, listen: bool = False) -> tuple[Any
     return _read(connection, sql, listen)
 
 
-def _read(connection: Any, sql: str, listen: bool = False) -> tuple[Any, ...] | None:
+def _read(connection: Any, sql: str, listen: bool = False) -> Any:
+    """The state's row; with `listen` (PostgreSQL), (row, whether it may be kept): not when a
+    move of the state was heard while it was read, which the row may predate."""
+    if not listen:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()
+    connection.ensure_connection()
+    _listen(connection)
+    raw = connection.connection
+    moves = raw._rfcs_moves
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        if listen:  # "LISTEN ...; SELECT ...": the row is the last statement's
-            while cursor.nextset():
-                pass
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    return row, raw is connection.connection and raw._rfcs_moves == moves
 
 
 # Visitors' whole pages (rfcs_site.pagecache) read the state at most once per

@@ -179,13 +179,18 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
 @require_safe
 @reads_state
 def decision_markdown(request: HttpRequest, number: int) -> HttpResponse:
-    # With its stored file (export.stored): served when still written from the record as it is.
-    decision = get_object_or_404(
-        Decision.objects.select_related("chosen_option", "supersedes", "stored_markdown"), number=number
-    )
-    text = exporting.decision_to_markdown(decision, request)
+    def build() -> tuple[str, str]:
+        # With its stored file (export.stored): served when still written from the record as it is.
+        decision = get_object_or_404(
+            Decision.objects.select_related("chosen_option", "supersedes", "stored_markdown"), number=number
+        )
+        return exporting.decision_to_markdown(decision, request), exporting.decision_filename(decision)
+
+    # The file and its name, kept under the data state like the page's fragments: no row is read
+    # while nothing changed (a record that is not there is never kept: build raises 404).
+    text, filename = fragments.cached(request, "decision-md", (number,), build)
     response = HttpResponse(text, content_type=MARKDOWN_CONTENT_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{exporting.decision_filename(decision)}"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
