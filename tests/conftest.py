@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from email import message_from_bytes
 from email import policy as email_policy
@@ -197,6 +198,17 @@ def built_pages(settings: Any) -> Iterator[None]:
     yield
     for store in caches.all():
         store.clear()
+
+
+def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """Whether check() comes true within `seconds`: a PostgreSQL notification arrives a moment
+    after the commit that sent it."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
 
 
 def state_reads() -> int:

@@ -5,8 +5,6 @@ worker, psql) ends the session here too; on SQLite every request reads the row."
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from decisions.accounts import sessions
+from tests.conftest import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,16 +43,6 @@ def from_elsewhere(sql: str, params: list[object]) -> None:
 
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
         other.execute(sql, params)
-
-
-def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
-    """A notification arrives a moment after the commit that sent it."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.001)
-    return True
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ dropped while it was idle is opened again by the next read, without an error rea
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from decisions.caching import datastate
 from decisions.models import Topic
+from tests.conftest import eventually
 from tests.factories import make_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,13 +94,3 @@ def test_a_connection_the_server_dropped_is_opened_again_by_the_state_read(postg
     # The server's farewell waits on the socket: the kept state is dropped and read again.
     assert datastate.current() == state
     assert connection.connection.info.backend_pid != backend
-
-
-def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
-    """A notification arrives a moment after the commit that sent it."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.001)
-    return True
