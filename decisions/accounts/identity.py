@@ -45,9 +45,7 @@ def get_user(request: HttpRequest) -> Any:
     # Only where the state costs no query (a listening PostgreSQL connection). It is read before
     # the row, so a row is never older than the state it is kept under; and not pinned as the
     # request's fragment state, which a view that writes must read after its write.
-    if user_id is None or backend is None or not datastate.listening():
-        return auth.get_user(request)
-    state = datastate.current()
+    state = datastate.listened() if user_id is not None and backend is not None else None
     if state is None:
         return auth.get_user(request)
     key = (str(user_id), backend, state)

@@ -90,8 +90,9 @@ class SessionStore(DatabaseStore):
         row = self._get_session_from_db()
         data = self.decode(row.session_data) if row else {}
         # The read went through the same connection: a notification that arrived meanwhile was
-        # handled by it and moved the generation, and this copy may be older than that write.
-        if connections[using].connection is not None and datastate.listening(using):
+        # handled by it (or by this look at its socket) and moved the generation, and this copy
+        # may be older than that write.
+        if datastate.listening(using):
             with _lock:
                 if generation == _generation:
                     _kept[key] = (copy.deepcopy(data), row.expire_date) if row else None

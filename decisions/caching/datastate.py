@@ -112,13 +112,20 @@ def listen_also(channel: str, heard: Callable[[str], None], unheard: Callable[[]
     _CHANNELS[channel] = (heard, unheard)
 
 
-def listening(using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether this connection listens and has handled every notification that reached it, so a
-    process-local copy of rows whose writes notify (the sessions) can be trusted right now."""
+def listened(using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """The state, when this connection listens and has handled every notification that reached
+    it (else None): a process-local copy of rows whose writes notify (the sessions), or kept
+    under this state (the users), can be trusted right now."""
     connection = connections[using]
     if connection.vendor != "postgresql" or not settings.DATABASE_LISTEN:
-        return False
-    return current(using) is not None and _KEPT in connection.__dict__
+        return None
+    state = current(using)
+    return state if state is not None and _KEPT in connection.__dict__ else None
+
+
+def listening(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether listened() has a state: the copies may be trusted."""
+    return listened(using) is not None
 
 
 def _keep(connection: Any, value: str, forgotten: int) -> None:
@@ -283,10 +290,11 @@ def _read(connection: Any, sql: str, listen: bool = False) -> Any:
 
 
 # Visitors' whole pages (rfcs_site.pagecache) read the state at most once per
-# PAGE_CACHE_STATE_SECONDS in each process: on PostgreSQL that read is a round trip costing more
-# than serving the cached page itself. A write made by this process forgets the value at once
-# (its writer sees the change on the next page); a write from another process or server shows
-# to visitors within that many seconds. Signed-in pages and fragments always read it afresh.
+# PAGE_CACHE_STATE_SECONDS in each process: on SQLite, or on PostgreSQL without listening, that
+# read is a query costing as much as serving the cached page itself. A write made by this process
+# forgets the value at once (its writer sees the change on the next page); a write from another
+# process or server shows to visitors within that many seconds. Signed-in pages and fragments
+# always ask current(), which a listening connection answers without a query.
 _recent: tuple[float, str] | None = None  # (monotonic() when read, the state)
 _forgotten = 0  # how many times a write made this process forget it
 
