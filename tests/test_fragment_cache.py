@@ -142,3 +142,40 @@ def test_a_value_kept_apart_shares_its_summary_and_gives_each_request_its_own_re
         assert again.name == "Till Schneidereit"
         again.name = "Changed again"
     assert len(built) == 1  # kept, not built again
+
+
+def test_a_members_panel_kept_for_them_makes_no_record_and_follows_their_positions(client, monkeypatch):
+    """A signed-in member's record page, built while nothing changed, reads what they may do on
+    the panel from plain kept values (signoff.views.ReaderFacts): no model instance is unpickled,
+    and their form still answers to their latest position once they record one."""
+    from django.db.models import base
+    from django.utils import timezone
+
+    from decisions.models import SignOffRule, Team
+    from decisions.signoff import flow
+
+    team = Team.objects.create(name="Wasmtime core", slug="wasmtime-core")
+    ann, ben = make_person("Ann A"), make_person("Ben B")
+    team.members.add(ann, ben)
+    SignOffRule.objects.create(scope="rfc", kind="majority", max_outstanding=1)
+    rfc = make_rfc(number=8, title="Exception handling")
+    motion = flow.propose(
+        rfc, person=None, disposition="accept", teams=[team], summary="Ship it", now=timezone.now()
+    )
+    user = User.objects.create_user("ann-a", password="pw")
+    ann.user = user
+    ann.save()
+    client.force_login(user)
+    assert 'name="after" value="0"' in client.get("/rfcs/8/").content.decode()
+    unpickled = []
+    real = base.Model.__setstate__
+    monkeypatch.setattr(
+        base.Model, "__setstate__", lambda self, state: unpickled.append(self) or real(self, state)
+    )
+    body = client.get("/rfcs/8/").content.decode()
+    assert 'name="after" value="0"' in body and "Your position" in body
+    assert not [made for made in unpickled if not isinstance(made, User)]  # the account, if anything
+    client.post(f"/motions/{motion.pk}/position/", {"kind": "concern", "after": "0",
+                "concern_name": "migration cost", "concern_text": "Who pays?"})  # fmt: skip
+    body = client.get("/rfcs/8/").content.decode()
+    assert 'name="after" value="1"' in body and "Resolve “migration cost”" in body

@@ -25,10 +25,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import Context
-from django.template.context_processors import csrf
 from django.utils.crypto import salted_hmac
+from django.utils.functional import SimpleLazyObject
 
 from decisions.caching import fragments
 
@@ -132,7 +133,16 @@ def _with_token(request: HttpRequest, html: str) -> str:
     if placeholder not in html:
         return html
     # As {% pagebody %} does: reading the token marks it used, so its cookie is set.
-    return html.replace(placeholder, str(csrf(request)["csrf_token"]))
+    return html.replace(placeholder, token(request))
+
+
+def token(request: HttpRequest) -> str:
+    """This request's masked CSRF token, made once: get_token() masks the secret afresh on every
+    call (random bytes each time), and one response needs one mask."""
+    made = getattr(request, "_rfcs_csrf_token", None)
+    if made is None:
+        made = request._rfcs_csrf_token = get_token(request)  # type: ignore[attr-defined]
+    return made
 
 
 def _request_context(request: HttpRequest, *, visitor: bool = False) -> Context:
@@ -142,7 +152,7 @@ def _request_context(request: HttpRequest, *, visitor: bool = False) -> Context:
         {
             "request": request,
             "user": AnonymousUser() if visitor else request.user,
-            "csrf_token": csrf(request)["csrf_token"],
+            "csrf_token": SimpleLazyObject(lambda: token(request)),
             "messages": () if visitor else get_messages(request),
             "section": (match.url_name if match is not None else None) or "",
         }

@@ -245,6 +245,9 @@ class Outline(NamedTuple):
     current_open: bool
     earlier_pks: tuple[int, ...]
     ends_soonest: datetime.datetime | None
+    # The record's key in its URLs (an RFC's pk, a decision's number): the propose link without
+    # reading the record. None in an outline kept before it was added.
+    url_key: int | None = None
 
 
 @dataclass
@@ -273,7 +276,7 @@ class Panel:
         return Outline(
             type(self.record).__name__, self.record.pk, current.motion.pk if current else None,
             bool(current and current.motion.is_open), tuple(view.motion.pk for view in self.earlier),
-            self.ends_soonest,
+            self.ends_soonest, self.record.pk if isinstance(self.record, RFC) else self.record.number,
         )  # fmt: skip
 
 

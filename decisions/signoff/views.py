@@ -8,7 +8,7 @@ permission refusal a 403 page naming who may (decisions.permissions).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
+from decisions.caching import fragments
 from decisions.caching.datastate import SECONDS_HEADER
 from decisions.caching.fragments import reads_state
 from decisions.models import RFC, Concern, Decision, Motion, PositionKind
@@ -40,6 +41,28 @@ from decisions.signoff.forms import MotionFilterForm, PositionForm, ProposeForm,
 from decisions.signoff.pages import MotionView, Outline, Panel, motion_view, panel
 
 
+class ReaderFacts(NamedTuple):
+    """What one signed-in reader may do on an open motion, as plain values: kept under the data
+    state (every write that could change them moves it), so a page whose panel is cached never
+    copies the panel's rows for a reader who may take a position."""
+
+    can_withdraw: bool
+    can_position: bool
+    latest_number: int | None  # the reader's latest position's number; None: no position form
+    resolvable: tuple[int, ...]  # the open concerns this reader may resolve
+    version: int  # the motion's, for the withdraw form
+
+
+def reader_facts(user: Any, view: MotionView, may_edit: bool) -> ReaderFacts:
+    can_position = can_take_position(user, view.motion, member_user_ids=view.member_user_ids)
+    person = person_for(user) if can_position else None
+    return ReaderFacts(
+        can_withdraw_motion(user, view.motion, may_edit_record=may_edit), can_position,
+        view.latest_number(person.pk) if person is not None else None,
+        tuple(sorted(c.pk for c in view.open_concerns if can_resolve_concern(user, c))), view.motion.version,
+    )  # fmt: skip
+
+
 def panel_context(
     request: HttpRequest, the_panel: Panel, view: MotionView | None = None, *,
     editor_user_ids: set[int] | frozenset[int] | None = None, position_form: PositionForm | None = None,
@@ -47,11 +70,12 @@ def panel_context(
 ) -> dict[str, Any]:  # fmt: skip
     """What templates/decisions/partials/signoff_panel.html needs for one record and reader.
 
-    With the panel's `outline`, `the_panel` may be lazy (a SimpleLazyObject): it is only read for
-    a signed-in reader's permissions and to render the panel, so a visitor's page whose panel is
-    cached never copies its rows."""
+    With the panel's `outline`, `the_panel` may be lazy (a SimpleLazyObject): it is only read to
+    render the panel, so a page whose panel is cached never copies its rows, for a visitor or for
+    a signed-in reader (whose permissions on it are kept as ReaderFacts)."""
     user = request.user
     reader = signed_in(user)
+    kept = outline is not None
     if outline is None:
         view = view or the_panel.current
         record = the_panel.record
@@ -65,7 +89,6 @@ def panel_context(
         may_edit = can_edit_rfc(user, record, editor_user_ids=editor_user_ids)
     else:
         may_edit = can_edit_decision(user, record)
-    person = None  # read (one query) only for a reader who may take a position
     context: dict[str, Any] = {
         "panel": the_panel,
         "view": view,
@@ -75,25 +98,32 @@ def panel_context(
         "error": error,
     }
     if context["can_propose"]:  # a reverse() only for those shown the button
-        context["propose_url"] = propose_url(record)
-    if view is not None and outline.current_open:
+        context["propose_url"] = propose_url(outline, record)
+    facts = None
+    if view is not None and outline.current_open and reader:
         # A visitor may do none of these: the panel's rows are not read to know it.
-        context["can_withdraw"] = reader and can_withdraw_motion(user, view.motion, may_edit_record=may_edit)
-        context["can_position"] = reader and can_take_position(
-            user, view.motion, member_user_ids=view.member_user_ids
-        )
-        person = person_for(user) if context["can_position"] else None
-        if person is not None:
-            context["position_form"] = position_form or PositionForm(
-                initial={"after": view.latest_number(person.pk)}, auto_id=f"position-{view.motion.pk}-%s"
+        if kept and position_form is None:
+            facts = fragments.cached(
+                request, "signoff-reader", (outline.kind, outline.record_pk, outline.current_pk, user.pk, may_edit),
+                lambda: reader_facts(user, view, may_edit),
+            )  # fmt: skip
+        else:
+            facts = reader_facts(user, view, may_edit)
+    if view is not None and outline.current_open:
+        context["can_withdraw"] = bool(facts and facts.can_withdraw)
+        context["can_position"] = bool(facts and facts.can_position)
+        if facts is not None and facts.latest_number is not None:
+            # Forms built only when the panel is rendered (not when it comes from the cache).
+            after, auto_id = facts.latest_number, f"position-{outline.current_pk}-%s"
+            context["position_form"] = position_form or SimpleLazyObject(
+                lambda: PositionForm(initial={"after": after}, auto_id=auto_id)
             )
         if context["can_withdraw"]:  # a form only for those shown it
-            context["withdraw_form"] = WithdrawForm(
-                initial={"version": view.motion.version}, auto_id="withdraw-%s"
+            version = facts.version
+            context["withdraw_form"] = SimpleLazyObject(
+                lambda: WithdrawForm(initial={"version": version}, auto_id="withdraw-%s")
             )
-        context["resolvable"] = (
-            {c.pk for c in view.open_concerns if can_resolve_concern(user, c)} if reader else set()
-        )
+        context["resolvable"] = set(facts.resolvable) if facts else set()
     if position_form is None:
         # The panel's HTML is the same for everyone with the same permissions on it: cached under
         # the data state and these (signoff_panel.html), each reader's CSRF token put in on the
@@ -101,15 +131,21 @@ def panel_context(
         context["fragment"] = (
             outline.kind, outline.record_pk, outline.current_pk, outline.earlier_pks,
             context["can_propose"], context.get("can_withdraw", False),
-            view.latest_number(person.pk) if "position_form" in context and person is not None else None,
+            facts.latest_number if "position_form" in context and facts is not None else None,
             tuple(sorted(context.get("resolvable", ()))),
         )  # fmt: skip
     return context
 
 
-def propose_url(record: RFC | Decision) -> str:
+def propose_url(outline: Outline, record: RFC | Decision) -> str:
+    """The propose link, from the outline's key (the record is read only for an older outline)."""
     from django.urls import reverse
 
+    if outline.url_key is not None:
+        name = (
+            "decisions:motion-propose-rfc" if outline.kind == "RFC" else "decisions:motion-propose-decision"
+        )
+        return reverse(name, args=[outline.url_key])
     if isinstance(record, RFC):
         return reverse("decisions:motion-propose-rfc", args=[record.pk])
     return reverse("decisions:motion-propose-decision", args=[record.number])
