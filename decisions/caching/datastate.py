@@ -60,12 +60,12 @@ _TRIGGER = "rfcs_state_"
 # The background task queue (django-tasks) and webhook deliveries count as unwatched too: the
 # worker writes a task's status as it runs, which changes no page. So do the records' stored
 # Markdown files (records/export/stored.py): an export keeps what it rendered, which changes no page.
-# So do a common word's kept count and list (search/common.py): a search keeps them, and they
-# only move with the search entries, which are watched.
+# So do a query's kept count and list, and the log of changes beside them (search/common.py):
+# a search keeps them, and they only move with the search entries, which are watched.
 UNWATCHED = {
     STATE, "django_session", "django_migrations",
     "django_tasks_database_dbtaskresult", "decisions_hookdelivery", "decisions_storedmarkdown",
-    "decisions_searchword", "decisions_searchtop",
+    "decisions_searchkept", "decisions_searchkepttop", "decisions_searchchange",
 }  # fmt: skip
 # Moves the state on PostgreSQL and tells every listening connection, once committed.
 MOVE_SQL = f"SELECT nextval('{STATE}'), pg_notify('{STATE}', '')"

@@ -1,24 +1,31 @@
-"""PostgreSQL: a common word's count and best entries, kept so its search ranks nothing.
+"""PostgreSQL: a search with many matches keeps its count and best entries, so the next one
+(after any writes) ranks nothing.
 
-A search of one word (no exclusion, every kind) ranks by ts_rank of that one lexeme, which
-depends on the entry alone (not on the other entries, unlike SQLite's bm25). So the ranking of
-a word's matches can be kept, and kept exact, as entries are written:
+ts_rank depends on the entry and the query alone (not on the other entries, unlike SQLite's
+bm25), so a ranking made once stays true for every entry not written since. Migration 0029
+keeps, per query (its text and kinds):
 
-- decisions_searchword: how many entries hold the word (their `vector` does): the count;
-- decisions_searchtop: the word's best entries, in the ranking's order (rank, newer first,
-  then key), at most TOP_HELD: a page among them is an index range scan.
+- decisions_searchkept: how many entries matched it, and the last change it has seen;
+- decisions_searchkepttop: its best TOP_HELD entries then, in the ranking's order (rank, newer
+  first, then key);
+- decisions_searchchange: one row per write of an entry since the oldest kept list, holding the
+  entry as it was before the write (kind and match vector; none for a new entry).
 
-Migration 0028 creates both and the trigger that keeps them true on every write of an entry:
-a count moves by one; a written entry joins a list when it ranks before the list's last entry
-(so the list is still the exact top of the ranking, one longer, and is cut back to TOP_HELD),
-and a removed or rewritten entry leaves its lists (each is then the exact top, one shorter).
-A list is only read when it holds the whole page asked for; otherwise the matches are ranked.
+A search of a kept query reads, in its one statement, the list, and the entries changed since
+(the first change of each holds the entry as the list saw it):
 
-The first search of a word found in at least KEEP_FROM entries makes its row and list (once per
-word, not per write): it takes an advisory lock that each write of an entry takes shared, so it
-waits for the writes under way and later writes wait for it, then ranks the matches once more
-(about as long again as the search) and stores the top. rebuild_index forgets every word
-(decisions.search.index), to be kept again by its next search.
+- the count is the kept one, less the changed entries that matched then, plus those that match
+  now;
+- the page comes from the list less the changed entries, and the changed ones that match now,
+  ranked as they are now, down to the list's last entry. Every other match is unchanged and was
+  ranked after that last entry when the list was made, so it still is: when at least the page's
+  end lies before it, the page is the top of the full ranking, exactly.
+
+Otherwise (nothing kept, more than CHANGES_HELD changes since, or the page lies past what is
+sure), every match is ranked, and the query is kept again (keep_sql()): it takes an advisory lock
+that each write of an entry takes shared, so it waits for the writes under way and later writes
+wait for it, ranks once more and stores the list with the last change it has seen. A write logs
+nothing while nothing is kept. rebuild_index forgets every kept query (decisions.search.index).
 """
 
 from __future__ import annotations
@@ -28,82 +35,115 @@ from contextlib import contextmanager
 
 from django.db import connections
 
-from decisions.search.documents import KINDS
-from decisions.search.query import ParsedQuery
-
-# Entries a word's list holds at most (ten pages of 20); migration 0028's trigger cuts to it.
+# Entries a query's list holds at most (ten pages of 20): deeper pages rank every match.
 TOP_HELD = 200
-# A word is kept from this many matching entries: below it ranking them all costs little.
+# A query is kept from this many matching entries: below it ranking them all costs little.
 KEEP_FROM = 2000
+# Changes a search reads on top of a list; past it the query is ranked and kept again.
+CHANGES_HELD = 256
+# Kept queries at most: making a list forgets the oldest beyond it.
+QUERIES_HELD = 1000
 # The advisory lock a list being made takes alone and each write of an entry takes shared.
 LOCK_KEY = 0x5EA7C4
 PG_CONFIG = "english"
-# The one lexeme of a one-word query, when it is letters and digits only (as a kept word is).
-WORD_SQL = f"""
-    SELECT btrim(q::text, '''') AS lexeme FROM websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) q
-    WHERE numnode(q) = 1 AND q::text ~ '^''[[:alnum:]]+''$'
-"""
+# The ranking's order as one row value, smallest first: rank descending, newer first (undated
+# last), then key. Compared with <=, it says which entries rank before or at another.
+ORDER_KEY = "ROW(-{t}.rank, {t}.date IS NULL, -COALESCE({t}.date - DATE '2000-01-01', 0), {t}.{id})"
 
 
-def one_word(parsed: ParsedQuery, kinds: list[str]) -> str | None:
-    """The word of a query whose ranking a kept list can give: one word, nothing excluded, every
-    kind (whether it is one lexeme, the database says)."""
-    if len(kinds) < len(KINDS) or len(parsed.groups) != 1 or len(parsed.groups[0]) != 1:
-        return None
-    term = parsed.groups[0][0]
-    # A quoted phrase is never one lexeme: not worth the database's look.
-    return None if term.excluded or len(term.text.split()) != 1 else parsed.websearch()
+def key(websearch: str, kinds: list[str]) -> str:
+    """What a kept ranking is kept under: the query as PostgreSQL reads it and the kinds asked."""
+    return ",".join(sorted(kinds)) + ":" + websearch  # no kind holds a colon: unambiguous
 
 
-def keep(using: str, word: str | None, total: int, need: int, listed: bool) -> None:
-    """After a search that ranked every match: keep this word's count and best entries when it is
-    common and not kept yet (or its list got shorter than the page asked for).
+def read_sql(
+    query_key: str, ranked: str, matched: str, kinds: list[str] | None, need: int
+) -> tuple[str, list[object]]:
+    """The CTEs that read a kept ranking, and their parameters (`ranked` and `matched`: the
+    query in websearch syntax without and with its exclusions; `kinds`: None for every kind).
 
-    Two statements whatever happens (taking the lock when needed, then writing what is missing),
-    so a search's query count does not depend on the data.
+    `kept_whole` says whether they give the page; `kept_page` holds the sure entries (id, rank,
+    date) and `kept_count` the count, both meaningful only then.
     """
-    wanted = word is not None and not listed and total >= KEEP_FROM and need <= TOP_HELD
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT CASE WHEN %s THEN pg_advisory_xact_lock(%s)::text END", [wanted, LOCK_KEY])
-        # Ranked again after the lock: what the trigger keeps from now on starts from here. A
-        # list cut short by writes is the top of this one, so only what it lacks is added.
-        cursor.execute(
-            f"""
-            WITH word AS MATERIALIZED ({WORD_SQL}),
-            matched AS MATERIALIZED (
-                SELECT e.id, e.date, ts_rank(e.rank_vector, q.query) AS rank
-                FROM word, decisions_searchentry e,
-                     LATERAL (SELECT ('''' || word.lexeme || '''')::tsquery) q(query)
-                WHERE %s AND e.vector @@ q.query
-            ),
-            counted AS (
-                INSERT INTO decisions_searchword (lexeme, docs)
-                SELECT word.lexeme, (SELECT count(*) FROM matched) FROM word WHERE %s
-                ON CONFLICT (lexeme) DO NOTHING
-            )
-            INSERT INTO decisions_searchtop (lexeme, rank, date, entry_id)
-            SELECT word.lexeme, m.rank, m.date, m.id FROM word,
-                (SELECT * FROM matched ORDER BY rank DESC, date DESC NULLS LAST, id LIMIT %s) m
-            ON CONFLICT (lexeme, entry_id) DO NOTHING
-            """,
-            [word or "", wanted, wanted, TOP_HELD],
-        )
+    in_kinds = f" IN ({', '.join(['%s'] * len(kinds))})" if kinds is not None else ""
+    last = ORDER_KEY.format(t="last", id="entry_id")
+    sql = f"""
+        kept AS MATERIALIZED (
+            SELECT k.query, k.since, k.docs,
+                   websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) AS ranked,
+                   websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) AS matched
+            FROM decisions_searchkept k WHERE k.query = %s
+        ), recent AS MATERIALIZED (
+            SELECT c.seq, c.entry_id, c.kind, c.vector FROM kept
+            JOIN decisions_searchchange c ON c.seq > kept.since
+            ORDER BY c.seq LIMIT {CHANGES_HELD + 1}
+        ), changed AS MATERIALIZED (
+            SELECT DISTINCT ON (entry_id) entry_id, kind, vector FROM recent ORDER BY entry_id, seq
+        ), fresh AS MATERIALIZED (
+            -- Each changed entry by its key (OFFSET 0 keeps the planner from matching all
+            -- entries through the GIN index to join them).
+            SELECT e.id, e.date, ts_rank(e.rank_vector, kept.ranked) AS rank
+            FROM kept, changed, LATERAL (
+                SELECT * FROM decisions_searchentry e WHERE e.id = changed.entry_id OFFSET 0
+            ) e
+            WHERE e.vector @@ kept.matched{" AND e.kind" + in_kinds if in_kinds else ""}
+        ), last AS MATERIALIZED (
+            SELECT t.rank, t.date, t.entry_id FROM kept JOIN decisions_searchkepttop t ON t.query = kept.query
+            ORDER BY t.rank, t.date NULLS FIRST, t.entry_id DESC LIMIT 1
+        ), kept_page AS MATERIALIZED (
+            SELECT c.id, c.rank, c.date FROM last, (
+                (SELECT t.entry_id AS id, t.rank, t.date FROM kept
+                 JOIN decisions_searchkepttop t ON t.query = kept.query
+                 WHERE t.entry_id NOT IN (SELECT entry_id FROM changed)
+                 ORDER BY t.rank DESC, t.date DESC NULLS LAST, t.entry_id LIMIT %s)
+                UNION ALL
+                SELECT id, rank, date FROM fresh
+            ) c
+            WHERE {ORDER_KEY.format(t="c", id="id")} <= {last}
+        ), kept_whole AS MATERIALIZED (
+            SELECT EXISTS (SELECT FROM kept) AND (SELECT count(*) FROM recent) <= {CHANGES_HELD}
+                   AND (SELECT count(*) FROM kept_page) >= %s AS whole
+        ), kept_count AS MATERIALIZED (
+            SELECT (SELECT docs FROM kept)
+                   - (SELECT count(*) FROM kept, changed
+                      WHERE changed.vector @@ kept.matched{" AND changed.kind" + in_kinds if in_kinds else ""})
+                   + (SELECT count(*) FROM fresh) AS n
+        )"""
+    kind_params = list(kinds or [])
+    return sql, [ranked, matched, query_key, *kind_params, need, need, *kind_params]
+
+
+def keep_sql(
+    query_key: str, ranked: str, matched: str, kinds: list[str] | None, need: int
+) -> tuple[str, list[object]]:
+    """An expression for the search's own statement, after it ranked every match (`whole` false,
+    `n` their count): keep the query's count and best entries when it has many. Its function
+    (migration 0029) forgets the old list, takes the lock, and ranks again under it: a function
+    marked VOLATILE reads each of its statements' data afresh, so it sees every write that took
+    the lock before it, and the search costs one statement whatever happens."""
+    sql = (
+        f"CASE WHEN NOT whole AND n >= {int(KEEP_FROM)} AND %s <= {TOP_HELD}"
+        " THEN decisions_search_keep(%s, %s, %s, %s::text[]) END"
+    )
+    return sql, [need, query_key, ranked, matched, kinds]
 
 
 @contextmanager
 def rebuilding(using: str, *, forget: bool = True) -> Iterator[None]:
     """While rebuild_index rewrites every entry (inside its transaction): the trigger is off and
-    (with `forget`) every kept word is forgotten, to be kept again from its next search, instead
-    of moving the counts and lists row by row. The parallel writers of a rebuild pass
-    forget=False: the words were forgotten before them, and a TRUNCATE in each writer's
-    transaction would make the writers wait for one another."""
+    (with `forget`) every kept query is forgotten, to be kept again from its next search, instead
+    of logging every row. The parallel writers of a rebuild pass forget=False: the queries were
+    forgotten before them, and a TRUNCATE in each writer's transaction would make the writers
+    wait for one another."""
     if connections[using].vendor != "postgresql":
         yield
         return
-    forgetting = "; TRUNCATE decisions_searchtop, decisions_searchword" if forget else ""
+    forgetting = (
+        "; TRUNCATE decisions_searchkepttop, decisions_searchkept, decisions_searchchange" if forget else ""
+    )
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT set_config('decisions.search_rebuilding', 'on', true)" + forgetting)
     yield
     with connections[using].cursor() as cursor:
-        # Only this block: later writes in the same transaction keep the words again.
+        # Only this block: later writes in the same transaction log their changes again.
         cursor.execute("SELECT set_config('decisions.search_rebuilding', 'off', true)")

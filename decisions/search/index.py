@@ -177,7 +177,7 @@ def _rebuild_over_connections(
     def write() -> None:
         # One transaction per writer: a commit per batch would wait for the disk each time.
         try:
-            # The kept words were forgotten above: their trigger stays off for these writes.
+            # The kept queries were forgotten above: their change log stays off for these writes.
             with transaction.atomic(using=using), common.rebuilding(using, forget=False):
                 while (batch := batches.get()) is not None:
                     if not failed:

@@ -101,63 +101,62 @@ class PostgresBackend(Backend):
         """One statement: every match is read once (from the GIN index's bitmap) and ranked, kept
         as (id, date, rank) to be counted and to give the page; then only the page's rows are
         read again, for their excerpts. Counting apart read every matching row a second time.
-        A common word kept by decisions.search.common skips the matches: its kept count and list.
+        A query kept by decisions.search.common skips the matches: its kept count and list.
 
         Every mark is made in Python, as on SQLite: the title's words whole (marked_words), the
         summary and body excerpts from a window of each (excerpt_of). ts_headline parsed each
         2,000-character window again, most of a rare phrase's time, and each title too.
         """
         parsed = self.results.parsed
-        where, where_params = "", []
+        where, where_params, kinds = "", [], None
         if len(self.results.kinds) < len(KINDS):
-            where = f" AND e.kind IN ({', '.join(['%s'] * len(self.results.kinds))})"
-            where_params = list(self.results.kinds)
-        # A common word searched before has its count and best entries kept (decisions.search
-        # .common): when its list holds the whole page, the page is read from it and the
-        # matches are neither counted nor ranked (`matched` stops at its one-time filter).
-        word = common.one_word(parsed, self.results.kinds)
+            kinds = list(self.results.kinds)
+            where = f" AND e.kind IN ({', '.join(['%s'] * len(kinds))})"
+            where_params = kinds
         need = offset + limit
+        wanted = parsed.wanted().websearch()
+        # Every match, ranked: what a search reads when its ranking is not kept.
+        matching = (
+            f"""
+            SELECT e.id, e.date, ts_rank(e.rank_vector, ranked.query) AS rank
+            FROM decisions_searchentry e, websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) ranked(query)
+            WHERE e.vector @@ websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s){where}
+            """,
+            [wanted, parsed.websearch(), *where_params],
+        )
+        # A query searched before with many matches has its count and best entries kept
+        # (decisions.search.common): when they give the page, the matches are neither counted nor
+        # ranked (`matched` stops at its one-time filter).
+        query_key = common.key(parsed.websearch(), list(self.results.kinds))
+        kept_sql, kept_params = common.read_sql(query_key, wanted, parsed.websearch(), kinds, need)
+        keep_sql, keep_params = common.keep_sql(query_key, wanted, parsed.websearch(), kinds, need)
         sql = f"""
-            WITH word AS MATERIALIZED (
-                SELECT w.lexeme, w.docs FROM ({common.WORD_SQL}) one
-                JOIN decisions_searchword w ON w.lexeme = one.lexeme WHERE %s
-            ), listed AS MATERIALIZED (
-                SELECT t.entry_id AS id, t.rank, t.date FROM word
-                JOIN decisions_searchtop t ON t.lexeme = word.lexeme
-                ORDER BY t.rank DESC, t.date DESC NULLS LAST, t.entry_id LIMIT %s
-            ), kept AS MATERIALIZED (
-                SELECT count(*) = %s AS whole FROM listed
-            ), matched AS MATERIALIZED (
-                SELECT e.id, e.date, ts_rank(e.rank_vector, ranked.query) AS rank
-                FROM decisions_searchentry e,
-                     websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s) ranked(query)
-                WHERE NOT (SELECT whole FROM kept)
-                  AND e.vector @@ websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s){where}
+            WITH {kept_sql},
+            matched AS MATERIALIZED (
+                {matching[0]} AND NOT (SELECT whole FROM kept_whole)
             ), page AS (
-                (SELECT id, rank, date FROM listed WHERE (SELECT whole FROM kept)
-                 ORDER BY rank DESC, date DESC NULLS LAST, id OFFSET %s)
+                (SELECT id, rank, date FROM kept_page WHERE (SELECT whole FROM kept_whole)
+                 ORDER BY rank DESC, date DESC NULLS LAST, id LIMIT %s OFFSET %s)
                 UNION ALL
                 (SELECT id, rank, date FROM matched ORDER BY rank DESC, date DESC NULLS LAST, id
                  LIMIT %s OFFSET %s)
             )
-            SELECT total.n, total.listed, e.kind, e.title, e.url, e.summary, e.body, page.rank, e.date
+            SELECT total.n, total.whole, total.kept, e.kind, e.title, e.url, e.summary, e.body, page.rank, e.date
             FROM (
-                SELECT CASE WHEN whole THEN (SELECT docs FROM word) ELSE (SELECT count(*) FROM matched)
-                       END AS n, whole AS listed
-                FROM kept
+                SELECT n, whole, {keep_sql} AS kept FROM (
+                    SELECT CASE WHEN whole THEN (SELECT n FROM kept_count) ELSE (SELECT count(*) FROM matched)
+                           END AS n, whole
+                    FROM kept_whole
+                ) counted
             ) total
             LEFT JOIN (page JOIN decisions_searchentry e ON e.id = page.id) ON true
             ORDER BY page.rank DESC, page.date DESC NULLS LAST, page.id
         """
-        wanted = parsed.wanted().websearch()
-        params = [parsed.websearch(), word is not None, need, need, wanted, parsed.websearch(), *where_params]
-        params += [offset, limit, offset]
+        params = [*kept_params, *matching[1], limit, offset, limit, offset, *keep_params]
         with connections[self.results.using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        total, listed = (rows[0][0], rows[0][1]) if rows else (0, False)
-        if word is not None:
-            common.keep(self.results.using, word, total, need, listed)
+        total = rows[0][0] if rows else 0
         starts = prefixes(parsed)
         hits = [
             SearchHit(
@@ -169,7 +168,7 @@ class PostgresBackend(Backend):
                 float(rank),
                 date,
             )
-            for _, _, kind, title, url, summary, body, rank, date in rows
+            for _, _, _, kind, title, url, summary, body, rank, date in rows
             if kind is not None
         ]
         return hits, total
