@@ -409,11 +409,10 @@ def queries_of(client: Any, url: str, *, fresh: Callable[[], None] | None = None
 
 def after_a_write(query: str) -> Callable[[], None]:
     """What each run of a search built starts from: a write of its best match (its summary
-    edited, a word added and taken away in turns, as saving the record does), which moves the
-    data state, so the caches are emptied as the new state leaves them. On PostgreSQL the query's
-    kept ranking (decisions.search.common) is then read with that change on top."""
-    from django.core.cache import caches
-
+    edited, a word added and taken away in turns, as saving the record does). It moves the data
+    state, so nothing kept under the old one is read (the results' HTML, the page's fragments);
+    on PostgreSQL the query's kept ranking (decisions.search.common) is read with that change on
+    top."""
     from decisions.search.models import SearchEntry
     from decisions.search.results import Results
 
@@ -426,8 +425,6 @@ def after_a_write(query: str) -> Callable[[], None]:
         state["edited"] = not state["edited"]
         summary = entry.summary + " Edited." if state["edited"] else entry.summary
         SearchEntry.objects.filter(pk=entry.pk).update(summary=summary)
-        for store in caches.all():
-            store.clear()
 
     return write
 
