@@ -201,3 +201,37 @@ def test_excluded_words_and_one_kind_are_kept_apart(seeded):
             results = search.Results(query, kinds=kinds, expect=(0, PER_PAGE))
             assert results.count() == len(ranking), query
             assert [hit.url for hit in results[0:PER_PAGE]] == ranking[:PER_PAGE], query
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_under_way_while_a_query_is_kept_is_not_lost(monkeypatch):
+    """A write that began before anything was kept logs nothing: keeping waits for it (the
+    advisory lock each write takes shared), so the kept list is made from data that holds it."""
+    import threading
+
+    from django.db import transaction
+
+    monkeypatch.setattr(common, "KEEP_FROM", 1)
+    for number in range(1, 31):
+        entry(number, f"Wasmtime note {number}", "Wasmtime.")
+    written, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        try:
+            with transaction.atomic():
+                entry(99, "Wasmtime wasmtime wasmtime", "Wasmtime, wasmtime and wasmtime.")
+                written.set()
+                release.wait(5)
+        finally:
+            connection.close()  # this thread's own
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert written.wait(5)
+    threading.Timer(0.5, release.set).start()
+    urls, total = shown(WORD)  # read before the write commits; kept once it has
+    writer.join()
+    assert "/kept/99/" not in urls and total == 30
+    assert kept(WORD)[0] == 31 and changes() == 0
+    assert shown(WORD)[0][0] == "/kept/99/"
+    assert_top_of_full_ranking(WORD)
