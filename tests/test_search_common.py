@@ -192,6 +192,16 @@ def test_rebuilding_the_index_forgets_kept_queries_and_they_are_kept_again(seede
     assert_top_of_full_ranking(WORD)
 
 
+def test_emptying_the_entries_forgets_what_is_kept(seeded):
+    """TRUNCATE (manage.py flush) fires no row trigger: a trigger on it forgets the kept queries."""
+    shown(WORD)
+    assert kept(WORD)[0]
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE decisions_searchentry")
+    assert kept(WORD) == (None, 0)
+    assert shown(WORD) == ([], 0)
+
+
 def test_excluded_words_and_one_kind_are_kept_apart(seeded):
     shown(WORD)  # kept
     rfcs = set(SearchEntry.objects.filter(kind="rfc").values_list("url", flat=True))
@@ -235,3 +245,33 @@ def test_a_write_under_way_while_a_query_is_kept_is_not_lost(monkeypatch):
     assert kept(WORD)[0] == 31 and changes() == 0
     assert shown(WORD)[0][0] == "/kept/99/"
     assert_top_of_full_ranking(WORD)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_outside_a_transaction_stops_in_time_and_leaves_its_settings_behind(monkeypatch):
+    """Outside a transaction the settings and the search go as one message (one transaction of
+    their own): a search kept waiting past its time (here by a write holding the lock that
+    keeping a query waits for) is stopped, and the connection's settings are as they were."""
+    from django.db import connections
+
+    from decisions.search import backend
+
+    monkeypatch.setattr(common, "KEEP_FROM", 1)
+    monkeypatch.setattr(backend, "SEARCH_TIMEOUT_SECONDS", 0.3)
+    for number in range(1, 4):
+        entry(number, f"Wasmtime note {number}", "Wasmtime.")
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN; SELECT pg_advisory_xact_lock_shared(%s)", [common.LOCK_KEY])
+        with pytest.raises(search.SearchTooSlow):
+            shown(WORD)
+        with other.cursor() as cursor:
+            cursor.execute("COMMIT")
+    finally:
+        other.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+    assert kept(WORD) == (None, 0)
+    assert shown(WORD)[1] == 3 and kept(WORD)[0] == 3

@@ -86,6 +86,21 @@ FORWARD = [
     END
     $$
     """,
+    # TRUNCATE fires no row trigger: emptying the entries (manage.py flush, a test's flush)
+    # forgets what is kept of them too.
+    """
+    CREATE FUNCTION decisions_searchkept_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        TRUNCATE decisions_searchkepttop, decisions_searchkept, decisions_searchchange;
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER decisions_searchkept_forget
+    AFTER TRUNCATE ON decisions_searchentry
+    FOR EACH STATEMENT EXECUTE FUNCTION decisions_searchkept_forget()
+    """,
     # Called by a search that ranked every match (decisions.search.common.keep_sql).
     f"""
     CREATE FUNCTION decisions_search_keep(q text, ranked text, matched text, kinds text[])
@@ -128,6 +143,8 @@ FORWARD = [
     """,
 ]
 BACKWARD = [
+    "DROP TRIGGER decisions_searchkept_forget ON decisions_searchentry",
+    "DROP FUNCTION decisions_searchkept_forget()",
     "DROP TRIGGER decisions_searchchange_log ON decisions_searchentry",
     "DROP FUNCTION decisions_searchchange_log()",
     "DROP FUNCTION decisions_search_keep(text, text, text, text[])",
