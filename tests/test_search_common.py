@@ -214,9 +214,9 @@ def test_excluded_words_and_one_kind_are_kept_apart(seeded):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_write_under_way_while_a_query_is_kept_is_not_lost(monkeypatch):
-    """A write that began before anything was kept logs nothing: keeping waits for it (the
-    advisory lock each write takes shared), so the kept list is made from data that holds it."""
+def test_a_write_under_way_while_a_query_would_be_kept_is_not_lost(monkeypatch):
+    """A write that began before anything was kept logs nothing: while it is under way (the
+    advisory lock each write takes shared) no search keeps a ranking, and the next one does."""
     import threading
 
     from django.db import transaction
@@ -238,40 +238,61 @@ def test_a_write_under_way_while_a_query_is_kept_is_not_lost(monkeypatch):
     writer = threading.Thread(target=write)
     writer.start()
     assert written.wait(5)
-    threading.Timer(0.5, release.set).start()
-    urls, total = shown(WORD)  # read before the write commits; kept once it has
-    writer.join()
-    assert "/kept/99/" not in urls and total == 30
-    assert kept(WORD)[0] == 31 and changes() == 0
-    assert shown(WORD)[0][0] == "/kept/99/"
+    try:
+        urls, total = shown(WORD)  # the write is not committed: not shown, and nothing kept
+        assert "/kept/99/" not in urls and total == 30
+        assert kept(WORD) == (None, 0)
+    finally:
+        release.set()
+        writer.join()
+    assert shown(WORD)[0][0] == "/kept/99/"  # ranked, and kept now
+    assert kept(WORD)[0] == 31
     assert_top_of_full_ranking(WORD)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_search_outside_a_transaction_stops_in_time_and_leaves_its_settings_behind(monkeypatch):
-    """Outside a transaction the settings and the search go as one message (one transaction of
-    their own): a search kept waiting past its time (here by a write holding the lock that
-    keeping a query waits for) is stopped, and the connection's settings are as they were."""
+def test_outside_a_transaction_a_search_is_one_message_whose_settings_end_with_it(monkeypatch):
+    """Outside a transaction the settings and the search go as one message, one transaction of
+    their own: its settings end with it, and a search held up past its time is stopped."""
     from django.db import connections
+    from django.test.utils import CaptureQueriesContext
 
     from decisions.search import backend
 
     monkeypatch.setattr(common, "KEEP_FROM", 1)
-    monkeypatch.setattr(backend, "SEARCH_TIMEOUT_SECONDS", 0.3)
     for number in range(1, 4):
         entry(number, f"Wasmtime note {number}", "Wasmtime.")
+
+    def settings() -> tuple[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('statement_timeout')")
+            return cursor.fetchone()
+
+    before = settings()
+    with CaptureQueriesContext(connection) as captured:
+        assert shown(WORD)[1] == 3
+    assert len(captured.captured_queries) == 1  # one message: the settings, the page and its count
+    assert settings() == before == ("on", "0")
+    monkeypatch.setattr(backend, "SEARCH_TIMEOUT_SECONDS", 0.3)
     other = connections.create_connection("default")
     try:
-        with other.cursor() as cursor:
-            cursor.execute("BEGIN; SELECT pg_advisory_xact_lock_shared(%s)", [common.LOCK_KEY])
+        with other.cursor() as cursor:  # a lock the search's reading waits for
+            cursor.execute("BEGIN; LOCK TABLE decisions_searchkept IN ACCESS EXCLUSIVE MODE")
         with pytest.raises(search.SearchTooSlow):
             shown(WORD)
         with other.cursor() as cursor:
             cursor.execute("COMMIT")
     finally:
         other.close()
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW enable_seqscan")
-        assert cursor.fetchone()[0] == "on"
-    assert kept(WORD) == (None, 0)
-    assert shown(WORD)[1] == 3 and kept(WORD)[0] == 3
+    assert settings() == before
+    assert shown(WORD)[1] == 3
+
+
+def test_the_migration_holds_the_same_numbers_as_the_code():
+    migration = __import__("decisions.migrations.0029_search_kept_queries", fromlist=["LOCK_KEY"])
+    assert (migration.LOCK_KEY, migration.TOP_HELD, migration.CHANGES_HELD, migration.QUERIES_HELD) == (
+        common.LOCK_KEY,
+        common.TOP_HELD,
+        common.CHANGES_HELD,
+        common.QUERIES_HELD,
+    )

@@ -113,9 +113,15 @@ FORWARD = [
         DELETE FROM decisions_searchkept k WHERE k.query = q
             OR k.query IN (SELECT o.query FROM decisions_searchkept o ORDER BY o.made DESC OFFSET {QUERIES_HELD})
             OR k.since < (SELECT max(c.seq) FROM decisions_searchchange c) - {CHANGES_HELD};
-        -- Waits for the writes under way; later writes wait for this transaction's end.
-        PERFORM pg_advisory_xact_lock({LOCK_KEY});
-        -- Each statement from here reads afresh: every write that held the lock is in.
+        -- Not while a write is under way (it logged nothing if nothing was kept when it
+        -- began): the next search keeps the query instead. Waiting would hold up every later
+        -- write behind this one. Later writes wait for this transaction's end.
+        IF NOT pg_try_advisory_xact_lock({LOCK_KEY}) THEN
+            RETURN false;
+        END IF;
+        -- Each statement from here reads afresh: every write that held the lock is in, and so
+        -- is a list another search kept meanwhile, which this one replaces.
+        DELETE FROM decisions_searchkept k WHERE k.query = q;
         SELECT COALESCE(max(c.seq), 0) INTO seen FROM decisions_searchchange c;
         WITH matches AS MATERIALIZED (
             SELECT e.id, e.date, ts_rank(e.rank_vector, websearch_to_tsquery('english', ranked)) AS rank

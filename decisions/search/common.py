@@ -23,9 +23,10 @@ A search of a kept query reads, in its one statement, the list, and the entries 
 
 Otherwise (nothing kept, more than CHANGES_HELD changes since, or the page lies past what is
 sure), every match is ranked, and the query is kept again (keep_sql()): it takes an advisory lock
-that each write of an entry takes shared, so it waits for the writes under way and later writes
-wait for it, ranks once more and stores the list with the last change it has seen. A write logs
-nothing while nothing is kept. rebuild_index forgets every kept query (decisions.search.index).
+that each write of an entry takes shared, so later writes wait for it, ranks once more and
+stores the list with the last change it has seen. It keeps nothing while a write is under way
+(that write may have logged nothing), and the next search tries again. A write logs nothing
+while nothing is kept. rebuild_index forgets every kept query (decisions.search.index).
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def keep_sql(
 ) -> tuple[str, list[object]]:
     """An expression for the search's own statement, after it ranked every match (`whole` false,
     `n` their count): keep the query's count and best entries when it has many. Its function
-    (migration 0029) forgets the old list, takes the lock, and ranks again under it: a function
+    (migration 0029) forgets the old list, takes the lock (or keeps nothing while a write holds
+    it), and ranks again under it: a function
     marked VOLATILE reads each of its statements' data afresh, so it sees every write that took
     the lock before it, and the search costs one statement whatever happens."""
     sql = (

@@ -203,7 +203,9 @@ def _rebuild_over_connections(
             thread.join()
     if failed:
         raise failed[0]
-    with transaction.atomic(using=using):
+    # A search during the fill may have kept a query from part of the entries, and the writers
+    # log nothing: forgotten again, with the index built.
+    with transaction.atomic(using=using), common.rebuilding(using):
         _build_vector_index(using)
     return counts
 
