@@ -91,8 +91,9 @@ def _stop_at_once(monkeypatch) -> None:
 
     monkeypatch.setattr(SQLiteBackend, "count", too_slow)
     monkeypatch.setattr(PostgresBackend, "count", too_slow)
-    # PostgreSQL counts while it ranks the page: one statement, stopped the same way.
+    # Both count while they rank the page: one statement, stopped the same way.
     monkeypatch.setattr(PostgresBackend, "hits_and_count", too_slow_page)
+    monkeypatch.setattr(SQLiteBackend, "hits_and_count", too_slow_page)
 
 
 def test_a_search_stopped_for_time_asks_to_narrow_the_query_on_a_page_never_cached(client, monkeypatch):

@@ -59,6 +59,5 @@ class Backend:
         raise NotImplementedError
 
     def hits_and_count(self, offset: int, limit: int) -> tuple[list[SearchHit], int] | None:
-        """The page and the count from one ranking of the matches, where that costs less than
-        two; None where counting apart is cheaper (SQLite: FTS5 counts without reading rows)."""
+        """The page and the count in one statement, where the backend can; None where not."""
         return None

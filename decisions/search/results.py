@@ -49,8 +49,8 @@ class SearchPage:
 class Results:
     """The hits of one query, counted and sliced lazily: a Paginator over it runs two queries.
 
-    Given the page it will be asked for (`expect`: offset and limit), a backend that counts
-    while it ranks (PostgreSQL) answers the count and that page in one query.
+    Given the page it will be asked for (`expect`: offset and limit), the backend answers the
+    count and that page in one query (both databases count while they rank).
     """
 
     def __init__(
@@ -116,8 +116,8 @@ class Results:
 def search(
     query: str, *, kinds: Collection[str] | None = None, limit: int = 20, offset: int = 0
 ) -> SearchPage:
-    """The best `limit` hits after `offset`, with the total, in two queries (one on PostgreSQL,
-    none for an empty query)."""
+    """The best `limit` hits after `offset`, with the total, in one query (none for an empty
+    query): the page is ranked with the count."""
     limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
     results = Results(query, kinds=kinds)
     hits = results[offset : offset + limit]

@@ -74,29 +74,39 @@ class SQLiteBackend(Backend):
             return cursor.fetchone()[0]
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        return self._page(offset, limit, counted=False)[0]
+
+    def hits_and_count(self, offset: int, limit: int) -> tuple[list[SearchHit], int]:
+        """The page and the count in one statement: FTS5 counts the matches in a subquery without
+        reading their rows, as count() does, and a statement less is a round of Django's cursor
+        and the deadline's handler less."""
+        return self._page(offset, limit, counted=True)
+
+    def _page(self, offset: int, limit: int, *, counted: bool) -> tuple[list[SearchHit], int]:
         where, params = self._where()
         score = f"bm25({FTS_TABLE}, {', '.join(str(weight) for weight in BM25_WEIGHTS)})"
         # The page is ranked first, alone (its scores kept); then only its rows are read, by id.
         # Every mark (title, summary and body excerpts) is made in Python (excerpts): FTS5's
         # highlight() matched the page's rows again, and matching every row again to pick the
         # page's out of them made FTS5 load the positions of every match, several times the
-        # ranking's own cost.
+        # ranking's own cost. With the count, one row comes back even when no entry does.
+        count = f"(SELECT count(*) FROM {FTS_TABLE} WHERE {where})" if counted else "NULL"
         sql = f"""
             WITH page(rid, score) AS MATERIALIZED (
                 SELECT {FTS_TABLE}.rowid, {score} FROM {FTS_TABLE} WHERE {where}
                 ORDER BY 2, 1 LIMIT %s OFFSET %s
             )
-            SELECT e.kind, e.title, e.url, e.summary, e.body, page.score, e.date
-            FROM page CROSS JOIN decisions_searchentry e
-            WHERE e.id = page.rid
+            SELECT {count}, e.kind, e.title, e.url, e.summary, e.body, page.score, e.date
+            FROM (SELECT 1) one
+            LEFT JOIN (page CROSS JOIN decisions_searchentry e ON e.id = page.rid) ON true
             ORDER BY page.score, page.rid
         """
         using = self.results.using
         with _deadline(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset])
+            cursor.execute(sql, [*params, limit, offset, *(params if counted else [])])
             rows = cursor.fetchall()
         starts = prefixes(self.results.parsed)
-        return [
+        hits = [
             SearchHit(
                 kind,
                 title,
@@ -106,5 +116,7 @@ class SQLiteBackend(Backend):
                 -score,
                 datetime.date.fromisoformat(date) if isinstance(date, str) else date,
             )
-            for kind, title, url, summary, body, score, date in rows
+            for _, kind, title, url, summary, body, score, date in rows
+            if kind is not None
         ]
+        return hits, (rows[0][0] if rows else 0)

@@ -47,9 +47,9 @@ IN_A_SENTENCE = {"rfc": "RFCs", "meeting": "meetings", "decision": "decisions", 
 @vary_on_headers("HX-Request")
 @fragments.reads_state
 def search_page(request: HttpRequest) -> HttpResponse:
-    """At most three queries (the data state, the count, the page of hits; on PostgreSQL the count
-    and the page in one) whatever the data size; one when these results were built since the
-    last write, and none more for an empty query.
+    """At most two queries (the data state, and the page of hits with their count) whatever the
+    data size; one when these results were built since the last write, and none more for an
+    empty query.
 
     An unknown type is ignored, like an unknown filter on the list pages: the link still works.
     """
