@@ -420,10 +420,11 @@ def after_a_write(query: str) -> Callable[[], None]:
     # With no match, another entry: a write all the same.
     entry = SearchEntry.objects.filter(url=hits[0].url).first() if hits else SearchEntry.objects.first()
     state = {"edited": False}
+    original = entry.summary.removesuffix(" Edited.")  # as an earlier run on this database left it
 
     def write() -> None:
         state["edited"] = not state["edited"]
-        summary = entry.summary + " Edited." if state["edited"] else entry.summary
+        summary = original + " Edited." if state["edited"] else original
         SearchEntry.objects.filter(pk=entry.pk).update(summary=summary)
 
     return write

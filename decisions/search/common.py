@@ -120,9 +120,9 @@ def keep_sql(
     """An expression for the search's own statement, after it ranked every match (`whole` false,
     `n` their count): keep the query's count and best entries when it has many. Its function
     (migration 0029) forgets the old list, takes the lock (or keeps nothing while a write holds
-    it), and ranks again under it: a function
-    marked VOLATILE reads each of its statements' data afresh, so it sees every write that took
-    the lock before it, and the search costs one statement whatever happens."""
+    it), and ranks again under it: a function marked VOLATILE reads each of its statements' data
+    afresh, so it sees every write that took the lock before it, and the search costs one
+    statement whatever happens."""
     sql = (
         f"CASE WHEN NOT whole AND n >= {int(KEEP_FROM)} AND %s <= {TOP_HELD}"
         " THEN decisions_search_keep(%s, %s, %s, %s::text[]) END"

@@ -141,7 +141,8 @@ class PostgresBackend(Backend):
                 (SELECT id, rank, date FROM matched ORDER BY rank DESC, date DESC NULLS LAST, id
                  LIMIT %s OFFSET %s)
             )
-            SELECT total.n, total.whole, total.kept, e.kind, e.title, e.url, e.summary, e.body, page.rank, e.date
+            -- total.kept is read so that its function runs (keeping the query, when it should).
+            SELECT total.n, total.kept, e.kind, e.title, e.url, e.summary, e.body, page.rank, e.date
             FROM (
                 SELECT n, whole, {keep_sql} AS kept FROM (
                     SELECT CASE WHEN whole THEN (SELECT n FROM kept_count) ELSE (SELECT count(*) FROM matched)
@@ -172,7 +173,7 @@ class PostgresBackend(Backend):
                 float(rank),
                 date,
             )
-            for _, _, _, kind, title, url, summary, body, rank, date in rows
+            for _, _, kind, title, url, summary, body, rank, date in rows
             if kind is not None
         ]
         return hits, total

@@ -246,8 +246,8 @@ class Outline(NamedTuple):
     earlier_pks: tuple[int, ...]
     ends_soonest: datetime.datetime | None
     # The record's key in its URLs (an RFC's pk, a decision's number): the propose link without
-    # reading the record. None in an outline kept before it was added.
-    url_key: int | None = None
+    # reading the record.
+    url_key: int
 
 
 @dataclass

@@ -98,32 +98,30 @@ def panel_context(
         "error": error,
     }
     if context["can_propose"]:  # a reverse() only for those shown the button
-        context["propose_url"] = propose_url(outline, record)
-    facts = None
-    if view is not None and outline.current_open and reader:
-        # A visitor may do none of these: the panel's rows are not read to know it.
-        if kept and position_form is None:
+        context["propose_url"] = propose_url(outline)
+    facts = None  # what this reader may do on the open motion; a visitor may do none of it
+    if view is not None and outline.current_open:
+        if reader and kept and position_form is None:
             facts = fragments.cached(
                 request, "signoff-reader", (outline.kind, outline.record_pk, outline.current_pk, user.pk, may_edit),
                 lambda: reader_facts(user, view, may_edit),
             )  # fmt: skip
-        else:
+        elif reader:
             facts = reader_facts(user, view, may_edit)
-    if view is not None and outline.current_open:
         context["can_withdraw"] = bool(facts and facts.can_withdraw)
         context["can_position"] = bool(facts and facts.can_position)
+        context["resolvable"] = set(facts.resolvable) if facts else set()
         if facts is not None and facts.latest_number is not None:
             # Forms built only when the panel is rendered (not when it comes from the cache).
             after, auto_id = facts.latest_number, f"position-{outline.current_pk}-%s"
             context["position_form"] = position_form or SimpleLazyObject(
                 lambda: PositionForm(initial={"after": after}, auto_id=auto_id)
             )
-        if context["can_withdraw"]:  # a form only for those shown it
+        if facts is not None and facts.can_withdraw:  # a form only for those shown it
             version = facts.version
             context["withdraw_form"] = SimpleLazyObject(
                 lambda: WithdrawForm(initial={"version": version}, auto_id="withdraw-%s")
             )
-        context["resolvable"] = set(facts.resolvable) if facts else set()
     if position_form is None:
         # The panel's HTML is the same for everyone with the same permissions on it: cached under
         # the data state and these (signoff_panel.html), each reader's CSRF token put in on the
@@ -131,24 +129,18 @@ def panel_context(
         context["fragment"] = (
             outline.kind, outline.record_pk, outline.current_pk, outline.earlier_pks,
             context["can_propose"], context.get("can_withdraw", False),
-            facts.latest_number if "position_form" in context and facts is not None else None,
+            facts.latest_number if facts is not None else None,
             tuple(sorted(context.get("resolvable", ()))),
         )  # fmt: skip
     return context
 
 
-def propose_url(outline: Outline, record: RFC | Decision) -> str:
-    """The propose link, from the outline's key (the record is read only for an older outline)."""
+def propose_url(outline: Outline) -> str:
+    """The propose link, from the outline (the record itself is not read)."""
     from django.urls import reverse
 
-    if outline.url_key is not None:
-        name = (
-            "decisions:motion-propose-rfc" if outline.kind == "RFC" else "decisions:motion-propose-decision"
-        )
-        return reverse(name, args=[outline.url_key])
-    if isinstance(record, RFC):
-        return reverse("decisions:motion-propose-rfc", args=[record.pk])
-    return reverse("decisions:motion-propose-decision", args=[record.number])
+    name = "decisions:motion-propose-rfc" if outline.kind == "RFC" else "decisions:motion-propose-decision"
+    return reverse(name, args=[outline.url_key])
 
 
 def bound_cache(response: HttpResponse, the_panel: Panel | Outline) -> HttpResponse:
